@@ -1,0 +1,34 @@
+//! Mado's smart-card core: the bytes spoken to a My Number card (issue 4 builds the reading
+//! flow, CCID, T=1 and the browser transports on top). Pure Rust, no I/O: the same code runs
+//! natively in tests and in the browser.
+//!
+//! # Mental model
+//!
+//! A [`Command`] is an ISO/IEC 7816-4 short command APDU; [`Response::parse`] splits the bytes
+//! a card sends back into data and a [`Status`]. Status words that carry a number, such as
+//! `63 Cx` (x verification tries left), become variants with that number, and any status word
+//! without a name is kept whole in [`Status::Unknown`].
+//!
+//! ```
+//! use mado_card::{Command, Response, Status};
+//!
+//! // Ask how many PIN tries are left without using one (VERIFY with no data).
+//! let query = Command::verify_query();
+//! assert_eq!(query.to_bytes(), [0x00, 0x20, 0x00, 0x80]);
+//! let answer = Response::parse(&[0x63, 0xC3]).unwrap();
+//! assert_eq!(answer.status, Status::RemainingTries(3));
+//! ```
+//!
+//! # Not handled
+//!
+//! - Extended-length APDUs: short APDUs only, as every CCID reader carries them (card.md §1.4).
+//! - Secure messaging and logical channels other than 0.
+
+mod apdu;
+mod status;
+
+pub use apdu::{Command, CommandError, Response, ResponseError};
+pub use status::Status;
+
+#[cfg(all(test, target_arch = "wasm32"))]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

@@ -1,0 +1,262 @@
+//! Staff login: argon2id password hashes, opaque session tokens in an HttpOnly cookie.
+//!
+//! Only the SHA-256 of a session token is stored, so a copy of the database opens no session.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::Router;
+use axum::extract::{FromRequestParts, State};
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use mado_wire::{LoginRequest, Role, StaffMe};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::{Row, SqlitePool};
+
+use crate::AppState;
+use crate::db::now_ms;
+use crate::error::{Error, Json, Result};
+
+/// Name of the session cookie.
+pub const COOKIE_NAME: &str = "mado_session";
+/// How long a staff session lasts: one working day.
+const SESSION_MS: i64 = 12 * 3600 * 1000;
+/// Longest accepted password, to bound hashing work.
+const MAX_PASSWORD: usize = 256;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/auth/login", post(auth_login))
+        .route("/api/auth/logout", post(auth_logout))
+        .route("/api/auth/me", get(auth_me))
+}
+
+/// Hashes a password with argon2id and a random salt (PHC string format).
+pub fn hash_password(password: &str) -> Result<String> {
+    let mut salt = [0u8; 16];
+    rand::rng().fill_bytes(&mut salt);
+    let salt = SaltString::encode_b64(&salt).map_err(|e| Error::Internal(format!("salt: {e}")))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| Error::Internal(format!("hashing: {e}")))
+}
+
+fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+/// A random token: 32 bytes as lowercase hex.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex(&bytes)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+/// Creates the first admin account if there is no staff account at all. Returns the
+/// generated password when `password` was `None`, so the caller can show it once.
+pub async fn bootstrap_admin(pool: &SqlitePool, password: Option<&str>) -> Result<Option<String>> {
+    let staff: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM staff")
+        .fetch_one(pool)
+        .await?;
+    if staff > 0 {
+        return Ok(None);
+    }
+    let (password, generated) = match password {
+        Some(p) => (p.to_owned(), None),
+        None => {
+            let p = random_token()[..16].to_owned();
+            (p.clone(), Some(p))
+        }
+    };
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| Error::Internal(format!("hashing task: {e}")))??;
+    sqlx::query("INSERT INTO staff (login, display_name, role, password_hash) VALUES ('admin', '管理者', 'admin', ?)")
+        .bind(hash)
+        .execute(pool)
+        .await?;
+    Ok(generated)
+}
+
+fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    let value = format!(
+        "{COOKIE_NAME}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age_secs}{secure}"
+    );
+    HeaderValue::from_str(&value)
+        .unwrap_or_else(|_| HeaderValue::from_static("mado_session=; Max-Age=0"))
+}
+
+fn cookie_token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE_NAME)
+        .map(|(_, v)| v)
+}
+
+async fn auth_login(
+    State(state): State<AppState>,
+    Json(req): Json<LoginRequest>,
+) -> Result<Response> {
+    if req.login.is_empty() || req.login.len() > 64 || req.password.len() > MAX_PASSWORD {
+        return Err(Error::BadCredentials);
+    }
+    let row = sqlx::query("SELECT id, password_hash FROM staff WHERE login = ?")
+        .bind(&req.login)
+        .fetch_optional(&state.db)
+        .await?;
+    // Verify against a real hash even for unknown logins, so timing does not tell which.
+    let (staff_id, phc) = match row {
+        Some(r) => (
+            Some(r.get::<i64, _>("id")),
+            r.get::<String, _>("password_hash"),
+        ),
+        None => (None, state.dummy_hash.to_string()),
+    };
+    let password = req.password;
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &phc))
+        .await
+        .map_err(|e| Error::Internal(format!("verify task: {e}")))?;
+    let Some(staff_id) = staff_id.filter(|_| ok) else {
+        tracing::info!("staff login refused");
+        return Err(Error::BadCredentials);
+    };
+    let token = random_token();
+    let now = now_ms();
+    sqlx::query("INSERT INTO sessions (token_hash, staff_id, created_at_ms, expires_at_ms) VALUES (?, ?, ?, ?)")
+        .bind(token_hash(&token))
+        .bind(staff_id)
+        .bind(now)
+        .bind(now + SESSION_MS)
+        .execute(&state.db)
+        .await?;
+    sqlx::query("DELETE FROM sessions WHERE expires_at_ms < ?")
+        .bind(now)
+        .execute(&state.db)
+        .await?;
+    tracing::info!(staff_id, "staff login");
+    let me = load_me(&state.db, staff_id).await?;
+    let mut response = Json(me).into_response();
+    response.headers_mut().insert(
+        SET_COOKIE,
+        session_cookie(&token, SESSION_MS / 1000, state.config.secure_cookies),
+    );
+    Ok(response)
+}
+
+async fn auth_logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
+    if let Some(token) = cookie_token(&headers) {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+            .bind(token_hash(token))
+            .execute(&state.db)
+            .await?;
+    }
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response.headers_mut().insert(
+        SET_COOKIE,
+        session_cookie("", 0, state.config.secure_cookies),
+    );
+    Ok(response)
+}
+
+async fn auth_me(staff: Staff) -> Json<StaffMe> {
+    Json(staff.me)
+}
+
+async fn load_me(pool: &SqlitePool, staff_id: i64) -> Result<StaffMe> {
+    let row = sqlx::query("SELECT login, display_name, role FROM staff WHERE id = ?")
+        .bind(staff_id)
+        .fetch_one(pool)
+        .await?;
+    let role = match row.get::<String, _>("role").as_str() {
+        "admin" => Role::Admin,
+        _ => Role::Staff,
+    };
+    Ok(StaffMe {
+        login: row.get("login"),
+        display_name: row.get("display_name"),
+        role,
+    })
+}
+
+/// A logged-in staff member. As an extractor it refuses requests without a live session
+/// with 401 and our JSON error body.
+#[derive(Debug, Clone)]
+pub struct Staff {
+    pub id: i64,
+    pub me: StaffMe,
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let token = cookie_token(&parts.headers).ok_or(Error::Unauthorized)?;
+        let staff_id: Option<i64> = sqlx::query_scalar(
+            "SELECT staff_id FROM sessions WHERE token_hash = ? AND expires_at_ms > ?",
+        )
+        .bind(token_hash(token))
+        .bind(now_ms())
+        .fetch_optional(&state.db)
+        .await?;
+        let id = staff_id.ok_or(Error::Unauthorized)?;
+        Ok(Staff {
+            id,
+            me: load_me(&state.db, id).await?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_are_argon2id_and_verify_only_the_right_password() {
+        let phc = hash_password("正しい馬電池ホチキス").unwrap();
+        assert!(phc.starts_with("$argon2id$"), "{phc}");
+        assert!(verify_password("正しい馬電池ホチキス", &phc));
+        assert!(!verify_password("wrong", &phc));
+        assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn the_session_cookie_is_http_only_and_same_site_strict() {
+        let c = session_cookie("abc", 60, true);
+        assert_eq!(
+            c,
+            "mado_session=abc; HttpOnly; SameSite=Strict; Path=/; Max-Age=60; Secure"
+        );
+    }
+
+    #[test]
+    fn the_session_token_is_found_among_other_cookies() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            COOKIE,
+            HeaderValue::from_static("a=1; mado_session=tok; b=2"),
+        );
+        assert_eq!(cookie_token(&h), Some("tok"));
+        assert_eq!(cookie_token(&HeaderMap::new()), None);
+    }
+}

@@ -1,0 +1,64 @@
+//! Configuration, from command-line flags or `MADO_*` environment variables.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// How the relay runs. Every flag also reads an environment variable.
+#[derive(Debug, Clone, clap::Parser)]
+#[command(
+    name = "mado-relay",
+    version,
+    about = "Mado relay: frontend, queue API and event streams"
+)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "MADO_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Directory for the SQLite database (created if missing).
+    #[arg(long, env = "MADO_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL; defaults to `sqlite://DATA_DIR/mado.sqlite3`.
+    #[arg(long, env = "MADO_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Built frontend to serve (Trunk's `dist/`).
+    #[arg(long, env = "MADO_DIST_DIR")]
+    pub dist_dir: Option<PathBuf>,
+    /// Load the demo office (小倉北区役所) when the database has no office.
+    #[arg(long, env = "MADO_DEMO", default_value_t = true, action = clap::ArgAction::Set)]
+    pub demo: bool,
+    /// Password of the first admin account (login `admin`), used only when no staff account
+    /// exists. Without it a random password is generated and printed once.
+    #[arg(long, env = "MADO_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<String>,
+    /// Mark the session cookie `Secure` (set this behind TLS).
+    #[arg(long, env = "MADO_SECURE_COOKIES", default_value_t = false, action = clap::ArgAction::Set)]
+    pub secure_cookies: bool,
+    /// Log as JSON lines instead of text.
+    #[arg(long, env = "MADO_LOG_JSON", default_value_t = false, action = clap::ArgAction::Set)]
+    pub log_json: bool,
+}
+
+impl Config {
+    /// The database URL in effect.
+    pub fn database_url(&self) -> String {
+        match (&self.database_url, &self.data_dir) {
+            (Some(url), _) => url.clone(),
+            (None, Some(dir)) => crate::db::default_url(dir),
+            (None, None) => crate::db::default_url(&PathBuf::from("data")),
+        }
+    }
+
+    /// An in-memory database with the demo office and no frontend: for tests.
+    pub fn for_tests() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir: None,
+            database_url: Some("sqlite::memory:".into()),
+            dist_dir: None,
+            demo: true,
+            admin_password: None,
+            secure_cookies: false,
+            log_json: false,
+        }
+    }
+}

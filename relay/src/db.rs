@@ -1,0 +1,247 @@
+//! Storage: the SQLite database, its migrations and the demo office.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
+
+use crate::error::{Error, Result};
+
+/// Migrations, applied in order once each. A released migration is never edited; a change
+/// adds a new file.
+const MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "init", include_str!("../migrations/0001_init.sql"))];
+
+/// Opens (creating if missing) the database at `url` (`sqlite://PATH` or `sqlite::memory:`)
+/// with durable settings: WAL journal, `synchronous=FULL` so an acknowledged write survives
+/// a crash or power cut, foreign keys on.
+pub async fn connect(url: &str) -> Result<SqlitePool> {
+    let options = SqliteConnectOptions::from_str(url)
+        .map_err(|e| Error::Internal(format!("database url {url:?}: {e}")))?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5));
+    let in_memory = url.contains(":memory:");
+    let pool = SqlitePoolOptions::new()
+        // An in-memory database exists once per connection: keep exactly one.
+        .max_connections(if in_memory { 1 } else { 8 })
+        .min_connections(if in_memory { 1 } else { 0 })
+        .idle_timeout(if in_memory {
+            None
+        } else {
+            Some(Duration::from_secs(600))
+        })
+        .max_lifetime(if in_memory {
+            None
+        } else {
+            Some(Duration::from_secs(3600))
+        })
+        .connect_with(options)
+        .await?;
+    Ok(pool)
+}
+
+/// The `sqlite://` URL of the database file in `data_dir`.
+pub fn default_url(data_dir: &Path) -> String {
+    format!("sqlite://{}", data_dir.join("mado.sqlite3").display())
+}
+
+/// Applies the migrations not yet applied, each in its own transaction.
+pub async fn migrate(pool: &SqlitePool) -> Result<()> {
+    sqlx::query(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms INTEGER NOT NULL)",
+    )
+    .execute(pool)
+    .await?;
+    for &(version, name, sql) in MIGRATIONS {
+        let done: Option<i64> =
+            sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = ?")
+                .bind(version)
+                .fetch_optional(pool)
+                .await?;
+        if done.is_some() {
+            continue;
+        }
+        let mut tx = pool.begin().await?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?, ?, ?)",
+        )
+        .bind(version)
+        .bind(name)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        tracing::info!(version, name, "migration applied");
+    }
+    Ok(())
+}
+
+/// The demo office (小倉北区役所), as data.
+pub const DEMO_OFFICE: &str = include_str!("../demo/office.json");
+
+/// Inserts `office` with its services and counters. Used for the demo office on first start.
+pub async fn insert_office(pool: &SqlitePool, office: &mado_wire::Office) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("INSERT INTO offices (id, name, name_en) VALUES (?, ?, ?)")
+        .bind(&office.id)
+        .bind(&office.name)
+        .bind(&office.name_en)
+        .execute(&mut *tx)
+        .await?;
+    for (sort, s) in office.services.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO services (office_id, id, prefix, name, name_en, avg_service_secs, sort) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&office.id)
+        .bind(&s.id)
+        .bind(&s.prefix)
+        .bind(&s.name)
+        .bind(&s.name_en)
+        .bind(i64::from(s.avg_service_secs))
+        .bind(sort as i64)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for (sort, c) in office.counters.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO counters (id, office_id, label, label_en, sort) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(c.id)
+        .bind(&office.id)
+        .bind(&c.label)
+        .bind(&c.label_en)
+        .bind(sort as i64)
+        .execute(&mut *tx)
+        .await?;
+        for service in &c.service_ids {
+            sqlx::query(
+                "INSERT INTO counter_services (counter_id, office_id, service_id) VALUES (?, ?, ?)",
+            )
+            .bind(c.id)
+            .bind(&office.id)
+            .bind(service)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Loads the demo office if the database has no office yet. Returns whether it did.
+pub async fn seed_demo(pool: &SqlitePool) -> Result<bool> {
+    let offices: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM offices")
+        .fetch_one(pool)
+        .await?;
+    if offices > 0 {
+        return Ok(false);
+    }
+    let office: mado_wire::Office = serde_json::from_str(DEMO_OFFICE)
+        .map_err(|e| Error::Internal(format!("relay/demo/office.json: {e}")))?;
+    insert_office(pool, &office).await?;
+    Ok(true)
+}
+
+/// Loads an office with its services and counters.
+pub async fn load_office(pool: &SqlitePool, office_id: &str) -> Result<mado_wire::Office> {
+    let row = sqlx::query("SELECT id, name, name_en FROM offices WHERE id = ?")
+        .bind(office_id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("no office with id {office_id:?}")))?;
+    let services = sqlx::query(
+        "SELECT id, prefix, name, name_en, avg_service_secs FROM services WHERE office_id = ? ORDER BY sort",
+    )
+    .bind(office_id)
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|r| mado_wire::Service {
+        id: r.get("id"),
+        prefix: r.get("prefix"),
+        name: r.get("name"),
+        name_en: r.get("name_en"),
+        avg_service_secs: u32::try_from(r.get::<i64, _>("avg_service_secs")).unwrap_or(u32::MAX),
+    })
+    .collect();
+    let links: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT cs.counter_id, cs.service_id FROM counter_services cs JOIN services s ON s.office_id = cs.office_id AND s.id = cs.service_id WHERE cs.office_id = ? ORDER BY s.sort",
+    )
+    .bind(office_id)
+    .fetch_all(pool)
+    .await?;
+    let counters =
+        sqlx::query("SELECT id, label, label_en FROM counters WHERE office_id = ? ORDER BY sort")
+            .bind(office_id)
+            .fetch_all(pool)
+            .await?
+            .into_iter()
+            .map(|r| {
+                let id: i64 = r.get("id");
+                mado_wire::Counter {
+                    id,
+                    label: r.get("label"),
+                    label_en: r.get("label_en"),
+                    service_ids: links
+                        .iter()
+                        .filter(|(c, _)| *c == id)
+                        .map(|(_, s)| s.clone())
+                        .collect(),
+                }
+            })
+            .collect();
+    Ok(mado_wire::Office {
+        id: row.get("id"),
+        name: row.get("name"),
+        name_en: row.get("name_en"),
+        services,
+        counters,
+    })
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Japan Standard Time (UTC+9, no daylight saving), the offices' local time.
+fn jst() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset")
+}
+
+/// The office-local day (`YYYY-MM-DD`) of a Unix-millisecond instant. Ticket numbers
+/// restart each day.
+pub fn local_day(at_ms: i64) -> String {
+    let utc = chrono::DateTime::from_timestamp_millis(at_ms).unwrap_or_default();
+    utc.with_timezone(&jst()).format("%Y-%m-%d").to_string()
+}
+
+/// The first millisecond of the office-local day containing `at_ms`.
+pub fn local_day_start_ms(at_ms: i64) -> i64 {
+    const DAY: i64 = 86_400_000;
+    const OFFSET: i64 = 9 * 3_600_000;
+    (at_ms + OFFSET).div_euclid(DAY) * DAY - OFFSET
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_day_turns_at_midnight_in_japan() {
+        // 2026-11-21T14:59:59.999Z is 23:59:59.999 JST on the 21st.
+        let before = 1_795_273_199_999;
+        assert_eq!(local_day(before), "2026-11-21");
+        assert_eq!(local_day(before + 1), "2026-11-22");
+        assert_eq!(local_day_start_ms(before + 1), before + 1);
+        assert_eq!(local_day_start_ms(before), before + 1 - 86_400_000);
+    }
+}

@@ -1,0 +1,154 @@
+//! Mado's relay: one binary that serves the built frontend and a small JSON API, stores
+//! tickets in SQLite and streams queue events to displays and staff.
+//!
+//! # Mental model
+//!
+//! The relay is thin: it validates, stores, orders and notifies; it never decides
+//! eligibility (that runs in the browser). [`app`] builds the whole router from an
+//! [`AppState`]; `main.rs` only reads the configuration, opens the database and serves.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let config = mado_relay::Config::for_tests();
+//! let state = mado_relay::AppState::open(config).await?;
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//! axum::serve(listener, mado_relay::app(state)).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Routes (all JSON; every 4xx/5xx has the body `{"error":{"code","message"}}`):
+//!
+//! | route | who | what |
+//! |---|---|---|
+//! | `GET /healthz` | anyone | liveness and database check |
+//! | `GET /api/offices`, `GET /api/offices/{office}` | anyone | offices, services, counters |
+//! | `POST /api/offices/{office}/tickets` | kiosk | issue a walk-in ticket (`Idempotency-Key` honoured) |
+//! | `GET /api/offices/{office}/board` | display | recent calls and waiting counts |
+//! | `GET /api/offices/{office}/events` | display, staff | server-sent events, resumable by `Last-Event-ID` |
+//! | `GET /api/offices/{office}/queue` | staff | every ticket of the day |
+//! | `POST /api/counters/{counter}/call-next` | staff | finish the current ticket and call the next |
+//! | `POST /api/tickets/{ticket}/{recall,no-show,done,transfer}` | staff | act on a ticket |
+//! | `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/auth/me` | staff | session cookie |
+//!
+//! # Not handled
+//!
+//! - Reservations, submissions, device pairing and PostgreSQL (issue 6).
+//! - TLS: run behind the city's reverse proxy and set `--secure-cookies`.
+
+mod auth;
+mod config;
+mod db;
+mod error;
+mod events;
+mod offices;
+mod tickets;
+mod web;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath};
+use axum::http::{Request, StatusCode};
+use axum::routing::get;
+use sqlx::SqlitePool;
+use tokio_util::sync::CancellationToken;
+use tower_http::trace::TraceLayer;
+
+pub use auth::{bootstrap_admin, hash_password};
+pub use config::Config;
+pub use db::{DEMO_OFFICE, connect, default_url, local_day, migrate, seed_demo};
+pub use error::Error;
+pub use events::EventHub;
+
+/// Largest request body accepted, in bytes.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// Everything handlers share.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub db: SqlitePool,
+    pub events: EventHub,
+    pub config: Arc<Config>,
+    /// Serialises writes so events are numbered, committed and broadcast in one order.
+    pub write_lock: Arc<tokio::sync::Mutex<()>>,
+    /// Cancelled on shutdown: ends open event streams so the server can stop.
+    pub shutdown: CancellationToken,
+    /// A real argon2id hash checked for unknown logins, so timing does not reveal accounts.
+    pub dummy_hash: Arc<str>,
+}
+
+impl AppState {
+    /// Opens the database named by `config`, applies migrations and, unless disabled, loads
+    /// the demo office on first start.
+    pub async fn open(config: Config) -> Result<Self, Error> {
+        if let Some(dir) = &config.data_dir {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                Error::Internal(format!("cannot create data dir {}: {e}", dir.display()))
+            })?;
+        }
+        let db = connect(&config.database_url()).await?;
+        migrate(&db).await?;
+        if config.demo && seed_demo(&db).await? {
+            tracing::info!("demo office loaded");
+        }
+        let dummy_hash: Arc<str> = tokio::task::spawn_blocking(|| hash_password("not a password"))
+            .await
+            .map_err(|e| Error::Internal(e.to_string()))??
+            .into();
+        Ok(Self {
+            db,
+            events: EventHub::new(),
+            config: Arc::new(config),
+            write_lock: Arc::default(),
+            shutdown: CancellationToken::new(),
+            dummy_hash,
+        })
+    }
+}
+
+/// The whole relay: API, event streams and the static frontend.
+pub fn app(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/healthz", get(healthz))
+        .merge(offices::router())
+        .merge(tickets::router())
+        .merge(auth::router())
+        .route("/api/{*rest}", axum::routing::any(api_not_found))
+        .method_not_allowed_fallback(method_not_allowed);
+    let dist = state.config.dist_dir.clone();
+    web::with_frontend(api.with_state(state), dist.as_deref())
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(
+            TraceLayer::new_for_http()
+                // Log the route template, never the concrete path or query: no ids or tokens.
+                .make_span_with(|req: &Request<_>| {
+                    let route = req
+                        .extensions()
+                        .get::<MatchedPath>()
+                        .map_or("static", MatchedPath::as_str);
+                    tracing::info_span!("request", method = %req.method(), route = %route)
+                }),
+        )
+}
+
+async fn healthz(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> Result<&'static str, Error> {
+    sqlx::query("SELECT 1").execute(&state.db).await?;
+    Ok("ok")
+}
+
+async fn api_not_found(uri: axum::http::Uri) -> Error {
+    Error::NotFound(format!("no API route {}", uri.path()))
+}
+
+async fn method_not_allowed(
+    method: axum::http::Method,
+    uri: axum::http::Uri,
+) -> axum::response::Response {
+    error::error_response(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("{method} is not allowed on {}", uri.path()),
+    )
+}

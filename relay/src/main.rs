@@ -1,0 +1,86 @@
+//! `mado-relay`: reads the configuration, opens the database, serves until Ctrl-C or SIGTERM.
+
+use clap::Parser;
+use mado_relay::{AppState, Config, app, bootstrap_admin};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let config = Config::parse();
+    let filter =
+        EnvFilter::try_from_env("MADO_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    if config.log_json {
+        tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .init();
+    } else {
+        tracing_subscriber::fmt().with_env_filter(filter).init();
+    }
+    match run(config).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("mado-relay: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    let listen = config.listen;
+    let admin_password = config.admin_password.clone();
+    let state = AppState::open(config).await?;
+    if let Some(generated) = bootstrap_admin(&state.db, admin_password.as_deref()).await? {
+        // Shown once, on the console only (not in the log): the first admin's password.
+        println!("初回起動: 管理者アカウントを作成しました / first start: admin account created");
+        println!("  ログインID / login: admin");
+        println!("  パスワード / password: {generated}");
+        println!("  (この表示は一度だけです / shown only this once)");
+    }
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, database = %redact(&state.config.database_url()), "relay listening");
+    println!("Mado relay: http://{addr}/");
+    let shutdown = state.shutdown.clone();
+    let db = state.db.clone();
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(async move {
+            wait_for_signal().await;
+            tracing::info!("shutting down");
+            shutdown.cancel();
+        })
+        .await?;
+    db.close().await;
+    Ok(())
+}
+
+/// A database URL without its password, for the log.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://…@{}", &url[..scheme], &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+async fn wait_for_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

@@ -1,0 +1,621 @@
+//! Walk-in tickets and the staff queue: issue, call next, recall, no-show, done, transfer.
+//!
+//! Every change runs under the relay's write lock in one transaction that also stores the
+//! event; the event is broadcast after the commit, still under the lock, so listeners see
+//! events in id order and only events that are durable.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use mado_wire::{
+    Board, CallNextRequest, CallNextResult, EventKind, IssueTicketRequest, IssuedTicket,
+    QueueEvent, QueueSnapshot, Ticket, TicketNumber, TicketStatus, TransferRequest, WaitingCount,
+    estimate_wait_minutes,
+};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, Sqlite, Transaction};
+
+use crate::AppState;
+use crate::auth::Staff;
+use crate::db::{load_office, local_day, local_day_start_ms, now_ms};
+use crate::error::{Error, Json, Path, Result};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/offices/{office}/tickets", post(tickets_issue))
+        .route("/api/offices/{office}/board", get(board_get))
+        .route("/api/offices/{office}/queue", get(queue_get))
+        .route("/api/counters/{counter}/call-next", post(counter_call_next))
+        .route("/api/tickets/{ticket}/recall", post(ticket_recall))
+        .route("/api/tickets/{ticket}/no-show", post(ticket_no_show))
+        .route("/api/tickets/{ticket}/done", post(ticket_done))
+        .route("/api/tickets/{ticket}/transfer", post(ticket_transfer))
+}
+
+const TICKET_COLUMNS: &str =
+    "id, office_id, service_id, prefix, seq, status, issued_at_ms, called_at_ms, counter_id";
+
+fn status_from_db(s: &str) -> Result<TicketStatus> {
+    match s {
+        "waiting" => Ok(TicketStatus::Waiting),
+        "called" => Ok(TicketStatus::Called),
+        "no_show" => Ok(TicketStatus::NoShow),
+        "done" => Ok(TicketStatus::Done),
+        other => Err(Error::Internal(format!(
+            "unknown ticket status {other:?} in the database"
+        ))),
+    }
+}
+
+fn status_to_db(s: TicketStatus) -> &'static str {
+    match s {
+        TicketStatus::Waiting => "waiting",
+        TicketStatus::Called => "called",
+        TicketStatus::NoShow => "no_show",
+        TicketStatus::Done => "done",
+    }
+}
+
+fn ticket_from_row(r: &SqliteRow) -> Result<Ticket> {
+    Ok(Ticket {
+        id: r.get("id"),
+        office_id: r.get("office_id"),
+        service_id: r.get("service_id"),
+        number: TicketNumber::new(
+            r.get::<String, _>("prefix"),
+            u32::try_from(r.get::<i64, _>("seq")).unwrap_or(0),
+        ),
+        status: status_from_db(r.get::<&str, _>("status"))?,
+        issued_at_ms: r.get("issued_at_ms"),
+        called_at_ms: r.get("called_at_ms"),
+        counter_id: r.get("counter_id"),
+    })
+}
+
+async fn fetch_ticket(tx: &mut Transaction<'_, Sqlite>, id: i64) -> Result<Ticket> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE id = ?"));
+    let row = sqlx::query(sql)
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("no ticket with id {id}")))?;
+    ticket_from_row(&row)
+}
+
+async fn waiting_counts(
+    tx: &mut Transaction<'_, Sqlite>,
+    office_id: &str,
+    day: &str,
+) -> Result<Vec<WaitingCount>> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT s.id, (SELECT COUNT(*) FROM tickets t WHERE t.office_id = s.office_id AND t.service_id = s.id AND t.day = ? AND t.status = 'waiting') FROM services s WHERE s.office_id = ? ORDER BY s.sort",
+    )
+    .bind(day)
+    .bind(office_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(service_id, count)| WaitingCount {
+            service_id,
+            count: u32::try_from(count).unwrap_or(u32::MAX),
+        })
+        .collect())
+}
+
+/// Stores the event for `ticket` (as it is now) and returns it for broadcasting after commit.
+async fn record(
+    tx: &mut Transaction<'_, Sqlite>,
+    kind: EventKind,
+    ticket: &Ticket,
+    at_ms: i64,
+) -> Result<QueueEvent> {
+    let day = local_day(at_ms);
+    let waiting = waiting_counts(tx, &ticket.office_id, &day).await?;
+    let mut event = QueueEvent {
+        id: 0,
+        office_id: ticket.office_id.clone(),
+        at_ms,
+        kind,
+        ticket: ticket.clone(),
+        waiting,
+    };
+    // Take the id first, then store the payload that carries it.
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO events (office_id, at_ms, payload) VALUES (?, ?, '') RETURNING id",
+    )
+    .bind(&ticket.office_id)
+    .bind(at_ms)
+    .fetch_one(&mut **tx)
+    .await?;
+    event.id = id;
+    let payload =
+        serde_json::to_string(&event).map_err(|e| Error::Internal(format!("event json: {e}")))?;
+    sqlx::query("UPDATE events SET payload = ? WHERE id = ?")
+        .bind(payload)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(event)
+}
+
+/// Validates an idempotency key: 1 to 100 visible ASCII characters.
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>> {
+    let Some(v) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    match v.to_str() {
+        Ok(s) if (1..=100).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_graphic()) => {
+            Ok(Some(s.to_owned()))
+        }
+        _ => Err(Error::bad_request(
+            "invalid_header",
+            "Idempotency-Key must be 1 to 100 visible ASCII characters",
+        )),
+    }
+}
+
+/// `POST /api/offices/{office}/tickets`: issues a walk-in ticket (public: kiosks).
+///
+/// Numbers run per office, per service prefix and per office-local day. With an
+/// `Idempotency-Key`, repeating the request returns the same ticket (200) instead of a new
+/// one (201).
+async fn tickets_issue(
+    State(state): State<AppState>,
+    Path(office_id): Path<String>,
+    headers: HeaderMap,
+    Json(req): Json<IssueTicketRequest>,
+) -> Result<(StatusCode, Json<IssuedTicket>)> {
+    let key = idempotency_key(&headers)?;
+    let office = load_office(&state.db, &office_id).await?;
+    let service = office
+        .services
+        .iter()
+        .find(|s| s.id == req.service_id)
+        .ok_or_else(|| {
+            let known: Vec<&str> = office.services.iter().map(|s| s.id.as_str()).collect();
+            Error::bad_request(
+                "unknown_service",
+                format!(
+                    "office {office_id:?} has no service {:?}; expected one of {known:?}",
+                    req.service_id
+                ),
+            )
+        })?;
+    let _write = state.write_lock.lock().await;
+    let mut tx = state.db.begin().await?;
+    if let Some(key) = &key {
+        let existing: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM tickets WHERE office_id = ? AND idempotency_key = ?",
+        )
+        .bind(&office_id)
+        .bind(key)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(id) = existing {
+            let ticket = fetch_ticket(&mut tx, id).await?;
+            let issued = issued(&mut tx, &office, ticket).await?;
+            return Ok((StatusCode::OK, Json(issued)));
+        }
+    }
+    let now = now_ms();
+    let day = local_day(now);
+    let seq: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM tickets WHERE office_id = ? AND prefix = ? AND day = ?")
+        .bind(&office_id)
+        .bind(&service.prefix)
+        .bind(&day)
+        .fetch_one(&mut *tx)
+        .await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO tickets (office_id, service_id, prefix, day, seq, status, issued_at_ms, idempotency_key) VALUES (?, ?, ?, ?, ?, 'waiting', ?, ?) RETURNING id",
+    )
+    .bind(&office_id)
+    .bind(&service.id)
+    .bind(&service.prefix)
+    .bind(&day)
+    .bind(seq)
+    .bind(now)
+    .bind(&key)
+    .fetch_one(&mut *tx)
+    .await?;
+    let ticket = fetch_ticket(&mut tx, id).await?;
+    let event = record(&mut tx, EventKind::Issued, &ticket, now).await?;
+    let issued = issued(&mut tx, &office, ticket).await?;
+    tx.commit().await?;
+    state.events.publish(event);
+    tracing::info!(office = %office_id, service = %service.id, number = %issued.ticket.number, "ticket issued");
+    Ok((StatusCode::CREATED, Json(issued)))
+}
+
+/// The ticket with its place in line and wait estimate.
+async fn issued(
+    tx: &mut Transaction<'_, Sqlite>,
+    office: &mado_wire::Office,
+    ticket: Ticket,
+) -> Result<IssuedTicket> {
+    let ahead: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM tickets WHERE office_id = ? AND service_id = ? AND day = ? AND status = 'waiting' AND (issued_at_ms, id) < (?, ?)",
+    )
+    .bind(&ticket.office_id)
+    .bind(&ticket.service_id)
+    .bind(local_day(ticket.issued_at_ms))
+    .bind(ticket.issued_at_ms)
+    .bind(ticket.id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let ahead = u32::try_from(ahead).unwrap_or(u32::MAX);
+    let avg = office
+        .services
+        .iter()
+        .find(|s| s.id == ticket.service_id)
+        .map_or(600, |s| s.avg_service_secs);
+    let counters = office
+        .counters
+        .iter()
+        .filter(|c| c.service_ids.contains(&ticket.service_id))
+        .count();
+    let estimated_wait_minutes = if ticket.status == TicketStatus::Waiting {
+        estimate_wait_minutes(ahead, avg, u32::try_from(counters).unwrap_or(1))
+    } else {
+        0
+    };
+    Ok(IssuedTicket {
+        ticket,
+        ahead,
+        estimated_wait_minutes,
+    })
+}
+
+/// `GET /api/offices/{office}/board`: what a lobby display shows now (public).
+async fn board_get(
+    State(state): State<AppState>,
+    Path(office_id): Path<String>,
+) -> Result<Json<Board>> {
+    let office = load_office(&state.db, &office_id).await?;
+    let now = now_ms();
+    let mut tx = state.db.begin().await?;
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT payload FROM events WHERE office_id = ? AND at_ms >= ? ORDER BY id")
+            .bind(&office_id)
+            .bind(local_day_start_ms(now))
+            .fetch_all(&mut *tx)
+            .await?;
+    let mut board = Board::default();
+    for (payload,) in rows {
+        let event: QueueEvent = serde_json::from_str(&payload)
+            .map_err(|e| Error::Internal(format!("stored event does not parse: {e}")))?;
+        board.apply(&event, &office.counters);
+    }
+    board.waiting = waiting_counts(&mut tx, &office_id, &local_day(now)).await?;
+    board.last_event_id = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
+        .fetch_one(&mut *tx)
+        .await?;
+    Ok(Json(board))
+}
+
+/// `GET /api/offices/{office}/queue`: every ticket of the day (staff).
+async fn queue_get(
+    _staff: Staff,
+    State(state): State<AppState>,
+    Path(office_id): Path<String>,
+) -> Result<Json<QueueSnapshot>> {
+    let office = load_office(&state.db, &office_id).await?;
+    let mut tx = state.db.begin().await?;
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets WHERE office_id = ? AND day = ? ORDER BY issued_at_ms, id"
+    ));
+    let tickets = sqlx::query(sql)
+        .bind(&office_id)
+        .bind(local_day(now_ms()))
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(ticket_from_row)
+        .collect::<Result<Vec<_>>>()?;
+    let last_event_id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
+        .fetch_one(&mut *tx)
+        .await?;
+    Ok(Json(QueueSnapshot {
+        office,
+        tickets,
+        last_event_id,
+    }))
+}
+
+/// What staff can do to a called or waiting ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Recall,
+    NoShow,
+    Done,
+    Transfer,
+}
+
+/// Checks that `action` makes sense for a ticket in `status`; the error names both.
+fn check_transition(number: &TicketNumber, status: TicketStatus, action: Action) -> Result<()> {
+    let allowed = match action {
+        Action::Recall | Action::NoShow | Action::Done => status == TicketStatus::Called,
+        Action::Transfer => matches!(status, TicketStatus::Called | TicketStatus::Waiting),
+    };
+    if allowed {
+        return Ok(());
+    }
+    let expected = if action == Action::Transfer {
+        "a waiting or called ticket"
+    } else {
+        "a called ticket"
+    };
+    Err(Error::Conflict(format!(
+        "ticket {number} is {}; {action:?} needs {expected}",
+        status_to_db(status)
+    )))
+}
+
+async fn set_status(
+    tx: &mut Transaction<'_, Sqlite>,
+    ticket: &Ticket,
+    status: TicketStatus,
+    counter_id: Option<i64>,
+    called_at_ms: Option<i64>,
+    service_id: &str,
+) -> Result<Ticket> {
+    sqlx::query("UPDATE tickets SET status = ?, counter_id = ?, called_at_ms = ?, service_id = ? WHERE id = ?")
+        .bind(status_to_db(status))
+        .bind(counter_id)
+        .bind(called_at_ms)
+        .bind(service_id)
+        .bind(ticket.id)
+        .execute(&mut **tx)
+        .await?;
+    fetch_ticket(tx, ticket.id).await
+}
+
+/// `POST /api/counters/{counter}/call-next`: finishes the counter's current ticket (if any)
+/// and calls the longest-waiting ticket of its services (staff).
+async fn counter_call_next(
+    staff: Staff,
+    State(state): State<AppState>,
+    Path(counter_id): Path<i64>,
+    Json(req): Json<CallNextRequest>,
+) -> Result<Json<CallNextResult>> {
+    let office_id: String = sqlx::query_scalar("SELECT office_id FROM counters WHERE id = ?")
+        .bind(counter_id)
+        .fetch_optional(&state.db)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("no counter with id {counter_id}")))?;
+    let office = load_office(&state.db, &office_id).await?;
+    let counter = office
+        .counters
+        .iter()
+        .find(|c| c.id == counter_id)
+        .ok_or_else(|| {
+            Error::Internal(format!(
+                "counter {counter_id} missing from its office {office_id}"
+            ))
+        })?;
+    let services = req
+        .service_ids
+        .unwrap_or_else(|| counter.service_ids.clone());
+    if let Some(bad) = services
+        .iter()
+        .find(|s| !office.services.iter().any(|o| &o.id == *s))
+    {
+        return Err(Error::bad_request(
+            "unknown_service",
+            format!("office {office_id:?} has no service {bad:?}"),
+        ));
+    }
+    let services_json =
+        serde_json::to_string(&services).map_err(|e| Error::Internal(e.to_string()))?;
+
+    let _write = state.write_lock.lock().await;
+    let mut tx = state.db.begin().await?;
+    let now = now_ms();
+    let mut events = Vec::new();
+    let current: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM tickets WHERE counter_id = ? AND status = 'called'")
+            .bind(counter_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    for id in current {
+        let t = fetch_ticket(&mut tx, id).await?;
+        let done = set_status(
+            &mut tx,
+            &t,
+            TicketStatus::Done,
+            t.counter_id,
+            t.called_at_ms,
+            &t.service_id,
+        )
+        .await?;
+        events.push(record(&mut tx, EventKind::Done, &done, now).await?);
+    }
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets WHERE office_id = ? AND day = ? AND status = 'waiting' AND service_id IN (SELECT value FROM json_each(?)) ORDER BY issued_at_ms, id LIMIT 1"
+    ));
+    let next = sqlx::query(sql)
+        .bind(&office_id)
+        .bind(local_day(now))
+        .bind(services_json)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let called = match next {
+        Some(row) => {
+            let t = ticket_from_row(&row)?;
+            let called = set_status(
+                &mut tx,
+                &t,
+                TicketStatus::Called,
+                Some(counter_id),
+                Some(now),
+                &t.service_id,
+            )
+            .await?;
+            events.push(record(&mut tx, EventKind::Called, &called, now).await?);
+            Some(called)
+        }
+        None => None,
+    };
+    tx.commit().await?;
+    for e in events {
+        state.events.publish(e);
+    }
+    if let Some(t) = &called {
+        tracing::info!(counter = counter_id, staff = staff.id, number = %t.number, "ticket called");
+    }
+    Ok(Json(CallNextResult { called }))
+}
+
+/// Applies `action` to a ticket under the write lock and broadcasts the event.
+async fn act(
+    state: &AppState,
+    staff: &Staff,
+    ticket_id: i64,
+    action: Action,
+    transfer_to: Option<&str>,
+) -> Result<Ticket> {
+    let _write = state.write_lock.lock().await;
+    let mut tx = state.db.begin().await?;
+    let t = fetch_ticket(&mut tx, ticket_id).await?;
+    check_transition(&t.number, t.status, action)?;
+    let now = now_ms();
+    let (kind, updated) = match action {
+        Action::Recall => {
+            let u = set_status(
+                &mut tx,
+                &t,
+                TicketStatus::Called,
+                t.counter_id,
+                Some(now),
+                &t.service_id,
+            )
+            .await?;
+            (EventKind::Recalled, u)
+        }
+        Action::NoShow => (
+            EventKind::NoShow,
+            set_status(
+                &mut tx,
+                &t,
+                TicketStatus::NoShow,
+                t.counter_id,
+                t.called_at_ms,
+                &t.service_id,
+            )
+            .await?,
+        ),
+        Action::Done => (
+            EventKind::Done,
+            set_status(
+                &mut tx,
+                &t,
+                TicketStatus::Done,
+                t.counter_id,
+                t.called_at_ms,
+                &t.service_id,
+            )
+            .await?,
+        ),
+        Action::Transfer => {
+            let to = transfer_to.unwrap_or(&t.service_id);
+            let known: Option<i64> =
+                sqlx::query_scalar("SELECT 1 FROM services WHERE office_id = ? AND id = ?")
+                    .bind(&t.office_id)
+                    .bind(to)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if known.is_none() {
+                return Err(Error::bad_request(
+                    "unknown_service",
+                    format!("office {:?} has no service {to:?}", t.office_id),
+                ));
+            }
+            (
+                EventKind::Transferred,
+                set_status(&mut tx, &t, TicketStatus::Waiting, None, None, to).await?,
+            )
+        }
+    };
+    let event = record(&mut tx, kind, &updated, now).await?;
+    tx.commit().await?;
+    state.events.publish(event);
+    tracing::info!(ticket = ticket_id, staff = staff.id, action = ?action, "ticket updated");
+    Ok(updated)
+}
+
+async fn ticket_recall(
+    staff: Staff,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Json<Ticket>> {
+    act(&state, &staff, id, Action::Recall, None)
+        .await
+        .map(Json)
+}
+
+async fn ticket_no_show(
+    staff: Staff,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Json<Ticket>> {
+    act(&state, &staff, id, Action::NoShow, None)
+        .await
+        .map(Json)
+}
+
+async fn ticket_done(
+    staff: Staff,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Json<Ticket>> {
+    act(&state, &staff, id, Action::Done, None).await.map(Json)
+}
+
+/// Moves a ticket to another service's line. It keeps its number and its original issue
+/// time, so it is called before tickets issued after it.
+async fn ticket_transfer(
+    staff: Staff,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Json(req): Json<TransferRequest>,
+) -> Result<Json<Ticket>> {
+    act(&state, &staff, id, Action::Transfer, Some(&req.service_id))
+        .await
+        .map(Json)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_called_tickets_can_be_recalled_or_finished() {
+        let n = TicketNumber::new("A", 3);
+        for action in [Action::Recall, Action::NoShow, Action::Done] {
+            assert!(check_transition(&n, TicketStatus::Called, action).is_ok());
+            for s in [
+                TicketStatus::Waiting,
+                TicketStatus::Done,
+                TicketStatus::NoShow,
+            ] {
+                assert!(
+                    check_transition(&n, s, action).is_err(),
+                    "{action:?} from {s:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn transfer_works_from_waiting_or_called_and_says_why_not_otherwise() {
+        let n = TicketNumber::new("B", 14);
+        assert!(check_transition(&n, TicketStatus::Waiting, Action::Transfer).is_ok());
+        assert!(check_transition(&n, TicketStatus::Called, Action::Transfer).is_ok());
+        let err = check_transition(&n, TicketStatus::Done, Action::Transfer).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "ticket B-014 is done; Transfer needs a waiting or called ticket"
+        );
+    }
+}

@@ -1,0 +1,579 @@
+//! The relay's HTTP API, route by route, through `app(state).oneshot(request)`.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use mado_relay::{AppState, Config, app, bootstrap_admin};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+const PASSWORD: &str = "test-password-1";
+
+async fn test_app() -> (Router, AppState) {
+    let state = AppState::open(Config::for_tests())
+        .await
+        .expect("state opens");
+    bootstrap_admin(&state.db, Some(PASSWORD))
+        .await
+        .expect("admin created");
+    (app(state.clone()), state)
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Value,
+}
+
+async fn send(
+    app: &Router,
+    method: Method,
+    uri: &str,
+    body: Option<Value>,
+    cookie: Option<&str>,
+) -> Answer {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    let req = match body {
+        Some(b) => req
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(b.to_string())),
+        None => req.body(Body::empty()),
+    }
+    .unwrap();
+    send_raw(app, req).await
+}
+
+async fn send_raw(app: &Router, req: Request<Body>) -> Answer {
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    let body = if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
+    };
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// Asserts our JSON error body with `code`.
+fn assert_error(a: &Answer, status: StatusCode, code: &str) {
+    assert_eq!(a.status, status, "body: {}", a.body);
+    assert_eq!(a.body["error"]["code"], code, "body: {}", a.body);
+    assert!(
+        a.body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "body: {}",
+        a.body
+    );
+}
+
+async fn login(app: &Router) -> String {
+    let a = send(
+        app,
+        Method::POST,
+        "/api/auth/login",
+        Some(json!({"login": "admin", "password": PASSWORD})),
+        None,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let cookie = a.headers[header::SET_COOKIE].to_str().unwrap().to_owned();
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+async fn issue(app: &Router, service: &str) -> Value {
+    let a = send(
+        app,
+        Method::POST,
+        "/api/offices/kokurakita/tickets",
+        Some(json!({"service_id": service})),
+        None,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    a.body
+}
+
+#[tokio::test]
+async fn healthz_answers_ok() {
+    let (app, _) = test_app().await;
+    let a = send(&app, Method::GET, "/healthz", None, None).await;
+    assert_eq!((a.status, a.body), (StatusCode::OK, json!("ok")));
+}
+
+#[tokio::test]
+async fn the_demo_office_is_listed_with_its_services_and_counters() {
+    let (app, _) = test_app().await;
+    let a = send(&app, Method::GET, "/api/offices", None, None).await;
+    assert_eq!(a.status, StatusCode::OK);
+    let office = &a.body[0];
+    assert_eq!(office["id"], "kokurakita");
+    assert_eq!(office["name"], "小倉北区役所");
+    assert_eq!(office["services"].as_array().unwrap().len(), 5);
+    assert_eq!(office["counters"][2]["label"], "3番窓口");
+    assert_eq!(
+        office["counters"][5]["service_ids"],
+        json!(["fukushi", "okuyami"])
+    );
+    let one = send(&app, Method::GET, "/api/offices/kokurakita", None, None).await;
+    assert_eq!(one.body, *office);
+}
+
+#[tokio::test]
+async fn unknown_things_are_404_with_a_json_body() {
+    let (app, _) = test_app().await;
+    assert_error(
+        &send(&app, Method::GET, "/api/offices/nowhere", None, None).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert_error(
+        &send(&app, Method::GET, "/api/no/such/route", None, None).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    let cookie = login(&app).await;
+    let a = send(
+        &app,
+        Method::POST,
+        "/api/tickets/999/done",
+        None,
+        Some(&cookie),
+    )
+    .await;
+    assert_error(&a, StatusCode::NOT_FOUND, "not_found");
+    assert_eq!(a.body["error"]["message"], "no ticket with id 999");
+    let a = send(
+        &app,
+        Method::POST,
+        "/api/counters/99/call-next",
+        Some(json!({})),
+        Some(&cookie),
+    )
+    .await;
+    assert_error(&a, StatusCode::NOT_FOUND, "not_found");
+}
+
+#[tokio::test]
+async fn a_wrong_method_is_405_with_a_json_body() {
+    let (app, _) = test_app().await;
+    let a = send(&app, Method::DELETE, "/api/offices", None, None).await;
+    assert_error(&a, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
+}
+
+#[tokio::test]
+async fn tickets_are_numbered_per_prefix_with_place_and_wait() {
+    let (app, _) = test_app().await;
+    let first = issue(&app, "jumin").await;
+    assert_eq!(first["ticket"]["number"], json!({"prefix": "A", "seq": 1}));
+    assert_eq!(first["ticket"]["status"], "waiting");
+    assert_eq!(
+        (
+            first["ahead"].clone(),
+            first["estimated_wait_minutes"].clone()
+        ),
+        (json!(0), json!(0))
+    );
+    let second = issue(&app, "jumin").await;
+    assert_eq!(second["ticket"]["number"]["seq"], 2);
+    // One ahead, 600 s each, 2 counters serve 住民異動 → 5 minutes.
+    assert_eq!(
+        (
+            second["ahead"].clone(),
+            second["estimated_wait_minutes"].clone()
+        ),
+        (json!(1), json!(5))
+    );
+    let other = issue(&app, "kokuho").await;
+    assert_eq!(other["ticket"]["number"], json!({"prefix": "B", "seq": 1}));
+}
+
+#[tokio::test]
+async fn malformed_ticket_requests_are_refused_and_nothing_is_stored() {
+    let (app, state) = test_app().await;
+    let uri = "/api/offices/kokurakita/tickets";
+    let raw = |ct: Option<&str>, body: &str| {
+        let mut r = Request::builder().method(Method::POST).uri(uri);
+        if let Some(ct) = ct {
+            r = r.header(header::CONTENT_TYPE, ct);
+        }
+        r.body(Body::from(body.to_owned())).unwrap()
+    };
+    let a = send_raw(&app, raw(Some("application/json"), "{\"service_id\": ")).await;
+    assert_error(&a, StatusCode::BAD_REQUEST, "invalid_json");
+    let a = send_raw(&app, raw(Some("application/json"), "{\"service_id\": 5}")).await;
+    assert_error(&a, StatusCode::BAD_REQUEST, "invalid_body");
+    assert!(
+        a.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("service_id"),
+        "{}",
+        a.body
+    );
+    let a = send_raw(
+        &app,
+        raw(
+            Some("application/json"),
+            "{\"service_id\": \"jumin\", \"name\": \"x\"}",
+        ),
+    )
+    .await;
+    assert_error(&a, StatusCode::BAD_REQUEST, "invalid_body");
+    let a = send_raw(&app, raw(None, "{\"service_id\": \"jumin\"}")).await;
+    assert_error(
+        &a,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+    );
+    let huge = format!(
+        "{{\"service_id\": \"{}\"}}",
+        "x".repeat(mado_relay::BODY_LIMIT + 1)
+    );
+    let a = send_raw(&app, raw(Some("application/json"), &huge)).await;
+    assert_error(&a, StatusCode::PAYLOAD_TOO_LARGE, "too_large");
+    let a = send(
+        &app,
+        Method::POST,
+        uri,
+        Some(json!({"service_id": "nope"})),
+        None,
+    )
+    .await;
+    assert_error(&a, StatusCode::BAD_REQUEST, "unknown_service");
+    assert!(
+        a.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("jumin"),
+        "names the expected ids: {}",
+        a.body
+    );
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tickets")
+        .fetch_one(&state.db)
+        .await
+        .unwrap();
+    assert_eq!(stored, 0);
+}
+
+#[tokio::test]
+async fn an_idempotency_key_returns_the_same_ticket() {
+    let (app, _) = test_app().await;
+    let req = || {
+        Request::builder()
+            .method(Method::POST)
+            .uri("/api/offices/kokurakita/tickets")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("idempotency-key", "kiosk-1-0001")
+            .body(Body::from(r#"{"service_id":"jumin"}"#))
+            .unwrap()
+    };
+    let a = send_raw(&app, req()).await;
+    let b = send_raw(&app, req()).await;
+    assert_eq!((a.status, b.status), (StatusCode::CREATED, StatusCode::OK));
+    assert_eq!(a.body["ticket"], b.body["ticket"]);
+    assert_eq!(issue(&app, "jumin").await["ticket"]["number"]["seq"], 2);
+    let bad = Request::builder()
+        .method(Method::POST)
+        .uri("/api/offices/kokurakita/tickets")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("idempotency-key", "x".repeat(101))
+        .body(Body::from(r#"{"service_id":"jumin"}"#))
+        .unwrap();
+    assert_error(
+        &send_raw(&app, bad).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_header",
+    );
+}
+
+#[tokio::test]
+async fn staff_routes_refuse_anonymous_callers() {
+    let (app, _) = test_app().await;
+    let cases: [(Method, &str, Option<Value>); 8] = [
+        (Method::GET, "/api/auth/me", None),
+        (Method::GET, "/api/offices/kokurakita/queue", None),
+        (Method::POST, "/api/counters/1/call-next", Some(json!({}))),
+        (Method::POST, "/api/tickets/1/recall", None),
+        (Method::POST, "/api/tickets/1/no-show", None),
+        (Method::POST, "/api/tickets/1/done", None),
+        (
+            Method::POST,
+            "/api/tickets/1/transfer",
+            Some(json!({"service_id": "kokuho"})),
+        ),
+        (Method::GET, "/api/offices/kokurakita/queue", None),
+    ];
+    for (method, uri, body) in cases {
+        let a = send(&app, method.clone(), uri, body.clone(), None).await;
+        assert_error(&a, StatusCode::UNAUTHORIZED, "unauthorized");
+        let forged = send(&app, method, uri, body, Some("mado_session=forged")).await;
+        assert_error(&forged, StatusCode::UNAUTHORIZED, "unauthorized");
+    }
+}
+
+#[tokio::test]
+async fn login_sets_a_strict_http_only_cookie_and_logout_ends_the_session() {
+    let (app, _) = test_app().await;
+    let wrong = send(
+        &app,
+        Method::POST,
+        "/api/auth/login",
+        Some(json!({"login": "admin", "password": "nope"})),
+        None,
+    )
+    .await;
+    assert_error(&wrong, StatusCode::UNAUTHORIZED, "bad_credentials");
+    let nobody = send(
+        &app,
+        Method::POST,
+        "/api/auth/login",
+        Some(json!({"login": "ghost", "password": PASSWORD})),
+        None,
+    )
+    .await;
+    assert_error(&nobody, StatusCode::UNAUTHORIZED, "bad_credentials");
+    assert_eq!(
+        wrong.body, nobody.body,
+        "the answer does not tell which part was wrong"
+    );
+
+    let a = send(
+        &app,
+        Method::POST,
+        "/api/auth/login",
+        Some(json!({"login": "admin", "password": PASSWORD})),
+        None,
+    )
+    .await;
+    let set_cookie = a.headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(
+        set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"),
+        "{set_cookie}"
+    );
+    assert_eq!(a.body["role"], "admin");
+    let cookie = set_cookie.split(';').next().unwrap();
+    let me = send(&app, Method::GET, "/api/auth/me", None, Some(cookie)).await;
+    assert_eq!(me.body["login"], "admin");
+    let out = send(&app, Method::POST, "/api/auth/logout", None, Some(cookie)).await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    assert_error(
+        &send(&app, Method::GET, "/api/auth/me", None, Some(cookie)).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    );
+}
+
+#[tokio::test]
+async fn staff_call_recall_no_show_done_and_transfer() {
+    let (app, _) = test_app().await;
+    let cookie = login(&app).await;
+    let c = Some(cookie.as_str());
+    let t1 = issue(&app, "jumin").await["ticket"]["id"].as_i64().unwrap();
+    let t2 = issue(&app, "jumin").await["ticket"]["id"].as_i64().unwrap();
+    let t3 = issue(&app, "jumin").await["ticket"]["id"].as_i64().unwrap();
+
+    let a = send(
+        &app,
+        Method::POST,
+        "/api/counters/1/call-next",
+        Some(json!({})),
+        c,
+    )
+    .await;
+    assert_eq!(a.body["called"]["id"], t1, "{}", a.body);
+    assert_eq!(
+        (
+            a.body["called"]["status"].clone(),
+            a.body["called"]["counter_id"].clone()
+        ),
+        (json!("called"), json!(1))
+    );
+
+    let board = send(
+        &app,
+        Method::GET,
+        "/api/offices/kokurakita/board",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(board.body["recent_calls"][0]["counter_label"], "1番窓口");
+    assert_eq!(
+        board.body["recent_calls"][0]["number"],
+        json!({"prefix": "A", "seq": 1})
+    );
+    assert_eq!(
+        board.body["waiting"][0],
+        json!({"service_id": "jumin", "count": 2})
+    );
+
+    // Calling next finishes the current ticket.
+    let a = send(
+        &app,
+        Method::POST,
+        "/api/counters/1/call-next",
+        Some(json!({})),
+        c,
+    )
+    .await;
+    assert_eq!(a.body["called"]["id"], t2);
+    let queue = send(&app, Method::GET, "/api/offices/kokurakita/queue", None, c).await;
+    let status_of = |id: i64| {
+        queue.body["tickets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == id)
+            .unwrap()["status"]
+            .clone()
+    };
+    assert_eq!(status_of(t1), "done");
+
+    let a = send(
+        &app,
+        Method::POST,
+        &format!("/api/tickets/{t2}/recall"),
+        None,
+        c,
+    )
+    .await;
+    assert_eq!(a.body["status"], "called");
+    let a = send(
+        &app,
+        Method::POST,
+        &format!("/api/tickets/{t2}/no-show"),
+        None,
+        c,
+    )
+    .await;
+    assert_eq!(a.body["status"], "no_show");
+    let a = send(
+        &app,
+        Method::POST,
+        &format!("/api/tickets/{t2}/done"),
+        None,
+        c,
+    )
+    .await;
+    assert_error(&a, StatusCode::CONFLICT, "conflict");
+    assert_eq!(
+        a.body["error"]["message"],
+        "ticket A-002 is no_show; Done needs a called ticket"
+    );
+
+    let a = send(
+        &app,
+        Method::POST,
+        &format!("/api/tickets/{t3}/transfer"),
+        Some(json!({"service_id": "kokuho"})),
+        c,
+    )
+    .await;
+    assert_eq!(
+        (a.body["service_id"].clone(), a.body["status"].clone()),
+        (json!("kokuho"), json!("waiting"))
+    );
+    assert_eq!(
+        a.body["number"],
+        json!({"prefix": "A", "seq": 3}),
+        "a transferred ticket keeps its number"
+    );
+    let a = send(
+        &app,
+        Method::POST,
+        &format!("/api/tickets/{t3}/transfer"),
+        Some(json!({"service_id": "nope"})),
+        c,
+    )
+    .await;
+    assert_error(&a, StatusCode::BAD_REQUEST, "unknown_service");
+
+    // Counter 3 serves 国保: it gets the transferred ticket.
+    let a = send(
+        &app,
+        Method::POST,
+        "/api/counters/3/call-next",
+        Some(json!({})),
+        c,
+    )
+    .await;
+    assert_eq!(a.body["called"]["id"], t3);
+    let a = send(
+        &app,
+        Method::POST,
+        "/api/counters/3/call-next",
+        Some(json!({})),
+        c,
+    )
+    .await;
+    assert_eq!(
+        a.body,
+        json!({"called": null}),
+        "nobody waiting is not an error"
+    );
+    let a = send(
+        &app,
+        Method::POST,
+        "/api/counters/abc/call-next",
+        Some(json!({})),
+        c,
+    )
+    .await;
+    assert_error(&a, StatusCode::BAD_REQUEST, "invalid_path");
+    let a = send(
+        &app,
+        Method::POST,
+        "/api/counters/1/call-next",
+        Some(json!({"service_ids": ["nope"]})),
+        c,
+    )
+    .await;
+    assert_error(&a, StatusCode::BAD_REQUEST, "unknown_service");
+}
+
+#[tokio::test]
+async fn the_frontend_is_served_for_client_routes_but_not_for_api_routes() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dist.path().join("index.html"),
+        "<!doctype html><title>Mado</title>",
+    )
+    .unwrap();
+    std::fs::write(dist.path().join("app-abc123.js"), "console.log(1)").unwrap();
+    let mut config = Config::for_tests();
+    config.dist_dir = Some(dist.path().to_owned());
+    let app = app(AppState::open(config).await.unwrap());
+    let page = send(&app, Method::GET, "/kiosk", None, None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.as_str().unwrap().contains("<title>Mado</title>"));
+    assert_eq!(page.headers[header::CACHE_CONTROL], "no-cache");
+    let js = send(&app, Method::GET, "/app-abc123.js", None, None).await;
+    assert!(
+        js.headers[header::CACHE_CONTROL]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+    assert_error(
+        &send(&app, Method::GET, "/api/nope", None, None).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+
+    let (bare, _) = test_app().await;
+    let page = send(&bare, Method::GET, "/kiosk", None, None).await;
+    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(page.body.as_str().unwrap().contains("cargo xtask run"));
+}

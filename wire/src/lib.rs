@@ -1,0 +1,221 @@
+//! Types that cross the wire between the Mado frontend and the relay, and the pure queue logic
+//! both sides need.
+//!
+//! # Mental model
+//!
+//! The relay owns the truth: offices, their counters and services, and the tickets of the day.
+//! Every change to a ticket is an [`QueueEvent`] with an increasing id, stored and broadcast.
+//! Clients load a snapshot ([`Board`] for lobby displays, [`QueueState`] for staff) and then
+//! apply events in order. Applying is idempotent: an event whose id is not newer than the last
+//! one applied is ignored, so replaying after a reconnect (`Last-Event-ID`) never doubles a call.
+//!
+//! ```
+//! use mado_wire::{TicketNumber, estimate_wait_minutes};
+//!
+//! let n = TicketNumber::new("A", 12);
+//! assert_eq!(n.to_string(), "A-012");
+//! // 3 people ahead, 6 minutes each, 2 counters open → 9 minutes.
+//! assert_eq!(estimate_wait_minutes(3, 360, 2), 9);
+//! ```
+//!
+//! # Not handled
+//!
+//! - Reservations and check-in priority (issue 6) are not modelled yet.
+//! - Timestamps are Unix milliseconds (UTC); turning them into local dates is the caller's job.
+
+mod board;
+mod queue;
+
+pub use board::{Board, Call, MAX_RECENT_CALLS, QueueState};
+pub use queue::{TicketNumber, estimate_wait_minutes};
+
+use serde::{Deserialize, Serialize};
+
+/// An office (区役所, 支所) with its services and counters, as the public API returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Office {
+    /// URL-safe identifier, e.g. `kokurakita`.
+    pub id: String,
+    /// Japanese name shown to residents, e.g. `小倉北区役所`.
+    pub name: String,
+    /// English name.
+    pub name_en: String,
+    pub services: Vec<Service>,
+    pub counters: Vec<Counter>,
+}
+
+/// A service residents take a ticket for (住民異動, 国保・年金, …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Service {
+    pub id: String,
+    /// One or two upper-case letters that start each ticket number of this service.
+    pub prefix: String,
+    pub name: String,
+    pub name_en: String,
+    /// Average handling time at the counter, used for the wait estimate.
+    pub avg_service_secs: u32,
+}
+
+/// A counter (窓口) where staff call tickets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counter {
+    pub id: i64,
+    /// Japanese label as announced, e.g. `3番窓口`.
+    pub label: String,
+    /// English label, e.g. `Counter 3`.
+    pub label_en: String,
+    /// The services this counter calls by default.
+    pub service_ids: Vec<String>,
+}
+
+/// Where a ticket stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketStatus {
+    /// Issued and waiting to be called.
+    Waiting,
+    /// Called to a counter (and being served there).
+    Called,
+    /// Called but the resident did not come.
+    NoShow,
+    /// Served.
+    Done,
+}
+
+/// A queue ticket. Holds no personal data: only a number, a service and times.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ticket {
+    pub id: i64,
+    pub office_id: String,
+    pub service_id: String,
+    pub number: TicketNumber,
+    pub status: TicketStatus,
+    /// Issue time, Unix milliseconds.
+    pub issued_at_ms: i64,
+    /// Time of the latest call, Unix milliseconds.
+    pub called_at_ms: Option<i64>,
+    /// The counter that called it, while called (and after, for the record).
+    pub counter_id: Option<i64>,
+}
+
+/// Body of `POST /api/offices/{office}/tickets`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssueTicketRequest {
+    pub service_id: String,
+}
+
+/// Answer to a ticket issue: the ticket and what the resident should expect.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedTicket {
+    pub ticket: Ticket,
+    /// Tickets of the same service waiting before this one.
+    pub ahead: u32,
+    /// See [`estimate_wait_minutes`].
+    pub estimated_wait_minutes: u32,
+}
+
+/// Body of `POST /api/counters/{counter}/call-next`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallNextRequest {
+    /// Services to call from; the counter's own services when absent.
+    #[serde(default)]
+    pub service_ids: Option<Vec<String>>,
+}
+
+/// Answer to a call-next: the called ticket, or `None` when nobody is waiting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallNextResult {
+    pub called: Option<Ticket>,
+}
+
+/// Body of `POST /api/tickets/{id}/transfer`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransferRequest {
+    pub service_id: String,
+}
+
+/// Waiting tickets of one service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaitingCount {
+    pub service_id: String,
+    pub count: u32,
+}
+
+/// What happened to a ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    Issued,
+    Called,
+    Recalled,
+    NoShow,
+    Done,
+    Transferred,
+}
+
+/// One change to an office's queue, as stored and as sent over server-sent events.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueEvent {
+    /// Increasing per relay database; the SSE `id:` field.
+    pub id: i64,
+    pub office_id: String,
+    pub at_ms: i64,
+    pub kind: EventKind,
+    /// The ticket as it is after the change.
+    pub ticket: Ticket,
+    /// Waiting counts of every service of the office after the change.
+    pub waiting: Vec<WaitingCount>,
+}
+
+/// Snapshot for staff: every ticket of the day and the last event id it includes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueSnapshot {
+    pub office: Office,
+    pub tickets: Vec<Ticket>,
+    pub last_event_id: i64,
+}
+
+/// Body of `POST /api/auth/login`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub login: String,
+    pub password: String,
+}
+
+/// A staff role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Staff,
+}
+
+/// The logged-in staff member (`GET /api/auth/me`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMe {
+    pub login: String,
+    pub display_name: String,
+    pub role: Role,
+}
+
+/// The JSON body of every 4xx and 5xx answer of the relay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// See [`ErrorBody`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    /// Stable machine-readable code, e.g. `not_found`, `unauthorized`, `invalid_body`.
+    pub code: String,
+    /// Human-readable English message naming what was wrong and what was expected.
+    pub message: String,
+}
+
+#[cfg(all(test, target_arch = "wasm32"))]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
