@@ -1,0 +1,214 @@
+//! A real relay on a port-0 socket: server-sent events with resume, shutdown, and restarts.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use mado_relay::{AppState, Config, app};
+use serde_json::Value;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+use tower::ServiceExt;
+
+const LIMIT: Duration = Duration::from_secs(10);
+
+async fn serve(state: AppState) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let shutdown = state.shutdown.clone();
+    tokio::spawn(async move {
+        axum::serve(listener, app(state))
+            .with_graceful_shutdown(async move { shutdown.cancelled().await })
+            .await
+            .unwrap();
+    });
+    addr
+}
+
+async fn issue(state: &AppState, service: &str) -> Value {
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/api/offices/kokurakita/tickets")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(format!(r#"{{"service_id":"{service}"}}"#)))
+        .unwrap();
+    let res = app(state.clone()).oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let bytes = http_body_util::BodyExt::collect(res.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    serde_json::from_slice(&bytes).unwrap()
+}
+
+/// A minimal HTTP/1.1 event-stream reader: decodes the chunked body and yields events.
+struct EventStream {
+    reader: BufReader<TcpStream>,
+    buffer: String,
+}
+
+#[derive(Debug)]
+struct SseEvent {
+    id: i64,
+    data: Value,
+}
+
+impl EventStream {
+    async fn open(addr: SocketAddr, path: &str, last_event_id: Option<i64>) -> Self {
+        let mut stream = TcpStream::connect(addr).await.unwrap();
+        let resume = last_event_id
+            .map(|id| format!("Last-Event-ID: {id}\r\n"))
+            .unwrap_or_default();
+        let request = format!(
+            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n{resume}\r\n"
+        );
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut reader = BufReader::new(stream);
+        let mut status = String::new();
+        reader.read_line(&mut status).await.unwrap();
+        assert!(status.starts_with("HTTP/1.1 200"), "{status}");
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).await.unwrap();
+            if line == "\r\n" {
+                break;
+            }
+        }
+        Self {
+            reader,
+            buffer: String::new(),
+        }
+    }
+
+    /// The next chunk of the body, or `None` at the end of the stream.
+    async fn chunk(&mut self) -> Option<String> {
+        let mut size = String::new();
+        if self.reader.read_line(&mut size).await.ok()? == 0 {
+            return None;
+        }
+        let size = usize::from_str_radix(size.trim(), 16).ok()?;
+        if size == 0 {
+            return None;
+        }
+        let mut data = vec![0; size + 2];
+        self.reader.read_exact(&mut data).await.ok()?;
+        data.truncate(size);
+        Some(String::from_utf8(data).unwrap())
+    }
+
+    /// The next queue event, skipping keep-alive comments; `None` when the stream ends.
+    async fn next(&mut self) -> Option<SseEvent> {
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let mut id = None;
+                let mut data = None;
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("id:") {
+                        id = v.trim().parse().ok();
+                    } else if let Some(v) = line.strip_prefix("data:") {
+                        data = serde_json::from_str(v.trim()).ok();
+                    }
+                }
+                if let (Some(id), Some(data)) = (id, data) {
+                    return Some(SseEvent { id, data });
+                }
+                continue;
+            }
+            let chunk = self.chunk().await?;
+            self.buffer.push_str(&chunk);
+        }
+    }
+
+    async fn expect(&mut self) -> SseEvent {
+        tokio::time::timeout(LIMIT, self.next())
+            .await
+            .expect("an event within the limit")
+            .expect("stream is open")
+    }
+}
+
+#[tokio::test]
+async fn events_resume_after_last_event_id_then_continue_live() {
+    let state = AppState::open(Config::for_tests()).await.unwrap();
+    let addr = serve(state.clone()).await;
+    for _ in 0..3 {
+        issue(&state, "jumin").await;
+    }
+    let mut events = EventStream::open(addr, "/api/offices/kokurakita/events", Some(1)).await;
+    let replayed = [events.expect().await, events.expect().await];
+    assert_eq!(replayed.iter().map(|e| e.id).collect::<Vec<_>>(), [2, 3]);
+    assert_eq!(replayed[0].data["kind"], "issued");
+    assert_eq!(replayed[1].data["ticket"]["number"]["seq"], 3);
+    issue(&state, "kokuho").await;
+    let live = events.expect().await;
+    assert_eq!(live.id, 4);
+    assert_eq!(live.data["ticket"]["number"]["prefix"], "B");
+    assert_eq!(live.data["waiting"][0]["count"], 3);
+}
+
+#[tokio::test]
+async fn the_query_parameter_resumes_too_and_no_id_means_live_only() {
+    let state = AppState::open(Config::for_tests()).await.unwrap();
+    let addr = serve(state.clone()).await;
+    issue(&state, "jumin").await;
+    issue(&state, "jumin").await;
+    let mut resumed =
+        EventStream::open(addr, "/api/offices/kokurakita/events?last_event_id=1", None).await;
+    let mut live_only = EventStream::open(addr, "/api/offices/kokurakita/events", None).await;
+    assert_eq!(resumed.expect().await.id, 2);
+    issue(&state, "jumin").await;
+    assert_eq!(resumed.expect().await.id, 3);
+    assert_eq!(
+        live_only.expect().await.id,
+        3,
+        "a fresh listener gets only what happens after it connects"
+    );
+}
+
+#[tokio::test]
+async fn shutdown_ends_open_event_streams() {
+    let state = AppState::open(Config::for_tests()).await.unwrap();
+    let addr = serve(state.clone()).await;
+    let mut events = EventStream::open(addr, "/api/offices/kokurakita/events", None).await;
+    state.shutdown.cancel();
+    let end = tokio::time::timeout(LIMIT, events.next())
+        .await
+        .expect("the stream ends within the limit");
+    assert!(end.is_none(), "no event, just the end of the stream");
+}
+
+#[tokio::test]
+async fn a_restart_keeps_ticket_numbering_and_event_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = || Config {
+        data_dir: Some(dir.path().to_owned()),
+        database_url: None,
+        ..Config::for_tests()
+    };
+    let first = AppState::open(config()).await.unwrap();
+    issue(&first, "jumin").await;
+    assert_eq!(issue(&first, "jumin").await["ticket"]["number"]["seq"], 2);
+    first.db.close().await;
+    drop(first);
+
+    let second = AppState::open(config()).await.unwrap();
+    let offices: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM offices")
+        .fetch_one(&second.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        offices, 1,
+        "the demo office is loaded once, not again on restart"
+    );
+    assert_eq!(issue(&second, "jumin").await["ticket"]["number"]["seq"], 3);
+    let addr = serve(second.clone()).await;
+    let mut events = EventStream::open(addr, "/api/offices/kokurakita/events", Some(0)).await;
+    let ids = [
+        events.expect().await.id,
+        events.expect().await.id,
+        events.expect().await.id,
+    ];
+    assert_eq!(ids, [1, 2, 3]);
+}
