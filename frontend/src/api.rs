@@ -1,0 +1,179 @@
+//! The relay client: every HTTP call the frontend makes, in one place.
+
+use gloo_net::http::{Request, Response};
+use mado_wire::{
+    Board, CallNextRequest, CallNextResult, ErrorBody, IssueTicketRequest, IssuedTicket,
+    LoginRequest, Office, QueueSnapshot, StaffMe, Ticket, TransferRequest,
+};
+use serde::de::DeserializeOwned;
+
+/// Why a relay call failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    /// The relay could not be reached (network down, relay stopped).
+    Network(String),
+    /// No staff session (HTTP 401).
+    Unauthorized,
+    /// The relay refused the request; `code` and `message` come from its JSON error body.
+    Refused {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    /// The relay answered with something that is not the expected JSON.
+    BadAnswer(String),
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ApiError::Network(e) => write!(f, "network: {e}"),
+            ApiError::Unauthorized => f.write_str("staff login required"),
+            ApiError::Refused {
+                status,
+                code,
+                message,
+            } => write!(f, "{status} {code}: {message}"),
+            ApiError::BadAnswer(e) => write!(f, "unexpected answer: {e}"),
+        }
+    }
+}
+
+async fn read<T: DeserializeOwned>(
+    response: Result<Response, gloo_net::Error>,
+) -> Result<T, ApiError> {
+    let response = response.map_err(|e| ApiError::Network(e.to_string()))?;
+    let status = response.status();
+    if response.ok() {
+        return response
+            .json::<T>()
+            .await
+            .map_err(|e| ApiError::BadAnswer(e.to_string()));
+    }
+    if status == 401 {
+        // 401 from login means bad credentials, which callers tell apart by `code`.
+        if let Ok(body) = response.json::<ErrorBody>().await
+            && body.error.code != "unauthorized"
+        {
+            return Err(ApiError::Refused {
+                status,
+                code: body.error.code,
+                message: body.error.message,
+            });
+        }
+        return Err(ApiError::Unauthorized);
+    }
+    match response.json::<ErrorBody>().await {
+        Ok(body) => Err(ApiError::Refused {
+            status,
+            code: body.error.code,
+            message: body.error.message,
+        }),
+        Err(_) => Err(ApiError::BadAnswer(format!(
+            "HTTP {status} without an error body"
+        ))),
+    }
+}
+
+async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    read(Request::get(path).send().await).await
+}
+
+async fn post<B: serde::Serialize, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+) -> Result<T, ApiError> {
+    let request = Request::post(path)
+        .json(body)
+        .map_err(|e| ApiError::BadAnswer(e.to_string()))?;
+    read(request.send().await).await
+}
+
+pub async fn offices() -> Result<Vec<Office>, ApiError> {
+    get("/api/offices").await
+}
+
+pub async fn office(id: &str) -> Result<Office, ApiError> {
+    get(&format!("/api/offices/{id}")).await
+}
+
+pub async fn board(office: &str) -> Result<Board, ApiError> {
+    get(&format!("/api/offices/{office}/board")).await
+}
+
+/// Issues a ticket. Send the same `idempotency_key` when retrying the same tap, so a lost
+/// answer never prints two tickets.
+pub async fn issue_ticket(
+    office: &str,
+    service_id: &str,
+    idempotency_key: &str,
+) -> Result<IssuedTicket, ApiError> {
+    let request = Request::post(&format!("/api/offices/{office}/tickets"))
+        .header("Idempotency-Key", idempotency_key)
+        .json(&IssueTicketRequest {
+            service_id: service_id.to_owned(),
+        })
+        .map_err(|e| ApiError::BadAnswer(e.to_string()))?;
+    read(request.send().await).await
+}
+
+pub async fn me() -> Result<StaffMe, ApiError> {
+    get("/api/auth/me").await
+}
+
+pub async fn login(login: String, password: String) -> Result<StaffMe, ApiError> {
+    post("/api/auth/login", &LoginRequest { login, password }).await
+}
+
+pub async fn logout() -> Result<(), ApiError> {
+    let response = Request::post("/api/auth/logout")
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(ApiError::BadAnswer(format!("HTTP {}", response.status())))
+    }
+}
+
+pub async fn queue(office: &str) -> Result<QueueSnapshot, ApiError> {
+    get(&format!("/api/offices/{office}/queue")).await
+}
+
+pub async fn call_next(counter_id: i64) -> Result<CallNextResult, ApiError> {
+    post(
+        &format!("/api/counters/{counter_id}/call-next"),
+        &CallNextRequest::default(),
+    )
+    .await
+}
+
+/// What staff can do to a ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TicketAction {
+    Recall,
+    NoShow,
+    Done,
+}
+
+pub async fn ticket_action(ticket_id: i64, action: TicketAction) -> Result<Ticket, ApiError> {
+    let verb = match action {
+        TicketAction::Recall => "recall",
+        TicketAction::NoShow => "no-show",
+        TicketAction::Done => "done",
+    };
+    post(
+        &format!("/api/tickets/{ticket_id}/{verb}"),
+        &serde_json::json!({}),
+    )
+    .await
+}
+
+pub async fn transfer(ticket_id: i64, service_id: String) -> Result<Ticket, ApiError> {
+    post(
+        &format!("/api/tickets/{ticket_id}/transfer"),
+        &TransferRequest { service_id },
+    )
+    .await
+}

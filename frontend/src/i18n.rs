@@ -1,0 +1,354 @@
+//! Every string the UI shows, in Japanese (the default) and English.
+//!
+//! A [`Texts`] table per language makes a missing translation a compile error. Messages with
+//! numbers or names are methods on [`Lang`]. Components read the current language from the
+//! context set up by [`provide_lang`] and never hold literal UI text.
+
+use leptos::prelude::*;
+
+/// A UI language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Ja,
+    En,
+}
+
+/// Fixed UI strings of one language.
+#[derive(Debug)]
+pub struct Texts {
+    pub app_name: &'static str,
+    pub app_tagline: &'static str,
+    pub switch_language: &'static str,
+    pub surface_kiosk: &'static str,
+    pub surface_kiosk_desc: &'static str,
+    pub surface_display: &'static str,
+    pub surface_display_desc: &'static str,
+    pub surface_queue: &'static str,
+    pub surface_queue_desc: &'static str,
+    pub surface_counter: &'static str,
+    pub surface_apply: &'static str,
+    pub surface_office: &'static str,
+    pub surface_admin: &'static str,
+    pub not_found: &'static str,
+    pub loading: &'static str,
+    pub relay_unreachable: &'static str,
+    pub retry: &'static str,
+    // Kiosk
+    pub kiosk_title: &'static str,
+    pub kiosk_prompt: &'static str,
+    pub kiosk_issuing: &'static str,
+    pub kiosk_issue_failed: &'static str,
+    pub kiosk_your_number: &'static str,
+    pub kiosk_please_wait: &'static str,
+    pub kiosk_print: &'static str,
+    pub kiosk_back: &'static str,
+    pub kiosk_ahead_label: &'static str,
+    pub kiosk_wait_label: &'static str,
+    pub kiosk_no_services: &'static str,
+    // Display
+    pub display_now_calling: &'static str,
+    pub display_counter: &'static str,
+    pub display_waiting: &'static str,
+    pub display_no_calls: &'static str,
+    pub display_reconnecting: &'static str,
+    pub display_enable_sound: &'static str,
+    pub display_fullscreen: &'static str,
+    // Staff
+    pub login_title: &'static str,
+    pub login_id: &'static str,
+    pub login_password: &'static str,
+    pub login_submit: &'static str,
+    pub login_failed: &'static str,
+    pub logout: &'static str,
+    pub queue_title: &'static str,
+    pub queue_choose_counter: &'static str,
+    pub queue_my_counter: &'static str,
+    pub queue_serving: &'static str,
+    pub queue_serving_none: &'static str,
+    pub queue_call_next: &'static str,
+    pub queue_recall: &'static str,
+    pub queue_no_show: &'static str,
+    pub queue_done: &'static str,
+    pub queue_transfer: &'static str,
+    pub queue_transfer_to: &'static str,
+    pub queue_nobody_waiting: &'static str,
+    pub queue_waiting_lists: &'static str,
+    pub queue_counters: &'static str,
+    pub queue_counter_idle: &'static str,
+    pub queue_action_failed: &'static str,
+}
+
+const JA: Texts = Texts {
+    app_name: "Mado 書かない窓口",
+    app_tagline: "区役所の窓口で使う画面を選んでください。",
+    switch_language: "English",
+    surface_kiosk: "受付機（番号札）",
+    surface_kiosk_desc: "ロビーの受付機。ご用件を選ぶと番号札を発行します。",
+    surface_display: "呼出表示",
+    surface_display_desc: "ロビーのモニター。呼び出し番号と窓口を表示し、音声でお知らせします。",
+    surface_queue: "窓口呼出（職員）",
+    surface_queue_desc: "職員用。窓口を選んで次の方を呼び出します。",
+    surface_counter: "窓口",
+    surface_apply: "オンライン事前申請",
+    surface_office: "バックオフィス",
+    surface_admin: "管理",
+    not_found: "ページが見つかりません。",
+    loading: "読み込み中…",
+    relay_unreachable: "サーバーに接続できません。しばらくしてからもう一度お試しください。",
+    retry: "再試行",
+    kiosk_title: "番号札の発行",
+    kiosk_prompt: "ご用件を選んでください",
+    kiosk_issuing: "発行しています…",
+    kiosk_issue_failed: "番号札を発行できませんでした。お手数ですが、近くの職員にお声がけください。",
+    kiosk_your_number: "あなたの受付番号",
+    kiosk_please_wait: "番号が呼ばれるまで、ロビーでお待ちください。",
+    kiosk_print: "番号札を印刷",
+    kiosk_back: "最初の画面に戻る",
+    kiosk_ahead_label: "お待ちの方",
+    kiosk_wait_label: "待ち時間の目安",
+    kiosk_no_services: "現在、番号札を発行できる窓口がありません。",
+    display_now_calling: "お呼び出し中の番号",
+    display_counter: "窓口",
+    display_waiting: "お待ちの人数",
+    display_no_calls: "ただいまお呼び出ししている番号はありません。",
+    display_reconnecting: "サーバーとの接続が切れました。再接続しています…",
+    display_enable_sound: "音声案内を開始",
+    display_fullscreen: "全画面表示",
+    login_title: "職員ログイン",
+    login_id: "ログインID",
+    login_password: "パスワード",
+    login_submit: "ログイン",
+    login_failed: "ログインIDまたはパスワードが違います。",
+    logout: "ログアウト",
+    queue_title: "窓口呼出",
+    queue_choose_counter: "担当する窓口",
+    queue_my_counter: "担当窓口",
+    queue_serving: "対応中の番号",
+    queue_serving_none: "対応中の方はいません。",
+    queue_call_next: "次の方を呼ぶ",
+    queue_recall: "再呼出",
+    queue_no_show: "不在",
+    queue_done: "完了",
+    queue_transfer: "転送",
+    queue_transfer_to: "転送先",
+    queue_nobody_waiting: "お待ちの方はいません。",
+    queue_waiting_lists: "お待ちの方",
+    queue_counters: "各窓口の状況",
+    queue_counter_idle: "空き",
+    queue_action_failed: "操作できませんでした。",
+};
+
+const EN: Texts = Texts {
+    app_name: "Mado — the no-writing counter",
+    app_tagline: "Choose the screen for this device.",
+    switch_language: "日本語",
+    surface_kiosk: "Ticket kiosk",
+    surface_kiosk_desc: "Lobby kiosk: residents choose a service and take a numbered ticket.",
+    surface_display: "Call display",
+    surface_display_desc: "Lobby screen: shows called numbers and counters, with a voice announcement.",
+    surface_queue: "Counter calling (staff)",
+    surface_queue_desc: "For staff: choose your counter and call the next resident.",
+    surface_counter: "Counter",
+    surface_apply: "Online pre-application",
+    surface_office: "Back office",
+    surface_admin: "Administration",
+    not_found: "Page not found.",
+    loading: "Loading…",
+    relay_unreachable: "Cannot reach the server. Please try again shortly.",
+    retry: "Try again",
+    kiosk_title: "Take a ticket",
+    kiosk_prompt: "Please choose what you came for",
+    kiosk_issuing: "Issuing…",
+    kiosk_issue_failed: "The ticket could not be issued. Please ask a member of staff.",
+    kiosk_your_number: "Your number",
+    kiosk_please_wait: "Please wait in the lobby until your number is called.",
+    kiosk_print: "Print ticket",
+    kiosk_back: "Back to start",
+    kiosk_ahead_label: "Ahead of you",
+    kiosk_wait_label: "Estimated wait",
+    kiosk_no_services: "No service is taking tickets right now.",
+    display_now_calling: "Now calling",
+    display_counter: "Counter",
+    display_waiting: "Waiting",
+    display_no_calls: "No number is being called right now.",
+    display_reconnecting: "Connection to the server lost. Reconnecting…",
+    display_enable_sound: "Turn on announcements",
+    display_fullscreen: "Full screen",
+    login_title: "Staff login",
+    login_id: "Login ID",
+    login_password: "Password",
+    login_submit: "Log in",
+    login_failed: "The login ID or password is wrong.",
+    logout: "Log out",
+    queue_title: "Counter calling",
+    queue_choose_counter: "Your counter",
+    queue_my_counter: "Counter",
+    queue_serving: "Now serving",
+    queue_serving_none: "Nobody is being served.",
+    queue_call_next: "Call next",
+    queue_recall: "Call again",
+    queue_no_show: "No-show",
+    queue_done: "Done",
+    queue_transfer: "Transfer",
+    queue_transfer_to: "Transfer to",
+    queue_nobody_waiting: "Nobody is waiting.",
+    queue_waiting_lists: "Waiting",
+    queue_counters: "Counters",
+    queue_counter_idle: "Free",
+    queue_action_failed: "That did not work.",
+};
+
+impl Lang {
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Lang::Ja => &JA,
+            Lang::En => &EN,
+        }
+    }
+
+    /// The BCP 47 tag for `<html lang>` and speech synthesis.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Ja => "ja-JP",
+            Lang::En => "en",
+        }
+    }
+
+    /// `ja` → Japanese, `en` → English, anything else → `None`.
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "ja" | "ja-JP" => Some(Lang::Ja),
+            "en" | "en-US" | "en-GB" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ja => "ja",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn other(self) -> Self {
+        match self {
+            Lang::Ja => Lang::En,
+            Lang::En => Lang::Ja,
+        }
+    }
+
+    /// Picks the text of this language from data that carries both (office and service names).
+    pub fn pick<'a>(self, ja: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Ja => ja,
+            Lang::En if en.is_empty() => ja,
+            Lang::En => en,
+        }
+    }
+
+    /// "3人" / "3 people".
+    pub fn people(self, n: u32) -> String {
+        match (self, n) {
+            (Lang::Ja, n) => format!("{n}人"),
+            (Lang::En, 1) => "1 person".to_owned(),
+            (Lang::En, n) => format!("{n} people"),
+        }
+    }
+
+    /// "約15分" / "about 15 min"; no wait reads as "すぐにお呼びします".
+    pub fn wait(self, minutes: u32) -> String {
+        match (self, minutes) {
+            (Lang::Ja, 0) => "まもなくお呼びします".to_owned(),
+            (Lang::En, 0) => "You will be called shortly".to_owned(),
+            (Lang::Ja, m) => format!("約{m}分"),
+            (Lang::En, m) => format!("about {m} min"),
+        }
+    }
+
+    /// The spoken and written call: 「受付番号 A 12 番の方、3番窓口へお越しください」.
+    pub fn announcement(self, spoken_number: &str, counter_label: &str) -> String {
+        match self {
+            Lang::Ja => format!("受付番号 {spoken_number} 番の方、{counter_label}へお越しください"),
+            Lang::En => format!("Number {spoken_number}, please come to {counter_label}."),
+        }
+    }
+
+    /// Seconds left before the kiosk returns to its start screen.
+    pub fn back_in(self, seconds: u32) -> String {
+        match self {
+            Lang::Ja => format!("{seconds}秒後に最初の画面に戻ります"),
+            Lang::En => format!("Returning to the start in {seconds} s"),
+        }
+    }
+
+    /// How long a ticket has waited, for staff.
+    pub fn waited(self, minutes: i64) -> String {
+        match self {
+            Lang::Ja => format!("{minutes}分待ち"),
+            Lang::En => format!("waiting {minutes} min"),
+        }
+    }
+}
+
+/// The current language, shared by every component.
+#[derive(Debug, Clone, Copy)]
+pub struct LangContext(pub RwSignal<Lang>);
+
+/// Sets up the language context: `?lang=` wins, then the saved choice, then Japanese.
+pub fn provide_lang(initial: Lang) -> RwSignal<Lang> {
+    let lang = RwSignal::new(initial);
+    provide_context(LangContext(lang));
+    lang
+}
+
+/// The current language signal (Japanese if no context was provided).
+pub fn use_lang() -> RwSignal<Lang> {
+    use_context::<LangContext>().map_or_else(|| RwSignal::new(Lang::Ja), |c| c.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_call_is_announced_as_a_clerk_would_say_it() {
+        assert_eq!(
+            Lang::Ja.announcement("A 12", "3番窓口"),
+            "受付番号 A 12 番の方、3番窓口へお越しください"
+        );
+        assert_eq!(
+            Lang::En.announcement("A 12", "Counter 3"),
+            "Number A 12, please come to Counter 3."
+        );
+    }
+
+    #[test]
+    fn counts_and_waits_read_naturally() {
+        assert_eq!(Lang::Ja.people(3), "3人");
+        assert_eq!(Lang::En.people(1), "1 person");
+        assert_eq!(Lang::En.people(0), "0 people");
+        assert_eq!(Lang::Ja.wait(15), "約15分");
+        assert_eq!(Lang::Ja.wait(0), "まもなくお呼びします");
+    }
+
+    #[test]
+    fn language_codes_round_trip() {
+        for lang in [Lang::Ja, Lang::En] {
+            assert_eq!(Lang::from_code(lang.code()), Some(lang));
+            assert_eq!(lang.other().other(), lang);
+        }
+        assert_eq!(Lang::from_code("fr"), None);
+    }
+
+    #[test]
+    fn no_text_is_left_empty_in_either_language() {
+        for lang in [Lang::Ja, Lang::En] {
+            let debug = format!("{:?}", lang.texts());
+            assert!(
+                !debug.contains("\"\""),
+                "{lang:?} has an empty text: {debug}"
+            );
+        }
+    }
+}

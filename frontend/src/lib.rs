@@ -1,0 +1,98 @@
+//! Mado's browser app: one Leptos client-side app with a route per surface.
+//!
+//! # Mental model
+//!
+//! Each surface (kiosk, display, staff queue, …) is a route. Components are thin: queue state
+//! comes from [`mado_wire`]'s reducers, fed by a snapshot from the relay ([`api`]) and then
+//! by live events ([`live`]). Every visible string comes from [`i18n`].
+//!
+//! # Not handled
+//!
+//! - The procedure guide, forms, card reading, pre-application, back office and
+//!   administration surfaces show only their name until their issues are built.
+
+pub mod api;
+pub mod i18n;
+pub mod live;
+mod pages;
+pub mod sound;
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::i18n::{Lang, provide_lang, use_lang};
+
+/// Browser storage key of the chosen language.
+const LANG_KEY: &str = "mado.lang";
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// Reads a value saved in the browser (kiosk and staff choices survive a reload).
+pub fn load_setting(key: &str) -> Option<String> {
+    local_storage()?.get_item(key).ok()?
+}
+
+/// Saves a value in the browser; storage being unavailable only loses the preference.
+pub fn save_setting(key: &str, value: &str) {
+    if let Some(s) = local_storage() {
+        let _ = s.set_item(key, value);
+    }
+}
+
+fn initial_lang() -> Lang {
+    let from_query = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .and_then(|q| {
+            q.trim_start_matches('?')
+                .split('&')
+                .find_map(|kv| kv.strip_prefix("lang=").and_then(Lang::from_code))
+        });
+    from_query
+        .or_else(|| load_setting(LANG_KEY).as_deref().and_then(Lang::from_code))
+        .unwrap_or_default()
+}
+
+/// The whole app.
+#[component]
+pub fn App() -> impl IntoView {
+    let lang = provide_lang(initial_lang());
+    Effect::new(move |_| {
+        let l = lang.get();
+        if let Some(html) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = html.set_attribute("lang", l.code());
+        }
+        save_setting(LANG_KEY, l.code());
+    });
+    view! {
+        <Router>
+            <Routes fallback=|| view! { <pages::NotFound/> }>
+                <Route path=path!("/") view=pages::Home/>
+                <Route path=path!("/kiosk") view=pages::Kiosk/>
+                <Route path=path!("/display") view=pages::Display/>
+                <Route path=path!("/queue") view=pages::Queue/>
+                <Route path=path!("/counter") view=|| view! { <pages::NotBuilt name=|t| t.surface_counter/> }/>
+                <Route path=path!("/apply") view=|| view! { <pages::NotBuilt name=|t| t.surface_apply/> }/>
+                <Route path=path!("/office") view=|| view! { <pages::NotBuilt name=|t| t.surface_office/> }/>
+                <Route path=path!("/admin") view=|| view! { <pages::NotBuilt name=|t| t.surface_admin/> }/>
+            </Routes>
+        </Router>
+    }
+}
+
+/// A button that switches between Japanese and English.
+#[component]
+pub fn LangToggle() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <button class="lang-toggle" type="button" on:click=move |_| lang.update(|l| *l = l.other())
+            lang=move || lang.get().other().code()>
+            {move || lang.get().texts().switch_language}
+        </button>
+    }
+}

@@ -1,0 +1,165 @@
+//! `/display`: the lobby screen. Called numbers with their counters, newest first, the
+//! waiting count per service, a chime and a Japanese voice announcement on each call.
+//!
+//! The visible text never depends on sound. State is bounded (at most
+//! [`mado_wire::MAX_RECENT_CALLS`] calls), so the page can run for days on a TV.
+//! Query parameters: `office=ID`, `lang=en`.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use mado_wire::{Board, Call, Office};
+
+use super::{office_param, resolve_office};
+use crate::api::{self, ApiError};
+use crate::i18n::use_lang;
+use crate::live::{LinkStatus, Live};
+use crate::sound::Announcer;
+
+/// `HH:MM` now, in the browser's local time.
+fn clock_now() -> String {
+    let d = js_sys::Date::new_0();
+    format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
+}
+
+#[component]
+pub fn Display() -> impl IntoView {
+    let lang = use_lang();
+    let t = move || lang.get().texts();
+    let office: RwSignal<Option<Result<Office, ApiError>>> = RwSignal::new(None);
+    let board = RwSignal::new(Board::default());
+    let link = RwSignal::new(LinkStatus::Connecting);
+    let latest: RwSignal<Option<Call>> = RwSignal::new(None);
+    let announcer: StoredValue<Announcer, LocalStorage> = StoredValue::new_local(Announcer::new());
+    let sound_on = RwSignal::new(announcer.with_value(Announcer::is_enabled));
+    let live: StoredValue<Option<Live>, LocalStorage> = StoredValue::new_local(None);
+    let clock = RwSignal::new(clock_now());
+
+    let requested = office_param();
+    let load = Callback::new(move |()| {
+        let requested = requested.clone();
+        leptos::task::spawn_local(async move {
+            let loaded = resolve_office(requested).await;
+            if let Ok(o) = &loaded {
+                match api::board(&o.id).await {
+                    Ok(b) => {
+                        let after = b.last_event_id;
+                        board.set(b);
+                        let counters = o.counters.clone();
+                        let on_event = move |e| {
+                            let call = board.try_update(|b| b.apply(&e, &counters)).flatten();
+                            if let Some(call) = call {
+                                let l = lang.get_untracked();
+                                let label = l
+                                    .pick(&call.counter_label, &call.counter_label_en)
+                                    .to_owned();
+                                let text = l.announcement(&call.number.spoken(), &label);
+                                announcer.with_value(|a| a.announce(&text, l.tag()));
+                                latest.set(Some(call));
+                            }
+                        };
+                        live.set_value(Some(Live::connect(&o.id, after, on_event, move |s| {
+                            link.set(s)
+                        })));
+                    }
+                    Err(_) => link.set(LinkStatus::Reconnecting),
+                }
+            }
+            office.set(Some(loaded));
+        });
+    });
+    load.run(());
+    on_cleanup(move || live.set_value(None));
+
+    let tick =
+        set_interval_with_handle(move || clock.set(clock_now()), Duration::from_secs(5)).ok();
+    on_cleanup(move || {
+        if let Some(t) = tick {
+            t.clear();
+        }
+    });
+
+    let enable_sound = move |_| {
+        announcer.with_value(Announcer::enable);
+        sound_on.set(true);
+    };
+    let fullscreen = move |_| {
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = el.request_fullscreen();
+        }
+    };
+
+    view! {
+        <main class="display">
+            <header class="bar">
+                <h1>{move || office.with(|o| match o { Some(Ok(o)) => lang.get().pick(&o.name, &o.name_en).to_owned(), _ => String::new() })}</h1>
+                <div class="display-tools">
+                    <Show when=move || !sound_on.get()>
+                        <button type="button" on:click=enable_sound>{move || t().display_enable_sound}</button>
+                    </Show>
+                    <button type="button" on:click=fullscreen>{move || t().display_fullscreen}</button>
+                    <span class="clock" aria-hidden="true">{move || clock.get()}</span>
+                </div>
+            </header>
+            <Show when=move || link.get() == LinkStatus::Reconnecting>
+                <p class="banner" role="status">{move || t().display_reconnecting}</p>
+            </Show>
+            {move || match office.get() {
+                None => view! { <p class="status" role="status">{t().loading}</p> }.into_any(),
+                Some(Err(_)) => view! {
+                    <div class="problem" role="alert">
+                        <p>{t().relay_unreachable}</p>
+                        <button type="button" on:click=move |_| { office.set(None); load.run(()); }>{t().retry}</button>
+                    </div>
+                }.into_any(),
+                Some(Ok(o)) => {
+                    let services = o.services.clone();
+                    view! {
+                        <div class="display-grid">
+                            <section class="calls" aria-labelledby="calls-title">
+                                <h2 id="calls-title">{move || t().display_now_calling}</h2>
+                                <Show when=move || board.with(|b| b.recent_calls.is_empty())>
+                                    <p class="empty">{move || t().display_no_calls}</p>
+                                </Show>
+                                <ol class="call-list">
+                                    <For each=move || board.get().recent_calls key=|c| c.event_id let:call>
+                                        <li class="call" data-testid="call">
+                                            <span class="number">{call.number.to_string()}</span>
+                                            <span class="arrow" aria-hidden="true">"→"</span>
+                                            <span class="counter">{move || lang.get().pick(&call.counter_label, &call.counter_label_en).to_owned()}</span>
+                                        </li>
+                                    </For>
+                                </ol>
+                            </section>
+                            <section class="waiting" aria-labelledby="waiting-title">
+                                <h2 id="waiting-title">{move || t().display_waiting}</h2>
+                                <table>
+                                    <tbody>
+                                        {services.into_iter().map(|s| {
+                                            let id = s.id.clone();
+                                            view! {
+                                                <tr data-testid="waiting-row">
+                                                    <th scope="row"><span class="prefix">{s.prefix.clone()}</span>{move || lang.get().pick(&s.name, &s.name_en).to_owned()}</th>
+                                                    <td>{move || lang.get().people(board.with(|b| b.waiting_for(&id)))}</td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </section>
+                        </div>
+                    }.into_any()
+                }
+            }}
+            <p class="sr-only" aria-live="assertive" data-testid="announcement">
+                {move || latest.get().map(|c| {
+                    let l = lang.get();
+                    l.announcement(&c.number.spoken(), l.pick(&c.counter_label, &c.counter_label_en))
+                }).unwrap_or_default()}
+            </p>
+        </main>
+    }
+}

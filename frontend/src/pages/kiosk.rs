@@ -1,0 +1,262 @@
+//! `/kiosk`: the lobby ticket machine. Big buttons per service; a tap issues a walk-in
+//! ticket, shown very large with the people ahead and the wait estimate, printable on a
+//! receipt-size page; the screen returns to the start by itself.
+//!
+//! Query parameters: `office=ID`, `autoprint=1` (print each ticket at once: for kiosk
+//! browsers started with silent printing), `lang=en`.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use mado_wire::{Board, IssuedTicket, Office, Service};
+
+use super::{office_param, resolve_office};
+use crate::LangToggle;
+use crate::api::{self, ApiError};
+use crate::i18n::use_lang;
+use crate::live::Live;
+
+/// Seconds the issued ticket stays on screen.
+const SHOW_TICKET_SECS: u32 = 30;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Screen {
+    Choose,
+    Issuing,
+    Issued(IssuedTicket),
+    /// Issuing failed; retrying sends the same idempotency key, so it never issues twice.
+    Failed {
+        service_id: String,
+        key: String,
+    },
+}
+
+fn new_idempotency_key() -> String {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| format!("kiosk-{}", js_sys::Date::now()))
+}
+
+/// `2026年11月22日 10:15` in the browser's (the office's) local time.
+fn local_time(ms: i64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    format!(
+        "{}年{}月{}日 {:02}:{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date(),
+        d.get_hours(),
+        d.get_minutes()
+    )
+}
+
+#[component]
+pub fn Kiosk() -> impl IntoView {
+    let lang = use_lang();
+    let t = move || lang.get().texts();
+    let autoprint = use_query_map()
+        .get_untracked()
+        .get("autoprint")
+        .is_some_and(|v| v == "1");
+    let office: RwSignal<Option<Result<Office, ApiError>>> = RwSignal::new(None);
+    let board = RwSignal::new(Board::default());
+    let screen = RwSignal::new(Screen::Choose);
+    let countdown = RwSignal::new(0u32);
+    let live: StoredValue<Option<Live>, LocalStorage> = StoredValue::new_local(None);
+
+    let requested = office_param();
+    let load = Callback::new(move |()| {
+        let requested = requested.clone();
+        leptos::task::spawn_local(async move {
+            let loaded = resolve_office(requested).await;
+            if let Ok(o) = &loaded {
+                if let Ok(b) = api::board(&o.id).await {
+                    let after = b.last_event_id;
+                    board.set(b);
+                    let counters = o.counters.clone();
+                    live.set_value(Some(Live::connect(
+                        &o.id,
+                        after,
+                        move |e| board.update(|b| drop(b.apply(&e, &counters))),
+                        |_| {},
+                    )));
+                }
+            }
+            office.set(Some(loaded));
+        });
+    });
+    load.run(());
+    on_cleanup(move || live.set_value(None));
+
+    // The countdown back to the start screen.
+    let tick = set_interval_with_handle(
+        move || {
+            if matches!(screen.get_untracked(), Screen::Issued(_)) {
+                let left = countdown.get_untracked().saturating_sub(1);
+                countdown.set(left);
+                if left == 0 {
+                    screen.set(Screen::Choose);
+                }
+            }
+        },
+        Duration::from_secs(1),
+    )
+    .ok();
+    on_cleanup(move || {
+        if let Some(t) = tick {
+            t.clear();
+        }
+    });
+
+    let issue = move |office_id: String, service_id: String, key: String| {
+        screen.set(Screen::Issuing);
+        leptos::task::spawn_local(async move {
+            match api::issue_ticket(&office_id, &service_id, &key).await {
+                Ok(issued) => {
+                    countdown.set(SHOW_TICKET_SECS);
+                    screen.set(Screen::Issued(issued));
+                    if autoprint {
+                        request_animation_print();
+                    }
+                }
+                Err(_) => screen.set(Screen::Failed { service_id, key }),
+            }
+        });
+    };
+
+    let service_of = move |id: &str| -> Option<Service> {
+        office.with(|o| {
+            o.as_ref()?
+                .as_ref()
+                .ok()?
+                .services
+                .iter()
+                .find(|s| s.id == id)
+                .cloned()
+        })
+    };
+
+    view! {
+        <main class="kiosk">
+            <header class="bar no-print">
+                <h1>{move || t().kiosk_title}</h1>
+                <span class="office-name">{move || office.with(|o| match o { Some(Ok(o)) => o.name.clone(), _ => String::new() })}</span>
+                <LangToggle/>
+            </header>
+            {move || match office.get() {
+                None => view! { <p class="status" role="status">{t().loading}</p> }.into_any(),
+                Some(Err(_)) => view! {
+                    <div class="problem" role="alert">
+                        <p>{t().relay_unreachable}</p>
+                        <button type="button" class="big" on:click=move |_| { office.set(None); load.run(()); }>{t().retry}</button>
+                    </div>
+                }.into_any(),
+                Some(Ok(o)) => {
+                    let office_id = o.id.clone();
+                    match screen.get() {
+                        Screen::Choose => view! {
+                            <section class="choose" aria-labelledby="kiosk-prompt">
+                                <h2 id="kiosk-prompt">{t().kiosk_prompt}</h2>
+                                {if o.services.is_empty() {
+                                    view! { <p>{t().kiosk_no_services}</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <div class="service-grid">
+                                            {o.services.iter().map(|s| {
+                                                let office_id = office_id.clone();
+                                                let pick = Callback::new(move |service_id: String| issue(office_id.clone(), service_id, new_idempotency_key()));
+                                                view! { <ServiceButton service=s.clone() board=board on_pick=pick/> }
+                                            }).collect_view()}
+                                        </div>
+                                    }.into_any()
+                                }}
+                            </section>
+                        }.into_any(),
+                        Screen::Issuing => view! { <p class="status big-status" role="status">{t().kiosk_issuing}</p> }.into_any(),
+                        Screen::Failed { service_id, key } => view! {
+                            <div class="problem" role="alert">
+                                <p>{t().kiosk_issue_failed}</p>
+                                <div class="actions">
+                                    <button type="button" class="big" on:click=move |_| issue(office_id.clone(), service_id.clone(), key.clone())>{t().retry}</button>
+                                    <button type="button" class="big secondary" on:click=move |_| screen.set(Screen::Choose)>{t().kiosk_back}</button>
+                                </div>
+                            </div>
+                        }.into_any(),
+                        Screen::Issued(issued) => {
+                            let service = service_of(&issued.ticket.service_id);
+                            let service_name = move || {
+                                service.as_ref().map(|s| lang.get().pick(&s.name, &s.name_en).to_owned()).unwrap_or_default()
+                            };
+                            let office_name = o.name.clone();
+                            view! {
+                                <section class="ticket" aria-live="polite">
+                                    <p class="print-only print-office">{office_name}</p>
+                                    <p class="label">{t().kiosk_your_number}</p>
+                                    <p class="number" data-testid="ticket-number">{issued.ticket.number.to_string()}</p>
+                                    <p class="service-name">{service_name}</p>
+                                    <dl class="facts">
+                                        <div><dt>{t().kiosk_ahead_label}</dt><dd data-testid="ahead">{lang.get().people(issued.ahead)}</dd></div>
+                                        <div><dt>{t().kiosk_wait_label}</dt><dd data-testid="wait">{lang.get().wait(issued.estimated_wait_minutes)}</dd></div>
+                                    </dl>
+                                    <p class="hint">{t().kiosk_please_wait}</p>
+                                    <p class="print-only print-time">{local_time(issued.ticket.issued_at_ms)}</p>
+                                    <div class="actions no-print">
+                                        <button type="button" class="big" on:click=move |_| print()>{t().kiosk_print}</button>
+                                        <button type="button" class="big secondary" on:click=move |_| screen.set(Screen::Choose)>{t().kiosk_back}</button>
+                                    </div>
+                                    <p class="countdown no-print">{move || lang.get().back_in(countdown.get())}</p>
+                                </section>
+                            }.into_any()
+                        }
+                    }
+                }
+            }}
+        </main>
+    }
+}
+
+/// One big touch button: service name, its letter and how many are waiting.
+#[component]
+fn ServiceButton(
+    service: Service,
+    board: RwSignal<Board>,
+    on_pick: Callback<String>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let id = service.id.clone();
+    let waiting_id = service.id.clone();
+    let Service {
+        prefix,
+        name,
+        name_en,
+        ..
+    } = service;
+    view! {
+        <button type="button" class="service" on:click=move |_| on_pick.run(id.clone())>
+            <span class="prefix" aria-hidden="true">{prefix}</span>
+            <span class="name">{move || lang.get().pick(&name, &name_en).to_owned()}</span>
+            <span class="waiting">
+                {move || {
+                    let l = lang.get();
+                    format!("{} {}", l.texts().display_waiting, l.people(board.with(|b| b.waiting_for(&waiting_id))))
+                }}
+            </span>
+        </button>
+    }
+}
+
+fn print() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.print();
+    }
+}
+
+/// Prints after the ticket has been painted.
+fn request_animation_print() {
+    leptos::task::spawn_local(async {
+        gloo_timers::future::TimeoutFuture::new(100).await;
+        print();
+    });
+}

@@ -1,0 +1,79 @@
+//! One module per surface.
+
+mod display;
+mod kiosk;
+mod queue;
+
+pub use display::Display;
+pub use kiosk::Kiosk;
+pub use queue::Queue;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use mado_wire::Office;
+
+use crate::LangToggle;
+use crate::api::{self, ApiError};
+use crate::i18n::{Texts, use_lang};
+
+/// The office this device serves: `?office=ID`, else the relay's first office.
+async fn resolve_office(requested: Option<String>) -> Result<Office, ApiError> {
+    match requested {
+        Some(id) => api::office(&id).await,
+        None => api::offices()
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| ApiError::BadAnswer("the relay has no office".into())),
+    }
+}
+
+/// The `?office=` query parameter, read once.
+fn office_param() -> Option<String> {
+    use_query_map().get_untracked().get("office")
+}
+
+#[component]
+pub fn Home() -> impl IntoView {
+    let lang = use_lang();
+    let t = move || lang.get().texts();
+    view! {
+        <main class="home">
+            <header class="bar">
+                <h1>{move || t().app_name}</h1>
+                <LangToggle/>
+            </header>
+            <p>{move || t().app_tagline}</p>
+            <ul class="surfaces">
+                <li><a href="/kiosk"><strong>{move || t().surface_kiosk}</strong><span>{move || t().surface_kiosk_desc}</span></a></li>
+                <li><a href="/display"><strong>{move || t().surface_display}</strong><span>{move || t().surface_display_desc}</span></a></li>
+                <li><a href="/queue"><strong>{move || t().surface_queue}</strong><span>{move || t().surface_queue_desc}</span></a></li>
+                <li><a href="/counter"><strong>{move || t().surface_counter}</strong></a></li>
+                <li><a href="/apply"><strong>{move || t().surface_apply}</strong></a></li>
+                <li><a href="/office"><strong>{move || t().surface_office}</strong></a></li>
+                <li><a href="/admin"><strong>{move || t().surface_admin}</strong></a></li>
+            </ul>
+        </main>
+    }
+}
+
+/// A surface whose issue is not built yet: its name and nothing else.
+#[component]
+pub fn NotBuilt(name: fn(&'static Texts) -> &'static str) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <main class="not-built">
+            <h1>{move || name(lang.get().texts())}</h1>
+        </main>
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <main class="not-built">
+            <h1>{move || lang.get().texts().not_found}</h1>
+        </main>
+    }
+}

@@ -1,0 +1,294 @@
+//! `/queue` (staff): choose your counter, call the next resident, recall, mark no-show or
+//! done, transfer to another service; see the waiting lines and what every counter is doing.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use mado_wire::{Office, QueueState, StaffMe, Ticket};
+
+use super::{office_param, resolve_office};
+use crate::api::{self, ApiError, TicketAction};
+use crate::i18n::use_lang;
+use crate::live::{LinkStatus, Live};
+use crate::{LangToggle, load_setting, save_setting};
+
+const COUNTER_KEY: &str = "mado.counter";
+
+#[component]
+pub fn Queue() -> impl IntoView {
+    let me: RwSignal<Option<Result<StaffMe, ApiError>>> = RwSignal::new(None);
+    leptos::task::spawn_local(async move { me.set(Some(api::me().await)) });
+    view! {
+        {move || match me.get() {
+            None => view! { <p class="status" role="status">{move || use_lang().get().texts().loading}</p> }.into_any(),
+            Some(Ok(staff)) => view! { <QueueBoard staff=staff on_logout=Callback::new(move |()| me.set(Some(Err(ApiError::Unauthorized))))/> }.into_any(),
+            Some(Err(_)) => view! { <Login on_login=Callback::new(move |s| me.set(Some(Ok(s))))/> }.into_any(),
+        }}
+    }
+}
+
+/// The staff login form.
+#[component]
+fn Login(on_login: Callback<StaffMe>) -> impl IntoView {
+    let lang = use_lang();
+    let t = move || lang.get().texts();
+    let login = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let failed: RwSignal<Option<&'static str>> = RwSignal::new(None);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        let (l, p) = (login.get_untracked(), password.get_untracked());
+        leptos::task::spawn_local(async move {
+            let result = api::login(l, p).await;
+            busy.set(false);
+            match result {
+                Ok(staff) => {
+                    password.set(String::new());
+                    on_login.run(staff);
+                }
+                Err(ApiError::Refused { status: 401, .. } | ApiError::Unauthorized) => {
+                    failed.set(Some(t().login_failed))
+                }
+                Err(_) => failed.set(Some(t().relay_unreachable)),
+            }
+        });
+    };
+    view! {
+        <main class="login">
+            <header class="bar">
+                <h1>{move || t().login_title}</h1>
+                <LangToggle/>
+            </header>
+            <form on:submit=submit class="login-form">
+                <label for="login-id">{move || t().login_id}</label>
+                <input id="login-id" name="username" autocomplete="username" required
+                    prop:value=move || login.get() on:input=move |e| login.set(event_target_value(&e))/>
+                <label for="login-password">{move || t().login_password}</label>
+                <input id="login-password" name="password" type="password" autocomplete="current-password" required
+                    prop:value=move || password.get() on:input=move |e| password.set(event_target_value(&e))/>
+                <Show when=move || failed.get().is_some()>
+                    <p class="error" role="alert">{move || failed.get().unwrap_or_default()}</p>
+                </Show>
+                <button type="submit" class="big" disabled=move || busy.get()>{move || t().login_submit}</button>
+            </form>
+        </main>
+    }
+}
+
+#[component]
+fn QueueBoard(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
+    let lang = use_lang();
+    let t = move || lang.get().texts();
+    let office: RwSignal<Option<Result<Office, ApiError>>> = RwSignal::new(None);
+    let state = RwSignal::new(QueueState::default());
+    let link = RwSignal::new(LinkStatus::Connecting);
+    let counter: RwSignal<Option<i64>> =
+        RwSignal::new(load_setting(COUNTER_KEY).and_then(|c| c.parse().ok()));
+    let problem: RwSignal<Option<String>> = RwSignal::new(None);
+    let now = RwSignal::new(js_sys::Date::now() as i64);
+    let live: StoredValue<Option<Live>, LocalStorage> = StoredValue::new_local(None);
+
+    let requested = office_param();
+    leptos::task::spawn_local(async move {
+        let loaded = resolve_office(requested).await;
+        if let Ok(o) = &loaded {
+            match api::queue(&o.id).await {
+                Ok(snapshot) => {
+                    let after = snapshot.last_event_id;
+                    state.set(QueueState::from_snapshot(&snapshot));
+                    live.set_value(Some(Live::connect(
+                        &o.id,
+                        after,
+                        move |e| {
+                            state.update(|s| {
+                                s.apply(&e);
+                            })
+                        },
+                        move |s| link.set(s),
+                    )));
+                }
+                Err(e) => problem.set(Some(e.to_string())),
+            }
+        }
+        office.set(Some(loaded));
+    });
+    on_cleanup(move || live.set_value(None));
+    let tick = set_interval_with_handle(
+        move || now.set(js_sys::Date::now() as i64),
+        Duration::from_secs(30),
+    )
+    .ok();
+    on_cleanup(move || {
+        if let Some(t) = tick {
+            t.clear();
+        }
+    });
+
+    let run =
+        move |fut: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), ApiError>>>>| {
+            problem.set(None);
+            leptos::task::spawn_local(async move {
+                if let Err(e) = fut.await {
+                    let text = match e {
+                        ApiError::Refused { message, .. } => {
+                            format!("{} ({message})", t().queue_action_failed)
+                        }
+                        ApiError::Network(_) => t().relay_unreachable.to_owned(),
+                        other => format!("{} ({other})", t().queue_action_failed),
+                    };
+                    problem.set(Some(text));
+                }
+            });
+        };
+    let call_next = move |_| {
+        if let Some(c) = counter.get_untracked() {
+            run(Box::pin(async move { api::call_next(c).await.map(drop) }));
+        }
+    };
+    let act = move |id: i64, action: TicketAction| {
+        run(Box::pin(async move {
+            api::ticket_action(id, action).await.map(drop)
+        }))
+    };
+    let transfer_to = RwSignal::new(String::new());
+    let logout = move |_| {
+        leptos::task::spawn_local(async move {
+            let _ = api::logout().await;
+            on_logout.run(());
+        });
+    };
+
+    let serving = move || {
+        counter
+            .get()
+            .and_then(|c| state.with(|s| s.at_counter(c).cloned()))
+    };
+
+    view! {
+        <main class="queue">
+            <header class="bar">
+                <h1>{move || t().queue_title}</h1>
+                <span class="who">{staff.display_name.clone()}</span>
+                <LangToggle/>
+                <button type="button" class="secondary" on:click=logout>{move || t().logout}</button>
+            </header>
+            <Show when=move || link.get() == LinkStatus::Reconnecting>
+                <p class="banner" role="status">{move || t().display_reconnecting}</p>
+            </Show>
+            <Show when=move || problem.get().is_some()>
+                <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
+            </Show>
+            {move || match office.get() {
+                None => view! { <p class="status" role="status">{t().loading}</p> }.into_any(),
+                Some(Err(_)) => view! { <p class="error" role="alert">{t().relay_unreachable}</p> }.into_any(),
+                Some(Ok(o)) => {
+                    let counters = o.counters.clone();
+                    let counters_for_table = o.counters.clone();
+                    let services = o.services.clone();
+                    let services_for_lists = o.services.clone();
+                    let name_of = {
+                        let services = o.services.clone();
+                        move |id: &str| services.iter().find(|s| s.id == id).map(|s| lang.get().pick(&s.name, &s.name_en).to_owned()).unwrap_or_default()
+                    };
+                    let name_of_serving = name_of.clone();
+                    view! {
+                        <section class="my-counter" aria-labelledby="my-counter-title">
+                            <h2 id="my-counter-title" class="sr-only">{t().queue_my_counter}</h2>
+                            <label for="counter-select">{t().queue_choose_counter}</label>
+                            <select id="counter-select" on:change=move |e| {
+                                let v = event_target_value(&e);
+                                save_setting(COUNTER_KEY, &v);
+                                counter.set(v.parse().ok());
+                            }>
+                                <option value="" selected=move || counter.get().is_none()>"—"</option>
+                                {counters.into_iter().map(|c| {
+                                    let id = c.id;
+                                    view! { <option value=id.to_string() selected=move || counter.get() == Some(id)>{move || lang.get().pick(&c.label, &c.label_en).to_owned()}</option> }
+                                }).collect_view()}
+                            </select>
+                            <div class="serving" aria-live="polite">
+                                <h3>{t().queue_serving}</h3>
+                                {move || match serving() {
+                                    None => view! { <p class="none">{t().queue_serving_none}</p> }.into_any(),
+                                    Some(ticket) => {
+                                        let id = ticket.id;
+                                        let service_name = name_of_serving(&ticket.service_id);
+                                        let services = services.clone();
+                                        view! {
+                                            <p class="number" data-testid="serving-number">{ticket.number.to_string()}</p>
+                                            <p class="service-name">{service_name}</p>
+                                            <div class="actions">
+                                                <button type="button" on:click=move |_| act(id, TicketAction::Recall)>{t().queue_recall}</button>
+                                                <button type="button" on:click=move |_| act(id, TicketAction::NoShow)>{t().queue_no_show}</button>
+                                                <button type="button" on:click=move |_| act(id, TicketAction::Done)>{t().queue_done}</button>
+                                            </div>
+                                            <div class="transfer">
+                                                <label for="transfer-select">{t().queue_transfer_to}</label>
+                                                <select id="transfer-select" on:change=move |e| transfer_to.set(event_target_value(&e))>
+                                                    <option value="">"—"</option>
+                                                    {services.iter().filter(|s| s.id != ticket.service_id).map(|s| {
+                                                        view! { <option value=s.id.clone()>{lang.get().pick(&s.name, &s.name_en).to_owned()}</option> }
+                                                    }).collect_view()}
+                                                </select>
+                                                <button type="button" disabled=move || transfer_to.get().is_empty() on:click=move |_| {
+                                                    let to = transfer_to.get_untracked();
+                                                    transfer_to.set(String::new());
+                                                    run(Box::pin(async move { api::transfer(id, to).await.map(drop) }));
+                                                }>{t().queue_transfer}</button>
+                                            </div>
+                                        }.into_any()
+                                    }
+                                }}
+                            </div>
+                            <button type="button" class="big call-next" disabled=move || counter.get().is_none() on:click=call_next>
+                                {move || t().queue_call_next}
+                            </button>
+                        </section>
+                        <section class="lines" aria-labelledby="lines-title">
+                            <h2 id="lines-title">{t().queue_waiting_lists}</h2>
+                            <div class="line-grid">
+                                {services_for_lists.into_iter().map(|s| {
+                                    let id = s.id.clone();
+                                    let waiting = move || state.with(|st| st.waiting(&id).cloned().collect::<Vec<Ticket>>());
+                                    let count = waiting.clone();
+                                    view! {
+                                        <div class="line" data-testid="line">
+                                            <h3><span class="prefix">{s.prefix.clone()}</span>{move || lang.get().pick(&s.name, &s.name_en).to_owned()}
+                                                <span class="count">{move || lang.get().people(count().len() as u32)}</span></h3>
+                                            <ol>
+                                                <For each=waiting key=|t| (t.id, t.issued_at_ms) let:ticket>
+                                                    <li><span class="number">{ticket.number.to_string()}</span>
+                                                        <span class="waited">{move || lang.get().waited((now.get() - ticket.issued_at_ms).max(0) / 60_000)}</span></li>
+                                                </For>
+                                            </ol>
+                                        </div>
+                                    }
+                                }).collect_view()}
+                            </div>
+                        </section>
+                        <section class="counters" aria-labelledby="counters-title">
+                            <h2 id="counters-title">{t().queue_counters}</h2>
+                            <table>
+                                <tbody>
+                                    {counters_for_table.into_iter().map(|c| {
+                                        let id = c.id;
+                                        let name_of = name_of.clone();
+                                        view! {
+                                            <tr data-testid="counter-row">
+                                                <th scope="row">{move || lang.get().pick(&c.label, &c.label_en).to_owned()}</th>
+                                                <td>{move || state.with(|s| s.at_counter(id).map(|t: &Ticket| format!("{} {}", t.number, name_of(&t.service_id))))
+                                                    .unwrap_or_else(|| t().queue_counter_idle.to_owned())}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </section>
+                    }.into_any()
+                }
+            }}
+        </main>
+    }
+}
