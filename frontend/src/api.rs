@@ -3,7 +3,7 @@
 use gloo_net::http::{Request, Response};
 use mado_wire::{
     Board, CallNextRequest, CallNextResult, ErrorBody, IssueTicketRequest, IssuedTicket,
-    LoginRequest, Office, QueueSnapshot, StaffMe, Ticket, TransferRequest,
+    LoginRequest, Office, QueueSnapshot, Session, StaffMe, Ticket, TransferRequest,
 };
 use serde::de::DeserializeOwned;
 
@@ -117,8 +117,12 @@ pub async fn issue_ticket(
     read(request.send().await).await
 }
 
+/// The logged-in staff member; [`ApiError::Unauthorized`] when nobody is.
 pub async fn me() -> Result<StaffMe, ApiError> {
-    get("/api/auth/me").await
+    get::<Session>("/api/auth/session")
+        .await?
+        .staff
+        .ok_or(ApiError::Unauthorized)
 }
 
 pub async fn login(login: String, password: String) -> Result<StaffMe, ApiError> {

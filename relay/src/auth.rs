@@ -11,7 +11,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use mado_wire::{LoginRequest, Role, StaffMe};
+use mado_wire::{LoginRequest, Role, Session, StaffMe};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sqlx::{Row, SqlitePool};
@@ -32,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/auth/login", post(auth_login))
         .route("/api/auth/logout", post(auth_logout))
         .route("/api/auth/me", get(auth_me))
+        .route("/api/auth/session", get(auth_session))
 }
 
 /// Hashes a password with argon2id and a random salt (PHC string format).
@@ -183,6 +184,14 @@ async fn auth_me(staff: Staff) -> Json<StaffMe> {
     Json(staff.me)
 }
 
+/// `GET /api/auth/session`: the logged-in staff member, or `null`. Always 200, so a page
+/// can ask "am I logged in?" without a failed request in the browser console.
+async fn auth_session(staff: Option<Staff>) -> Json<Session> {
+    Json(Session {
+        staff: staff.map(|s| s.me),
+    })
+}
+
 async fn load_me(pool: &SqlitePool, staff_id: i64) -> Result<StaffMe> {
     let row = sqlx::query("SELECT login, display_name, role FROM staff WHERE id = ?")
         .bind(staff_id)
@@ -205,6 +214,18 @@ async fn load_me(pool: &SqlitePool, staff_id: i64) -> Result<StaffMe> {
 pub struct Staff {
     pub id: i64,
     pub me: StaffMe,
+}
+
+impl axum::extract::OptionalFromRequestParts<AppState> for Staff {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>> {
+        match <Staff as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
+            Ok(staff) => Ok(Some(staff)),
+            Err(Error::Unauthorized) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
 }
 
 impl FromRequestParts<AppState> for Staff {

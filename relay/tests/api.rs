@@ -366,6 +366,13 @@ async fn login_sets_a_strict_http_only_cookie_and_logout_ends_the_session() {
     let cookie = set_cookie.split(';').next().unwrap();
     let me = send(&app, Method::GET, "/api/auth/me", None, Some(cookie)).await;
     assert_eq!(me.body["login"], "admin");
+    let session = send(&app, Method::GET, "/api/auth/session", None, Some(cookie)).await;
+    assert_eq!(session.body["staff"]["login"], "admin");
+    let anonymous = send(&app, Method::GET, "/api/auth/session", None, None).await;
+    assert_eq!(
+        (anonymous.status, anonymous.body),
+        (StatusCode::OK, json!({"staff": null}))
+    );
     let out = send(&app, Method::POST, "/api/auth/logout", None, Some(cookie)).await;
     assert_eq!(out.status, StatusCode::NO_CONTENT);
     assert_error(

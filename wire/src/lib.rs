@@ -202,6 +202,12 @@ pub struct StaffMe {
     pub role: Role,
 }
 
+/// `GET /api/auth/session`: who is logged in, if anyone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub staff: Option<StaffMe>,
+}
+
 /// The JSON body of every 4xx and 5xx answer of the relay.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {

@@ -1,1 +1,255 @@
-fn main() {}
+//! `cargo xtask <command>`: Mado's developer commands.
+//!
+//! - `run`   — install what is missing, build the frontend (release) and the relay, and run
+//!   the whole system on 127.0.0.1:8080 with SQLite in `data/` and the demo office.
+//! - `test`  — everything CI checks: fmt, clippy, native tests, wasm tests in headless
+//!   Chromium, and Playwright e2e against a freshly started relay.
+//! - `bench` — measures bundle sizes, time to interactive and ticket latency into
+//!   `BENCHMARKS.md`.
+//! - `build` — builds the frontend and the relay only.
+
+mod bench;
+mod setup;
+mod sh;
+mod versions;
+
+use std::path::PathBuf;
+use std::process::{Child, Command, ExitCode};
+use std::time::{Duration, Instant};
+
+use sh::{Counts, Result, root, run, run_counting, timed};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run_system(),
+        Some("test") => test(),
+        Some("bench") => bench::bench(),
+        Some("build") => setup::for_run()
+            .and_then(|()| build_frontend())
+            .and_then(|()| build_relay().map(drop)),
+        _ => Err("usage: cargo xtask run | test | bench | build".to_owned()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nxtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Builds `frontend/` into `dist/` with Trunk (release), then writes `.br` and `.gz`
+/// copies of the assets so the relay serves them compressed.
+fn build_frontend() -> Result {
+    timed("build the frontend (trunk build --release)", || {
+        run(Command::new("cargo").arg("fetch").current_dir(root()))?;
+        run(setup::tool("trunk")
+            .args(["build", "--release"])
+            .env("TRUNK_SKIP_VERSION_CHECK", "true")
+            .current_dir(root()))?;
+        precompress(&root().join("dist"))
+    })
+}
+
+fn precompress(dist: &std::path::Path) -> Result {
+    let entries =
+        std::fs::read_dir(dist).map_err(|e| format!("cannot read {}: {e}", dist.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
+        if !matches!(ext, "wasm" | "js" | "css" | "svg" | "json" | "ttf") {
+            continue;
+        }
+        let raw =
+            std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let write = |suffix: &str, bytes: Vec<u8>| {
+            let mut out = path.clone().into_os_string();
+            out.push(suffix);
+            std::fs::write(&out, bytes)
+                .map_err(|e| format!("cannot write {}: {e}", PathBuf::from(&out).display()))
+        };
+        write(".br", bench::brotli(&raw))?;
+        write(".gz", bench::gzip(&raw))?;
+    }
+    Ok(())
+}
+
+/// Builds the relay with the `relay` profile (optimised, quick to link); returns its path.
+fn build_relay() -> Result<PathBuf> {
+    timed("build the relay", || {
+        run(Command::new("cargo")
+            .args(["build", "--profile", "relay", "-p", "mado-relay"])
+            .current_dir(root()))?;
+        Ok(root().join("target/relay/mado-relay"))
+    })
+}
+
+/// Waits until `http://addr/healthz` answers, or the child exits, or 30 s pass.
+pub fn wait_healthy(addr: &str, child: &mut Child) -> Result {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Err(format!(
+                "the relay exited ({status}) before it was ready; its message is above"
+            ));
+        }
+        if http_get(addr, "/healthz").is_some_and(|body| body.ends_with("ok")) {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Err(format!(
+        "the relay did not answer on http://{addr}/healthz within 30 s"
+    ))
+}
+
+/// A minimal HTTP/1.0 GET, enough for a health check.
+fn http_get(addr: &str, path: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
+    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").ok()?;
+    let mut body = String::new();
+    s.read_to_string(&mut body).ok()?;
+    body.starts_with("HTTP/1.0 200")
+        .then(|| body.trim_end().to_owned())
+        .or_else(|| {
+            body.starts_with("HTTP/1.1 200")
+                .then(|| body.trim_end().to_owned())
+        })
+}
+
+fn run_system() -> Result {
+    setup::for_run()?;
+    build_frontend()?;
+    let relay = build_relay()?;
+    let listen = std::env::var("MADO_LISTEN").unwrap_or_else(|_| "127.0.0.1:8080".to_owned());
+    let data = std::env::var("MADO_DATA_DIR").map_or_else(|_| root().join("data"), PathBuf::from);
+    let mut child = Command::new(&relay)
+        .arg("--listen")
+        .arg(&listen)
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("--dist-dir")
+        .arg(root().join("dist"))
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", relay.display()))?;
+    wait_healthy(&listen, &mut child)?;
+    let base = format!("http://{listen}");
+    println!(
+        "\nMado is running (SQLite: {db}). Open:\n\
+         \x20 {base}/kiosk     受付機（番号札の発行）\n\
+         \x20 {base}/display   ロビーの呼出表示（音声案内は画面のボタンで開始）\n\
+         \x20 {base}/queue     職員の窓口呼出（ログインが必要）\n\
+         \x20 {base}/          すべての画面の一覧\n\
+         Staff login: ID `admin`; the password is MADO_ADMIN_PASSWORD if you set it before the\n\
+         first start, otherwise the one printed above on the first start (saved nowhere else).\n\
+         Stop with Ctrl-C. Delete {data_dir} to start over with fresh demo data.",
+        db = data.join("mado.sqlite3").display(),
+        data_dir = data.display(),
+    );
+    let status = child.wait().map_err(|e| format!("relay: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("the relay stopped ({status})"))
+    }
+}
+
+fn test() -> Result {
+    let started = Instant::now();
+    setup::for_test()?;
+    let mut total = Counts::default();
+    let mut counted = |name: &str, cmd: &mut Command| -> Result {
+        eprintln!("\n==> {name}");
+        let (result, counts) = run_counting(cmd);
+        total.passed += counts.passed;
+        total.failed += counts.failed;
+        result
+    };
+    timed("rustfmt", || {
+        run(Command::new("cargo")
+            .args(["fmt", "--all", "--", "--check"])
+            .current_dir(root()))
+    })?;
+    timed("clippy (native, all targets)", || {
+        run(Command::new("cargo")
+            .args([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ])
+            .current_dir(root()))
+    })?;
+    timed("clippy (frontend and pure crates for wasm32)", || {
+        run(Command::new("cargo")
+            .args(["clippy", "--target", "wasm32-unknown-unknown"])
+            .args([
+                "-p",
+                "mado-frontend",
+                "-p",
+                "mado-wire",
+                "-p",
+                "mado-rules",
+                "-p",
+                "mado-forms",
+                "-p",
+                "mado-card",
+            ])
+            .args(["--", "-D", "warnings"])
+            .current_dir(root()))
+    })?;
+    counted(
+        "native tests",
+        Command::new("cargo")
+            .args(["test", "--workspace"])
+            .current_dir(root()),
+    )?;
+    let webdriver = root().join("e2e/webdriver.json");
+    counted(
+        "wasm tests in headless Chromium",
+        setup::tool("cargo")
+            .args(["test", "--target", "wasm32-unknown-unknown"])
+            .args([
+                "-p",
+                "mado-wire",
+                "-p",
+                "mado-rules",
+                "-p",
+                "mado-forms",
+                "-p",
+                "mado-card",
+            ])
+            .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+            .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &webdriver)
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
+            .current_dir(root()),
+    )?;
+    build_frontend()?;
+    let relay = build_relay()?;
+    counted(
+        "browser e2e (Playwright, Debian Chromium)",
+        Command::new("npx")
+            .args(["playwright", "test"])
+            .env("MADO_RELAY_BIN", &relay)
+            .env("MADO_DIST_DIR", root().join("dist"))
+            .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+            .current_dir(root().join("e2e")),
+    )?;
+    eprintln!(
+        "\nAll checks passed in {:.0} s.",
+        started.elapsed().as_secs_f64()
+    );
+    println!("tests: {} passed, {} failed", total.passed, total.failed);
+    if total.failed > 0 {
+        return Err(format!("{} tests failed", total.failed));
+    }
+    Ok(())
+}

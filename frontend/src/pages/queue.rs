@@ -253,10 +253,14 @@ fn QueueBoard(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
                                     let id = s.id.clone();
                                     let waiting = move || state.with(|st| st.waiting(&id).cloned().collect::<Vec<Ticket>>());
                                     let count = waiting.clone();
+                                    let empty = waiting.clone();
                                     view! {
                                         <div class="line" data-testid="line">
                                             <h3><span class="prefix">{s.prefix.clone()}</span>{move || lang.get().pick(&s.name, &s.name_en).to_owned()}
                                                 <span class="count">{move || lang.get().people(count().len() as u32)}</span></h3>
+                                            <Show when=move || empty().is_empty()>
+                                                <p class="none">{move || t().queue_nobody_waiting}</p>
+                                            </Show>
                                             <ol>
                                                 <For each=waiting key=|t| (t.id, t.issued_at_ms) let:ticket>
                                                     <li><span class="number">{ticket.number.to_string()}</span>

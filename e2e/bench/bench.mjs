@@ -1,0 +1,58 @@
+// Measurements for `cargo xtask bench` (prints one JSON object on stdout).
+// Usage: node bench/bench.mjs http://127.0.0.1:18180
+import { chromium } from '@playwright/test';
+import { launchOptions } from '../chromium.mjs';
+
+const base = process.argv[2];
+if (!base) throw new Error('usage: node bench/bench.mjs BASE_URL');
+
+const stats = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
+  return { runs: s.length, n: s.length, min: s[0], max: s[s.length - 1], median: q(0.5), p50: q(0.5), p99: q(0.99) };
+};
+
+async function timeToInteractive(runs) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const browser = await chromium.launch(launchOptions);
+    const page = await browser.newPage();
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    await page.goto(base + '/kiosk', { waitUntil: 'commit' });
+    await page.locator('button.service').first().waitFor({ state: 'visible' });
+    await page.waitForFunction(() => !document.querySelector('button.service').disabled);
+    times.push(await page.evaluate(() => performance.now()));
+    await browser.close();
+  }
+  return stats(times);
+}
+
+async function issueLatency(total, concurrency) {
+  const latencies = [];
+  let next = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (next < total) {
+      next++;
+      const t0 = performance.now();
+      const r = await fetch(base + '/api/offices/kokurakita/tickets', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ service_id: 'jumin' }),
+      });
+      await r.arrayBuffer();
+      if (r.status !== 201) throw new Error(`ticket issue answered ${r.status}`);
+      latencies.push(performance.now() - t0);
+    }
+  };
+  // Warm up the connection pool and the relay.
+  for (let i = 0; i < 20; i++) await fetch(base + '/healthz').then((r) => r.text());
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const elapsed = (performance.now() - started) / 1000;
+  return { ...stats(latencies), concurrency, rps: latencies.length / elapsed };
+}
+
+const tti = await timeToInteractive(5);
+const issue = await issueLatency(1000, 4);
+console.log(JSON.stringify({ tti_ms: tti, issue }));

@@ -1,0 +1,72 @@
+// The lobby display on its own: losing the relay, catching up, running for a long time.
+import { test, expect } from '@playwright/test';
+import { DisplayPage, snapshot, staffApi, watchErrors } from './fixtures/pages.mjs';
+import { crash, startRelay, tempDataDir } from './fixtures/relay.mjs';
+
+test('a display that loses the relay says so and catches up on the calls it missed', async ({ page }) => {
+  const data = tempDataDir();
+  let relay = await startRelay(18091, data);
+  try {
+    const display = new DisplayPage(page, relay.base);
+    await display.open();
+    const api = await staffApi(relay.base);
+    const first = await api.issue('jumin');
+    await api.callNext(1);
+    await expect(display.calls().first()).toContainText('1番窓口');
+
+    await crash(relay);
+    await expect(display.reconnecting()).toBeVisible();
+    await snapshot(page, 'display-reconnecting');
+
+    // While the display is cut off, the same database serves calls on another address.
+    const elsewhere = await startRelay(18092, data);
+    const api2 = await staffApi(elsewhere.base);
+    const missed = await api2.issue('kokuho');
+    await api2.callNext(3);
+    await crash(elsewhere);
+
+    relay = await startRelay(18091, data);
+    const n = missed.body.ticket.number;
+    const shown = `${n.prefix}-${String(n.seq).padStart(3, '0')}`;
+    await expect(display.calls().first()).toContainText(shown, { timeout: 20_000 });
+    await expect(display.calls().first()).toContainText('3番窓口');
+    await expect(display.reconnecting()).toBeHidden();
+    await expect(display.announcement()).toHaveText(`受付番号 ${n.prefix} ${n.seq} 番の方、3番窓口へお越しください`);
+    // The earlier call is still listed below.
+    const f = first.body.ticket.number;
+    await expect(display.calls().nth(1)).toContainText(`${f.prefix}-${String(f.seq).padStart(3, '0')}`);
+  } finally {
+    await crash(relay).catch(() => {});
+  }
+});
+
+test('a display stays bounded through hundreds of calls', async ({ page, baseURL }) => {
+  const errors = watchErrors(page);
+  const display = new DisplayPage(page);
+  await display.open();
+  const api = await staffApi(baseURL);
+  const heap = async () => {
+    await page.evaluate(() => globalThis.gc && globalThis.gc());
+    return page.evaluate(() => ({ heap: performance.memory.usedJSHeapSize, nodes: document.getElementsByTagName('*').length }));
+  };
+  const round = async (n) => {
+    for (let i = 0; i < n; i++) {
+      await api.issue('jumin');
+      await api.callNext(1 + (i % 2));
+    }
+    await expect(display.calls()).toHaveCount(await display.calls().count());
+  };
+  await round(60);
+  await expect(display.calls().first()).toContainText(/番窓口/);
+  await page.waitForTimeout(500); // let the last events render before measuring
+  const warm = await heap();
+  await round(240);
+  await page.waitForTimeout(500);
+  const after = await heap();
+  expect(await display.calls().count()).toBeLessThanOrEqual(8);
+  expect(after.nodes, 'DOM nodes').toBeLessThanOrEqual(warm.nodes + 5);
+  // 240 more calls may not grow the JS heap by more than 1 MB.
+  expect(after.heap - warm.heap, `heap ${warm.heap} → ${after.heap}`).toBeLessThan(1_000_000);
+  await snapshot(page, 'display-after-300-calls');
+  errors.assertNone();
+});

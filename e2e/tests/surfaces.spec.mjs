@@ -1,0 +1,67 @@
+// Every surface loads, is accessible (axe-core: no serious or critical violation), and
+// surfaces not built yet show nothing but their name.
+import { test, expect } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { QueuePage, snapshot, watchErrors } from './fixtures/pages.mjs';
+
+async function assertAccessible(page, name) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(
+    serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
+    `axe on ${name}`,
+  ).toEqual([]);
+}
+
+const built = [
+  { path: '/', heading: 'Mado 書かない窓口' },
+  { path: '/kiosk', heading: 'ご用件を選んでください' },
+  { path: '/display', heading: 'お呼び出し中の番号' },
+];
+
+for (const { path, heading } of built) {
+  test(`${path} loads without errors and passes axe`, async ({ page }) => {
+    const errors = watchErrors(page);
+    await page.goto(path);
+    await expect(page.getByRole('heading', { name: heading })).toBeVisible();
+    await assertAccessible(page, path);
+    await snapshot(page, `surface${path === '/' ? '-home' : path.replace('/', '-')}`);
+    errors.assertNone();
+  });
+}
+
+test('/queue asks for a login, then shows the queue, both accessible', async ({ page }) => {
+  const errors = watchErrors(page);
+  const queue = new QueuePage(page);
+  await queue.open();
+  await expect(page.getByRole('heading', { name: '職員ログイン' })).toBeVisible();
+  await assertAccessible(page, '/queue login');
+  await queue.login('admin', 'wrong-password');
+  await expect(page.getByRole('alert')).toHaveText('ログインIDまたはパスワードが違います。');
+  await queue.login();
+  await expect(page.getByRole('heading', { name: '窓口呼出' })).toBeVisible();
+  await queue.chooseCounter('1番窓口');
+  await assertAccessible(page, '/queue');
+  await snapshot(page, 'surface-queue');
+  // Logging out returns to the login form.
+  await page.getByRole('button', { name: 'ログアウト' }).click();
+  await expect(page.getByRole('heading', { name: '職員ログイン' })).toBeVisible();
+  // The only console error allowed is the browser's note of the refused password (HTTP 401).
+  errors.assertNone([/status of 401/]);
+});
+
+for (const [path, name] of [
+  ['/counter', '窓口'],
+  ['/apply', 'オンライン事前申請'],
+  ['/office', 'バックオフィス'],
+  ['/admin', '管理'],
+]) {
+  test(`${path} is not built yet and shows only its name`, async ({ page }) => {
+    const errors = watchErrors(page);
+    await page.goto(path);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
+    await expect(page.locator('main')).toHaveText(name);
+    await assertAccessible(page, path);
+    errors.assertNone();
+  });
+}

@@ -1,0 +1,182 @@
+//! `cargo xtask bench`: measures what the issues set targets for and writes `BENCHMARKS.md`.
+//!
+//! - frontend bundle size (raw, gzip -9, brotli q11) per surface — every surface loads the
+//!   same single bundle, fonts excluded;
+//! - time to interactive of `/kiosk` in Chromium with 4× CPU throttling;
+//! - ticket issue latency (p50/p99) against the release relay on loopback.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::Command;
+
+use crate::sh::{Result, probe, root, timed};
+use crate::{build_frontend, build_relay, setup, wait_healthy};
+
+pub fn brotli(raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    // Writing into a Vec cannot fail.
+    let _ = brotli::BrotliCompress(&mut &raw[..], &mut out, &params);
+    out
+}
+
+pub fn gzip(raw: &[u8]) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let _ = enc.write_all(raw);
+    enc.finish().unwrap_or_default()
+}
+
+/// Sizes of the wasm, JS and CSS in `dist` (not the `.br`/`.gz` copies).
+fn bundle(dist: &Path) -> Result<Vec<(String, usize, usize, usize)>> {
+    let mut rows = Vec::new();
+    let entries =
+        std::fs::read_dir(dist).map_err(|e| format!("cannot read {}: {e}", dist.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let kind = match path.extension().and_then(|e| e.to_str()) {
+            Some("wasm") => "wasm",
+            Some("js") => "JS",
+            Some("css") => "CSS",
+            _ => continue,
+        };
+        let raw =
+            std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        rows.push((
+            kind.to_owned(),
+            raw.len(),
+            gzip(&raw).len(),
+            brotli(&raw).len(),
+        ));
+    }
+    rows.sort();
+    Ok(rows)
+}
+
+fn kb(bytes: usize) -> String {
+    format!("{:.1} KB", bytes as f64 / 1000.0)
+}
+
+pub fn bench() -> Result {
+    setup::for_test()?;
+    build_frontend()?;
+    let relay = build_relay()?;
+    let rows = bundle(&root().join("dist"))?;
+    let totals = rows
+        .iter()
+        .fold((0, 0, 0), |t, r| (t.0 + r.1, t.1 + r.2, t.2 + r.3));
+
+    let data = std::env::temp_dir().join(format!("mado-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    let listen = "127.0.0.1:18180";
+    let mut child = Command::new(&relay)
+        .args([
+            "--listen",
+            listen,
+            "--admin-password",
+            "bench-password",
+            "--dist-dir",
+        ])
+        .arg(root().join("dist"))
+        .arg("--data-dir")
+        .arg(&data)
+        .env("MADO_LOG", "warn")
+        .spawn()
+        .map_err(|e| format!("cannot start the relay: {e}"))?;
+    let measured = wait_healthy(listen, &mut child).and_then(|()| {
+        timed(
+            "browser and latency measurements (e2e/bench/bench.mjs)",
+            || {
+                let out = Command::new("node")
+                    .arg("bench/bench.mjs")
+                    .arg(format!("http://{listen}"))
+                    .current_dir(root().join("e2e"))
+                    .output()
+                    .map_err(|e| format!("cannot run node: {e}"))?;
+                std::io::stderr().write_all(&out.stderr).ok();
+                if !out.status.success() {
+                    return Err(format!("bench.mjs failed ({})", out.status));
+                }
+                serde_json::from_slice::<serde_json::Value>(&out.stdout)
+                    .map_err(|e| format!("bench.mjs output: {e}"))
+            },
+        )
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&data);
+    let m = measured?;
+
+    let num = |v: &serde_json::Value| v.as_f64().unwrap_or(f64::NAN);
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let commit =
+        probe("git", &["rev-parse", "--short", "HEAD"]).unwrap_or_else(|| "uncommitted".into());
+    let chromium = probe("chromium", &["--version"]).unwrap_or_default();
+    let budget = 200_000;
+    let tti = num(&m["tti_ms"]["median"]);
+
+    let mut md = String::new();
+    md.push_str("# Benchmarks\n\nWritten by `cargo xtask bench`; do not edit by hand. ");
+    md.push_str(&format!(
+        "Commit `{commit}`, {cores} cores ({cpu}), {chromium}.\n\n## Frontend bundle\n\n\
+         Every surface loads the same single bundle (one Leptos app, routed in the browser); fonts excluded.\n\n\
+         | file | raw | gzip -9 | brotli q11 |\n|---|---|---|---|\n"
+    ));
+    for (kind, raw, gz, br) in &rows {
+        md.push_str(&format!(
+            "| {kind} | {} | {} | {} |\n",
+            kb(*raw),
+            kb(*gz),
+            kb(*br)
+        ));
+    }
+    md.push_str(&format!(
+        "| **total** | {} | {} | **{}** |\n\n",
+        kb(totals.0),
+        kb(totals.1),
+        kb(totals.2)
+    ));
+    md.push_str("| surface | brotli total | target | verdict |\n|---|---|---|---|\n");
+    for surface in ["/kiosk", "/display", "/queue"] {
+        let verdict = if totals.2 <= budget { "meets" } else { "over" };
+        md.push_str(&format!(
+            "| `{surface}` | {} | ≤ 200 KB | {verdict} |\n",
+            kb(totals.2)
+        ));
+    }
+    md.push_str(&format!(
+        "\n## Time to interactive of `/kiosk`\n\nChromium headless, 4× CPU throttling (DevTools `Emulation.setCPUThrottlingRate`), \
+         fresh profile, loopback. Measured from navigation start until the first service button is on screen and enabled; \
+         {runs} runs.\n\n| median | min | max | target | verdict |\n|---|---|---|---|---|\n| {tti:.0} ms | {min:.0} ms | {max:.0} ms | ≤ 1000 ms | {v} |\n",
+        runs = m["tti_ms"]["runs"],
+        min = num(&m["tti_ms"]["min"]),
+        max = num(&m["tti_ms"]["max"]),
+        v = if tti <= 1000.0 { "meets" } else { "over" },
+    ));
+    md.push_str(&format!(
+        "\n## Ticket issue latency\n\n`POST /api/offices/kokurakita/tickets` against the release relay (`--profile relay`, SQLite, \
+         `synchronous=FULL`), {n} requests, {c} concurrent clients over keep-alive, client-side time.\n\n\
+         | p50 | p99 | max | throughput |\n|---|---|---|---|\n| {p50:.2} ms | {p99:.2} ms | {max:.2} ms | {rps:.0} req/s |\n",
+        n = m["issue"]["n"],
+        c = m["issue"]["concurrency"],
+        p50 = num(&m["issue"]["p50"]),
+        p99 = num(&m["issue"]["p99"]),
+        max = num(&m["issue"]["max"]),
+        rps = num(&m["issue"]["rps"]),
+    ));
+    let path = root().join("BENCHMARKS.md");
+    std::fs::write(&path, &md).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    println!("{md}");
+    Ok(())
+}
