@@ -71,18 +71,18 @@ pub fn Kiosk() -> impl IntoView {
         let requested = requested.clone();
         leptos::task::spawn_local(async move {
             let loaded = resolve_office(requested).await;
-            if let Ok(o) = &loaded {
-                if let Ok(b) = api::board(&o.id).await {
-                    let after = b.last_event_id;
-                    board.set(b);
-                    let counters = o.counters.clone();
-                    live.set_value(Some(Live::connect(
-                        &o.id,
-                        after,
-                        move |e| board.update(|b| drop(b.apply(&e, &counters))),
-                        |_| {},
-                    )));
-                }
+            if let Ok(o) = &loaded
+                && let Ok(b) = api::board(&o.id).await
+            {
+                let after = b.last_event_id;
+                board.set(b);
+                let counters = o.counters.clone();
+                live.set_value(Some(Live::connect(
+                    &o.id,
+                    after,
+                    move |e| board.update(|b| drop(b.apply(&e, &counters))),
+                    |_| {},
+                )));
             }
             office.set(Some(loaded));
         });
