@@ -70,3 +70,13 @@ test('a display stays bounded through hundreds of calls', async ({ page, baseURL
   await snapshot(page, 'display-after-300-calls');
   errors.assertNone();
 });
+
+test('a display that cannot reach the relay at start keeps trying and comes up by itself', async ({ page }) => {
+  let refused = 0;
+  await page.route('**/api/offices', (route) => (refused++ < 1 ? route.abort('connectionrefused') : route.continue()));
+  await page.goto('/display');
+  await expect(page.getByRole('alert')).toHaveText('サーバーに接続できません。数秒ごとに自動で再接続します。');
+  await snapshot(page, 'display-retrying');
+  await expect(page.getByRole('heading', { name: 'お呼び出し中の番号' })).toBeVisible({ timeout: 15_000 });
+  expect(refused).toBe(2);
+});

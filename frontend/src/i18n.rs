@@ -33,6 +33,7 @@ pub struct Texts {
     pub not_found: &'static str,
     pub loading: &'static str,
     pub relay_unreachable: &'static str,
+    pub relay_retrying: &'static str,
     pub retry: &'static str,
     // Kiosk
     pub kiosk_title: &'static str,
@@ -96,6 +97,7 @@ const JA: Texts = Texts {
     not_found: "ページが見つかりません。",
     loading: "読み込み中…",
     relay_unreachable: "サーバーに接続できません。しばらくしてからもう一度お試しください。",
+    relay_retrying: "サーバーに接続できません。数秒ごとに自動で再接続します。",
     retry: "再試行",
     kiosk_title: "番号札の発行",
     kiosk_prompt: "ご用件を選んでください",
@@ -156,6 +158,7 @@ const EN: Texts = Texts {
     not_found: "Page not found.",
     loading: "Loading…",
     relay_unreachable: "Cannot reach the server. Please try again shortly.",
+    relay_retrying: "Cannot reach the server. Trying again every few seconds.",
     retry: "Try again",
     kiosk_title: "Take a ticket",
     kiosk_prompt: "Please choose what you came for",

@@ -212,3 +212,32 @@ async fn a_restart_keeps_ticket_numbering_and_event_ids() {
     ];
     assert_eq!(ids, [1, 2, 3]);
 }
+
+#[tokio::test]
+async fn concurrent_kiosks_never_get_the_same_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config {
+        data_dir: Some(dir.path().to_owned()),
+        database_url: None,
+        ..Config::for_tests()
+    };
+    let state = AppState::open(config).await.unwrap();
+    let issues = (0..60).map(|_| {
+        let state = state.clone();
+        tokio::spawn(async move {
+            issue(&state, "jumin").await["ticket"]["number"]["seq"]
+                .as_u64()
+                .unwrap()
+        })
+    });
+    let mut seqs = Vec::new();
+    for handle in issues {
+        seqs.push(handle.await.unwrap());
+    }
+    seqs.sort_unstable();
+    assert_eq!(
+        seqs,
+        (1..=60).collect::<Vec<u64>>(),
+        "every number once, none skipped"
+    );
+}

@@ -10,8 +10,8 @@ use std::time::Duration;
 use leptos::prelude::*;
 use mado_wire::{Board, Call, Office};
 
-use super::{office_param, resolve_office};
-use crate::api::{self, ApiError};
+use super::{office_and_board, office_param, retry_until_loaded};
+use crate::api::ApiError;
 use crate::i18n::use_lang;
 use crate::live::{LinkStatus, Live};
 use crate::sound::Announcer;
@@ -36,39 +36,31 @@ pub fn Display() -> impl IntoView {
     let clock = RwSignal::new(clock_now());
 
     let requested = office_param();
-    let load = Callback::new(move |()| {
-        let requested = requested.clone();
-        leptos::task::spawn_local(async move {
-            let loaded = resolve_office(requested).await;
-            if let Ok(o) = &loaded {
-                match api::board(&o.id).await {
-                    Ok(b) => {
-                        let after = b.last_event_id;
-                        board.set(b);
-                        let counters = o.counters.clone();
-                        let on_event = move |e| {
-                            let call = board.try_update(|b| b.apply(&e, &counters)).flatten();
-                            if let Some(call) = call {
-                                let l = lang.get_untracked();
-                                let label = l
-                                    .pick(&call.counter_label, &call.counter_label_en)
-                                    .to_owned();
-                                let text = l.announcement(&call.number.spoken(), &label);
-                                announcer.with_value(|a| a.announce(&text, l.tag()));
-                                latest.set(Some(call));
-                            }
-                        };
-                        live.set_value(Some(Live::connect(&o.id, after, on_event, move |s| {
-                            link.set(s)
-                        })));
-                    }
-                    Err(_) => link.set(LinkStatus::Reconnecting),
-                }
+    leptos::task::spawn_local(async move {
+        let Some((o, b)) = retry_until_loaded(office, || office_and_board(requested.clone())).await
+        else {
+            return;
+        };
+        let after = b.last_event_id;
+        board.set(b);
+        let counters = o.counters.clone();
+        let on_event = move |e| {
+            let call = board.try_update(|b| b.apply(&e, &counters)).flatten();
+            if let Some(call) = call {
+                let l = lang.get_untracked();
+                let label = l
+                    .pick(&call.counter_label, &call.counter_label_en)
+                    .to_owned();
+                let text = l.announcement(&call.number.spoken(), &label);
+                announcer.with_value(|a| a.announce(&text, l.tag()));
+                latest.set(Some(call));
             }
-            office.set(Some(loaded));
-        });
+        };
+        live.set_value(Some(Live::connect(&o.id, after, on_event, move |s| {
+            link.set(s)
+        })));
+        office.set(Some(Ok(o)));
     });
-    load.run(());
     on_cleanup(move || live.set_value(None));
 
     let tick =
@@ -109,12 +101,7 @@ pub fn Display() -> impl IntoView {
             </Show>
             {move || match office.get() {
                 None => view! { <p class="status" role="status">{t().loading}</p> }.into_any(),
-                Some(Err(_)) => view! {
-                    <div class="problem" role="alert">
-                        <p>{t().relay_unreachable}</p>
-                        <button type="button" on:click=move |_| { office.set(None); load.run(()); }>{t().retry}</button>
-                    </div>
-                }.into_any(),
+                Some(Err(_)) => view! { <p class="problem" role="alert">{t().relay_retrying}</p> }.into_any(),
                 Some(Ok(o)) => {
                     let services = o.services.clone();
                     view! {

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use mado_wire::{Board, IssuedTicket, Office, Service};
 
-use super::{office_param, resolve_office};
+use super::{office_and_board, office_param, retry_until_loaded};
 use crate::LangToggle;
 use crate::api::{self, ApiError};
 use crate::i18n::use_lang;
@@ -67,27 +67,18 @@ pub fn Kiosk() -> impl IntoView {
     let live: StoredValue<Option<Live>, LocalStorage> = StoredValue::new_local(None);
 
     let requested = office_param();
-    let load = Callback::new(move |()| {
-        let requested = requested.clone();
-        leptos::task::spawn_local(async move {
-            let loaded = resolve_office(requested).await;
-            if let Ok(o) = &loaded
-                && let Ok(b) = api::board(&o.id).await
-            {
-                let after = b.last_event_id;
-                board.set(b);
-                let counters = o.counters.clone();
-                live.set_value(Some(Live::connect(
-                    &o.id,
-                    after,
-                    move |e| board.update(|b| drop(b.apply(&e, &counters))),
-                    |_| {},
-                )));
-            }
-            office.set(Some(loaded));
-        });
+    leptos::task::spawn_local(async move {
+        let Some((o, b)) = retry_until_loaded(office, || office_and_board(requested.clone())).await
+        else {
+            return;
+        };
+        let after = b.last_event_id;
+        board.set(b);
+        let counters = o.counters.clone();
+        let on_event = move |e| board.update(|b| drop(b.apply(&e, &counters)));
+        live.set_value(Some(Live::connect(&o.id, after, on_event, |_| {})));
+        office.set(Some(Ok(o)));
     });
-    load.run(());
     on_cleanup(move || live.set_value(None));
 
     // The countdown back to the start screen.
@@ -147,12 +138,7 @@ pub fn Kiosk() -> impl IntoView {
             </header>
             {move || match office.get() {
                 None => view! { <p class="status" role="status">{t().loading}</p> }.into_any(),
-                Some(Err(_)) => view! {
-                    <div class="problem" role="alert">
-                        <p>{t().relay_unreachable}</p>
-                        <button type="button" class="big" on:click=move |_| { office.set(None); load.run(()); }>{t().retry}</button>
-                    </div>
-                }.into_any(),
+                Some(Err(_)) => view! { <p class="problem" role="alert">{t().relay_retrying}</p> }.into_any(),
                 Some(Ok(o)) => {
                     let office_id = o.id.clone();
                     match screen.get() {

@@ -10,7 +10,7 @@ pub use queue::Queue;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use mado_wire::Office;
+use mado_wire::{Board, Office};
 
 use crate::LangToggle;
 use crate::api::{self, ApiError};
@@ -25,6 +25,40 @@ async fn resolve_office(requested: Option<String>) -> Result<Office, ApiError> {
             .into_iter()
             .next()
             .ok_or_else(|| ApiError::BadAnswer("the relay has no office".into())),
+    }
+}
+
+/// The office and its lobby board, both or neither.
+async fn office_and_board(requested: Option<String>) -> Result<(Office, Board), ApiError> {
+    let office = resolve_office(requested).await?;
+    let board = api::board(&office.id).await?;
+    Ok((office, board))
+}
+
+/// How long a lobby screen waits before trying the relay again.
+const RETRY_MS: u32 = 5_000;
+
+/// Calls `attempt` until it succeeds, showing each failure in `office`. A lobby screen must
+/// come up by itself after a power cut, even when the relay starts after it. Returns `None`
+/// when the page was closed meanwhile (the signal is disposed).
+async fn retry_until_loaded<T, F, Fut>(
+    office: RwSignal<Option<Result<Office, ApiError>>>,
+    mut attempt: F,
+) -> Option<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, ApiError>>,
+{
+    loop {
+        match attempt().await {
+            Ok(value) => return Some(value),
+            Err(e) => {
+                if office.try_set(Some(Err(e))).is_some() {
+                    return None;
+                }
+                gloo_timers::future::TimeoutFuture::new(RETRY_MS).await;
+            }
+        }
     }
 }
 

@@ -109,6 +109,7 @@ fn QueueBoard(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
                         move |s| link.set(s),
                     )));
                 }
+                Err(ApiError::Unauthorized) => on_logout.run(()),
                 Err(e) => problem.set(Some(e.to_string())),
             }
         }
@@ -132,6 +133,8 @@ fn QueueBoard(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
             leptos::task::spawn_local(async move {
                 if let Err(e) = fut.await {
                     let text = match e {
+                        // The session ran out (or was ended elsewhere): log in again.
+                        ApiError::Unauthorized => return on_logout.run(()),
                         ApiError::Refused { message, .. } => {
                             format!("{} ({message})", t().queue_action_failed)
                         }
