@@ -55,6 +55,13 @@ fn initial_lang() -> Lang {
         .unwrap_or_default()
 }
 
+/// Runs `f` every `period` until the calling component is unmounted.
+pub fn every(period: std::time::Duration, f: impl Fn() + 'static) {
+    if let Ok(handle) = set_interval_with_handle(f, period) {
+        on_cleanup(move || handle.clear());
+    }
+}
+
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {

@@ -160,6 +160,17 @@ fn run_system() -> Result {
     }
 }
 
+/// The crates with no I/O that must build and pass their tests on wasm32 as well as natively.
+const PURE_CRATES: &[&str] = &["mado-wire", "mado-rules", "mado-forms", "mado-card"];
+
+/// `-p NAME` for each crate.
+fn packages(names: &[&str]) -> Vec<String> {
+    names
+        .iter()
+        .flat_map(|n| ["-p".to_owned(), (*n).to_owned()])
+        .collect()
+}
+
 fn test() -> Result {
     let started = Instant::now();
     setup::for_test()?;
@@ -191,18 +202,8 @@ fn test() -> Result {
     timed("clippy (frontend and pure crates for wasm32)", || {
         run(Command::new("cargo")
             .args(["clippy", "--target", "wasm32-unknown-unknown"])
-            .args([
-                "-p",
-                "mado-frontend",
-                "-p",
-                "mado-wire",
-                "-p",
-                "mado-rules",
-                "-p",
-                "mado-forms",
-                "-p",
-                "mado-card",
-            ])
+            .args(["-p", "mado-frontend"])
+            .args(packages(PURE_CRATES))
             .args(["--", "-D", "warnings"])
             .current_dir(root()))
     })?;
@@ -217,16 +218,7 @@ fn test() -> Result {
         "wasm tests in headless Chromium",
         setup::tool("cargo")
             .args(["test", "--target", "wasm32-unknown-unknown"])
-            .args([
-                "-p",
-                "mado-wire",
-                "-p",
-                "mado-rules",
-                "-p",
-                "mado-forms",
-                "-p",
-                "mado-card",
-            ])
+            .args(packages(PURE_CRATES))
             .env("CHROMEDRIVER", "/usr/bin/chromedriver")
             .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &webdriver)
             .env("WASM_BINDGEN_TEST_TIMEOUT", "120")

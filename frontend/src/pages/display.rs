@@ -63,13 +63,7 @@ pub fn Display() -> impl IntoView {
     });
     on_cleanup(move || live.set_value(None));
 
-    let tick =
-        set_interval_with_handle(move || clock.set(clock_now()), Duration::from_secs(5)).ok();
-    on_cleanup(move || {
-        if let Some(t) = tick {
-            t.clear();
-        }
-    });
+    crate::every(Duration::from_secs(5), move || clock.set(clock_now()));
 
     let enable_sound = move |_| {
         announcer.with_value(Announcer::enable);

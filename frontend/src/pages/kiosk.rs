@@ -82,22 +82,13 @@ pub fn Kiosk() -> impl IntoView {
     on_cleanup(move || live.set_value(None));
 
     // The countdown back to the start screen.
-    let tick = set_interval_with_handle(
-        move || {
-            if matches!(screen.get_untracked(), Screen::Issued(_)) {
-                let left = countdown.get_untracked().saturating_sub(1);
-                countdown.set(left);
-                if left == 0 {
-                    screen.set(Screen::Choose);
-                }
+    crate::every(Duration::from_secs(1), move || {
+        if matches!(screen.get_untracked(), Screen::Issued(_)) {
+            let left = countdown.get_untracked().saturating_sub(1);
+            countdown.set(left);
+            if left == 0 {
+                screen.set(Screen::Choose);
             }
-        },
-        Duration::from_secs(1),
-    )
-    .ok();
-    on_cleanup(move || {
-        if let Some(t) = tick {
-            t.clear();
         }
     });
 

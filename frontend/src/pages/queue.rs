@@ -116,15 +116,8 @@ fn QueueBoard(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
         office.set(Some(loaded));
     });
     on_cleanup(move || live.set_value(None));
-    let tick = set_interval_with_handle(
-        move || now.set(js_sys::Date::now() as i64),
-        Duration::from_secs(30),
-    )
-    .ok();
-    on_cleanup(move || {
-        if let Some(t) = tick {
-            t.clear();
-        }
+    crate::every(Duration::from_secs(30), move || {
+        now.set(js_sys::Date::now() as i64)
     });
 
     let run =
