@@ -3,11 +3,21 @@
 //!
 //! # Mental model
 //!
+//! A **pack** (one life event: おくやみ, 身体障害者手帳, 引越し) holds questions, dated
+//! parameters and procedures; a **city profile** names the counters. [`Guide::build`] joins a
+//! pack with one city, parses every condition and checks its types. [`Guide::evaluate`] takes
+//! the answers so far and the day of the visit and returns, for each procedure, `required`,
+//! `may_apply`, `not_applicable` or `needs_answer`, with the facts that decided it, the
+//! counter, the deadline as a date, and the questions still worth asking.
+//!
+//! Each procedure is a small decision table read top to bottom: the first row whose
+//! condition holds decides (DMN hit policy FIRST); `else` decides when none does. Conditions
+//! are three-valued: an unanswered question makes a row *unknown*, and an unknown row stops
+//! the table with `needs_answer`, so a missing answer never silently excludes anything.
+//!
 //! Law changes on a date. A [`Parameter`] (an income limit, an age, an amount) holds every
 //! value it has had, each with the date it took effect and its legal reference; asking for
-//! the value on a date picks the latest value that had started by then. A change of law adds
-//! a value and never edits history. [`Date`] is the civil date the engine works in, with its
-//! 和暦 form for deadlines printed to residents.
+//! the value on a date picks the latest value that had started by then.
 //!
 //! ```
 //! use mado_rules::{Date, Parameter};
@@ -22,12 +32,25 @@
 //!
 //! # Not handled
 //!
-//! - Rule packs, questions and the eligibility engine are issue 3.
+//! - Deadlines are shown as computed; a last day on a closed day (土日祝・年末年始) is not
+//!   moved to the next open day, because the engine holds no holiday calendar.
 //! - Dates before 1873-01-01 have no era form (see [`Date::wareki`]).
 
+pub mod engine;
+pub mod expr;
+pub mod guide;
+#[cfg(feature = "yaml")]
+pub mod lint;
+#[cfg(feature = "yaml")]
+pub mod load;
+pub mod pack;
 mod parameter;
+pub mod scenario;
 mod wareki;
 
+pub use engine::{Answers, Evaluation, ProcedureResult, Reason, Value};
+pub use guide::{BuildError, Guide};
+pub use pack::{CityFile, PackFile, Status};
 pub use parameter::{DatedValue, Parameter, ParameterError};
 pub use wareki::{Date, DateError, Era, Wareki, Weekday};
 

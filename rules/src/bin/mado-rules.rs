@@ -1,0 +1,264 @@
+//! `mado-rules`: lint packs, run scenario tests, list questions, evaluate answers.
+//!
+//! Exit codes: 0 success; 1 lint errors or failed scenarios; 2 bad input (unknown pack or
+//! city, malformed JSON or YAML, an answer that does not fit its question).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use mado_rules::lint::{self, Severity};
+use mado_rules::load::Library;
+use mado_rules::pack::QuestionType;
+use mado_rules::{Answers, Date};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mado-rules",
+    version,
+    about = "Mado procedure-guide rule packs: lint, test, questions, eval"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check packs: unknown names, type errors, unreachable procedures, overlapping rows,
+    /// missing sources. Prints file:line for each problem; exit 1 on any error.
+    Lint {
+        /// A packs directory (with cities/) or one pack's directory. Default: rules/packs.
+        dir: Option<PathBuf>,
+    },
+    /// Run every scenario test; prints "N passed, N failed".
+    Test {
+        dir: Option<PathBuf>,
+        /// Print each passing case too.
+        #[arg(long)]
+        verbose: bool,
+    },
+    /// The questions of a pack as JSON.
+    Questions {
+        #[arg(long)]
+        pack: String,
+        #[arg(long)]
+        city: String,
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// Evaluate answers (a JSON object of question id → answer) on a date; prints JSON.
+    Eval {
+        #[arg(long)]
+        pack: String,
+        #[arg(long)]
+        city: String,
+        /// The day of the visit, YYYY-MM-DD (parameters are read on it).
+        #[arg(long)]
+        date: String,
+        /// A JSON file, or - for standard input.
+        #[arg(long)]
+        answers: PathBuf,
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+}
+
+/// rules/packs from the workspace root, or packs/ from rules/, or the source tree's.
+fn packs_dir(dir: Option<PathBuf>) -> PathBuf {
+    if let Some(d) = dir {
+        return d;
+    }
+    for d in ["rules/packs", "packs"] {
+        if Path::new(d).is_dir() {
+            return d.into();
+        }
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("packs")
+}
+
+fn load(dir: Option<PathBuf>) -> Result<Library, ExitCode> {
+    Library::load_dir(&packs_dir(dir)).map_err(|diags| {
+        for d in diags {
+            eprintln!("{d}: error");
+        }
+        ExitCode::from(2)
+    })
+}
+
+fn print_json(v: &impl serde::Serialize) -> ExitCode {
+    match serde_json::to_string_pretty(v) {
+        Ok(s) => {
+            println!("{s}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot write JSON: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
+    match cli.command {
+        Command::Lint { dir } => {
+            let lib = load(dir)?;
+            let findings = lint::lint(&lib);
+            for f in &findings {
+                println!("{f}");
+            }
+            let errors = findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .count();
+            let warnings = findings.len() - errors;
+            let cases: usize = lib
+                .packs
+                .iter()
+                .flat_map(|p| &p.scenarios)
+                .map(|(_, c)| c.len())
+                .sum();
+            let procs: usize = lib.packs.iter().map(|p| p.pack.procedures.len()).sum();
+            println!(
+                "{} packs, {} cities, {procs} procedures, {cases} scenarios: {errors} errors, {warnings} warnings",
+                lib.packs.len(),
+                lib.cities.len()
+            );
+            Ok(if errors > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Test { dir, verbose } => {
+            let lib = load(dir)?;
+            let results = lint::run_scenarios(&lib);
+            let mut failed = 0;
+            for (file, name, problems) in &results {
+                if problems.is_empty() {
+                    if verbose {
+                        println!("ok   {file}: {name}");
+                    }
+                } else {
+                    failed += 1;
+                    println!("FAIL {file}: {name}");
+                    for p in problems {
+                        println!("     {p}");
+                    }
+                }
+            }
+            println!("{} passed, {failed} failed", results.len() - failed);
+            Ok(if failed > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Questions { pack, city, dir } => {
+            let lib = load(dir)?;
+            let g = lib.guide(&pack, &city).map_err(|d| {
+                d.iter().for_each(|d| eprintln!("{d}"));
+                ExitCode::from(2)
+            })?;
+            let list: Vec<serde_json::Value> = g
+                .questions
+                .iter()
+                .map(|q| {
+                    let d = &q.def;
+                    let mut v = serde_json::json!({
+                        "id": d.id,
+                        "type": match d.kind {
+                            QuestionType::Bool => "bool",
+                            QuestionType::Number => "number",
+                            QuestionType::Date => "date",
+                            QuestionType::Choice => "choice",
+                            QuestionType::Multi => "multi",
+                        },
+                        "label": d.label,
+                        "short": d.short,
+                    });
+                    let m = v.as_object_mut().expect("json! object");
+                    if d.kind == QuestionType::Bool {
+                        m.insert("options".into(), serde_json::json!([
+                            {"value": true, "label": "はい"}, {"value": false, "label": "いいえ"}
+                        ]));
+                    }
+                    if !d.options.is_empty() {
+                        m.insert(
+                            "options".into(),
+                            d.options
+                                .iter()
+                                .map(|o| serde_json::json!({"value": o.id, "label": o.label}))
+                                .collect(),
+                        );
+                    }
+                    if !d.help.is_empty() {
+                        m.insert("help".into(), d.help.clone().into());
+                    }
+                    if !d.unit.is_empty() {
+                        m.insert("unit".into(), d.unit.clone().into());
+                    }
+                    if let Some(x) = d.min {
+                        m.insert("min".into(), x.into());
+                    }
+                    if let Some(x) = d.max {
+                        m.insert("max".into(), x.into());
+                    }
+                    if let Some(x) = &d.ask_if {
+                        m.insert("ask_if".into(), x.clone().into());
+                    }
+                    v
+                })
+                .collect();
+            Ok(print_json(&list))
+        }
+        Command::Eval {
+            pack,
+            city,
+            date,
+            answers,
+            dir,
+        } => {
+            let date = Date::parse_iso(&date).map_err(|e| {
+                eprintln!("error: --date: {e}");
+                ExitCode::from(2)
+            })?;
+            let text = if answers.as_os_str() == "-" {
+                std::io::read_to_string(std::io::stdin())
+            } else {
+                std::fs::read_to_string(&answers)
+            }
+            .map_err(|e| {
+                eprintln!("error: {}: cannot read: {e}", answers.display());
+                ExitCode::from(2)
+            })?;
+            let raw: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+                eprintln!(
+                    "error: {}:{}:{}: malformed JSON: {e}",
+                    answers.display(),
+                    e.line(),
+                    e.column()
+                );
+                ExitCode::from(2)
+            })?;
+            let lib = load(dir)?;
+            let g = lib.guide(&pack, &city).map_err(|d| {
+                d.iter().for_each(|d| eprintln!("error: {d}"));
+                ExitCode::from(2)
+            })?;
+            let answers = Answers::from_json(&g, &raw).map_err(|e| {
+                eprintln!("error: {}: {e}", answers.display());
+                ExitCode::from(2)
+            })?;
+            let eval = g.evaluate(&answers, date).map_err(|e| {
+                eprintln!("error: pack data: {e}");
+                ExitCode::from(2)
+            })?;
+            Ok(print_json(&eval))
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    run(Cli::parse()).unwrap_or_else(|code| code)
+}

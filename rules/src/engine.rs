@@ -1,0 +1,974 @@
+//! Evaluation: answers + reference date → every procedure's status, reasons, counter and
+//! deadline, and the questions still worth asking.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Date;
+use crate::expr::{CmpOp, Expr};
+use crate::guide::{Guide, Name, Ty};
+use crate::pack::{DeadlineDef, ParamValue, QuestionType, Status};
+
+/// One answer, already checked against its question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    Bool(bool),
+    Int(i64),
+    Date(Date),
+    Choice(String),
+    Multi(Vec<String>),
+}
+
+/// Answers by question id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Answers(pub BTreeMap<String, Value>);
+
+/// Bad input in answers: which answer, what was found, what was expected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AnswerError {
+    #[error("answer {id:?}: there is no such question in pack {pack:?}")]
+    UnknownQuestion { id: String, pack: String },
+    #[error("answer {id:?}: expected {expected}, found {found}")]
+    WrongType {
+        id: String,
+        expected: String,
+        found: String,
+    },
+    #[error("answers must be a JSON object of question id → answer, found {0}")]
+    NotAnObject(String),
+}
+
+fn json_kind(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "null".into(),
+        serde_json::Value::Bool(b) => format!("{b}"),
+        serde_json::Value::Number(n) => format!("the number {n}"),
+        serde_json::Value::String(s) => format!("the text {s:?}"),
+        serde_json::Value::Array(_) => "a list".into(),
+        serde_json::Value::Object(_) => "an object".into(),
+    }
+}
+
+impl Answers {
+    /// Checks raw answers (`{"grade": 2, "part": "heart"}`) against the guide's questions.
+    /// `null` means "not answered yet".
+    pub fn from_json(guide: &Guide, raw: &serde_json::Value) -> Result<Self, AnswerError> {
+        let obj = raw
+            .as_object()
+            .ok_or_else(|| AnswerError::NotAnObject(json_kind(raw)))?;
+        let mut out = BTreeMap::new();
+        for (id, v) in obj {
+            let q = guide
+                .question(id)
+                .ok_or_else(|| AnswerError::UnknownQuestion {
+                    id: id.clone(),
+                    pack: guide.pack.clone(),
+                })?;
+            if v.is_null() {
+                continue;
+            }
+            let def = &q.def;
+            let options = || {
+                def.options
+                    .iter()
+                    .map(|o| o.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let wrong = |expected: String| AnswerError::WrongType {
+                id: id.clone(),
+                expected,
+                found: json_kind(v),
+            };
+            let value = match def.kind {
+                QuestionType::Bool => {
+                    Value::Bool(v.as_bool().ok_or_else(|| wrong("true or false".into()))?)
+                }
+                QuestionType::Number => {
+                    let range = format!(
+                        "a whole number{}{}",
+                        def.min.map(|m| format!(" ≥ {m}")).unwrap_or_default(),
+                        def.max.map(|m| format!(" ≤ {m}")).unwrap_or_default()
+                    );
+                    let n = v.as_i64().ok_or_else(|| wrong(range.clone()))?;
+                    if def.min.is_some_and(|m| n < m) || def.max.is_some_and(|m| n > m) {
+                        return Err(wrong(range));
+                    }
+                    Value::Int(n)
+                }
+                QuestionType::Date => {
+                    let s = v
+                        .as_str()
+                        .ok_or_else(|| wrong("a date \"YYYY-MM-DD\"".into()))?;
+                    Value::Date(
+                        Date::parse_iso(s).map_err(|_| wrong("a date \"YYYY-MM-DD\"".into()))?,
+                    )
+                }
+                QuestionType::Choice => {
+                    let s = v
+                        .as_str()
+                        .filter(|s| def.options.iter().any(|o| o.id == *s))
+                        .ok_or_else(|| wrong(format!("one of {}", options())))?;
+                    Value::Choice(s.to_owned())
+                }
+                QuestionType::Multi => {
+                    let list = v
+                        .as_array()
+                        .ok_or_else(|| wrong(format!("a list of {}", options())))?;
+                    let mut chosen = Vec::new();
+                    for item in list {
+                        let s = item
+                            .as_str()
+                            .filter(|s| def.options.iter().any(|o| o.id == *s))
+                            .ok_or_else(|| AnswerError::WrongType {
+                                id: id.clone(),
+                                expected: format!("a list of {}", options()),
+                                found: format!("a list holding {}", json_kind(item)),
+                            })?;
+                        if !chosen.iter().any(|c| c == s) {
+                            chosen.push(s.to_owned());
+                        }
+                    }
+                    Value::Multi(chosen)
+                }
+            };
+            out.insert(id.clone(), value);
+        }
+        Ok(Self(out))
+    }
+
+    /// The answers as JSON (the inverse of [`Answers::from_json`]).
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut m = serde_json::Map::new();
+        for (k, v) in &self.0 {
+            let j = match v {
+                Value::Bool(b) => serde_json::Value::Bool(*b),
+                Value::Int(n) => serde_json::Value::from(*n),
+                Value::Date(d) => serde_json::Value::String(d.to_string()),
+                Value::Choice(s) => serde_json::Value::String(s.clone()),
+                Value::Multi(v) => v.iter().cloned().map(serde_json::Value::String).collect(),
+            };
+            m.insert(k.clone(), j);
+        }
+        serde_json::Value::Object(m)
+    }
+}
+
+/// A bug in the pack data that only shows on some dates or answers.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EvalError {
+    /// Bad pack data: a parameter has no value on the reference date.
+    #[error("{0}")]
+    Parameter(#[from] crate::ParameterError),
+    /// Bad pack data: a table has no entry for the index and no `step`.
+    #[error("parameter {name:?} has no entry for {index} (it has {len} entries and no step)")]
+    NoEntry {
+        name: String,
+        index: i64,
+        len: usize,
+    },
+}
+
+/// Why a procedure got its status: one sentence, and where it comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reason {
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CounterOut {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub phone: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadlineOut {
+    /// As the source words it.
+    pub text: String,
+    /// `YYYY-MM-DD`, when the date it counts from is known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// `令和8年12月6日（日）`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wareki: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcedureResult {
+    pub id: String,
+    pub name: String,
+    pub status: Status,
+    pub reasons: Vec<Reason>,
+    pub counter: CounterOut,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<DeadlineOut>,
+    pub documents: Vec<String>,
+    pub forms: Vec<String>,
+    pub source: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+    /// For `needs_answer`: the questions that decide it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
+}
+
+/// The result for one set of answers: the eval JSON contract (`rules/README.md`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evaluation {
+    pub pack: String,
+    pub version: String,
+    pub city: String,
+    pub date: String,
+    pub procedures: Vec<ProcedureResult>,
+    /// Questions shown now (their `ask_if` holds), in order.
+    pub questions: Vec<String>,
+    /// Unanswered questions that would settle a `needs_answer` procedure, in order.
+    pub ask: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Truth {
+    True,
+    False,
+    Unknown,
+}
+
+#[derive(Debug, Default)]
+struct Outcome {
+    facts: Vec<Reason>,
+    missing: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Val {
+    Bool(bool),
+    Int(i64),
+    Date(Date),
+    Opt(String),
+    Set(Vec<String>),
+}
+
+/// Thousands separators for amounts: 4596000 → 4,596,000.
+pub fn group_digits(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    if digits.len() <= 3 {
+        return n.to_string();
+    }
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+/// `令和8年12月6日（日）`.
+pub fn wareki_with_weekday(d: Date) -> String {
+    match d.wareki() {
+        Ok(w) => format!("{w}（{}）", d.weekday().kanji()),
+        Err(_) => d.to_string(),
+    }
+}
+
+/// Civil age on `on` for someone born on `birth` (birthdays counted on the day).
+pub fn age(birth: Date, on: Date) -> i64 {
+    let mut years = i64::from(on.year() - birth.year());
+    if (on.month(), on.day()) < (birth.month(), birth.day()) {
+        years -= 1;
+    }
+    years
+}
+
+/// The age reached by the end of the 年度 (April–March) containing `on`, under
+/// 年齢計算ニ関スル法律 (an age is reached the day before the birthday, so someone born on
+/// 1 April belongs to the earlier school year). 「その年度中に70歳になる人」 is
+/// `fiscal_age(birth, today) >= 70`; 「18歳到達後の最初の3月31日まで」 is `fiscal_age <= 18`.
+pub fn fiscal_age(birth: Date, on: Date) -> i64 {
+    let fy_end_year = if on.month() >= 4 {
+        on.year() + 1
+    } else {
+        on.year()
+    };
+    let end = Date::new(fy_end_year, 3, 31).unwrap_or(on);
+    // Reached the day before the birthday: age(birth, end + 1 day).
+    age(birth, end.add_days(1))
+}
+
+/// Adds months, clamping to the month's last day (民法第143条第2項).
+pub fn add_months(d: Date, months: i64) -> Date {
+    let total = i64::from(d.year()) * 12 + i64::from(d.month()) - 1 + months;
+    let (y, m) = (
+        total.div_euclid(12) as i32,
+        (total.rem_euclid(12) + 1) as u8,
+    );
+    let mut day = d.day();
+    loop {
+        if let Ok(x) = Date::new(y, m, day) {
+            return x;
+        }
+        day -= 1;
+    }
+}
+
+struct Ctx<'a> {
+    g: &'a Guide,
+    answers: &'a Answers,
+    visible: Vec<bool>,
+    today: Date,
+}
+
+impl Ctx<'_> {
+    fn val(&self, e: &Expr) -> Result<Result<Val, Vec<usize>>, EvalError> {
+        Ok(Ok(match e {
+            Expr::Bool(b) => Val::Bool(*b),
+            Expr::Int(n) => Val::Int(*n),
+            Expr::Name { name, .. } => match self.g.names.get(name) {
+                Some(Name::Today) => Val::Date(self.today),
+                Some(Name::Question(i)) => {
+                    let q = &self.g.questions[*i].def;
+                    match self.answers.0.get(&q.id).filter(|_| self.visible[*i]) {
+                        Some(Value::Bool(b)) => Val::Bool(*b),
+                        Some(Value::Int(n)) => Val::Int(*n),
+                        Some(Value::Date(d)) => Val::Date(*d),
+                        Some(Value::Choice(s)) => Val::Opt(s.clone()),
+                        Some(Value::Multi(v)) => Val::Set(v.clone()),
+                        None => return Ok(Err(vec![*i])),
+                    }
+                }
+                Some(Name::Derived(i)) => return self.val(&self.g.derived[*i].expr),
+                Some(Name::Param(i)) => {
+                    let p = &self.g.params[*i];
+                    match &p.values.value_on(self.today)?.value {
+                        ParamValue::One(n) => Val::Int(*n),
+                        ParamValue::Table(_) => return Ok(Err(vec![])),
+                    }
+                }
+                // An option id beside a choice (checked when the guide was built).
+                None => Val::Opt(name.clone()),
+            },
+            Expr::Index { name, index, .. } => {
+                let idx = match self.val(index)? {
+                    Ok(Val::Int(n)) => n,
+                    Ok(_) => return Ok(Err(vec![])),
+                    Err(m) => return Ok(Err(m)),
+                };
+                Val::Int(self.entry(name, idx)?.1)
+            }
+            Expr::Call { func, args, .. } => {
+                let mut dates = Vec::new();
+                let mut missing = Vec::new();
+                for a in args {
+                    match self.val(a)? {
+                        Ok(Val::Date(d)) => dates.push(d),
+                        Ok(_) => {}
+                        Err(m) => missing.extend(m),
+                    }
+                }
+                if !missing.is_empty() || dates.len() != 2 {
+                    return Ok(Err(missing));
+                }
+                Val::Int(match func.as_str() {
+                    "fiscal_age" => fiscal_age(dates[0], dates[1]),
+                    _ => age(dates[0], dates[1]),
+                })
+            }
+            Expr::Add(a, b) | Expr::Sub(a, b) => {
+                let (x, y) = (self.val(a)?, self.val(b)?);
+                match (x, y) {
+                    (Ok(Val::Int(x)), Ok(Val::Int(y))) => Val::Int(if matches!(e, Expr::Add(..)) {
+                        x.saturating_add(y)
+                    } else {
+                        x.saturating_sub(y)
+                    }),
+                    (x, y) => {
+                        let mut m = x.err().unwrap_or_default();
+                        m.extend(y.err().unwrap_or_default());
+                        return Ok(Err(m));
+                    }
+                }
+            }
+            _ => match self.truth(e)? {
+                (Truth::True, _) => Val::Bool(true),
+                (Truth::False, _) => Val::Bool(false),
+                (Truth::Unknown, o) => return Ok(Err(o.missing)),
+            },
+        }))
+    }
+
+    /// Table entry `name[idx]`: (the parameter index, the value).
+    fn entry(&self, name: &str, idx: i64) -> Result<(usize, i64), EvalError> {
+        let Some(Name::Param(i)) = self.g.names.get(name) else {
+            return Err(EvalError::NoEntry {
+                name: name.into(),
+                index: idx,
+                len: 0,
+            });
+        };
+        let p = &self.g.params[*i];
+        let v = match &p.values.value_on(self.today)?.value {
+            ParamValue::Table(t) => {
+                let last = t.len() as i64 - 1;
+                if idx < 0 || (idx > last && p.def.step.is_none()) {
+                    return Err(EvalError::NoEntry {
+                        name: p.def.name.clone(),
+                        index: idx,
+                        len: t.len(),
+                    });
+                }
+                if idx > last {
+                    t[last as usize] + (idx - last) * p.def.step.unwrap_or(0)
+                } else {
+                    t[idx as usize]
+                }
+            }
+            ParamValue::One(n) => *n,
+        };
+        Ok((*i, v))
+    }
+
+    /// Label and unit for the left side of a fact.
+    fn label(&self, e: &Expr) -> (String, String) {
+        match e {
+            Expr::Name { name, .. } => match self.g.names.get(name) {
+                Some(Name::Question(i)) => {
+                    let d = &self.g.questions[*i].def;
+                    (d.short.clone(), d.unit.clone())
+                }
+                Some(Name::Derived(i)) => {
+                    let d = &self.g.derived[*i].def;
+                    (d.short.clone(), d.unit.clone())
+                }
+                Some(Name::Param(i)) => {
+                    let d = &self.g.params[*i].def;
+                    (d.name.clone(), d.unit.clone())
+                }
+                Some(Name::Today) => ("基準日".into(), String::new()),
+                None => (name.clone(), String::new()),
+            },
+            other => (other.to_string(), String::new()),
+        }
+    }
+
+    fn show(&self, v: &Val, unit: &str, choice_of: Option<usize>) -> String {
+        let label_of = |id: &str| {
+            choice_of
+                .and_then(|q| self.g.questions[q].def.options.iter().find(|o| o.id == id))
+                .map_or_else(|| id.to_owned(), |o| o.label.clone())
+        };
+        match v {
+            Val::Bool(true) => "はい".into(),
+            Val::Bool(false) => "いいえ".into(),
+            Val::Int(n) => format!("{}{unit}", group_digits(*n)),
+            Val::Date(d) => wareki_with_weekday(*d),
+            Val::Opt(s) => label_of(s),
+            Val::Set(v) if v.is_empty() => "なし".into(),
+            Val::Set(v) => v.iter().map(|s| label_of(s)).collect::<Vec<_>>().join("、"),
+        }
+    }
+
+    fn choice_q(&self, e: &Expr) -> Option<usize> {
+        match self.g.ty(e) {
+            Ok(Ty::Choice(q) | Ty::Multi(q)) => Some(q),
+            _ => None,
+        }
+    }
+
+    /// The right side of a comparison, as staff read it, and its source if it is a parameter.
+    fn rhs_text(
+        &self,
+        e: &Expr,
+        unit: &str,
+        v: &Val,
+        choice: Option<usize>,
+    ) -> (String, Option<String>) {
+        match e {
+            Expr::Index { name, index, .. } => {
+                let Some(Name::Param(i)) = self.g.names.get(name) else {
+                    return (self.show(v, unit, choice), None);
+                };
+                let p = &self.g.params[*i];
+                let at = match self.val(index) {
+                    Ok(Ok(iv)) => {
+                        let (l, u) = self.label(index);
+                        format!("（{l} {}）", self.show(&iv, &u, None))
+                    }
+                    _ => String::new(),
+                };
+                let reference = p
+                    .values
+                    .value_on(self.today)
+                    .ok()
+                    .map(|x| x.reference.clone());
+                (
+                    format!("{}{at} {}", p.def.name, self.show(v, &p.def.unit, None)),
+                    reference,
+                )
+            }
+            Expr::Name { name, .. } => match self.g.names.get(name) {
+                Some(Name::Param(i)) => {
+                    let p = &self.g.params[*i];
+                    let reference = p
+                        .values
+                        .value_on(self.today)
+                        .ok()
+                        .map(|x| x.reference.clone());
+                    (
+                        format!("{} {}", p.def.name, self.show(v, &p.def.unit, None)),
+                        reference,
+                    )
+                }
+                Some(Name::Question(_) | Name::Derived(_) | Name::Today) => {
+                    let (l, u) = self.label(e);
+                    (format!("{l} {}", self.show(v, &u, None)), None)
+                }
+                None => (self.show(v, unit, choice), None),
+            },
+            _ => (self.show(v, unit, choice), None),
+        }
+    }
+
+    fn fact_cmp(
+        &self,
+        op: CmpOp,
+        lhs: &Expr,
+        rhs: &Expr,
+        lv: &Val,
+        rv: &Val,
+        held: bool,
+    ) -> Reason {
+        let (label, unit) = self.label(lhs);
+        let choice = self.choice_q(lhs);
+        let shown = self.show(lv, &unit, choice);
+        let op = if held { op } else { op.negated() };
+        let (rt, source) = self.rhs_text(rhs, &unit, rv, choice);
+        let text = match op {
+            CmpOp::Eq => {
+                if matches!(lv, Val::Bool(_)) || choice.is_some() {
+                    format!("{label}: {shown}")
+                } else {
+                    format!("{label}: {shown}（{rt}）")
+                }
+            }
+            CmpOp::Ne => format!("{label}: {shown}（{rt}以外）"),
+            CmpOp::Lt => format!("{label}: {shown}（{rt}未満）"),
+            CmpOp::Le => format!("{label}: {shown}（{rt}以下）"),
+            CmpOp::Gt => format!("{label}: {shown}（{rt}を超える）"),
+            CmpOp::Ge => format!("{label}: {shown}（{rt}以上）"),
+        };
+        Reason { text, source }
+    }
+
+    fn truth(&self, e: &Expr) -> Result<(Truth, Outcome), EvalError> {
+        Ok(match e {
+            Expr::Bool(b) => (
+                if *b { Truth::True } else { Truth::False },
+                Outcome::default(),
+            ),
+            Expr::Not(inner) => {
+                let (t, o) = self.truth(inner)?;
+                let t = match t {
+                    Truth::True => Truth::False,
+                    Truth::False => Truth::True,
+                    Truth::Unknown => Truth::Unknown,
+                };
+                (t, o)
+            }
+            Expr::And(items) | Expr::Or(items) => {
+                let is_and = matches!(e, Expr::And(_));
+                // The value that settles the whole: false for and, true for or.
+                let settle = if is_and { Truth::False } else { Truth::True };
+                let mut all = Outcome::default();
+                let mut unknown = false;
+                for x in items {
+                    let (t, o) = self.truth(x)?;
+                    if t == settle {
+                        return Ok((settle, o));
+                    }
+                    if t == Truth::Unknown {
+                        unknown = true;
+                    }
+                    all.facts.extend(o.facts);
+                    all.missing.extend(o.missing);
+                }
+                if unknown {
+                    (Truth::Unknown, all)
+                } else {
+                    (if is_and { Truth::True } else { Truth::False }, all)
+                }
+            }
+            Expr::Cmp { op, lhs, rhs } => {
+                let (l, r) = (self.val(lhs)?, self.val(rhs)?);
+                match (l, r) {
+                    (Ok(lv), Ok(rv)) => {
+                        let held = match (&lv, &rv) {
+                            (Val::Int(a), Val::Int(b)) => op.holds(a, b),
+                            (Val::Date(a), Val::Date(b)) => op.holds(a, b),
+                            (Val::Bool(a), Val::Bool(b)) => op.holds(a, b),
+                            (Val::Opt(a), Val::Opt(b)) => op.holds(a, b),
+                            _ => false,
+                        };
+                        let fact = self.fact_cmp(*op, lhs, rhs, &lv, &rv, held);
+                        (
+                            if held { Truth::True } else { Truth::False },
+                            Outcome {
+                                facts: vec![fact],
+                                missing: vec![],
+                            },
+                        )
+                    }
+                    (l, r) => {
+                        let mut missing = l.err().unwrap_or_default();
+                        missing.extend(r.err().unwrap_or_default());
+                        (
+                            Truth::Unknown,
+                            Outcome {
+                                facts: vec![],
+                                missing,
+                            },
+                        )
+                    }
+                }
+            }
+            Expr::In { lhs, set, negated } => match self.val(lhs)? {
+                Ok(lv) => {
+                    let mut items = Vec::new();
+                    for x in set {
+                        if let Ok(v) = self.val(x)? {
+                            items.push(v);
+                        }
+                    }
+                    let member = items.contains(&lv);
+                    let (label, unit) = self.label(lhs);
+                    let choice = self.choice_q(lhs);
+                    let list = items
+                        .iter()
+                        .map(|v| self.show(v, &unit, choice))
+                        .collect::<Vec<_>>()
+                        .join("・");
+                    let text = format!(
+                        "{label}: {}（{list}{}）",
+                        self.show(&lv, &unit, choice),
+                        if member {
+                            "のいずれか"
+                        } else {
+                            "のいずれでもない"
+                        }
+                    );
+                    let held = member != *negated;
+                    (
+                        if held { Truth::True } else { Truth::False },
+                        Outcome {
+                            facts: vec![Reason { text, source: None }],
+                            missing: vec![],
+                        },
+                    )
+                }
+                Err(missing) => (
+                    Truth::Unknown,
+                    Outcome {
+                        facts: vec![],
+                        missing,
+                    },
+                ),
+            },
+            Expr::Has { lhs, option } => match (self.val(lhs)?, self.val(option)?) {
+                (Ok(Val::Set(chosen)), Ok(Val::Opt(o))) => {
+                    let held = chosen.contains(&o);
+                    let (label, _) = self.label(lhs);
+                    let choice = self.choice_q(lhs);
+                    let text = format!(
+                        "{label}: {}を{}",
+                        self.show(&Val::Opt(o), "", choice),
+                        if held { "含む" } else { "含まない" }
+                    );
+                    (
+                        if held { Truth::True } else { Truth::False },
+                        Outcome {
+                            facts: vec![Reason { text, source: None }],
+                            missing: vec![],
+                        },
+                    )
+                }
+                (Err(m), _) => (
+                    Truth::Unknown,
+                    Outcome {
+                        facts: vec![],
+                        missing: m,
+                    },
+                ),
+                _ => (Truth::Unknown, Outcome::default()),
+            },
+            Expr::Name { .. }
+            | Expr::Index { .. }
+            | Expr::Call { .. }
+            | Expr::Int(_)
+            | Expr::Add(..)
+            | Expr::Sub(..) => match self.val(e)? {
+                Ok(Val::Bool(b)) => {
+                    let (label, _) = self.label(e);
+                    let text = format!("{label}: {}", if b { "はい" } else { "いいえ" });
+                    (
+                        if b { Truth::True } else { Truth::False },
+                        Outcome {
+                            facts: vec![Reason { text, source: None }],
+                            missing: vec![],
+                        },
+                    )
+                }
+                Ok(_) => (Truth::Unknown, Outcome::default()),
+                Err(missing) => (
+                    Truth::Unknown,
+                    Outcome {
+                        facts: vec![],
+                        missing,
+                    },
+                ),
+            },
+        })
+    }
+
+    fn deadline(&self, d: &DeadlineDef) -> DeadlineOut {
+        let from = d.from.as_ref().and_then(|f| {
+            match self.val(&Expr::Name {
+                name: f.clone(),
+                at: 0,
+            }) {
+                Ok(Ok(Val::Date(x))) => Some(x),
+                _ => None,
+            }
+        });
+        let date = from.and_then(|from| {
+            let first = i64::from(d.first_day);
+            if let Some(n) = d.days {
+                Some(from.add_days(n - first))
+            } else if let Some(n) = d.months {
+                Some(add_months(from, n).add_days(-first))
+            } else if let Some(n) = d.years {
+                Some(add_months(from, n * 12).add_days(-first))
+            } else {
+                let next = d.next.as_ref()?;
+                let this_year = Date::parse_iso(&format!("{:04}-{next}", from.year())).ok()?;
+                if this_year > from {
+                    Some(this_year)
+                } else {
+                    Date::parse_iso(&format!("{:04}-{next}", from.year() + 1)).ok()
+                }
+            }
+        });
+        DeadlineOut {
+            text: d.text.clone(),
+            date: date.map(|x| x.to_string()),
+            wareki: date.map(wareki_with_weekday),
+        }
+    }
+}
+
+fn dedup(reasons: Vec<Reason>) -> Vec<Reason> {
+    let mut out: Vec<Reason> = Vec::new();
+    for r in reasons {
+        if !out.iter().any(|o| o.text == r.text) {
+            out.push(r);
+        }
+    }
+    out
+}
+
+impl Guide {
+    /// For lint: which row of procedure `p` decides, the status, and for every row whether
+    /// its condition holds on these answers (whatever the rows before it say).
+    pub(crate) fn decide(
+        &self,
+        p: usize,
+        answers: &Answers,
+        today: Date,
+    ) -> Result<(Option<usize>, Status, Vec<bool>), EvalError> {
+        let mut ctx = Ctx {
+            g: self,
+            answers,
+            visible: vec![false; self.questions.len()],
+            today,
+        };
+        for i in 0..self.questions.len() {
+            ctx.visible[i] = match &self.questions[i].ask_if {
+                None => true,
+                Some(e) => ctx.truth(e)?.0 == Truth::True,
+            };
+        }
+        let proc_ = &self.procedures[p];
+        let mut hit = None;
+        let mut status = None;
+        let mut truths = Vec::with_capacity(proc_.rows.len());
+        for (i, row) in proc_.rows.iter().enumerate() {
+            let t = ctx.truth(&row.when)?.0;
+            truths.push(t == Truth::True);
+            if status.is_none() {
+                match t {
+                    Truth::True => {
+                        hit = Some(i);
+                        status = Some(row.then);
+                    }
+                    Truth::Unknown => status = Some(Status::NeedsAnswer),
+                    Truth::False => {}
+                }
+            }
+        }
+        Ok((hit, status.unwrap_or(proc_.otherwise), truths))
+    }
+}
+
+impl Guide {
+    /// Evaluates every procedure on `today` (the day of the visit; parameters are read on it).
+    pub fn evaluate(&self, answers: &Answers, today: Date) -> Result<Evaluation, EvalError> {
+        let mut ctx = Ctx {
+            g: self,
+            answers,
+            visible: vec![false; self.questions.len()],
+            today,
+        };
+        // A question is shown when its ask_if holds on the answers before it.
+        for i in 0..self.questions.len() {
+            let shown = match &self.questions[i].ask_if {
+                None => true,
+                Some(e) => ctx.truth(e)?.0 == Truth::True,
+            };
+            ctx.visible[i] = shown;
+        }
+        let mut procedures = Vec::with_capacity(self.procedures.len());
+        let mut ask = vec![false; self.questions.len()];
+        for p in &self.procedures {
+            let mut status = None;
+            let mut reasons = Vec::new();
+            let mut missing = Vec::new();
+            let mut unmatched = Vec::new();
+            for row in &p.rows {
+                let (t, o) = ctx.truth(&row.when)?;
+                match t {
+                    Truth::True => {
+                        if !row.because.is_empty() {
+                            reasons.push(Reason {
+                                text: row.because.clone(),
+                                source: Some(p.source.clone()),
+                            });
+                        }
+                        reasons.extend(o.facts);
+                        status = Some(row.then);
+                        break;
+                    }
+                    Truth::False => unmatched.extend(o.facts),
+                    Truth::Unknown => {
+                        missing = o.missing;
+                        missing.sort_unstable();
+                        missing.dedup();
+                        status = Some(Status::NeedsAnswer);
+                        break;
+                    }
+                }
+            }
+            let status = match status {
+                Some(Status::NeedsAnswer) => {
+                    let labels: Vec<String> = missing
+                        .iter()
+                        .map(|&i| format!("「{}」", self.questions[i].def.short))
+                        .collect();
+                    reasons.push(Reason {
+                        text: format!("{}の回答で決まります", labels.join("と")),
+                        source: None,
+                    });
+                    for &i in &missing {
+                        ask[i] = true;
+                    }
+                    Status::NeedsAnswer
+                }
+                Some(s) => s,
+                None => {
+                    reasons.extend(unmatched);
+                    p.otherwise
+                }
+            };
+            procedures.push(ProcedureResult {
+                id: p.id.clone(),
+                name: p.name.clone(),
+                status,
+                reasons: dedup(reasons),
+                counter: CounterOut {
+                    id: p.counter.id.clone(),
+                    name: p.counter.def.name.clone(),
+                    note: p.counter.def.note.clone(),
+                    phone: p.counter.def.phone.clone(),
+                },
+                deadline: p.deadline.as_ref().map(|d| ctx.deadline(d)),
+                documents: p.documents.clone(),
+                forms: p.forms.clone(),
+                source: p.source.clone(),
+                note: p.note.clone(),
+                missing: missing
+                    .iter()
+                    .map(|&i| self.questions[i].def.id.clone())
+                    .collect(),
+            });
+        }
+        Ok(Evaluation {
+            pack: self.pack.clone(),
+            version: self.version.clone(),
+            city: self.city.clone(),
+            date: today.to_string(),
+            procedures,
+            questions: (0..self.questions.len())
+                .filter(|&i| ctx.visible[i])
+                .map(|i| self.questions[i].def.id.clone())
+                .collect(),
+            ask: (0..self.questions.len())
+                .filter(|&i| ask[i] && ctx.visible[i])
+                .map(|i| self.questions[i].def.id.clone())
+                .collect(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn d(s: &str) -> Date {
+        Date::parse_iso(s).unwrap()
+    }
+
+    #[test]
+    fn ages_count_birthdays_and_school_years_start_on_april_2() {
+        assert_eq!(age(d("1961-11-23"), d("2026-11-22")), 64);
+        assert_eq!(age(d("1961-11-22"), d("2026-11-22")), 65);
+        // Born 1 April: reaches 18 on 31 March, so belongs to the earlier school year.
+        assert_eq!(fiscal_age(d("2008-04-01"), d("2025-06-01")), 18);
+        assert_eq!(fiscal_age(d("2008-04-02"), d("2025-06-01")), 17);
+        // In January the school year is the one that started the April before.
+        assert_eq!(fiscal_age(d("1956-03-31"), d("2026-01-10")), 70);
+    }
+
+    #[test]
+    fn months_clamp_to_the_last_day() {
+        assert_eq!(add_months(d("2024-02-29"), 12), d("2025-02-28"));
+        assert_eq!(add_months(d("2026-01-31"), 1), d("2026-02-28"));
+        assert_eq!(add_months(d("2026-11-22"), 24), d("2028-11-22"));
+    }
+
+    #[test]
+    fn amounts_get_thousands_separators() {
+        assert_eq!(group_digits(4_596_000), "4,596,000");
+        assert_eq!(group_digits(37_200), "37,200");
+        assert_eq!(group_digits(3000), "3,000");
+        assert_eq!(group_digits(999), "999");
+        assert_eq!(group_digits(-213_000), "-213,000");
+        assert_eq!(wareki_with_weekday(d("2026-12-06")), "令和8年12月6日（日）");
+    }
+}

@@ -1,0 +1,237 @@
+//! Reading packs, city profiles and scenarios from YAML files, with file:line in every
+//! message. Native and wasm alike read from text; only [`Library::load_dir`] touches disk.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::Guide;
+use crate::guide::BuildError;
+use crate::pack::{CityFile, PackFile, ScenarioDef};
+
+/// One message about a file: `path:line: message`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.line, self.message)
+    }
+}
+
+/// A YAML file's name and text.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub file: String,
+    pub text: String,
+}
+
+impl Source {
+    /// The 1-based line of `id: <id>`, then of `snippet` after it; 1 if not found.
+    pub fn line_of(&self, id: Option<&str>, snippet: Option<&str>) -> usize {
+        let lines: Vec<&str> = self.text.lines().collect();
+        let mut start = 0;
+        if let Some(id) = id {
+            let pat = |l: &str| {
+                let t = l.trim_start().trim_start_matches("- ").trim();
+                t == format!("id: {id}") || t == format!("id: \"{id}\"") || t == format!("{id}:")
+            };
+            if let Some(i) = lines.iter().position(|l| pat(l)) {
+                start = i;
+            }
+        }
+        if let Some(s) = snippet
+            && let Some(i) = lines.iter().skip(start).position(|l| l.contains(s))
+        {
+            return start + i + 1;
+        }
+        start + 1
+    }
+
+    fn yaml_error(&self, e: &serde_yaml::Error) -> Diagnostic {
+        let line = e.location().map_or(1, |l| l.line());
+        // serde_yaml appends "at line N column M"; the line is in the prefix already.
+        let msg = e.to_string();
+        let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
+        Diagnostic {
+            file: self.file.clone(),
+            line,
+            message: msg,
+        }
+    }
+
+    fn diag(&self, e: &BuildError, city: Option<&str>) -> Diagnostic {
+        Diagnostic {
+            file: self.file.clone(),
+            line: self.line_of(e.id.as_deref(), e.snippet.as_deref()),
+            message: match city {
+                Some(c) => format!("[{c}] {e}"),
+                None => e.to_string(),
+            },
+        }
+    }
+}
+
+/// A pack with its file and scenario files.
+#[derive(Debug, Clone)]
+pub struct LoadedPack {
+    pub source: Source,
+    pub pack: PackFile,
+    pub scenarios: Vec<(Source, Vec<ScenarioDef>)>,
+}
+
+/// Every pack and city profile under one directory.
+#[derive(Debug, Clone, Default)]
+pub struct Library {
+    pub cities: BTreeMap<String, (Source, CityFile)>,
+    pub packs: Vec<LoadedPack>,
+}
+
+/// Parses a YAML document, reporting `file:line` on failure.
+pub fn parse_yaml<T: serde::de::DeserializeOwned>(src: &Source) -> Result<T, Diagnostic> {
+    serde_yaml::from_str(&src.text).map_err(|e| src.yaml_error(&e))
+}
+
+impl Library {
+    /// Builds a library from texts: city profiles, and packs with their scenario files.
+    pub fn from_sources(
+        cities: Vec<Source>,
+        packs: Vec<(Source, Vec<Source>)>,
+    ) -> Result<Self, Vec<Diagnostic>> {
+        let mut lib = Library::default();
+        let mut diags = Vec::new();
+        for src in cities {
+            match parse_yaml::<CityFile>(&src) {
+                Ok(c) => {
+                    lib.cities.insert(c.id.clone(), (src, c));
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+        for (src, tests) in packs {
+            let pack = match parse_yaml::<PackFile>(&src) {
+                Ok(p) => p,
+                Err(d) => {
+                    diags.push(d);
+                    continue;
+                }
+            };
+            let mut scenarios = Vec::new();
+            for t in tests {
+                match parse_yaml::<Vec<ScenarioDef>>(&t) {
+                    Ok(cases) => scenarios.push((t, cases)),
+                    Err(d) => diags.push(d),
+                }
+            }
+            lib.packs.push(LoadedPack {
+                source: src,
+                pack,
+                scenarios,
+            });
+        }
+        if diags.is_empty() {
+            Ok(lib)
+        } else {
+            Err(diags)
+        }
+    }
+
+    /// Reads `DIR/cities/*.yaml` and `DIR/<pack>/pack.yaml` with `DIR/<pack>/tests/*.yaml`.
+    /// `DIR` may also be one pack's directory; its cities are then in `DIR/../cities`.
+    pub fn load_dir(dir: &Path) -> Result<Self, Vec<Diagnostic>> {
+        let io = |p: &Path, e: std::io::Error| {
+            vec![Diagnostic {
+                file: p.display().to_string(),
+                line: 1,
+                message: format!("cannot read: {e}"),
+            }]
+        };
+        let read = |p: &Path| -> Result<Source, Vec<Diagnostic>> {
+            Ok(Source {
+                file: p.display().to_string(),
+                text: std::fs::read_to_string(p).map_err(|e| io(p, e))?,
+            })
+        };
+        let yaml_files = |d: &Path| -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
+            if !d.is_dir() {
+                return Ok(Vec::new());
+            }
+            let mut v: Vec<PathBuf> = std::fs::read_dir(d)
+                .map_err(|e| io(d, e))?
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+                .collect();
+            v.sort();
+            Ok(v)
+        };
+        let (pack_dirs, cities_dir) = if dir.join("pack.yaml").is_file() {
+            (vec![dir.to_path_buf()], dir.join("..").join("cities"))
+        } else {
+            let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+                .map_err(|e| io(dir, e))?
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.join("pack.yaml").is_file())
+                .collect();
+            v.sort();
+            if v.is_empty() {
+                return Err(vec![Diagnostic {
+                    file: dir.display().to_string(),
+                    line: 1,
+                    message: "no pack here: expected DIR/pack.yaml or DIR/<pack>/pack.yaml".into(),
+                }]);
+            }
+            (v, dir.join("cities"))
+        };
+        let mut cities = Vec::new();
+        for p in yaml_files(&cities_dir)? {
+            cities.push(read(&p)?);
+        }
+        let mut packs = Vec::new();
+        for d in pack_dirs {
+            let mut tests = Vec::new();
+            for p in yaml_files(&d.join("tests"))? {
+                tests.push(read(&p)?);
+            }
+            packs.push((read(&d.join("pack.yaml"))?, tests));
+        }
+        Self::from_sources(cities, packs)
+    }
+
+    /// The guide for `pack` in `city`, or every problem as `file:line` diagnostics.
+    pub fn guide(&self, pack: &str, city: &str) -> Result<Guide, Vec<Diagnostic>> {
+        let lp = self.pack(pack)?;
+        let Some((_, c)) = self.cities.get(city) else {
+            return Err(vec![Diagnostic {
+                file: lp.source.file.clone(),
+                line: 1,
+                message: format!(
+                    "unknown city {city:?}; there are profiles for {:?}",
+                    self.cities.keys().collect::<Vec<_>>()
+                ),
+            }]);
+        };
+        Guide::build(&lp.pack, c)
+            .map_err(|errs| errs.iter().map(|e| lp.source.diag(e, Some(city))).collect())
+    }
+
+    pub fn pack(&self, id: &str) -> Result<&LoadedPack, Vec<Diagnostic>> {
+        self.packs.iter().find(|p| p.pack.id == id).ok_or_else(|| {
+            vec![Diagnostic {
+                file: "-".into(),
+                line: 1,
+                message: format!(
+                    "unknown pack {id:?}; there are {:?}",
+                    self.packs
+                        .iter()
+                        .map(|p| p.pack.id.as_str())
+                        .collect::<Vec<_>>()
+                ),
+            }]
+        })
+    }
+}

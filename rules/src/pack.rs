@@ -1,0 +1,287 @@
+//! The rule-pack file format, exactly as written in `rules/packs/*/pack.yaml` and
+//! `rules/cities/*.yaml` (the same structures travel to the browser as JSON).
+//!
+//! Nothing here is checked beyond its shape; [`crate::Guide::build`] resolves names, parses
+//! conditions and checks types for one city.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// One life event's pack (`okuyami`, `shintai-techo`, `hikkoshi`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackFile {
+    pub id: String,
+    /// Bumped on every rule change; recorded with each counter record.
+    pub version: String,
+    /// The life event as residents say it: 「ご家族が亡くなったとき」.
+    pub title: String,
+    #[serde(default)]
+    pub summary: String,
+    /// The date question the deadlines count from (死亡日, 異動日, 交付日).
+    pub event_date: String,
+    /// Cities the pack has a profile for; `Guide::build` refuses others.
+    pub cities: Vec<String>,
+    pub questions: Vec<QuestionDef>,
+    #[serde(default)]
+    pub derived: Vec<DerivedDef>,
+    #[serde(default)]
+    pub parameters: Vec<ParameterDef>,
+    pub procedures: Vec<ProcedureDef>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionType {
+    /// はい / いいえ.
+    Bool,
+    /// A whole number, with `unit`, `min` and `max`.
+    Number,
+    /// `YYYY-MM-DD`.
+    Date,
+    /// One of `options`.
+    Choice,
+    /// Any of `options` (none is a valid answer).
+    Multi,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionDef {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: QuestionType,
+    /// The question as staff read it out.
+    pub label: String,
+    /// A few words used in reasons: 「故人の年齢」.
+    pub short: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub help: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub unit: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<OptionDef>,
+    /// Ask only when this condition holds (answers to questions not asked are ignored).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ask_if: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptionDef {
+    pub id: String,
+    pub label: String,
+}
+
+/// A value computed from answers, e.g. `age(birth_date, today)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DerivedDef {
+    pub id: String,
+    pub short: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub unit: String,
+    pub expr: String,
+}
+
+/// A dated value or table (income limits by number of dependents).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParameterDef {
+    pub id: String,
+    pub name: String,
+    pub unit: String,
+    /// For tables: added per person beyond the last entry (北見市: 6人目以降 +213,000円).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<i64>,
+    pub values: Vec<ParameterValueDef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParameterValueDef {
+    /// `YYYY-MM-DD`, the day the value took effect.
+    pub since: String,
+    pub value: ParamValue,
+    /// Statute, 要綱 or source page.
+    #[serde(rename = "ref")]
+    pub reference: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ParamValue {
+    One(i64),
+    /// Entry *n* is for *n* dependents.
+    Table(Vec<i64>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// 必要な手続き.
+    Required,
+    /// 対象の可能性あり: conditions hold that the counter cannot settle (a medical assessment,
+    /// a document to check).
+    MayApply,
+    /// 対象外.
+    NotApplicable,
+    /// 確認が必要: an unanswered question decides it.
+    NeedsAnswer,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Required => "required",
+            Self::MayApply => "may_apply",
+            Self::NotApplicable => "not_applicable",
+            Self::NeedsAnswer => "needs_answer",
+        }
+    }
+    /// The group heading staff and residents see.
+    pub fn heading_ja(self) -> &'static str {
+        match self {
+            Self::Required => "必要な手続き",
+            Self::MayApply => "対象の可能性あり",
+            Self::NotApplicable => "対象外",
+            Self::NeedsAnswer => "確認が必要",
+        }
+    }
+}
+
+/// One decision-table row: the first row whose `when` holds decides (hit policy FIRST).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RowDef {
+    pub when: String,
+    pub then: Status,
+    /// A sentence staff can read out; the facts that held are added automatically.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub because: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeadlineDef {
+    /// As the source words it: 「死亡を知った日から7日以内」.
+    pub text: String,
+    /// The date the period counts from (a date question or derived value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub months: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub years: Option<i64>,
+    /// The first day counts as day 1 (戸籍法第43条); otherwise it does not (民法第140条).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub first_day: bool,
+    /// `MM-DD`: the next such day after `from` (固定資産税の賦課期日 01-01).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}
+
+/// Fields a city profile may replace for one procedure.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProcedureOverride {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counter: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<DeadlineDef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub documents: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forms: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<Vec<RowDef>>,
+    /// The city does not offer this procedure.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub absent: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProcedureDef {
+    pub id: String,
+    pub name: String,
+    /// A counter id from the city profile (`shimin`, `kokuho`, `shogai`, …).
+    pub counter: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<DeadlineDef>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<String>,
+    /// Form template ids (`forms/templates/`) printed for this procedure.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forms: Vec<String>,
+    /// The page the rule is written from.
+    pub source: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+    pub rules: Vec<RowDef>,
+    /// What holds when no row matches.
+    #[serde(rename = "else")]
+    pub otherwise: Status,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub cities: BTreeMap<String, ProcedureOverride>,
+}
+
+/// A municipality profile: its name and counters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CityFile {
+    pub id: String,
+    /// 北九州市.
+    pub name: String,
+    pub counters: BTreeMap<String, CounterDef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CounterDef {
+    /// 区役所 国保年金課.
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub phone: String,
+}
+
+/// A scenario test file: `rules/packs/*/tests/*.yaml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioDef {
+    /// A full sentence saying what the case shows.
+    pub name: String,
+    /// The page the expectation is written from.
+    pub source: String,
+    pub city: String,
+    /// The reference date (the day of the counter visit).
+    pub date: String,
+    #[serde(default)]
+    pub answers: BTreeMap<String, serde_json::Value>,
+    /// Procedure id → expected status. Procedures not listed are not checked.
+    pub expect: BTreeMap<String, Status>,
+    /// Procedure id → text each expected to appear in one of its reasons.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub reasons: BTreeMap<String, Vec<String>>,
+    /// Procedure id → expected deadline date `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub deadlines: BTreeMap<String, String>,
+    /// Questions expected among those still worth asking.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ask: Vec<String>,
+}
