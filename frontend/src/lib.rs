@@ -1,4 +1,5 @@
-//! Mado's browser app: one Leptos client-side app with a route per surface.
+//! Mado's browser app: Leptos client-side apps with a route per surface, in two bundles:
+//! the lobby (kiosk, display, queue) and the desk (counter, resident guide, office, admin).
 //!
 //! # Mental model
 //!
@@ -8,10 +9,11 @@
 //!
 //! # Not handled
 //!
-//! - The procedure guide, forms, card reading, pre-application, back office and
-//!   administration surfaces show only their name until their issues are built.
+//! - Forms, card reading, pre-application, back office and administration are not built
+//!   yet (`/office` and `/admin` show only their name).
 
 pub mod api;
+pub mod guide;
 pub mod i18n;
 pub mod live;
 mod pages;
@@ -62,9 +64,9 @@ pub fn every(period: std::time::Duration, f: impl Fn() + 'static) {
     }
 }
 
-/// The whole app.
-#[component]
-pub fn App() -> impl IntoView {
+/// Sets up the language (from `?lang=`, then the saved choice) and keeps `<html lang>` and
+/// the saved choice in step with it.
+fn setup_lang() {
     let lang = provide_lang(initial_lang());
     Effect::new(move |_| {
         let l = lang.get();
@@ -76,6 +78,12 @@ pub fn App() -> impl IntoView {
         }
         save_setting(LANG_KEY, l.code());
     });
+}
+
+/// The lobby bundle: home, kiosk, display and the staff queue.
+#[component]
+pub fn LobbyApp() -> impl IntoView {
+    setup_lang();
     view! {
         <Router>
             <Routes fallback=|| view! { <pages::NotFound/> }>
@@ -83,8 +91,21 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/kiosk") view=pages::Kiosk/>
                 <Route path=path!("/display") view=pages::Display/>
                 <Route path=path!("/queue") view=pages::Queue/>
-                <Route path=path!("/counter") view=|| view! { <pages::NotBuilt name=|t| t.surface_counter/> }/>
-                <Route path=path!("/apply") view=|| view! { <pages::NotBuilt name=|t| t.surface_apply/> }/>
+            </Routes>
+        </Router>
+    }
+}
+
+/// The desk bundle (served under `/desk/`): the counter with the procedure guide, the
+/// resident guide, back office and administration.
+#[component]
+pub fn DeskApp() -> impl IntoView {
+    setup_lang();
+    view! {
+        <Router>
+            <Routes fallback=|| view! { <pages::NotFound/> }>
+                <Route path=path!("/counter") view=pages::Counter/>
+                <Route path=path!("/apply") view=pages::Apply/>
                 <Route path=path!("/office") view=|| view! { <pages::NotBuilt name=|t| t.surface_office/> }/>
                 <Route path=path!("/admin") view=|| view! { <pages::NotBuilt name=|t| t.surface_admin/> }/>
             </Routes>

@@ -1,6 +1,6 @@
-//! Mounts the app; everything else is in the library.
+//! Mounts the lobby app (home, kiosk, display, queue); everything else is in the library.
 
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(mado_frontend::App);
+    leptos::mount::mount_to_body(mado_frontend::LobbyApp);
 }

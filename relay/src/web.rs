@@ -9,16 +9,31 @@ use axum::response::IntoResponse;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
+/// Client routes served by the desk bundle (`dist/desk/index.html`); every other page is the
+/// lobby bundle (`dist/index.html`).
+pub const DESK_ROUTES: [&str; 4] = ["/counter", "/apply", "/office", "/admin"];
+
 /// Adds the frontend in `dist` (Trunk's output) as the router's fallback. Hashed asset
 /// names are cached for a year; `index.html` (answered for any path that is not a file, so
-/// client routes like `/kiosk` load the app) is never cached. Without a built frontend every
-/// page says how to build it.
-pub fn with_frontend(router: Router, dist: Option<&Path>) -> Router {
+/// client routes like `/kiosk` load the app) is never cached. The desk routes answer with the
+/// desk bundle's page. Without a built frontend every page says how to build it.
+pub fn with_frontend(mut router: Router, dist: Option<&Path>) -> Router {
     match dist.filter(|d| d.join("index.html").is_file()) {
         Some(dist) => {
-            let index = tower::ServiceBuilder::new()
-                .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static("no-cache")))
-                .service(ServeFile::new(dist.join("index.html")));
+            let page = |file: std::path::PathBuf| {
+                tower::ServiceBuilder::new()
+                    .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static("no-cache")))
+                    .service(ServeFile::new(file))
+            };
+            let index = page(dist.join("index.html"));
+            let desk = dist.join("desk").join("index.html");
+            if desk.is_file() {
+                for route in DESK_ROUTES {
+                    router = router
+                        .route_service(route, page(desk.clone()))
+                        .route_service(&format!("{route}/{{*rest}}"), page(desk.clone()));
+                }
+            }
             let files = tower::ServiceBuilder::new()
                 .layer(SetResponseHeaderLayer::if_not_present(
                     CACHE_CONTROL,

@@ -138,6 +138,71 @@ impl Answers {
         Ok(Self(out))
     }
 
+    /// A compact, URL-safe form for a link (`death_date=2026-11-20&deceased_age=80&parts=heart,liver&householder=1`).
+    pub fn to_query(&self) -> String {
+        let mut parts = Vec::new();
+        for (k, v) in &self.0 {
+            let v = match v {
+                Value::Bool(b) => {
+                    if *b {
+                        "1".to_owned()
+                    } else {
+                        "0".to_owned()
+                    }
+                }
+                Value::Int(n) => n.to_string(),
+                Value::Date(d) => d.to_string(),
+                Value::Choice(s) => s.clone(),
+                Value::Multi(v) => v.join(","),
+            };
+            parts.push(format!("{k}={v}"));
+        }
+        parts.join("&")
+    }
+
+    /// Reads [`Answers::to_query`]'s form. Pairs that do not fit a question are left out and
+    /// their keys returned, so the page can say which answers to give again.
+    pub fn from_query(guide: &Guide, query: &str) -> (Self, Vec<String>) {
+        let mut raw = serde_json::Map::new();
+        let mut bad = Vec::new();
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let Some(q) = guide.question(k) else {
+                bad.push(k.to_owned());
+                continue;
+            };
+            let j = match q.def.kind {
+                QuestionType::Bool => match v {
+                    "1" => serde_json::Value::Bool(true),
+                    "0" => serde_json::Value::Bool(false),
+                    _ => serde_json::Value::String(v.to_owned()),
+                },
+                QuestionType::Number => v.parse::<i64>().map_or_else(
+                    |_| serde_json::Value::String(v.to_owned()),
+                    serde_json::Value::from,
+                ),
+                QuestionType::Multi if v.is_empty() => serde_json::Value::Array(vec![]),
+                QuestionType::Multi => v
+                    .split(',')
+                    .map(|s| serde_json::Value::String(s.to_owned()))
+                    .collect(),
+                QuestionType::Date | QuestionType::Choice => {
+                    serde_json::Value::String(v.to_owned())
+                }
+            };
+            // Check each pair on its own so one bad value does not lose the rest.
+            let mut one = serde_json::Map::new();
+            one.insert(k.to_owned(), j.clone());
+            if Self::from_json(guide, &serde_json::Value::Object(one)).is_ok() {
+                raw.insert(k.to_owned(), j);
+            } else {
+                bad.push(k.to_owned());
+            }
+        }
+        let answers = Self::from_json(guide, &serde_json::Value::Object(raw)).unwrap_or_default();
+        (answers, bad)
+    }
+
     /// The answers as JSON (the inverse of [`Answers::from_json`]).
     pub fn to_json(&self) -> serde_json::Value {
         let mut m = serde_json::Map::new();
@@ -171,7 +236,7 @@ pub enum EvalError {
 }
 
 /// Why a procedure got its status: one sentence, and where it comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Reason {
     pub text: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -188,7 +253,7 @@ pub struct CounterOut {
     pub phone: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct DeadlineOut {
     /// As the source words it.
     pub text: String,
@@ -263,7 +328,7 @@ pub fn group_digits(n: i64) -> String {
     }
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -316,6 +381,17 @@ pub fn add_months(d: Date, months: i64) -> Date {
             return x;
         }
         day -= 1;
+    }
+}
+
+/// The last day of a period of `months` that begins on `begin` (民法第143条): the day before
+/// the corresponding day, or the month's last day when there is no corresponding day.
+pub fn period_end(begin: Date, months: i64) -> Date {
+    let same = add_months(begin, months);
+    if same.day() == begin.day() {
+        same.add_days(-1)
+    } else {
+        same
     }
 }
 
@@ -747,13 +823,14 @@ impl Ctx<'_> {
             }
         });
         let date = from.and_then(|from| {
-            let first = i64::from(d.first_day);
+            // The period begins on the day after `from` (民法第140条) or on `from` itself.
+            let begin = if d.first_day { from } else { from.add_days(1) };
             if let Some(n) = d.days {
-                Some(from.add_days(n - first))
+                Some(begin.add_days(n - 1))
             } else if let Some(n) = d.months {
-                Some(add_months(from, n).add_days(-first))
+                Some(period_end(begin, n))
             } else if let Some(n) = d.years {
-                Some(add_months(from, n * 12).add_days(-first))
+                Some(period_end(begin, n * 12))
             } else {
                 let next = d.next.as_ref()?;
                 let this_year = Date::parse_iso(&format!("{:04}-{next}", from.year())).ok()?;
@@ -785,6 +862,7 @@ fn dedup(reasons: Vec<Reason>) -> Vec<Reason> {
 impl Guide {
     /// For lint: which row of procedure `p` decides, the status, and for every row whether
     /// its condition holds on these answers (whatever the rows before it say).
+    #[cfg(feature = "yaml")]
     pub(crate) fn decide(
         &self,
         p: usize,
@@ -960,6 +1038,17 @@ mod tests {
         assert_eq!(add_months(d("2024-02-29"), 12), d("2025-02-28"));
         assert_eq!(add_months(d("2026-01-31"), 1), d("2026-02-28"));
         assert_eq!(add_months(d("2026-11-22"), 24), d("2028-11-22"));
+    }
+
+    #[test]
+    fn periods_end_by_civil_code_article_143() {
+        // Death 2026-02-28, "翌日から2年": begins 03-01, ends the day before 2028-03-01.
+        assert_eq!(period_end(d("2026-03-01"), 24), d("2028-02-29"));
+        // Begins 05-01, one month: ends 05-31.
+        assert_eq!(period_end(d("2026-05-01"), 1), d("2026-05-31"));
+        // Begins 01-31, one month: no 02-31, so the last day of February.
+        assert_eq!(period_end(d("2026-01-31"), 1), d("2026-02-28"));
+        assert_eq!(period_end(d("2026-11-23"), 24), d("2028-11-22"));
     }
 
     #[test]

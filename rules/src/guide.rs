@@ -175,30 +175,27 @@ impl Guide {
             names: HashMap::new(),
         };
         g.names.insert("today".into(), Name::Today);
-        let declare = |g: &mut Guide,
-                       kind: &str,
-                       id: &str,
-                       name: Name,
-                       errors: &mut Vec<BuildError>| {
-            if !valid_id(id) && kind != "procedure" {
-                errors.push(err(
+        let declare =
+            |g: &mut Guide, kind: &str, id: &str, name: Name, errors: &mut Vec<BuildError>| {
+                if !valid_id(id) && kind != "procedure" {
+                    errors.push(err(
                     format!("{kind} {id}"),
                     Some(id),
                     None,
                     "ids are lower-case ASCII letters, digits and _ (they are used in conditions)"
                         .into(),
                 ));
-            }
-            if id.contains('-') {
-                errors.push(err(
-                    format!("{kind} {id}"),
-                    Some(id),
-                    None,
-                    format!("{id:?} contains '-', which conditions read as minus; use '_'"),
-                ));
-            }
-            if g.names.insert(id.to_owned(), name).is_some() || BUILTIN_FUNCS.contains(&id) {
-                errors.push(err(
+                }
+                if id.contains('-') {
+                    errors.push(err(
+                        format!("{kind} {id}"),
+                        Some(id),
+                        None,
+                        format!("{id:?} contains '-', which conditions read as minus; use '_'"),
+                    ));
+                }
+                if g.names.insert(id.to_owned(), name).is_some() || BUILTIN_FUNCS.contains(&id) {
+                    errors.push(err(
                     format!("{kind} {id}"),
                     Some(id),
                     None,
@@ -206,8 +203,8 @@ impl Guide {
                         "the name {id:?} is already used by another question, value or parameter"
                     ),
                 ));
-            }
-        };
+                }
+            };
 
         for p in &pack.parameters {
             let item = format!("parameter {}", p.id);

@@ -36,6 +36,7 @@
 //!   moved to the next open day, because the engine holds no holiday calendar.
 //! - Dates before 1873-01-01 have no era form (see [`Date::wareki`]).
 
+pub mod bundle;
 pub mod engine;
 pub mod expr;
 pub mod guide;
@@ -48,6 +49,7 @@ mod parameter;
 pub mod scenario;
 mod wareki;
 
+pub use bundle::Bundle;
 pub use engine::{Answers, Evaluation, ProcedureResult, Reason, Value};
 pub use guide::{BuildError, Guide};
 pub use pack::{CityFile, PackFile, Status};

@@ -219,6 +219,14 @@ impl Library {
             .map_err(|errs| errs.iter().map(|e| lp.source.diag(e, Some(city))).collect())
     }
 
+    /// Everything, for the browser.
+    pub fn bundle(&self) -> crate::Bundle {
+        crate::Bundle {
+            cities: self.cities.values().map(|(_, c)| c.clone()).collect(),
+            packs: self.packs.iter().map(|p| p.pack.clone()).collect(),
+        }
+    }
+
     pub fn pack(&self, id: &str) -> Result<&LoadedPack, Vec<Diagnostic>> {
         self.packs.iter().find(|p| p.pack.id == id).ok_or_else(|| {
             vec![Diagnostic {

@@ -39,17 +39,34 @@ fn main() -> ExitCode {
     }
 }
 
-/// Builds `frontend/` into `dist/` with Trunk (release), then writes `.br` and `.gz`
-/// copies of the assets so the relay serves them compressed.
+/// Builds `frontend/` into `dist/` with Trunk (release): the lobby bundle into `dist/` and
+/// the desk bundle (counter, resident guide, office, admin) into `dist/desk/`, then writes
+/// `.br` and `.gz` copies of the assets so the relay serves them compressed.
 fn build_frontend() -> Result {
-    timed("build the frontend (trunk build --release)", || {
-        run(Command::new("cargo").arg("fetch").current_dir(root()))?;
-        run(setup::tool("trunk")
-            .args(["build", "--release"])
-            .env("TRUNK_SKIP_VERSION_CHECK", "true")
-            .current_dir(root()))?;
-        precompress(&root().join("dist"))
-    })
+    timed(
+        "build the frontend (trunk build --release, lobby and desk)",
+        || {
+            run(Command::new("cargo").arg("fetch").current_dir(root()))?;
+            run(setup::tool("trunk")
+                .args(["build", "--release"])
+                .env("TRUNK_SKIP_VERSION_CHECK", "true")
+                .current_dir(root()))?;
+            run(setup::tool("trunk")
+                .args([
+                    "build",
+                    "frontend/desk/index.html",
+                    "--dist",
+                    "dist/desk",
+                    "--public-url",
+                    "/desk/",
+                    "--release",
+                ])
+                .env("TRUNK_SKIP_VERSION_CHECK", "true")
+                .current_dir(root()))?;
+            precompress(&root().join("dist"))?;
+            precompress(&root().join("dist").join("desk"))
+        },
+    )
 }
 
 fn precompress(dist: &std::path::Path) -> Result {

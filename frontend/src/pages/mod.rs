@@ -1,9 +1,13 @@
 //! One module per surface.
 
+mod apply;
+mod counter;
 mod display;
 mod kiosk;
 mod queue;
 
+pub use apply::Apply;
+pub use counter::Counter;
 pub use display::Display;
 pub use kiosk::Kiosk;
 pub use queue::Queue;
@@ -82,10 +86,10 @@ pub fn Home() -> impl IntoView {
                 <li><a href="/kiosk"><strong>{move || t().surface_kiosk}</strong><span>{move || t().surface_kiosk_desc}</span></a></li>
                 <li><a href="/display"><strong>{move || t().surface_display}</strong><span>{move || t().surface_display_desc}</span></a></li>
                 <li><a href="/queue"><strong>{move || t().surface_queue}</strong><span>{move || t().surface_queue_desc}</span></a></li>
-                <li><a href="/counter"><strong>{move || t().surface_counter}</strong></a></li>
-                <li><a href="/apply"><strong>{move || t().surface_apply}</strong></a></li>
-                <li><a href="/office"><strong>{move || t().surface_office}</strong></a></li>
-                <li><a href="/admin"><strong>{move || t().surface_admin}</strong></a></li>
+                <li><a href="/counter" rel="external"><strong>{move || t().surface_counter}</strong></a></li>
+                <li><a href="/apply" rel="external"><strong>{move || t().surface_apply}</strong></a></li>
+                <li><a href="/office" rel="external"><strong>{move || t().surface_office}</strong></a></li>
+                <li><a href="/admin" rel="external"><strong>{move || t().surface_admin}</strong></a></li>
             </ul>
         </main>
     }

@@ -1,0 +1,511 @@
+//! The procedure guide's shared parts: the embedded rule packs, a guide session (answers and
+//! the live evaluation), the question fields and the grouped list of procedures. The
+//! counter (`/counter`) and the resident page (`/apply`) are built from these.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
+
+use leptos::prelude::*;
+use mado_rules::pack::{QuestionDef, QuestionType, Status};
+use mado_rules::{Answers, Bundle, Date, Evaluation, Guide, ProcedureResult, Value};
+
+use crate::i18n::use_lang;
+
+/// Every pack and city profile, checked and embedded at build time (`build.rs`).
+static BUNDLE_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/packs.json"));
+
+/// The rule packs, parsed once.
+pub fn bundle() -> Result<&'static Bundle, String> {
+    static BUNDLE: OnceLock<Result<Bundle, String>> = OnceLock::new();
+    BUNDLE
+        .get_or_init(|| serde_json::from_str(BUNDLE_JSON).map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// Today in the browser's time zone (the office's).
+pub fn today() -> Date {
+    let d = js_sys::Date::new_0();
+    Date::new(
+        d.get_full_year() as i32,
+        d.get_month() as u8 + 1,
+        d.get_date() as u8,
+    )
+    .unwrap_or(Date::from_days_since_epoch(
+        (d.get_time() / 86_400_000.0) as i64,
+    ))
+}
+
+/// Saved per device: which city's rules the counter uses.
+pub const CITY_KEY: &str = "mado.city";
+
+/// One guide in progress: the guide, the answers so far and the live result.
+#[derive(Debug, Clone, Copy)]
+pub struct Session {
+    pub guide: StoredValue<Arc<Guide>>,
+    pub answers: RwSignal<Answers>,
+    pub eval: Memo<Result<Evaluation, String>>,
+    pub today: Date,
+}
+
+impl Session {
+    pub fn new(guide: Guide, answers: Answers, today: Date) -> Self {
+        let guide = Arc::new(guide);
+        let answers = RwSignal::new(answers);
+        let g = guide.clone();
+        let eval =
+            Memo::new(move |_| answers.with(|a| g.evaluate(a, today).map_err(|e| e.to_string())));
+        Self {
+            guide: StoredValue::new(guide),
+            answers,
+            eval,
+            today,
+        }
+    }
+
+    fn question(&self, id: &str) -> Option<QuestionDef> {
+        self.guide
+            .with_value(|g| g.question(id).map(|q| q.def.clone()))
+    }
+
+    fn set(&self, id: &str, v: Option<Value>) {
+        self.answers.update(|a| {
+            match v {
+                Some(v) => a.0.insert(id.to_owned(), v),
+                None => a.0.remove(id),
+            };
+        });
+    }
+
+    fn get(&self, id: &str) -> Option<Value> {
+        self.answers.with(|a| a.0.get(id).cloned())
+    }
+}
+
+/// How staff handled a procedure at the counter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mark {
+    /// 本日受付.
+    Today,
+    /// 後日.
+    Later,
+    /// 案内済み.
+    Informed,
+}
+
+/// Scrolls to a question and focuses its first input.
+fn go_to_question(id: &str) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let Some(el) = doc.get_element_by_id(&format!("q-{id}")) {
+        el.scroll_into_view();
+        if let Ok(Some(input)) = el.query_selector("input") {
+            use wasm_bindgen::JsCast;
+            if let Ok(input) = input.dyn_into::<web_sys::HtmlElement>() {
+                let _ = input.focus();
+            }
+        }
+    }
+}
+
+/// The questions shown now, in order; each can be changed at any time.
+#[component]
+pub fn Questions(session: Session) -> impl IntoView {
+    let lang = use_lang();
+    let shown = move || {
+        session
+            .eval
+            .with(|e| e.as_ref().map(|e| e.questions.clone()).unwrap_or_default())
+    };
+    view! {
+        <section class="questions" aria-labelledby="questions-title">
+            <h2 id="questions-title">{move || lang.get().texts().guide_questions}</h2>
+            <For each=shown key=|id| id.clone() let:id>
+                <QuestionField session=session id=id/>
+            </For>
+        </section>
+    }
+}
+
+#[component]
+fn QuestionField(session: Session, id: String) -> impl IntoView {
+    let lang = use_lang();
+    let t = move || lang.get().texts();
+    let Some(def) = session.question(&id) else {
+        return ().into_any();
+    };
+    let answered = {
+        let id = id.clone();
+        move || session.answers.with(|a| a.0.contains_key(&id))
+    };
+    let clear = {
+        let id = id.clone();
+        move |_| session.set(&id, None)
+    };
+    let problem = RwSignal::new(None::<String>);
+    let input_id = format!("in-{id}");
+    let help = (!def.help.is_empty()).then(|| view! { <p class="help">{def.help.clone()}</p> });
+    let body = match def.kind {
+        QuestionType::Bool => {
+            let options = vec![(true, t().guide_yes), (false, t().guide_no)];
+            options
+                .into_iter()
+                .map(|(value, label)| {
+                    let id2 = id.clone();
+                    let checked = move || session.get(&id2) == Some(Value::Bool(value));
+                    let id3 = id.clone();
+                    view! {
+                        <label class="choice">
+                            <input type="radio" name=id.clone() prop:checked=checked
+                                on:change=move |_| session.set(&id3, Some(Value::Bool(value)))/>
+                            <span>{move || if value { t().guide_yes } else { t().guide_no }}</span>
+                            <span class="sr-only">{label}</span>
+                        </label>
+                    }
+                })
+                .collect_view()
+                .into_any()
+        }
+        QuestionType::Choice => def
+            .options
+            .iter()
+            .map(|o| {
+                let (id2, id3, oid, oid2) = (id.clone(), id.clone(), o.id.clone(), o.id.clone());
+                let checked = move || session.get(&id2) == Some(Value::Choice(oid.clone()));
+                view! {
+                    <label class="choice">
+                        <input type="radio" name=id.clone() prop:checked=checked
+                            on:change=move |_| session.set(&id3, Some(Value::Choice(oid2.clone())))/>
+                        <span>{o.label.clone()}</span>
+                    </label>
+                }
+            })
+            .collect_view()
+            .into_any(),
+        QuestionType::Multi => def
+            .options
+            .iter()
+            .map(|o| {
+                let (id2, id3, oid, oid2) = (id.clone(), id.clone(), o.id.clone(), o.id.clone());
+                let checked = move || matches!(session.get(&id2), Some(Value::Multi(v)) if v.contains(&oid));
+                view! {
+                    <label class="choice">
+                        <input type="checkbox" prop:checked=checked
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                let mut v = match session.get(&id3) {
+                                    Some(Value::Multi(v)) => v,
+                                    _ => Vec::new(),
+                                };
+                                v.retain(|x| x != &oid2);
+                                if on {
+                                    v.push(oid2.clone());
+                                }
+                                session.set(&id3, Some(Value::Multi(v)));
+                            }/>
+                        <span>{o.label.clone()}</span>
+                    </label>
+                }
+            })
+            .collect_view()
+            .into_any(),
+        QuestionType::Number => {
+            let (id2, id3) = (id.clone(), id.clone());
+            let (min, max) = (def.min, def.max);
+            let value = move || match session.get(&id2) {
+                Some(Value::Int(n)) => n.to_string(),
+                _ => String::new(),
+            };
+            view! {
+                <span class="number">
+                    <input id=input_id.clone() type="number" inputmode="numeric" min=min max=max
+                        prop:value=value
+                        aria-invalid=move || problem.get().is_some().then_some("true")
+                        on:input=move |ev| {
+                            let text = event_target_value(&ev);
+                            let text = text.trim();
+                            if text.is_empty() {
+                                problem.set(None);
+                                session.set(&id3, None);
+                                return;
+                            }
+                            match text.parse::<i64>() {
+                                Ok(n) if min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m) => {
+                                    problem.set(None);
+                                    session.set(&id3, Some(Value::Int(n)));
+                                }
+                                _ => problem.set(Some(lang.get_untracked().number_range(min, max))),
+                            }
+                        }/>
+                    <span class="unit">{def.unit.clone()}</span>
+                </span>
+            }
+            .into_any()
+        }
+        QuestionType::Date => {
+            let (id2, id3) = (id.clone(), id.clone());
+            let value = move || match session.get(&id2) {
+                Some(Value::Date(d)) => d.to_string(),
+                _ => String::new(),
+            };
+            view! {
+                <input id=input_id.clone() type="date" prop:value=value
+                    on:change=move |ev| {
+                        let text = event_target_value(&ev);
+                        session.set(&id3, Date::parse_iso(text.trim()).ok().map(Value::Date));
+                    }/>
+            }
+            .into_any()
+        }
+    };
+    let labelled = matches!(def.kind, QuestionType::Number | QuestionType::Date);
+    let legend = if labelled {
+        view! { <label class="legend" for=input_id.clone()>{def.label.clone()}</label> }.into_any()
+    } else {
+        view! { <legend>{def.label.clone()}</legend> }.into_any()
+    };
+    view! {
+        <fieldset class="q" id=format!("q-{id}") class:answered=answered.clone()>
+            {legend}
+            {help}
+            <div class="answer">{body}</div>
+            {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
+            <Show when=answered.clone()>
+                <button type="button" class="link" on:click=clear.clone()>{move || t().guide_clear}</button>
+            </Show>
+        </fieldset>
+    }
+    .into_any()
+}
+
+fn heading(status: Status, t: &'static crate::i18n::Texts) -> &'static str {
+    match status {
+        Status::Required => t.guide_required,
+        Status::MayApply => t.guide_may_apply,
+        Status::NeedsAnswer => t.guide_needs_answer,
+        Status::NotApplicable => t.guide_not_applicable,
+    }
+}
+
+/// The procedures grouped 必要な手続き / 対象の可能性あり / 確認が必要, then 対象外 folded.
+/// With `marks`, staff can mark each one 本日受付 / 後日 / 案内済み.
+#[component]
+pub fn Results(
+    session: Session,
+    #[prop(optional)] marks: Option<RwSignal<BTreeMap<String, Mark>>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let t = move || lang.get().texts();
+    let group = move |status: Status| {
+        session.eval.with(|e| {
+            e.as_ref()
+                .map(|e| {
+                    e.procedures
+                        .iter()
+                        .filter(|p| p.status == status)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    let failed = move || session.eval.with(|e| e.as_ref().err().cloned());
+    let nothing_yet = move || {
+        session.eval.with(|e| {
+            e.as_ref().is_ok_and(|e| {
+                e.procedures
+                    .iter()
+                    .all(|p| matches!(p.status, Status::NotApplicable | Status::NeedsAnswer))
+            })
+        })
+    };
+    let section = move |status: Status, class: &'static str| {
+        view! {
+            <Show when=move || !group(status).is_empty()>
+                <section class=format!("group {class}")>
+                    <h3>
+                        {move || heading(status, t())}
+                        <span class="count">{move || lang.get().count(group(status).len())}</span>
+                    </h3>
+                    <For each=move || group(status) key=|p| (p.id.clone(), p.status, p.reasons.clone(), p.deadline.clone()) let:p>
+                        <ProcedureCard p=p marks=marks/>
+                    </For>
+                </section>
+            </Show>
+        }
+    };
+    view! {
+        <section class="results" aria-labelledby="results-title" aria-live="polite">
+            <h2 id="results-title">{move || t().guide_results}</h2>
+            {move || failed().map(|e| view! { <p class="problem">{t().guide_load_failed}" "{e}</p> })}
+            <Show when=nothing_yet>
+                <p class="hint">{move || t().guide_nothing_yet}</p>
+            </Show>
+            {section(Status::Required, "required")}
+            {section(Status::MayApply, "may-apply")}
+            {section(Status::NeedsAnswer, "needs-answer")}
+            <Show when=move || !group(Status::NotApplicable).is_empty()>
+                <details class="group not-applicable">
+                    <summary>
+                        {move || t().guide_not_applicable}
+                        <span class="count">{move || lang.get().count(group(Status::NotApplicable).len())}</span>
+                    </summary>
+                    <ul class="na-list">
+                        <For each=move || group(Status::NotApplicable) key=|p| (p.id.clone(), p.reasons.clone()) let:p>
+                            <li>
+                                <strong>{p.name.clone()}</strong>
+                                <span class="why">{p.reasons.iter().map(|r| r.text.clone()).collect::<Vec<_>>().join("／")}</span>
+                            </li>
+                        </For>
+                    </ul>
+                </details>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn ProcedureCard(
+    p: ProcedureResult,
+    marks: Option<RwSignal<BTreeMap<String, Mark>>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let t = move || lang.get().texts();
+    let id = p.id.clone();
+    let deadline = p.deadline.clone().map(|d| {
+        let when = match d.wareki {
+            Some(w) => format!("{w}まで（{}）", d.text),
+            None => d.text,
+        };
+        view! {
+            <div class="row"><dt>{move || t().guide_deadline}</dt><dd class="deadline">{when}</dd></div>
+        }
+    });
+    let documents = (!p.documents.is_empty()).then(|| {
+        let docs = p.documents.clone();
+        view! {
+            <div class="row"><dt>{move || t().guide_documents}</dt>
+                <dd><ul class="docs">{docs.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ul></dd>
+            </div>
+        }
+    });
+    let counter = {
+        let c = p.counter.clone();
+        let extra = [c.phone.clone(), c.note.clone()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("　");
+        view! {
+            <div class="row"><dt>{move || t().guide_counter}</dt>
+                <dd><span class="counter-name">{c.name}</span>
+                    {(!extra.is_empty()).then(|| view! { <span class="counter-note">{extra}</span> })}
+                </dd>
+            </div>
+        }
+    };
+    let note = (!p.note.is_empty()).then(|| view! { <p class="note">{p.note.clone()}</p> });
+    let missing = p.missing.first().cloned().map(|q| {
+        view! {
+            <button type="button" class="secondary go" on:click=move |_| go_to_question(&q)>
+                {move || t().guide_go_question}
+            </button>
+        }
+    });
+    let mark_buttons = marks.filter(|_| matches!(p.status, Status::Required | Status::MayApply)).map(|marks| {
+        let choices = [
+            (Mark::Today, t().guide_mark_today),
+            (Mark::Later, t().guide_mark_later),
+            (Mark::Informed, t().guide_mark_informed),
+        ];
+        let id = id.clone();
+        view! {
+            <div class="marks" role="group" aria-label=move || t().guide_mark_label>
+                {choices.into_iter().map(|(m, _)| {
+                    let (id1, id2) = (id.clone(), id.clone());
+                    let pressed = move || marks.with(|ms| ms.get(&id1) == Some(&m));
+                    let label = move || match m {
+                        Mark::Today => t().guide_mark_today,
+                        Mark::Later => t().guide_mark_later,
+                        Mark::Informed => t().guide_mark_informed,
+                    };
+                    view! {
+                        <button type="button" class="mark" aria-pressed=move || if pressed() { "true" } else { "false" }
+                            on:click=move |_| marks.update(|ms| {
+                                if ms.get(&id2) == Some(&m) {
+                                    ms.remove(&id2);
+                                } else {
+                                    ms.insert(id2.clone(), m);
+                                }
+                            })>
+                            {label}
+                        </button>
+                    }
+                }).collect_view()}
+            </div>
+        }
+    });
+    let reasons = p.reasons.clone();
+    let source = p.source.clone();
+    view! {
+        <article class="procedure" data-id=p.id.clone()>
+            <h4>{p.name.clone()}</h4>
+            <dl>
+                {counter}
+                {deadline}
+                {documents}
+            </dl>
+            {note}
+            <div class="reasons">
+                <span class="label">{move || t().guide_reasons}</span>
+                <ul>{reasons.into_iter().map(|r| view! { <li>{r.text}</li> }).collect_view()}</ul>
+                <a class="source" href=source target="_blank" rel="noopener">{move || t().guide_source}</a>
+            </div>
+            {missing}
+            {mark_buttons}
+        </article>
+    }
+}
+
+/// Big buttons, one per life event (pack), with its summary.
+#[component]
+pub fn EventPicker(on_pick: Callback<String>) -> impl IntoView {
+    let lang = use_lang();
+    let packs: Vec<(String, String, String)> = bundle()
+        .map(|b| {
+            b.packs
+                .iter()
+                .map(|p| (p.id.clone(), p.title.clone(), p.summary.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    view! {
+        <section class="events">
+            <h2>{move || lang.get().texts().guide_choose_event}</h2>
+            <div class="event-grid">
+                {packs.into_iter().map(|(id, title, summary)| {
+                    view! {
+                        <button type="button" class="event" data-pack=id.clone() on:click=move |_| on_pick.run(id.clone())>
+                            <strong>{title}</strong>
+                            <span>{summary}</span>
+                        </button>
+                    }
+                }).collect_view()}
+            </div>
+        </section>
+    }
+}
+
+/// The cities with a profile, for a picker: (id, name).
+pub fn cities() -> Vec<(String, String)> {
+    bundle()
+        .map(|b| {
+            b.cities
+                .iter()
+                .map(|c| (c.id.clone(), c.name.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,142 @@
+//! `/counter`: the procedure guide at the counter. Staff pick the life event, ask the
+//! questions with the resident (all on one screen, any answer can be changed), and see the
+//! procedures grouped as they answer; each can be marked 本日受付 / 後日 / 案内済み.
+//!
+//! Query parameters: `city=kitakyushu|kitami` (otherwise the device's saved choice), `lang=en`.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use mado_rules::Answers;
+
+use crate::guide::{self, CITY_KEY, EventPicker, Mark, Questions, Results, Session};
+use crate::i18n::use_lang;
+use crate::{LangToggle, load_setting, save_setting};
+
+/// The city from `?city=`, the saved choice, or the first profile.
+pub(super) fn initial_city() -> String {
+    let cities = guide::cities();
+    let known = |c: &String| cities.iter().any(|(id, _)| id == c);
+    use_query_map()
+        .get_untracked()
+        .get("city")
+        .filter(known)
+        .or_else(|| load_setting(CITY_KEY).filter(known))
+        .or_else(|| cities.first().map(|(id, _)| id.clone()))
+        .unwrap_or_default()
+}
+
+/// A select of the cities with rule profiles.
+#[component]
+pub(super) fn CityPicker(city: RwSignal<String>) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <label class="city-picker">
+            <span>{move || lang.get().texts().guide_city}</span>
+            <select on:change=move |ev| city.set(event_target_value(&ev)) prop:value=move || city.get()>
+                {guide::cities().into_iter().map(|(id, name)| {
+                    let selected = city.get_untracked() == id;
+                    view! { <option value=id selected=selected>{name}</option> }
+                }).collect_view()}
+            </select>
+        </label>
+    }
+}
+
+pub(super) fn print_page() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.print();
+    }
+}
+
+#[component]
+pub fn Counter() -> impl IntoView {
+    let lang = use_lang();
+    let t = move || lang.get().texts();
+    let city = RwSignal::new(initial_city());
+    let pack = RwSignal::new(None::<String>);
+    let session = RwSignal::new(None::<Session>);
+    let marks = RwSignal::new(BTreeMap::<String, Mark>::new());
+    let problem = RwSignal::new(None::<String>);
+
+    // (Re)builds the guide when the event or the city changes, keeping the answers.
+    Effect::new(move |_| {
+        let (Some(p), c) = (pack.get(), city.get()) else {
+            session.set(None);
+            return;
+        };
+        save_setting(CITY_KEY, &c);
+        let answers = session
+            .get_untracked()
+            .map(|s| s.answers.get_untracked())
+            .unwrap_or_default();
+        match guide::bundle().and_then(|b| {
+            b.guide(&p, &c).map_err(|errs| {
+                errs.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+        }) {
+            Ok(g) => {
+                problem.set(None);
+                session.set(Some(Session::new(g, answers, guide::today())));
+            }
+            Err(e) => problem.set(Some(e)),
+        }
+    });
+
+    let restart = move |_| {
+        if let Some(s) = session.get_untracked() {
+            s.answers.set(Answers::default());
+        }
+        marks.set(BTreeMap::new());
+    };
+    let change_event = move |_| {
+        session.set(None);
+        pack.set(None);
+        marks.set(BTreeMap::new());
+    };
+
+    view! {
+        <div class="desk counter">
+            <header class="bar">
+                <h1>{move || t().surface_counter}" — "{move || t().guide_title}</h1>
+                <CityPicker city=city/>
+                <LangToggle/>
+            </header>
+            {move || problem.get().map(|p| view! { <p class="problem" role="alert">{t().guide_load_failed}" "{p}</p> })}
+            {move || match session.get() {
+                None => view! {
+                    <EventPicker on_pick=Callback::new(move |id: String| pack.set(Some(id)))/>
+                }.into_any(),
+                Some(s) => {
+                    let (title, version) = s.guide.with_value(|g| (g.title.clone(), g.version.clone()));
+                    let city_name = s.guide.with_value(|g| g.city_name.clone());
+                    let as_of = mado_rules::engine::wareki_with_weekday(s.today);
+                    view! {
+                        <div class="guide-head">
+                            <div class="what">
+                                <h2>{title}</h2>
+                                <p class="meta">
+                                    {city_name}"　"{move || t().guide_as_of}": "{as_of}"　"
+                                    {move || t().guide_version}": "{version}
+                                </p>
+                            </div>
+                            <div class="tools">
+                                <button type="button" class="secondary" on:click=change_event>{move || t().guide_change_event}</button>
+                                <button type="button" class="secondary" on:click=restart>{move || t().guide_restart}</button>
+                                <button type="button" on:click=move |_| print_page()>{move || t().guide_print}</button>
+                            </div>
+                        </div>
+                        <div class="guide-layout">
+                            <Questions session=s/>
+                            <Results session=s marks=marks/>
+                        </div>
+                    }.into_any()
+                }
+            }}
+        </div>
+    }
+}

@@ -1,0 +1,39 @@
+//! Every pack and city profile in one serializable value: what the browser carries (built
+//! from the YAML files at compile time, so a broken pack fails the build, not the counter).
+
+use serde::{Deserialize, Serialize};
+
+use crate::Guide;
+use crate::guide::BuildError;
+use crate::pack::{CityFile, PackFile};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Bundle {
+    pub cities: Vec<CityFile>,
+    pub packs: Vec<PackFile>,
+}
+
+impl Bundle {
+    pub fn pack(&self, id: &str) -> Option<&PackFile> {
+        self.packs.iter().find(|p| p.id == id)
+    }
+
+    pub fn city(&self, id: &str) -> Option<&CityFile> {
+        self.cities.iter().find(|c| c.id == id)
+    }
+
+    /// The guide for `pack` in `city`.
+    pub fn guide(&self, pack: &str, city: &str) -> Result<Guide, Vec<BuildError>> {
+        let missing = |what: &str, id: &str| {
+            vec![BuildError {
+                item: what.to_owned(),
+                id: None,
+                snippet: None,
+                message: format!("there is no {what} {id:?}"),
+            }]
+        };
+        let p = self.pack(pack).ok_or_else(|| missing("pack", pack))?;
+        let c = self.city(city).ok_or_else(|| missing("city", city))?;
+        Guide::build(p, c)
+    }
+}
