@@ -141,6 +141,14 @@ pub async fn logout() -> Result<(), ApiError> {
     }
 }
 
+/// Keeps the guide's result with the counter record (staff).
+pub async fn save_guide_record(
+    office: &str,
+    record: &mado_wire::NewGuideRecord,
+) -> Result<mado_wire::GuideRecord, ApiError> {
+    post(&format!("/api/offices/{office}/guide-records"), record).await
+}
+
 pub async fn queue(office: &str) -> Result<QueueSnapshot, ApiError> {
     get(&format!("/api/offices/{office}/queue")).await
 }

@@ -11,8 +11,14 @@ use crate::error::{Error, Result};
 
 /// Migrations, applied in order once each. A released migration is never edited; a change
 /// adds a new file.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "init", include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../migrations/0001_init.sql")),
+    (
+        2,
+        "guide_records",
+        include_str!("../migrations/0002_guide_records.sql"),
+    ),
+];
 
 /// Opens (creating if missing) the database at `url` (`sqlite://PATH` or `sqlite::memory:`)
 /// with durable settings: WAL journal, `synchronous=FULL` so an acknowledged write survives

@@ -41,6 +41,7 @@ mod db;
 mod error;
 mod events;
 mod offices;
+mod records;
 mod tickets;
 mod web;
 
@@ -113,6 +114,7 @@ pub fn app(state: AppState) -> Router {
         .merge(offices::router())
         .merge(tickets::router())
         .merge(auth::router())
+        .merge(records::router())
         .route("/api/{*rest}", axum::routing::any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed);
     let dist = state.config.dist_dir.clone();

@@ -301,7 +301,13 @@ async fn an_idempotency_key_returns_the_same_ticket() {
 #[tokio::test]
 async fn staff_routes_refuse_anonymous_callers() {
     let (app, _) = test_app().await;
-    let cases: [(Method, &str, Option<Value>); 8] = [
+    let cases: [(Method, &str, Option<Value>); 10] = [
+        (Method::GET, "/api/offices/kokurakita/guide-records", None),
+        (
+            Method::POST,
+            "/api/offices/kokurakita/guide-records",
+            Some(guide_record()),
+        ),
         (Method::GET, "/api/auth/me", None),
         (Method::GET, "/api/offices/kokurakita/queue", None),
         (Method::POST, "/api/counters/1/call-next", Some(json!({}))),
@@ -559,6 +565,12 @@ async fn the_frontend_is_served_for_client_routes_but_not_for_api_routes() {
     )
     .unwrap();
     std::fs::write(dist.path().join("app-abc123.js"), "console.log(1)").unwrap();
+    std::fs::create_dir(dist.path().join("desk")).unwrap();
+    std::fs::write(
+        dist.path().join("desk").join("index.html"),
+        "<!doctype html><title>Mado desk</title>",
+    )
+    .unwrap();
     let mut config = Config::for_tests();
     config.dist_dir = Some(dist.path().to_owned());
     let app = app(AppState::open(config).await.unwrap());
@@ -566,6 +578,18 @@ async fn the_frontend_is_served_for_client_routes_but_not_for_api_routes() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.as_str().unwrap().contains("<title>Mado</title>"));
     assert_eq!(page.headers[header::CACHE_CONTROL], "no-cache");
+    for route in [
+        "/counter",
+        "/apply",
+        "/office",
+        "/admin",
+        "/counter/anything",
+    ] {
+        let desk = send(&app, Method::GET, route, None, None).await;
+        assert_eq!(desk.status, StatusCode::OK, "{route}");
+        assert!(desk.body.as_str().unwrap().contains("Mado desk"), "{route}");
+        assert_eq!(desk.headers[header::CACHE_CONTROL], "no-cache");
+    }
     let js = send(&app, Method::GET, "/app-abc123.js", None, None).await;
     assert!(
         js.headers[header::CACHE_CONTROL]
@@ -583,4 +607,137 @@ async fn the_frontend_is_served_for_client_routes_but_not_for_api_routes() {
     let page = send(&bare, Method::GET, "/kiosk", None, None).await;
     assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(page.body.as_str().unwrap().contains("cargo xtask run"));
+}
+
+fn guide_record() -> Value {
+    json!({
+        "pack": "okuyami",
+        "version": "2026.11.2",
+        "city": "kitakyushu",
+        "date": "2026-11-22",
+        "answers": {"death_date": "2026-11-20", "deceased_age": 80, "householder": true, "parts": ["heart"]},
+        "procedures": [
+            {"id": "kouki-soushitsu", "name": "後期高齢者医療の資格喪失", "status": "required", "mark": "today"},
+            {"id": "techo-henkan", "name": "身体障害者手帳の返還", "status": "needs_answer"}
+        ]
+    })
+}
+
+#[tokio::test]
+async fn guide_records_are_kept_with_the_counter_record() {
+    let (app, _) = test_app().await;
+    let cookie = login(&app).await;
+    let ticket = issue(&app, "kokuho").await;
+    let mut body = guide_record();
+    body["ticket_id"] = ticket["ticket"]["id"].clone();
+    let a = send(
+        &app,
+        Method::POST,
+        "/api/offices/kokurakita/guide-records",
+        Some(body.clone()),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    assert_eq!(a.body["staff"], "admin");
+    assert_eq!(a.body["version"], "2026.11.2");
+    let list = send(
+        &app,
+        Method::GET,
+        "/api/offices/kokurakita/guide-records",
+        None,
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    let first = &list.body[0];
+    assert_eq!(first["id"], a.body["id"]);
+    assert_eq!(first["answers"], body["answers"]);
+    assert_eq!(first["procedures"], body["procedures"]);
+    assert_eq!(first["ticket_id"], body["ticket_id"]);
+}
+
+#[tokio::test]
+async fn malformed_guide_records_are_refused_with_what_was_expected() {
+    let (app, _) = test_app().await;
+    let cookie = login(&app).await;
+    let url = "/api/offices/kokurakita/guide-records";
+    let with = |f: &dyn Fn(&mut Value)| {
+        let mut v = guide_record();
+        f(&mut v);
+        v
+    };
+    let cases: Vec<(Value, StatusCode, &str, &str)> = vec![
+        (
+            with(&|v| v["date"] = json!("2026-13-01")),
+            StatusCode::BAD_REQUEST,
+            "invalid_record",
+            "YYYY-MM-DD",
+        ),
+        (
+            with(&|v| v["pack"] = json!("お悔やみ")),
+            StatusCode::BAD_REQUEST,
+            "invalid_record",
+            "pack must be",
+        ),
+        (
+            with(&|v| v["procedures"] = json!([])),
+            StatusCode::BAD_REQUEST,
+            "invalid_record",
+            "1–200",
+        ),
+        (
+            with(&|v| v["procedures"][0]["status"] = json!("maybe")),
+            StatusCode::BAD_REQUEST,
+            "invalid_body",
+            "status",
+        ),
+        (
+            with(&|v| v["procedures"][0]["mark"] = json!("yesterday")),
+            StatusCode::BAD_REQUEST,
+            "invalid_body",
+            "mark",
+        ),
+        (
+            with(&|v| v["extra"] = json!(1)),
+            StatusCode::BAD_REQUEST,
+            "invalid_body",
+            "extra",
+        ),
+        (
+            with(&|v| v["ticket_id"] = json!(999_999)),
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "999999",
+        ),
+    ];
+    for (body, status, code, mentions) in cases {
+        let a = send(&app, Method::POST, url, Some(body.clone()), Some(&cookie)).await;
+        assert_error(&a, status, code);
+        let msg = a.body["error"]["message"].as_str().unwrap();
+        assert!(
+            msg.contains(mentions),
+            "{msg:?} should mention {mentions:?} for {body}"
+        );
+    }
+    let unknown = send(
+        &app,
+        Method::POST,
+        "/api/offices/nowhere/guide-records",
+        Some(guide_record()),
+        Some(&cookie),
+    )
+    .await;
+    assert_error(&unknown, StatusCode::NOT_FOUND, "not_found");
+    let list = send(&app, Method::GET, url, None, Some(&cookie)).await;
+    assert_eq!(list.body, json!([]), "nothing refused was stored");
+    let bad_limit = send(
+        &app,
+        Method::GET,
+        &format!("{url}?limit=0"),
+        None,
+        Some(&cookie),
+    )
+    .await;
+    assert_error(&bad_limit, StatusCode::BAD_REQUEST, "invalid_query");
 }

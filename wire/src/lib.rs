@@ -223,5 +223,79 @@ pub struct ErrorDetail {
     pub message: String,
 }
 
+/// One answer in a guide record, as the guide's answers JSON has it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum AnswerValue {
+    Bool(bool),
+    Int(i64),
+    /// A date (`YYYY-MM-DD`) or a choice's option id.
+    Text(String),
+    /// A multiple choice's option ids.
+    List(Vec<String>),
+}
+
+/// How a procedure was handled at the counter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GuideMark {
+    /// 本日受付.
+    Today,
+    /// 後日.
+    Later,
+    /// 案内済み.
+    Informed,
+}
+
+/// The status the guide gave a procedure (`mado-rules` eval contract).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GuideStatus {
+    Required,
+    MayApply,
+    NotApplicable,
+    NeedsAnswer,
+}
+
+/// One procedure of a guide record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuideRecordItem {
+    pub id: String,
+    pub name: String,
+    pub status: GuideStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mark: Option<GuideMark>,
+}
+
+/// `POST /api/offices/{office}/guide-records`: the guide's answers, its final list and the
+/// pack version, kept with the counter record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewGuideRecord {
+    pub pack: String,
+    pub version: String,
+    pub city: String,
+    /// The reference date of the evaluation, `YYYY-MM-DD`.
+    pub date: String,
+    pub answers: std::collections::BTreeMap<String, AnswerValue>,
+    pub procedures: Vec<GuideRecordItem>,
+    /// The ticket being served when the record was made, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_id: Option<i64>,
+}
+
+/// A stored guide record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuideRecord {
+    pub id: i64,
+    pub office_id: String,
+    /// Login of the staff member who saved it.
+    pub staff: String,
+    pub created_at_ms: i64,
+    #[serde(flatten)]
+    pub record: NewGuideRecord,
+}
+
 #[cfg(all(test, target_arch = "wasm32"))]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

@@ -10,6 +10,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use mado_rules::Answers;
 
+use mado_wire::{GuideMark, GuideRecordItem, GuideStatus, NewGuideRecord, StaffMe};
+
+use super::{office_param, queue::Login, resolve_office};
+use crate::api::{self, ApiError};
 use crate::guide::{self, CITY_KEY, EventPicker, Mark, Questions, Results, Session};
 use crate::i18n::use_lang;
 use crate::{LangToggle, load_setting, save_setting};
@@ -50,8 +54,64 @@ pub(super) fn print_page() {
     }
 }
 
+/// The counter is a staff surface: it asks for a login first.
 #[component]
 pub fn Counter() -> impl IntoView {
+    let me: RwSignal<Option<Result<StaffMe, ApiError>>> = RwSignal::new(None);
+    leptos::task::spawn_local(async move { me.set(Some(api::me().await)) });
+    view! {
+        {move || match me.get() {
+            None => view! { <p class="status" role="status">{move || use_lang().get().texts().loading}</p> }.into_any(),
+            Some(Ok(staff)) => view! { <CounterGuide staff=staff/> }.into_any(),
+            Some(Err(_)) => view! { <Login on_login=Callback::new(move |s| me.set(Some(Ok(s))))/> }.into_any(),
+        }}
+    }
+}
+
+/// The guide's result as a record for the relay.
+fn record_of(session: Session, marks: &BTreeMap<String, Mark>) -> Option<NewGuideRecord> {
+    let eval = session.eval.get_untracked().ok()?;
+    let answers = serde_json::from_value(session.answers.with_untracked(|a| a.to_json())).ok()?;
+    let procedures = eval
+        .procedures
+        .iter()
+        .map(|p| GuideRecordItem {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            status: match p.status {
+                mado_rules::Status::Required => GuideStatus::Required,
+                mado_rules::Status::MayApply => GuideStatus::MayApply,
+                mado_rules::Status::NotApplicable => GuideStatus::NotApplicable,
+                mado_rules::Status::NeedsAnswer => GuideStatus::NeedsAnswer,
+            },
+            mark: marks.get(&p.id).map(|m| match m {
+                Mark::Today => GuideMark::Today,
+                Mark::Later => GuideMark::Later,
+                Mark::Informed => GuideMark::Informed,
+            }),
+        })
+        .collect();
+    Some(NewGuideRecord {
+        pack: eval.pack,
+        version: eval.version,
+        city: eval.city,
+        date: eval.date,
+        answers,
+        procedures,
+        ticket_id: None,
+    })
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum SaveState {
+    Idle,
+    Saving,
+    Saved(i64),
+    Failed(String),
+}
+
+#[component]
+fn CounterGuide(staff: StaffMe) -> impl IntoView {
     let lang = use_lang();
     let t = move || lang.get().texts();
     let city = RwSignal::new(initial_city());
@@ -59,6 +119,37 @@ pub fn Counter() -> impl IntoView {
     let session = RwSignal::new(None::<Session>);
     let marks = RwSignal::new(BTreeMap::<String, Mark>::new());
     let problem = RwSignal::new(None::<String>);
+    let saved = RwSignal::new(SaveState::Idle);
+    let requested_office = StoredValue::new(office_param());
+    // Any change after saving makes the record stale again.
+    Effect::new(move |_| {
+        if let Some(s) = session.get() {
+            s.answers.track();
+        }
+        marks.track();
+        saved.set(SaveState::Idle);
+    });
+    let save = move |_| {
+        let Some(record) = session
+            .get_untracked()
+            .and_then(|s| record_of(s, &marks.get_untracked()))
+        else {
+            return;
+        };
+        saved.set(SaveState::Saving);
+        let requested = requested_office.get_value();
+        leptos::task::spawn_local(async move {
+            let result = async {
+                let office = resolve_office(requested).await?;
+                api::save_guide_record(&office.id, &record).await
+            }
+            .await;
+            saved.set(match result {
+                Ok(r) => SaveState::Saved(r.id),
+                Err(e) => SaveState::Failed(e.to_string()),
+            });
+        });
+    };
 
     // (Re)builds the guide when the event or the city changes, keeping the answers.
     Effect::new(move |_| {
@@ -104,6 +195,7 @@ pub fn Counter() -> impl IntoView {
             <header class="bar">
                 <h1>{move || t().surface_counter}" — "{move || t().guide_title}</h1>
                 <CityPicker city=city/>
+                <span class="who">{staff.display_name.clone()}</span>
                 <LangToggle/>
             </header>
             {move || problem.get().map(|p| view! { <p class="problem" role="alert">{t().guide_load_failed}" "{p}</p> })}
@@ -127,9 +219,19 @@ pub fn Counter() -> impl IntoView {
                             <div class="tools">
                                 <button type="button" class="secondary" on:click=change_event>{move || t().guide_change_event}</button>
                                 <button type="button" class="secondary" on:click=restart>{move || t().guide_restart}</button>
-                                <button type="button" on:click=move |_| print_page()>{move || t().guide_print}</button>
+                                <button type="button" class="secondary" on:click=move |_| print_page()>{move || t().guide_print}</button>
+                                <button type="button" class="save" on:click=save disabled=move || saved.get() == SaveState::Saving>
+                                    {move || t().counter_save}
+                                </button>
                             </div>
                         </div>
+                        <p class="save-state" role="status">
+                            {move || match saved.get() {
+                                SaveState::Saved(id) => format!("{}（No.{id}）", t().counter_saved),
+                                SaveState::Failed(e) => format!("{} {e}", t().counter_save_failed),
+                                _ => String::new(),
+                            }}
+                        </p>
                         <div class="guide-layout">
                             <Questions session=s/>
                             <Results session=s marks=marks/>

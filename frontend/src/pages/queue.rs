@@ -29,7 +29,7 @@ pub fn Queue() -> impl IntoView {
 
 /// The staff login form.
 #[component]
-fn Login(on_login: Callback<StaffMe>) -> impl IntoView {
+pub(super) fn Login(on_login: Callback<StaffMe>) -> impl IntoView {
     let lang = use_lang();
     let t = move || lang.get().texts();
     let login = RwSignal::new(String::new());

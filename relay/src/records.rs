@@ -1,0 +1,228 @@
+//! Guide records: the procedure guide's answers, final list (with staff marks) and pack
+//! version, kept with the counter record. Staff only. The relay stores them as given; it
+//! never decides eligibility.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::post;
+use mado_wire::{AnswerValue, GuideRecord, NewGuideRecord};
+use serde::Deserialize;
+use sqlx::Row;
+
+use crate::AppState;
+use crate::auth::Staff;
+use crate::db::{load_office, now_ms};
+use crate::error::{Error, Json, Path, Query, Result};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route(
+        "/api/offices/{office}/guide-records",
+        post(records_create).get(records_list),
+    )
+}
+
+const MAX_ANSWERS: usize = 200;
+const MAX_PROCEDURES: usize = 200;
+const MAX_ID: usize = 64;
+const MAX_NAME: usize = 200;
+const MAX_LIST: usize = 50;
+
+fn bad(message: String) -> Error {
+    Error::bad_request("invalid_record", message)
+}
+
+fn check_id(what: &str, v: &str) -> Result<()> {
+    let ok = !v.is_empty()
+        && v.len() <= MAX_ID
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(bad(format!(
+            "{what} must be 1–{MAX_ID} characters of a-z, 0-9, '.', '_' or '-', found {v:?}"
+        )))
+    }
+}
+
+fn check_date(v: &str) -> Result<()> {
+    let b = v.as_bytes();
+    let num = |r: std::ops::Range<usize>| v.get(r).and_then(|s| s.parse::<u32>().ok());
+    let ok = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && num(0..4).is_some()
+        && num(5..7).is_some_and(|m| (1..=12).contains(&m))
+        && num(8..10).is_some_and(|d| (1..=31).contains(&d));
+    if ok {
+        Ok(())
+    } else {
+        Err(bad(format!("date must be YYYY-MM-DD, found {v:?}")))
+    }
+}
+
+/// Checks sizes and shapes; the content is the guide's and is stored as given.
+pub fn validate(r: &NewGuideRecord) -> Result<()> {
+    check_id("pack", &r.pack)?;
+    check_id("version", &r.version)?;
+    check_id("city", &r.city)?;
+    check_date(&r.date)?;
+    if r.answers.len() > MAX_ANSWERS {
+        return Err(bad(format!(
+            "answers has {} entries; at most {MAX_ANSWERS}",
+            r.answers.len()
+        )));
+    }
+    for (k, v) in &r.answers {
+        check_id("an answer id", k)?;
+        match v {
+            AnswerValue::Text(t) if t.len() > MAX_ID => {
+                return Err(bad(format!(
+                    "answer {k:?} is longer than {MAX_ID} characters"
+                )));
+            }
+            AnswerValue::List(l) if l.len() > MAX_LIST || l.iter().any(|x| x.len() > MAX_ID) => {
+                return Err(bad(format!(
+                    "answer {k:?} must list at most {MAX_LIST} options of at most {MAX_ID} characters"
+                )));
+            }
+            _ => {}
+        }
+    }
+    if r.procedures.is_empty() || r.procedures.len() > MAX_PROCEDURES {
+        return Err(bad(format!(
+            "procedures must list 1–{MAX_PROCEDURES} procedures, found {}",
+            r.procedures.len()
+        )));
+    }
+    for p in &r.procedures {
+        check_id("a procedure id", &p.id)?;
+        if p.name.is_empty() || p.name.chars().count() > MAX_NAME {
+            return Err(bad(format!(
+                "procedure {:?}: name must be 1–{MAX_NAME} characters",
+                p.id
+            )));
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    #[serde(default = "default_limit")]
+    limit: i64,
+}
+
+fn default_limit() -> i64 {
+    50
+}
+
+async fn records_create(
+    staff: Staff,
+    State(state): State<AppState>,
+    Path(office_id): Path<String>,
+    Json(req): Json<NewGuideRecord>,
+) -> Result<(StatusCode, Json<GuideRecord>)> {
+    load_office(&state.db, &office_id).await?;
+    validate(&req)?;
+    if let Some(t) = req.ticket_id {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM tickets WHERE id = ? AND office_id = ?")
+                .bind(t)
+                .bind(&office_id)
+                .fetch_optional(&state.db)
+                .await?;
+        if found.is_none() {
+            return Err(Error::NotFound(format!(
+                "no ticket with id {t} in office {office_id:?}"
+            )));
+        }
+    }
+    let answers =
+        serde_json::to_string(&req.answers).map_err(|e| Error::Internal(e.to_string()))?;
+    let procedures =
+        serde_json::to_string(&req.procedures).map_err(|e| Error::Internal(e.to_string()))?;
+    let now = now_ms();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO guide_records (office_id, staff_id, created_at_ms, pack, pack_version, city, ref_date, answers, procedures, ticket_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(&office_id)
+    .bind(staff.id)
+    .bind(now)
+    .bind(&req.pack)
+    .bind(&req.version)
+    .bind(&req.city)
+    .bind(&req.date)
+    .bind(answers)
+    .bind(procedures)
+    .bind(req.ticket_id)
+    .fetch_one(&state.db)
+    .await?;
+    tracing::info!(record = id, staff = staff.id, "guide record saved");
+    Ok((
+        StatusCode::CREATED,
+        Json(GuideRecord {
+            id,
+            office_id,
+            staff: staff.me.login,
+            created_at_ms: now,
+            record: req,
+        }),
+    ))
+}
+
+async fn records_list(
+    _staff: Staff,
+    State(state): State<AppState>,
+    Path(office_id): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Vec<GuideRecord>>> {
+    load_office(&state.db, &office_id).await?;
+    if !(1..=500).contains(&q.limit) {
+        return Err(Error::bad_request(
+            "invalid_query",
+            format!("limit must be 1–500, found {}", q.limit),
+        ));
+    }
+    let rows = sqlx::query(
+        "SELECT r.id, r.created_at_ms, r.pack, r.pack_version, r.city, r.ref_date, r.answers, r.procedures, r.ticket_id, s.login
+         FROM guide_records r JOIN staff s ON s.id = r.staff_id
+         WHERE r.office_id = ? ORDER BY r.created_at_ms DESC, r.id DESC LIMIT ?",
+    )
+    .bind(&office_id)
+    .bind(q.limit)
+    .fetch_all(&state.db)
+    .await?;
+    let parse = |col: &str, text: String| {
+        Error::Internal(format!(
+            "guide record column {col} is not valid JSON: {text}"
+        ))
+    };
+    rows.iter()
+        .map(|row| {
+            let answers: String = row.try_get("answers")?;
+            let procedures: String = row.try_get("procedures")?;
+            Ok(GuideRecord {
+                id: row.try_get("id")?,
+                office_id: office_id.clone(),
+                staff: row.try_get("login")?,
+                created_at_ms: row.try_get("created_at_ms")?,
+                record: NewGuideRecord {
+                    pack: row.try_get("pack")?,
+                    version: row.try_get("pack_version")?,
+                    city: row.try_get("city")?,
+                    date: row.try_get("ref_date")?,
+                    answers: serde_json::from_str(&answers)
+                        .map_err(|e| parse("answers", e.to_string()))?,
+                    procedures: serde_json::from_str(&procedures)
+                        .map_err(|e| parse("procedures", e.to_string()))?,
+                    ticket_id: row.try_get("ticket_id")?,
+                },
+            })
+        })
+        .collect::<Result<Vec<_>>>()
+        .map(Json)
+}
