@@ -50,9 +50,34 @@ test('/queue asks for a login, then shows the queue, both accessible', async ({ 
   errors.assertNone([/status of 401/]);
 });
 
+test('/counter asks for a login, then offers the life events; the guide passes axe', async ({ page }) => {
+  const errors = watchErrors(page);
+  const staff = new QueuePage(page);
+  await page.goto('/counter');
+  await expect(page.getByRole('heading', { name: '職員ログイン' })).toBeVisible();
+  await staff.login();
+  await expect(page.getByRole('heading', { name: 'どのようなことがありましたか' })).toBeVisible();
+  await assertAccessible(page, '/counter');
+  await snapshot(page, 'surface-counter');
+  await page.getByRole('button', { name: /引越し/ }).click();
+  await expect(page.getByRole('heading', { name: '確認すること' })).toBeVisible();
+  await assertAccessible(page, '/counter guide');
+  errors.assertNone();
+});
+
+test('/apply offers the life events and its guide passes axe', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto('/apply');
+  await expect(page.getByRole('heading', { name: 'どのようなことがありましたか' })).toBeVisible();
+  await assertAccessible(page, '/apply');
+  await snapshot(page, 'surface-apply');
+  await page.getByRole('button', { name: /身体障害者手帳/ }).click();
+  await expect(page.getByRole('heading', { name: '確認すること' })).toBeVisible();
+  await assertAccessible(page, '/apply guide');
+  errors.assertNone();
+});
+
 for (const [path, name] of [
-  ['/counter', '窓口'],
-  ['/apply', 'オンライン事前申請'],
   ['/office', 'バックオフィス'],
   ['/admin', '管理'],
 ]) {

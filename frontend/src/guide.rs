@@ -149,10 +149,9 @@ fn QuestionField(session: Session, id: String) -> impl IntoView {
     let help = (!def.help.is_empty()).then(|| view! { <p class="help">{def.help.clone()}</p> });
     let body = match def.kind {
         QuestionType::Bool => {
-            let options = vec![(true, t().guide_yes), (false, t().guide_no)];
-            options
+            [true, false]
                 .into_iter()
-                .map(|(value, label)| {
+                .map(|value| {
                     let id2 = id.clone();
                     let checked = move || session.get(&id2) == Some(Value::Bool(value));
                     let id3 = id.clone();
@@ -161,7 +160,6 @@ fn QuestionField(session: Session, id: String) -> impl IntoView {
                             <input type="radio" name=id.clone() prop:checked=checked
                                 on:change=move |_| session.set(&id3, Some(Value::Bool(value)))/>
                             <span>{move || if value { t().guide_yes } else { t().guide_no }}</span>
-                            <span class="sr-only">{label}</span>
                         </label>
                     }
                 })

@@ -1,0 +1,100 @@
+// The procedure guide in Chromium: a death case on the resident page (/apply), a 重度
+// 身体障害者手帳 case at the counter (/counter), with the listed procedures, their reasons,
+// deadlines as dates, and screenshots kept in e2e/artifacts/.
+import { test, expect } from '@playwright/test';
+import { ADMIN_PASSWORD, snapshot, watchErrors } from './fixtures/pages.mjs';
+
+/** Answers a yes/no or choice question by its wording, or fills a number or date field. */
+async function answer(page, question, value) {
+  const group = page.getByRole('group', { name: question });
+  if (typeof value === 'string' && !/^\d{4}-\d{2}-\d{2}$/.test(value) && !/^\d+$/.test(value)) {
+    await group.getByRole('radio', { name: value, exact: true }).check();
+  } else {
+    await page.getByLabel(question).fill(String(value));
+  }
+}
+
+function group(page, heading) {
+  return page.locator('section.group').filter({ has: page.getByRole('heading', { name: heading }) });
+}
+
+function card(page, name) {
+  return page.locator('article.procedure').filter({ has: page.getByRole('heading', { name, exact: true }) });
+}
+
+test('a death case on /apply: the list, its reasons and deadlines, kept only in the link', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.setViewportSize({ width: 390, height: 844 });
+  const apiCalls = [];
+  page.on('request', (r) => new URL(r.url()).pathname.startsWith('/api/') && apiCalls.push(r.url()));
+
+  await page.goto('/apply?city=kitakyushu');
+  await expect(page.getByRole('heading', { name: 'どのようなことがありましたか' })).toBeVisible();
+  await page.getByRole('button', { name: /ご家族が亡くなったとき/ }).click();
+
+  // Nothing answered yet: nothing is excluded, everything waits for an answer.
+  await expect(group(page, /確認が必要/)).toBeVisible();
+  await expect(group(page, /必要な手続き/)).toHaveCount(0);
+
+  await answer(page, '亡くなった日はいつですか', '2026-11-20');
+  await answer(page, '死亡届はもう出しましたか（葬儀社が出した場合を含みます）', 'はい');
+  await answer(page, '亡くなった方は何歳でしたか', '80');
+  await answer(page, '亡くなった方の健康保険はどれでしたか', '後期高齢者医療');
+  await answer(page, '亡くなった方は世帯主でしたか', 'はい');
+  await answer(page, '同じ世帯に残る方のうち、15歳以上の方は何人ですか', '2');
+  await answer(page, '亡くなった方は年金を受け取っていましたか', 'はい');
+  await answer(page, '受け取っていた年金はどれですか', '国民年金だけ');
+  await answer(page, '亡くなった方と生計を同じくしていたご家族はいますか', 'はい');
+
+  const required = group(page, /必要な手続き/);
+  for (const name of [
+    '後期高齢者医療の資格喪失（資格確認書・保険証・限度額認定証などの返却）',
+    '後期高齢者医療の葬祭費の申請',
+    '介護保険の資格喪失届（被保険者証・負担割合証などの返却）',
+    '世帯主変更届',
+    '未支給年金の請求',
+  ]) {
+    await expect(required.getByRole('heading', { name, exact: true })).toBeVisible();
+  }
+  const kaigo = card(page, '介護保険の資格喪失届（被保険者証・負担割合証などの返却）');
+  await expect(kaigo).toContainText('亡くなった方の年齢: 80歳（介護保険 第1号被保険者の年齢 65歳以上）');
+  await expect(kaigo).toContainText('令和8年12月4日（金）まで（亡くなった日から14日以内）');
+  await expect(kaigo).toContainText('区役所 保健福祉課（介護保険）');
+  await expect(card(page, '世帯主変更届')).toContainText('残る世帯員のうち15歳以上の人数: 2人（2人以上）');
+  // Already filed: the death registration is listed as not applicable, with why.
+  await page.getByText(/^対象外/).click();
+  await expect(page.locator('details.not-applicable')).toContainText('死亡届は提出済みです');
+  // The 国保 procedures do not apply to someone on 後期高齢者医療.
+  await expect(required.getByRole('heading', { name: /国民健康保険/ })).toHaveCount(0);
+
+  // An unanswered question never excludes: 手帳の返還 waits for its answer, and the button
+  // takes the resident to that question.
+  const techo = card(page, '身体障害者手帳の返還');
+  await expect(group(page, /確認が必要/).locator('article.procedure', { has: page.getByRole('heading', { name: '身体障害者手帳の返還' }) })).toBeVisible();
+  await techo.getByRole('button', { name: 'この質問に答える' }).click();
+  await expect(page.getByRole('group', { name: '亡くなった方は身体障害者手帳を持っていましたか' }).getByRole('radio').first()).toBeFocused();
+  await answer(page, '亡くなった方は身体障害者手帳を持っていましたか', 'はい');
+  await expect(required.getByRole('heading', { name: '身体障害者手帳の返還', exact: true })).toBeVisible();
+
+  // The answers are in the link; opening it again shows the same list.
+  const link = page.url();
+  expect(new URL(link).hash).toContain('deceased_age=80');
+  await snapshot(page, 'guide-apply-okuyami');
+  await page.emulateMedia({ media: 'print' });
+  await snapshot(page, 'guide-apply-okuyami-print');
+  await page.emulateMedia({ media: 'screen' });
+  const again = await page.context().newPage();
+  await again.setViewportSize({ width: 390, height: 844 });
+  await again.goto(link);
+  await expect(group(again, /必要な手続き/).getByRole('heading', { name: '未支給年金の請求', exact: true })).toBeVisible();
+  await expect(group(again, /必要な手続き/).getByRole('heading', { name: '身体障害者手帳の返還', exact: true })).toBeVisible();
+  await again.close();
+
+  // A link with a value that does not fit is read as far as it goes and says what it dropped.
+  await page.goto('/apply#okuyami/kitami?deceased_age=abc&householder=1');
+  await expect(page.getByRole('alert')).toContainText('deceased_age');
+  await expect(page.getByRole('group', { name: '亡くなった方は世帯主でしたか' }).getByRole('radio', { name: 'はい' })).toBeChecked();
+
+  expect(apiCalls, 'the resident guide sends nothing to the server').toEqual([]);
+  errors.assertNone();
+});
