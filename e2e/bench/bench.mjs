@@ -53,6 +53,22 @@ async function issueLatency(total, concurrency) {
   return { ...stats(latencies), concurrency, rps: latencies.length / elapsed };
 }
 
+// Re-evaluating a pack after one answer, in the release desk bundle (see rules/src/bench.rs).
+async function guideTimings(guides) {
+  const browser = await chromium.launch(launchOptions);
+  const page = await browser.newPage();
+  await page.goto(base + '/apply');
+  await page.waitForFunction(() => typeof window.wasmBindings?.guide_eval_timing === 'function');
+  const out = [];
+  for (const g of guides) {
+    const [pack, city] = g.split('/');
+    out.push(JSON.parse(await page.evaluate(([p, c]) => window.wasmBindings.guide_eval_timing(p, c, 50), [pack, city])));
+  }
+  await browser.close();
+  return out;
+}
+
 const tti = await timeToInteractive(5);
 const issue = await issueLatency(1000, 4);
-console.log(JSON.stringify({ tti_ms: tti, issue }));
+const guide = await guideTimings((process.argv[3] || '').split(',').filter(Boolean));
+console.log(JSON.stringify({ tti_ms: tti, issue, guide }));

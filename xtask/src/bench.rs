@@ -56,6 +56,22 @@ fn bundle(dist: &Path) -> Result<Vec<(String, usize, usize, usize)>> {
     Ok(rows)
 }
 
+/// The guide timing natively, for every pack and city: `mado-rules bench`, built with the
+/// relay's optimised profile (the same engine code the browser runs).
+fn native_guide_timings() -> Result<Vec<serde_json::Value>> {
+    let out = Command::new(root().join("target/relay/mado-rules"))
+        .arg("bench")
+        .arg(root().join("rules").join("packs"))
+        .output()
+        .map_err(|e| format!("cannot run mado-rules bench: {e}"))?;
+    std::io::stderr().write_all(&out.stderr).ok();
+    if !out.status.success() {
+        return Err(format!("mado-rules bench failed ({})", out.status));
+    }
+    serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout)
+        .map_err(|e| format!("mado-rules bench output: {e}"))
+}
+
 fn kb(bytes: usize) -> String {
     format!("{:.1} KB", bytes as f64 / 1000.0)
 }
@@ -64,10 +80,23 @@ pub fn bench() -> Result {
     setup::for_test()?;
     build_frontend()?;
     let relay = build_relay()?;
-    let rows = bundle(&root().join("dist"))?;
-    let totals = rows
+    let lobby = bundle(&root().join("dist"))?;
+    let desk = bundle(&root().join("dist").join("desk"))?;
+    let total = |rows: &[(String, usize, usize, usize)]| {
+        rows.iter()
+            .fold((0, 0, 0), |t, r| (t.0 + r.1, t.1 + r.2, t.2 + r.3))
+    };
+    let native = native_guide_timings()?;
+    let guides: Vec<String> = native
         .iter()
-        .fold((0, 0, 0), |t, r| (t.0 + r.1, t.1 + r.2, t.2 + r.3));
+        .map(|t| {
+            format!(
+                "{}/{}",
+                t["pack"].as_str().unwrap_or(""),
+                t["city"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
 
     let data = std::env::temp_dir().join(format!("mado-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data);
@@ -93,6 +122,7 @@ pub fn bench() -> Result {
                 let out = Command::new("node")
                     .arg("bench/bench.mjs")
                     .arg(format!("http://{listen}"))
+                    .arg(guides.join(","))
                     .current_dir(root().join("e2e"))
                     .output()
                     .map_err(|e| format!("cannot run node: {e}"))?;
@@ -129,30 +159,43 @@ pub fn bench() -> Result {
     let mut md = String::new();
     md.push_str("# Benchmarks\n\nWritten by `cargo xtask bench`; do not edit by hand. ");
     md.push_str(&format!(
-        "Commit `{commit}`, {cores} cores ({cpu}), {chromium}.\n\n## Frontend bundle\n\n\
-         Every surface loads the same single bundle (one Leptos app, routed in the browser); fonts excluded.\n\n\
-         | file | raw | gzip -9 | brotli q11 |\n|---|---|---|---|\n"
+        "Commit `{commit}`, {cores} cores ({cpu}), {chromium}.\n\n## Frontend bundles\n\n\
+         Two bundles, fonts excluded: the lobby (`/`, `/kiosk`, `/display`, `/queue`) in `dist/`, and the desk \
+         (`/counter`, `/apply`, `/office`, `/admin`, with the rules engine and every rule pack) in `dist/desk/`.\n\n"
     ));
-    for (kind, raw, gz, br) in &rows {
+    for (name, rows) in [("lobby", &lobby), ("desk", &desk)] {
+        let t = total(rows);
         md.push_str(&format!(
-            "| {kind} | {} | {} | {} |\n",
-            kb(*raw),
-            kb(*gz),
-            kb(*br)
+            "### {name}\n\n| file | raw | gzip -9 | brotli q11 |\n|---|---|---|---|\n"
+        ));
+        for (kind, raw, gz, br) in rows.iter() {
+            md.push_str(&format!(
+                "| {kind} | {} | {} | {} |\n",
+                kb(*raw),
+                kb(*gz),
+                kb(*br)
+            ));
+        }
+        md.push_str(&format!(
+            "| **total** | {} | {} | **{}** |\n\n",
+            kb(t.0),
+            kb(t.1),
+            kb(t.2)
         ));
     }
-    md.push_str(&format!(
-        "| **total** | {} | {} | **{}** |\n\n",
-        kb(totals.0),
-        kb(totals.1),
-        kb(totals.2)
-    ));
-    md.push_str("| surface | brotli total | target | verdict |\n|---|---|---|---|\n");
+    let lobby_br = total(&lobby).2;
+    md.push_str("| surface | bundle | brotli total | target | verdict |\n|---|---|---|---|---|\n");
     for surface in ["/kiosk", "/display", "/queue"] {
-        let verdict = if totals.2 <= budget { "meets" } else { "over" };
+        let verdict = if lobby_br <= budget { "meets" } else { "over" };
         md.push_str(&format!(
-            "| `{surface}` | {} | ≤ 200 KB | {verdict} |\n",
-            kb(totals.2)
+            "| `{surface}` | lobby | {} | ≤ 200 KB | {verdict} |\n",
+            kb(lobby_br)
+        ));
+    }
+    for surface in ["/counter", "/apply"] {
+        md.push_str(&format!(
+            "| `{surface}` | desk | {} | none set | — |\n",
+            kb(total(&desk).2)
         ));
     }
     md.push_str(&format!(
@@ -175,6 +218,31 @@ pub fn bench() -> Result {
         max = num(&m["issue"]["max"]),
         rps = num(&m["issue"]["rps"]),
     ));
+    md.push_str(
+        "\n## Procedure guide: re-evaluation after one answer\n\n\
+         Every procedure of a pack re-evaluated after one answer changes (all questions answered, the most work), \
+         as the counter does on each keystroke. Browser: the release desk bundle in Chromium (no throttling), \
+         `performance.now()` around blocks of 20 evaluations. Native: the same code, `mado-rules bench` built with the relay profile (opt-level 3). \
+         Median of 50 blocks; max = slowest block.\n\n\
+         | pack | city | procedures | wasm median | wasm max | native median | target | verdict |\n|---|---|---|---|---|---|---|---|\n",
+    );
+    let wasm = m["guide"].as_array().cloned().unwrap_or_default();
+    for t in &native {
+        let w = wasm
+            .iter()
+            .find(|w| w["pack"] == t["pack"] && w["city"] == t["city"]);
+        let (wmed, wmax) = w.map_or((f64::NAN, f64::NAN), |w| {
+            (num(&w["median_ms"]), num(&w["max_ms"]))
+        });
+        md.push_str(&format!(
+            "| {} | {} | {} | {wmed:.3} ms | {wmax:.3} ms | {:.3} ms | ≤ 1 ms (wasm) | {} |\n",
+            t["pack"].as_str().unwrap_or(""),
+            t["city"].as_str().unwrap_or(""),
+            t["procedures"],
+            num(&t["median_ms"]),
+            if wmed <= 1.0 { "meets" } else { "over" },
+        ));
+    }
     let path = root().join("BENCHMARKS.md");
     std::fs::write(&path, &md).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     println!("{md}");

@@ -99,7 +99,15 @@ fn precompress(dist: &std::path::Path) -> Result {
 fn build_relay() -> Result<PathBuf> {
     timed("build the relay", || {
         run(Command::new("cargo")
-            .args(["build", "--profile", "relay", "-p", "mado-relay"])
+            .args([
+                "build",
+                "--profile",
+                "relay",
+                "-p",
+                "mado-relay",
+                "-p",
+                "mado-rules",
+            ])
             .current_dir(root()))?;
         Ok(root().join("target/relay/mado-relay"))
     })

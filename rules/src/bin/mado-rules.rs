@@ -47,6 +47,17 @@ enum Command {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Time re-evaluating every procedure after one changed answer, for each pack and city;
+    /// prints JSON (used by `cargo xtask bench`).
+    Bench {
+        dir: Option<PathBuf>,
+        /// Blocks of 20 evaluations per pack and city.
+        #[arg(long, default_value_t = 50)]
+        blocks: u32,
+        /// The reference date, YYYY-MM-DD.
+        #[arg(long, default_value = "2026-11-22")]
+        date: String,
+    },
     /// Evaluate answers (a JSON object of question id → answer) on a date; prints JSON.
     Eval {
         #[arg(long)]
@@ -153,6 +164,28 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        Command::Bench { dir, blocks, date } => {
+            let date = Date::parse_iso(&date).map_err(|e| {
+                eprintln!("error: --date: {e}");
+                ExitCode::from(2)
+            })?;
+            let lib = load(dir)?;
+            let started = std::time::Instant::now();
+            let mut clock = || started.elapsed().as_secs_f64() * 1000.0;
+            let mut out = Vec::new();
+            for lp in &lib.packs {
+                for city in &lp.pack.cities {
+                    let g = lib.guide(&lp.pack.id, city).map_err(|d| {
+                        d.iter().for_each(|d| eprintln!("error: {d}"));
+                        ExitCode::from(2)
+                    })?;
+                    out.push(mado_rules::bench::time_reevaluation(
+                        &g, date, blocks, &mut clock,
+                    ));
+                }
+            }
+            Ok(print_json(&out))
         }
         Command::Questions { pack, city, dir } => {
             let lib = load(dir)?;
