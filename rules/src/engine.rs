@@ -860,15 +860,18 @@ fn dedup(reasons: Vec<Reason>) -> Vec<Reason> {
 }
 
 impl Guide {
-    /// For lint: which row of procedure `p` decides, the status, and for every row whether
-    /// its condition holds on these answers (whatever the rows before it say).
+    /// For lint: each row's condition of procedure `p` on these (possibly partial)
+    /// answers: `Some(true)`, `Some(false)`, or `None` when unanswered questions decide it.
+    /// Three-valued logic is monotone, so a settled row stays settled whatever is answered
+    /// later.
     #[cfg(feature = "yaml")]
-    pub(crate) fn decide(
+    /// With `None`, the questions still missing for that row.
+    pub(crate) fn row_truths(
         &self,
         p: usize,
         answers: &Answers,
         today: Date,
-    ) -> Result<(Option<usize>, Status, Vec<bool>), EvalError> {
+    ) -> Result<Vec<(Option<bool>, Vec<usize>)>, EvalError> {
         let mut ctx = Ctx {
             g: self,
             answers,
@@ -881,25 +884,18 @@ impl Guide {
                 Some(e) => ctx.truth(e)?.0 == Truth::True,
             };
         }
-        let proc_ = &self.procedures[p];
-        let mut hit = None;
-        let mut status = None;
-        let mut truths = Vec::with_capacity(proc_.rows.len());
-        for (i, row) in proc_.rows.iter().enumerate() {
-            let t = ctx.truth(&row.when)?.0;
-            truths.push(t == Truth::True);
-            if status.is_none() {
-                match t {
-                    Truth::True => {
-                        hit = Some(i);
-                        status = Some(row.then);
-                    }
-                    Truth::Unknown => status = Some(Status::NeedsAnswer),
-                    Truth::False => {}
-                }
-            }
-        }
-        Ok((hit, status.unwrap_or(proc_.otherwise), truths))
+        self.procedures[p]
+            .rows
+            .iter()
+            .map(|row| {
+                let (t, o) = ctx.truth(&row.when)?;
+                Ok(match t {
+                    Truth::True => (Some(true), vec![]),
+                    Truth::False => (Some(false), vec![]),
+                    Truth::Unknown => (None, o.missing),
+                })
+            })
+            .collect()
     }
 }
 

@@ -447,7 +447,7 @@ impl Guide {
             };
             let source = o.source.clone().unwrap_or_else(|| p.source.clone());
             if !(source.starts_with("https://") || source.starts_with("http://")) {
-                errors.push(err(&item, Some(&p.id), None, format!("source must be the URL of the page the rule is written from, found {source:?}")));
+                errors.push(err(&item, Some(&p.id), Some(&source), format!("source must be the URL of the page the rule is written from, found {source:?}")));
             }
             let deadline = o.deadline.clone().or_else(|| p.deadline.clone());
             if let Some(d) = &deadline {

@@ -16,9 +16,6 @@ use crate::load::{Diagnostic, Library, Source};
 use crate::pack::{ParamValue, QuestionType, Status};
 use crate::scenario;
 
-/// Beyond this many combinations a procedure's table is not explored (reported as a warning).
-const MAX_COMBINATIONS: u64 = 250_000;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     Error,
@@ -189,32 +186,122 @@ pub fn run_scenarios(lib: &Library) -> Vec<(String, String, Vec<String>)> {
     out
 }
 
-fn names_in(g: &Guide, e: &Expr, qs: &mut BTreeSet<usize>, consts: &mut BTreeSet<i64>) {
+/// Every question a condition reads, through derived values and `ask_if`.
+fn questions_in(g: &Guide, e: &Expr, qs: &mut BTreeSet<usize>) {
     let mut names = Vec::new();
     e.names(&mut names);
-    collect_consts(e, consts);
     for (n, _) in names {
         match g.names.get(&n) {
             Some(Name::Question(i)) => {
                 if qs.insert(*i)
                     && let Some(a) = &g.questions[*i].ask_if
                 {
-                    names_in(g, a, qs, consts);
+                    questions_in(g, a, qs);
                 }
             }
-            Some(Name::Derived(i)) => names_in(g, &g.derived[*i].expr, qs, consts),
+            Some(Name::Derived(i)) => questions_in(g, &g.derived[*i].expr, qs),
+            _ => {}
+        }
+    }
+}
+
+/// The values an expression can take that do not depend on answers: constants and every
+/// value a parameter has had (tables: every entry, and a few beyond with `step`).
+fn values_of(g: &Guide, e: &Expr) -> Vec<i64> {
+    match e {
+        Expr::Int(n) => vec![*n],
+        Expr::Name { name, .. } | Expr::Index { name, .. } => match g.names.get(name) {
             Some(Name::Param(i)) => {
-                for v in g.params[*i].values.history() {
-                    match &v.value {
-                        ParamValue::One(n) => {
-                            consts.insert(*n);
-                        }
+                let p = &g.params[*i];
+                let mut v = Vec::new();
+                for dv in p.values.history() {
+                    match &dv.value {
+                        ParamValue::One(n) => v.push(*n),
                         ParamValue::Table(t) => {
-                            consts.extend(t.iter().copied());
-                            consts.extend(0..=t.len() as i64 + 1);
-                            if let (Some(step), Some(last)) = (g.params[*i].def.step, t.last()) {
-                                consts.extend((1..=3).map(|k| last + k * step));
+                            v.extend(t.iter().copied());
+                            if let (Some(step), Some(last)) = (p.def.step, t.last()) {
+                                v.extend((1..=2).map(|k| last + k * step));
                             }
+                        }
+                    }
+                }
+                v
+            }
+            Some(Name::Derived(i)) => values_of(g, &g.derived[*i].expr),
+            _ => Vec::new(),
+        },
+        Expr::Add(a, b) | Expr::Sub(a, b) => {
+            let (x, y) = (values_of(g, a), values_of(g, b));
+            let add = matches!(e, Expr::Add(..));
+            x.iter()
+                .flat_map(|p| y.iter().map(move |q| if add { p + q } else { p - q }))
+                .collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Interesting values per question: each side of every boundary it is compared with.
+#[derive(Debug, Default)]
+struct Boundaries {
+    numbers: std::collections::BTreeMap<usize, BTreeSet<i64>>,
+    /// Ages compared with `age(q, …)` / `fiscal_age(q, …)` for a date question `q`.
+    ages: std::collections::BTreeMap<usize, BTreeSet<i64>>,
+}
+
+impl Boundaries {
+    /// `e` is compared with any of `values`: record what that means for the questions in `e`.
+    fn solve(&mut self, g: &Guide, e: &Expr, values: &[i64]) {
+        match e {
+            Expr::Name { name, .. } => match g.names.get(name) {
+                Some(Name::Question(i)) => self
+                    .numbers
+                    .entry(*i)
+                    .or_default()
+                    .extend(values.iter().flat_map(|v| [v - 1, *v, v + 1])),
+                Some(Name::Derived(i)) => self.solve(g, &g.derived[*i].expr, values),
+                _ => {}
+            },
+            Expr::Sub(a, b) | Expr::Add(a, b) => {
+                let add = matches!(e, Expr::Add(..));
+                let bs = values_of(g, b);
+                let shifted: Vec<i64> = values
+                    .iter()
+                    .flat_map(|v| bs.iter().map(move |k| if add { v - k } else { v + k }))
+                    .collect();
+                self.solve(g, a, &shifted);
+                let av = values_of(g, a);
+                let other: Vec<i64> = values
+                    .iter()
+                    .flat_map(|v| av.iter().map(move |k| if add { v - k } else { k - v }))
+                    .collect();
+                self.solve(g, b, &other);
+            }
+            Expr::Call { args, .. } => {
+                if let Some(Expr::Name { name, .. }) = args.first() {
+                    let mut qs = BTreeSet::new();
+                    questions_in(
+                        g,
+                        &Expr::Name {
+                            name: name.clone(),
+                            at: 0,
+                        },
+                        &mut qs,
+                    );
+                    if let Some(Name::Question(i)) = g.names.get(name) {
+                        self.ages
+                            .entry(*i)
+                            .or_default()
+                            .extend(values.iter().copied());
+                    } else if let Some(Name::Derived(d)) = g.names.get(name) {
+                        // A derived date: follow it if it is a plain question.
+                        if let Expr::Name { name: inner, .. } = &g.derived[*d].expr
+                            && let Some(Name::Question(i)) = g.names.get(inner)
+                        {
+                            self.ages
+                                .entry(*i)
+                                .or_default()
+                                .extend(values.iter().copied());
                         }
                     }
                 }
@@ -222,87 +309,94 @@ fn names_in(g: &Guide, e: &Expr, qs: &mut BTreeSet<usize>, consts: &mut BTreeSet
             _ => {}
         }
     }
-}
 
-fn collect_consts(e: &Expr, out: &mut BTreeSet<i64>) {
-    match e {
-        Expr::Int(n) => {
-            out.insert(*n);
+    fn walk(&mut self, g: &Guide, e: &Expr) {
+        match e {
+            Expr::Cmp { lhs, rhs, .. } => {
+                let (lv, rv) = (values_of(g, lhs), values_of(g, rhs));
+                self.solve(g, lhs, &rv);
+                self.solve(g, rhs, &lv);
+                if let Expr::Index { index, .. } = &**rhs {
+                    self.index(g, rhs, index);
+                }
+                if let Expr::Index { index, .. } = &**lhs {
+                    self.index(g, lhs, index);
+                }
+            }
+            Expr::In { lhs, set, .. } => {
+                let vals: Vec<i64> = set.iter().flat_map(|x| values_of(g, x)).collect();
+                if !vals.is_empty() {
+                    self.solve(g, lhs, &vals);
+                }
+            }
+            Expr::Not(x) => self.walk(g, x),
+            Expr::And(v) | Expr::Or(v) => v.iter().for_each(|x| self.walk(g, x)),
+            Expr::Name { name, .. } => {
+                if let Some(Name::Derived(i)) = g.names.get(name) {
+                    self.walk(g, &g.derived[*i].expr);
+                }
+            }
+            _ => {}
         }
-        Expr::Index { index, .. } => collect_consts(index, out),
-        Expr::Call { args, .. } => args.iter().for_each(|a| collect_consts(a, out)),
-        Expr::Not(x) => collect_consts(x, out),
-        Expr::And(v) | Expr::Or(v) => v.iter().for_each(|a| collect_consts(a, out)),
-        Expr::Cmp { lhs, rhs, .. } | Expr::Add(lhs, rhs) | Expr::Sub(lhs, rhs) => {
-            collect_consts(lhs, out);
-            collect_consts(rhs, out);
-        }
-        Expr::In { lhs, set, .. } => {
-            collect_consts(lhs, out);
-            set.iter().for_each(|a| collect_consts(a, out));
-        }
-        Expr::Has { lhs, option } => {
-            collect_consts(lhs, out);
-            collect_consts(option, out);
-        }
-        Expr::Bool(_) | Expr::Name { .. } => {}
+    }
+
+    /// A table index: every entry, one past the end, and zero.
+    fn index(&mut self, g: &Guide, table: &Expr, index: &Expr) {
+        let Expr::Index { name, .. } = table else {
+            return;
+        };
+        let Some(Name::Param(i)) = g.names.get(name) else {
+            return;
+        };
+        let len = g.params[*i]
+            .values
+            .history()
+            .iter()
+            .map(|v| match &v.value {
+                ParamValue::Table(t) => t.len() as i64,
+                ParamValue::One(_) => 1,
+            })
+            .max()
+            .unwrap_or(1);
+        let idx: Vec<i64> = (0..=len + 1).collect();
+        self.solve(g, index, &idx);
     }
 }
 
-fn candidates(g: &Guide, q: usize, consts: &BTreeSet<i64>, today: Date) -> Vec<Option<Value>> {
+fn candidates(g: &Guide, q: usize, b: &Boundaries, today: Date) -> Vec<Value> {
     let def = &g.questions[q].def;
-    let mut v: Vec<Option<Value>> = vec![None];
+    let mut v: Vec<Value> = Vec::new();
     match def.kind {
-        QuestionType::Bool => v.extend([Some(Value::Bool(true)), Some(Value::Bool(false))]),
-        QuestionType::Choice => v.extend(
-            def.options
-                .iter()
-                .map(|o| Some(Value::Choice(o.id.clone()))),
-        ),
+        QuestionType::Bool => v.extend([Value::Bool(true), Value::Bool(false)]),
+        QuestionType::Choice => v.extend(def.options.iter().map(|o| Value::Choice(o.id.clone()))),
         QuestionType::Multi => {
-            v.push(Some(Value::Multi(vec![])));
-            v.extend(
-                def.options
-                    .iter()
-                    .map(|o| Some(Value::Multi(vec![o.id.clone()]))),
-            );
-            v.push(Some(Value::Multi(
+            v.push(Value::Multi(vec![]));
+            v.extend(def.options.iter().map(|o| Value::Multi(vec![o.id.clone()])));
+            v.push(Value::Multi(
                 def.options.iter().map(|o| o.id.clone()).collect(),
-            )));
+            ));
         }
         QuestionType::Number => {
-            let mut nums = BTreeSet::new();
-            for &c in consts {
-                // Sums of two constants catch `income - 80000 < limit[n]`.
-                nums.extend([c - 1, c, c + 1]);
-            }
-            let small: Vec<i64> = consts
-                .iter()
-                .copied()
-                .filter(|c| c.abs() <= 100_000)
-                .collect();
-            for &c in consts {
-                for &s in &small {
-                    nums.extend([c + s - 1, c + s, c + s + 1]);
-                }
-            }
+            let mut nums: BTreeSet<i64> = b.numbers.get(&q).cloned().unwrap_or_default();
             nums.insert(0);
-            if let Some(m) = def.min {
-                nums.insert(m);
-            }
-            if let Some(m) = def.max {
-                nums.insert(m);
-            }
+            nums.extend(def.min);
+            nums.extend(def.max);
             v.extend(
                 nums.into_iter()
                     .filter(|n| def.min.is_none_or(|m| *n >= m) && def.max.is_none_or(|m| *n <= m))
-                    .map(|n| Some(Value::Int(n))),
+                    .map(Value::Int),
             );
         }
         QuestionType::Date => {
             let mut dates = BTreeSet::new();
             dates.insert(today);
-            for &k in consts.iter().filter(|k| (0..=130).contains(*k)) {
+            for &k in b
+                .ages
+                .get(&q)
+                .into_iter()
+                .flatten()
+                .filter(|k| (-1..=131).contains(*k))
+            {
                 let d = add_months(today, -12 * k);
                 dates.extend([d.add_days(-1), d, d.add_days(1)]);
                 let fy = if today.month() >= 4 {
@@ -310,98 +404,235 @@ fn candidates(g: &Guide, q: usize, consts: &BTreeSet<i64>, today: Date) -> Vec<O
                 } else {
                     today.year()
                 } - k as i32;
-                if let (Ok(a), Ok(b)) = (Date::new(fy, 4, 1), Date::new(fy, 4, 2)) {
-                    dates.extend([a, b]);
+                if let (Ok(a), Ok(c)) = (Date::new(fy, 4, 1), Date::new(fy, 4, 2)) {
+                    dates.extend([a, c]);
                 }
             }
-            v.extend(dates.into_iter().map(|d| Some(Value::Date(d))));
+            v.extend(dates.into_iter().map(Value::Date));
         }
     }
     v
 }
 
+/// The dates a guide is checked on: the day every parameter first has a value, and each
+/// later change (a 4/1 revision).
 fn lint_dates(g: &Guide) -> Vec<Date> {
+    let start = g
+        .params
+        .iter()
+        .filter_map(|p| p.values.history().first().map(|v| v.since))
+        .max()
+        .unwrap_or(Date::from_days_since_epoch(0));
     let mut dates: BTreeSet<Date> = g
         .params
         .iter()
         .flat_map(|p| p.values.history().iter().map(|v| v.since))
+        .filter(|d| *d >= start)
         .collect();
     if dates.is_empty() {
-        dates.insert(Date::new(2026, 4, 1).unwrap_or(Date::from_days_since_epoch(0)));
+        dates.insert(Date::new(2026, 4, 1).unwrap_or(start));
     }
     dates.into_iter().collect()
+}
+
+/// Search nodes allowed per question asked of one procedure (a bound, reported if hit).
+const MAX_NODES: u64 = 400_000;
+
+/// What a search looks for in one procedure's table.
+#[derive(Debug, Clone, Copy)]
+enum Goal {
+    /// Row `r` holds (whatever the rows before it say).
+    Holds(usize),
+    /// Row `r` decides: the rows before it are false and it holds.
+    Decides(usize),
+    /// No row holds, so `else` decides.
+    Else,
+}
+
+struct Search<'a> {
+    g: &'a Guide,
+    p: usize,
+    today: Date,
+    /// Candidate answers per question index (only the questions the table reads).
+    cands: &'a std::collections::BTreeMap<usize, Vec<Value>>,
+    nodes: u64,
+    failure: Option<String>,
+}
+
+impl Search<'_> {
+    /// Depth-first, branching only on a question an undecided row is missing, and pruning as
+    /// soon as three-valued evaluation settles the goal either way. `Some(true)` found,
+    /// `Some(false)` impossible, `None` out of budget.
+    fn run(&mut self, goal: Goal, answers: &mut Answers) -> Option<bool> {
+        self.nodes += 1;
+        if self.nodes > MAX_NODES {
+            return None;
+        }
+        let rows = match self.g.row_truths(self.p, answers, self.today) {
+            Ok(t) => t,
+            Err(e) => {
+                // Answers within the questions' ranges that the pack cannot evaluate.
+                self.failure
+                    .get_or_insert_with(|| format!("{e} (answers: {})", answers.to_query()));
+                return Some(false);
+            }
+        };
+        let t = |r: usize| rows[r].0;
+        let (verdict, relevant): (Option<bool>, std::ops::Range<usize>) = match goal {
+            Goal::Holds(r) => (t(r), r..r + 1),
+            Goal::Decides(r) => {
+                if (0..r).any(|i| t(i) == Some(true)) || t(r) == Some(false) {
+                    (Some(false), 0..0)
+                } else if (0..r).all(|i| t(i) == Some(false)) && t(r) == Some(true) {
+                    (Some(true), 0..0)
+                } else {
+                    (None, 0..r + 1)
+                }
+            }
+            Goal::Else => {
+                if rows.iter().any(|x| x.0 == Some(true)) {
+                    (Some(false), 0..0)
+                } else if rows.iter().all(|x| x.0 == Some(false)) {
+                    (Some(true), 0..0)
+                } else {
+                    (None, 0..rows.len())
+                }
+            }
+        };
+        if let Some(v) = verdict {
+            return Some(v);
+        }
+        // The first question an undecided row is waiting for; if it is answered but hidden,
+        // one its ask_if is waiting for.
+        let mut next = None;
+        'rows: for r in relevant {
+            for &q in &rows[r].1 {
+                let mut todo = vec![q];
+                while let Some(q) = todo.pop() {
+                    let id = &self.g.questions[q].def.id;
+                    if !answers.0.contains_key(id) {
+                        if self.cands.contains_key(&q) {
+                            next = Some(q);
+                            break 'rows;
+                        }
+                        continue;
+                    }
+                    if let Some(a) = &self.g.questions[q].ask_if {
+                        let mut qs = BTreeSet::new();
+                        questions_in(self.g, a, &mut qs);
+                        qs.remove(&q);
+                        todo.extend(qs);
+                    }
+                }
+            }
+        }
+        let Some(q) = next else {
+            return Some(false);
+        };
+        let id = self.g.questions[q].def.id.clone();
+        let mut out_of_budget = false;
+        for v in &self.cands[&q] {
+            answers.0.insert(id.clone(), v.clone());
+            match self.run(goal, answers) {
+                Some(true) => {
+                    answers.0.remove(&id);
+                    return Some(true);
+                }
+                Some(false) => {}
+                None => out_of_budget = true,
+            }
+        }
+        answers.0.remove(&id);
+        if out_of_budget { None } else { Some(false) }
+    }
 }
 
 fn explore(g: &Guide, src: &Source, out: &mut Vec<Finding>) {
     let dates = lint_dates(g);
     for (pi, p) in g.procedures.iter().enumerate() {
+        let started = std::time::Instant::now();
         let line = src.line_of(Some(&p.id), None);
         let mut qs = BTreeSet::new();
-        let mut consts = BTreeSet::new();
+        let mut b = Boundaries::default();
         for r in &p.rows {
-            names_in(g, &r.when, &mut qs, &mut consts);
+            questions_in(g, &r.when, &mut qs);
+            b.walk(g, &r.when);
         }
-        let qs: Vec<usize> = qs.into_iter().collect();
-        let mut reached = vec![false; p.rows.len()];
-        let mut holds = vec![false; p.rows.len()];
-        let mut applies = false;
-        let mut skipped = false;
+        for &q in &qs {
+            if let Some(a) = &g.questions[q].ask_if {
+                b.walk(g, a);
+            }
+        }
+        let n = p.rows.len();
+        let mut holds = vec![false; n];
+        let mut decides = vec![false; n];
+        let mut else_reached = false;
+        let mut unsure = false;
+        let mut failures = BTreeSet::new();
         for &today in &dates {
-            let cands: Vec<Vec<Option<Value>>> = qs
+            let cands: std::collections::BTreeMap<usize, Vec<Value>> = qs
                 .iter()
-                .map(|&q| candidates(g, q, &consts, today))
+                .map(|&q| (q, candidates(g, q, &b, today)))
                 .collect();
-            let total = cands
-                .iter()
-                .fold(1u64, |a, c| a.saturating_mul(c.len() as u64));
-            if total > MAX_COMBINATIONS {
-                skipped = true;
-                out.push(finding(Severity::Warning, src, line, format!(
-                    "[{}] procedure {}: {total} combinations of answers, more than {MAX_COMBINATIONS}; its rows were not explored (split the conditions or use derived values)",
-                    g.city, p.id
-                )));
-                break;
-            }
-            let mut idx = vec![0usize; qs.len()];
-            loop {
-                let mut answers = Answers::default();
-                for (k, &q) in qs.iter().enumerate() {
-                    if let Some(v) = &cands[k][idx[k]] {
-                        answers.0.insert(g.questions[q].def.id.clone(), v.clone());
+            let mut s = Search {
+                g,
+                p: pi,
+                today,
+                cands: &cands,
+                nodes: 0,
+                failure: None,
+            };
+            let mut answers = Answers::default();
+            let mut check = |goal: Goal, s: &mut Search<'_>| {
+                s.nodes = 0;
+                match s.run(goal, &mut answers) {
+                    Some(found) => found,
+                    None => {
+                        unsure = true;
+                        true
                     }
                 }
-                if let Ok((hit, status, truths)) = g.decide(pi, &answers, today) {
-                    if let Some(r) = hit {
-                        reached[r] = true;
-                    }
-                    for (r, t) in truths.iter().enumerate() {
-                        holds[r] |= *t;
-                    }
-                    if matches!(status, Status::Required | Status::MayApply) {
-                        applies = true;
-                    }
+            };
+            for r in 0..n {
+                if !decides[r] {
+                    decides[r] = check(Goal::Decides(r), &mut s);
                 }
-                // Next combination.
-                let mut k = 0;
-                loop {
-                    if k == idx.len() {
-                        break;
-                    }
-                    idx[k] += 1;
-                    if idx[k] < cands[k].len() {
-                        break;
-                    }
-                    idx[k] = 0;
-                    k += 1;
-                }
-                if k == idx.len() {
-                    break;
+                if decides[r] {
+                    holds[r] = true;
+                } else if !holds[r] {
+                    holds[r] = check(Goal::Holds(r), &mut s);
                 }
             }
+            if !else_reached {
+                else_reached = check(Goal::Else, &mut s);
+            }
+            if let Some(f) = s.failure.take() {
+                failures.insert(format!("on {today}: {f}"));
+            }
         }
-        if skipped {
-            continue;
+        for f in failures {
+            out.push(finding(
+                Severity::Error,
+                src,
+                line,
+                format!("[{}] procedure {} cannot be evaluated {f}", g.city, p.id),
+            ));
         }
+        if std::env::var_os("MADO_LINT_TIMES").is_some() {
+            eprintln!("{} {} {:?}", g.city, p.id, started.elapsed());
+        }
+        if unsure {
+            out.push(finding(Severity::Warning, src, line, format!(
+                "[{}] procedure {}: its table has too many combinations to explore fully ({MAX_NODES} steps per check); split the conditions or use derived values",
+                g.city, p.id
+            )));
+        }
+        let applies = p
+            .rows
+            .iter()
+            .zip(&decides)
+            .any(|(row, d)| *d && matches!(row.then, Status::Required | Status::MayApply))
+            || (else_reached && matches!(p.otherwise, Status::Required | Status::MayApply));
         if !applies {
             out.push(finding(
                 Severity::Error,
@@ -428,7 +659,7 @@ fn explore(g: &Guide, src: &Source, out: &mut Vec<Finding>) {
                         row.when_src
                     ),
                 ));
-            } else if !reached[r] {
+            } else if !decides[r] {
                 out.push(finding(Severity::Error, src, rl, format!(
                     "[{}] procedure {}: row {} (when: {}) overlaps earlier rows and is never reached: they decide every case where it holds",
                     g.city, p.id, r + 1, row.when_src

@@ -256,6 +256,11 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
                 eprintln!("error: --date: {e}");
                 ExitCode::from(2)
             })?;
+            let lib = load(dir)?;
+            let g = lib.guide(&pack, &city).map_err(|d| {
+                d.iter().for_each(|d| eprintln!("error: {d}"));
+                ExitCode::from(2)
+            })?;
             let text = if answers.as_os_str() == "-" {
                 std::io::read_to_string(std::io::stdin())
             } else {
@@ -272,11 +277,6 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
                     e.line(),
                     e.column()
                 );
-                ExitCode::from(2)
-            })?;
-            let lib = load(dir)?;
-            let g = lib.guide(&pack, &city).map_err(|d| {
-                d.iter().for_each(|d| eprintln!("error: {d}"));
                 ExitCode::from(2)
             })?;
             let answers = Answers::from_json(&g, &raw).map_err(|e| {

@@ -1,0 +1,443 @@
+//! The `mado-rules` command as integrators and CI use it: exit codes, JSON, and messages
+//! that name the file and line or the answer at fault.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn cli(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mado-rules"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("mado-rules runs")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// A packs directory with the real city profiles and one small pack.
+fn packs_with(name: &str, pack: &str, tests: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("mado-rules-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("cities")).unwrap();
+    std::fs::create_dir_all(dir.join("mini").join("tests")).unwrap();
+    let cities = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("packs")
+        .join("cities");
+    for c in ["kitakyushu.yaml", "kitami.yaml"] {
+        std::fs::copy(cities.join(c), dir.join("cities").join(c)).unwrap();
+    }
+    std::fs::write(dir.join("mini").join("pack.yaml"), pack).unwrap();
+    std::fs::write(dir.join("mini").join("tests").join("cases.yaml"), tests).unwrap();
+    dir
+}
+
+const MINI: &str = r#"id: mini
+version: 1.0.0
+title: 小さな例
+event_date: event
+cities: [kitakyushu, kitami]
+parameters:
+  - id: limit
+    name: 所得制限額
+    unit: 円
+    step: 100000
+    values:
+      - since: 2025-04-01
+        value: [3000000, 3500000]
+        ref: https://example.invalid/limit-2025
+      - since: 2026-04-01
+        value: [3100000, 3600000]
+        ref: https://example.invalid/limit-2026
+questions:
+  - id: event
+    type: date
+    label: いつですか
+    short: 日付
+  - id: grade
+    type: number
+    label: 等級は何級ですか
+    short: 等級
+    unit: 級
+    min: 1
+    max: 6
+  - id: income
+    type: number
+    label: 所得はいくらですか
+    short: 所得
+    unit: 円
+    min: 0
+    ask_if: grade <= 2
+  - id: dependents
+    type: number
+    label: 扶養している人は何人ですか
+    short: 扶養親族の数
+    unit: 人
+    min: 0
+    max: 10
+    ask_if: grade <= 2
+procedures:
+  - id: iryo
+    name: 医療証の申請
+    counter: shogai
+    deadline: {text: 14日以内, from: event, days: 14}
+    source: https://example.invalid/iryo
+    rules:
+      - when: grade >= 3
+        then: not_applicable
+        because: 1・2級の方が対象です
+      - when: income >= limit[dependents]
+        then: not_applicable
+        because: 所得制限を超えています
+      - when: grade <= 2
+        then: required
+    else: not_applicable
+"#;
+
+const MINI_TESTS: &str = r#"- name: 2級で所得が限度額より1円少ない方は医療証の申請が必要で、期限は14日後になる
+  source: https://example.invalid/iryo
+  city: kitakyushu
+  date: 2026-11-22
+  answers: {event: 2026-11-22, grade: 2, income: 3599999, dependents: 1}
+  expect: {iryo: required}
+  deadlines: {iryo: 2026-12-06}
+- name: 限度額ちょうどの所得は所得制限を超えているので対象外になる
+  source: https://example.invalid/iryo
+  city: kitami
+  date: 2026-11-22
+  answers: {event: 2026-11-22, grade: 2, income: 3600000, dependents: 1}
+  expect: {iryo: not_applicable}
+  reasons: {iryo: ["所得: 3,600,000円（所得制限額（扶養親族の数 1人） 3,600,000円以上）"]}
+- name: 4月1日の改定の前日は前の年度の限度額で判定する
+  source: https://example.invalid/limit-2025
+  city: kitami
+  date: 2026-03-31
+  answers: {event: 2026-03-31, grade: 2, income: 3550000, dependents: 1}
+  expect: {iryo: not_applicable}
+- name: 所得を答えていなければ対象外にはせず、確認が必要とする
+  source: https://example.invalid/iryo
+  city: kitami
+  date: 2026-11-22
+  answers: {event: 2026-11-22, grade: 1}
+  expect: {iryo: needs_answer}
+  ask: [income]
+"#;
+
+#[test]
+fn lint_and_test_pass_on_the_real_packs() {
+    let lint = cli(&["lint"]);
+    assert!(lint.status.success(), "{}", text(&lint));
+    assert!(
+        text(&lint).contains("0 errors, 0 warnings"),
+        "{}",
+        text(&lint)
+    );
+    let test = cli(&["test"]);
+    assert!(test.status.success(), "{}", text(&test));
+    assert!(
+        text(&test).trim_end().ends_with(" 0 failed"),
+        "{}",
+        text(&test)
+    );
+}
+
+#[test]
+fn a_small_pack_with_boundaries_and_a_4_1_change_passes() {
+    let dir = packs_with("ok", MINI, MINI_TESTS);
+    let d = dir.to_str().unwrap();
+    let lint = cli(&["lint", d]);
+    assert!(lint.status.success(), "{}", text(&lint));
+    let test = cli(&["test", d]);
+    assert!(test.status.success(), "{}", text(&test));
+    assert!(
+        text(&test).contains("4 passed, 0 failed"),
+        "{}",
+        text(&test)
+    );
+}
+
+#[test]
+fn lint_reports_each_problem_with_file_and_line_and_exits_1() {
+    let broken = MINI
+        .replace(
+            "      - when: grade <= 2\n        then: required",
+            "      - when: grade <= 2 and grade >= 3\n        then: required",
+        )
+        .replace(
+            "      - when: income >= limit[dependents]",
+            "      - when: incme >= limit[dependents]",
+        )
+        .replace(
+            "    source: https://example.invalid/iryo\n",
+            "    source: 北九州市のページ\n",
+        )
+        .replace(
+            "    counter: shogai\n",
+            "    counter: shogai\n  # overlapping row below\n",
+        );
+    let broken = broken.replace(
+        "    else: not_applicable\n",
+        "    else: not_applicable\n  - id: katachigai\n    name: 型の誤り\n    counter: shogai\n    source: https://example.invalid/t\n    rules:\n      - when: grade == heart\n        then: required\n    else: not_applicable\n",
+    );
+    let dir = packs_with("broken", &broken, "[]\n");
+    let file = dir.join("mini").join("pack.yaml");
+    let f = file.display().to_string();
+    let out = cli(&["lint", dir.to_str().unwrap()]);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{t}");
+    let line_of = |needle: &str| {
+        broken
+            .lines()
+            .position(|l| l.contains(needle))
+            .map(|i| i + 1)
+            .unwrap()
+    };
+    let expect = [
+        (line_of("incme"), "unknown name \"incme\""),
+        (
+            line_of("source: 北九州市のページ"),
+            "source must be the URL",
+        ),
+        (line_of("grade == heart"), "unknown name \"heart\""),
+    ];
+    for (line, what) in expect {
+        let want = format!("{f}:{line}: error:");
+        assert!(
+            t.lines().any(|l| l.starts_with(&want) && l.contains(what)),
+            "expected {want} … {what}\n{t}"
+        );
+    }
+}
+
+#[test]
+fn lint_finds_unreachable_procedures_overlapping_rows_and_rows_that_never_hold() {
+    let pack = MINI
+        .replace("      - when: grade <= 2\n        then: required", "      - when: grade <= 2 and grade >= 3\n        then: required")
+        .replace(
+            "    else: not_applicable\n",
+            "    else: not_applicable\n  - id: kaburi\n    name: 重なりの例\n    counter: shogai\n    source: https://example.invalid/k\n    rules:\n      - when: grade <= 3\n        then: required\n      - when: grade == 2\n        then: not_applicable\n    else: not_applicable\n",
+        );
+    let dir = packs_with("unreachable", &pack, "[]\n");
+    let f = dir.join("mini").join("pack.yaml").display().to_string();
+    let out = cli(&["lint", dir.to_str().unwrap()]);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{t}");
+    let line_of = |needle: &str| {
+        pack.lines()
+            .position(|l| l.contains(needle))
+            .map(|i| i + 1)
+            .unwrap()
+    };
+    let expect = [
+        (line_of("id: iryo"), "procedure iryo is unreachable"),
+        (
+            line_of("grade <= 2 and grade >= 3"),
+            "never holds for any answers",
+        ),
+        (
+            line_of("when: grade == 2"),
+            "overlaps earlier rows and is never reached",
+        ),
+    ];
+    for (line, what) in expect {
+        let want = format!("{f}:{line}: error:");
+        assert!(
+            t.lines().any(|l| l.starts_with(&want) && l.contains(what)),
+            "expected {want} … {what}\n{t}"
+        );
+    }
+}
+
+#[test]
+fn malformed_yaml_is_reported_with_its_line_and_exit_2() {
+    let dir = packs_with(
+        "yaml",
+        &MINI.replace(
+            "    type: number\n    label: 等級",
+            "    type: numbr\n    label: 等級",
+        ),
+        "[]\n",
+    );
+    let out = cli(&["lint", dir.to_str().unwrap()]);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{t}");
+    let line = MINI
+        .lines()
+        .position(|l| l.contains("label: 等級"))
+        .unwrap();
+    assert!(t.contains(&format!("pack.yaml:{line}:")), "{t}");
+    assert!(t.contains("unknown variant `numbr`"), "{t}");
+}
+
+#[test]
+fn questions_list_ids_types_labels_and_option_values() {
+    let out = cli(&["questions", "--pack", "okuyami", "--city", "kitami"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ins = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == "deceased_insurance")
+        .unwrap();
+    assert_eq!(ins["type"], "choice");
+    assert_eq!(ins["label"], "亡くなった方の健康保険はどれでしたか");
+    assert_eq!(
+        ins["options"][0],
+        serde_json::json!({"value": "kokuho", "label": "国民健康保険"})
+    );
+    let yes_no = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["type"] == "bool")
+        .unwrap();
+    assert_eq!(yes_no["options"][0]["value"], true);
+}
+
+fn answers_file(name: &str, json: &str) -> PathBuf {
+    let p = std::env::temp_dir().join(format!("mado-rules-cli-{}-{name}.json", std::process::id()));
+    std::fs::write(&p, json).unwrap();
+    p
+}
+
+#[test]
+fn eval_prints_the_documented_contract() {
+    let a = answers_file(
+        "eval",
+        r#"{"death_date": "2026-11-22", "deceased_age": 80, "deceased_insurance": "kouki"}"#,
+    );
+    let out = cli(&[
+        "eval",
+        "--pack",
+        "okuyami",
+        "--city",
+        "kitakyushu",
+        "--date",
+        "2026-11-22",
+        "--answers",
+        a.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["pack"], "okuyami");
+    assert_eq!(v["city"], "kitakyushu");
+    assert!(v["version"].as_str().is_some_and(|s| !s.is_empty()));
+    let kaigo = v["procedures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "kaigo-soushitsu")
+        .unwrap();
+    assert_eq!(kaigo["status"], "required");
+    assert_eq!(kaigo["counter"]["name"], "区役所 保健福祉課（介護保険）");
+    assert_eq!(kaigo["deadline"]["date"], "2026-12-06");
+    assert_eq!(kaigo["deadline"]["wareki"], "令和8年12月6日（日）");
+    assert!(
+        kaigo["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["text"]
+                == "亡くなった方の年齢: 80歳（介護保険 第1号被保険者の年齢 65歳以上）")
+    );
+    let techo = v["procedures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "techo-henkan")
+        .unwrap();
+    assert_eq!(techo["status"], "needs_answer");
+    assert_eq!(techo["missing"], serde_json::json!(["had_techo"]));
+}
+
+#[test]
+fn bad_answers_get_a_clear_message_and_exit_2() {
+    let cases = [
+        (
+            "unknown",
+            r#"{"age": 80}"#,
+            "answer \"age\": there is no such question in pack \"okuyami\"",
+        ),
+        (
+            "type",
+            r#"{"deceased_age": "八十"}"#,
+            "answer \"deceased_age\": expected a whole number ≥ 0 ≤ 130, found the text \"八十\"",
+        ),
+        (
+            "range",
+            r#"{"deceased_age": 131}"#,
+            "expected a whole number ≥ 0 ≤ 130, found the number 131",
+        ),
+        (
+            "option",
+            r#"{"deceased_insurance": "kenpo"}"#,
+            "expected one of kokuho, kouki, shaho, seiho",
+        ),
+        (
+            "date",
+            r#"{"death_date": "2026-02-30"}"#,
+            "expected a date \"YYYY-MM-DD\"",
+        ),
+        ("json", "{\"deceased_age\": 80,\n}", ":2:1: malformed JSON"),
+        ("array", "[1, 2]", "answers must be a JSON object"),
+    ];
+    for (name, json, want) in cases {
+        let a = answers_file(name, json);
+        let out = cli(&[
+            "eval",
+            "--pack",
+            "okuyami",
+            "--city",
+            "kitami",
+            "--date",
+            "2026-11-22",
+            "--answers",
+            a.to_str().unwrap(),
+        ]);
+        let t = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{name}: {t}");
+        assert!(t.contains(want), "{name}: expected {want:?} in {t}");
+        assert!(out.stdout.is_empty(), "{name}: nothing on stdout");
+    }
+    let out = cli(&[
+        "eval",
+        "--pack",
+        "okuyami",
+        "--city",
+        "sapporo",
+        "--date",
+        "2026-11-22",
+        "--answers",
+        "-",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).contains("unknown city \"sapporo\""),
+        "{}",
+        text(&out)
+    );
+    let out = cli(&[
+        "eval",
+        "--pack",
+        "okuyami",
+        "--city",
+        "kitami",
+        "--date",
+        "2026-11-31",
+        "--answers",
+        "-",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).contains("--date: 2026-11-31 is not a calendar date"),
+        "{}",
+        text(&out)
+    );
+}
