@@ -395,6 +395,10 @@ pub fn period_end(begin: Date, months: i64) -> Date {
     }
 }
 
+/// A row's condition on partial answers and, when undecided, the questions it waits for.
+#[cfg(feature = "yaml")]
+pub(crate) type RowTruth = (Option<bool>, Vec<usize>);
+
 struct Ctx<'a> {
     g: &'a Guide,
     answers: &'a Answers,
@@ -871,7 +875,7 @@ impl Guide {
         p: usize,
         answers: &Answers,
         today: Date,
-    ) -> Result<Vec<(Option<bool>, Vec<usize>)>, EvalError> {
+    ) -> Result<Vec<RowTruth>, EvalError> {
         let mut ctx = Ctx {
             g: self,
             answers,
