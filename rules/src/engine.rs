@@ -413,6 +413,7 @@ impl Ctx<'_> {
             Expr::Int(n) => Val::Int(*n),
             Expr::Name { name, .. } => match self.g.names.get(name) {
                 Some(Name::Today) => Val::Date(self.today),
+                Some(Name::City) => Val::Opt(self.g.city.clone()),
                 Some(Name::Question(i)) => {
                     let q = &self.g.questions[*i].def;
                     match self.answers.0.get(&q.id).filter(|_| self.visible[*i]) {
@@ -532,6 +533,7 @@ impl Ctx<'_> {
                     (d.name.clone(), d.unit.clone())
                 }
                 Some(Name::Today) => ("基準日".into(), String::new()),
+                Some(Name::City) => ("市".into(), String::new()),
                 None => (name.clone(), String::new()),
             },
             other => (other.to_string(), String::new()),
@@ -549,6 +551,7 @@ impl Ctx<'_> {
             Val::Bool(false) => "いいえ".into(),
             Val::Int(n) => format!("{}{unit}", group_digits(*n)),
             Val::Date(d) => wareki_with_weekday(*d),
+            Val::Opt(s) if choice_of.is_none() && *s == self.g.city => self.g.city_name.clone(),
             Val::Opt(s) => label_of(s),
             Val::Set(v) if v.is_empty() => "なし".into(),
             Val::Set(v) => v.iter().map(|s| label_of(s)).collect::<Vec<_>>().join("、"),
@@ -606,7 +609,7 @@ impl Ctx<'_> {
                         reference,
                     )
                 }
-                Some(Name::Question(_) | Name::Derived(_) | Name::Today) => {
+                Some(Name::Question(_) | Name::Derived(_) | Name::Today | Name::City) => {
                     let (l, u) = self.label(e);
                     (format!("{l} {}", self.show(v, &u, None)), None)
                 }

@@ -32,6 +32,8 @@ pub enum Ty {
     Choice(usize),
     /// Answer to a multiple-choice question.
     Multi(usize),
+    /// The city the guide is built for (`city == kitami`).
+    City,
 }
 
 impl Ty {
@@ -42,6 +44,7 @@ impl Ty {
             Ty::Date => "a date",
             Ty::Choice(_) => "a choice",
             Ty::Multi(_) => "a multiple choice",
+            Ty::City => "the city",
         }
     }
 }
@@ -52,6 +55,7 @@ pub(crate) enum Name {
     Derived(usize),
     Param(usize),
     Today,
+    City,
 }
 
 #[derive(Debug, Clone)]
@@ -117,6 +121,8 @@ pub struct Guide {
     pub derived: Vec<Derived>,
     pub params: Vec<Param>,
     pub procedures: Vec<Procedure>,
+    /// Every city of the pack (the values `city` can be compared with).
+    pub cities: Vec<String>,
     pub(crate) names: HashMap<String, Name>,
 }
 
@@ -172,9 +178,12 @@ impl Guide {
             derived: Vec::new(),
             params: Vec::new(),
             procedures: Vec::new(),
+            cities: Vec::new(),
             names: HashMap::new(),
         };
         g.names.insert("today".into(), Name::Today);
+        g.names.insert("city".into(), Name::City);
+        g.cities = pack.cities.clone();
         let declare =
             |g: &mut Guide, kind: &str, id: &str, name: Name, errors: &mut Vec<BuildError>| {
                 if !valid_id(id) && kind != "procedure" {
@@ -335,38 +344,6 @@ impl Guide {
                 ask_if,
             });
         }
-        // ask_if may only read questions asked before it.
-        for (i, q) in g.questions.iter().enumerate() {
-            if let Some(e) = &q.ask_if {
-                let src = q.def.ask_if.as_deref();
-                let item = format!("question {}", q.def.id);
-                match g.ty(e) {
-                    Ok(Ty::Bool) => {}
-                    Ok(t) => errors.push(err(
-                        &item,
-                        Some(&q.def.id),
-                        src,
-                        format!("ask_if must be a condition, found {}", t.describe()),
-                    )),
-                    Err(m) => errors.push(err(&item, Some(&q.def.id), src, format!("ask_if: {m}"))),
-                }
-                let mut names = Vec::new();
-                e.names(&mut names);
-                for (n, _) in names {
-                    if let Some(Name::Question(j)) = g.names.get(&n)
-                        && *j >= i
-                    {
-                        errors.push(err(
-                            &item,
-                            Some(&q.def.id),
-                            src,
-                            format!("ask_if reads {n:?}, which is not asked before this question"),
-                        ));
-                    }
-                }
-            }
-        }
-
         match g.names.get(&pack.event_date) {
             Some(Name::Question(i)) if g.questions[*i].def.kind == QuestionType::Date => {
                 g.event_date = *i
@@ -409,6 +386,35 @@ impl Guide {
                     Some(&d.expr),
                     format!("{:?}: {m}", d.expr),
                 )),
+            }
+        }
+
+        // ask_if may only read questions asked before it (directly or through derived values).
+        for (i, q) in g.questions.iter().enumerate() {
+            if let Some(e) = &q.ask_if {
+                let src = q.def.ask_if.as_deref();
+                let item = format!("question {}", q.def.id);
+                match g.ty(e) {
+                    Ok(Ty::Bool) => {}
+                    Ok(t) => errors.push(err(
+                        &item,
+                        Some(&q.def.id),
+                        src,
+                        format!("ask_if must be a condition, found {}", t.describe()),
+                    )),
+                    Err(m) => errors.push(err(&item, Some(&q.def.id), src, format!("ask_if: {m}"))),
+                }
+                for j in g.questions_read(e) {
+                    let n = &g.questions[j].def.id;
+                    if j >= i {
+                        errors.push(err(
+                            &item,
+                            Some(&q.def.id),
+                            src,
+                            format!("ask_if reads {n:?}, which is not asked before this question"),
+                        ));
+                    }
+                }
             }
         }
 
@@ -600,6 +606,17 @@ impl Guide {
             Name::Derived(i) => self.derived[i].ty.clone(),
             Name::Param(_) => Ty::Int,
             Name::Today => Ty::Date,
+            Name::City => Ty::City,
+        }
+    }
+
+    fn city_of(&self, e: &Expr) -> Result<(), String> {
+        match e {
+            Expr::Name { name, .. } if self.cities.contains(name) => Ok(()),
+            other => Err(format!(
+                "`city` compares with one of the pack's cities {:?}, found {other}",
+                self.cities
+            )),
         }
     }
 
@@ -688,6 +705,15 @@ impl Guide {
                         }
                         self.option_of(q, rhs)?;
                     }
+                    Ty::City => {
+                        if !matches!(op, CmpOp::Eq | CmpOp::Ne) {
+                            return Err(format!(
+                                "`city` compares only with == or !=, found {}",
+                                op.symbol()
+                            ));
+                        }
+                        self.city_of(rhs)?;
+                    }
                     Ty::Bool if matches!(op, CmpOp::Eq | CmpOp::Ne) => {
                         self.want(rhs, &Ty::Bool, op.symbol())?;
                     }
@@ -714,6 +740,11 @@ impl Guide {
                     Ty::Int => {
                         for x in set {
                             self.want(x, &Ty::Int, "in")?;
+                        }
+                    }
+                    Ty::City => {
+                        for x in set {
+                            self.city_of(x)?;
                         }
                     }
                     t => {
@@ -751,6 +782,23 @@ impl Guide {
                 t.describe()
             ))
         }
+    }
+
+    /// The questions `e` reads, directly or through derived values.
+    pub fn questions_read(&self, e: &Expr) -> Vec<usize> {
+        let mut names = Vec::new();
+        e.names(&mut names);
+        let mut out = Vec::new();
+        for (n, _) in names {
+            match self.names.get(&n) {
+                Some(Name::Question(j)) => out.push(*j),
+                Some(Name::Derived(d)) => out.extend(self.questions_read(&self.derived[*d].expr)),
+                _ => {}
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     pub fn question(&self, id: &str) -> Option<&Question> {

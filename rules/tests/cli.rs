@@ -82,6 +82,15 @@ questions:
     min: 0
     max: 10
     ask_if: grade <= 2
+  - id: bus
+    type: bool
+    label: 市内のバスを使いますか
+    short: バスの利用
+    ask_if: city == kitami and severe
+derived:
+  - id: severe
+    short: 重度
+    expr: grade <= 2
 procedures:
   - id: iryo
     name: 医療証の申請
@@ -97,6 +106,14 @@ procedures:
         because: 所得制限を超えています
       - when: grade <= 2
         then: required
+    else: not_applicable
+  - id: bus-pass
+    name: バス乗車証
+    counter: kotsu
+    source: https://example.invalid/bus
+    rules:
+      - when: (city == kitami and bus) or (city == kitakyushu and severe)
+        then: may_apply
     else: not_applicable
 "#;
 
@@ -127,6 +144,19 @@ const MINI_TESTS: &str = r#"- name: 2級で所得が限度額より1円少ない
   answers: {event: 2026-11-22, grade: 1}
   expect: {iryo: needs_answer}
   ask: [income]
+- name: 北見市だけで聞く質問は、重度の方に北見市でだけ聞き、答えがなければ確認が必要になる
+  source: https://example.invalid/bus
+  city: kitami
+  date: 2026-11-22
+  answers: {event: 2026-11-22, grade: 1}
+  expect: {bus-pass: needs_answer}
+  ask: [bus]
+- name: 北九州市では北見市だけの質問を聞かないので、その答えがあっても使わずに判定する
+  source: https://example.invalid/bus
+  city: kitakyushu
+  date: 2026-11-22
+  answers: {event: 2026-11-22, grade: 3, bus: true}
+  expect: {bus-pass: not_applicable}
 "#;
 
 #[test]
@@ -156,7 +186,7 @@ fn a_small_pack_with_boundaries_and_a_4_1_change_passes() {
     let test = cli(&["test", d]);
     assert!(test.status.success(), "{}", text(&test));
     assert!(
-        text(&test).contains("4 passed, 0 failed"),
+        text(&test).contains("6 passed, 0 failed"),
         "{}",
         text(&test)
     );
@@ -181,9 +211,10 @@ fn lint_reports_each_problem_with_file_and_line_and_exits_1() {
             "    counter: shogai\n",
             "    counter: shogai\n  # overlapping row below\n",
         );
-    let broken = broken.replace(
+    let broken = broken.replacen(
         "    else: not_applicable\n",
         "    else: not_applicable\n  - id: katachigai\n    name: 型の誤り\n    counter: shogai\n    source: https://example.invalid/t\n    rules:\n      - when: grade == heart\n        then: required\n    else: not_applicable\n",
+        1,
     );
     let dir = packs_with("broken", &broken, "[]\n");
     let file = dir.join("mini").join("pack.yaml");
@@ -219,9 +250,10 @@ fn lint_reports_each_problem_with_file_and_line_and_exits_1() {
 fn lint_finds_unreachable_procedures_overlapping_rows_and_rows_that_never_hold() {
     let pack = MINI
         .replace("      - when: grade <= 2\n        then: required", "      - when: grade <= 2 and grade >= 3\n        then: required")
-        .replace(
+        .replacen(
             "    else: not_applicable\n",
             "    else: not_applicable\n  - id: kaburi\n    name: 重なりの例\n    counter: shogai\n    source: https://example.invalid/k\n    rules:\n      - when: grade <= 3\n        then: required\n      - when: grade == 2\n        then: not_applicable\n    else: not_applicable\n",
+            1,
         );
     let dir = packs_with("unreachable", &pack, "[]\n");
     let f = dir.join("mini").join("pack.yaml").display().to_string();
