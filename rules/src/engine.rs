@@ -635,7 +635,7 @@ impl Ctx<'_> {
         let (rt, source) = self.rhs_text(rhs, &unit, rv, choice);
         let text = match op {
             CmpOp::Eq => {
-                if matches!(lv, Val::Bool(_)) || choice.is_some() {
+                if matches!(lv, Val::Bool(_)) || choice.is_some() || matches!(rhs, Expr::Int(_)) {
                     format!("{label}: {shown}")
                 } else {
                     format!("{label}: {shown}（{rt}）")
@@ -819,6 +819,27 @@ impl Ctx<'_> {
         })
     }
 
+    /// Fills `{name}` with the value on this date, with its unit: 「月額は{tokubetsu_monthly}です」
+    /// → 「月額は29,590円です」. Unanswered values read 「（未回答）」.
+    fn fill(&self, text: &str) -> String {
+        if !text.contains('{') {
+            return text.to_owned();
+        }
+        let mut out = text.to_owned();
+        for name in crate::guide::placeholders(text) {
+            let e = Expr::Name { name: name.to_owned(), at: 0 };
+            let shown = match self.val(&e) {
+                Ok(Ok(v)) => {
+                    let (_, unit) = self.label(&e);
+                    self.show(&v, &unit, self.choice_q(&e))
+                }
+                _ => "（未回答）".to_owned(),
+            };
+            out = out.replace(&format!("{{{name}}}"), &shown);
+        }
+        out
+    }
+
     fn deadline(&self, d: &DeadlineDef) -> DeadlineOut {
         let from = d.from.as_ref().and_then(|f| {
             match self.val(&Expr::Name {
@@ -936,7 +957,7 @@ impl Guide {
                     Truth::True => {
                         if !row.because.is_empty() {
                             reasons.push(Reason {
-                                text: row.because.clone(),
+                                text: ctx.fill(&row.because),
                                 source: Some(p.source.clone()),
                             });
                         }
@@ -990,7 +1011,7 @@ impl Guide {
                 documents: p.documents.clone(),
                 forms: p.forms.clone(),
                 source: p.source.clone(),
-                note: p.note.clone(),
+                note: ctx.fill(&p.note),
                 missing: missing
                     .iter()
                     .map(|&i| self.questions[i].def.id.clone())

@@ -142,6 +142,19 @@ fn err(
     }
 }
 
+/// The names written as `{name}` in a sentence.
+pub fn placeholders(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        out.push(&after[..close]);
+        rest = &after[close + 1..];
+    }
+    out
+}
+
 fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.chars().next().is_some_and(|c| c.is_ascii_lowercase())
@@ -459,6 +472,12 @@ impl Guide {
             if let Some(d) = &deadline {
                 g.check_deadline(d, &item, &p.id, &mut errors);
             }
+            let note = o.note.clone().unwrap_or_else(|| p.note.clone());
+            for text in std::iter::once(&note).chain(o.rules.as_ref().unwrap_or(&p.rules).iter().map(|r| &r.because)) {
+                if let Err(m) = g.check_placeholders(text) {
+                    errors.push(err(&item, Some(&p.id), Some(text), m));
+                }
+            }
             let mut rows = Vec::new();
             for r in o.rules.as_ref().unwrap_or(&p.rules) {
                 if r.then == Status::NeedsAnswer {
@@ -513,7 +532,7 @@ impl Guide {
                 documents: o.documents.clone().unwrap_or_else(|| p.documents.clone()),
                 forms: o.forms.clone().unwrap_or_else(|| p.forms.clone()),
                 source,
-                note: o.note.clone().unwrap_or_else(|| p.note.clone()),
+                note,
                 rows,
                 otherwise: p.otherwise,
             });
@@ -782,6 +801,20 @@ impl Guide {
                 t.describe()
             ))
         }
+    }
+
+    /// `{name}` in a sentence must name a question, derived value or single-valued parameter.
+    fn check_placeholders(&self, text: &str) -> Result<(), String> {
+        for name in placeholders(text) {
+            match self.names.get(name) {
+                Some(Name::Param(i)) if self.params[*i].is_table => {
+                    return Err(format!("{{{name}}} is a table; only single values can be shown in a sentence"));
+                }
+                Some(Name::Question(_) | Name::Derived(_) | Name::Param(_) | Name::Today | Name::City) => {}
+                None => return Err(format!("{{{name}}} in the text is not a question, derived value or parameter")),
+            }
+        }
+        Ok(())
     }
 
     /// The questions `e` reads, directly or through derived values.
