@@ -98,3 +98,72 @@ test('a death case on /apply: the list, its reasons and deadlines, kept only in 
   expect(apiCalls, 'the resident guide sends nothing to the server').toEqual([]);
   errors.assertNone();
 });
+
+test('a 重度身体障害者手帳 case at the counter: list, reasons, city differences, marks and the saved record', async ({ page, baseURL }) => {
+  const errors = watchErrors(page);
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await page.goto('/counter');
+  await page.getByLabel('ログインID').fill('admin');
+  await page.getByLabel('パスワード').fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'ログイン' }).click();
+  await page.getByLabel('市').selectOption({ label: '北九州市' });
+  await page.getByRole('button', { name: /身体障害者手帳/ }).click();
+
+  await answer(page, '身体障害者手帳の手続きはどこまで進んでいますか', '手帳を受け取った');
+  await answer(page, '手帳を受け取った日（まだ届いていない方は申請した日）はいつですか', '2026-11-20');
+  await answer(page, 'ご本人の生年月日はいつですか', '1956-05-01');
+  await answer(page, '手帳の等級（総合等級）は何級ですか', '1');
+  await answer(page, '主な障害はどれですか', '心臓機能障害');
+  await answer(page, '手帳に書かれた障害は2つ以上ありますか', 'いいえ');
+  await answer(page, 'ご本人の健康保険はどれですか', '国民健康保険');
+  await answer(page, 'ご本人はいまどこで暮らしていますか', '自宅（入院が3か月以内の場合を含む）');
+  await answer(page, 'ご本人の前年の所得（控除を引いた額）はいくらですか', '2000000');
+  await answer(page, 'ご本人の扶養親族は何人ですか', '1');
+  await answer(page, 'ご本人の生計を主に支えているのはどなたですか', 'ご本人');
+  await answer(page, '世帯の全員が市民税（住民税）非課税ですか', 'いいえ');
+  await answer(page, 'ご本人が世帯主で、NHKの受信契約もご本人の名義ですか', 'はい');
+  await answer(page, '補装具（車椅子・補聴器・義肢・装具・つえなど）を作ったり、修理したりする予定はありますか', 'いいえ');
+  await answer(page, 'ご本人の通院や通学・通勤などに車を使いますか。使う場合、その車は軽自動車ですか', 'ご本人が運転する（軽自動車）');
+
+  const required = group(page, /必要な手続き/);
+  const may = group(page, /対象の可能性あり/);
+  for (const name of ['福祉優待乗車証（市営バス）の交付申請', '駐車禁止除外指定車標章の交付申請', 'NHK受信料の免除申請', '障害者控除（所得税・住民税の申告）']) {
+    await expect(required.getByRole('heading', { name, exact: true })).toBeVisible();
+  }
+  // 70 years old on 国保: 重度医療 needs the 後期 障害認定 first, and says so.
+  await expect(may.getByRole('heading', { name: '重度障害者医療証の交付申請', exact: true })).toBeVisible();
+  await expect(card(page, '重度障害者医療証の交付申請')).toContainText('65〜74歳の方は、先に後期高齢者医療の障害認定を受けると対象になります');
+  await expect(card(page, '重度障害者医療証の交付申請')).toContainText('ご本人の年齢: 70歳');
+  await expect(may.getByRole('heading', { name: '後期高齢者医療の障害認定の申請', exact: true })).toBeVisible();
+  await expect(card(page, '駐車禁止除外指定車標章の交付申請')).toContainText('住所地を管轄する警察署（福岡県警察）');
+  await snapshot(page, 'guide-counter-techo-kitakyushu');
+
+  // A 3級 心臓 holder aged 50: 北九州市 covers 1・2級 only, 北見市 also 3級 内部障害.
+  await answer(page, 'ご本人の生年月日はいつですか', '1976-05-01');
+  await answer(page, '手帳の等級（総合等級）は何級ですか', '3');
+  await page.getByText(/^対象外/).click();
+  await expect(page.locator('details.not-applicable')).toContainText('北九州市の重度障害者医療は、身体障害者手帳1級・2級の方が対象です');
+  await page.getByLabel('市').selectOption({ label: '北見市' });
+  const kitamiCard = card(page, '重度心身障がい者医療費受給者証の交付申請');
+  await expect(group(page, /必要な手続き/).getByRole('heading', { name: '重度心身障がい者医療費受給者証の交付申請', exact: true })).toBeVisible();
+  await expect(kitamiCard).toContainText('6,536,000円未満');
+  await expect(kitamiCard).toContainText('国保医療課 医療助成係');
+
+  // Staff mark what was done today, and keep the result with the counter record.
+  await card(page, '北見市バス乗車証の交付申請（高齢者・障がい者バス料金助成）').getByRole('button', { name: '本日受付' }).click();
+  await expect(card(page, '北見市バス乗車証の交付申請（高齢者・障がい者バス料金助成）').getByRole('button', { name: '本日受付' })).toHaveAttribute('aria-pressed', 'true');
+  await kitamiCard.getByRole('button', { name: '後日' }).click();
+  await snapshot(page, 'guide-counter-techo-kitami');
+  await page.getByRole('button', { name: '記録を保存' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '記録を保存しました' })).toBeVisible();
+
+  const records = await page.evaluate(async () => (await fetch('/api/offices/kokurakita/guide-records')).json());
+  const saved = records[0];
+  expect(saved.pack).toBe('shintai-techo');
+  expect(saved.city).toBe('kitami');
+  expect(saved.version).toMatch(/^\d{4}\.\d+\.\d+$/);
+  expect(saved.answers.grade).toBe(3);
+  expect(saved.procedures.find((p) => p.id === 'bus')).toMatchObject({ status: 'required', mark: 'today' });
+  expect(saved.procedures.find((p) => p.id === 'juudo-iryo')).toMatchObject({ status: 'required', mark: 'later' });
+  errors.assertNone();
+});

@@ -53,6 +53,7 @@ pub fn Apply() -> impl IntoView {
     let bad = RwSignal::new(Vec::<String>::new());
     let problem = RwSignal::new(None::<String>);
 
+    let owner = Owner::current().unwrap_or_default();
     Effect::new(move |_| {
         let (Some(p), c) = (pack.get(), city.get()) else {
             session.set(None);
@@ -81,7 +82,11 @@ pub fn Apply() -> impl IntoView {
                         .unwrap_or_default(),
                 };
                 problem.set(None);
-                session.set(Some(Session::new(g, answers, guide::today())));
+                // Owned by the page, not by this effect: a rerun must not dispose the session it
+                // reads the answers from.
+                session.set(Some(
+                    owner.with(|| Session::new(g, answers, guide::today())),
+                ));
             }
             Err(e) => problem.set(Some(e)),
         }

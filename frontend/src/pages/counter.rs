@@ -152,6 +152,7 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
     };
 
     // (Re)builds the guide when the event or the city changes, keeping the answers.
+    let owner = Owner::current().unwrap_or_default();
     Effect::new(move |_| {
         let (Some(p), c) = (pack.get(), city.get()) else {
             session.set(None);
@@ -172,7 +173,11 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
         }) {
             Ok(g) => {
                 problem.set(None);
-                session.set(Some(Session::new(g, answers, guide::today())));
+                // Owned by the page, not by this effect: a rerun must not dispose the session it
+                // reads the answers from.
+                session.set(Some(
+                    owner.with(|| Session::new(g, answers, guide::today())),
+                ));
             }
             Err(e) => problem.set(Some(e)),
         }
