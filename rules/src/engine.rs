@@ -827,7 +827,10 @@ impl Ctx<'_> {
         }
         let mut out = text.to_owned();
         for name in crate::guide::placeholders(text) {
-            let e = Expr::Name { name: name.to_owned(), at: 0 };
+            let e = Expr::Name {
+                name: name.to_owned(),
+                at: 0,
+            };
             let shown = match self.val(&e) {
                 Ok(Ok(v)) => {
                     let (_, unit) = self.label(&e);
@@ -977,6 +980,10 @@ impl Guide {
             }
             let status = match status {
                 Some(Status::NeedsAnswer) => {
+                    // Name the questions shown now; hidden ones follow from them.
+                    if missing.iter().any(|&i| ctx.visible[i]) {
+                        missing.retain(|&i| ctx.visible[i]);
+                    }
                     let labels: Vec<String> = missing
                         .iter()
                         .map(|&i| format!("「{}」", self.questions[i].def.short))

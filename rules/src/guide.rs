@@ -473,7 +473,13 @@ impl Guide {
                 g.check_deadline(d, &item, &p.id, &mut errors);
             }
             let note = o.note.clone().unwrap_or_else(|| p.note.clone());
-            for text in std::iter::once(&note).chain(o.rules.as_ref().unwrap_or(&p.rules).iter().map(|r| &r.because)) {
+            for text in std::iter::once(&note).chain(
+                o.rules
+                    .as_ref()
+                    .unwrap_or(&p.rules)
+                    .iter()
+                    .map(|r| &r.because),
+            ) {
                 if let Err(m) = g.check_placeholders(text) {
                     errors.push(err(&item, Some(&p.id), Some(text), m));
                 }
@@ -808,10 +814,22 @@ impl Guide {
         for name in placeholders(text) {
             match self.names.get(name) {
                 Some(Name::Param(i)) if self.params[*i].is_table => {
-                    return Err(format!("{{{name}}} is a table; only single values can be shown in a sentence"));
+                    return Err(format!(
+                        "{{{name}}} is a table; only single values can be shown in a sentence"
+                    ));
                 }
-                Some(Name::Question(_) | Name::Derived(_) | Name::Param(_) | Name::Today | Name::City) => {}
-                None => return Err(format!("{{{name}}} in the text is not a question, derived value or parameter")),
+                Some(
+                    Name::Question(_)
+                    | Name::Derived(_)
+                    | Name::Param(_)
+                    | Name::Today
+                    | Name::City,
+                ) => {}
+                None => {
+                    return Err(format!(
+                        "{{{name}}} in the text is not a question, derived value or parameter"
+                    ));
+                }
             }
         }
         Ok(())

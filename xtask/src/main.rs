@@ -238,6 +238,17 @@ fn test() -> Result {
             .args(["test", "--workspace"])
             .current_dir(root()),
     )?;
+    timed("rule packs: mado-rules lint", || {
+        run(Command::new("cargo")
+            .args(["run", "--quiet", "-p", "mado-rules", "--", "lint"])
+            .current_dir(root()))
+    })?;
+    counted(
+        "rule pack scenarios: mado-rules test",
+        Command::new("cargo")
+            .args(["run", "--quiet", "-p", "mado-rules", "--", "test"])
+            .current_dir(root()),
+    )?;
     let webdriver = root().join("e2e/webdriver.json");
     counted(
         "wasm tests in headless Chromium",

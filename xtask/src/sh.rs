@@ -59,8 +59,8 @@ pub struct Counts {
     pub failed: u64,
 }
 
-/// Reads a closing line of cargo test (`test result: ok. 7 passed; 0 failed; …`) or
-/// Playwright (`  12 passed (3.4s)`, `  1 failed`).
+/// Reads a closing line of cargo test (`test result: ok. 7 passed; 0 failed; …`),
+/// Playwright (`  12 passed (3.4s)`, `  1 failed`) or `mado-rules test` (`219 passed, 0 failed`).
 fn count_line(line: &str, counts: &mut Counts) {
     let line = line.trim();
     if let Some(rest) = line.strip_prefix("test result: ") {
@@ -78,6 +78,13 @@ fn count_line(line: &str, counts: &mut Counts) {
         return;
     }
     let words: Vec<&str> = line.split_whitespace().collect();
+    if let [p, "passed,", f, "failed"] = words.as_slice()
+        && let (Ok(p), Ok(f)) = (p.parse::<u64>(), f.parse::<u64>())
+    {
+        counts.passed += p;
+        counts.failed += f;
+        return;
+    }
     if let [n, kind, ..] = words.as_slice()
         && let Ok(n) = n.parse::<u64>()
     {
@@ -187,8 +194,9 @@ mod tests {
                 "test result: FAILED. 3 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out",
                 "  5 passed (12.3s)",
                 "  1 failed",
+                "219 passed, 1 failed",
             ]),
-            (15, 3)
+            (234, 4)
         );
     }
 
