@@ -352,10 +352,34 @@ impl Guide {
                     None
                 }
             });
-            g.questions.push(Question {
-                def: q.clone(),
-                ask_if,
-            });
+            for o in &q.options {
+                for c in &o.cities {
+                    if !pack.cities.contains(c) {
+                        errors.push(err(
+                            &item,
+                            Some(&q.id),
+                            Some(&o.id),
+                            format!(
+                                "option {:?}: city {c:?} is not one of the pack's cities {:?}",
+                                o.id, pack.cities
+                            ),
+                        ));
+                    }
+                }
+            }
+            let mut def = q.clone();
+            // Options this city does not offer are not shown, not accepted, not usable in rules.
+            def.options
+                .retain(|o| o.cities.is_empty() || o.cities.contains(&city.id));
+            if has_options && def.options.is_empty() && !q.options.is_empty() {
+                errors.push(err(
+                    &item,
+                    Some(&q.id),
+                    None,
+                    format!("no option of this question is offered in {}", city.id),
+                ));
+            }
+            g.questions.push(Question { def, ask_if });
         }
         match g.names.get(&pack.event_date) {
             Some(Name::Question(i)) if g.questions[*i].def.kind == QuestionType::Date => {

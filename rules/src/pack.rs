@@ -76,6 +76,9 @@ pub struct QuestionDef {
 pub struct OptionDef {
     pub id: String,
     pub label: String,
+    /// Offered only in these cities (e.g. 区間異動 only where there are wards); empty: all.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cities: Vec<String>,
 }
 
 /// A value computed from answers, e.g. `age(birth_date, today)`.
