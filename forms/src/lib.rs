@@ -23,13 +23,19 @@
 //! - Templates, fonts and PDF output are issue 5.
 //! - Width is measured by the caller in em units (sum of glyph advances / units per em).
 
+pub mod data;
 pub mod font;
 mod geometry;
 pub mod pdf;
+pub mod render;
+pub mod template;
 
+pub use data::{Applicant, Data};
 pub use font::{Font, FontError};
 pub use geometry::{Fit, Mm, Paper, Pt, fit_font_size};
 pub use pdf::{Align, Document, RenderError};
+pub use render::{FormError, Notice, NoticeKind, preflight, render};
+pub use template::Template;
 
 #[cfg(all(test, target_arch = "wasm32"))]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

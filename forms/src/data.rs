@@ -1,0 +1,165 @@
+//! What fills a form: the applicant (基本4情報 and contact), the guide's answers, and the
+//! visit (dates, office, staff). The JSON schema is documented in `forms/README.md`.
+
+use std::collections::BTreeMap;
+
+use mado_rules::Date;
+use serde::{Deserialize, Serialize};
+
+/// The person the forms are for.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Applicant {
+    /// 氏名 as on the My Number card.
+    pub name: String,
+    /// ふりがな (typed by staff; the card has none).
+    #[serde(default)]
+    pub kana: String,
+    /// 住所 as on the card.
+    pub address: String,
+    #[serde(default)]
+    pub postal_code: String,
+    /// `YYYY-MM-DD`.
+    pub birth_date: String,
+    /// `male` or `female` (as on the card).
+    pub sex: String,
+    #[serde(default)]
+    pub phone: String,
+}
+
+/// Everything a batch of forms is filled from.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Data {
+    pub applicant: Applicant,
+    /// Guide answers: question id → the text to print (an option's label, a number, a date).
+    #[serde(default)]
+    pub answers: BTreeMap<String, String>,
+    /// The life event's date (死亡日, 異動日, 手帳交付日), `YYYY-MM-DD`.
+    #[serde(default)]
+    pub event_date: String,
+    /// The day of printing, `YYYY-MM-DD`.
+    pub today: String,
+    /// 小倉北区役所.
+    #[serde(default)]
+    pub office: String,
+    /// 北九州市.
+    #[serde(default)]
+    pub city: String,
+    /// The staff member who prepared the forms.
+    #[serde(default)]
+    pub staff: String,
+}
+
+/// A source a template names that the data cannot give.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SourceError {
+    /// Bad template: a source name the renderer does not know.
+    #[error("unknown source {0:?}; see forms/README.md for the list")]
+    Unknown(String),
+    /// Bad data: a date that is not `YYYY-MM-DD`.
+    #[error("{source_name}: {message}")]
+    BadDate {
+        source_name: String,
+        message: String,
+    },
+}
+
+/// Every source name a template may use (answers are `answers.<question id>`).
+pub const SOURCES: &[&str] = &[
+    "applicant.name",
+    "applicant.kana",
+    "applicant.address",
+    "applicant.postal_code",
+    "applicant.phone",
+    "applicant.birth_date",
+    "applicant.birth_date.seireki",
+    "applicant.sex",
+    "event_date",
+    "event_date.seireki",
+    "today",
+    "today.seireki",
+    "office",
+    "city",
+    "staff",
+];
+
+/// Is `name` a source a template may use?
+pub fn is_source(name: &str) -> bool {
+    SOURCES.contains(&name) || name.strip_prefix("answers.").is_some_and(|q| !q.is_empty())
+}
+
+fn wareki(date: &str, source: &str) -> Result<String, SourceError> {
+    if date.is_empty() {
+        return Ok(String::new());
+    }
+    let bad = |message: String| SourceError::BadDate {
+        source_name: source.to_owned(),
+        message,
+    };
+    let d = Date::parse_iso(date).map_err(|e| bad(e.to_string()))?;
+    d.wareki()
+        .map(|w| w.to_string())
+        .map_err(|e| bad(e.to_string()))
+}
+
+fn seireki(date: &str, source: &str) -> Result<String, SourceError> {
+    if date.is_empty() {
+        return Ok(String::new());
+    }
+    let d = Date::parse_iso(date).map_err(|e| SourceError::BadDate {
+        source_name: source.to_owned(),
+        message: e.to_string(),
+    })?;
+    Ok(format!("{}年{}月{}日", d.year(), d.month(), d.day()))
+}
+
+impl Data {
+    /// The text of a source: dates in 和暦 unless `.seireki`; `""` when not given.
+    pub fn value(&self, source: &str) -> Result<String, SourceError> {
+        let a = &self.applicant;
+        Ok(match source {
+            "applicant.name" => a.name.clone(),
+            "applicant.kana" => a.kana.clone(),
+            "applicant.address" => a.address.clone(),
+            "applicant.postal_code" => a.postal_code.clone(),
+            "applicant.phone" => a.phone.clone(),
+            "applicant.birth_date" => wareki(&a.birth_date, source)?,
+            "applicant.birth_date.seireki" => seireki(&a.birth_date, source)?,
+            "applicant.sex" => match a.sex.as_str() {
+                "male" => "男".into(),
+                "female" => "女".into(),
+                other => other.to_owned(),
+            },
+            "event_date" => wareki(&self.event_date, source)?,
+            "event_date.seireki" => seireki(&self.event_date, source)?,
+            "today" => wareki(&self.today, source)?,
+            "today.seireki" => seireki(&self.today, source)?,
+            "office" => self.office.clone(),
+            "city" => self.city.clone(),
+            "staff" => self.staff.clone(),
+            other => match other.strip_prefix("answers.") {
+                Some(q) if !q.is_empty() => self.answers.get(q).cloned().unwrap_or_default(),
+                _ => return Err(SourceError::Unknown(other.to_owned())),
+            },
+        })
+    }
+
+    /// Fills `{source}` in fixed text: 「{office}長 様」.
+    pub fn fill(&self, text: &str) -> Result<String, SourceError> {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let Some(close) = after.find('}') else {
+                out.push_str(&rest[open..]);
+                return Ok(out);
+            };
+            out.push_str(&self.value(&after[..close])?);
+            rest = &after[close + 1..];
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+}
