@@ -32,6 +32,10 @@ pub struct Applicant {
 #[serde(deny_unknown_fields)]
 pub struct Data {
     pub applicant: Applicant,
+    /// The person the procedure is about when it is not the applicant: the deceased (おくやみ),
+    /// the child (児童手当, 子ども医療), the person with the certificate when a parent applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<Applicant>,
     /// Guide answers: question id → the text to print (an option's label, a number, a date).
     #[serde(default)]
     pub answers: BTreeMap<String, String>,
@@ -67,6 +71,14 @@ pub enum SourceError {
 
 /// Every source name a template may use (answers are `answers.<question id>`).
 pub const SOURCES: &[&str] = &[
+    "subject.name",
+    "subject.kana",
+    "subject.address",
+    "subject.postal_code",
+    "subject.phone",
+    "subject.birth_date",
+    "subject.birth_date.seireki",
+    "subject.sex",
     "applicant.name",
     "applicant.kana",
     "applicant.address",
@@ -117,20 +129,34 @@ fn seireki(date: &str, source: &str) -> Result<String, SourceError> {
 impl Data {
     /// The text of a source: dates in 和暦 unless `.seireki`; `""` when not given.
     pub fn value(&self, source: &str) -> Result<String, SourceError> {
-        let a = &self.applicant;
+        let person = |a: &Applicant, field: &str| -> Result<String, SourceError> {
+            Ok(match field {
+                "name" => a.name.clone(),
+                "kana" => a.kana.clone(),
+                "address" => a.address.clone(),
+                "postal_code" => a.postal_code.clone(),
+                "phone" => a.phone.clone(),
+                "birth_date" => wareki(&a.birth_date, source)?,
+                "birth_date.seireki" => seireki(&a.birth_date, source)?,
+                "sex" => match a.sex.as_str() {
+                    "male" => "男".into(),
+                    "female" => "女".into(),
+                    other => other.to_owned(),
+                },
+                _ => return Err(SourceError::Unknown(source.to_owned())),
+            })
+        };
+        if let Some(field) = source.strip_prefix("applicant.") {
+            return person(&self.applicant, field);
+        }
+        if let Some(field) = source.strip_prefix("subject.") {
+            return match &self.subject {
+                Some(s) => person(s, field),
+                None if SOURCES.contains(&source) => Ok(String::new()),
+                None => Err(SourceError::Unknown(source.to_owned())),
+            };
+        }
         Ok(match source {
-            "applicant.name" => a.name.clone(),
-            "applicant.kana" => a.kana.clone(),
-            "applicant.address" => a.address.clone(),
-            "applicant.postal_code" => a.postal_code.clone(),
-            "applicant.phone" => a.phone.clone(),
-            "applicant.birth_date" => wareki(&a.birth_date, source)?,
-            "applicant.birth_date.seireki" => seireki(&a.birth_date, source)?,
-            "applicant.sex" => match a.sex.as_str() {
-                "male" => "男".into(),
-                "female" => "女".into(),
-                other => other.to_owned(),
-            },
             "event_date" => wareki(&self.event_date, source)?,
             "event_date.seireki" => seireki(&self.event_date, source)?,
             "today" => wareki(&self.today, source)?,
