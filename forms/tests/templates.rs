@@ -49,6 +49,15 @@ fn sample() -> Data {
             sex: "male".into(),
             phone: "093-582-2102".into(),
         },
+        subject: Some(Applicant {
+            name: "山田 一郎".into(),
+            kana: "やまだ いちろう".into(),
+            address: "福岡県北九州市小倉北区大手町1番1号".into(),
+            postal_code: "803-8501".into(),
+            birth_date: "1940-02-03".into(),
+            sex: "male".into(),
+            phone: String::new(),
+        }),
         answers: [
             ("grade", "1級"),
             ("part", "心臓機能障害"),
