@@ -26,6 +26,8 @@
 pub mod data;
 pub mod font;
 mod geometry;
+#[cfg(feature = "yaml")]
+pub mod load;
 pub mod pdf;
 pub mod render;
 pub mod template;
