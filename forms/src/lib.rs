@@ -26,6 +26,7 @@
 pub mod data;
 pub mod font;
 mod geometry;
+pub mod handout;
 #[cfg(feature = "yaml")]
 pub mod load;
 pub mod pdf;
@@ -35,6 +36,7 @@ pub mod template;
 pub use data::{Applicant, Data};
 pub use font::{Font, FontError};
 pub use geometry::{Fit, Mm, Paper, Pt, fit_font_size};
+pub use handout::{Handout, HandoutItem, render_handout};
 pub use pdf::{Align, Document, RenderError};
 pub use render::{FormError, Notice, NoticeKind, preflight, render};
 pub use template::Template;
