@@ -63,10 +63,33 @@ fn build_frontend() -> Result {
                 ])
                 .env("TRUNK_SKIP_VERSION_CHECK", "true")
                 .current_dir(root()))?;
+            copy_fonts()?;
             precompress(&root().join("dist"))?;
-            precompress(&root().join("dist").join("desk"))
+            precompress(&root().join("dist").join("desk"))?;
+            precompress(&root().join("dist").join("fonts"))
         },
     )
+}
+
+/// The font forms are printed with, and its licence, into `dist/fonts/`.
+fn copy_fonts() -> Result {
+    let dir = root().join("dist").join("fonts");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let font = std::path::Path::new(versions::FONT_FILE);
+    std::fs::copy(font, dir.join(versions::FONT_SERVED_AS)).map_err(|e| {
+        format!(
+            "cannot copy {}: {e}; install Debian's fonts-ipaexfont-gothic",
+            font.display()
+        )
+    })?;
+    let public = root().join("public").join("fonts");
+    let entries = std::fs::read_dir(&public)
+        .map_err(|e| format!("cannot read {}: {e}", public.display()))?;
+    for e in entries.flatten() {
+        std::fs::copy(e.path(), dir.join(e.file_name()))
+            .map_err(|err| format!("cannot copy {}: {err}", e.path().display()))?;
+    }
+    Ok(())
 }
 
 fn precompress(dist: &std::path::Path) -> Result {

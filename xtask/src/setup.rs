@@ -177,12 +177,13 @@ fn e2e_packages() -> Result {
 /// What building and running the system needs.
 pub fn for_run() -> Result {
     sh::timed(
-        "tools for the build (rust target, wasm-bindgen, trunk, wasm-opt)",
+        "tools for the build (rust target, wasm-bindgen, trunk, wasm-opt, Japanese font)",
         || {
             rust_target()?;
             wasm_opt()?;
             wasm_bindgen()?;
-            trunk()
+            trunk()?;
+            apt(versions::APT_RUN)
         },
     )
 }

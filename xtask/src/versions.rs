@@ -12,6 +12,13 @@ pub const WASM_BINDGEN: &str = "0.2.130";
 pub const BINARYEN_NPM: &str = "132.0.0";
 /// The wasm-opt version string the npm package reports.
 pub const WASM_OPT_VERSION: &str = "version 132";
+/// Debian packages the running system needs: the Japanese font the counter prints forms with
+/// (copied into `dist/fonts/`, fetched by browsers only when printing).
+pub const APT_RUN: &[&str] = &["fonts-ipaexfont-gothic"];
+/// The font file of [`APT_RUN`] and the name it is served under (version in the name, so it
+/// can be cached for good).
+pub const FONT_FILE: &str = "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf";
+pub const FONT_SERVED_AS: &str = "ipaexg-00401.ttf";
 /// Debian packages the test command needs: the browser and its driver for e2e and wasm tests,
 /// a Japanese font so pages render (and screenshots show) Japanese text, poppler for PDF checks.
 pub const APT_TEST: &[&str] = &[
