@@ -1,38 +1,68 @@
-//! Reads the rule packs (`rules/packs`) at compile time and embeds them as JSON, so the
-//! counter works offline and a broken pack fails the build with file:line messages.
+//! Reads the rule packs (`rules/packs`) and form templates (`forms/templates`) at compile time
+//! and embeds them as JSON, so the counter works offline and a broken pack or template fails
+//! the build with file:line messages.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 fn main() {
-    let packs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules/packs");
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into()));
+
+    let packs = here.join("../rules/packs");
     println!("cargo:rerun-if-changed={}", packs.display());
     let lib = match mado_rules::load::Library::load_dir(&packs) {
         Ok(lib) => lib,
-        Err(diags) => fail(diags.iter().map(ToString::to_string)),
+        Err(diags) => fail("rule packs", diags.iter().map(ToString::to_string)),
     };
     for lp in &lib.packs {
         for city in &lp.pack.cities {
             if let Err(diags) = lib.guide(&lp.pack.id, city) {
-                fail(diags.iter().map(ToString::to_string));
+                fail("rule packs", diags.iter().map(ToString::to_string));
             }
         }
     }
-    let json = match serde_json::to_string(&lib.bundle()) {
-        Ok(j) => j,
-        Err(e) => fail([format!("cannot write the packs as JSON: {e}")].into_iter()),
+    write(
+        &out_dir.join("packs.json"),
+        serde_json::to_string(&lib.bundle()),
+    );
+
+    let templates = here.join("../forms/templates");
+    println!("cargo:rerun-if-changed={}", templates.display());
+    let loaded = match mado_forms::load::load_dir(&templates) {
+        Ok(l) => l,
+        Err(diags) => fail("form templates", diags.iter().map(ToString::to_string)),
     };
-    let out =
-        Path::new(&std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into())).join("packs.json");
-    if let Err(e) = std::fs::write(&out, json) {
-        fail([format!("cannot write {}: {e}", out.display())].into_iter());
+    let findings = mado_forms::load::lint(&loaded, &[]);
+    if !findings.is_empty() {
+        fail("form templates", findings.iter().map(ToString::to_string));
+    }
+    let list: Vec<&mado_forms::Template> = loaded.iter().map(|l| &l.template).collect();
+    write(
+        &out_dir.join("templates.json"),
+        serde_json::to_string(&list),
+    );
+}
+
+fn write(path: &Path, json: Result<String, serde_json::Error>) {
+    let json = match json {
+        Ok(j) => j,
+        Err(e) => fail("build", [format!("cannot write JSON: {e}")].into_iter()),
+    };
+    if let Err(e) = std::fs::write(path, json) {
+        fail(
+            "build",
+            [format!("cannot write {}: {e}", path.display())].into_iter(),
+        );
     }
 }
 
-fn fail(messages: impl Iterator<Item = String>) -> ! {
+fn fail(what: &str, messages: impl Iterator<Item = String>) -> ! {
     for m in messages {
         println!("cargo:warning={m}");
         eprintln!("{m}");
     }
-    eprintln!("rule packs have errors: run `cargo run -p mado-rules -- lint`");
+    eprintln!(
+        "{what} have errors: run `cargo run -p mado-rules -- lint` / `cargo run -p mado-forms -- lint`"
+    );
     std::process::exit(1);
 }

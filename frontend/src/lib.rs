@@ -17,6 +17,7 @@ pub mod guide;
 pub mod i18n;
 pub mod live;
 mod pages;
+pub mod printing;
 pub mod sound;
 
 use leptos::prelude::*;

@@ -18,6 +18,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "guide_records",
         include_str!("../migrations/0002_guide_records.sql"),
     ),
+    (
+        3,
+        "printed_forms",
+        include_str!("../migrations/0003_printed_forms.sql"),
+    ),
 ];
 
 /// Opens (creating if missing) the database at `url` (`sqlite://PATH` or `sqlite::memory:`)

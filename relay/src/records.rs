@@ -96,6 +96,14 @@ pub fn validate(r: &NewGuideRecord) -> Result<()> {
             r.procedures.len()
         )));
     }
+    if r.printed_forms.len() > MAX_LIST {
+        return Err(bad(format!(
+            "printed_forms lists more than {MAX_LIST} forms"
+        )));
+    }
+    for f in &r.printed_forms {
+        check_id("a printed form id", f)?;
+    }
     for p in &r.procedures {
         check_id("a procedure id", &p.id)?;
         if p.name.is_empty() || p.name.chars().count() > MAX_NAME {
@@ -144,10 +152,12 @@ async fn records_create(
         serde_json::to_string(&req.answers).map_err(|e| Error::Internal(e.to_string()))?;
     let procedures =
         serde_json::to_string(&req.procedures).map_err(|e| Error::Internal(e.to_string()))?;
+    let printed =
+        serde_json::to_string(&req.printed_forms).map_err(|e| Error::Internal(e.to_string()))?;
     let now = now_ms();
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO guide_records (office_id, staff_id, created_at_ms, pack, pack_version, city, ref_date, answers, procedures, ticket_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO guide_records (office_id, staff_id, created_at_ms, pack, pack_version, city, ref_date, answers, procedures, ticket_id, printed_forms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(&office_id)
     .bind(staff.id)
@@ -159,6 +169,7 @@ async fn records_create(
     .bind(answers)
     .bind(procedures)
     .bind(req.ticket_id)
+    .bind(printed)
     .fetch_one(&state.db)
     .await?;
     tracing::info!(record = id, staff = staff.id, "guide record saved");
@@ -188,7 +199,7 @@ async fn records_list(
         ));
     }
     let rows = sqlx::query(
-        "SELECT r.id, r.created_at_ms, r.pack, r.pack_version, r.city, r.ref_date, r.answers, r.procedures, r.ticket_id, s.login
+        "SELECT r.id, r.created_at_ms, r.pack, r.pack_version, r.city, r.ref_date, r.answers, r.procedures, r.ticket_id, r.printed_forms, s.login
          FROM guide_records r JOIN staff s ON s.id = r.staff_id
          WHERE r.office_id = ? ORDER BY r.created_at_ms DESC, r.id DESC LIMIT ?",
     )
@@ -205,6 +216,7 @@ async fn records_list(
         .map(|row| {
             let answers: String = row.try_get("answers")?;
             let procedures: String = row.try_get("procedures")?;
+            let printed: String = row.try_get("printed_forms")?;
             Ok(GuideRecord {
                 id: row.try_get("id")?,
                 office_id: office_id.clone(),
@@ -220,6 +232,8 @@ async fn records_list(
                     procedures: serde_json::from_str(&procedures)
                         .map_err(|e| parse("procedures", e.to_string()))?,
                     ticket_id: row.try_get("ticket_id")?,
+                    printed_forms: serde_json::from_str(&printed)
+                        .map_err(|e| parse("printed_forms", e.to_string()))?,
                 },
             })
         })

@@ -619,7 +619,8 @@ fn guide_record() -> Value {
         "procedures": [
             {"id": "kouki-soushitsu", "name": "後期高齢者医療の資格喪失", "status": "required", "mark": "today"},
             {"id": "techo-henkan", "name": "身体障害者手帳の返還", "status": "needs_answer"}
-        ]
+        ],
+        "printed_forms": ["kouki-sousaihi", "kaigo-soushitsu"]
     })
 }
 
@@ -655,6 +656,7 @@ async fn guide_records_are_kept_with_the_counter_record() {
     assert_eq!(first["answers"], body["answers"]);
     assert_eq!(first["procedures"], body["procedures"]);
     assert_eq!(first["ticket_id"], body["ticket_id"]);
+    assert_eq!(first["printed_forms"], body["printed_forms"]);
 }
 
 #[tokio::test]

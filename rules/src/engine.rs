@@ -931,6 +931,39 @@ impl Guide {
 }
 
 impl Guide {
+    /// Each answer as a form prints it: an option's label, はい/いいえ, a number with its unit
+    /// (「1級」), a date in 和暦.
+    pub fn answers_as_text(&self, answers: &Answers) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        for q in &self.questions {
+            let d = &q.def;
+            let Some(v) = answers.0.get(&d.id) else {
+                continue;
+            };
+            let label = |id: &str| {
+                d.options
+                    .iter()
+                    .find(|o| o.id == id)
+                    .map_or_else(|| id.to_owned(), |o| o.label.clone())
+            };
+            let text = match v {
+                Value::Bool(b) => {
+                    if *b {
+                        "はい".to_owned()
+                    } else {
+                        "いいえ".to_owned()
+                    }
+                }
+                Value::Int(n) => format!("{}{}", group_digits(*n), d.unit),
+                Value::Date(x) => x.wareki().map_or_else(|_| x.to_string(), |w| w.to_string()),
+                Value::Choice(c) => label(c),
+                Value::Multi(list) => list.iter().map(|c| label(c)).collect::<Vec<_>>().join("、"),
+            };
+            out.insert(d.id.clone(), text);
+        }
+        out
+    }
+
     /// Evaluates every procedure on `today` (the day of the visit; parameters are read on it).
     pub fn evaluate(&self, answers: &Answers, today: Date) -> Result<Evaluation, EvalError> {
         let mut ctx = Ctx {

@@ -283,6 +283,9 @@ pub struct NewGuideRecord {
     /// The ticket being served when the record was made, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_id: Option<i64>,
+    /// Form templates printed for the resident, in print order (the handout is always first).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub printed_forms: Vec<String>,
 }
 
 /// A stored guide record.

@@ -99,6 +99,7 @@ fn record_of(session: Session, marks: &BTreeMap<String, Mark>) -> Option<NewGuid
         answers,
         procedures,
         ticket_id: None,
+        printed_forms: Vec::new(),
     })
 }
 
