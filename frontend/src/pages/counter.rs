@@ -69,7 +69,11 @@ pub fn Counter() -> impl IntoView {
 }
 
 /// The guide's result as a record for the relay.
-fn record_of(session: Session, marks: &BTreeMap<String, Mark>) -> Option<NewGuideRecord> {
+fn record_of(
+    session: Session,
+    marks: &BTreeMap<String, Mark>,
+    printed: Vec<String>,
+) -> Option<NewGuideRecord> {
     let eval = session.eval.get_untracked().ok()?;
     let answers = serde_json::from_value(session.answers.with_untracked(|a| a.to_json())).ok()?;
     let procedures = eval
@@ -99,7 +103,7 @@ fn record_of(session: Session, marks: &BTreeMap<String, Mark>) -> Option<NewGuid
         answers,
         procedures,
         ticket_id: None,
-        printed_forms: Vec::new(),
+        printed_forms: printed,
     })
 }
 
@@ -113,6 +117,7 @@ enum SaveState {
 
 #[component]
 fn CounterGuide(staff: StaffMe) -> impl IntoView {
+    let staff_name = StoredValue::new(staff.display_name.clone());
     let lang = use_lang();
     let t = move || lang.get().texts();
     let city = RwSignal::new(initial_city());
@@ -121,7 +126,14 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
     let marks = RwSignal::new(BTreeMap::<String, Mark>::new());
     let problem = RwSignal::new(None::<String>);
     let saved = RwSignal::new(SaveState::Idle);
+    let printed = RwSignal::new(Vec::<String>::new());
+    let office_name = RwSignal::new(String::new());
     let requested_office = StoredValue::new(office_param());
+    leptos::task::spawn_local(async move {
+        if let Ok(o) = resolve_office(requested_office.get_value()).await {
+            office_name.set(o.name);
+        }
+    });
     // Any change after saving makes the record stale again.
     Effect::new(move |_| {
         if let Some(s) = session.get() {
@@ -133,7 +145,7 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
     let save = move |_| {
         let Some(record) = session
             .get_untracked()
-            .and_then(|s| record_of(s, &marks.get_untracked()))
+            .and_then(|s| record_of(s, &marks.get_untracked(), printed.get_untracked()))
         else {
             return;
         };
@@ -242,6 +254,7 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
                             <Questions session=s/>
                             <Results session=s marks=marks/>
                         </div>
+                        <super::forms_panel::FormsPanel session=s marks=marks printed=printed office_name=office_name staff_name=staff_name.get_value()/>
                     }.into_any()
                 }
             }}

@@ -3,6 +3,7 @@
 mod apply;
 mod counter;
 mod display;
+mod forms_panel;
 mod kiosk;
 mod queue;
 
