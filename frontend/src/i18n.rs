@@ -118,6 +118,26 @@ pub struct Texts {
     pub counter_saved: &'static str,
     pub counter_save_failed: &'static str,
     pub counter_login_needed: &'static str,
+    // Printing forms
+    pub forms_title: &'static str,
+    pub forms_applicant: &'static str,
+    pub forms_name: &'static str,
+    pub forms_kana: &'static str,
+    pub forms_address: &'static str,
+    pub forms_birth: &'static str,
+    pub forms_sex: &'static str,
+    pub forms_male: &'static str,
+    pub forms_female: &'static str,
+    pub forms_phone: &'static str,
+    pub forms_subject_help: &'static str,
+    pub forms_subject_name: &'static str,
+    pub forms_subject_birth: &'static str,
+    pub forms_list: &'static str,
+    pub forms_list_help: &'static str,
+    pub forms_none: &'static str,
+    pub forms_working: &'static str,
+    pub forms_open_pdf: &'static str,
+    pub forms_font_failed: &'static str,
 }
 
 const JA: Texts = Texts {
@@ -218,6 +238,25 @@ const JA: Texts = Texts {
     counter_saved: "記録を保存しました",
     counter_save_failed: "記録を保存できませんでした。",
     counter_login_needed: "記録を保存するには職員ログインが必要です。",
+    forms_title: "申請書の印刷",
+    forms_applicant: "申請者（マイナンバーカードの券面どおりに）",
+    forms_name: "氏名",
+    forms_kana: "ふりがな",
+    forms_address: "住所",
+    forms_birth: "生年月日",
+    forms_sex: "性別",
+    forms_male: "男",
+    forms_female: "女",
+    forms_phone: "電話番号",
+    forms_subject_help: "亡くなった方やお子さんの手続きでは、その方の氏名と生年月日も入れてください。",
+    forms_subject_name: "対象の方の氏名",
+    forms_subject_birth: "対象の方の生年月日",
+    forms_list: "印刷する申請書",
+    forms_list_help: "必要な手続きの申請書を選んであります。外すこと、加えることができます。最初に「申請・手続きのご案内」を印刷します。",
+    forms_none: "この一覧には、印刷できる申請書がまだありません。",
+    forms_working: "作成しています…",
+    forms_open_pdf: "PDFを開く",
+    forms_font_failed: "印刷用の文字（フォント）を読み込めませんでした:",
 };
 
 const EN: Texts = Texts {
@@ -318,6 +357,25 @@ const EN: Texts = Texts {
     counter_saved: "Record saved",
     counter_save_failed: "The record could not be saved.",
     counter_login_needed: "Staff login is needed to save the record.",
+    forms_title: "Printing the forms",
+    forms_applicant: "Applicant (as on the My Number card)",
+    forms_name: "Name",
+    forms_kana: "Name in kana",
+    forms_address: "Address",
+    forms_birth: "Date of birth",
+    forms_sex: "Sex",
+    forms_male: "Male",
+    forms_female: "Female",
+    forms_phone: "Telephone",
+    forms_subject_help: "For the deceased or a child, also enter their name and date of birth.",
+    forms_subject_name: "Name of the person concerned",
+    forms_subject_birth: "Their date of birth",
+    forms_list: "Forms to print",
+    forms_list_help: "The forms of the required procedures are selected; you can change the selection. The handout is printed first.",
+    forms_none: "No printable form for this list yet.",
+    forms_working: "Preparing…",
+    forms_open_pdf: "Open the PDF",
+    forms_font_failed: "The printing font could not be loaded:",
 };
 
 impl Lang {
@@ -418,6 +476,34 @@ impl Lang {
         match self {
             Lang::Ja => format!("{a}から{b}までの数字で入力してください"),
             Lang::En => format!("Enter a whole number from {a} to {b}"),
+        }
+    }
+
+    /// The print button: 「ご案内と申請書をまとめて印刷（3件）」.
+    pub fn forms_print(self, n: usize) -> String {
+        match self {
+            Lang::Ja => format!("ご案内と申請書をまとめて印刷（{n}件）"),
+            Lang::En => format!("Print the handout and {n} forms"),
+        }
+    }
+
+    /// After the PDF is made.
+    pub fn forms_ready(self, n: usize) -> String {
+        match self {
+            Lang::Ja => {
+                format!("ご案内と申請書{n}件のPDFを作りました。開いたPDFから印刷してください。")
+            }
+            Lang::En => format!(
+                "The PDF with the handout and {n} forms is ready; print it from the PDF that opened."
+            ),
+        }
+    }
+
+    /// A required entry left empty.
+    pub fn fill_in(self, what: &str) -> String {
+        match self {
+            Lang::Ja => format!("{what}を入力してください"),
+            Lang::En => format!("Enter the {what}"),
         }
     }
 

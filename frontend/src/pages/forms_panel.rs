@@ -9,6 +9,7 @@ use mado_forms::{Applicant, Data, FormError, Handout, HandoutItem, NoticeKind};
 use mado_rules::Status;
 
 use crate::guide::{Mark, Session};
+use crate::i18n::use_lang;
 use crate::printing;
 
 /// One form the guide asks for: (template id, title, the procedure it is for, preselected).
@@ -38,11 +39,13 @@ fn forms_of(session: Session) -> Vec<(String, String, String, bool)> {
     out
 }
 
+/// The handout is printed in Japanese whatever the screen's language.
 fn mark_text(m: Mark) -> &'static str {
+    let t = crate::i18n::Lang::Ja.texts();
     match m {
-        Mark::Today => "本日受付",
-        Mark::Later => "後日",
-        Mark::Informed => "案内済み",
+        Mark::Today => t.guide_mark_today,
+        Mark::Later => t.guide_mark_later,
+        Mark::Informed => t.guide_mark_informed,
     }
 }
 
@@ -61,7 +64,7 @@ enum PrintState {
 /// A labelled text input bound to one field of the applicant.
 #[component]
 fn Input(
-    label: &'static str,
+    label: fn(&'static crate::i18n::Texts) -> &'static str,
     id: &'static str,
     value: RwSignal<String>,
     #[prop(optional)] kind: Option<&'static str>,
@@ -69,7 +72,7 @@ fn Input(
 ) -> impl IntoView {
     view! {
         <div class="entry">
-            <label for=id>{label}</label>
+            <label for=id>{move || label(use_lang().get().texts())}</label>
             <input id=id type=kind.unwrap_or("text") autocomplete=autocomplete.unwrap_or("off")
                 prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
         </div>
@@ -85,6 +88,8 @@ pub fn FormsPanel(
     office_name: RwSignal<String>,
     staff_name: String,
 ) -> impl IntoView {
+    let lang = use_lang();
+    let t = move || lang.get().texts();
     let name = RwSignal::new(String::new());
     let kana = RwSignal::new(String::new());
     let address = RwSignal::new(String::new());
@@ -110,14 +115,15 @@ pub fn FormsPanel(
 
     let print = move |_| {
         let mut problems = Vec::new();
+        let tx = lang.get_untracked().texts();
         for (v, what) in [
-            (name, "氏名"),
-            (address, "住所"),
-            (birth, "生年月日"),
-            (sex, "性別"),
+            (name, tx.forms_name),
+            (address, tx.forms_address),
+            (birth, tx.forms_birth),
+            (sex, tx.forms_sex),
         ] {
             if v.get_untracked().trim().is_empty() {
-                problems.push(format!("{what}を入力してください"));
+                problems.push(lang.get_untracked().fill_in(what));
             }
         }
         if !problems.is_empty() {
@@ -215,7 +221,8 @@ pub fn FormsPanel(
                 Ok(f) => f,
                 Err(e) => {
                     state.set(PrintState::Failed(vec![format!(
-                        "印刷用の文字（フォント）を読み込めませんでした: {e}"
+                        "{} {e}",
+                        lang.get_untracked().texts().forms_font_failed
                     )]));
                     return;
                 }
@@ -252,29 +259,29 @@ pub fn FormsPanel(
 
     view! {
         <section class="forms-panel" aria-labelledby="forms-title">
-            <h2 id="forms-title">"申請書の印刷"</h2>
+            <h2 id="forms-title">{move || t().forms_title}</h2>
             <div class="forms-grid">
                 <fieldset class="applicant">
-                    <legend>"申請者（マイナンバーカードの券面どおりに）"</legend>
-                    <Input label="氏名" id="ap-name" value=name autocomplete="off"/>
-                    <Input label="ふりがな" id="ap-kana" value=kana/>
-                    <Input label="住所" id="ap-address" value=address/>
-                    <Input label="生年月日" id="ap-birth" value=birth kind="date"/>
-                    <div class="entry" role="radiogroup" aria-label="性別">
-                        <span class="label">"性別"</span>
-                        <label class="choice"><input type="radio" name="ap-sex" prop:checked=move || sex.get() == "male" on:change=move |_| sex.set("male".into())/>"男"</label>
-                        <label class="choice"><input type="radio" name="ap-sex" prop:checked=move || sex.get() == "female" on:change=move |_| sex.set("female".into())/>"女"</label>
+                    <legend>{move || t().forms_applicant}</legend>
+                    <Input label=|t| t.forms_name id="ap-name" value=name autocomplete="off"/>
+                    <Input label=|t| t.forms_kana id="ap-kana" value=kana/>
+                    <Input label=|t| t.forms_address id="ap-address" value=address/>
+                    <Input label=|t| t.forms_birth id="ap-birth" value=birth kind="date"/>
+                    <div class="entry" role="radiogroup" aria-label=move || t().forms_sex>
+                        <span class="label">{move || t().forms_sex}</span>
+                        <label class="choice"><input type="radio" name="ap-sex" prop:checked=move || sex.get() == "male" on:change=move |_| sex.set("male".into())/>{move || t().forms_male}</label>
+                        <label class="choice"><input type="radio" name="ap-sex" prop:checked=move || sex.get() == "female" on:change=move |_| sex.set("female".into())/>{move || t().forms_female}</label>
                     </div>
-                    <Input label="電話番号" id="ap-phone" value=phone kind="tel"/>
-                    <p class="help">"亡くなった方やお子さんの手続きでは、その方の氏名と生年月日も入れてください。"</p>
-                    <Input label="対象の方の氏名" id="sub-name" value=subject_name/>
-                    <Input label="対象の方の生年月日" id="sub-birth" value=subject_birth kind="date"/>
+                    <Input label=|t| t.forms_phone id="ap-phone" value=phone kind="tel"/>
+                    <p class="help">{move || t().forms_subject_help}</p>
+                    <Input label=|t| t.forms_subject_name id="sub-name" value=subject_name/>
+                    <Input label=|t| t.forms_subject_birth id="sub-birth" value=subject_birth kind="date"/>
                 </fieldset>
                 <fieldset class="form-list">
-                    <legend>"印刷する申請書"</legend>
-                    <p class="help">"必要な手続きの申請書を選んであります。外すこと、加えることができます。最初に「申請・手続きのご案内」を印刷します。"</p>
+                    <legend>{move || t().forms_list}</legend>
+                    <p class="help">{move || t().forms_list_help}</p>
                     <Show when=move || forms.with(Vec::is_empty)>
-                        <p class="hint">"この一覧には、印刷できる申請書がまだありません。"</p>
+                        <p class="hint">{move || t().forms_none}</p>
                     </Show>
                     <For each=move || forms.get() key=|f| f.0.clone() let:f>
                         {
@@ -290,15 +297,15 @@ pub fn FormsPanel(
                         }
                     </For>
                     <button type="button" class="big print-batch" on:click=print disabled=move || state.get() == PrintState::Working>
-                        {move || format!("ご案内と申請書をまとめて印刷（{}件）", selected().len())}
+                        {move || lang.get().forms_print(selected().len())}
                     </button>
                     {move || match state.get() {
                         PrintState::Idle => ().into_any(),
-                        PrintState::Working => view! { <p role="status">"作成しています…"</p> }.into_any(),
+                        PrintState::Working => view! { <p role="status">{t().forms_working}</p> }.into_any(),
                         PrintState::Ready { url, pages, notes } => view! {
                             <div role="status" class="print-ready">
-                                <p>{format!("ご案内と申請書{pages}件のPDFを作りました。開いたPDFから印刷してください。")}</p>
-                                <a class="button" href=url target="_blank" rel="noopener" data-testid="batch-pdf">"PDFを開く"</a>
+                                <p>{lang.get_untracked().forms_ready(pages)}</p>
+                                <a class="button" href=url target="_blank" rel="noopener" data-testid="batch-pdf">{t().forms_open_pdf}</a>
                                 <ul>{notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
                             </div>
                         }.into_any(),
