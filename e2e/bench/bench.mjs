@@ -68,7 +68,34 @@ async function guideTimings(guides) {
   return out;
 }
 
+// The handout and eight forms rendered in the release desk bundle (see forms/src/bench.rs),
+// and Chromium's own printToPDF of the guide result page for comparison.
+async function formsTimings() {
+  const browser = await chromium.launch(launchOptions);
+  const page = await browser.newPage();
+  await page.goto(base + '/apply#shintai-techo/kitakyushu?techo_stage=issued&issue_date=2026-11-20&birth_date=1956-05-01&grade=1&part=heart&insurance=kouki&residence=home');
+  await page.waitForFunction(() => typeof window.wasmBindings?.forms_batch_timing === 'function');
+  await page.locator('article.procedure').first().waitFor();
+  const forms = JSON.parse(await page.evaluate(async () => {
+    const font = new Uint8Array(await (await fetch('/fonts/ipaexg-00401.ttf')).arrayBuffer());
+    return window.wasmBindings.forms_batch_timing(font, 20);
+  }));
+  const times = [];
+  let bytes = 0;
+  let pages = 0;
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    const pdf = await page.pdf({ format: 'A4' });
+    times.push(performance.now() - t0);
+    bytes = pdf.length;
+    pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+  }
+  await browser.close();
+  return { forms, print_to_pdf: { ...stats(times), bytes, pages } };
+}
+
 const tti = await timeToInteractive(5);
 const issue = await issueLatency(1000, 4);
 const guide = await guideTimings((process.argv[3] || '').split(',').filter(Boolean));
-console.log(JSON.stringify({ tti_ms: tti, issue, guide }));
+const { forms, print_to_pdf } = await formsTimings();
+console.log(JSON.stringify({ tti_ms: tti, issue, guide, forms, print_to_pdf }));

@@ -23,6 +23,7 @@
 //! - Templates, fonts and PDF output are issue 5.
 //! - Width is measured by the caller in em units (sum of glyph advances / units per em).
 
+pub mod bench;
 pub mod data;
 pub mod font;
 mod geometry;

@@ -83,8 +83,8 @@ fn copy_fonts() -> Result {
         )
     })?;
     let public = root().join("public").join("fonts");
-    let entries = std::fs::read_dir(&public)
-        .map_err(|e| format!("cannot read {}: {e}", public.display()))?;
+    let entries =
+        std::fs::read_dir(&public).map_err(|e| format!("cannot read {}: {e}", public.display()))?;
     for e in entries.flatten() {
         std::fs::copy(e.path(), dir.join(e.file_name()))
             .map_err(|err| format!("cannot copy {}: {err}", e.path().display()))?;
@@ -130,6 +130,8 @@ fn build_relay() -> Result<PathBuf> {
                 "mado-relay",
                 "-p",
                 "mado-rules",
+                "-p",
+                "mado-forms",
             ])
             .current_dir(root()))?;
         Ok(root().join("target/relay/mado-relay"))

@@ -39,6 +39,13 @@ enum Command {
         #[arg(long)]
         packs: Option<PathBuf>,
     },
+    /// Time rendering the handout and eight filled forms; prints JSON (for `cargo xtask bench`).
+    Bench {
+        #[arg(long, default_value_t = 20)]
+        runs: u32,
+        #[arg(long, env = "MADO_FONT", default_value = DEFAULT_FONT)]
+        font: PathBuf,
+    },
     /// Render templates filled with DATA (JSON, see forms/README.md) into one PDF.
     Render {
         /// Template ids, comma-separated, in print order.
@@ -146,6 +153,28 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
             } else {
                 ExitCode::from(1)
             })
+        }
+        Command::Bench { runs, font } => {
+            let all = load_templates(&dir)?;
+            let bytes = std::fs::read(&font).map_err(|e| {
+                eprintln!("error: font {}: {e}", font.display());
+                ExitCode::from(2)
+            })?;
+            let font = Font::from_bytes(bytes).map_err(|e| {
+                eprintln!("error: font: {e}");
+                ExitCode::from(2)
+            })?;
+            let templates: Vec<&mado_forms::Template> = all.iter().map(|l| &l.template).collect();
+            let started = std::time::Instant::now();
+            let mut clock = || started.elapsed().as_secs_f64() * 1000.0;
+            let t = mado_forms::bench::time_batch(&font, &templates, runs, &mut clock).map_err(
+                |e| {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                },
+            )?;
+            println!("{}", serde_json::to_string(&t).unwrap_or_default());
+            Ok(ExitCode::SUCCESS)
         }
         Command::Render {
             template,

@@ -30,3 +30,19 @@ pub fn guide_eval_timing(pack: &str, city: &str, blocks: u32) -> Result<String, 
     );
     serde_json::to_string(&timing).map_err(|e| e.to_string())
 }
+
+/// For `cargo xtask bench`: times rendering the handout and eight filled forms in this
+/// browser with this build. `font` is the printing font's bytes. Returns
+/// [`mado_forms::bench::BatchTiming`] as JSON.
+#[wasm_bindgen]
+pub fn forms_batch_timing(font: Vec<u8>, runs: u32) -> Result<String, String> {
+    let font = mado_forms::Font::from_bytes(font).map_err(|e| e.to_string())?;
+    let templates: Vec<&mado_forms::Template> =
+        mado_frontend::printing::templates().iter().collect();
+    let perf = web_sys::window()
+        .and_then(|w| w.performance())
+        .ok_or("no performance clock")?;
+    let timing = mado_forms::bench::time_batch(&font, &templates, runs, &mut || perf.now())
+        .map_err(|e| e.to_string())?;
+    serde_json::to_string(&timing).map_err(|e| e.to_string())
+}
