@@ -1,13 +1,20 @@
-//! Mado's forms: form templates as data and the PDF renderer (issue 5). This first part is the
-//! page geometry every template is laid out in and the rule that fits long text into a box.
+//! Mado's forms: form templates as data, filled from the applicant, the guide's answers and
+//! the visit, and written as one PDF per batch with one subsetted Japanese font. Pure: the same
+//! code natively (`mado-forms`) and in the browser (the counter prints without a server).
 //!
 //! # Mental model
 //!
-//! Templates are measured in millimetres, like the paper forms they copy; PDF speaks points
-//! (1/72 inch). [`Paper`] gives the sheet sizes of Japanese forms (A4, A5, B5 = JIS B5).
-//! [`fit_font_size`] picks the largest font size, in half-point steps, at which a text fits
-//! its box, and says so when even the smallest legible size does not fit: a long address is
-//! never overflowing and never silently cut.
+//! A [`Template`] is what a paper form looks like, in millimetres from its top-left corner:
+//! fixed text, ruled lines, grids with grey label cells, fields bound to a source
+//! (`applicant.name`, `answers.grade`, `today`…) and tick boxes. [`render`] fills templates
+//! from [`Data`] into a [`Document`]; [`render_handout`] writes the resident's list from the
+//! guide first. The document embeds only the glyphs used (Type0 / CIDFontType2, Identity-H)
+//! with a ToUnicode map, so the text stays searchable.
+//!
+//! Text never overflows and is never cut: a field shrinks in half-point steps to its minimum
+//! ([`fit_font_size`]), then goes to two lines, and if even that does not fit it is left blank
+//! with a [`Notice`] telling staff to write it by hand. Characters the font lacks (外字) are
+//! found before anything is drawn ([`preflight`]) and refuse the batch until staff resolve them.
 //!
 //! ```
 //! use mado_forms::{fit_font_size, Fit, Mm, Paper};
@@ -20,8 +27,9 @@
 //!
 //! # Not handled
 //!
-//! - Templates, fonts and PDF output are issue 5.
-//! - Width is measured by the caller in em units (sum of glyph advances / units per em).
+//! - One font per document, horizontal writing only; no bold.
+//! - Text is laid out glyph by glyph without kerning or OpenType shaping (Japanese forms
+//!   need none; Latin text is spaced by advance widths only).
 
 pub mod bench;
 pub mod data;
