@@ -274,6 +274,11 @@ fn test() -> Result {
             .args(["run", "--quiet", "-p", "mado-rules", "--", "test"])
             .current_dir(root()),
     )?;
+    timed("form templates: mado-forms lint", || {
+        run(Command::new("cargo")
+            .args(["run", "--quiet", "-p", "mado-forms", "--", "lint"])
+            .current_dir(root()))
+    })?;
     let webdriver = root().join("e2e/webdriver.json");
     counted(
         "wasm tests in headless Chromium",
