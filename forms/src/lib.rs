@@ -33,6 +33,7 @@
 
 pub mod bench;
 pub mod data;
+pub mod fit;
 pub mod font;
 mod geometry;
 pub mod handout;

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use crate::data::is_source;
 use crate::geometry::Paper;
+use crate::render::{CHECK_BOX, PAD};
 use crate::template::{Element, Template};
 
 /// `file:line: message`.
@@ -105,11 +106,30 @@ fn placeholders(text: &str) -> Vec<&str> {
     out
 }
 
-/// Checks templates: unknown sources, elements off the sheet, overlapping fields, bad grid
-/// labels, missing sources, duplicate ids; and that every form a rule pack names exists.
+/// A label's width in millimetres as the linter estimates it without a font: ASCII ½ em,
+/// everything else 1 em, `{source}` placeholders not counted (their text is not known).
+pub fn label_width_mm(text: &str, size: f32) -> f32 {
+    let mut em = 0.0;
+    let mut in_source = false;
+    for c in text.chars() {
+        match c {
+            '{' => in_source = true,
+            '}' if in_source => in_source = false,
+            _ if in_source => {}
+            c if c.is_ascii() => em += 0.5,
+            _ => em += 1.0,
+        }
+    }
+    em * size * 25.4 / 72.0
+}
+
 /// A form a rule pack names: (file, line, template id).
 pub type NamedForm = (String, usize, String);
 
+/// Checks templates: unknown sources, elements off the sheet, overlapping fields, grid labels
+/// outside their grid or wider than their cell ([`label_width_mm`]), checks with both
+/// `value` and `values` or with either but no source, missing sources, duplicate ids; and
+/// that every form a rule pack names exists.
 pub fn lint(templates: &[Loaded], forms_named_by_packs: &[NamedForm]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for l in templates {
@@ -190,7 +210,7 @@ pub fn lint(templates: &[Loaded], forms_named_by_packs: &[NamedForm]) -> Vec<Dia
                     columns,
                     rows,
                     labels,
-                    ..
+                    size,
                 } => {
                     let (gw, gh): (f32, f32) = (columns.iter().sum(), rows.iter().sum());
                     if !inside(*x, *y, gw, gh) {
@@ -200,6 +220,28 @@ pub fn lint(templates: &[Loaded], forms_named_by_packs: &[NamedForm]) -> Vec<Dia
                         ));
                     }
                     for lab in labels {
+                        let lsize = lab.size.unwrap_or(*size);
+                        if !(5.0..=30.0).contains(&lsize) {
+                            out.push(d(
+                                &lab.text,
+                                format!(
+                                    "label {:?}: size {lsize} must be between 5 and 30 points",
+                                    lab.text
+                                ),
+                            ));
+                        }
+                        if let Some(&cw) = columns.get(lab.col) {
+                            let (need, room) = (label_width_mm(&lab.text, lsize), cw - 2.0 * PAD);
+                            if need > room + 0.05 {
+                                out.push(d(
+                                    &lab.text,
+                                    format!(
+                                        "label {:?} is wider than its cell: about {need:.1} mm at {lsize} pt, the cell has {room:.1} mm inside its padding; give it a smaller size or a wider column",
+                                        lab.text
+                                    ),
+                                ));
+                            }
+                        }
                         if lab.row >= rows.len() || lab.col >= columns.len() {
                             out.push(d(
                                 &lab.text,
@@ -253,19 +295,40 @@ pub fn lint(templates: &[Loaded], forms_named_by_packs: &[NamedForm]) -> Vec<Dia
                 }
                 Element::Check {
                     source,
+                    value,
+                    values,
                     x,
                     y,
                     label,
-                    ..
                 } => {
-                    if !is_source(source) {
-                        out.push(d(
+                    let at = if label.is_empty() { "check:" } else { label };
+                    let what = format!("check {label:?} at ({x}, {y})");
+                    match source {
+                        Some(source) if !is_source(source) => out.push(d(
                             source,
-                            format!("check {label:?}: unknown source {source:?}"),
+                            format!("{what}: unknown source {source:?}; see forms/README.md"),
+                        )),
+                        Some(_) => {}
+                        None if value.is_some() || values.is_some() => out.push(d(
+                            at,
+                            format!("{what}: value or values without a source never tick; add a source or remove them"),
+                        )),
+                        None => {}
+                    }
+                    if value.is_some() && values.is_some() {
+                        out.push(d(
+                            at,
+                            format!("{what}: has both value and values; use values: [a, b] alone"),
                         ));
                     }
-                    if !inside(*x, *y, 3.6, 3.6) {
-                        out.push(d(label, format!("check {label:?} is off the sheet")));
+                    if values.as_ref().is_some_and(Vec::is_empty) {
+                        out.push(d(
+                            at,
+                            format!("{what}: values is empty; list the texts that tick it"),
+                        ));
+                    }
+                    if !inside(*x, *y, CHECK_BOX, CHECK_BOX) {
+                        out.push(d(at, format!("{what} is off the sheet")));
                     }
                 }
             }
@@ -309,4 +372,114 @@ pub fn lint(templates: &[Loaded], forms_named_by_packs: &[NamedForm]) -> Vec<Dia
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loaded(elements: &str) -> Loaded {
+        let text = format!(
+            "id: t\ntitle: T\nsource: https://example.invalid/form\nelements:\n  - field: {{name: 氏名, source: applicant.name, x: 50, y: 20, w: 100, h: 10}}\n{elements}"
+        );
+        let template = parse("t.yaml", &text).unwrap_or_else(|d| panic!("{d}"));
+        Loaded {
+            file: "t.yaml".into(),
+            text,
+            template,
+        }
+    }
+
+    fn findings(elements: &str) -> Vec<String> {
+        lint(&[loaded(elements)], &[])
+            .into_iter()
+            .map(|d| format!("{}: {}", d.line, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn checks_may_list_values_or_have_no_source() {
+        assert_eq!(
+            findings(
+                "  - check: {source: answers.move_type, values: [市外へ転出, 国外へ転出], x: 52, y: 40, label: 転出}\n  - check: {x: 70, y: 40, label: その他}\n"
+            ),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn a_check_with_an_unknown_source_or_both_value_and_values_is_refused() {
+        assert_eq!(
+            findings("  - check: {source: applicant.age, x: 52, y: 40, label: 年齢}\n"),
+            vec![
+                "6: check \"年齢\" at (52, 40): unknown source \"applicant.age\"; see forms/README.md"
+            ]
+        );
+        assert_eq!(
+            findings(
+                "  - check: {source: answers.move_type, value: 市外へ転出, values: [国外へ転出], x: 52, y: 40, label: 転出}\n"
+            ),
+            vec![
+                "6: check \"転出\" at (52, 40): has both value and values; use values: [a, b] alone"
+            ]
+        );
+        assert_eq!(
+            findings("  - check: {value: はい, x: 52, y: 40, label: 同意}\n"),
+            vec![
+                "6: check \"同意\" at (52, 40): value or values without a source never tick; add a source or remove them"
+            ]
+        );
+        assert_eq!(
+            findings("  - check: {source: answers.a, values: [], x: 52, y: 40, label: 空}\n"),
+            vec!["6: check \"空\" at (52, 40): values is empty; list the texts that tick it"]
+        );
+        assert_eq!(
+            findings("  - check: {x: 208, y: 40, label: 端}\n"),
+            vec!["6: check \"端\" at (208, 40) is off the sheet"]
+        );
+    }
+
+    #[test]
+    fn a_label_wider_than_its_cell_is_reported() {
+        // 30 mm cell, 27.6 mm inside the padding. At 10 pt a full-width character is 3.53 mm:
+        // 7 fit (24.7 mm), 8 do not (28.2 mm); ASCII counts half.
+        let grid = |label: &str| {
+            format!(
+                "  - grid:\n      x: 20\n      y: 40\n      columns: [30, 140]\n      rows: [10]\n      size: 10\n      labels:\n        - {label}\n"
+            )
+        };
+        assert_eq!(
+            findings(&grid("{row: 0, col: 0, text: 前住所・転出先}")),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            findings(&grid("{row: 0, col: 0, text: AB前住所・転出}")),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            findings(&grid("{row: 0, col: 0, text: 被保険者との続柄}")),
+            vec![
+                "13: label \"被保険者との続柄\" is wider than its cell: about 28.2 mm at 10 pt, the cell has 27.6 mm inside its padding; give it a smaller size or a wider column"
+            ]
+        );
+        // Its own size: fits at 9 pt (25.4 mm); centred labels are measured the same way.
+        assert_eq!(
+            findings(&grid(
+                "{row: 0, col: 0, text: 被保険者との続柄, size: 9, align: center}"
+            )),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            findings(&grid("{row: 0, col: 0, text: 続柄, size: 4}")),
+            vec!["13: label \"続柄\": size 4 must be between 5 and 30 points"]
+        );
+    }
+
+    #[test]
+    fn label_width_counts_ascii_as_half_and_skips_placeholders() {
+        let em = 10.0 * 25.4 / 72.0;
+        assert!((label_width_mm("氏名", 10.0) - 2.0 * em).abs() < 1e-4);
+        assert!((label_width_mm("No.", 10.0) - 1.5 * em).abs() < 1e-4);
+        assert!((label_width_mm("{city}長", 10.0) - em).abs() < 1e-4);
+    }
 }

@@ -2,10 +2,11 @@
 //! characters the font lacks (外字), text shrunk to fit, text that does not fit at all.
 
 use crate::data::{Data, SourceError};
+use crate::fit::{Layout, TWO_LINE_HEIGHTS, layout};
 use crate::font::Font;
-use crate::geometry::{Fit, Mm, Pt, fit_font_size};
+use crate::geometry::{Mm, Pt};
 use crate::pdf::{Align, Document, RenderError};
-use crate::template::{Element, Template};
+use crate::template::{AlignName, Element, Template};
 
 /// Something staff must see before printing, with the form and field it concerns.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,14 +78,25 @@ fn mm_of_pt(pt: f32) -> f32 {
     pt * 25.4 / 72.0
 }
 
-/// Padding inside a field's box, millimetres.
-const PAD: f32 = 1.2;
-/// Below this a text is not legible on paper.
-const FLOOR: f32 = 5.0;
+/// Padding inside a field's box or a grid cell, millimetres.
+pub const PAD: f32 = 1.2;
+/// A check's box, millimetres square; its label starts 1 mm to the right, at 10.5 pt.
+pub const CHECK_BOX: f32 = 3.6;
+const CHECK_LABEL_SIZE: f32 = 10.5;
 
 /// Baseline that centres a line of `size` points vertically on `center` (mm).
 fn baseline(center: f32, size: f32) -> f32 {
     center + mm_of_pt(size) * 0.36
+}
+
+/// Where text aligned `align` is anchored in a box from `x`, `w` wide: `PAD` in from the
+/// left or right edge, or the centre.
+fn anchor(align: AlignName, x: f32, w: f32) -> f32 {
+    match align {
+        AlignName::Left => x + PAD,
+        AlignName::Center => x + w / 2.0,
+        AlignName::Right => x + w - PAD,
+    }
 }
 
 /// The texts of every field, checked for characters the font lacks, before anything is drawn.
@@ -96,18 +108,26 @@ pub fn preflight(
     let mut out = Vec::new();
     for t in templates {
         for e in &t.elements {
-            let (field, text) = match e {
-                Element::Field { name, source, .. } => (name.clone(), value(t, data, source)?),
-                Element::Text { text, .. } => (text.clone(), fill(t, data, text)?),
-                _ => continue,
+            let texts: Vec<(&String, String)> = match e {
+                Element::Field { name, source, .. } => vec![(name, value(t, data, source)?)],
+                Element::Text { text, .. } | Element::Check { label: text, .. } => {
+                    vec![(text, fill(t, data, text)?)]
+                }
+                Element::Grid { labels, .. } => labels
+                    .iter()
+                    .map(|l| Ok((&l.text, fill(t, data, &l.text)?)))
+                    .collect::<Result<_, FormError>>()?,
+                Element::Line { .. } | Element::Box { .. } => continue,
             };
-            let missing = font.missing(&text);
-            if !missing.is_empty() {
-                out.push(Notice {
-                    form: t.title.clone(),
-                    field,
-                    kind: NoticeKind::Gaiji(missing),
-                });
+            for (field, text) in texts {
+                let missing = font.missing(&text);
+                if !missing.is_empty() {
+                    out.push(Notice {
+                        form: t.title.clone(),
+                        field: field.clone(),
+                        kind: NoticeKind::Gaiji(missing),
+                    });
+                }
             }
         }
     }
@@ -126,30 +146,6 @@ fn fill(t: &Template, data: &Data, text: &str) -> Result<String, FormError> {
         form: t.title.clone(),
         source,
     })
-}
-
-/// Splits a text into two lines of about equal width, preferring a space.
-fn split_two(font: &Font, text: &str) -> (String, String) {
-    let chars: Vec<char> = text.chars().collect();
-    let total = font.width_em(text);
-    let mut acc = 0.0;
-    let mut cut = chars.len() / 2;
-    for (i, c) in chars.iter().enumerate() {
-        acc += font.width_em(&c.to_string());
-        if acc >= total / 2.0 {
-            cut = i + 1;
-            break;
-        }
-    }
-    // A space within a few characters of the middle is a better break.
-    if let Some(sp) = (cut.saturating_sub(4)..(cut + 4).min(chars.len()))
-        .find(|&i| chars[i] == ' ' || chars[i] == '　')
-    {
-        cut = sp + 1;
-    }
-    let first: String = chars[..cut].iter().collect();
-    let second: String = chars[cut..].iter().collect();
-    (first.trim_end().to_owned(), second.trim_start().to_owned())
 }
 
 /// Renders each template as one page of `doc`, in order. Refuses (with every 外字 listed)
@@ -212,12 +208,13 @@ pub fn render(
                         ) {
                             doc.fill(page, cx, cy, w, h, 0.93);
                             let text = fill(t, data, &l.text)?;
+                            let size = l.size.unwrap_or(*size);
                             doc.text(
                                 page,
-                                cx + PAD,
-                                baseline(cy + h / 2.0, *size),
-                                *size,
-                                Align::Left,
+                                anchor(l.align, cx, w),
+                                baseline(cy + h / 2.0, size),
+                                size,
+                                l.align.into(),
                                 &text,
                             )?;
                         }
@@ -250,82 +247,54 @@ pub fn render(
                     }
                     let inner_w = Pt::from(Mm(w - 2.0 * PAD)).0;
                     let inner_h = Pt::from(Mm(h - 0.8)).0;
-                    let size = size.min(inner_h);
-                    let ax = match align {
-                        crate::template::AlignName::Left => x + PAD,
-                        crate::template::AlignName::Center => x + w / 2.0,
-                        crate::template::AlignName::Right => x + w - PAD,
-                    };
+                    let (ax, align_pdf) = (anchor(*align, *x, *w), (*align).into());
+                    let center = y + h / 2.0;
                     let notice = |kind| Notice {
                         form: t.title.clone(),
                         field: name.clone(),
                         kind,
                     };
-                    match fit_font_size(font.width_em(&text), inner_w, size, min_size.min(size)) {
-                        Fit::AsIs(s) => doc.text(
-                            page,
-                            ax,
-                            baseline(y + h / 2.0, s),
-                            s,
-                            (*align).into(),
-                            &text,
-                        )?,
-                        Fit::Shrunk(s) => {
-                            doc.text(
-                                page,
-                                ax,
-                                baseline(y + h / 2.0, s),
-                                s,
-                                (*align).into(),
-                                &text,
-                            )?;
-                            notices.push(notice(NoticeKind::Shrunk { size: s }));
-                        }
-                        Fit::TooLong { .. } => {
-                            // Two lines, each at most half the box's height.
-                            let (a, b) = split_two(font, &text);
-                            let wide = font.width_em(&a).max(font.width_em(&b));
-                            let line_h = inner_h / 2.2;
-                            match fit_font_size(wide, inner_w, size.min(line_h), FLOOR.min(line_h))
-                            {
-                                Fit::AsIs(s) | Fit::Shrunk(s) => {
-                                    let gap = mm_of_pt(s) * 1.1;
-                                    doc.text(
-                                        page,
-                                        ax,
-                                        baseline(y + h / 2.0 - gap / 2.0, s),
-                                        s,
-                                        (*align).into(),
-                                        &a,
-                                    )?;
-                                    doc.text(
-                                        page,
-                                        ax,
-                                        baseline(y + h / 2.0 + gap / 2.0, s),
-                                        s,
-                                        (*align).into(),
-                                        &b,
-                                    )?;
-                                    notices.push(notice(NoticeKind::Wrapped { size: s }));
-                                }
-                                Fit::TooLong { .. } => notices.push(notice(NoticeKind::TooLong)),
+                    match layout(
+                        &text,
+                        |s| font.width_em(s),
+                        inner_w,
+                        inner_h,
+                        *size,
+                        *min_size,
+                    ) {
+                        Layout::One { size: s, shrunk } => {
+                            doc.text(page, ax, baseline(center, s), s, align_pdf, &text)?;
+                            if shrunk {
+                                notices.push(notice(NoticeKind::Shrunk { size: s }));
                             }
                         }
+                        Layout::Two {
+                            size: s,
+                            first,
+                            second,
+                        } => {
+                            // Baselines 1.1 line apart, the pair centred in the box.
+                            let gap = mm_of_pt(s) * TWO_LINE_HEIGHTS / 2.0;
+                            let (y1, y2) = (center - gap / 2.0, center + gap / 2.0);
+                            doc.text(page, ax, baseline(y1, s), s, align_pdf, &first)?;
+                            doc.text(page, ax, baseline(y2, s), s, align_pdf, &second)?;
+                            notices.push(notice(NoticeKind::Wrapped { size: s }));
+                        }
+                        Layout::TooLong => notices.push(notice(NoticeKind::TooLong)),
                     }
                 }
                 Element::Check {
                     source,
-                    value: want,
                     x,
                     y,
                     label,
+                    ..
                 } => {
-                    let got = value(t, data, source)?;
-                    let ticked = match want {
-                        Some(v) => &got == v,
-                        None => matches!(got.as_str(), "はい" | "true" | "1"),
+                    let ticked = match source {
+                        Some(source) => e.ticked(&value(t, data, source)?),
+                        None => false,
                     };
-                    let s = 3.6;
+                    let s = CHECK_BOX;
                     doc.rect(page, *x, *y, s, s, 0.6);
                     if ticked {
                         doc.line(page, (x + 0.6, y + 1.9), (x + 1.5, y + 3.0), 1.0);
@@ -335,8 +304,8 @@ pub fn render(
                     doc.text(
                         page,
                         x + s + 1.0,
-                        baseline(y + s / 2.0, 10.5),
-                        10.5,
+                        baseline(y + s / 2.0, CHECK_LABEL_SIZE),
+                        CHECK_LABEL_SIZE,
                         Align::Left,
                         &label,
                     )?;

@@ -91,7 +91,8 @@ pub enum Element {
         width: f32,
     },
     /// A ruled table: column widths and row heights from `(x, y)`, each cell outlined, and
-    /// labels in the cells given (row, column → text), on a light grey ground.
+    /// labels in the cells given (row, column → text), on a light grey ground, at `size`
+    /// points unless a label has its own.
     Grid {
         x: f32,
         y: f32,
@@ -102,8 +103,8 @@ pub enum Element {
         #[serde(default = "default_size")]
         size: f32,
     },
-    /// A value filled in: the text of `source`, shrunk to fit the box (never beyond
-    /// `min_size`: then a warning, never a cut).
+    /// A value filled in: the text of `source`, fitted to the box on one line or two, never
+    /// below `min_size` (then left blank with a notice, never cut); see [`crate::fit`].
     Field {
         /// Name shown to staff in warnings: 「申請者 氏名」.
         name: String,
@@ -119,23 +120,63 @@ pub enum Element {
         #[serde(default)]
         align: AlignName,
     },
-    /// A tick box, ticked when `source` equals `value` (or is true when `value` is absent).
+    /// A 3.6 mm tick box with its label to the right. Ticked when the text of `source`
+    /// equals `value`, or any of `values`, or (with neither) is はい/true/1. Without `source`
+    /// it is a box staff or the applicant tick by hand: never ticked, drawn the same way.
     Check {
-        source: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         value: Option<String>,
+        /// Ticked when the source's text equals any of these (「市外へ転出」「国外へ転出」).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        values: Option<Vec<String>>,
         x: f32,
         y: f32,
         label: String,
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+impl Element {
+    /// Whether a check is ticked when its source's text is `got` (see [`Element::Check`]).
+    /// `false` for a check without a source and for every other element.
+    pub fn ticked(&self, got: &str) -> bool {
+        let Element::Check {
+            source: Some(_),
+            value,
+            values,
+            ..
+        } = self
+        else {
+            return false;
+        };
+        match (value, values) {
+            (None, None) => matches!(got, "はい" | "true" | "1"),
+            // Both given is refused by the linter; here either one ticks.
+            (value, values) => {
+                value.as_deref() == Some(got) || values.iter().flatten().any(|v| v == got)
+            }
+        }
+    }
+}
+
+/// A label in a grid cell, on the light grey ground.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CellLabel {
     pub row: usize,
     pub col: usize,
     pub text: String,
+    /// Left (default, 1.2 mm in from the cell's left edge), centre, or right (1.2 mm in).
+    #[serde(default, skip_serializing_if = "is_left")]
+    pub align: AlignName,
+    /// Points; the grid's `size` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<f32>,
+}
+
+fn is_left(a: &AlignName) -> bool {
+    *a == AlignName::Left
 }
 
 fn default_size() -> f32 {
@@ -149,4 +190,70 @@ fn default_min_size() -> f32 {
 }
 fn default_line() -> f32 {
     0.6
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn check(yaml: &str) -> Element {
+        serde_yaml::with::singleton_map_recursive::deserialize(serde_yaml::Deserializer::from_str(
+            yaml,
+        ))
+        .unwrap_or_else(|e| panic!("{yaml}: {e}"))
+    }
+
+    #[test]
+    fn a_check_ticks_on_its_value_any_of_its_values_or_yes() {
+        let one = check("check: {source: answers.a, value: 市外へ転出, x: 1, y: 1, label: 転出}");
+        assert!(one.ticked("市外へ転出"));
+        assert!(!one.ticked("国外へ転出"));
+        let any = check(
+            "check: {source: answers.a, values: [市外へ転出, 国外へ転出], x: 1, y: 1, label: 転出}",
+        );
+        assert!(any.ticked("市外へ転出") && any.ticked("国外へ転出"));
+        assert!(!any.ticked("市外から転入") && !any.ticked("") && !any.ticked("はい"));
+        let yes = check("check: {source: answers.a, x: 1, y: 1, label: 同意}");
+        assert!(yes.ticked("はい") && yes.ticked("true") && yes.ticked("1"));
+        assert!(!yes.ticked("いいえ") && !yes.ticked(""));
+    }
+
+    #[test]
+    fn a_check_without_a_source_is_never_ticked() {
+        let hand = check("check: {x: 1, y: 1, label: その他}");
+        assert_eq!(
+            hand,
+            Element::Check {
+                source: None,
+                value: None,
+                values: None,
+                x: 1.0,
+                y: 1.0,
+                label: "その他".into()
+            }
+        );
+        assert!(!hand.ticked("はい") && !hand.ticked("その他"));
+    }
+
+    #[test]
+    fn grid_labels_take_an_alignment_and_a_size() {
+        let grid = check(
+            "grid: {x: 0, y: 0, columns: [30], rows: [8], labels: [{row: 0, col: 0, text: 性別, align: center, size: 9}, {row: 0, col: 0, text: 氏名}]}",
+        );
+        let Element::Grid { labels, size, .. } = grid else {
+            panic!("{grid:?}")
+        };
+        assert_eq!(size, 10.5);
+        assert_eq!(
+            (
+                labels[0].align,
+                labels[0].size,
+                labels[1].align,
+                labels[1].size
+            ),
+            (AlignName::Center, Some(9.0), AlignName::Left, None)
+        );
+    }
 }

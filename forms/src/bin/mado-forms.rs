@@ -97,7 +97,7 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
                         .iter()
                         .filter_map(|e| match e {
                             Element::Field { name, source, .. } => Some(serde_json::json!({"name": name, "source": source})),
-                            Element::Check { label, source, value, .. } => Some(serde_json::json!({"name": label, "source": source, "value": value})),
+                            Element::Check { label, source: Some(source), value, values, .. } => Some(serde_json::json!({"name": label, "source": source, "value": value, "values": values})),
                             _ => None,
                         })
                         .collect();
