@@ -195,6 +195,8 @@ fn run_system() -> Result {
          \x20 {base}/kiosk     受付機（番号札の発行）\n\
          \x20 {base}/display   ロビーの呼出表示（音声案内は画面のボタンで開始）\n\
          \x20 {base}/queue     職員の窓口呼出（ログインが必要）\n\
+         \x20 {base}/counter   窓口の手続きガイドと申請書の印刷（ログインが必要）\n\
+         \x20 {base}/apply     ご自宅での手続きガイド（住民向け）\n\
          \x20 {base}/          すべての画面の一覧\n\
          Staff login: ID `admin`; the password is MADO_ADMIN_PASSWORD if you set it before the\n\
          first start, otherwise the one printed above on the first start (saved nowhere else).\n\
