@@ -104,6 +104,15 @@ pub fn FormsPanel(
     let staff_name = StoredValue::new(staff_name);
 
     let forms = Memo::new(move |_| forms_of(session));
+    // The guide may already know the birth date (身体障害者手帳: ご本人の生年月日).
+    Effect::new(move |_| {
+        if let Some(mado_rules::Value::Date(d)) =
+            session.answers.with(|a| a.0.get("birth_date").cloned())
+            && birth.get_untracked().is_empty()
+        {
+            birth.set(d.to_string());
+        }
+    });
     let selected = move || {
         forms
             .get()
