@@ -133,3 +133,58 @@ fn every_template_renders_with_the_applicant_on_its_page() {
         );
     }
 }
+
+#[test]
+fn every_template_passes_lint() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let all = mado_forms::load::load_dir(&dir).unwrap_or_else(|d| panic!("{d:?}"));
+    let findings: Vec<String> = mado_forms::load::lint(&all, &[])
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(findings.is_empty(), "{}", findings.join("\n"));
+}
+
+/// A long address (two lines at 13 pt in a 140 mm cell, one line would need 9 pt).
+const LONG_ADDRESS: &str =
+    "北海道河東郡音更町木野大通西7丁目1番地10 サンハイツ木野グランドステージ南棟201号室";
+
+#[test]
+fn a_long_address_prints_on_two_lines_at_12_points_or_more_on_every_form() {
+    let font = font();
+    let mut data = sample();
+    data.applicant.address = LONG_ADDRESS.into();
+    if let Some(s) = data.subject.as_mut() {
+        s.address = LONG_ADDRESS.into();
+    }
+    let all = templates();
+    let list: Vec<&Template> = all.iter().map(|(_, t)| t).collect();
+    let mut doc = Document::new(&font, "long address");
+    let notices = mado_forms::render(&mut doc, &font, &list, &data).unwrap();
+    for (_, t) in &all {
+        let wrapped: Vec<&NoticeKind> = notices
+            .iter()
+            .filter(|n| n.form == t.title)
+            .map(|n| &n.kind)
+            .collect();
+        assert!(!wrapped.is_empty(), "{}: no address field?", t.id);
+        for kind in wrapped {
+            assert!(
+                matches!(kind, NoticeKind::Wrapped { size } if *size >= 12.0),
+                "{}: {kind:?}",
+                t.id
+            );
+        }
+    }
+    let pdf = out_dir().join("long-address.pdf");
+    std::fs::write(&pdf, doc.finish().unwrap()).unwrap();
+    let text = run("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"]);
+    for page in text.split('\u{c}').filter(|p| !p.trim().is_empty()) {
+        for half in [
+            "北海道河東郡音更町木野大通西7丁目1番地10",
+            "サンハイツ木野グランドステージ南棟201号室",
+        ] {
+            assert!(page.contains(half), "{half:?} not in\n{page}");
+        }
+    }
+}
