@@ -377,6 +377,8 @@ pub fn lint(templates: &[Loaded], forms_named_by_packs: &[NamedForm]) -> Vec<Dia
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn loaded(elements: &str) -> Loaded {
         let text = format!(
