@@ -188,3 +188,13 @@ fn a_long_address_prints_on_two_lines_at_12_points_or_more_on_every_form() {
         }
     }
 }
+
+#[test]
+fn every_template_survives_the_json_the_desk_bundle_embeds() {
+    for (path, t) in templates() {
+        let json = serde_json::to_string(&t).unwrap();
+        let back: Template = serde_json::from_str(&json)
+            .unwrap_or_else(|e| panic!("{}: {e}\n{json}", path.display()));
+        assert_eq!(back, t, "{}", path.display());
+    }
+}
