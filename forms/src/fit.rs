@@ -92,7 +92,7 @@ pub fn layout(
 }
 
 /// How good a place between two characters is to break a line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Break {
     /// Inside a run of digits or Latin letters, before closing punctuation or a small kana,
     /// after an opening bracket: only when nothing else fits.
@@ -168,10 +168,7 @@ pub fn split(
         };
         let rank = break_at(&chars, i);
         let key = (rank != Break::Bad, size, rank == Break::Good, -wide);
-        if best.as_ref().is_none_or(|(k, ..)| {
-            key.partial_cmp(k)
-                .is_some_and(|o| o == std::cmp::Ordering::Greater)
-        }) {
+        if best.as_ref().is_none_or(|(k, ..)| key > *k) {
             best = Some((key, first.to_owned(), second.to_owned()));
         }
     }
