@@ -23,6 +23,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "printed_forms",
         include_str!("../migrations/0003_printed_forms.sql"),
     ),
+    (
+        4,
+        "printed_for",
+        include_str!("../migrations/0004_printed_for.sql"),
+    ),
 ];
 
 /// Opens (creating if missing) the database at `url` (`sqlite://PATH` or `sqlite::memory:`)

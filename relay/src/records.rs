@@ -101,6 +101,11 @@ pub fn validate(r: &NewGuideRecord) -> Result<()> {
             "printed_forms lists more than {MAX_LIST} forms"
         )));
     }
+    if r.printed_for.chars().count() > MAX_NAME {
+        return Err(bad(format!(
+            "printed_for must be at most {MAX_NAME} characters"
+        )));
+    }
     for f in &r.printed_forms {
         check_id("a printed form id", f)?;
     }
@@ -156,8 +161,8 @@ async fn records_create(
         serde_json::to_string(&req.printed_forms).map_err(|e| Error::Internal(e.to_string()))?;
     let now = now_ms();
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO guide_records (office_id, staff_id, created_at_ms, pack, pack_version, city, ref_date, answers, procedures, ticket_id, printed_forms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO guide_records (office_id, staff_id, created_at_ms, pack, pack_version, city, ref_date, answers, procedures, ticket_id, printed_forms, printed_for)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(&office_id)
     .bind(staff.id)
@@ -170,6 +175,7 @@ async fn records_create(
     .bind(procedures)
     .bind(req.ticket_id)
     .bind(printed)
+    .bind(&req.printed_for)
     .fetch_one(&state.db)
     .await?;
     tracing::info!(record = id, staff = staff.id, "guide record saved");
@@ -199,7 +205,7 @@ async fn records_list(
         ));
     }
     let rows = sqlx::query(
-        "SELECT r.id, r.created_at_ms, r.pack, r.pack_version, r.city, r.ref_date, r.answers, r.procedures, r.ticket_id, r.printed_forms, s.login
+        "SELECT r.id, r.created_at_ms, r.pack, r.pack_version, r.city, r.ref_date, r.answers, r.procedures, r.ticket_id, r.printed_forms, r.printed_for, s.login
          FROM guide_records r JOIN staff s ON s.id = r.staff_id
          WHERE r.office_id = ? ORDER BY r.created_at_ms DESC, r.id DESC LIMIT ?",
     )
@@ -234,6 +240,7 @@ async fn records_list(
                     ticket_id: row.try_get("ticket_id")?,
                     printed_forms: serde_json::from_str(&printed)
                         .map_err(|e| parse("printed_forms", e.to_string()))?,
+                    printed_for: row.try_get("printed_for")?,
                 },
             })
         })

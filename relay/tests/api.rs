@@ -620,7 +620,8 @@ fn guide_record() -> Value {
             {"id": "kouki-soushitsu", "name": "後期高齢者医療の資格喪失", "status": "required", "mark": "today"},
             {"id": "techo-henkan", "name": "身体障害者手帳の返還", "status": "needs_answer"}
         ],
-        "printed_forms": ["kouki-sousaihi", "kaigo-soushitsu"]
+        "printed_forms": ["kouki-sousaihi", "kaigo-soushitsu"],
+        "printed_for": "山田 花子"
     })
 }
 
@@ -657,6 +658,7 @@ async fn guide_records_are_kept_with_the_counter_record() {
     assert_eq!(first["procedures"], body["procedures"]);
     assert_eq!(first["ticket_id"], body["ticket_id"]);
     assert_eq!(first["printed_forms"], body["printed_forms"]);
+    assert_eq!(first["printed_for"], body["printed_for"]);
 }
 
 #[tokio::test]

@@ -286,6 +286,9 @@ pub struct NewGuideRecord {
     /// Form templates printed for the resident, in print order (the handout is always first).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub printed_forms: Vec<String>,
+    /// Whom the forms were printed for (the applicant's name as printed).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub printed_for: String,
 }
 
 /// A stored guide record.

@@ -73,6 +73,7 @@ fn record_of(
     session: Session,
     marks: &BTreeMap<String, Mark>,
     printed: Vec<String>,
+    printed_for: String,
 ) -> Option<NewGuideRecord> {
     let eval = session.eval.get_untracked().ok()?;
     let answers = serde_json::from_value(session.answers.with_untracked(|a| a.to_json())).ok()?;
@@ -104,6 +105,7 @@ fn record_of(
         procedures,
         ticket_id: None,
         printed_forms: printed,
+        printed_for,
     })
 }
 
@@ -127,6 +129,7 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
     let problem = RwSignal::new(None::<String>);
     let saved = RwSignal::new(SaveState::Idle);
     let printed = RwSignal::new(Vec::<String>::new());
+    let printed_for = RwSignal::new(String::new());
     let office_name = RwSignal::new(String::new());
     let requested_office = StoredValue::new(office_param());
     leptos::task::spawn_local(async move {
@@ -143,10 +146,14 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
         saved.set(SaveState::Idle);
     });
     let save = move |_| {
-        let Some(record) = session
-            .get_untracked()
-            .and_then(|s| record_of(s, &marks.get_untracked(), printed.get_untracked()))
-        else {
+        let Some(record) = session.get_untracked().and_then(|s| {
+            record_of(
+                s,
+                &marks.get_untracked(),
+                printed.get_untracked(),
+                printed_for.get_untracked(),
+            )
+        }) else {
             return;
         };
         saved.set(SaveState::Saving);
@@ -254,7 +261,7 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
                             <Questions session=s/>
                             <Results session=s marks=marks/>
                         </div>
-                        <super::forms_panel::FormsPanel session=s marks=marks printed=printed office_name=office_name staff_name=staff_name.get_value()/>
+                        <super::forms_panel::FormsPanel session=s marks=marks printed=printed printed_for=printed_for office_name=office_name staff_name=staff_name.get_value()/>
                     }.into_any()
                 }
             }}

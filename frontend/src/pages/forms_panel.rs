@@ -85,6 +85,8 @@ pub fn FormsPanel(
     marks: RwSignal<BTreeMap<String, Mark>>,
     /// Template ids printed, for the counter record.
     printed: RwSignal<Vec<String>>,
+    /// Whom they were printed for.
+    printed_for: RwSignal<String>,
     office_name: RwSignal<String>,
     staff_name: String,
 ) -> impl IntoView {
@@ -242,6 +244,7 @@ pub fn FormsPanel(
                 Ok((bytes, notices)) => match printing::pdf_url(&bytes) {
                     Ok(url) => {
                         printed.set(ids.clone());
+                        printed_for.set(data.applicant.name.clone());
                         let notes = notices
                             .iter()
                             .filter(|n| !matches!(n.kind, NoticeKind::Shrunk { .. }))
