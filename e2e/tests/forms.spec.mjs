@@ -86,5 +86,7 @@ test('a 重度身体障害者手帳 visit prints the handout and the selected fo
   await expect(page.getByRole('status').filter({ hasText: '記録を保存しました' })).toBeVisible();
   const records = await page.evaluate(async () => (await fetch('/api/offices/kokurakita/guide-records')).json());
   expect(records[0].printed_forms).toEqual(expect.arrayContaining(['juudo-iryo-shinsei', 'tokubetsu-shougaisha-teate']));
+  expect(records[0].printed_for).toBe('山田 太郎');
+  expect(records[0].staff).toBe('admin');
   errors.assertNone();
 });
