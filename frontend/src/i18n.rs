@@ -138,6 +138,8 @@ pub struct Texts {
     pub forms_working: &'static str,
     pub forms_open_pdf: &'static str,
     pub forms_font_failed: &'static str,
+    pub forms_preview: &'static str,
+    pub guide_print_pdf: &'static str,
 }
 
 const JA: Texts = Texts {
@@ -257,6 +259,8 @@ const JA: Texts = Texts {
     forms_working: "作成しています…",
     forms_open_pdf: "PDFを開く",
     forms_font_failed: "印刷用の文字（フォント）を読み込めませんでした:",
+    forms_preview: "印刷する内容の確認（プレビュー）",
+    guide_print_pdf: "印刷する",
 };
 
 const EN: Texts = Texts {
@@ -376,6 +380,8 @@ const EN: Texts = Texts {
     forms_working: "Preparing…",
     forms_open_pdf: "Open the PDF",
     forms_font_failed: "The printing font could not be loaded:",
+    forms_preview: "Print preview",
+    guide_print_pdf: "Print",
 };
 
 impl Lang {

@@ -61,6 +61,19 @@ enum PrintState {
     Failed(Vec<String>),
 }
 
+/// Prints the PDF shown in the preview frame (the browser's own print dialog).
+fn print_preview() {
+    use wasm_bindgen::JsCast;
+    let frame = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("pdf-preview"))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlIFrameElement>().ok())
+        .and_then(|f| f.content_window());
+    if let Some(w) = frame {
+        let _ = w.print();
+    }
+}
+
 /// A labelled text input bound to one field of the applicant.
 #[component]
 fn Input(
@@ -250,9 +263,6 @@ pub fn FormsPanel(
                             .filter(|n| !matches!(n.kind, NoticeKind::Shrunk { .. }))
                             .map(ToString::to_string)
                             .collect();
-                        if let Some(w) = web_sys::window() {
-                            let _ = w.open_with_url_and_target(&url, "_blank");
-                        }
                         state.set(PrintState::Ready {
                             url,
                             pages: templates.len(),
@@ -317,7 +327,11 @@ pub fn FormsPanel(
                         PrintState::Ready { url, pages, notes } => view! {
                             <div role="status" class="print-ready">
                                 <p>{lang.get_untracked().forms_ready(pages)}</p>
-                                <a class="button" href=url target="_blank" rel="noopener" data-testid="batch-pdf">{t().forms_open_pdf}</a>
+                                <div class="print-actions">
+                                    <button type="button" class="big" on:click=move |_| print_preview()>{t().guide_print_pdf}</button>
+                                    <a class="button secondary" href=url.clone() target="_blank" rel="noopener" data-testid="batch-pdf">{t().forms_open_pdf}</a>
+                                </div>
+                                <iframe class="pdf-preview" id="pdf-preview" src=url title=t().forms_preview></iframe>
                                 <ul>{notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
                             </div>
                         }.into_any(),
