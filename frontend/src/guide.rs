@@ -121,7 +121,7 @@ pub fn Questions(session: Session) -> impl IntoView {
     };
     view! {
         <section class="questions" aria-labelledby="questions-title">
-            <h2 id="questions-title">{move || lang.get().texts().guide_questions}</h2>
+            <h2 id="questions-title">{move || lang.get().desk().guide_questions}</h2>
             <For each=shown key=|id| id.clone() let:id>
                 <QuestionField session=session id=id/>
             </For>
@@ -132,7 +132,7 @@ pub fn Questions(session: Session) -> impl IntoView {
 #[component]
 fn QuestionField(session: Session, id: String) -> impl IntoView {
     let lang = use_lang();
-    let t = move || lang.get().texts();
+    let t = move || lang.get().desk();
     let Some(def) = session.question(&id) else {
         return ().into_any();
     };
@@ -278,7 +278,7 @@ fn QuestionField(session: Session, id: String) -> impl IntoView {
     .into_any()
 }
 
-fn heading(status: Status, t: &'static crate::i18n::Texts) -> &'static str {
+fn heading(status: Status, t: &'static crate::i18n::DeskTexts) -> &'static str {
     match status {
         Status::Required => t.guide_required,
         Status::MayApply => t.guide_may_apply,
@@ -295,7 +295,7 @@ pub fn Results(
     #[prop(optional)] marks: Option<RwSignal<BTreeMap<String, Mark>>>,
 ) -> impl IntoView {
     let lang = use_lang();
-    let t = move || lang.get().texts();
+    let t = move || lang.get().desk();
     let group = move |status: Status| {
         session.eval.with(|e| {
             e.as_ref()
@@ -370,7 +370,7 @@ fn ProcedureCard(
     marks: Option<RwSignal<BTreeMap<String, Mark>>>,
 ) -> impl IntoView {
     let lang = use_lang();
-    let t = move || lang.get().texts();
+    let t = move || lang.get().desk();
     let id = p.id.clone();
     let deadline = p.deadline.clone().map(|d| {
         let when = match d.wareki {
@@ -481,7 +481,7 @@ pub fn EventPicker(on_pick: Callback<String>) -> impl IntoView {
         .unwrap_or_default();
     view! {
         <section class="events">
-            <h2>{move || lang.get().texts().guide_choose_event}</h2>
+            <h2>{move || lang.get().desk().guide_choose_event}</h2>
             <div class="event-grid">
                 {packs.into_iter().map(|(id, title, summary)| {
                     view! {

@@ -38,7 +38,7 @@ fn write_fragment(pack: &str, city: &str, answers: &Answers) {
 #[component]
 pub fn Apply() -> impl IntoView {
     let lang = use_lang();
-    let t = move || lang.get().texts();
+    let t = move || lang.get().desk();
     let from_link = read_fragment();
     let city = RwSignal::new(
         from_link

@@ -37,7 +37,7 @@ pub(super) fn CityPicker(city: RwSignal<String>) -> impl IntoView {
     let lang = use_lang();
     view! {
         <label class="city-picker">
-            <span>{move || lang.get().texts().guide_city}</span>
+            <span>{move || lang.get().desk().guide_city}</span>
             <select on:change=move |ev| city.set(event_target_value(&ev)) prop:value=move || city.get()>
                 {guide::cities().into_iter().map(|(id, name)| {
                     let selected = city.get_untracked() == id;
@@ -218,12 +218,12 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
     view! {
         <div class="desk counter">
             <header class="bar">
-                <h1>{move || t().surface_counter}" — "{move || t().guide_title}</h1>
+                <h1>{move || t().surface_counter}" — "{move || lang.get().desk().guide_title}</h1>
                 <CityPicker city=city/>
                 <span class="who">{staff.display_name.clone()}</span>
                 <LangToggle/>
             </header>
-            {move || problem.get().map(|p| view! { <p class="problem" role="alert">{t().guide_load_failed}" "{p}</p> })}
+            {move || problem.get().map(|p| view! { <p class="problem" role="alert">{lang.get().desk().guide_load_failed}" "{p}</p> })}
             {move || match session.get() {
                 None => view! {
                     <EventPicker on_pick=Callback::new(move |id: String| pack.set(Some(id)))/>
@@ -237,23 +237,23 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
                             <div class="what">
                                 <h2>{title}</h2>
                                 <p class="meta">
-                                    {city_name}"　"{move || t().guide_as_of}": "{as_of}"　"
-                                    {move || t().guide_version}": "{version}
+                                    {city_name}"　"{move || lang.get().desk().guide_as_of}": "{as_of}"　"
+                                    {move || lang.get().desk().guide_version}": "{version}
                                 </p>
                             </div>
                             <div class="tools">
-                                <button type="button" class="secondary" on:click=change_event>{move || t().guide_change_event}</button>
-                                <button type="button" class="secondary" on:click=restart>{move || t().guide_restart}</button>
-                                <button type="button" class="secondary" on:click=move |_| print_page()>{move || t().guide_print}</button>
+                                <button type="button" class="secondary" on:click=change_event>{move || lang.get().desk().guide_change_event}</button>
+                                <button type="button" class="secondary" on:click=restart>{move || lang.get().desk().guide_restart}</button>
+                                <button type="button" class="secondary" on:click=move |_| print_page()>{move || lang.get().desk().guide_print}</button>
                                 <button type="button" class="save" on:click=save disabled=move || saved.get() == SaveState::Saving>
-                                    {move || t().counter_save}
+                                    {move || lang.get().desk().counter_save}
                                 </button>
                             </div>
                         </div>
                         <p class="save-state" role="status">
                             {move || match saved.get() {
-                                SaveState::Saved(id) => format!("{}（No.{id}）", t().counter_saved),
-                                SaveState::Failed(e) => format!("{} {e}", t().counter_save_failed),
+                                SaveState::Saved(id) => format!("{}（No.{id}）", lang.get().desk().counter_saved),
+                                SaveState::Failed(e) => format!("{} {e}", lang.get().desk().counter_save_failed),
                                 _ => String::new(),
                             }}
                         </p>

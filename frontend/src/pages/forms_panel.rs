@@ -41,7 +41,7 @@ fn forms_of(session: Session) -> Vec<(String, String, String, bool)> {
 
 /// The handout is printed in Japanese whatever the screen's language.
 fn mark_text(m: Mark) -> &'static str {
-    let t = crate::i18n::Lang::Ja.texts();
+    let t = crate::i18n::Lang::Ja.desk();
     match m {
         Mark::Today => t.guide_mark_today,
         Mark::Later => t.guide_mark_later,
@@ -77,7 +77,7 @@ fn print_preview() {
 /// A labelled text input bound to one field of the applicant.
 #[component]
 fn Input(
-    label: fn(&'static crate::i18n::Texts) -> &'static str,
+    label: fn(&'static crate::i18n::DeskTexts) -> &'static str,
     id: &'static str,
     value: RwSignal<String>,
     #[prop(optional)] kind: Option<&'static str>,
@@ -85,7 +85,7 @@ fn Input(
 ) -> impl IntoView {
     view! {
         <div class="entry">
-            <label for=id>{move || label(use_lang().get().texts())}</label>
+            <label for=id>{move || label(use_lang().get().desk())}</label>
             <input id=id type=kind.unwrap_or("text") autocomplete=autocomplete.unwrap_or("off")
                 prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
         </div>
@@ -104,7 +104,7 @@ pub fn FormsPanel(
     staff_name: String,
 ) -> impl IntoView {
     let lang = use_lang();
-    let t = move || lang.get().texts();
+    let t = move || lang.get().desk();
     let name = RwSignal::new(String::new());
     let kana = RwSignal::new(String::new());
     let address = RwSignal::new(String::new());
@@ -139,12 +139,11 @@ pub fn FormsPanel(
 
     let print = move |_| {
         let mut problems = Vec::new();
-        let tx = lang.get_untracked().texts();
         for (v, what) in [
-            (name, tx.forms_name),
-            (address, tx.forms_address),
-            (birth, tx.forms_birth),
-            (sex, tx.forms_sex),
+            (name, lang.get_untracked().desk().forms_name),
+            (address, lang.get_untracked().desk().forms_address),
+            (birth, lang.get_untracked().desk().forms_birth),
+            (sex, lang.get_untracked().desk().forms_sex),
         ] {
             if v.get_untracked().trim().is_empty() {
                 problems.push(lang.get_untracked().fill_in(what));
@@ -246,7 +245,7 @@ pub fn FormsPanel(
                 Err(e) => {
                     state.set(PrintState::Failed(vec![format!(
                         "{} {e}",
-                        lang.get_untracked().texts().forms_font_failed
+                        lang.get_untracked().desk().forms_font_failed
                     )]));
                     return;
                 }
