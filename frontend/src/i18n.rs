@@ -517,11 +517,9 @@ impl Lang {
     pub fn forms_ready(self, n: usize) -> String {
         match self {
             Lang::Ja => {
-                format!("ご案内と申請書{n}件のPDFを作りました。開いたPDFから印刷してください。")
+                format!("ご案内と申請書{n}件のPDFを作りました。下の内容を確かめて印刷してください。")
             }
-            Lang::En => format!(
-                "The PDF with the handout and {n} forms is ready; print it from the PDF that opened."
-            ),
+            Lang::En => format!("The PDF with the handout and {n} forms is ready; check it below and print."),
         }
     }
 
