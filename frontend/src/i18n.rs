@@ -517,9 +517,13 @@ impl Lang {
     pub fn forms_ready(self, n: usize) -> String {
         match self {
             Lang::Ja => {
-                format!("ご案内と申請書{n}件のPDFを作りました。下の内容を確かめて印刷してください。")
+                format!(
+                    "ご案内と申請書{n}件のPDFを作りました。下の内容を確かめて印刷してください。"
+                )
             }
-            Lang::En => format!("The PDF with the handout and {n} forms is ready; check it below and print."),
+            Lang::En => format!(
+                "The PDF with the handout and {n} forms is ready; check it below and print."
+            ),
         }
     }
 

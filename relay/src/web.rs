@@ -9,6 +9,54 @@ use axum::response::IntoResponse;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
+/// Answers `index.html` for client routes, but 404 for a missing file (a path whose last
+/// segment has an extension, like `/fonts/x.ttf`): a missing asset must not look like a page.
+#[derive(Debug, Clone)]
+struct IndexUnlessFile<S>(S);
+
+impl<S, B> tower::Service<axum::http::Request<B>> for IndexUnlessFile<S>
+where
+    S: tower::Service<axum::http::Request<B>, Error = std::convert::Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Response: IntoResponse,
+    S::Future: Send + 'static,
+    B: Send + 'static,
+{
+    type Response = axum::response::Response;
+    type Error = std::convert::Infallible;
+    type Future = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<Self::Response, Self::Error>> + Send>,
+    >;
+
+    fn poll_ready(
+        &mut self,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: axum::http::Request<B>) -> Self::Future {
+        let last = req.uri().path().rsplit('/').next().unwrap_or("");
+        if last.contains('.') {
+            return Box::pin(async {
+                Ok((
+                    StatusCode::NOT_FOUND,
+                    [(
+                        CONTENT_TYPE,
+                        HeaderValue::from_static("text/plain; charset=utf-8"),
+                    )],
+                    "not found\n",
+                )
+                    .into_response())
+            });
+        }
+        let mut inner = self.0.clone();
+        Box::pin(async move { Ok(inner.call(req).await?.into_response()) })
+    }
+}
+
 /// Client routes served by the desk bundle (`dist/desk/index.html`); every other page is the
 /// lobby bundle (`dist/index.html`).
 pub const DESK_ROUTES: [&str; 4] = ["/counter", "/apply", "/office", "/admin"];
@@ -39,7 +87,12 @@ pub fn with_frontend(mut router: Router, dist: Option<&Path>) -> Router {
                     CACHE_CONTROL,
                     HeaderValue::from_static("public, max-age=31536000, immutable"),
                 ))
-                .service(ServeDir::new(dist).precompressed_br().precompressed_gzip().fallback(index));
+                .service(
+                    ServeDir::new(dist)
+                        .precompressed_br()
+                        .precompressed_gzip()
+                        .fallback(IndexUnlessFile(index)),
+                );
             router.fallback_service(files)
         }
         None => router.fallback(|| async {

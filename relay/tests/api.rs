@@ -597,6 +597,9 @@ async fn the_frontend_is_served_for_client_routes_but_not_for_api_routes() {
             .unwrap()
             .contains("immutable")
     );
+    // A missing asset is a 404, not the app's page.
+    let missing = send(&app, Method::GET, "/fonts/nope-1.ttf", None, None).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert_error(
         &send(&app, Method::GET, "/api/nope", None, None).await,
         StatusCode::NOT_FOUND,
