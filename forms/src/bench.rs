@@ -90,6 +90,13 @@ pub fn time_batch(
     let mut times = Vec::with_capacity(runs as usize);
     let mut bytes = 0;
     let mut pages = 0;
+    // One untimed run first: the browser compiles and optimises the code on first use.
+    {
+        let mut doc = Document::new(font, "warm-up");
+        render_handout(&mut doc, font, &handout)?;
+        render(&mut doc, font, &forms, &data)?;
+        doc.finish()?;
+    }
     for _ in 0..runs.max(1) {
         let t0 = now();
         let mut doc = Document::new(font, "bench");

@@ -238,7 +238,7 @@ pub fn bench() -> Result {
          Every procedure of a pack re-evaluated after one answer changes (all questions answered, the most work), \
          as the counter does on each keystroke. Browser: the release desk bundle in Chromium (no throttling), \
          `performance.now()` around blocks of 20 evaluations. Native: the same code, `mado-rules bench` built with the relay profile (opt-level 3). \
-         Median of 50 blocks; max = slowest block.\n\n\
+         After one untimed warm-up block: median of 50 blocks; max = slowest block.\n\n\
          | pack | city | procedures | wasm median | wasm max | native median | target | verdict |\n|---|---|---|---|---|---|---|---|\n",
     );
     let wasm = m["guide"].as_array().cloned().unwrap_or_default();
@@ -263,7 +263,7 @@ pub fn bench() -> Result {
     md.push_str(&format!(
         "\n## Forms: the handout and eight filled forms in one PDF\n\n\
          The same code in both: `mado_forms::bench` renders the handout (12 procedures, QR code) and the first eight \
-         templates filled with a sample applicant into one PDF with the subsetted IPAexGothic, {runs} runs. Browser: the \
+         templates filled with a sample applicant into one PDF with the subsetted IPAexGothic, {runs} runs after one untimed warm-up run. Browser: the \
          release desk bundle in Chromium (font already fetched). Native: `mado-forms bench` (relay profile). For scale, \
          Chromium's own `printToPDF` (`page.pdf`, A4) of the guide result page `/apply` for the same life event.\n\n\
          | what | pages | median | max | PDF size | target | verdict |\n|---|---|---|---|---|---|---|\n\
