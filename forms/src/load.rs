@@ -94,17 +94,8 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Loaded>, Vec<Diagnostic>> {
     }
 }
 
-fn placeholders(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open + 1..];
-        let Some(close) = after.find('}') else { break };
-        out.push(&after[..close]);
-        rest = &after[close + 1..];
-    }
-    out
-}
+/// `{source}` names in fixed text (the same reading as the rule packs' sentences).
+use mado_rules::guide::placeholders;
 
 /// A label's width in millimetres as the linter estimates it without a font: ASCII ½ em,
 /// everything else 1 em, `{source}` placeholders not counted (their text is not known).
