@@ -25,9 +25,12 @@
 //! - Secure messaging and logical channels other than 0.
 
 mod apdu;
+pub mod basic4;
 mod status;
+pub mod tlv;
 
 pub use apdu::{Command, CommandError, Response, ResponseError};
+pub use basic4::{Basic4, Basic4Error, Sex};
 pub use status::Status;
 
 #[cfg(all(test, target_arch = "wasm32"))]
