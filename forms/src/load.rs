@@ -7,19 +7,8 @@ use crate::geometry::Paper;
 use crate::render::{CHECK_BOX, PAD};
 use crate::template::{Element, Template};
 
-/// `file:line: message`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostic {
-    pub file: String,
-    pub line: usize,
-    pub message: String,
-}
-
-impl std::fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}: {}", self.file, self.line, self.message)
-    }
-}
+/// `file:line: message`, the same type the rule packs' loader reports with.
+pub use mado_rules::load::Diagnostic;
 
 /// A template with the file it came from.
 #[derive(Debug, Clone)]

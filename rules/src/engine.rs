@@ -565,6 +565,15 @@ impl Ctx<'_> {
         }
     }
 
+    /// The legal reference of parameter `i`'s value on the reference date.
+    fn reference_of(&self, i: usize) -> Option<String> {
+        self.g.params[i]
+            .values
+            .value_on(self.today)
+            .ok()
+            .map(|x| x.reference.clone())
+    }
+
     /// The right side of a comparison, as staff read it, and its source if it is a parameter.
     fn rhs_text(
         &self,
@@ -586,27 +595,17 @@ impl Ctx<'_> {
                     }
                     _ => String::new(),
                 };
-                let reference = p
-                    .values
-                    .value_on(self.today)
-                    .ok()
-                    .map(|x| x.reference.clone());
                 (
                     format!("{}{at} {}", p.def.name, self.show(v, &p.def.unit, None)),
-                    reference,
+                    self.reference_of(*i),
                 )
             }
             Expr::Name { name, .. } => match self.g.names.get(name) {
                 Some(Name::Param(i)) => {
                     let p = &self.g.params[*i];
-                    let reference = p
-                        .values
-                        .value_on(self.today)
-                        .ok()
-                        .map(|x| x.reference.clone());
                     (
                         format!("{} {}", p.def.name, self.show(v, &p.def.unit, None)),
-                        reference,
+                        self.reference_of(*i),
                     )
                 }
                 Some(Name::Question(_) | Name::Derived(_) | Name::Today | Name::City) => {
