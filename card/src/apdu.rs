@@ -66,6 +66,82 @@ impl Command {
     }
 
     /// READ BINARY of `len` bytes (1..=256) at `offset` (< 0x8000) of the current EF.
+    /// SELECT a DF by name (AID), no FCI asked: `00 A4 04 0C Lc AID`.
+    pub fn select_df_name(aid: &[u8]) -> Result<Self, CommandError> {
+        Self::new(0x00, 0xA4, 0x04, 0x0C, aid, None)
+    }
+
+    /// SELECT an EF under the current DF by its file identifier: `00 A4 02 0C 02 id`.
+    pub fn select_ef(id: u16) -> Self {
+        Self {
+            cla: 0x00,
+            ins: 0xA4,
+            p1: 0x02,
+            p2: 0x0C,
+            data: id.to_be_bytes().to_vec(),
+            le: None,
+        }
+    }
+
+    /// VERIFY against key reference `p2` (`80` = the key EF currently selected) with `secret`.
+    pub fn verify(p2: u8, secret: &[u8]) -> Result<Self, CommandError> {
+        Self::new(0x00, 0x20, 0x00, p2, secret, None)
+    }
+
+    /// GET RESPONSE for `le` bytes, after a `61xx`.
+    pub fn get_response(le: u16) -> Self {
+        Self {
+            cla: 0x00,
+            ins: 0xC0,
+            p1: 0x00,
+            p2: 0x00,
+            data: Vec::new(),
+            le: Some(le.clamp(1, 256)),
+        }
+    }
+
+    /// The same command asking for `le` bytes (after a `6Cxx`).
+    pub fn with_le(&self, le: u16) -> Self {
+        Self {
+            le: Some(le.clamp(1, 256)),
+            ..self.clone()
+        }
+    }
+
+    /// Parses a short command APDU (cases 1–4); the inverse of [`Command::to_bytes`].
+    pub fn parse(bytes: &[u8]) -> Result<Self, CommandParseError> {
+        let (head, body) = match bytes {
+            [a, b, c, d, rest @ ..] => ([*a, *b, *c, *d], rest),
+            _ => return Err(CommandParseError::TooShort(bytes.len())),
+        };
+        let le_of = |b: u8| if b == 0 { 256 } else { u16::from(b) };
+        let (data, le) = match body {
+            [] => (&[][..], None),
+            [le] => (&[][..], Some(le_of(*le))),
+            [0, ..] => return Err(CommandParseError::Extended),
+            [lc, rest @ ..] if rest.len() == usize::from(*lc) => (rest, None),
+            [lc, rest @ ..] if rest.len() == usize::from(*lc) + 1 => (
+                &rest[..usize::from(*lc)],
+                Some(le_of(rest[usize::from(*lc)])),
+            ),
+            [lc, rest @ ..] => {
+                return Err(CommandParseError::LengthMismatch {
+                    lc: *lc,
+                    body: rest.len(),
+                });
+            }
+        };
+        let [cla, ins, p1, p2] = head;
+        Ok(Self {
+            cla,
+            ins,
+            p1,
+            p2,
+            data: data.to_vec(),
+            le,
+        })
+    }
+
     pub fn read_binary(offset: u16, len: u16) -> Result<Self, CommandError> {
         if offset >= 0x8000 {
             return Err(CommandError::BadLe(offset));
@@ -99,6 +175,17 @@ impl Command {
 }
 
 /// A response APDU: data followed by SW1 SW2.
+/// Bytes that are not a short command APDU.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CommandParseError {
+    #[error("command APDU is {0} bytes; expected at least CLA INS P1 P2")]
+    TooShort(usize),
+    #[error("command APDU uses extended length (Lc = 00); only short APDUs are supported")]
+    Extended,
+    #[error("command APDU says Lc = {lc} but {body} bytes follow it")]
+    LengthMismatch { lc: u8, body: usize },
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Response {
     pub data: Vec<u8>,
@@ -114,6 +201,23 @@ pub enum ResponseError {
 }
 
 impl Response {
+    /// A response with `data` and `status`.
+    pub fn new(data: Vec<u8>, status: Status) -> Self {
+        Self { data, status }
+    }
+
+    /// A bare status word.
+    pub fn status(status: Status) -> Self {
+        Self::new(Vec::new(), status)
+    }
+
+    /// Data then SW1 SW2, as a card sends it.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = self.data.clone();
+        out.extend(self.status.to_sw());
+        out
+    }
+
     /// Splits `bytes` into data and status. Never trusts a length: fewer than two bytes is an
     /// error, not `00 00`.
     pub fn parse(bytes: &[u8]) -> Result<Self, ResponseError> {

@@ -135,6 +135,61 @@ pub fn parse(file: &[u8]) -> Result<Basic4, Basic4Error> {
     })
 }
 
+fn ber_len(out: &mut Vec<u8>, len: usize) {
+    match len {
+        0..=0x7F => out.push(len as u8),
+        0x80..=0xFF => out.extend([0x81, len as u8]),
+        _ => out.extend([0x82, (len >> 8) as u8, len as u8]),
+    }
+}
+
+impl Sex {
+    /// The byte the card stores.
+    pub fn code(self) -> u8 {
+        match self {
+            Sex::Unknown => b'0',
+            Sex::Male => b'1',
+            Sex::Female => b'2',
+            Sex::NotApplicable => b'9',
+            Sex::Other(b) => b,
+        }
+    }
+}
+
+impl Basic4 {
+    /// Writes the record as the card holds it in EF 0002 (the card simulator and tests use
+    /// this; [`parse`] reads it back unchanged).
+    pub fn to_record(&self) -> Vec<u8> {
+        let (y, m, d) = self.birth;
+        let birth = format!("{y:04}{m:02}{d:02}");
+        let fields: [(u8, &[u8]); 4] = [
+            (0x22, self.name.as_bytes()),
+            (0x23, self.address.as_bytes()),
+            (0x24, birth.as_bytes()),
+            (0x25, &[self.sex.code()]),
+        ];
+        let mut body = Vec::new();
+        let mut starts = Vec::new();
+        for (tag, value) in fields {
+            starts.push(body.len());
+            body.extend([0xDF, tag]);
+            ber_len(&mut body, value.len());
+            body.extend(value);
+        }
+        // The outer header and the 11-byte DF21 table come before the fields.
+        let inner_len = 11 + body.len();
+        let mut out = vec![0xFF, 0x20];
+        ber_len(&mut out, inner_len);
+        let base = out.len() + 11;
+        out.extend([0xDF, 0x21, 0x08]);
+        for start in starts {
+            out.extend(((base + start) as u16).to_be_bytes());
+        }
+        out.extend(body);
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,6 +247,13 @@ mod tests {
         assert_eq!(b4.name, "長名　太郎");
         assert_eq!(b4.address.chars().count(), 40);
         assert_eq!((b4.birth, b4.sex), ((2000, 2, 29), Sex::Male));
+    }
+
+    #[test]
+    fn records_written_by_to_record_are_the_card_md_bytes() {
+        for rec in [record_a(), record_b()] {
+            assert_eq!(parse(&rec).unwrap().to_record(), rec);
+        }
     }
 
     #[test]

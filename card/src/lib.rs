@@ -26,12 +26,17 @@
 
 mod apdu;
 pub mod basic4;
+pub mod mynumber;
+pub mod sim;
 mod status;
 pub mod tlv;
+pub mod transport;
 
-pub use apdu::{Command, CommandError, Response, ResponseError};
+pub use apdu::{Command, CommandError, CommandParseError, Response, ResponseError};
 pub use basic4::{Basic4, Basic4Error, Sex};
+pub use mynumber::{Credential, ReadError, Secret, TextAp, Tries};
 pub use status::Status;
+pub use transport::{Transport, TransportError, UsbPipe};
 
 #[cfg(all(test, target_arch = "wasm32"))]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
