@@ -25,10 +25,13 @@
 //! - Secure messaging and logical channels other than 0.
 
 mod apdu;
+pub mod atr;
 pub mod basic4;
+pub mod ccid;
 pub mod mynumber;
 pub mod sim;
 mod status;
+pub mod t1;
 pub mod tlv;
 pub mod transport;
 

@@ -59,6 +59,16 @@ impl<T: Transport + ?Sized> Transport for &mut T {
     }
 }
 
+impl<P: UsbPipe + ?Sized> UsbPipe for &mut P {
+    async fn bulk_out(&mut self, data: &[u8]) -> Result<(), TransportError> {
+        (**self).bulk_out(data).await
+    }
+
+    async fn bulk_in(&mut self, max: usize) -> Result<Vec<u8>, TransportError> {
+        (**self).bulk_in(max).await
+    }
+}
+
 /// A card-level failure in an [`exchange`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ExchangeError {

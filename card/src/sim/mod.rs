@@ -3,8 +3,10 @@
 //! checked against), so every flow can run end to end without hardware.
 
 mod card;
+mod ccid;
 
 pub use card::{MyNumberCard, Quirks};
+pub use ccid::{CONTACT_ATR, CONTACTLESS_ATR, CcidDevice, Mode};
 
 use std::future::Future;
 use std::pin::pin;

@@ -1,0 +1,197 @@
+//! Whole reads through simulated USB readers: CCID at APDU level, CCID at TPDU level with the
+//! host's T=1 engine (chaining, waiting-time extensions, a corrupted block), and the refusals
+//! staff see when no card is there.
+
+use mado_card::ccid::{CcidReader, Interrupt, Level, SlotChange};
+use mado_card::sim::{CcidDevice, MyNumberCard, block_on};
+use mado_card::transport::touches_ef0001;
+use mado_card::{Basic4, Credential, ReadError, Secret, Sex, TextAp, TransportError, Tries};
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+fn hex(s: &str) -> Vec<u8> {
+    s.split_whitespace()
+        .map(|b| u8::from_str_radix(b, 16).unwrap())
+        .collect()
+}
+
+fn hanako() -> Basic4 {
+    Basic4 {
+        name: "試験　花子".into(),
+        address: "架空県架空市試験町１－２－３".into(),
+        birth: (1985, 4, 1),
+        sex: Sex::Female,
+    }
+}
+
+/// Powers on, reads with the PIN, powers off; returns the record.
+fn read(device: &mut CcidDevice) -> Result<Basic4, ReadError> {
+    let descriptor = device.descriptor();
+    block_on(async {
+        let mut reader = CcidReader::new(&mut *device, descriptor)?;
+        reader.power_on().await?;
+        let mut ap = TextAp::open(&mut reader).await?;
+        assert_eq!(ap.tries(Credential::Pin).await?, Tries::Left(3));
+        ap.verify(Secret::new(Credential::Pin, "1234").unwrap(), false)
+            .await?;
+        let b4 = ap.read_basic4().await?;
+        reader.power_off().await?;
+        Ok(b4)
+    })
+}
+
+fn card_log(device: &CcidDevice) -> &[Vec<u8>] {
+    &device.card.as_ref().expect("card in the reader").log
+}
+
+#[test]
+fn apdu_level_reader_reads_the_card() {
+    let mut device = CcidDevice::apdu_reader(Some(MyNumberCard::test_card()));
+    assert_eq!(device.descriptor().level(), Level::ExtendedApdu);
+    assert_eq!(read(&mut device), Ok(hanako()));
+    // card.md §6.2's CCID vectors, as the reader saw them.
+    assert_eq!(device.messages[0], hex("62 00 00 00 00 00 00 00 00 00"));
+    assert_eq!(
+        device.messages[1],
+        hex("6F 0F 00 00 00 00 01 00 00 00 00 A4 04 0C 0A D3 92 10 00 31 00 01 01 04 08")
+    );
+    assert_eq!(
+        device.messages.last().unwrap(),
+        &hex("63 00 00 00 00 00 08 00 00 00")
+    );
+    assert_eq!(card_log(&device).len(), 7);
+    assert!(!card_log(&device).iter().any(|a| touches_ef0001(a)));
+}
+
+#[test]
+fn tpdu_level_reader_runs_t1_for_the_host() {
+    let mut device = CcidDevice::tpdu_reader(Some(MyNumberCard::test_card()), 0xFE);
+    assert_eq!(read(&mut device), Ok(hanako()));
+    // PowerOn, SetParameters from the ATR, IFSD negotiation, then I(0) with the SELECT.
+    assert_eq!(
+        device.messages[1],
+        hex("61 07 00 00 00 00 01 01 00 00 11 10 FF 45 00 FE 00")
+    );
+    assert_eq!(
+        device.messages[2],
+        hex("6F 05 00 00 00 00 02 00 00 00 00 C1 01 FE 3E")
+    );
+    assert_eq!(
+        device.messages[3],
+        hex(
+            "6F 13 00 00 00 00 03 00 00 00 00 00 0F 00 A4 04 0C 0A D3 92 10 00 31 00 01 01 04 08 C5"
+        )
+    );
+    assert_eq!(
+        &device.messages[4][10..],
+        hex("00 40 07 00 A4 02 0C 02 00 11 FE").as_slice()
+    );
+    assert!(!card_log(&device).iter().any(|a| touches_ef0001(a)));
+}
+
+#[test]
+fn t1_chains_both_ways_when_the_card_takes_small_blocks() {
+    let mut device = CcidDevice::tpdu_reader(Some(MyNumberCard::test_card()), 8);
+    let mut long = hanako();
+    long.address = "架空県".repeat(30);
+    device.card = Some(MyNumberCard::new(
+        long.to_record(),
+        "1234",
+        "00000000000000",
+    ));
+    assert_eq!(read(&mut device), Ok(long));
+    // The 15-byte SELECT went as two chained I-blocks (M bit set on the first).
+    assert_eq!(device.messages[3][10..13], [0x00, 0x20, 0x08]);
+}
+
+#[test]
+fn waiting_time_extensions_and_a_corrupted_block_are_survived() {
+    let mut device = CcidDevice::tpdu_reader(Some(MyNumberCard::test_card()), 0xFE);
+    device.card_wtx = true;
+    device.time_extensions = 2;
+    assert_eq!(read(&mut device), Ok(hanako()));
+
+    let mut device = CcidDevice::tpdu_reader(Some(MyNumberCard::test_card()), 0xFE);
+    let b4 = block_on(async {
+        let d = device.descriptor();
+        let mut reader = CcidReader::new(&mut device, d)?;
+        reader.power_on().await?;
+        // The card's answer to the SELECT arrives corrupted; the host asks again with R(error).
+        reader.pipe_mut().corrupt_blocks = 1;
+        let mut ap = TextAp::open(&mut reader).await?;
+        ap.tries(Credential::Pin).await?;
+        ap.verify(Secret::new(Credential::Pin, "1234").unwrap(), false)
+            .await?;
+        ap.read_basic4().await
+    });
+    assert_eq!(b4, Ok(hanako()));
+    assert!(
+        device
+            .messages
+            .iter()
+            .any(|m| m[10..] == hex("00 81 00 81"))
+    );
+}
+
+#[test]
+fn no_card_is_reported_as_such_and_insertion_is_signalled() {
+    let mut device = CcidDevice::apdu_reader(None);
+    assert_eq!(
+        read(&mut device),
+        Err(ReadError::Transport(TransportError::NoCard))
+    );
+    assert_eq!(
+        ReadError::Transport(TransportError::NoCard).message_ja(),
+        "カードをリーダーに置いてください。"
+    );
+    device.insert(MyNumberCard::test_card());
+    assert_eq!(
+        Interrupt::parse(&device.interrupt_in().unwrap()).unwrap(),
+        Interrupt::SlotChange(vec![
+            SlotChange {
+                present: true,
+                changed: true
+            },
+            SlotChange {
+                present: false,
+                changed: false
+            },
+            SlotChange {
+                present: false,
+                changed: false
+            },
+            SlotChange {
+                present: false,
+                changed: false
+            },
+        ])
+    );
+    let present = block_on(async {
+        let d = device.descriptor();
+        CcidReader::new(&mut device, d)?.card_present().await
+    });
+    assert_eq!(present, Ok(true));
+    assert_eq!(read(&mut device), Ok(hanako()));
+    device.remove();
+    assert_eq!(device.interrupt_in(), Some(vec![0x50, 0x02]));
+}
+
+#[test]
+fn the_card_removed_after_power_on_stops_the_read_cleanly() {
+    let mut device = CcidDevice::tpdu_reader(Some(MyNumberCard::test_card()), 0xFE);
+    let got = block_on(async {
+        let d = device.descriptor();
+        let mut reader = CcidReader::new(&mut device, d)?;
+        reader.power_on().await?;
+        let mut ap = TextAp::open(&mut reader).await?;
+        ap.tries(Credential::Pin).await?;
+        let _ = ap.into_inner();
+        reader.pipe_mut().remove();
+        let mut ap = TextAp::open(&mut reader).await?;
+        ap.read_basic4().await
+    });
+    assert_eq!(got, Err(ReadError::Transport(TransportError::NoCard)));
+}
