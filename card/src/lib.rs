@@ -29,11 +29,13 @@ pub mod atr;
 pub mod basic4;
 pub mod ccid;
 pub mod mynumber;
+pub mod rcs380;
 pub mod sim;
 mod status;
 pub mod t1;
 pub mod tlv;
 pub mod transport;
+pub mod typeb;
 
 pub use apdu::{Command, CommandError, CommandParseError, Response, ResponseError};
 pub use basic4::{Basic4, Basic4Error, Sex};

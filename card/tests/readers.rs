@@ -3,7 +3,8 @@
 //! staff see when no card is there.
 
 use mado_card::ccid::{CcidReader, Interrupt, Level, SlotChange};
-use mado_card::sim::{CcidDevice, MyNumberCard, block_on};
+use mado_card::rcs380::Rcs380;
+use mado_card::sim::{CcidDevice, MyNumberCard, Rcs380Device, block_on};
 use mado_card::transport::touches_ef0001;
 use mado_card::{Basic4, Credential, ReadError, Secret, Sex, TextAp, TransportError, Tries};
 
@@ -190,6 +191,112 @@ fn the_card_removed_after_power_on_stops_the_read_cleanly() {
         ap.tries(Credential::Pin).await?;
         let _ = ap.into_inner();
         reader.pipe_mut().remove();
+        let mut ap = TextAp::open(&mut reader).await?;
+        ap.read_basic4().await
+    });
+    assert_eq!(got, Err(ReadError::Transport(TransportError::NoCard)));
+}
+
+fn read_rcs380(device: &mut Rcs380Device) -> Result<Basic4, ReadError> {
+    block_on(async {
+        let mut reader = Rcs380::new(&mut *device);
+        reader.init().await?;
+        reader.activate().await?;
+        let mut ap = TextAp::open(&mut reader).await?;
+        assert_eq!(ap.tries(Credential::Pin).await?, Tries::Left(3));
+        ap.verify(Secret::new(Credential::Pin, "1234").unwrap(), false)
+            .await?;
+        let b4 = ap.read_basic4().await?;
+        reader.power_off().await?;
+        Ok(b4)
+    })
+}
+
+#[test]
+fn rcs380_reads_the_card_with_the_frames_of_card_md() {
+    let mut device = Rcs380Device::new(Some(MyNumberCard::test_card()));
+    assert_eq!(read_rcs380(&mut device), Ok(hanako()));
+    let want = [
+        "00 00 FF 00 FF 00",
+        "00 00 FF FF FF 03 00 FD D6 2A 01 FF 00",
+        "00 00 FF FF FF 03 00 FD D6 06 00 24 00",
+        "00 00 FF FF FF 06 00 FA D6 00 03 07 0F 07 0A 00",
+        "00 00 FF FF FF 0C 00 F4 D6 02 00 14 09 01 0A 01 0B 01 0C 01 E6 00",
+        "00 00 FF FF FF 07 00 F9 D6 04 36 01 05 00 10 DA 00",
+        "00 00 FF FF FF 0D 00 F3 D6 04 36 01 1D 11 22 33 44 00 08 01 00 1F 00",
+        "00 00 FF FF FF 14 00 EC D6 04 E8 03 02 00 A4 04 0C 0A D3 92 10 00 31 00 01 01 04 08 C7 00",
+    ];
+    for (i, frame) in want.iter().enumerate() {
+        assert_eq!(device.messages[i], hex(frame), "frame {i}");
+    }
+    // The next I-block carries block number 1 (PCB 03).
+    assert_eq!(device.messages[8][12], 0x03);
+    assert!(!card_log_rcs(&device).iter().any(|a| touches_ef0001(a)));
+}
+
+fn card_log_rcs(device: &Rcs380Device) -> &[Vec<u8>] {
+    &device.card.as_ref().expect("card in the field").log
+}
+
+#[test]
+fn rcs380_chains_both_ways_and_answers_wtx() {
+    let mut device = Rcs380Device::new(Some(MyNumberCard::test_card()));
+    device.atqb.protocol[1] = 0x01; // FSCI 0: the card takes 16-byte frames
+    device.card_frame = 16;
+    device.card_wtx = true;
+    assert_eq!(read_rcs380(&mut device), Ok(hanako()));
+    // The 15-byte SELECT went in two frames, the first with the chaining bit.
+    let first_i = &device.messages[7];
+    assert_eq!(first_i[12], 0x12);
+}
+
+#[test]
+fn rcs380_recovers_from_a_lost_frame_and_reports_an_empty_field() {
+    let mut device = Rcs380Device::new(Some(MyNumberCard::test_card()));
+    let got = block_on(async {
+        let mut reader = Rcs380::new(&mut device);
+        reader.init().await?;
+        reader.activate().await?;
+        reader.pipe_mut().drop_frames = 1;
+        let mut ap = TextAp::open(&mut reader).await?;
+        ap.tries(Credential::Pin).await?;
+        ap.verify(Secret::new(Credential::Pin, "1234").unwrap(), false)
+            .await?;
+        ap.read_basic4().await
+    });
+    assert_eq!(got, Ok(hanako()));
+    // After the lost SELECT the host sent R(NAK) (B2), the card R(ACK), the host the block again.
+    assert!(
+        device
+            .messages
+            .iter()
+            .any(|m| m.len() > 12 && m[12] == 0xB2)
+    );
+
+    let mut empty = Rcs380Device::new(None);
+    assert_eq!(
+        read_rcs380(&mut empty),
+        Err(ReadError::Transport(TransportError::NoCard))
+    );
+    let present = block_on(async {
+        let mut r = Rcs380::new(&mut empty);
+        r.init().await?;
+        r.card_present().await
+    });
+    assert_eq!(present, Ok(false));
+}
+
+#[test]
+fn a_card_taken_out_of_the_field_mid_read_is_no_card() {
+    let mut device = Rcs380Device::new(Some(MyNumberCard::test_card()));
+    let got = block_on(async {
+        let mut reader = Rcs380::new(&mut device);
+        reader.init().await?;
+        reader.activate().await?;
+        let mut ap = TextAp::open(&mut reader).await?;
+        ap.tries(Credential::Pin).await?;
+        let _ = ap.into_inner();
+        reader.pipe_mut().set_card(None);
         let mut ap = TextAp::open(&mut reader).await?;
         ap.read_basic4().await
     });

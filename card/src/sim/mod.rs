@@ -4,9 +4,11 @@
 
 mod card;
 mod ccid;
+mod rcs380;
 
 pub use card::{MyNumberCard, Quirks};
 pub use ccid::{CONTACT_ATR, CONTACTLESS_ATR, CcidDevice, Mode};
+pub use rcs380::Rcs380Device;
 
 use std::future::Future;
 use std::pin::pin;
