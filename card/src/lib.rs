@@ -27,6 +27,7 @@
 mod apdu;
 pub mod atr;
 pub mod basic4;
+pub mod browser;
 pub mod ccid;
 pub mod mynumber;
 pub mod rcs380;

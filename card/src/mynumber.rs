@@ -218,6 +218,44 @@ impl ReadError {
             }
         }
     }
+
+    /// The same in English.
+    pub fn message_en(&self) -> String {
+        let name = |c: &Credential| match c {
+            Credential::Pin => "PIN",
+            Credential::CodeB => "verification number B",
+        };
+        match self {
+            ReadError::Transport(TransportError::NoCard) => "Place the card on the reader.".into(),
+            ReadError::Transport(TransportError::Disconnected(_)) => {
+                "The reader was disconnected. Connect it again.".into()
+            }
+            ReadError::Transport(TransportError::Timeout) => {
+                "The card does not answer. Place it on the reader again.".into()
+            }
+            ReadError::Transport(_) | ReadError::Protocol(_) => {
+                "The card could not be read. Place it again and retry.".into()
+            }
+            ReadError::NotMyNumberCard(_) => "This does not seem to be a My Number card.".into(),
+            ReadError::Locked(c) => format!(
+                "The {} is locked; the municipal office must reset it. Type the details instead.",
+                name(c)
+            ),
+            ReadError::WrongSecret { credential, left } => format!(
+                "Wrong {}. {left} more wrong tries lock it.",
+                name(credential)
+            ),
+            ReadError::TriesNotAsked(_) => "Check the tries left, then enter it again.".into(),
+            ReadError::ConfirmLastTry(c) => format!(
+                "One try left for the {}: a mistake locks it. Confirm before entering it.",
+                name(c)
+            ),
+            ReadError::NotVerified => "Enter the PIN first.".into(),
+            ReadError::Card { .. } | ReadError::BadRecord(_) => {
+                "The card's data could not be read. Type the details instead.".into()
+            }
+        }
+    }
 }
 
 /// Largest EF 0002 the reader accepts (the P1-P2 offset is 15 bits).
