@@ -274,20 +274,23 @@ pub struct TextAp<T: Transport> {
 impl<T: Transport> TextAp<T> {
     /// SELECTs the AP. Any status other than `90 00` means this is not a My Number card.
     pub async fn open(t: T) -> Result<Self, ReadError> {
+        Self::try_open(t).await.map_err(|(e, _)| e)
+    }
+
+    /// [`TextAp::open`] that hands the transport back when it fails (to power the card off
+    /// and keep the reader).
+    pub async fn try_open(t: T) -> Result<Self, (ReadError, T)> {
         let mut t = Ef0001Guard(t);
-        let r = exchange(
-            &mut t,
-            &Command::select_df_name(&TEXT_AP).expect("10-byte AID"),
-        )
-        .await?;
-        if !r.status.is_ok() {
-            return Err(ReadError::NotMyNumberCard(r.status));
+        let select = Command::select_df_name(&TEXT_AP).expect("10-byte AID");
+        match exchange(&mut t, &select).await {
+            Ok(r) if r.status.is_ok() => Ok(Self {
+                t,
+                asked: None,
+                verified: None,
+            }),
+            Ok(r) => Err((ReadError::NotMyNumberCard(r.status), t.0)),
+            Err(e) => Err((e.into(), t.0)),
         }
-        Ok(Self {
-            t,
-            asked: None,
-            verified: None,
-        })
     }
 
     /// SELECTs the key EF of `credential` and asks how many tries are left (empty VERIFY).

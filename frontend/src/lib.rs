@@ -13,6 +13,7 @@
 //!   yet (`/office` and `/admin` show only their name).
 
 pub mod api;
+pub mod cardio;
 pub mod guide;
 pub mod i18n;
 pub mod live;

@@ -284,6 +284,7 @@ pub fn FormsPanel(
             <div class="forms-grid">
                 <fieldset class="applicant">
                     <legend>{move || t().forms_applicant}</legend>
+                    <super::card_reader::CardReader name=name address=address birth=birth sex=sex/>
                     <Input label=|t| t.forms_name id="ap-name" value=name autocomplete="off"/>
                     <Input label=|t| t.forms_kana id="ap-kana" value=kana/>
                     <Input label=|t| t.forms_address id="ap-address" value=address/>

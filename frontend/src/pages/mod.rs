@@ -1,6 +1,7 @@
 //! One module per surface.
 
 mod apply;
+mod card_reader;
 mod counter;
 mod display;
 mod forms_panel;

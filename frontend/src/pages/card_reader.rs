@@ -1,0 +1,529 @@
+//! The reader panel at the counter: connect a reader, see whether a card is on it, read the
+//! 基本4情報 with the resident's PIN (a large pad they use themselves) or the 照合番号B keyed
+//! by staff, then check every field on a review screen before it fills the forms.
+//!
+//! The reader and the open card session live in this thread's storage, never in a signal;
+//! the PIN digits are wiped as soon as VERIFY has been sent.
+
+use std::cell::RefCell;
+
+use leptos::prelude::*;
+use mado_card::browser::{Refusal, substitute_chars};
+use mado_card::{Basic4, Credential, ReadError, Secret, Sex, TextAp, Tries};
+use zeroize::Zeroize;
+
+use crate::cardio::{self, Reader};
+use crate::i18n::{Lang, use_lang};
+
+thread_local! {
+    /// The connected reader while nothing is using it.
+    static READER: RefCell<Option<Reader>> = const { RefCell::new(None) };
+    /// The card session between asking for the tries and sending VERIFY.
+    static SESSION: RefCell<Option<TextAp<Reader>>> = const { RefCell::new(None) };
+}
+
+fn take_reader() -> Option<Reader> {
+    READER.with(|r| r.borrow_mut().take())
+}
+
+fn put_reader(reader: Reader) {
+    READER.with(|r| *r.borrow_mut() = Some(reader));
+}
+
+/// Where the panel is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Panel {
+    /// No reader connected yet.
+    Idle,
+    Connecting,
+    /// Reader connected; choose how to read.
+    Ready,
+    /// Waiting for the PIN or 照合番号B.
+    Secret {
+        credential: Credential,
+        tries: u8,
+    },
+    Reading,
+    Review,
+    /// Data accepted into the applicant fields.
+    Applied,
+}
+
+/// Four fields being reviewed, with what needs a look.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Review {
+    name: String,
+    address: String,
+    birth: String,
+    sex: String,
+    odd_chars: Vec<char>,
+    sex_missing: bool,
+    sex_label: String,
+}
+
+fn review_of(b: &Basic4, lang: Lang) -> Review {
+    let (y, m, d) = b.birth;
+    let (sex, sex_missing, sex_label) = match b.sex {
+        Sex::Male => ("male", false, String::new()),
+        Sex::Female => ("female", false, String::new()),
+        Sex::NotApplicable => ("", true, lang.desk().card_not_applicable.to_owned()),
+        Sex::Unknown => ("", true, String::new()),
+        Sex::Other(c) => ("", true, format!("{}", char::from(c))),
+    };
+    let mut odd = substitute_chars(&b.name);
+    odd.extend(substitute_chars(&b.address));
+    odd.dedup();
+    Review {
+        name: b.name.clone(),
+        address: b.address.clone(),
+        birth: format!("{y:04}-{m:02}-{d:02}"),
+        sex: sex.to_owned(),
+        odd_chars: odd,
+        sex_missing,
+        sex_label,
+    }
+}
+
+fn read_error(e: &ReadError, lang: Lang) -> String {
+    match lang {
+        Lang::Ja => e.message_ja(),
+        Lang::En => e.message_en(),
+    }
+}
+
+fn refusal(r: &Refusal, lang: Lang) -> String {
+    match lang {
+        Lang::Ja => r.message_ja(),
+        Lang::En => r.message_en(),
+    }
+}
+
+/// Powers the card off and gives the reader back, after a read or on cancel.
+async fn finish(ap: Option<TextAp<Reader>>) {
+    if let Some(ap) = ap {
+        let mut reader = ap.into_inner();
+        let _ = reader.power_off().await;
+        put_reader(reader);
+    }
+}
+
+#[component]
+pub fn CardReader(
+    name: RwSignal<String>,
+    address: RwSignal<String>,
+    birth: RwSignal<String>,
+    sex: RwSignal<String>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let t = move || lang.get().desk();
+    let panel = RwSignal::new(Panel::Idle);
+    let error = RwSignal::new(None::<String>);
+    let reader_name = RwSignal::new(String::new());
+    let experimental = RwSignal::new(false);
+    let present = RwSignal::new(None::<bool>);
+    let review = RwSignal::new(Review::default());
+    let pin = RwSignal::new(String::new());
+    let confirmed = RwSignal::new(false);
+    let code_birth = RwSignal::new(String::new());
+    let code_expiry = RwSignal::new(String::new());
+    let code_security = RwSignal::new(String::new());
+    let support = cardio::support();
+    let unsupported = (!support.usb && !support.smart_card).then_some(Refusal::NoWebUsb);
+
+    // Follows card insertion and removal: the reader's interrupt pipe where it has one,
+    // otherwise a gentle poll while the reader is idle.
+    let watch = move || {
+        leptos::task::spawn_local(async move {
+            let interrupt = READER.with(|r| r.borrow().as_ref().and_then(Reader::interrupt));
+            if let Some((device, ep)) = interrupt {
+                loop {
+                    match cardio::next_slot_change(&device, ep).await {
+                        Ok(Some(p)) => present.set(Some(p)),
+                        Ok(None) => {}
+                        Err(_) => break,
+                    }
+                }
+                return;
+            }
+            loop {
+                if panel.get_untracked() == Panel::Ready
+                    && let Some(mut reader) = take_reader()
+                {
+                    let now = reader.card_present().await;
+                    put_reader(reader);
+                    match now {
+                        Ok(p) => present.set(Some(p)),
+                        Err(_) => present.set(None),
+                    }
+                }
+                gloo_timers::future::TimeoutFuture::new(1_500).await;
+            }
+        });
+    };
+
+    let adopt = move |mut reader: Reader| async move {
+        reader_name.set(reader.name());
+        experimental.set(matches!(
+            reader,
+            Reader::Ccid {
+                kind: mado_card::browser::ReaderKind::Rcs300Vendor,
+                ..
+            }
+        ));
+        present.set(reader.card_present().await.ok());
+        put_reader(reader);
+        panel.set(Panel::Ready);
+        watch();
+    };
+
+    // A reader granted earlier is connected without a click.
+    if unsupported.is_none() {
+        leptos::task::spawn_local(async move {
+            if support.smart_card
+                && let Ok(reader) = cardio::open_smart_card().await
+            {
+                adopt(reader).await;
+                return;
+            }
+            for device in cardio::granted_devices().await {
+                if let Ok(reader) = cardio::open_usb(device).await {
+                    adopt(reader).await;
+                    return;
+                }
+            }
+        });
+    }
+
+    let connect = move |_| {
+        error.set(None);
+        panel.set(Panel::Connecting);
+        leptos::task::spawn_local(async move {
+            let got = match cardio::request_device().await {
+                Ok(device) => cardio::open_usb(device).await,
+                Err(e) => Err(e),
+            };
+            match got {
+                Ok(reader) => adopt(reader).await,
+                Err(r) => {
+                    error.set(Some(refusal(&r, lang.get_untracked())));
+                    panel.set(Panel::Idle);
+                }
+            }
+        });
+    };
+
+    let start = move |credential: Credential| {
+        error.set(None);
+        confirmed.set(false);
+        let Some(mut reader) = take_reader() else {
+            return;
+        };
+        panel.set(Panel::Reading);
+        leptos::task::spawn_local(async move {
+            if let Err(e) = reader.power_on().await {
+                put_reader(reader);
+                error.set(Some(read_error(&e.into(), lang.get_untracked())));
+                panel.set(Panel::Ready);
+                return;
+            }
+            let mut ap = match TextAp::try_open(reader).await {
+                Ok(ap) => ap,
+                Err((e, mut reader)) => {
+                    let _ = reader.power_off().await;
+                    put_reader(reader);
+                    error.set(Some(read_error(&e, lang.get_untracked())));
+                    panel.set(Panel::Ready);
+                    return;
+                }
+            };
+            match ap.tries(credential).await {
+                Ok(Tries::Left(n)) => {
+                    SESSION.with(|s| *s.borrow_mut() = Some(ap));
+                    panel.set(Panel::Secret {
+                        credential,
+                        tries: n,
+                    });
+                }
+                Ok(Tries::Verified) => {
+                    SESSION.with(|s| *s.borrow_mut() = Some(ap));
+                    panel.set(Panel::Secret {
+                        credential,
+                        tries: 0,
+                    });
+                }
+                Ok(Tries::Blocked) => {
+                    error.set(Some(read_error(
+                        &ReadError::Locked(credential),
+                        lang.get_untracked(),
+                    )));
+                    finish(Some(ap)).await;
+                    panel.set(Panel::Ready);
+                }
+                Err(e) => {
+                    error.set(Some(read_error(&e, lang.get_untracked())));
+                    finish(Some(ap)).await;
+                    panel.set(Panel::Ready);
+                }
+            }
+        });
+    };
+
+    let cancel = move |_| {
+        pin.update(|p| p.zeroize());
+        code_security.update(|p| p.zeroize());
+        let ap = SESSION.with(|s| s.borrow_mut().take());
+        panel.set(Panel::Ready);
+        leptos::task::spawn_local(finish(ap));
+    };
+
+    let submit = move || {
+        let Panel::Secret { credential, tries } = panel.get_untracked() else {
+            return;
+        };
+        let typed = match credential {
+            Credential::Pin => pin.get_untracked(),
+            Credential::CodeB => format!(
+                "{}{}{}",
+                code_birth.get_untracked().trim(),
+                code_expiry.get_untracked().trim(),
+                code_security.get_untracked().trim()
+            ),
+        };
+        let secret = Secret::new(credential, &typed);
+        let mut typed = typed;
+        typed.zeroize();
+        pin.update(|p| p.zeroize());
+        code_security.update(|p| p.zeroize());
+        let secret = match secret {
+            Ok(s) => s,
+            Err(e) => {
+                error.set(Some(match lang.get_untracked() {
+                    Lang::Ja => e.message_ja(),
+                    Lang::En => e.to_string(),
+                }));
+                return;
+            }
+        };
+        let Some(mut ap) = SESSION.with(|s| s.borrow_mut().take()) else {
+            return;
+        };
+        let last_try_ok = tries != 1 || confirmed.get_untracked();
+        error.set(None);
+        panel.set(Panel::Reading);
+        leptos::task::spawn_local(async move {
+            match ap.verify(secret, last_try_ok).await {
+                Ok(()) => {}
+                Err(ReadError::WrongSecret { .. } | ReadError::ConfirmLastTry(_)) => {
+                    // Show the new count; the resident decides whether to try again.
+                    let e = match ap.tries(credential).await {
+                        Ok(Tries::Left(n)) => {
+                            SESSION.with(|s| *s.borrow_mut() = Some(ap));
+                            confirmed.set(false);
+                            panel.set(Panel::Secret {
+                                credential,
+                                tries: n,
+                            });
+                            if n == 1 {
+                                ReadError::ConfirmLastTry(credential)
+                            } else {
+                                ReadError::WrongSecret {
+                                    credential,
+                                    left: n,
+                                }
+                            }
+                        }
+                        Ok(_) => {
+                            finish(Some(ap)).await;
+                            panel.set(Panel::Ready);
+                            ReadError::Locked(credential)
+                        }
+                        Err(e) => {
+                            finish(Some(ap)).await;
+                            panel.set(Panel::Ready);
+                            e
+                        }
+                    };
+                    error.set(Some(read_error(&e, lang.get_untracked())));
+                    return;
+                }
+                Err(e) => {
+                    error.set(Some(read_error(&e, lang.get_untracked())));
+                    finish(Some(ap)).await;
+                    panel.set(Panel::Ready);
+                    return;
+                }
+            }
+            let read = ap.read_basic4().await;
+            finish(Some(ap)).await;
+            match read {
+                Ok(b4) => {
+                    review.set(review_of(&b4, lang.get_untracked()));
+                    panel.set(Panel::Review);
+                }
+                Err(e) => {
+                    error.set(Some(read_error(&e, lang.get_untracked())));
+                    panel.set(Panel::Ready);
+                }
+            }
+        });
+    };
+
+    let press = move |d: char| {
+        pin.update(|p| {
+            if p.chars().count() < 4 {
+                p.push(d);
+            }
+        });
+    };
+
+    let apply = move |_| {
+        let r = review.get_untracked();
+        name.set(r.name.trim().to_owned());
+        address.set(r.address.trim().to_owned());
+        birth.set(r.birth.clone());
+        sex.set(r.sex.clone());
+        review.set(Review::default());
+        panel.set(Panel::Applied);
+    };
+
+    let status_line = move || {
+        let t = t();
+        match panel.get() {
+            Panel::Idle | Panel::Connecting => {
+                format!("{}: {}", t.card_reader, t.card_not_connected)
+            }
+            _ => {
+                let card = match present.get() {
+                    Some(true) => t.card_present,
+                    Some(false) => t.card_absent,
+                    None => "",
+                };
+                format!("{}: {} {}", t.card_reader, reader_name.get(), card)
+            }
+        }
+    };
+
+    view! {
+        <section class="card-reader" aria-labelledby="card-title" data-testid="card-reader">
+            <h3 id="card-title">{move || t().card_title}</h3>
+            <p class="reader-status" role="status" data-testid="reader-status">{status_line}</p>
+            <Show when=move || experimental.get()>
+                <p class="hint">{move || t().card_experimental}</p>
+            </Show>
+            {move || error.get().map(|e| view! { <p role="alert" class="problem" data-testid="card-error">{e}</p> })}
+            {move || match panel.get() {
+                Panel::Idle | Panel::Connecting => {
+                    let busy = panel.get() == Panel::Connecting;
+                    match unsupported.clone() {
+                        Some(r) => view! { <p role="alert" class="problem" data-testid="card-unsupported">{refusal(&r, lang.get())}</p> }.into_any(),
+                        None => view! {
+                            <button type="button" class="big" on:click=connect disabled=busy>
+                                {if busy { t().card_connecting } else { t().card_connect }}
+                            </button>
+                        }.into_any(),
+                    }
+                }
+                Panel::Ready | Panel::Applied => view! {
+                    <div class="card-actions">
+                        <button type="button" class="big" on:click=move |_| start(Credential::Pin)>{t().card_with_pin}</button>
+                        <button type="button" class="secondary" on:click=move |_| start(Credential::CodeB)>{t().card_with_code_b}</button>
+                    </div>
+                    <Show when=move || panel.get() == Panel::Applied>
+                        <p class="done" role="status">{move || t().card_applied}</p>
+                    </Show>
+                }.into_any(),
+                Panel::Secret { credential: Credential::Pin, tries } => view! {
+                    <div class="pin-pad" role="group" aria-labelledby="pin-title" tabindex="0" data-testid="pin-pad"
+                        on:keydown=move |ev| {
+                            let key = ev.key();
+                            match key.as_str() {
+                                k if k.len() == 1 && k.chars().all(|c| c.is_ascii_digit()) => press(k.chars().next().unwrap_or('0')),
+                                "Backspace" => pin.update(|p| { p.pop(); }),
+                                "Enter" => submit(),
+                                "Escape" => cancel(()),
+                                _ => {}
+                            }
+                        }>
+                        <p id="pin-title" class="pin-title">{t().card_pin_title}</p>
+                        <p class="hint">{t().card_pin_help}</p>
+                        {(tries > 0).then(|| view! { <p class="tries" data-testid="tries">{lang.get_untracked().card_tries(tries)}</p> })}
+                        {(tries == 1).then(|| view! {
+                            <div class="last-try" role="alert">
+                                <p>{t().card_last_try}</p>
+                                <label><input type="checkbox" prop:checked=move || confirmed.get() on:change=move |ev| confirmed.set(event_target_checked(&ev))/>{t().card_last_try_confirm}</label>
+                            </div>
+                        })}
+                        <p class="pin-dots" aria-live="polite" data-testid="pin-dots">
+                            {move || (0..4).map(|i| if i < pin.with(|p| p.chars().count()) { "●" } else { "○" }).collect::<String>()}
+                        </p>
+                        <div class="keys">
+                            {['1', '2', '3', '4', '5', '6', '7', '8', '9'].into_iter().map(|d| view! {
+                                <button type="button" class="key" on:click=move |_| press(d)>{d.to_string()}</button>
+                            }).collect_view()}
+                            <button type="button" class="key small" on:click=move |_| pin.update(|p| p.zeroize())>{t().card_clear}</button>
+                            <button type="button" class="key" on:click=move |_| press('0')>"0"</button>
+                            <button type="button" class="key small" on:click=move |_| pin.update(|p| { p.pop(); })>{t().card_backspace}</button>
+                        </div>
+                        <div class="card-actions">
+                            <button type="button" class="big" data-testid="pin-submit"
+                                disabled=move || pin.with(|p| p.chars().count() != 4) || (tries == 1 && !confirmed.get())
+                                on:click=move |_| submit()>{t().card_submit}</button>
+                            <button type="button" class="secondary" on:click=move |_| cancel(())>{t().card_cancel}</button>
+                        </div>
+                    </div>
+                }.into_any(),
+                Panel::Secret { credential: Credential::CodeB, tries } => view! {
+                    <form class="code-b" data-testid="code-b" on:submit=move |ev| { ev.prevent_default(); submit(); }>
+                        <p class="pin-title">{t().card_code_b_title}</p>
+                        {(tries > 0).then(|| view! { <p class="tries" data-testid="tries">{lang.get_untracked().card_tries(tries)}</p> })}
+                        {(tries == 1).then(|| view! {
+                            <div class="last-try" role="alert">
+                                <p>{t().card_last_try}</p>
+                                <label><input type="checkbox" prop:checked=move || confirmed.get() on:change=move |ev| confirmed.set(event_target_checked(&ev))/>{t().card_last_try_confirm}</label>
+                            </div>
+                        })}
+                        <div class="entry"><label for="cb-birth">{t().card_code_b_birth}</label>
+                            <input id="cb-birth" inputmode="numeric" maxlength="6" autocomplete="off" prop:value=move || code_birth.get() on:input=move |ev| code_birth.set(event_target_value(&ev))/></div>
+                        <div class="entry"><label for="cb-expiry">{t().card_code_b_expiry}</label>
+                            <input id="cb-expiry" inputmode="numeric" maxlength="4" autocomplete="off" prop:value=move || code_expiry.get() on:input=move |ev| code_expiry.set(event_target_value(&ev))/></div>
+                        <div class="entry"><label for="cb-security">{t().card_code_b_security}</label>
+                            <input id="cb-security" type="password" inputmode="numeric" maxlength="4" autocomplete="off" prop:value=move || code_security.get() on:input=move |ev| code_security.set(event_target_value(&ev))/></div>
+                        <div class="card-actions">
+                            <button type="submit" class="big" disabled=move || tries == 1 && !confirmed.get()>{t().card_submit}</button>
+                            <button type="button" class="secondary" on:click=move |_| cancel(())>{t().card_cancel}</button>
+                        </div>
+                    </form>
+                }.into_any(),
+                Panel::Reading => view! { <p role="status" class="reading">{t().card_reading}</p> }.into_any(),
+                Panel::Review => view! {
+                    <div class="card-review" data-testid="card-review">
+                        <h4>{t().card_review_title}</h4>
+                        <p class="hint">{t().card_review_help}</p>
+                        <Show when=move || review.with(|r| !r.odd_chars.is_empty())>
+                            <p class="problem" role="alert">{move || format!("{}: {}", t().card_review_gaiji, review.with(|r| r.odd_chars.iter().map(|c| format!("「{c}」")).collect::<String>()))}</p>
+                        </Show>
+                        <div class="entry"><label for="rv-name">{t().forms_name}</label>
+                            <input id="rv-name" prop:value=move || review.with(|r| r.name.clone()) on:input=move |ev| review.update(|r| r.name = event_target_value(&ev))/></div>
+                        <div class="entry"><label for="rv-address">{t().forms_address}</label>
+                            <input id="rv-address" prop:value=move || review.with(|r| r.address.clone()) on:input=move |ev| review.update(|r| r.address = event_target_value(&ev))/></div>
+                        <div class="entry"><label for="rv-birth">{t().forms_birth}</label>
+                            <input id="rv-birth" type="date" prop:value=move || review.with(|r| r.birth.clone()) on:input=move |ev| review.update(|r| r.birth = event_target_value(&ev))/></div>
+                        <div class="entry" role="radiogroup" aria-label=t().forms_sex>
+                            <span class="label">{t().forms_sex}</span>
+                            <label class="choice"><input type="radio" name="rv-sex" prop:checked=move || review.with(|r| r.sex == "male") on:change=move |_| review.update(|r| r.sex = "male".into())/>{t().forms_male}</label>
+                            <label class="choice"><input type="radio" name="rv-sex" prop:checked=move || review.with(|r| r.sex == "female") on:change=move |_| review.update(|r| r.sex = "female".into())/>{t().forms_female}</label>
+                        </div>
+                        <Show when=move || review.with(|r| r.sex_missing)>
+                            <p class="problem" role="alert">{move || format!("{} {}", t().card_review_sex, review.with(|r| r.sex_label.clone()))}</p>
+                        </Show>
+                        <div class="card-actions">
+                            <button type="button" class="big" data-testid="review-apply" on:click=apply>{t().card_review_apply}</button>
+                            <button type="button" class="secondary" on:click=move |_| { review.set(Review::default()); panel.set(Panel::Ready); }>{t().card_review_retry}</button>
+                        </div>
+                    </div>
+                }.into_any(),
+            }}
+            <p class="hint">{move || t().card_manual}</p>
+        </section>
+    }
+}
