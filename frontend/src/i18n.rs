@@ -300,7 +300,6 @@ pub struct DeskTexts {
     pub card_review_apply: &'static str,
     pub card_review_retry: &'static str,
     pub card_applied: &'static str,
-    pub card_not_applicable: &'static str,
 }
 
 const DESK_JA: DeskTexts = DeskTexts {
@@ -395,7 +394,6 @@ const DESK_JA: DeskTexts = DeskTexts {
     card_review_apply: "この内容で入力する",
     card_review_retry: "読み直す",
     card_applied: "カードの内容を申請者欄に入力しました。",
-    card_not_applicable: "適用不能",
 };
 
 const DESK_EN: DeskTexts = DeskTexts {
@@ -490,7 +488,6 @@ const DESK_EN: DeskTexts = DeskTexts {
     card_review_apply: "Fill the forms with this",
     card_review_retry: "Read again",
     card_applied: "The card's details are in the applicant fields.",
-    card_not_applicable: "not applicable",
 };
 
 impl Lang {

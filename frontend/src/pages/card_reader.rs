@@ -57,18 +57,39 @@ struct Review {
     birth: String,
     sex: String,
     odd_chars: Vec<char>,
-    sex_missing: bool,
-    sex_label: String,
+    /// Why the sex needs a look, when the card does not say male or female.
+    sex_note: Option<String>,
 }
 
 fn review_of(b: &Basic4, lang: Lang) -> Review {
     let (y, m, d) = b.birth;
-    let (sex, sex_missing, sex_label) = match b.sex {
-        Sex::Male => ("male", false, String::new()),
-        Sex::Female => ("female", false, String::new()),
-        Sex::NotApplicable => ("", true, lang.desk().card_not_applicable.to_owned()),
-        Sex::Unknown => ("", true, String::new()),
-        Sex::Other(c) => ("", true, format!("{}", char::from(c))),
+    let ja = lang == Lang::Ja;
+    let (sex, sex_note) = match b.sex {
+        Sex::Male => ("male", None),
+        Sex::Female => ("female", None),
+        Sex::NotApplicable => (
+            "",
+            Some(if ja {
+                "カードの性別は「適用不能」です。申請書の記載を確かめて選んでください。".to_owned()
+            } else {
+                "The card records sex as \"not applicable\". Check and choose.".to_owned()
+            }),
+        ),
+        Sex::Unknown => ("", Some(lang.desk().card_review_sex.to_owned())),
+        Sex::Other(c) => (
+            "",
+            Some(if ja {
+                format!(
+                    "カードの性別の値（{}）は読み取れない値です。確かめて選んでください。",
+                    char::from(c)
+                )
+            } else {
+                format!(
+                    "The card's sex value ({}) is not a known code. Check and choose.",
+                    char::from(c)
+                )
+            }),
+        ),
     };
     let mut odd = substitute_chars(&b.name);
     odd.extend(substitute_chars(&b.address));
@@ -79,8 +100,7 @@ fn review_of(b: &Basic4, lang: Lang) -> Review {
         birth: format!("{y:04}-{m:02}-{d:02}"),
         sex: sex.to_owned(),
         odd_chars: odd,
-        sex_missing,
-        sex_label,
+        sex_note,
     }
 }
 
@@ -323,13 +343,9 @@ pub fn CardReader(
                                 credential,
                                 tries: n,
                             });
-                            if n == 1 {
-                                ReadError::ConfirmLastTry(credential)
-                            } else {
-                                ReadError::WrongSecret {
-                                    credential,
-                                    left: n,
-                                }
+                            ReadError::WrongSecret {
+                                credential,
+                                left: n,
                             }
                         }
                         Ok(_) => {
@@ -513,9 +529,7 @@ pub fn CardReader(
                             <label class="choice"><input type="radio" name="rv-sex" prop:checked=move || review.with(|r| r.sex == "male") on:change=move |_| review.update(|r| r.sex = "male".into())/>{t().forms_male}</label>
                             <label class="choice"><input type="radio" name="rv-sex" prop:checked=move || review.with(|r| r.sex == "female") on:change=move |_| review.update(|r| r.sex = "female".into())/>{t().forms_female}</label>
                         </div>
-                        <Show when=move || review.with(|r| r.sex_missing)>
-                            <p class="problem" role="alert">{move || format!("{} {}", t().card_review_sex, review.with(|r| r.sex_label.clone()))}</p>
-                        </Show>
+                        {move || review.with(|r| r.sex_note.clone()).map(|note| view! { <p class="problem" role="alert">{note}</p> })}
                         <div class="card-actions">
                             <button type="button" class="big" data-testid="review-apply" on:click=apply>{t().card_review_apply}</button>
                             <button type="button" class="secondary" on:click=move |_| { review.set(Review::default()); panel.set(Panel::Ready); }>{t().card_review_retry}</button>

@@ -1,0 +1,190 @@
+// Card reading at the counter through an emulated navigator.usb (fixtures/fake-usb.js), at the
+// USB transfer level: an RC-S380, a TPDU-level vendor-class CCID reader (T=1) and an APDU-level
+// CCID reader, each holding a simulated My Number card; plus every refusal staff can meet.
+import { test, expect } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { ADMIN_PASSWORD, watchErrors } from './fixtures/pages.mjs';
+
+const FAKE = path.resolve('tests/fixtures/fake-usb.js');
+
+/** axe-core on the reader panel: no serious or critical violation. */
+async function assertAccessible(page, name) {
+  const results = await new AxeBuilder({ page }).include('[data-testid=card-reader]').analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.help}`), `axe on ${name}`).toEqual([]);
+}
+
+/** Screenshots the applicant column (reader panel and manual entry) into e2e/artifacts/. */
+async function snapshot(page, name) {
+  mkdirSync(path.resolve('artifacts'), { recursive: true });
+  await page.locator('fieldset.applicant').screenshot({ path: path.resolve('artifacts', `${name}.png`) });
+}
+
+async function counterWith(page, config) {
+  await page.addInitScript((c) => { window.__FAKE_USB_CONFIG__ = c; }, config);
+  await page.addInitScript({ path: FAKE });
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await page.goto('/counter?city=kitakyushu');
+  await page.getByLabel('ログインID').fill('admin');
+  await page.getByLabel('パスワード').fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'ログイン' }).click();
+  await page.getByRole('button', { name: /身体障害者手帳/ }).click();
+  const panel = page.getByTestId('card-reader');
+  await expect(panel).toBeVisible();
+  return panel;
+}
+
+async function enterPin(page, digits) {
+  const pad = page.getByTestId('pin-pad');
+  for (const d of digits) await pad.getByRole('button', { name: d, exact: true }).click();
+  await expect(page.getByTestId('pin-dots')).toHaveText('●●●●');
+  await page.getByTestId('pin-submit').click();
+}
+
+async function neverTouchedEf0001(page) {
+  const apdus = await page.evaluate(() => window.__fakeUsb.apdus);
+  expect(apdus.length).toBeGreaterThanOrEqual(7);
+  for (const a of apdus) {
+    expect(a.startsWith('00 a4 02 0c 02 00 01'), `EF 0001 selected: ${a}`).toBe(false);
+    expect(/^00 b0 81 /.test(a), `EF 0001 read by SFI: ${a}`).toBe(false);
+  }
+}
+
+async function expectReview(page, name, address, birth, sex) {
+  const review = page.getByTestId('card-review');
+  await expect(review).toBeVisible({ timeout: 20_000 });
+  await expect(review.getByLabel('氏名')).toHaveValue(name);
+  await expect(review.getByLabel('住所')).toHaveValue(address);
+  await expect(review.getByLabel('生年月日')).toHaveValue(birth);
+  await expect(review.getByRole('radio', { name: sex })).toBeChecked();
+  return review;
+}
+
+test('RC-S380: the resident types the PIN, staff review and the forms are filled', async ({ page }) => {
+  const errors = watchErrors(page);
+  const panel = await counterWith(page, { reader: 'rcs380' });
+  await expect(page.getByTestId('reader-status')).toContainText('未接続');
+  await snapshot(page, 'card-panel-idle');
+  await panel.getByRole('button', { name: 'カードリーダーを接続' }).click();
+  await expect(page.getByTestId('reader-status')).toContainText('ソニー RC-S380');
+  await expect(page.getByTestId('reader-status')).toContainText('カードあり');
+  await snapshot(page, 'card-panel-ready');
+
+  await panel.getByRole('button', { name: /暗証番号で読み取る/ }).click();
+  await expect(page.getByTestId('tries')).toHaveText('残り3回');
+  await page.getByTestId('pin-pad').getByRole('button', { name: '1', exact: true }).click();
+  await expect(page.getByTestId('pin-dots')).toHaveText('●○○○');
+  await page.getByTestId('pin-pad').getByRole('button', { name: '訂正' }).click();
+  await expect(page.getByTestId('pin-dots')).toHaveText('○○○○');
+  await snapshot(page, 'card-pin-pad');
+  await assertAccessible(page, 'PIN pad');
+  await enterPin(page, '1234');
+
+  const review = await expectReview(page, '試験　花子', '架空県架空市試験町１－２－３', '1985-04-01', '女');
+  await snapshot(page, 'card-review');
+  await assertAccessible(page, 'review');
+  // Staff correct a field before it goes into the forms.
+  await review.getByLabel('住所').fill('架空県架空市試験町１－２－３　架空ハイツ101');
+  await review.getByTestId('review-apply').click();
+  await expect(panel.getByText('カードの内容を申請者欄に入力しました。')).toBeVisible();
+  const applicant = page.locator('fieldset.applicant');
+  await expect(applicant.getByLabel('氏名', { exact: true })).toHaveValue('試験　花子');
+  await expect(applicant.getByLabel('住所', { exact: true })).toHaveValue('架空県架空市試験町１－２－３　架空ハイツ101');
+  await expect(applicant.getByLabel('生年月日', { exact: true })).toHaveValue('1985-04-01');
+  await expect(applicant.getByRole('radiogroup', { name: '性別' }).getByRole('radio', { name: '女' })).toBeChecked();
+  await neverTouchedEf0001(page);
+  // The card was powered off after the read (SwitchRF off), and no PIN is left on the page.
+  expect(await page.content()).not.toContain('1234');
+  errors.assertNone();
+});
+
+test('vendor-class CCID reader at TPDU level (T=1): staff key the 照合番号B', async ({ page }) => {
+  const errors = watchErrors(page);
+  const panel = await counterWith(page, {
+    reader: 'ccid-tpdu',
+    card: { name: '長名　太郎', address: '架空県'.repeat(13) + '市', birth: '20000229', sex: '1' },
+  });
+  await panel.getByRole('button', { name: 'カードリーダーを接続' }).click();
+  await expect(page.getByTestId('reader-status')).toContainText('SCR3310');
+  await panel.getByRole('button', { name: /照合番号Bで読み取る/ }).click();
+  const form = page.getByTestId('code-b');
+  await expect(form.getByTestId('tries')).toHaveText('残り10回');
+  await form.getByLabel(/生年月日/).fill('600401');
+  await form.getByLabel(/有効期限の年/).fill('2030');
+  await form.getByLabel(/セキュリティコード/).fill('1234');
+  await snapshot(page, 'card-code-b');
+  await form.getByRole('button', { name: '決定' }).click();
+  await expectReview(page, '長名　太郎', '架空県'.repeat(13) + '市', '2000-02-29', '男');
+  await neverTouchedEf0001(page);
+  errors.assertNone();
+});
+
+test('APDU-level CCID reader: a wrong PIN shows the tries left, the last try needs a confirmation', async ({ page }) => {
+  const errors = watchErrors(page);
+  const panel = await counterWith(page, { reader: 'ccid-apdu', card: { name: '〓田　一郎', address: '架空県架空市', birth: '19500101', sex: '9', pinTries: 2 } });
+  await panel.getByRole('button', { name: 'カードリーダーを接続' }).click();
+  await expect(page.getByTestId('reader-status')).toContainText('カードあり');
+  await panel.getByRole('button', { name: /暗証番号で読み取る/ }).click();
+  await expect(page.getByTestId('tries')).toHaveText('残り2回');
+  await enterPin(page, '9999');
+  await expect(page.getByTestId('card-error')).toHaveText('暗証番号が違います。あと1回間違えるとロックされます。');
+  await expect(page.getByTestId('tries')).toHaveText('残り1回');
+  const pad = page.getByTestId('pin-pad');
+  for (const d of '1234') await pad.getByRole('button', { name: d, exact: true }).click();
+  await expect(page.getByTestId('pin-submit')).toBeDisabled();
+  await snapshot(page, 'card-last-try');
+  await pad.getByLabel('残り1回であることをご本人に伝えました').check();
+  await page.getByTestId('pin-submit').click();
+  // Sex 9 (not applicable) leaves the choice to staff, and 〓 is flagged as a substitute.
+  const r = page.getByTestId('card-review');
+  await expect(r).toBeVisible({ timeout: 20_000 });
+  await expect(r.getByLabel('氏名')).toHaveValue('〓田　一郎');
+  await expect(r.getByLabel('生年月日')).toHaveValue('1950-01-01');
+  await expect(r.getByRole('alert').filter({ hasText: '外字の可能性' })).toContainText('「〓」');
+  await expect(r.getByRole('alert').filter({ hasText: '性別' })).toHaveText('カードの性別は「適用不能」です。申請書の記載を確かめて選んでください。');
+  await expect(r.getByRole('radio', { name: '男' })).not.toBeChecked();
+  await expect(r.getByRole('radio', { name: '女' })).not.toBeChecked();
+  await snapshot(page, 'card-review-flags');
+  await neverTouchedEf0001(page);
+  errors.assertNone();
+});
+
+test('card insertion and removal update the panel live (CCID interrupt pipe)', async ({ page }) => {
+  const errors = watchErrors(page);
+  const panel = await counterWith(page, { reader: 'ccid-tpdu', card: null });
+  await panel.getByRole('button', { name: 'カードリーダーを接続' }).click();
+  await expect(page.getByTestId('reader-status')).toContainText('カードを置いてください');
+  await page.evaluate(() => window.__fakeUsb.insert());
+  await expect(page.getByTestId('reader-status')).toContainText('カードあり');
+  await page.evaluate(() => window.__fakeUsb.remove());
+  await expect(page.getByTestId('reader-status')).toContainText('カードを置いてください');
+  await panel.getByRole('button', { name: /暗証番号で読み取る/ }).click();
+  await expect(page.getByTestId('card-error')).toHaveText('カードをリーダーに置いてください。');
+  await snapshot(page, 'card-no-card');
+  errors.assertNone();
+});
+
+for (const [name, config, message] of [
+  ['protected class 0x0B reader', { reader: 'ccid-class' }, 'このカードリーダーは、ブラウザの安全上の制限により直接使えません。'],
+  ['reader held by another program', { reader: 'rcs380', refuse: 'busy' }, 'カードリーダーが他のソフトに使われています。'],
+  ['chooser closed', { reader: 'rcs380', refuse: 'chooser' }, 'カードリーダーが選ばれませんでした。'],
+]) {
+  test(`refusal: ${name}`, async ({ page }) => {
+    const panel = await counterWith(page, config);
+    await panel.getByRole('button', { name: 'カードリーダーを接続' }).click();
+    await expect(page.getByTestId('card-error')).toContainText(message);
+    await expect(panel.getByRole('button', { name: 'カードリーダーを接続' })).toBeEnabled();
+    // Manual entry stays available.
+    await page.locator('fieldset.applicant').getByLabel('氏名', { exact: true }).fill('山田 太郎');
+    await snapshot(page, `card-refusal-${config.refuse || config.reader}`);
+  });
+}
+
+test('refusal: a browser without WebUSB says which browsers work', async ({ page }) => {
+  const panel = await counterWith(page, { refuse: 'no-usb' });
+  await expect(panel.getByTestId('card-unsupported')).toHaveText(
+    'このブラウザではカードリーダーを使えません。Google Chrome か Microsoft Edge で開いてください。手入力でも続けられます。');
+  await snapshot(page, 'card-refusal-no-usb');
+});
