@@ -151,6 +151,18 @@ test('APDU-level CCID reader: a wrong PIN shows the tries left, the last try nee
   errors.assertNone();
 });
 
+test('Web Smart Card API: the reader is used without a chooser and the PIN read works', async ({ page }) => {
+  const errors = watchErrors(page);
+  await counterWith(page, { reader: 'rcs380', smartCard: true });
+  await expect(page.getByTestId('reader-status')).toContainText('Fake PC/SC Reader 00 00');
+  await expect(page.getByTestId('reader-status')).toContainText('カードあり');
+  await page.getByRole('button', { name: /暗証番号で読み取る/ }).click();
+  await enterPin(page, '1234');
+  await expectReview(page, '試験　花子', '架空県架空市試験町１－２－３', '1985-04-01', '女');
+  await neverTouchedEf0001(page);
+  errors.assertNone();
+});
+
 test('card insertion and removal update the panel live (CCID interrupt pipe)', async ({ page }) => {
   const errors = watchErrors(page);
   const panel = await counterWith(page, { reader: 'ccid-tpdu', card: null });
