@@ -3,13 +3,15 @@
 //! - frontend bundle size (raw, gzip -9, brotli q11) per surface — every surface loads the
 //!   same single bundle, fonts excluded;
 //! - time to interactive of `/kiosk` in Chromium with 4× CPU throttling;
-//! - ticket issue latency (p50/p99) against the release relay on loopback.
+//! - ticket issue latency (p50/p99) against the release relay on loopback;
+//! - the guide's re-evaluation and the forms batch, in the browser and natively;
+//! - one card read per simulated transport, and 60 s of fuzzing per card parser target.
 
 use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 
-use crate::sh::{Result, probe, root, timed};
+use crate::sh::{Result, probe, root, run, timed};
 use crate::{build_frontend, build_relay, setup, wait_healthy};
 
 pub fn brotli(raw: &[u8]) -> Vec<u8> {
@@ -86,6 +88,72 @@ fn native_guide_timings() -> Result<Vec<serde_json::Value>> {
         .map_err(|e| format!("mado-rules bench output: {e}"))
 }
 
+/// One 基本4情報 read per simulated transport: `mado-card bench` (relay profile), JSON lines.
+fn native_card_reads() -> Result<Vec<serde_json::Value>> {
+    let out = Command::new(root().join("target/relay/mado-card"))
+        .args(["bench", "--runs", "500"])
+        .output()
+        .map_err(|e| format!("cannot run mado-card bench: {e}"))?;
+    std::io::stderr().write_all(&out.stderr).ok();
+    if !out.status.success() {
+        return Err(format!("mado-card bench failed ({})", out.status));
+    }
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).map_err(|e| format!("mado-card bench output: {e}")))
+        .collect()
+}
+
+/// The card parsers' fuzz targets, `seconds` each, with cargo-fuzz on the nightly toolchain
+/// (installed from crates.io when missing). Returns (target, runs) or the crash.
+fn fuzz_card(seconds: u32) -> Result<Vec<(String, String)>> {
+    let has_fuzz = Command::new("cargo")
+        .args(["fuzz", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_fuzz {
+        timed("install cargo-fuzz (crates.io)", || {
+            run(Command::new("cargo").args(["install", "cargo-fuzz", "--locked"]))
+        })?;
+    }
+    let mut rows = Vec::new();
+    for target in ["tlv", "ccid", "t1", "rcs380"] {
+        let out = timed(&format!("fuzz {target} for {seconds} s"), || {
+            Command::new("cargo")
+                .args([
+                    "+nightly",
+                    "fuzz",
+                    "run",
+                    target,
+                    "--",
+                    &format!("-max_total_time={seconds}"),
+                ])
+                .current_dir(root().join("card").join("fuzz"))
+                .output()
+                .map_err(|e| {
+                    format!("cannot run cargo fuzz (is the nightly toolchain installed?): {e}")
+                })
+        })?;
+        let err = String::from_utf8_lossy(&out.stderr);
+        if !out.status.success() {
+            let tail: Vec<&str> = err.lines().rev().take(30).collect();
+            return Err(format!(
+                "fuzz target {target} failed ({}):\n{}",
+                out.status,
+                tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+            ));
+        }
+        let done = err
+            .lines()
+            .rev()
+            .find(|l| l.starts_with("Done "))
+            .unwrap_or("Done ? runs")
+            .to_owned();
+        rows.push((target.to_owned(), done));
+    }
+    Ok(rows)
+}
+
 fn kb(bytes: usize) -> String {
     format!("{:.1} KB", bytes as f64 / 1000.0)
 }
@@ -102,6 +170,8 @@ pub fn bench() -> Result {
     };
     let native = native_guide_timings()?;
     let native_forms = native_forms_timing()?;
+    let card_reads = native_card_reads()?;
+    let fuzz = fuzz_card(60)?;
     let guides: Vec<String> = native
         .iter()
         .map(|t| {
@@ -285,6 +355,47 @@ pub fn bench() -> Result {
         pmax = num(&pdf["max"]),
         pkb = num(&pdf["bytes"]) / 1000.0,
     ));
+    md.push_str(
+        "\n## Card reading: one 基本4情報 read per transport\n\n\
+         `mado-card bench` (relay profile): open the 券面事項入力補助AP, ask the PIN tries, VERIFY, read EF 0002 \
+         (card.md's record A, 92 bytes) and power off, through the simulated card and readers of `mado_card::sim`, \
+         500 runs after one untimed run. APDU bytes count commands and answers; USB counts every bulk transfer \
+         with its CCID or Port-100 framing. Target: at most 7 short APDUs.\n\n\
+         | transport | APDUs | longest APDU | APDU bytes | USB transfers | USB bytes | median | max | verdict |\n\
+         |---|---|---|---|---|---|---|---|---|\n",
+    );
+    for r in &card_reads {
+        let apdus = r["apdus"].as_u64().unwrap_or(u64::MAX);
+        md.push_str(&format!(
+            "| {} | {} | {} B | {} B | {} | {} B | {:.1} µs | {:.1} µs | {} |\n",
+            r["transport"].as_str().unwrap_or(""),
+            apdus,
+            r["longest_apdu"],
+            r["apdu_bytes"],
+            r["usb_transfers"],
+            r["usb_bytes"],
+            num(&r["median_us"]),
+            num(&r["max_us"]),
+            if apdus <= 7 && r["longest_apdu"].as_u64().unwrap_or(999) <= 261 {
+                "meets"
+            } else {
+                "over"
+            },
+        ));
+    }
+    md.push_str(
+        "\nFuzzing (cargo-fuzz, libFuzzer, nightly toolchain), 60 s per target, no crash allowed:\n\n\
+         | target | parsers | result |\n|---|---|---|\n",
+    );
+    for (target, done) in &fuzz {
+        let parsers = match target.as_str() {
+            "tlv" => "BER-TLV, 基本4情報 record (round trip)",
+            "ccid" => "CCID bulk/interrupt messages (round trip), class descriptor, ATR",
+            "t1" => "T=1 blocks (round trip)",
+            _ => "RC-S380 frames (round trip), SENSB_RES, ISO-DEP blocks",
+        };
+        md.push_str(&format!("| `{target}` | {parsers} | no crash; {done} |\n"));
+    }
     let path = root().join("BENCHMARKS.md");
     std::fs::write(&path, &md).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     println!("{md}");

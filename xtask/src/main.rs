@@ -132,6 +132,8 @@ fn build_relay() -> Result<PathBuf> {
                 "mado-rules",
                 "-p",
                 "mado-forms",
+                "-p",
+                "mado-card",
             ])
             .current_dir(root()))?;
         Ok(root().join("target/relay/mado-relay"))

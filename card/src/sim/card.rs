@@ -37,6 +37,8 @@ pub struct MyNumberCard {
     pending: Vec<u8>,
     pub quirks: Quirks,
     pub log: Vec<Vec<u8>>,
+    /// Bytes of every answer given, status words included.
+    pub answered_bytes: usize,
     /// False after [`MyNumberCard::remove`]: every APDU then fails with `NoCard`.
     pub present: bool,
 }
@@ -63,6 +65,7 @@ impl MyNumberCard {
             pending: Vec::new(),
             quirks: Quirks::default(),
             log: Vec::new(),
+            answered_bytes: 0,
             present: true,
         }
     }
@@ -105,11 +108,12 @@ impl MyNumberCard {
     /// The card's answer to one command APDU (data then status word).
     pub fn answer(&mut self, apdu: &[u8]) -> Vec<u8> {
         self.log.push(apdu.to_vec());
-        let cmd = match Command::parse(apdu) {
-            Ok(cmd) => cmd,
-            Err(_) => return Status::WrongLength.to_sw().to_vec(),
+        let answer = match Command::parse(apdu) {
+            Ok(cmd) => self.respond(&cmd).to_bytes(),
+            Err(_) => Status::WrongLength.to_sw().to_vec(),
         };
-        self.respond(&cmd).to_bytes()
+        self.answered_bytes += answer.len();
+        answer
     }
 
     fn respond(&mut self, cmd: &Command) -> Response {
