@@ -53,7 +53,8 @@ pub enum Basic4Error {
     BadSex(usize),
 }
 
-fn days_in(year: u16, month: u8) -> u8 {
+/// Days in `month` of `year` (Gregorian); 0 for a month that does not exist.
+pub(crate) fn days_in(year: u16, month: u8) -> u8 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,

@@ -31,6 +31,7 @@ pub mod basic4;
 pub mod bench;
 pub mod browser;
 pub mod ccid;
+pub mod licence;
 pub mod mynumber;
 pub mod rcs380;
 pub mod sim;

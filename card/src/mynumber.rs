@@ -123,6 +123,11 @@ impl Secret {
     pub fn credential(&self) -> Credential {
         self.credential
     }
+
+    /// The ASCII digits, for the VERIFY being built (the caller wipes its copy).
+    pub(crate) fn digits(&self) -> &[u8] {
+        &self.digits
+    }
 }
 
 /// The answer to "how many tries are left".

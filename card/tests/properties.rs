@@ -5,7 +5,7 @@
 use mado_card::ccid::{ClassDescriptor, FromReader, Interrupt, ToReader};
 use mado_card::t1::{Block, SKind};
 use mado_card::typeb::{Atqb, IsoBlock};
-use mado_card::{Basic4, Command, Response, Sex, atr::Atr, basic4, rcs380, tlv};
+use mado_card::{Basic4, Command, Response, Sex, atr::Atr, basic4, licence, rcs380, tlv};
 use proptest::prelude::*;
 
 fn bytes(max: usize) -> impl Strategy<Value = Vec<u8>> {
@@ -33,6 +33,17 @@ proptest! {
         let _ = IsoBlock::parse(&b);
         let _ = Atqb::parse(&b);
         let _ = rcs380::parse(&b);
+        let _ = licence::parse(&b);
+        let _ = licence::decode_jis(&b);
+        let _ = licence::decode_era_date(&b);
+    }
+
+    #[test]
+    fn jis_text_round_trips(s in "[あ-んア-ン亜-腕０-９　]{0,40}") {
+        if let Some(jis) = licence::encode_jis(&s) {
+            let back = licence::decode_jis(&jis).unwrap();
+            prop_assert_eq!(back, s.trim_end_matches('　'));
+        }
     }
 
     #[test]

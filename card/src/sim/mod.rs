@@ -4,10 +4,12 @@
 
 mod card;
 mod ccid;
+mod licence;
 mod rcs380;
 
 pub use card::{MyNumberCard, Quirks};
 pub use ccid::{CONTACT_ATR, CONTACTLESS_ATR, CcidDevice, Mode};
+pub use licence::LicenceCard;
 pub use rcs380::Rcs380Device;
 
 use std::future::Future;

@@ -1,0 +1,95 @@
+//! Reading a driver's licence: the flow against the simulated licence card, JIS X 0208 text,
+//! era dates, and the same PIN rules as the My Number card.
+
+use mado_card::licence::{Licence, LicenceAp};
+use mado_card::sim::{LicenceCard, block_on};
+use mado_card::{Credential, ReadError, Secret, Tries};
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+fn holder() -> Licence {
+    Licence {
+        name: "試験　花子".into(),
+        kana: "シケン　ハナコ".into(),
+        birth: (1985, 4, 1),
+        address: "架空県架空市試験町１丁目２番３号".into(),
+    }
+}
+
+fn pin(s: &str) -> Secret {
+    Secret::new(Credential::Pin, s).unwrap()
+}
+
+#[test]
+fn the_licence_reads_with_pin1_in_few_short_apdus() {
+    let mut card = LicenceCard::new(&holder(), "1234");
+    let got = block_on(async {
+        let mut ap = LicenceAp::open(&mut card).await?;
+        assert_eq!(ap.tries().await?, Tries::Left(3));
+        ap.verify(pin("1234"), false).await?;
+        ap.read().await
+    });
+    assert_eq!(got, Ok(holder()));
+    // MF, tries, VERIFY, DF1, one READ (the address ends within the first 255 bytes).
+    assert_eq!(card.log.len(), 5);
+    assert_eq!(card.log[0], [0x00, 0xA4, 0x00, 0x00]);
+    assert_eq!(card.log[1], [0x00, 0x20, 0x00, 0x81]);
+    assert_eq!(card.log[4], [0x00, 0xB0, 0x81, 0x00, 0xFF]);
+    assert!(card.log.iter().all(|a| a.len() <= 261));
+    // No SELECT by file identifier at all.
+    assert!(!card.log.iter().any(|a| a[1] == 0xA4 && a[2] == 0x02));
+}
+
+#[test]
+fn a_long_address_is_read_past_the_first_chunk() {
+    let mut long = holder();
+    long.address = "架空県".repeat(40);
+    long.name = "長名".repeat(30);
+    let mut card = LicenceCard::new(&long, "1234");
+    let got = block_on(async {
+        let mut ap = LicenceAp::open(&mut card).await?;
+        ap.tries().await?;
+        ap.verify(pin("1234"), false).await?;
+        ap.read().await
+    });
+    assert_eq!(got, Ok(long));
+    assert_eq!(card.log[5][..4], [0x00, 0xB0, 0x00, 0xFF]);
+}
+
+#[test]
+fn pin1_rules_hold_for_the_licence_too() {
+    let mut card = LicenceCard::new(&holder(), "1234");
+    block_on(async {
+        let mut ap = LicenceAp::open(&mut card).await.unwrap();
+        assert_eq!(
+            ap.verify(pin("1234"), false).await,
+            Err(ReadError::TriesNotAsked(Credential::Pin))
+        );
+        ap.tries().await.unwrap();
+        assert_eq!(
+            ap.verify(pin("0000"), false).await,
+            Err(ReadError::WrongSecret {
+                credential: Credential::Pin,
+                left: 2
+            })
+        );
+        assert_eq!(
+            ap.verify(pin("1234"), false).await,
+            Err(ReadError::TriesNotAsked(Credential::Pin))
+        );
+        ap.tries().await.unwrap();
+        let _ = ap.verify(pin("0000"), false).await;
+        assert_eq!(ap.tries().await, Ok(Tries::Left(1)));
+        assert_eq!(
+            ap.verify(pin("1234"), false).await,
+            Err(ReadError::ConfirmLastTry(Credential::Pin))
+        );
+        assert_eq!(ap.read().await, Err(ReadError::NotVerified));
+        ap.verify(pin("1234"), true).await.unwrap();
+        assert_eq!(ap.read().await, Ok(holder()));
+    });
+    assert_eq!(card.tries(), 3);
+}
