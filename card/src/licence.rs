@@ -179,17 +179,22 @@ const MAX_EF01: usize = 880;
 
 impl<T: Transport> LicenceAp<T> {
     /// SELECTs the MF. A card that refuses is not a driver's licence.
-    pub async fn open(mut t: T) -> Result<Self, ReadError> {
+    pub async fn open(t: T) -> Result<Self, ReadError> {
+        Self::try_open(t).await.map_err(|(e, _)| e)
+    }
+
+    /// [`LicenceAp::open`] that hands the transport back when it fails.
+    pub async fn try_open(mut t: T) -> Result<Self, (ReadError, T)> {
         let mf = Command::new(0x00, 0xA4, 0x00, 0x00, &[], None).expect("case 1 APDU");
-        let r = exchange(&mut t, &mf).await?;
-        if !r.status.is_ok() {
-            return Err(ReadError::NotMyNumberCard(r.status));
+        match exchange(&mut t, &mf).await {
+            Ok(r) if r.status.is_ok() => Ok(Self {
+                t,
+                asked: None,
+                verified: false,
+            }),
+            Ok(r) => Err((ReadError::NotLicence(r.status), t)),
+            Err(e) => Err((e.into(), t)),
         }
-        Ok(Self {
-            t,
-            asked: None,
-            verified: false,
-        })
     }
 
     /// PIN 1's tries left (empty VERIFY, uses none).

@@ -147,6 +147,8 @@ pub enum ReadError {
     Transport(#[from] TransportError),
     #[error("the card has no 券面事項入力補助AP (SELECT answered {0:?}); not a My Number card")]
     NotMyNumberCard(Status),
+    #[error("the card did not accept SELECT MF ({0:?}); not a driver's licence")]
+    NotLicence(Status),
     #[error("{0:?} is blocked")]
     Locked(Credential),
     #[error("wrong {credential:?}; {left} tries left")]
@@ -201,6 +203,9 @@ impl ReadError {
             ReadError::NotMyNumberCard(_) => {
                 "マイナンバーカードではないようです。カードを確かめてください。".into()
             }
+            ReadError::NotLicence(_) => {
+                "運転免許証ではないようです。カードを確かめてください。".into()
+            }
             ReadError::Locked(c) => format!(
                 "{}がロックされています。市区町村の窓口で再設定が必要です。手入力で続けてください。",
                 c.name_ja()
@@ -242,6 +247,7 @@ impl ReadError {
                 "The card could not be read. Place it again and retry.".into()
             }
             ReadError::NotMyNumberCard(_) => "This does not seem to be a My Number card.".into(),
+            ReadError::NotLicence(_) => "This does not seem to be a driver's licence.".into(),
             ReadError::Locked(c) => format!(
                 "The {} is locked; the municipal office must reset it. Type the details instead.",
                 name(c)

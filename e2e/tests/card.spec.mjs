@@ -163,6 +163,35 @@ test('Web Smart Card API: the reader is used without a chooser and the PIN read 
   errors.assertNone();
 });
 
+test('driver\'s licence on the RC-S380: PIN 1, JIS X 0208 text and the era birth date', async ({ page }) => {
+  const errors = watchErrors(page);
+  const panel = await counterWith(page, {
+    reader: 'rcs380',
+    licence: {
+      // 試験　花子 / 架空県架空市試験町１丁目２番３号 in JIS X 0208; 昭和60年4月1日.
+      nameJis: [0x3b, 0x6e, 0x38, 0x33, 0x21, 0x21, 0x32, 0x56, 0x3b, 0x52],
+      addressJis: [0x32, 0x4d, 0x36, 0x75, 0x38, 0x29, 0x32, 0x4d, 0x36, 0x75, 0x3b, 0x54, 0x3b, 0x6e, 0x38, 0x33, 0x44, 0x2e,
+        0x23, 0x31, 0x43, 0x7a, 0x4c, 0x5c, 0x23, 0x32, 0x48, 0x56, 0x23, 0x33, 0x39, 0x66],
+      birth: '3600401',
+    },
+  });
+  await panel.getByRole('button', { name: 'カードリーダーを接続' }).click();
+  await panel.getByRole('button', { name: /運転免許証で読み取る/ }).click();
+  await expect(page.getByText('運転免許証の暗証番号1（数字4桁）を入力してください')).toBeVisible();
+  await expect(page.getByTestId('tries')).toHaveText('残り3回');
+  await enterPin(page, '1234');
+  const r = page.getByTestId('card-review');
+  await expect(r).toBeVisible({ timeout: 20_000 });
+  await expect(r.getByLabel('氏名')).toHaveValue('試験　花子');
+  await expect(r.getByLabel('住所')).toHaveValue('架空県架空市試験町１丁目２番３号');
+  await expect(r.getByLabel('生年月日')).toHaveValue('1985-04-01');
+  await expect(r.getByRole('alert')).toHaveText('運転免許証には性別が記録されていません。確かめて選んでください。');
+  await snapshot(page, 'card-licence-review');
+  const apdus = await page.evaluate(() => window.__fakeUsb.apdus);
+  expect(apdus.slice(0, 2)).toEqual(['00 a4 00 00', '00 20 00 81']);
+  errors.assertNone();
+});
+
 test('card insertion and removal update the panel live (CCID interrupt pipe)', async ({ page }) => {
   const errors = watchErrors(page);
   const panel = await counterWith(page, { reader: 'ccid-tpdu', card: null });

@@ -299,6 +299,9 @@ pub struct DeskTexts {
     pub card_review_sex: &'static str,
     pub card_review_apply: &'static str,
     pub card_review_retry: &'static str,
+    pub card_with_licence: &'static str,
+    pub card_licence_pin_title: &'static str,
+    pub card_licence_no_sex: &'static str,
     pub card_applied: &'static str,
 }
 
@@ -363,7 +366,7 @@ const DESK_JA: DeskTexts = DeskTexts {
     forms_font_failed: "印刷用の文字（フォント）を読み込めませんでした:",
     forms_preview: "印刷する内容の確認（プレビュー）",
     guide_print_pdf: "印刷する",
-    card_title: "マイナンバーカードから読み取る",
+    card_title: "カードから読み取る（マイナンバーカード・運転免許証）",
     card_reader: "カードリーダー",
     card_not_connected: "未接続",
     card_connect: "カードリーダーを接続",
@@ -393,6 +396,9 @@ const DESK_JA: DeskTexts = DeskTexts {
     card_review_sex: "性別がカードに記録されていません。確かめて選んでください。",
     card_review_apply: "この内容で入力する",
     card_review_retry: "読み直す",
+    card_with_licence: "運転免許証で読み取る（ご本人が暗証番号1を入力）",
+    card_licence_pin_title: "運転免許証の暗証番号1（数字4桁）を入力してください",
+    card_licence_no_sex: "運転免許証には性別が記録されていません。確かめて選んでください。",
     card_applied: "カードの内容を申請者欄に入力しました。",
 };
 
@@ -457,7 +463,7 @@ const DESK_EN: DeskTexts = DeskTexts {
     forms_font_failed: "The printing font could not be loaded:",
     forms_preview: "Print preview",
     guide_print_pdf: "Print",
-    card_title: "Read from the My Number card",
+    card_title: "Read from a card (My Number card, driver's licence)",
     card_reader: "Card reader",
     card_not_connected: "not connected",
     card_connect: "Connect a card reader",
@@ -487,6 +493,9 @@ const DESK_EN: DeskTexts = DeskTexts {
     card_review_sex: "The card has no sex recorded; check and choose.",
     card_review_apply: "Fill the forms with this",
     card_review_retry: "Read again",
+    card_with_licence: "Read a driver's licence (the holder enters PIN 1)",
+    card_licence_pin_title: "Enter PIN 1 of the driver's licence (4 digits)",
+    card_licence_no_sex: "A driver's licence does not record sex; check and choose.",
     card_applied: "The card's details are in the applicant fields.",
 };
 

@@ -9,6 +9,7 @@ use std::cell::RefCell;
 
 use leptos::prelude::*;
 use mado_card::browser::{Refusal, substitute_chars};
+use mado_card::licence::{Licence, LicenceAp};
 use mado_card::{Basic4, Credential, ReadError, Secret, Sex, TextAp, Tries};
 use zeroize::Zeroize;
 
@@ -19,7 +20,7 @@ thread_local! {
     /// The connected reader while nothing is using it.
     static READER: RefCell<Option<Reader>> = const { RefCell::new(None) };
     /// The card session between asking for the tries and sending VERIFY.
-    static SESSION: RefCell<Option<TextAp<Reader>>> = const { RefCell::new(None) };
+    static SESSION: RefCell<Option<CardSession>> = const { RefCell::new(None) };
 }
 
 fn take_reader() -> Option<Reader> {
@@ -28,6 +29,56 @@ fn take_reader() -> Option<Reader> {
 
 fn put_reader(reader: Reader) {
     READER.with(|r| *r.borrow_mut() = Some(reader));
+}
+
+/// An open card: the My Number card's 券面事項入力補助AP or a driver's licence.
+enum CardSession {
+    MyNumber(TextAp<Reader>),
+    Licence(LicenceAp<Reader>),
+}
+
+/// What a card gave.
+enum Read {
+    MyNumber(Basic4),
+    Licence(Licence),
+}
+
+impl CardSession {
+    async fn tries(&mut self, credential: Credential) -> Result<Tries, ReadError> {
+        match self {
+            CardSession::MyNumber(ap) => ap.tries(credential).await,
+            CardSession::Licence(ap) => ap.tries().await,
+        }
+    }
+
+    async fn verify(&mut self, secret: Secret, confirmed: bool) -> Result<(), ReadError> {
+        match self {
+            CardSession::MyNumber(ap) => ap.verify(secret, confirmed).await,
+            CardSession::Licence(ap) => ap.verify(secret, confirmed).await,
+        }
+    }
+
+    async fn read(&mut self) -> Result<Read, ReadError> {
+        match self {
+            CardSession::MyNumber(ap) => ap.read_basic4().await.map(Read::MyNumber),
+            CardSession::Licence(ap) => ap.read().await.map(Read::Licence),
+        }
+    }
+
+    fn into_inner(self) -> Reader {
+        match self {
+            CardSession::MyNumber(ap) => ap.into_inner(),
+            CardSession::Licence(ap) => ap.into_inner(),
+        }
+    }
+}
+
+/// Which card and credential staff chose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Pin,
+    CodeB,
+    Licence,
 }
 
 /// Where the panel is.
@@ -42,6 +93,7 @@ enum Panel {
     Secret {
         credential: Credential,
         tries: u8,
+        licence: bool,
     },
     Reading,
     Review,
@@ -104,6 +156,21 @@ fn review_of(b: &Basic4, lang: Lang) -> Review {
     }
 }
 
+fn review_of_licence(l: &Licence, lang: Lang) -> Review {
+    let (y, m, d) = l.birth;
+    let mut odd = substitute_chars(&l.name);
+    odd.extend(substitute_chars(&l.address));
+    odd.dedup();
+    Review {
+        name: l.name.clone(),
+        address: l.address.clone(),
+        birth: format!("{y:04}-{m:02}-{d:02}"),
+        sex: String::new(),
+        odd_chars: odd,
+        sex_note: Some(lang.desk().card_licence_no_sex.to_owned()),
+    }
+}
+
 fn read_error(e: &ReadError, lang: Lang) -> String {
     match lang {
         Lang::Ja => e.message_ja(),
@@ -119,7 +186,7 @@ fn refusal(r: &Refusal, lang: Lang) -> String {
 }
 
 /// Powers the card off and gives the reader back, after a read or on cancel.
-async fn finish(ap: Option<TextAp<Reader>>) {
+async fn finish(ap: Option<CardSession>) {
     if let Some(ap) = ap {
         let mut reader = ap.into_inner();
         let _ = reader.power_off().await;
@@ -232,7 +299,13 @@ pub fn CardReader(
         });
     };
 
-    let start = move |credential: Credential| {
+    let start = move |mode: Mode| {
+        let credential = if mode == Mode::CodeB {
+            Credential::CodeB
+        } else {
+            Credential::Pin
+        };
+        let licence = mode == Mode::Licence;
         error.set(None);
         confirmed.set(false);
         let Some(mut reader) = take_reader() else {
@@ -246,7 +319,12 @@ pub fn CardReader(
                 panel.set(Panel::Ready);
                 return;
             }
-            let mut ap = match TextAp::try_open(reader).await {
+            let opened = if licence {
+                LicenceAp::try_open(reader).await.map(CardSession::Licence)
+            } else {
+                TextAp::try_open(reader).await.map(CardSession::MyNumber)
+            };
+            let mut ap = match opened {
                 Ok(ap) => ap,
                 Err((e, mut reader)) => {
                     let _ = reader.power_off().await;
@@ -262,6 +340,7 @@ pub fn CardReader(
                     panel.set(Panel::Secret {
                         credential,
                         tries: n,
+                        licence,
                     });
                 }
                 Ok(Tries::Verified) => {
@@ -269,6 +348,7 @@ pub fn CardReader(
                     panel.set(Panel::Secret {
                         credential,
                         tries: 0,
+                        licence,
                     });
                 }
                 Ok(Tries::Blocked) => {
@@ -297,7 +377,12 @@ pub fn CardReader(
     };
 
     let submit = move || {
-        let Panel::Secret { credential, tries } = panel.get_untracked() else {
+        let Panel::Secret {
+            credential,
+            tries,
+            licence,
+        } = panel.get_untracked()
+        else {
             return;
         };
         let typed = match credential {
@@ -342,6 +427,7 @@ pub fn CardReader(
                             panel.set(Panel::Secret {
                                 credential,
                                 tries: n,
+                                licence,
                             });
                             ReadError::WrongSecret {
                                 credential,
@@ -369,11 +455,15 @@ pub fn CardReader(
                     return;
                 }
             }
-            let read = ap.read_basic4().await;
+            let read = ap.read().await;
             finish(Some(ap)).await;
             match read {
-                Ok(b4) => {
+                Ok(Read::MyNumber(b4)) => {
                     review.set(review_of(&b4, lang.get_untracked()));
+                    panel.set(Panel::Review);
+                }
+                Ok(Read::Licence(l)) => {
+                    review.set(review_of_licence(&l, lang.get_untracked()));
                     panel.set(Panel::Review);
                 }
                 Err(e) => {
@@ -441,14 +531,15 @@ pub fn CardReader(
                 }
                 Panel::Ready | Panel::Applied => view! {
                     <div class="card-actions">
-                        <button type="button" class="big" on:click=move |_| start(Credential::Pin)>{t().card_with_pin}</button>
-                        <button type="button" class="secondary" on:click=move |_| start(Credential::CodeB)>{t().card_with_code_b}</button>
+                        <button type="button" class="big" on:click=move |_| start(Mode::Pin)>{t().card_with_pin}</button>
+                        <button type="button" class="secondary" on:click=move |_| start(Mode::CodeB)>{t().card_with_code_b}</button>
+                        <button type="button" class="secondary" on:click=move |_| start(Mode::Licence)>{t().card_with_licence}</button>
                     </div>
                     <Show when=move || panel.get() == Panel::Applied>
                         <p class="done" role="status">{move || t().card_applied}</p>
                     </Show>
                 }.into_any(),
-                Panel::Secret { credential: Credential::Pin, tries } => view! {
+                Panel::Secret { credential: Credential::Pin, tries, licence } => view! {
                     <div class="pin-pad" role="group" aria-labelledby="pin-title" tabindex="0" data-testid="pin-pad"
                         on:keydown=move |ev| {
                             let key = ev.key();
@@ -460,7 +551,7 @@ pub fn CardReader(
                                 _ => {}
                             }
                         }>
-                        <p id="pin-title" class="pin-title">{t().card_pin_title}</p>
+                        <p id="pin-title" class="pin-title">{if licence { t().card_licence_pin_title } else { t().card_pin_title }}</p>
                         <p class="hint">{t().card_pin_help}</p>
                         {(tries > 0).then(|| view! { <p class="tries" data-testid="tries">{lang.get_untracked().card_tries(tries)}</p> })}
                         {(tries == 1).then(|| view! {
@@ -488,7 +579,7 @@ pub fn CardReader(
                         </div>
                     </div>
                 }.into_any(),
-                Panel::Secret { credential: Credential::CodeB, tries } => view! {
+                Panel::Secret { credential: Credential::CodeB, tries, .. } => view! {
                     <form class="code-b" data-testid="code-b" on:submit=move |ev| { ev.prevent_default(); submit(); }>
                         <p class="pin-title">{t().card_code_b_title}</p>
                         {(tries > 0).then(|| view! { <p class="tries" data-testid="tries">{lang.get_untracked().card_tries(tries)}</p> })}
