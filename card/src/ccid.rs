@@ -509,13 +509,16 @@ impl<P: UsbPipe> CcidReader<P> {
     }
 
     async fn xfr(&mut self, data: &[u8]) -> Result<Vec<u8>, TransportError> {
-        let r = self
-            .command(&ToReader::XfrBlock {
-                bwi: 0,
-                level: 0,
-                data: data.to_vec(),
-            })
-            .await?;
+        let mut msg = ToReader::XfrBlock {
+            bwi: 0,
+            level: 0,
+            data: data.to_vec(),
+        };
+        let r = self.command(&msg).await;
+        if let ToReader::XfrBlock { data, .. } = &mut msg {
+            data.zeroize();
+        }
+        let r = r?;
         if r.kind != Kind::DataBlock {
             return Err(TransportError::Protocol(format!(
                 "expected a DataBlock, got {:?}",

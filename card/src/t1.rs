@@ -4,6 +4,8 @@
 //! S-blocks for IFS, WTX, ABORT and RESYNCH. Block coding is pure ([`Block::parse`],
 //! [`Block::encode`]); [`T1Host`] runs an exchange over any [`BlockIo`].
 
+use zeroize::Zeroizing;
+
 use crate::TransportError;
 
 /// S-block kinds.
@@ -144,6 +146,20 @@ impl Block {
     }
 }
 
+/// An I-block `00 PCB LEN INF LRC` written straight into a buffer wiped on drop.
+fn i_block(ns: bool, more: bool, inf: &[u8]) -> Zeroizing<Vec<u8>> {
+    let mut out = Zeroizing::new(Vec::with_capacity(4 + inf.len()));
+    out.extend([
+        0x00,
+        (u8::from(ns) << 6) | (u8::from(more) << 5),
+        inf.len() as u8,
+    ]);
+    out.extend(inf);
+    let check = lrc(&out);
+    out.push(check);
+    out
+}
+
 /// Sends one block and returns the block that came back (one XfrBlock on a CCID reader).
 #[allow(async_fn_in_trait)]
 pub trait BlockIo {
@@ -231,12 +247,8 @@ impl T1Host {
         let mut reply = Vec::new();
         for (i, chunk) in chunks.iter().enumerate() {
             let more = i + 1 < chunks.len();
-            let block = Block::I {
-                ns: self.ns,
-                more,
-                inf: chunk.to_vec(),
-            }
-            .encode(0);
+            // Built directly into a wiped buffer: the INF may be a VERIFY with a PIN.
+            let block = i_block(self.ns, more, chunk);
             let mut answer = self.send(io, &block, &mut blocks).await?;
             if more {
                 // The card acknowledges a chained block with R(N(R) = our next N(S)).
@@ -283,11 +295,13 @@ impl T1Host {
                         if !more {
                             return Ok(reply);
                         }
-                        last_sent = Block::R {
-                            nr: self.card_ns,
-                            error: 0,
-                        }
-                        .encode(0);
+                        last_sent = Zeroizing::new(
+                            Block::R {
+                                nr: self.card_ns,
+                                error: 0,
+                            }
+                            .encode(0),
+                        );
                         answer = self.send(io, &last_sent, &mut blocks).await?;
                     }
                     Block::R { .. } => {
@@ -363,7 +377,7 @@ impl T1Host {
         blocks: &mut u32,
     ) -> Result<Block, TransportError> {
         let mut errors = 0;
-        let mut out = block.to_vec();
+        let mut out = Zeroizing::new(block.to_vec());
         loop {
             *blocks += 1;
             if *blocks > MAX_BLOCKS {
@@ -377,11 +391,13 @@ impl T1Host {
                     if errors > MAX_ERRORS {
                         return Err(protocol(format!("T=1 block error: {e}")));
                     }
-                    out = Block::R {
-                        nr: self.card_ns,
-                        error: 1,
-                    }
-                    .encode(0);
+                    out = Zeroizing::new(
+                        Block::R {
+                            nr: self.card_ns,
+                            error: 1,
+                        }
+                        .encode(0),
+                    );
                 }
             }
         }

@@ -3,6 +3,8 @@
 //! SENSB_RES with the PUPI, ATTRIB, then I-blocks with an alternating block number, chaining in
 //! both directions, R(ACK)/R(NAK) and S(WTX).
 
+use zeroize::{Zeroize, Zeroizing};
+
 use crate::TransportError;
 
 /// SENSB_REQ: APf `05`, AFI `00` (every application), PARAM `10` (REQB, one slot, extended
@@ -216,12 +218,17 @@ impl IsoDep {
         let mut answer = None;
         for (i, chunk) in chunks.iter().enumerate() {
             let chaining = i + 1 < chunks.len();
-            let block = IsoBlock::I {
+            let mut block = IsoBlock::I {
                 block: self.block,
                 chaining,
                 inf: chunk.to_vec(),
             };
-            let reply = self.send(io, &block, &mut frames).await?;
+            let reply = self.send(io, &block, &mut frames).await;
+            // The INF may be a VERIFY with a PIN.
+            if let IsoBlock::I { inf, .. } = &mut block {
+                inf.zeroize();
+            }
+            let reply = reply?;
             if chaining {
                 match reply {
                     IsoBlock::Ack { block } if block == self.block => self.block = !self.block,
@@ -268,7 +275,7 @@ impl IsoDep {
         block: &IsoBlock,
         frames: &mut u32,
     ) -> Result<IsoBlock, TransportError> {
-        let mut out = block.encode();
+        let mut out = Zeroizing::new(block.encode());
         let mut timeout = self.fwt_ms;
         let mut failures = 0;
         loop {
@@ -286,7 +293,7 @@ impl IsoDep {
                 Some(IsoBlock::Wtx { wtxm }) => {
                     let m = (wtxm & 0x3F).clamp(1, 59);
                     timeout = self.fwt_ms.saturating_mul(u16::from(m));
-                    out = IsoBlock::Wtx { wtxm }.encode();
+                    out = Zeroizing::new(IsoBlock::Wtx { wtxm }.encode());
                 }
                 // The card did not get our I-block (R(NAK) from the card is not allowed, but
                 // an R(ACK) with the other block number asks for a retransmission).
@@ -297,7 +304,7 @@ impl IsoDep {
                     if failures > RETRIES {
                         return Err(proto("the card kept asking for the same block"));
                     }
-                    out = block.encode();
+                    out = Zeroizing::new(block.encode());
                 }
                 Some(b) => return Ok(b),
                 None => {
@@ -306,7 +313,7 @@ impl IsoDep {
                         return Err(TransportError::Timeout);
                     }
                     // Rule 4: after a timeout or error, send R(NAK).
-                    out = IsoBlock::Nak { block: self.block }.encode();
+                    out = Zeroizing::new(IsoBlock::Nak { block: self.block }.encode());
                 }
             }
         }

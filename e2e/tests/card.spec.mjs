@@ -176,7 +176,7 @@ test('driver\'s licence on the RC-S380: PIN 1, JIS X 0208 text and the era birth
     },
   });
   await panel.getByRole('button', { name: 'カードリーダーを接続' }).click();
-  await panel.getByRole('button', { name: /運転免許証で読み取る/ }).click();
+  await panel.getByRole('button', { name: /運転免許証を読み取る/ }).click();
   await expect(page.getByText('運転免許証の暗証番号1（数字4桁）を入力してください')).toBeVisible();
   await expect(page.getByTestId('tries')).toHaveText('残り3回');
   await enterPin(page, '1234');

@@ -9,8 +9,8 @@
 //!
 //! # Not handled
 //!
-//! - Forms, card reading, pre-application, back office and administration are not built
-//!   yet (`/office` and `/admin` show only their name).
+//! - Pre-application, back office and administration are not built yet (`/office` and
+//!   `/admin` show only their name).
 
 pub mod api;
 pub mod cardio;
