@@ -3,8 +3,6 @@
 //! bytes, and the wall time of the whole read (power on → PIN → EF 0002 → power off).
 //! `cargo xtask bench` runs it through `mado-card bench` (optimised build).
 
-use std::time::Instant;
-
 use crate::ccid::CcidReader;
 use crate::rcs380::Rcs380;
 use crate::sim::{CcidDevice, MyNumberCard, Rcs380Device, block_on};
@@ -67,8 +65,9 @@ fn apdu_counts(card: &MyNumberCard) -> (usize, usize, usize) {
     )
 }
 
-/// Runs one read per transport `runs` times (after one untimed warm-up) and reports.
-pub fn measure(runs: usize) -> Result<Vec<Measure>, ReadError> {
+/// Runs one read per transport `runs` times (after one untimed warm-up) and reports;
+/// `now_ms` is the clock (`Instant` natively, `performance.now()` in a browser).
+pub fn measure(runs: usize, now_ms: &mut dyn FnMut() -> f64) -> Result<Vec<Measure>, ReadError> {
     let mut out = Vec::new();
     type Run = fn() -> Result<(MyNumberCard, usize, usize), ReadError>;
     let transports: [(&'static str, Run); 4] = [
@@ -137,8 +136,8 @@ pub fn measure(runs: usize) -> Result<Vec<Measure>, ReadError> {
         let (apdus, longest_apdu, apdu_bytes) = apdu_counts(&card);
         let mut times: Vec<f64> = (0..runs)
             .map(|_| {
-                let t = Instant::now();
-                run().map(|_| t.elapsed().as_secs_f64() * 1e6)
+                let t = now_ms();
+                run().map(|_| (now_ms() - t) * 1e3)
             })
             .collect::<Result<_, _>>()?;
         times.sort_by(f64::total_cmp);
@@ -164,7 +163,12 @@ mod tests {
 
     #[test]
     fn every_transport_reads_in_seven_short_apdus() {
-        let m = measure(1).unwrap();
+        let mut ticks = 0.0;
+        let m = measure(1, &mut || {
+            ticks += 1.0;
+            ticks
+        })
+        .unwrap();
         assert_eq!(m.len(), 4);
         for t in &m {
             assert_eq!(t.apdus, 7, "{}", t.transport);

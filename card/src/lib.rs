@@ -27,7 +27,6 @@
 mod apdu;
 pub mod atr;
 pub mod basic4;
-#[cfg(not(target_arch = "wasm32"))]
 pub mod bench;
 pub mod browser;
 pub mod ccid;

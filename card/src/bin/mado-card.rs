@@ -20,7 +20,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    match mado_card::bench::measure(runs) {
+    let start = std::time::Instant::now();
+    let mut now_ms = || start.elapsed().as_secs_f64() * 1e3;
+    match mado_card::bench::measure(runs, &mut now_ms) {
         Ok(rows) => {
             for m in rows {
                 println!(
