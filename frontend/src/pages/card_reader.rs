@@ -21,6 +21,8 @@ thread_local! {
     static READER: RefCell<Option<Reader>> = const { RefCell::new(None) };
     /// The card session between asking for the tries and sending VERIFY.
     static SESSION: RefCell<Option<CardSession>> = const { RefCell::new(None) };
+    /// Bumped when a reader is adopted, so the previous reader's watcher stops.
+    static WATCHER: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
 fn take_reader() -> Option<Reader> {
@@ -220,10 +222,15 @@ pub fn CardReader(
     // Follows card insertion and removal: the reader's interrupt pipe where it has one,
     // otherwise a gentle poll while the reader is idle.
     let watch = move || {
+        let generation = WATCHER.with(|w| {
+            w.set(w.get().wrapping_add(1));
+            w.get()
+        });
+        let current = move || WATCHER.with(|w| w.get()) == generation;
         leptos::task::spawn_local(async move {
             let interrupt = READER.with(|r| r.borrow().as_ref().and_then(Reader::interrupt));
             if let Some((device, ep)) = interrupt {
-                loop {
+                while current() {
                     match cardio::next_slot_change(&device, ep).await {
                         Ok(Some(p)) => present.set(Some(p)),
                         Ok(None) => {}
@@ -232,7 +239,7 @@ pub fn CardReader(
                 }
                 return;
             }
-            loop {
+            while current() {
                 if panel.get_untracked() == Panel::Ready
                     && let Some(mut reader) = take_reader()
                 {
@@ -504,7 +511,11 @@ pub fn CardReader(
                     Some(false) => t.card_absent,
                     None => "",
                 };
-                format!("{}: {} {}", t.card_reader, reader_name.get(), card)
+                if card.is_empty() {
+                    format!("{}: {}", t.card_reader, reader_name.get())
+                } else {
+                    format!("{}: {}（{}）", t.card_reader, reader_name.get(), card)
+                }
             }
         }
     };
