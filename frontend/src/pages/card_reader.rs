@@ -232,7 +232,12 @@ pub fn CardReader(
             if let Some((device, ep)) = interrupt {
                 while current() {
                     match cardio::next_slot_change(&device, ep).await {
-                        Ok(Some(p)) => present.set(Some(p)),
+                        // A panel that is gone (the page changed) stops the watcher.
+                        Ok(Some(p)) => {
+                            if present.try_set(Some(p)).is_some() {
+                                break;
+                            }
+                        }
                         Ok(None) => {}
                         Err(_) => break,
                     }
@@ -240,14 +245,16 @@ pub fn CardReader(
                 return;
             }
             while current() {
-                if panel.get_untracked() == Panel::Ready
+                let Some(state) = panel.try_get_untracked() else {
+                    break;
+                };
+                if state == Panel::Ready
                     && let Some(mut reader) = take_reader()
                 {
                     let now = reader.card_present().await;
                     put_reader(reader);
-                    match now {
-                        Ok(p) => present.set(Some(p)),
-                        Err(_) => present.set(None),
+                    if present.try_set(now.ok()).is_some() {
+                        break;
                     }
                 }
                 gloo_timers::future::TimeoutFuture::new(1_500).await;
