@@ -24,6 +24,7 @@
 //! - Timestamps are Unix milliseconds (UTC); turning them into local dates is the caller's job.
 
 mod board;
+pub mod calendar;
 mod queue;
 
 pub use board::{Board, Call, MAX_RECENT_CALLS, QueueState};

@@ -1,0 +1,602 @@
+//! Office days and bookable slots (issue 6): Japan's national holidays (国民の祝日に関する法律,
+//! including 振替休日 and 国民の休日), the year-end closure (12/29–1/3), an office's weekly
+//! opening hours with breaks, extra closed days and extra opening days (休日開庁), and the
+//! slots a service offers on a day.
+//!
+//! Pure and deterministic: no clock, no time zone. Days are civil dates in Japan; times are
+//! minutes after midnight, office-local.
+
+use serde::{Deserialize, Serialize};
+
+/// A civil date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Day {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+/// Day of the week, Monday first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Weekday {
+    Mon,
+    Tue,
+    Wed,
+    Thu,
+    Fri,
+    Sat,
+    Sun,
+}
+
+impl Weekday {
+    pub const ALL: [Weekday; 7] = [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn ja(self) -> &'static str {
+        ["月", "火", "水", "木", "金", "土", "日"][self.index()]
+    }
+}
+
+/// A date that does not exist or cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadDay(pub String);
+
+impl std::fmt::Display for BadDay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?} is not a date (expected YYYY-MM-DD)", self.0)
+    }
+}
+
+impl std::error::Error for BadDay {}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+impl Day {
+    /// A date, if it exists.
+    pub fn new(year: i32, month: u32, day: u32) -> Option<Self> {
+        (day >= 1 && day <= days_in_month(year, month)).then_some(Self { year, month, day })
+    }
+
+    /// Days since 1970-01-01 (H. Hinnant's civil-from-days inverse).
+    pub fn number(self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The date `n` days after 1970-01-01.
+    pub fn from_number(n: i64) -> Self {
+        let z = n + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let y = (yoe + era * 400 + i64::from(m <= 2)) as i32;
+        Self {
+            year: y,
+            month: m,
+            day: d,
+        }
+    }
+
+    pub fn add_days(self, n: i64) -> Self {
+        Self::from_number(self.number() + n)
+    }
+
+    pub fn weekday(self) -> Weekday {
+        // 1970-01-01 was a Thursday.
+        Weekday::ALL[(self.number() + 3).rem_euclid(7) as usize]
+    }
+
+    /// Parses `YYYY-MM-DD`.
+    pub fn parse(s: &str) -> Result<Self, BadDay> {
+        let bad = || BadDay(s.to_owned());
+        let mut it = s.split('-');
+        let (Some(y), Some(m), Some(d), None) = (it.next(), it.next(), it.next(), it.next()) else {
+            return Err(bad());
+        };
+        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+            return Err(bad());
+        }
+        let num = |t: &str| t.parse::<u32>().map_err(|_| bad());
+        Day::new(num(y)? as i32, num(m)?, num(d)?).ok_or_else(bad)
+    }
+}
+
+impl std::fmt::Display for Day {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// The years whose holidays [`holiday`] knows: the current law (天皇誕生日 on 2/23 since 2020)
+/// and the equinox formula's range.
+pub const HOLIDAY_YEARS: std::ops::RangeInclusive<i32> = 2020..=2099;
+
+fn nth_monday(year: i32, month: u32, n: u32) -> u32 {
+    let first = Day {
+        year,
+        month,
+        day: 1,
+    };
+    let offset = (7 - first.weekday().index() as u32) % 7; // days to the first Monday
+    1 + offset + 7 * (n - 1)
+}
+
+/// 春分日 and 秋分日 by the usual approximation (valid 1980–2099; the Cabinet Office's
+/// announcements have matched it for these years).
+fn equinoxes(year: i32) -> (u32, u32) {
+    let y = f64::from(year - 1980);
+    let leap = f64::from((year - 1980).div_euclid(4));
+    let spring = (20.8431 + 0.242_194 * y - leap).floor() as u32;
+    let autumn = (23.2488 + 0.242_194 * y - leap).floor() as u32;
+    (spring, autumn)
+}
+
+/// The named holiday on `day`, by the law alone (without 振替休日 and 国民の休日).
+fn named_holiday(day: Day) -> Option<&'static str> {
+    let Day {
+        year,
+        month,
+        day: d,
+    } = day;
+    let (spring, autumn) = equinoxes(year);
+    // The 2020 and 2021 Olympic years moved three holidays.
+    let (umi, sports, yama) = match year {
+        2020 => ((7, 23), (7, 24), (8, 10)),
+        2021 => ((7, 22), (7, 23), (8, 8)),
+        _ => (
+            (7, nth_monday(year, 7, 3)),
+            (10, nth_monday(year, 10, 2)),
+            (8, 11),
+        ),
+    };
+    Some(match (month, d) {
+        (1, 1) => "元日",
+        (1, x) if x == nth_monday(year, 1, 2) => "成人の日",
+        (2, 11) => "建国記念の日",
+        (2, 23) => "天皇誕生日",
+        (3, x) if x == spring => "春分の日",
+        (4, 29) => "昭和の日",
+        (5, 3) => "憲法記念日",
+        (5, 4) => "みどりの日",
+        (5, 5) => "こどもの日",
+        (m, x) if (m, x) == umi => "海の日",
+        (m, x) if (m, x) == yama => "山の日",
+        (9, x) if x == nth_monday(year, 9, 3) => "敬老の日",
+        (9, x) if x == autumn => "秋分の日",
+        (m, x) if (m, x) == sports => "スポーツの日",
+        (11, 3) => "文化の日",
+        (11, 23) => "勤労感謝の日",
+        _ => return None,
+    })
+}
+
+/// The national holiday on `day`, with its name: the named holidays, 振替休日 (the first
+/// non-holiday after a holiday on a Sunday) and 国民の休日 (a day between two holidays).
+/// `None` for other days and for years outside [`HOLIDAY_YEARS`] (callers check the range).
+pub fn holiday(day: Day) -> Option<&'static str> {
+    if !HOLIDAY_YEARS.contains(&day.year) {
+        return None;
+    }
+    if let Some(name) = named_holiday(day) {
+        return Some(name);
+    }
+    // 振替休日: walk back over consecutive named holidays; if one of them is a Sunday, this
+    // day is the substitute.
+    let mut back = day.add_days(-1);
+    while named_holiday(back).is_some() {
+        if back.weekday() == Weekday::Sun {
+            return Some("振替休日");
+        }
+        back = back.add_days(-1);
+    }
+    if day.weekday() != Weekday::Sun
+        && named_holiday(day.add_days(-1)).is_some()
+        && named_holiday(day.add_days(1)).is_some()
+    {
+        return Some("国民の休日");
+    }
+    None
+}
+
+/// Opening hours of one weekday: windows of (open, close) in minutes after midnight, in order
+/// (a lunch break is the gap between two windows). Empty: closed.
+pub type Windows = Vec<(u16, u16)>;
+
+/// When an office is open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficeCalendar {
+    /// Monday first.
+    pub weekly: [Windows; 7],
+    /// Closed on national holidays (almost every office is).
+    pub closed_on_holidays: bool,
+    /// Closed 12/29–1/3 (年末年始, 地方自治法 and the cities' ordinances).
+    pub closed_year_end: bool,
+    /// Further closed days (庁舎点検 …).
+    pub closed: Vec<Day>,
+    /// Extra opening days with their hours (休日開庁), which win over every closure.
+    pub extra: Vec<(Day, Windows)>,
+}
+
+/// Why a calendar cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadCalendar(pub String);
+
+impl std::fmt::Display for BadCalendar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BadCalendar {}
+
+fn check_windows(w: &Windows, what: &str) -> Result<(), BadCalendar> {
+    let mut last_close = 0;
+    for (i, &(open, close)) in w.iter().enumerate() {
+        if close > 24 * 60 || open >= close || (i > 0 && open < last_close) {
+            return Err(BadCalendar(format!(
+                "{what}: window {} ({}–{}) must be within the day, open before close, after the previous one",
+                i + 1,
+                hhmm(open),
+                hhmm(close)
+            )));
+        }
+        last_close = close;
+    }
+    Ok(())
+}
+
+/// `510` → `"08:30"`.
+pub fn hhmm(minutes: u16) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+impl OfficeCalendar {
+    /// A typical 区役所: weekdays 8:30–17:15, closed on holidays and 12/29–1/3.
+    pub fn weekdays(open: u16, close: u16) -> Self {
+        let day = vec![(open, close)];
+        Self {
+            weekly: [
+                day.clone(),
+                day.clone(),
+                day.clone(),
+                day.clone(),
+                day,
+                Vec::new(),
+                Vec::new(),
+            ],
+            closed_on_holidays: true,
+            closed_year_end: true,
+            closed: Vec::new(),
+            extra: Vec::new(),
+        }
+    }
+
+    /// Checks every window.
+    pub fn validate(&self) -> Result<(), BadCalendar> {
+        for (w, day) in self.weekly.iter().zip(Weekday::ALL) {
+            check_windows(w, &format!("{}曜日", day.ja()))?;
+        }
+        for (d, w) in &self.extra {
+            check_windows(w, &d.to_string())?;
+        }
+        Ok(())
+    }
+
+    /// The opening windows on `day` (empty when closed), and why it is closed if it is.
+    pub fn windows(&self, day: Day) -> Result<(Windows, Option<String>), BadCalendar> {
+        if let Some((_, w)) = self.extra.iter().find(|(d, _)| *d == day) {
+            return Ok((w.clone(), None));
+        }
+        if self.closed.contains(&day) {
+            return Ok((Vec::new(), Some("休庁日".into())));
+        }
+        if self.closed_year_end
+            && ((day.month == 12 && day.day >= 29) || (day.month == 1 && day.day <= 3))
+        {
+            return Ok((Vec::new(), Some("年末年始".into())));
+        }
+        if self.closed_on_holidays {
+            if !HOLIDAY_YEARS.contains(&day.year) {
+                return Err(BadCalendar(format!(
+                    "national holidays are known for {}–{} only, not {}",
+                    HOLIDAY_YEARS.start(),
+                    HOLIDAY_YEARS.end(),
+                    day.year
+                )));
+            }
+            if let Some(name) = holiday(day) {
+                return Ok((Vec::new(), Some(name.into())));
+            }
+        }
+        let w = self.weekly[day.weekday().index()].clone();
+        let why = w.is_empty().then(|| format!("{}曜日", day.weekday().ja()));
+        Ok((w, why))
+    }
+
+    /// The next open day on or after `day`, looking at most `limit` days ahead.
+    pub fn next_open(&self, day: Day, limit: u32) -> Result<Option<Day>, BadCalendar> {
+        for i in 0..=i64::from(limit) {
+            let d = day.add_days(i);
+            if !self.windows(d)?.0.is_empty() {
+                return Ok(Some(d));
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// How a service is booked: slot length and how many residents one slot takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlotRule {
+    pub minutes: u16,
+    pub capacity: u32,
+}
+
+/// One bookable slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Slot {
+    pub day: Day,
+    pub start: u16,
+    pub end: u16,
+    pub capacity: u32,
+}
+
+/// The slots of `rule` on `day`: back to back inside each opening window, each ending by the
+/// window's close (a remainder too short for a slot is not offered).
+pub fn slots(
+    calendar: &OfficeCalendar,
+    day: Day,
+    rule: SlotRule,
+) -> Result<Vec<Slot>, BadCalendar> {
+    if rule.minutes == 0 || rule.capacity == 0 {
+        return Err(BadCalendar(
+            "a slot needs a length and a capacity above 0".into(),
+        ));
+    }
+    let (windows, _) = calendar.windows(day)?;
+    let mut out = Vec::new();
+    for (open, close) in windows {
+        let mut start = open;
+        while start + rule.minutes <= close {
+            out.push(Slot {
+                day,
+                start,
+                end: start + rule.minutes,
+                capacity: rule.capacity,
+            });
+            start += rule.minutes;
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn d(s: &str) -> Day {
+        Day::parse(s).unwrap()
+    }
+
+    fn holidays_of(year: i32) -> Vec<String> {
+        let mut day = Day::new(year, 1, 1).unwrap();
+        let mut out = Vec::new();
+        while day.year == year {
+            if let Some(name) = holiday(day) {
+                out.push(format!("{day} {name}"));
+            }
+            day = day.add_days(1);
+        }
+        out
+    }
+
+    /// 内閣府「国民の祝日について」の一覧 (2025年・2026年・2027年).
+    #[test]
+    fn holidays_match_the_cabinet_office_lists() {
+        assert_eq!(
+            holidays_of(2025),
+            [
+                "2025-01-01 元日",
+                "2025-01-13 成人の日",
+                "2025-02-11 建国記念の日",
+                "2025-02-23 天皇誕生日",
+                "2025-02-24 振替休日",
+                "2025-03-20 春分の日",
+                "2025-04-29 昭和の日",
+                "2025-05-03 憲法記念日",
+                "2025-05-04 みどりの日",
+                "2025-05-05 こどもの日",
+                "2025-05-06 振替休日",
+                "2025-07-21 海の日",
+                "2025-08-11 山の日",
+                "2025-09-15 敬老の日",
+                "2025-09-23 秋分の日",
+                "2025-10-13 スポーツの日",
+                "2025-11-03 文化の日",
+                "2025-11-23 勤労感謝の日",
+                "2025-11-24 振替休日",
+            ]
+        );
+        assert_eq!(
+            holidays_of(2026),
+            [
+                "2026-01-01 元日",
+                "2026-01-12 成人の日",
+                "2026-02-11 建国記念の日",
+                "2026-02-23 天皇誕生日",
+                "2026-03-20 春分の日",
+                "2026-04-29 昭和の日",
+                "2026-05-03 憲法記念日",
+                "2026-05-04 みどりの日",
+                "2026-05-05 こどもの日",
+                "2026-05-06 振替休日",
+                "2026-07-20 海の日",
+                "2026-08-11 山の日",
+                "2026-09-21 敬老の日",
+                "2026-09-22 国民の休日",
+                "2026-09-23 秋分の日",
+                "2026-10-12 スポーツの日",
+                "2026-11-03 文化の日",
+                "2026-11-23 勤労感謝の日",
+            ]
+        );
+        assert_eq!(
+            holidays_of(2027),
+            [
+                "2027-01-01 元日",
+                "2027-01-11 成人の日",
+                "2027-02-11 建国記念の日",
+                "2027-02-23 天皇誕生日",
+                "2027-03-21 春分の日",
+                "2027-03-22 振替休日",
+                "2027-04-29 昭和の日",
+                "2027-05-03 憲法記念日",
+                "2027-05-04 みどりの日",
+                "2027-05-05 こどもの日",
+                "2027-07-19 海の日",
+                "2027-08-11 山の日",
+                "2027-09-20 敬老の日",
+                "2027-09-23 秋分の日",
+                "2027-10-11 スポーツの日",
+                "2027-11-03 文化の日",
+                "2027-11-23 勤労感謝の日",
+            ]
+        );
+    }
+
+    #[test]
+    fn dates_count_and_parse() {
+        assert_eq!(d("1970-01-01").number(), 0);
+        assert_eq!(d("2026-11-22").weekday(), Weekday::Sun);
+        assert_eq!(d("2024-02-28").add_days(1), d("2024-02-29"));
+        assert_eq!(d("2025-12-31").add_days(1), d("2026-01-01"));
+        for n in [-800_000, -1, 0, 1, 20_000, 60_000, 2_000_000] {
+            assert_eq!(Day::from_number(n).number(), n);
+        }
+        for bad in [
+            "2026-02-29",
+            "2026-13-01",
+            "26-01-01",
+            "2026-1-1",
+            "2026-01-01x",
+            "",
+        ] {
+            assert!(Day::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(d("2026-11-22").to_string(), "2026-11-22");
+    }
+
+    #[test]
+    fn an_office_is_closed_on_weekends_holidays_and_the_year_end() {
+        let mut cal = OfficeCalendar::weekdays(8 * 60 + 30, 17 * 60 + 15);
+        assert_eq!(
+            cal.windows(d("2026-11-20")).unwrap(),
+            (vec![(510, 1035)], None)
+        );
+        assert_eq!(
+            cal.windows(d("2026-11-21")).unwrap().1.as_deref(),
+            Some("土曜日")
+        );
+        assert_eq!(
+            cal.windows(d("2026-11-23")).unwrap().1.as_deref(),
+            Some("勤労感謝の日")
+        );
+        assert_eq!(
+            cal.windows(d("2026-12-29")).unwrap().1.as_deref(),
+            Some("年末年始")
+        );
+        assert_eq!(cal.windows(d("2027-01-04")).unwrap().0, vec![(510, 1035)]);
+        // 休日開庁 on a Sunday, and a one-off closure.
+        cal.extra.push((d("2027-03-28"), vec![(540, 720)]));
+        cal.closed.push(d("2027-03-29"));
+        assert_eq!(cal.windows(d("2027-03-28")).unwrap().0, vec![(540, 720)]);
+        assert_eq!(
+            cal.windows(d("2027-03-29")).unwrap().1.as_deref(),
+            Some("休庁日")
+        );
+        assert_eq!(
+            cal.next_open(d("2026-12-26"), 14).unwrap(),
+            Some(d("2026-12-28"))
+        );
+        assert_eq!(
+            cal.next_open(d("2026-12-29"), 14).unwrap(),
+            Some(d("2027-01-04"))
+        );
+        assert!(cal.windows(d("2101-01-05")).is_err());
+    }
+
+    #[test]
+    fn slots_fill_each_window_and_never_pass_closing_time() {
+        let mut cal = OfficeCalendar::weekdays(510, 1035);
+        cal.weekly[0] = vec![(510, 720), (780, 1035)]; // Monday: lunch break 12:00–13:00
+        let rule = SlotRule {
+            minutes: 30,
+            capacity: 2,
+        };
+        let fri = slots(&cal, d("2026-11-20"), rule).unwrap();
+        assert_eq!(fri.len(), 17); // 8:30 … 16:30–17:00; 17:00–17:15 is too short
+        assert_eq!(
+            (hhmm(fri[0].start), hhmm(fri[16].end)),
+            ("08:30".into(), "17:00".into())
+        );
+        let mon = slots(&cal, d("2026-11-16"), rule).unwrap();
+        assert!(mon.iter().all(|s| s.end <= 720 || s.start >= 780));
+        assert_eq!(mon.len(), 7 + 8);
+        assert!(slots(&cal, d("2026-11-21"), rule).unwrap().is_empty());
+        assert!(
+            slots(
+                &cal,
+                d("2026-11-20"),
+                SlotRule {
+                    minutes: 0,
+                    capacity: 1
+                }
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn broken_hours_are_named() {
+        let mut cal = OfficeCalendar::weekdays(510, 1035);
+        cal.weekly[2] = vec![(780, 720)];
+        assert_eq!(
+            cal.validate().unwrap_err().0,
+            "水曜日: window 1 (13:00–12:00) must be within the day, open before close, after the previous one"
+        );
+        cal.weekly[2] = vec![(510, 800), (780, 1035)];
+        assert!(cal.validate().is_err());
+        cal.weekly[2] = vec![(510, 1500)];
+        assert!(cal.validate().is_err());
+    }
+}
