@@ -20,11 +20,13 @@
 //!
 //! # Not handled
 //!
-//! - Reservations and check-in priority (issue 6) are not modelled yet.
+//! - Reservations are modelled as a calendar ([`calendar`]) and a calling policy ([`policy`]);
+//!   the relay does not store them yet (issue 6).
 //! - Timestamps are Unix milliseconds (UTC); turning them into local dates is the caller's job.
 
 mod board;
 pub mod calendar;
+pub mod policy;
 mod queue;
 
 pub use board::{Board, Call, MAX_RECENT_CALLS, QueueState};
