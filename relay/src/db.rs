@@ -28,6 +28,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "printed_for",
         include_str!("../migrations/0004_printed_for.sql"),
     ),
+    (
+        5,
+        "reservations",
+        include_str!("../migrations/0005_reservations.sql"),
+    ),
 ];
 
 /// Opens (creating if missing) the database at `url` (`sqlite://PATH` or `sqlite::memory:`)
@@ -163,6 +168,7 @@ pub async fn seed_demo(pool: &SqlitePool) -> Result<bool> {
     let office: mado_wire::Office = serde_json::from_str(DEMO_OFFICE)
         .map_err(|e| Error::Internal(format!("relay/demo/office.json: {e}")))?;
     insert_office(pool, &office).await?;
+    crate::reservations::seed_demo(pool, &office).await?;
     Ok(true)
 }
 

@@ -25,6 +25,12 @@ pub enum Error {
     /// Bad input: the request conflicts with the current state (e.g. calling a finished ticket).
     #[error("{0}")]
     Conflict(String),
+    /// The slot asked for has no free place; other slots are offered.
+    #[error("{message}")]
+    SlotFull {
+        message: String,
+        alternatives: Vec<mado_wire::SlotOffer>,
+    },
     /// Bad input: a body without `Content-Type: application/json`.
     #[error("expected a body with Content-Type: application/json")]
     UnsupportedMediaType,
@@ -51,6 +57,7 @@ impl Error {
             Error::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
             Error::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             Error::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            Error::SlotFull { .. } => (StatusCode::CONFLICT, "slot_full"),
             Error::UnsupportedMediaType => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
             }
@@ -66,6 +73,7 @@ pub fn error_response(status: StatusCode, code: &str, message: impl Into<String>
         error: ErrorDetail {
             code: code.to_owned(),
             message: message.into(),
+            alternatives: Vec::new(),
         },
     };
     (status, axum::Json(body)).into_response()
@@ -74,6 +82,20 @@ pub fn error_response(status: StatusCode, code: &str, message: impl Into<String>
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
+        if let Error::SlotFull {
+            message,
+            alternatives,
+        } = self
+        {
+            let body = ErrorBody {
+                error: ErrorDetail {
+                    code: code.to_owned(),
+                    message,
+                    alternatives,
+                },
+            };
+            return (status, axum::Json(body)).into_response();
+        }
         let message = match &self {
             Error::Internal(detail) => {
                 tracing::error!(error = %detail, "internal error");

@@ -42,6 +42,7 @@ mod error;
 mod events;
 mod offices;
 mod records;
+mod reservations;
 mod tickets;
 mod web;
 
@@ -115,6 +116,7 @@ pub fn app(state: AppState) -> Router {
         .merge(tickets::router())
         .merge(auth::router())
         .merge(records::router())
+        .merge(reservations::router())
         .route("/api/{*rest}", axum::routing::any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed);
     let dist = state.config.dist_dir.clone();

@@ -141,7 +141,7 @@ async fn record(
 }
 
 /// Validates an idempotency key: 1 to 100 visible ASCII characters.
-fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>> {
+pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>> {
     let Some(v) = headers.get("idempotency-key") else {
         return Ok(None);
     };

@@ -2,95 +2,12 @@
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::{HeaderMap, Method, Request, StatusCode, header};
-use http_body_util::BodyExt;
-use mado_relay::{AppState, Config, app, bootstrap_admin};
+use axum::http::{Method, Request, StatusCode, header};
+use mado_relay::{AppState, Config, app};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
-const PASSWORD: &str = "test-password-1";
-
-async fn test_app() -> (Router, AppState) {
-    let state = AppState::open(Config::for_tests())
-        .await
-        .expect("state opens");
-    bootstrap_admin(&state.db, Some(PASSWORD))
-        .await
-        .expect("admin created");
-    (app(state.clone()), state)
-}
-
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Value,
-}
-
-async fn send(
-    app: &Router,
-    method: Method,
-    uri: &str,
-    body: Option<Value>,
-    cookie: Option<&str>,
-) -> Answer {
-    let mut req = Request::builder().method(method).uri(uri);
-    if let Some(c) = cookie {
-        req = req.header(header::COOKIE, c);
-    }
-    let req = match body {
-        Some(b) => req
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(b.to_string())),
-        None => req.body(Body::empty()),
-    }
-    .unwrap();
-    send_raw(app, req).await
-}
-
-async fn send_raw(app: &Router, req: Request<Body>) -> Answer {
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let headers = res.headers().clone();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    let body = if bytes.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
-    };
-    Answer {
-        status,
-        headers,
-        body,
-    }
-}
-
-/// Asserts our JSON error body with `code`.
-fn assert_error(a: &Answer, status: StatusCode, code: &str) {
-    assert_eq!(a.status, status, "body: {}", a.body);
-    assert_eq!(a.body["error"]["code"], code, "body: {}", a.body);
-    assert!(
-        a.body["error"]["message"]
-            .as_str()
-            .is_some_and(|m| !m.is_empty()),
-        "body: {}",
-        a.body
-    );
-}
-
-async fn login(app: &Router) -> String {
-    let a = send(
-        app,
-        Method::POST,
-        "/api/auth/login",
-        Some(json!({"login": "admin", "password": PASSWORD})),
-        None,
-    )
-    .await;
-    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
-    let cookie = a.headers[header::SET_COOKIE].to_str().unwrap().to_owned();
-    cookie.split(';').next().unwrap().to_owned()
-}
+mod common;
+use common::*;
 
 async fn issue(app: &Router, service: &str) -> Value {
     let a = send(

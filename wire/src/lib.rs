@@ -224,6 +224,71 @@ pub struct ErrorDetail {
     pub code: String,
     /// Human-readable English message naming what was wrong and what was expected.
     pub message: String,
+    /// Other slots to offer when the one asked for is full (`slot_full`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<SlotOffer>,
+}
+
+/// A bookable slot and how many places are still free.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlotOffer {
+    pub service: String,
+    /// `YYYY-MM-DD`, office-local.
+    pub day: String,
+    /// `HH:MM`, office-local.
+    pub start: String,
+    pub end: String,
+    pub free: u32,
+}
+
+/// `POST /api/offices/{office}/reservations`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BookRequest {
+    pub service: String,
+    pub day: String,
+    pub start: String,
+    /// Only for checking in at the kiosk by phone number; never required.
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+/// `POST /api/reservations/{token}/reschedule`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RescheduleRequest {
+    pub day: String,
+    pub start: String,
+}
+
+/// Where a reservation stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReservationStatus {
+    Booked,
+    Cancelled,
+    CheckedIn,
+}
+
+/// A reservation as its holder sees it (through the capability token).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reservation {
+    pub office: String,
+    pub service: String,
+    pub day: String,
+    pub start: String,
+    pub end: String,
+    /// Short code for the kiosk and the phone (e.g. `K7MX4P`).
+    pub code: String,
+    pub status: ReservationStatus,
+}
+
+/// The answer to a booking: the capability token (shown once, as a link and QR code) and
+/// the reservation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Booking {
+    pub token: String,
+    pub reservation: Reservation,
 }
 
 /// One answer in a guide record, as the guide's answers JSON has it.

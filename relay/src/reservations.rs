@@ -1,0 +1,799 @@
+//! Reservations (issue 6): free slots per office, service and day; booking with an
+//! idempotency key; the holder's capability token to see, cancel, reschedule and add the visit
+//! to a calendar (.ics).
+//!
+//! No double booking under any concurrency: a booking is one conditional increment of the
+//! slot's count (`booked < capacity`, with a CHECK constraint behind it) inside the same
+//! transaction as the reservation row, so two bookings of the last place cannot both commit.
+//!
+//! Tokens are 256-bit capabilities; only their SHA-256 is stored. A booking retried with the
+//! same `Idempotency-Key` must return the same token, so such tokens are derived with
+//! HMAC-SHA-256 from a secret the relay keeps (`relay_secrets`) and the office and key.
+
+use axum::Router;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use mado_wire::calendar::{self, Day, OfficeCalendar, SlotRule};
+use mado_wire::{
+    BookRequest, Booking, RescheduleRequest, Reservation, ReservationStatus, SlotOffer,
+};
+use rand::RngCore;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use sqlx::{Row, Sqlite, SqlitePool, Transaction};
+
+use crate::AppState;
+use crate::auth::{hex, token_hash};
+use crate::db::{load_office, local_day, now_ms};
+use crate::error::{Error, Json, Path, Query, Result};
+use crate::tickets::idempotency_key;
+use axum::extract::State;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/offices/{office}/services/{service}/slots",
+            get(slots_list),
+        )
+        .route("/api/offices/{office}/reservations", post(book))
+        .route(
+            "/api/reservations/{token}",
+            get(reservation_get).delete(reservation_cancel),
+        )
+        .route("/api/reservations/{token}/reschedule", post(reschedule))
+        .route("/api/reservations/{token}/ics", get(reservation_ics))
+}
+
+/// Letters and digits that cannot be confused when read aloud or typed at a kiosk.
+const CODE_ALPHABET: &[u8] = b"ACEFHJKLMNPRTWXY3479";
+const CODE_LEN: usize = 6;
+/// Longest range of days one slot listing covers.
+const MAX_DAYS: u32 = 31;
+
+/// How one service is booked at one office.
+#[derive(Debug, Clone, Copy)]
+struct Rule {
+    slot: SlotRule,
+    horizon_days: i64,
+    lead_minutes: i64,
+}
+
+/// Gives the demo office weekday hours (8:30–17:15, closed on holidays and 12/29–1/3) and
+/// 30-minute slots for every service, bookable up to 60 days ahead and until 30 minutes before.
+pub async fn seed_demo(pool: &SqlitePool, office: &mado_wire::Office) -> Result<()> {
+    let cal = OfficeCalendar::weekdays(8 * 60 + 30, 17 * 60 + 15);
+    let json = serde_json::to_string(&cal).map_err(|e| Error::Internal(e.to_string()))?;
+    let mut tx = pool.begin().await?;
+    sqlx::query("INSERT INTO office_calendars (office_id, calendar) VALUES (?, ?)")
+        .bind(&office.id)
+        .bind(json)
+        .execute(&mut *tx)
+        .await?;
+    for s in &office.services {
+        sqlx::query("INSERT INTO slot_rules (office_id, service_id, minutes, capacity, horizon_days, lead_minutes) VALUES (?, ?, 30, 2, 60, 30)")
+            .bind(&office.id)
+            .bind(&s.id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn calendar_of(db: &SqlitePool, office: &str) -> Result<OfficeCalendar> {
+    let json: Option<String> =
+        sqlx::query_scalar("SELECT calendar FROM office_calendars WHERE office_id = ?")
+            .bind(office)
+            .fetch_optional(db)
+            .await?;
+    let json = json
+        .ok_or_else(|| Error::NotFound(format!("office {office:?} does not take reservations")))?;
+    serde_json::from_str(&json)
+        .map_err(|e| Error::Internal(format!("stored calendar of {office:?}: {e}")))
+}
+
+async fn rule_of(db: &SqlitePool, office: &str, service: &str) -> Result<Rule> {
+    let row = sqlx::query("SELECT minutes, capacity, horizon_days, lead_minutes FROM slot_rules WHERE office_id = ? AND service_id = ?")
+        .bind(office)
+        .bind(service)
+        .fetch_optional(db)
+        .await?
+        .ok_or_else(|| {
+            Error::NotFound(format!(
+                "service {service:?} of office {office:?} does not take reservations"
+            ))
+        })?;
+    Ok(Rule {
+        slot: SlotRule {
+            minutes: u16::try_from(row.get::<i64, _>("minutes")).unwrap_or(u16::MAX),
+            capacity: u32::try_from(row.get::<i64, _>("capacity")).unwrap_or(0),
+        },
+        horizon_days: row.get("horizon_days"),
+        lead_minutes: row.get("lead_minutes"),
+    })
+}
+
+fn parse_day(s: &str, field: &str) -> Result<Day> {
+    Day::parse(s).map_err(|_| {
+        Error::bad_request(
+            "invalid_body",
+            format!("{field}: {s:?} is not a date; expected YYYY-MM-DD"),
+        )
+    })
+}
+
+fn parse_time(s: &str, field: &str) -> Result<u16> {
+    let bad = || {
+        Error::bad_request(
+            "invalid_body",
+            format!("{field}: {s:?} is not a time; expected HH:MM"),
+        )
+    };
+    let (h, m) = s.split_once(':').ok_or_else(bad)?;
+    if h.len() != 2 || m.len() != 2 {
+        return Err(bad());
+    }
+    let (h, m): (u16, u16) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    if h > 23 || m > 59 {
+        return Err(bad());
+    }
+    Ok(h * 60 + m)
+}
+
+/// Today and the current minute, office-local (Japan).
+fn now_local() -> (Day, i64) {
+    let now = now_ms();
+    let today = Day::parse(&local_day(now)).unwrap_or(Day {
+        year: 1970,
+        month: 1,
+        day: 1,
+    });
+    let minute = (now + 9 * 3_600_000).rem_euclid(86_400_000) / 60_000;
+    (today, minute)
+}
+
+/// Whether a slot starting at `start` on `day` may still be booked.
+fn bookable(rule: &Rule, day: Day, start: u16, today: Day, minute: i64) -> bool {
+    let ahead = day.number() - today.number();
+    if ahead < 0 || ahead > rule.horizon_days {
+        return false;
+    }
+    ahead > 0 || i64::from(start) >= minute + rule.lead_minutes
+}
+
+/// The free places of every bookable slot of `service` from `from` for `days` days.
+async fn offers(
+    db: &SqlitePool,
+    office: &str,
+    service: &str,
+    from: Day,
+    days: u32,
+) -> Result<Vec<SlotOffer>> {
+    let cal = calendar_of(db, office).await?;
+    let rule = rule_of(db, office, service).await?;
+    let (today, minute) = now_local();
+    let mut out = Vec::new();
+    for i in 0..i64::from(days) {
+        let day = from.add_days(i);
+        let slots = calendar::slots(&cal, day, rule.slot)
+            .map_err(|e| Error::Conflict(format!("the office calendar cannot be used: {e}")))?;
+        if slots.is_empty() {
+            continue;
+        }
+        let counts: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT start_min, booked FROM slot_counts WHERE office_id = ? AND service_id = ? AND day = ?",
+        )
+        .bind(office)
+        .bind(service)
+        .bind(day.to_string())
+        .fetch_all(db)
+        .await?;
+        for s in slots {
+            if !bookable(&rule, day, s.start, today, minute) {
+                continue;
+            }
+            let booked = counts
+                .iter()
+                .find(|(start, _)| *start == i64::from(s.start))
+                .map_or(0, |(_, b)| *b);
+            let free = i64::from(s.capacity).saturating_sub(booked).max(0);
+            out.push(SlotOffer {
+                service: service.to_owned(),
+                day: day.to_string(),
+                start: calendar::hhmm(s.start),
+                end: calendar::hhmm(s.end),
+                free: u32::try_from(free).unwrap_or(0),
+            });
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SlotsQuery {
+    from: Option<String>,
+    days: Option<u32>,
+}
+
+/// `GET /api/offices/{office}/services/{service}/slots?from=YYYY-MM-DD&days=N` (public):
+/// bookable slots with their free places (full ones included, with `free: 0`).
+async fn slots_list(
+    State(state): State<AppState>,
+    Path((office, service)): Path<(String, String)>,
+    Query(q): Query<SlotsQuery>,
+) -> Result<Json<Vec<SlotOffer>>> {
+    load_office(&state.db, &office).await?;
+    let from = match &q.from {
+        Some(s) => parse_day(s, "from")?,
+        None => now_local().0,
+    };
+    let days = q.days.unwrap_or(7);
+    if !(1..=MAX_DAYS).contains(&days) {
+        return Err(Error::bad_request(
+            "invalid_query",
+            format!("days: {days} is out of range; expected 1 to {MAX_DAYS}"),
+        ));
+    }
+    Ok(Json(
+        offers(&state.db, &office, &service, from, days).await?,
+    ))
+}
+
+/// The next free slots from `day` on (for a full slot's answer).
+async fn alternatives(db: &SqlitePool, office: &str, service: &str, day: Day) -> Vec<SlotOffer> {
+    offers(db, office, service, day, 14)
+        .await
+        .map(|list| list.into_iter().filter(|o| o.free > 0).take(5).collect())
+        .unwrap_or_default()
+}
+
+fn normalise_phone(phone: &str) -> Result<String> {
+    let digits: String = phone
+        .chars()
+        .filter(|c| !matches!(c, '-' | ' ' | '(' | ')' | '（' | '）' | 'ー' | '－' | '‐'))
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            c => c,
+        })
+        .collect();
+    if (10..=11).contains(&digits.len())
+        && digits.starts_with('0')
+        && digits.bytes().all(|b| b.is_ascii_digit())
+    {
+        Ok(digits)
+    } else {
+        Err(Error::bad_request(
+            "invalid_body",
+            "phone: expected a Japanese telephone number of 10 or 11 digits starting with 0",
+        ))
+    }
+}
+
+/// HMAC-SHA-256 (RFC 2104).
+fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    let mut k = [0u8; 64];
+    if key.len() > 64 {
+        k[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        k[..key.len()].copy_from_slice(key);
+    }
+    let pad = |byte: u8| k.map(|b| b ^ byte);
+    let inner = Sha256::new()
+        .chain_update(pad(0x36))
+        .chain_update(message)
+        .finalize();
+    Sha256::new()
+        .chain_update(pad(0x5C))
+        .chain_update(inner)
+        .finalize()
+        .into()
+}
+
+async fn secret(db: &SqlitePool) -> Result<Vec<u8>> {
+    let mut fresh = [0u8; 32];
+    rand::rng().fill_bytes(&mut fresh);
+    sqlx::query("INSERT INTO relay_secrets (name, value) VALUES ('reservation_tokens', ?) ON CONFLICT (name) DO NOTHING")
+        .bind(hex(&fresh))
+        .execute(db)
+        .await?;
+    let value: String =
+        sqlx::query_scalar("SELECT value FROM relay_secrets WHERE name = 'reservation_tokens'")
+            .fetch_one(db)
+            .await?;
+    Ok(value.into_bytes())
+}
+
+fn new_code() -> String {
+    let mut bytes = [0u8; CODE_LEN];
+    rand::rng().fill_bytes(&mut bytes);
+    bytes
+        .iter()
+        .map(|b| char::from(CODE_ALPHABET[usize::from(*b) % CODE_ALPHABET.len()]))
+        .collect()
+}
+
+/// Takes one place of a slot; `false` when it is full.
+async fn take_place(
+    tx: &mut Transaction<'_, Sqlite>,
+    office: &str,
+    service: &str,
+    day: Day,
+    start: u16,
+    capacity: u32,
+) -> Result<bool> {
+    sqlx::query("INSERT INTO slot_counts (office_id, service_id, day, start_min, capacity, booked) VALUES (?, ?, ?, ?, ?, 0) ON CONFLICT DO NOTHING")
+        .bind(office)
+        .bind(service)
+        .bind(day.to_string())
+        .bind(i64::from(start))
+        .bind(i64::from(capacity))
+        .execute(&mut **tx)
+        .await?;
+    let done = sqlx::query("UPDATE slot_counts SET booked = booked + 1 WHERE office_id = ? AND service_id = ? AND day = ? AND start_min = ? AND booked < capacity")
+        .bind(office)
+        .bind(service)
+        .bind(day.to_string())
+        .bind(i64::from(start))
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+async fn free_place(
+    tx: &mut Transaction<'_, Sqlite>,
+    office: &str,
+    service: &str,
+    day: &str,
+    start: i64,
+) -> Result<()> {
+    sqlx::query("UPDATE slot_counts SET booked = booked - 1 WHERE office_id = ? AND service_id = ? AND day = ? AND start_min = ? AND booked > 0")
+        .bind(office)
+        .bind(service)
+        .bind(day)
+        .bind(start)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Checks that `start` on `day` is a slot of the service's calendar that may be booked now,
+/// and returns its end.
+async fn check_slot(
+    db: &SqlitePool,
+    office: &str,
+    service: &str,
+    day: Day,
+    start: u16,
+) -> Result<(Rule, u16)> {
+    let cal = calendar_of(db, office).await?;
+    let rule = rule_of(db, office, service).await?;
+    let slots = calendar::slots(&cal, day, rule.slot)
+        .map_err(|e| Error::Conflict(format!("the office calendar cannot be used: {e}")))?;
+    let slot = slots.iter().find(|s| s.start == start).ok_or_else(|| {
+        Error::bad_request(
+            "no_such_slot",
+            format!(
+                "{day} {} is not a slot of service {service:?}; the office is closed then or slots start at other times",
+                calendar::hhmm(start)
+            ),
+        )
+    })?;
+    let (today, minute) = now_local();
+    if !bookable(&rule, day, start, today, minute) {
+        return Err(Error::bad_request(
+            "not_bookable",
+            format!(
+                "{day} {} can no longer be booked, or not yet: bookings open {} days ahead and close {} minutes before the slot",
+                calendar::hhmm(start),
+                rule.horizon_days,
+                rule.lead_minutes
+            ),
+        ));
+    }
+    Ok((rule, slot.end))
+}
+
+async fn reservation_by_token(
+    tx: &mut Transaction<'_, Sqlite>,
+    token: &str,
+) -> Result<(i64, Reservation)> {
+    let row = sqlx::query("SELECT id, office_id, service_id, day, start_min, end_min, code, status FROM reservations WHERE token_hash = ?")
+        .bind(token_hash(token))
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| Error::NotFound("no reservation for this link".into()))?;
+    let status = match row.get::<String, _>("status").as_str() {
+        "booked" => ReservationStatus::Booked,
+        "cancelled" => ReservationStatus::Cancelled,
+        "checked_in" => ReservationStatus::CheckedIn,
+        other => return Err(Error::Internal(format!("reservation status {other:?}"))),
+    };
+    let minutes = |k: &str| u16::try_from(row.get::<i64, _>(k)).unwrap_or(0);
+    Ok((
+        row.get("id"),
+        Reservation {
+            office: row.get("office_id"),
+            service: row.get("service_id"),
+            day: row.get("day"),
+            start: calendar::hhmm(minutes("start_min")),
+            end: calendar::hhmm(minutes("end_min")),
+            code: row.get("code"),
+            status,
+        },
+    ))
+}
+
+/// The reservation behind `token`, if there is one.
+async fn existing(db: &SqlitePool, token: &str) -> Result<Option<Reservation>> {
+    let mut tx = db.begin().await?;
+    match reservation_by_token(&mut tx, token).await {
+        Ok((_, r)) => Ok(Some(r)),
+        Err(Error::NotFound(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// `POST /api/offices/{office}/reservations` (public): books a place. 201 with the token and
+/// the reservation; 200 with the same answer when retried with the same `Idempotency-Key`;
+/// 409 `slot_full` with other free slots when the slot has no place left.
+async fn book(
+    State(state): State<AppState>,
+    Path(office): Path<String>,
+    headers: HeaderMap,
+    Json(req): Json<BookRequest>,
+) -> Result<(StatusCode, Json<Booking>)> {
+    let key = idempotency_key(&headers)?;
+    let known = load_office(&state.db, &office).await?;
+    if !known.services.iter().any(|s| s.id == req.service) {
+        let ids: Vec<&str> = known.services.iter().map(|s| s.id.as_str()).collect();
+        return Err(Error::bad_request(
+            "unknown_service",
+            format!(
+                "office {office:?} has no service {:?}; expected one of {ids:?}",
+                req.service
+            ),
+        ));
+    }
+    let day = parse_day(&req.day, "day")?;
+    let start = parse_time(&req.start, "start")?;
+    let phone = req.phone.as_deref().map(normalise_phone).transpose()?;
+
+    let token = match &key {
+        Some(k) => {
+            let secret = secret(&state.db).await?;
+            hex(&hmac_sha256(&secret, format!("{office}\n{k}").as_bytes()))
+        }
+        None => crate::auth::random_token(),
+    };
+    // A retried booking gets the same answer, even if the slot has filled up since.
+    if key.is_some()
+        && let Some(reservation) = existing(&state.db, &token).await?
+    {
+        return Ok((StatusCode::OK, Json(Booking { token, reservation })));
+    }
+    let (rule, end) = check_slot(&state.db, &office, &req.service, day, start).await?;
+    let _write = state.write_lock.lock().await;
+    let mut tx = state.db.begin().await?;
+    if key.is_some()
+        && let Ok((_, reservation)) = reservation_by_token(&mut tx, &token).await
+    {
+        return Ok((StatusCode::OK, Json(Booking { token, reservation })));
+    }
+    if !take_place(
+        &mut tx,
+        &office,
+        &req.service,
+        day,
+        start,
+        rule.slot.capacity,
+    )
+    .await?
+    {
+        drop(tx);
+        let alternatives = alternatives(&state.db, &office, &req.service, day).await;
+        return Err(Error::SlotFull {
+            message: format!(
+                "{day} {} has no free place for service {:?}",
+                req.start, req.service
+            ),
+            alternatives,
+        });
+    }
+    let mut code = new_code();
+    for attempt in 0.. {
+        let taken: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM reservations WHERE office_id = ? AND code = ?")
+                .bind(&office)
+                .bind(&code)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if taken.is_none() {
+            break;
+        }
+        if attempt > 20 {
+            return Err(Error::Internal("no free reservation code".into()));
+        }
+        code = new_code();
+    }
+    sqlx::query("INSERT INTO reservations (office_id, service_id, day, start_min, end_min, token_hash, code, phone, status, created_at_ms, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?)")
+        .bind(&office)
+        .bind(&req.service)
+        .bind(day.to_string())
+        .bind(i64::from(start))
+        .bind(i64::from(end))
+        .bind(token_hash(&token))
+        .bind(&code)
+        .bind(&phone)
+        .bind(now_ms())
+        .bind(&key)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    tracing::info!(office = %office, service = %req.service, day = %day, start = %req.start, "reservation booked");
+    Ok((
+        StatusCode::CREATED,
+        Json(Booking {
+            token,
+            reservation: Reservation {
+                office,
+                service: req.service,
+                day: day.to_string(),
+                start: calendar::hhmm(start),
+                end: calendar::hhmm(end),
+                code,
+                status: ReservationStatus::Booked,
+            },
+        }),
+    ))
+}
+
+/// `GET /api/reservations/{token}`: the reservation, for its holder.
+async fn reservation_get(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Json<Reservation>> {
+    let mut tx = state.db.begin().await?;
+    Ok(Json(reservation_by_token(&mut tx, &token).await?.1))
+}
+
+/// `DELETE /api/reservations/{token}`: cancels and frees the place (again: same answer).
+async fn reservation_cancel(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Json<Reservation>> {
+    let _write = state.write_lock.lock().await;
+    let mut tx = state.db.begin().await?;
+    let (id, mut r) = reservation_by_token(&mut tx, &token).await?;
+    match r.status {
+        ReservationStatus::Cancelled => return Ok(Json(r)),
+        ReservationStatus::CheckedIn => {
+            return Err(Error::Conflict(
+                "the reservation is already checked in; ask at the counter".into(),
+            ));
+        }
+        ReservationStatus::Booked => {}
+    }
+    let start = i64::from(parse_time(&r.start, "start")?);
+    free_place(&mut tx, &r.office, &r.service, &r.day, start).await?;
+    sqlx::query("UPDATE reservations SET status = 'cancelled', phone = NULL WHERE id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    r.status = ReservationStatus::Cancelled;
+    Ok(Json(r))
+}
+
+/// `POST /api/reservations/{token}/reschedule`: moves the booking to another slot of the same
+/// service, atomically (the old place is freed only if the new one is taken).
+async fn reschedule(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Json(req): Json<RescheduleRequest>,
+) -> Result<Json<Reservation>> {
+    let day = parse_day(&req.day, "day")?;
+    let start = parse_time(&req.start, "start")?;
+    let r = existing(&state.db, &token)
+        .await?
+        .ok_or_else(|| Error::NotFound("no reservation for this link".into()))?;
+    if r.status == ReservationStatus::Booked && r.day == day.to_string() && r.start == req.start {
+        return Ok(Json(r));
+    }
+    let (rule, end) = check_slot(&state.db, &r.office, &r.service, day, start).await?;
+    let _write = state.write_lock.lock().await;
+    let mut tx = state.db.begin().await?;
+    let (id, r) = reservation_by_token(&mut tx, &token).await?;
+    if r.status != ReservationStatus::Booked {
+        return Err(Error::Conflict(format!(
+            "only a booked reservation can be moved; this one is {:?}",
+            r.status
+        )));
+    }
+    if !take_place(
+        &mut tx,
+        &r.office,
+        &r.service,
+        day,
+        start,
+        rule.slot.capacity,
+    )
+    .await?
+    {
+        drop(tx);
+        let alternatives = alternatives(&state.db, &r.office, &r.service, day).await;
+        return Err(Error::SlotFull {
+            message: format!("{day} {} has no free place", req.start),
+            alternatives,
+        });
+    }
+    let old = i64::from(parse_time(&r.start, "start")?);
+    free_place(&mut tx, &r.office, &r.service, &r.day, old).await?;
+    sqlx::query("UPDATE reservations SET day = ?, start_min = ?, end_min = ? WHERE id = ?")
+        .bind(day.to_string())
+        .bind(i64::from(start))
+        .bind(i64::from(end))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Json(Reservation {
+        day: day.to_string(),
+        start: calendar::hhmm(start),
+        end: calendar::hhmm(end),
+        ..r
+    }))
+}
+
+fn ics_text(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace('\n', "\\n")
+}
+
+/// Folds a content line at 75 octets (RFC 5545 §3.1), never inside a character.
+fn fold(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + line.len() / 70 * 3);
+    let mut width = 0;
+    for c in line.chars() {
+        if width + c.len_utf8() > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += c.len_utf8();
+    }
+    out
+}
+
+/// The visit as an iCalendar event (RFC 5545), Japan time.
+pub fn ics(r: &Reservation, office_name: &str, service_name: &str, stamp_ms: i64) -> String {
+    let compact =
+        |day: &str, hhmm: &str| format!("{}T{}00", day.replace('-', ""), hhmm.replace(':', ""));
+    let stamp = chrono::DateTime::from_timestamp_millis(stamp_ms)
+        .unwrap_or_default()
+        .format("%Y%m%dT%H%M%SZ");
+    [
+        "BEGIN:VCALENDAR".to_owned(),
+        "VERSION:2.0".to_owned(),
+        "PRODID:-//Mado//Reservations//JA".to_owned(),
+        "CALSCALE:GREGORIAN".to_owned(),
+        "BEGIN:VTIMEZONE".to_owned(),
+        "TZID:Asia/Tokyo".to_owned(),
+        "BEGIN:STANDARD".to_owned(),
+        "DTSTART:19700101T000000".to_owned(),
+        "TZOFFSETFROM:+0900".to_owned(),
+        "TZOFFSETTO:+0900".to_owned(),
+        "TZNAME:JST".to_owned(),
+        "END:STANDARD".to_owned(),
+        "END:VTIMEZONE".to_owned(),
+        "BEGIN:VEVENT".to_owned(),
+        format!("UID:{}-{}@mado", r.office, r.code),
+        format!("DTSTAMP:{stamp}"),
+        format!("DTSTART;TZID=Asia/Tokyo:{}", compact(&r.day, &r.start)),
+        format!("DTEND;TZID=Asia/Tokyo:{}", compact(&r.day, &r.end)),
+        format!(
+            "SUMMARY:{}",
+            ics_text(&format!("{office_name} {service_name}"))
+        ),
+        format!(
+            "DESCRIPTION:{}",
+            ics_text(&format!(
+                "受付番号（予約コード） {}。来庁されたら受付機でチェックインしてください。",
+                r.code
+            ))
+        ),
+        format!("LOCATION:{}", ics_text(office_name)),
+        "END:VEVENT".to_owned(),
+        "END:VCALENDAR".to_owned(),
+    ]
+    .iter()
+    .map(|l| fold(l) + "\r\n")
+    .collect()
+}
+
+/// `GET /api/reservations/{token}/ics`: the visit for the resident's calendar.
+async fn reservation_ics(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<impl IntoResponse> {
+    let mut tx = state.db.begin().await?;
+    let (_, r) = reservation_by_token(&mut tx, &token).await?;
+    drop(tx);
+    let office = load_office(&state.db, &r.office).await?;
+    let service = office
+        .services
+        .iter()
+        .find(|s| s.id == r.service)
+        .map_or(r.service.clone(), |s| s.name.clone());
+    let body = ics(&r, &office.name, &service, now_ms());
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"mado-reservation.ics\"",
+            ),
+        ],
+        body,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hmac_matches_rfc_4231_case_2() {
+        let mac = hmac_sha256(b"Jefe", b"what do ya want for nothing?");
+        assert_eq!(
+            hex(&mac),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+
+    #[test]
+    fn times_phones_and_codes() {
+        assert_eq!(parse_time("09:30", "start").unwrap(), 570);
+        for bad in ["9:30", "24:00", "09:60", "0930", "ab:cd"] {
+            assert!(parse_time(bad, "start").is_err(), "{bad}");
+        }
+        assert_eq!(normalise_phone("090-1234-5678").unwrap(), "09012345678");
+        assert_eq!(
+            normalise_phone("０９３（５８２）１１１１").unwrap(),
+            "0935821111"
+        );
+        assert_eq!(normalise_phone("093-582-1111").unwrap(), "0935821111");
+        assert!(normalise_phone("12345").is_err());
+        let code = new_code();
+        assert_eq!(code.len(), CODE_LEN);
+        assert!(code.bytes().all(|b| CODE_ALPHABET.contains(&b)));
+    }
+
+    #[test]
+    fn the_ics_has_crlf_lines_and_japan_time() {
+        let r = Reservation {
+            office: "kokurakita".into(),
+            service: "jumin".into(),
+            day: "2026-12-01".into(),
+            start: "09:00".into(),
+            end: "09:30".into(),
+            code: "K7MX4P".into(),
+            status: ReservationStatus::Booked,
+        };
+        let text = ics(
+            &r,
+            "小倉北区役所",
+            "住民異動・証明（市民課）",
+            1_795_000_000_000,
+        );
+        assert!(text.contains("\r\nDTSTART;TZID=Asia/Tokyo:20261201T090000\r\n"));
+        assert!(text.contains("\r\nDTEND;TZID=Asia/Tokyo:20261201T093000\r\n"));
+        assert!(text.contains("UID:kokurakita-K7MX4P@mado"));
+        assert!(text.ends_with("END:VCALENDAR\r\n"));
+        assert!(text.split("\r\n").all(|l| l.len() <= 75));
+        assert!(text.contains("DESCRIPTION:受付番号"));
+    }
+}

@@ -1,0 +1,353 @@
+//! Reservations through the HTTP API: free slots from the office calendar, booking with an
+//! idempotency key, the holder's token (see, cancel, reschedule, .ics), refusals that name
+//! what was wrong, and no double booking with 200 concurrent requests for the last place.
+
+use axum::http::{Method, Request, StatusCode, header};
+use mado_relay::{AppState, Config, app, local_day};
+use mado_wire::calendar::{Day, OfficeCalendar};
+use serde_json::{Value, json};
+
+mod common;
+use common::*;
+
+/// An open day at least three days ahead (so no booking is too late, whatever the hour).
+fn open_day() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let today = Day::parse(&local_day(now)).unwrap();
+    OfficeCalendar::weekdays(510, 1035)
+        .next_open(today.add_days(3), 30)
+        .unwrap()
+        .unwrap()
+        .to_string()
+}
+
+async fn slots(app: &axum::Router, day: &str) -> Vec<Value> {
+    let a = send(
+        app,
+        Method::GET,
+        &format!("/api/offices/kokurakita/services/jumin/slots?from={day}&days=1"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    a.body.as_array().unwrap().clone()
+}
+
+fn free_at(list: &[Value], start: &str) -> u64 {
+    list.iter()
+        .find(|s| s["start"] == start)
+        .map(|s| s["free"].as_u64().unwrap())
+        .unwrap_or_else(|| panic!("no slot at {start}"))
+}
+
+async fn book(app: &axum::Router, day: &str, start: &str, key: Option<&str>) -> Answer {
+    let mut req = Request::builder()
+        .method(Method::POST)
+        .uri("/api/offices/kokurakita/reservations")
+        .header(header::CONTENT_TYPE, "application/json");
+    if let Some(k) = key {
+        req = req.header("idempotency-key", k);
+    }
+    let body = json!({"service": "jumin", "day": day, "start": start, "phone": "090-1234-5678"});
+    send_raw(app, req.body(body.to_string().into()).unwrap()).await
+}
+
+#[tokio::test]
+async fn slots_follow_the_office_calendar() {
+    let (app, _) = test_app().await;
+    let day = open_day();
+    let list = slots(&app, &day).await;
+    assert_eq!(list.len(), 17, "8:30–17:15 in 30-minute slots");
+    assert_eq!(list[0]["start"], "08:30");
+    assert_eq!(list[16]["end"], "17:00");
+    assert!(list.iter().all(|s| s["free"] == 2));
+    // A Sunday has none.
+    let sunday = {
+        let mut d = Day::parse(&day).unwrap();
+        while d.weekday() != mado_wire::calendar::Weekday::Sun {
+            d = d.add_days(1);
+        }
+        d.to_string()
+    };
+    assert!(slots(&app, &sunday).await.is_empty());
+    let a = send(
+        &app,
+        Method::GET,
+        "/api/offices/kokurakita/services/jumin/slots?days=99",
+        None,
+        None,
+    )
+    .await;
+    assert_error(&a, StatusCode::BAD_REQUEST, "invalid_query");
+    let a = send(
+        &app,
+        Method::GET,
+        "/api/offices/kokurakita/services/nope/slots",
+        None,
+        None,
+    )
+    .await;
+    assert_error(&a, StatusCode::NOT_FOUND, "not_found");
+}
+
+#[tokio::test]
+async fn a_booking_gives_a_token_that_shows_moves_and_cancels_it() {
+    let (app, _) = test_app().await;
+    let day = open_day();
+    let a = book(&app, &day, "10:00", None).await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    let token = a.body["token"].as_str().unwrap().to_owned();
+    assert_eq!(token.len(), 64);
+    let code = a.body["reservation"]["code"].as_str().unwrap().to_owned();
+    assert_eq!(code.len(), 6);
+    assert_eq!(a.body["reservation"]["end"], "10:30");
+    assert_eq!(free_at(&slots(&app, &day).await, "10:00"), 1);
+
+    let got = send(
+        &app,
+        Method::GET,
+        &format!("/api/reservations/{token}"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert_eq!(got.body, a.body["reservation"]);
+    // The phone number is not given back.
+    assert!(got.body.get("phone").is_none());
+
+    let ics = send(
+        &app,
+        Method::GET,
+        &format!("/api/reservations/{token}/ics"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(
+        ics.headers[header::CONTENT_TYPE],
+        "text/calendar; charset=utf-8"
+    );
+    let text = ics.body.as_str().unwrap();
+    let compact = day.replace('-', "");
+    assert!(text.contains(&format!("DTSTART;TZID=Asia/Tokyo:{compact}T100000\r\n")));
+    assert!(text.contains(&code));
+
+    let moved = send(
+        &app,
+        Method::POST,
+        &format!("/api/reservations/{token}/reschedule"),
+        Some(json!({"day": day, "start": "14:00"})),
+        None,
+    )
+    .await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+    assert_eq!(moved.body["start"], "14:00");
+    let list = slots(&app, &day).await;
+    assert_eq!((free_at(&list, "10:00"), free_at(&list, "14:00")), (2, 1));
+
+    let cancelled = send(
+        &app,
+        Method::DELETE,
+        &format!("/api/reservations/{token}"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(cancelled.body["status"], "cancelled");
+    assert_eq!(free_at(&slots(&app, &day).await, "14:00"), 2);
+    // Cancelling again changes nothing.
+    let again = send(
+        &app,
+        Method::DELETE,
+        &format!("/api/reservations/{token}"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(
+        (again.status, &again.body["status"]),
+        (StatusCode::OK, &json!("cancelled"))
+    );
+    assert_eq!(free_at(&slots(&app, &day).await, "14:00"), 2);
+
+    let unknown = send(
+        &app,
+        Method::GET,
+        &format!("/api/reservations/{}", "0".repeat(64)),
+        None,
+        None,
+    )
+    .await;
+    assert_error(&unknown, StatusCode::NOT_FOUND, "not_found");
+}
+
+#[tokio::test]
+async fn a_retried_booking_returns_the_same_token_and_takes_one_place() {
+    let (app, _) = test_app().await;
+    let day = open_day();
+    let first = book(&app, &day, "09:00", Some("retry-1")).await;
+    let second = book(&app, &day, "09:00", Some("retry-1")).await;
+    assert_eq!(
+        (first.status, second.status),
+        (StatusCode::CREATED, StatusCode::OK)
+    );
+    assert_eq!(first.body, second.body);
+    assert_eq!(free_at(&slots(&app, &day).await, "09:00"), 1);
+}
+
+#[tokio::test]
+async fn a_full_slot_says_so_and_offers_others() {
+    let (app, _) = test_app().await;
+    let day = open_day();
+    for _ in 0..2 {
+        assert_eq!(
+            book(&app, &day, "11:00", None).await.status,
+            StatusCode::CREATED
+        );
+    }
+    let a = book(&app, &day, "11:00", None).await;
+    assert_error(&a, StatusCode::CONFLICT, "slot_full");
+    let alternatives = a.body["error"]["alternatives"].as_array().unwrap();
+    assert!(!alternatives.is_empty());
+    assert!(
+        alternatives
+            .iter()
+            .all(|s| s["free"].as_u64().unwrap() > 0 && s["start"] != "11:00")
+    );
+    // Moving another booking onto the full slot is refused the same way, and keeps it.
+    let other = book(&app, &day, "15:00", None).await;
+    let token = other.body["token"].as_str().unwrap();
+    let moved = send(
+        &app,
+        Method::POST,
+        &format!("/api/reservations/{token}/reschedule"),
+        Some(json!({"day": day, "start": "11:00"})),
+        None,
+    )
+    .await;
+    assert_error(&moved, StatusCode::CONFLICT, "slot_full");
+    assert_eq!(free_at(&slots(&app, &day).await, "15:00"), 1);
+}
+
+#[tokio::test]
+async fn bad_bookings_are_refused_with_what_was_expected_and_nothing_is_taken() {
+    let (app, _) = test_app().await;
+    let day = open_day();
+    let post = |body: Value| {
+        let app = app.clone();
+        async move {
+            send(
+                &app,
+                Method::POST,
+                "/api/offices/kokurakita/reservations",
+                Some(body),
+                None,
+            )
+            .await
+        }
+    };
+    let cases = [
+        (
+            json!({"service": "jumin", "day": "2026/12/01", "start": "10:00"}),
+            "invalid_body",
+        ),
+        (
+            json!({"service": "jumin", "day": day, "start": "10"}),
+            "invalid_body",
+        ),
+        (
+            json!({"service": "jumin", "day": day, "start": "10:15"}),
+            "no_such_slot",
+        ),
+        (
+            json!({"service": "jumin", "day": day, "start": "17:00"}),
+            "no_such_slot",
+        ),
+        (
+            json!({"service": "nope", "day": day, "start": "10:00"}),
+            "unknown_service",
+        ),
+        (
+            json!({"service": "jumin", "day": day, "start": "10:00", "phone": "12"}),
+            "invalid_body",
+        ),
+        (
+            json!({"service": "jumin", "day": day, "start": "10:00", "name": "山田"}),
+            "invalid_body",
+        ),
+        (
+            json!({"service": "jumin", "day": "2020-01-06", "start": "10:00"}),
+            "not_bookable",
+        ),
+    ];
+    for (body, code) in cases {
+        let a = post(body.clone()).await;
+        assert_error(&a, StatusCode::BAD_REQUEST, code);
+        assert!(
+            !a.body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("山田"),
+            "{body}"
+        );
+    }
+    assert!(slots(&app, &day).await.iter().all(|s| s["free"] == 2));
+}
+
+/// 200 bookings at once for the last place of a slot, against a SQLite file: exactly one
+/// succeeds; every other one is told the slot is full, with alternatives.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_hundred_concurrent_bookings_of_the_last_place_book_it_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::for_tests();
+    config.data_dir = Some(dir.path().to_path_buf());
+    config.database_url = None;
+    let state = AppState::open(config).await.unwrap();
+    let app = app(state.clone());
+    let day = open_day();
+    assert_eq!(
+        book(&app, &day, "13:00", None).await.status,
+        StatusCode::CREATED
+    );
+    let tasks: Vec<_> = (0..200)
+        .map(|i| {
+            let app = app.clone();
+            let day = day.clone();
+            tokio::spawn(async move { book(&app, &day, "13:00", Some(&format!("k{i}"))).await })
+        })
+        .collect();
+    let mut created = 0;
+    let mut full = 0;
+    for t in tasks {
+        let a = t.await.unwrap();
+        match a.status {
+            StatusCode::CREATED => created += 1,
+            StatusCode::CONFLICT => {
+                assert_eq!(a.body["error"]["code"], "slot_full");
+                assert!(
+                    !a.body["error"]["alternatives"]
+                        .as_array()
+                        .unwrap()
+                        .is_empty()
+                );
+                full += 1;
+            }
+            other => panic!("unexpected {other}: {}", a.body),
+        }
+    }
+    assert_eq!((created, full), (1, 199));
+    assert_eq!(free_at(&slots(&app, &day).await, "13:00"), 0);
+    let booked: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM reservations WHERE day = ? AND start_min = 780 AND status = 'booked'",
+    )
+    .bind(&day)
+    .fetch_one(&state.db)
+    .await
+    .unwrap();
+    assert_eq!(booked, 2);
+}
