@@ -1,6 +1,7 @@
 -- Reservations (issue 6). Opening hours and slot rules are configuration; a reservation keeps
 -- only what check-in needs: its slot, a hash of the capability token, a short code and, if the
--- resident gave one, a phone number.
+-- resident gave a phone number and birth date for checking in, a keyed hash of the two (never
+-- the number itself).
 
 -- When each office is open: mado_wire::calendar::OfficeCalendar as JSON.
 CREATE TABLE office_calendars (
@@ -41,7 +42,7 @@ CREATE TABLE reservations (
     end_min         INTEGER NOT NULL,
     token_hash      TEXT NOT NULL UNIQUE,
     code            TEXT NOT NULL,
-    phone           TEXT,
+    checkin_hash    TEXT,
     status          TEXT NOT NULL CHECK (status IN ('booked', 'cancelled', 'checked_in')),
     created_at_ms   INTEGER NOT NULL,
     idempotency_key TEXT,
@@ -50,6 +51,7 @@ CREATE TABLE reservations (
     FOREIGN KEY (office_id, service_id) REFERENCES services(office_id, id)
 );
 CREATE INDEX reservations_day ON reservations (office_id, day, status);
+CREATE INDEX reservations_checkin ON reservations (office_id, day, checkin_hash);
 
 -- Secrets the relay makes for itself on first start (the key that derives capability tokens
 -- for retried bookings).

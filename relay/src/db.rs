@@ -33,6 +33,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "reservations",
         include_str!("../migrations/0005_reservations.sql"),
     ),
+    (
+        6,
+        "ticket_reservations",
+        include_str!("../migrations/0006_ticket_reservations.sql"),
+    ),
 ];
 
 /// Opens (creating if missing) the database at `url` (`sqlite://PATH` or `sqlite::memory:`)

@@ -16,7 +16,8 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use mado_wire::calendar::{self, Day, OfficeCalendar, SlotRule};
 use mado_wire::{
-    BookRequest, Booking, RescheduleRequest, Reservation, ReservationStatus, SlotOffer,
+    BookRequest, Booking, CheckInRequest, IssuedTicket, RescheduleRequest, Reservation,
+    ReservationStatus, SlotOffer,
 };
 use rand::RngCore;
 use serde::Deserialize;
@@ -27,7 +28,7 @@ use crate::AppState;
 use crate::auth::{hex, token_hash};
 use crate::db::{load_office, local_day, now_ms};
 use crate::error::{Error, Json, Path, Query, Result};
-use crate::tickets::idempotency_key;
+use crate::tickets::{CheckedIn, idempotency_key, insert_ticket, issued};
 use axum::extract::State;
 
 pub fn router() -> Router<AppState> {
@@ -43,6 +44,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/reservations/{token}/reschedule", post(reschedule))
         .route("/api/reservations/{token}/ics", get(reservation_ics))
+        .route("/api/offices/{office}/check-in", post(check_in))
 }
 
 /// Letters and digits that cannot be confused when read aloud or typed at a kiosk.
@@ -425,6 +427,128 @@ async fn reservation_by_token(
     ))
 }
 
+/// A phone number and birth date given for checking in.
+struct Contact {
+    phone: String,
+    birth: Day,
+}
+
+fn contact(phone: Option<&str>, birth: Option<&str>) -> Result<Option<Contact>> {
+    match (phone, birth) {
+        (None, None) => Ok(None),
+        (Some(p), Some(b)) => Ok(Some(Contact {
+            phone: normalise_phone(p)?,
+            birth: parse_day(b, "birth_date")?,
+        })),
+        _ => Err(Error::bad_request(
+            "invalid_body",
+            "phone and birth_date go together: give both or neither",
+        )),
+    }
+}
+
+/// The keyed hash kept instead of the phone number and birth date.
+async fn checkin_hash(db: &SqlitePool, office: &str, c: &Contact) -> Result<String> {
+    let secret = secret(db).await?;
+    Ok(hex(&hmac_sha256(
+        &secret,
+        format!("check-in\n{office}\n{}\n{}", c.phone, c.birth).as_bytes(),
+    )))
+}
+
+/// `POST /api/offices/{office}/check-in` (kiosk): finds today's reservation by its code, its
+/// token (the booking's QR code) or phone number and birth date, and gives it a ticket that
+/// the calling policy puts ahead of walk-ins at its time. Checking in twice returns the same
+/// ticket (200).
+async fn check_in(
+    State(state): State<AppState>,
+    Path(office_id): Path<String>,
+    Json(req): Json<CheckInRequest>,
+) -> Result<(StatusCode, Json<IssuedTicket>)> {
+    let office = load_office(&state.db, &office_id).await?;
+    let (today, _) = now_local();
+    let who = contact(req.phone.as_deref(), req.birth_date.as_deref())?;
+    let (column, value) = match (&req.code, &req.token, who) {
+        (Some(code), None, None) => ("code", code.trim().to_uppercase()),
+        (None, Some(token), None) => ("token_hash", token_hash(token.trim())),
+        (None, None, Some(c)) => (
+            "checkin_hash",
+            checkin_hash(&state.db, &office_id, &c).await?,
+        ),
+        _ => {
+            return Err(Error::bad_request(
+                "invalid_body",
+                "give exactly one of: code, token, or phone with birth_date",
+            ));
+        }
+    };
+    let _write = state.write_lock.lock().await;
+    let mut tx = state.db.begin().await?;
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT id, service_id, day, start_min, status FROM reservations WHERE office_id = ? AND {column} = ? ORDER BY day = ? DESC, day LIMIT 1"
+    ));
+    let row = sqlx::query(sql)
+        .bind(&office_id)
+        .bind(&value)
+        .bind(today.to_string())
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| {
+            Error::NotFound("no reservation matches; check the code or ask at the counter".into())
+        })?;
+    let id: i64 = row.get("id");
+    let day: String = row.get("day");
+    let status: String = row.get("status");
+    if status == "cancelled" {
+        return Err(Error::Conflict("this reservation was cancelled".into()));
+    }
+    if day != today.to_string() {
+        return Err(Error::Conflict(format!(
+            "this reservation is for {day}, not today ({today})"
+        )));
+    }
+    if status == "checked_in" {
+        let ticket_id: i64 = sqlx::query_scalar("SELECT id FROM tickets WHERE reservation_id = ?")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let ticket = crate::tickets::fetch_ticket(&mut tx, ticket_id).await?;
+        return Ok((
+            StatusCode::OK,
+            Json(issued(&mut tx, &office, ticket).await?),
+        ));
+    }
+    let service_id: String = row.get("service_id");
+    let service = office
+        .services
+        .iter()
+        .find(|s| s.id == service_id)
+        .ok_or_else(|| {
+            Error::Internal(format!("reservation for a missing service {service_id:?}"))
+        })?;
+    let start_min: i64 = row.get("start_min");
+    let slot_start_ms = crate::db::local_day_start_ms(now_ms()) + start_min * 60_000;
+    let (ticket, event) = insert_ticket(
+        &mut tx,
+        &office,
+        service,
+        None,
+        Some(CheckedIn {
+            reservation_id: id,
+            slot_start_ms,
+        }),
+    )
+    .await?;
+    sqlx::query("UPDATE reservations SET status = 'checked_in' WHERE id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    state.events.publish(event);
+    tracing::info!(office = %office_id, number = %ticket.ticket.number, "reservation checked in");
+    Ok((StatusCode::CREATED, Json(ticket)))
+}
+
 /// The reservation behind `token`, if there is one.
 async fn existing(db: &SqlitePool, token: &str) -> Result<Option<Reservation>> {
     let mut tx = db.begin().await?;
@@ -458,7 +582,7 @@ async fn book(
     }
     let day = parse_day(&req.day, "day")?;
     let start = parse_time(&req.start, "start")?;
-    let phone = req.phone.as_deref().map(normalise_phone).transpose()?;
+    let contact = contact(req.phone.as_deref(), req.birth_date.as_deref())?;
 
     let token = match &key {
         Some(k) => {
@@ -474,6 +598,10 @@ async fn book(
         return Ok((StatusCode::OK, Json(Booking { token, reservation })));
     }
     let (rule, end) = check_slot(&state.db, &office, &req.service, day, start).await?;
+    let checkin_hash = match &contact {
+        Some(c) => Some(checkin_hash(&state.db, &office, c).await?),
+        None => None,
+    };
     let _write = state.write_lock.lock().await;
     let mut tx = state.db.begin().await?;
     if key.is_some()
@@ -517,7 +645,7 @@ async fn book(
         }
         code = new_code();
     }
-    sqlx::query("INSERT INTO reservations (office_id, service_id, day, start_min, end_min, token_hash, code, phone, status, created_at_ms, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?)")
+    sqlx::query("INSERT INTO reservations (office_id, service_id, day, start_min, end_min, token_hash, code, checkin_hash, status, created_at_ms, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?)")
         .bind(&office)
         .bind(&req.service)
         .bind(day.to_string())
@@ -525,7 +653,7 @@ async fn book(
         .bind(i64::from(end))
         .bind(token_hash(&token))
         .bind(&code)
-        .bind(&phone)
+        .bind(&checkin_hash)
         .bind(now_ms())
         .bind(&key)
         .execute(&mut *tx)
@@ -577,7 +705,7 @@ async fn reservation_cancel(
     }
     let start = i64::from(parse_time(&r.start, "start")?);
     free_place(&mut tx, &r.office, &r.service, &r.day, start).await?;
-    sqlx::query("UPDATE reservations SET status = 'cancelled', phone = NULL WHERE id = ?")
+    sqlx::query("UPDATE reservations SET status = 'cancelled', checkin_hash = NULL WHERE id = ?")
         .bind(id)
         .execute(&mut *tx)
         .await?;

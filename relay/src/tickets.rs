@@ -16,6 +16,8 @@ use mado_wire::{
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, Sqlite, Transaction};
 
+use mado_wire::policy::{CallPolicy, Waiting, pick_next};
+
 use crate::AppState;
 use crate::auth::Staff;
 use crate::db::{load_office, local_day, local_day_start_ms, now_ms};
@@ -33,8 +35,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/tickets/{ticket}/transfer", post(ticket_transfer))
 }
 
-const TICKET_COLUMNS: &str =
-    "id, office_id, service_id, prefix, seq, status, issued_at_ms, called_at_ms, counter_id";
+const TICKET_COLUMNS: &str = "id, office_id, service_id, prefix, seq, status, issued_at_ms, called_at_ms, counter_id, slot_start_ms";
 
 fn status_from_db(s: &str) -> Result<TicketStatus> {
     match s {
@@ -70,10 +71,11 @@ fn ticket_from_row(r: &SqliteRow) -> Result<Ticket> {
         issued_at_ms: r.get("issued_at_ms"),
         called_at_ms: r.get("called_at_ms"),
         counter_id: r.get("counter_id"),
+        slot_start_ms: r.get("slot_start_ms"),
     })
 }
 
-async fn fetch_ticket(tx: &mut Transaction<'_, Sqlite>, id: i64) -> Result<Ticket> {
+pub(crate) async fn fetch_ticket(tx: &mut Transaction<'_, Sqlite>, id: i64) -> Result<Ticket> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE id = ?"));
     let row = sqlx::query(sql)
         .bind(id)
@@ -199,37 +201,59 @@ async fn tickets_issue(
             return Ok((StatusCode::OK, Json(issued)));
         }
     }
-    let now = now_ms();
-    let day = local_day(now);
-    let seq: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM tickets WHERE office_id = ? AND prefix = ? AND day = ?")
-        .bind(&office_id)
-        .bind(&service.prefix)
-        .bind(&day)
-        .fetch_one(&mut *tx)
-        .await?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO tickets (office_id, service_id, prefix, day, seq, status, issued_at_ms, idempotency_key) VALUES (?, ?, ?, ?, ?, 'waiting', ?, ?) RETURNING id",
-    )
-    .bind(&office_id)
-    .bind(&service.id)
-    .bind(&service.prefix)
-    .bind(&day)
-    .bind(seq)
-    .bind(now)
-    .bind(&key)
-    .fetch_one(&mut *tx)
-    .await?;
-    let ticket = fetch_ticket(&mut tx, id).await?;
-    let event = record(&mut tx, EventKind::Issued, &ticket, now).await?;
-    let issued = issued(&mut tx, &office, ticket).await?;
+    let (issued, event) = insert_ticket(&mut tx, &office, service, key.as_deref(), None).await?;
     tx.commit().await?;
     state.events.publish(event);
     tracing::info!(office = %office_id, service = %service.id, number = %issued.ticket.number, "ticket issued");
     Ok((StatusCode::CREATED, Json(issued)))
 }
 
+/// A checked-in reservation behind a ticket: its row id and when its slot starts.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CheckedIn {
+    pub reservation_id: i64,
+    pub slot_start_ms: i64,
+}
+
+/// Issues a waiting ticket (a walk-in, or a checked-in reservation) inside `tx` and returns it
+/// with its place in line, and the event to publish after commit.
+pub(crate) async fn insert_ticket(
+    tx: &mut Transaction<'_, Sqlite>,
+    office: &mado_wire::Office,
+    service: &mado_wire::Service,
+    key: Option<&str>,
+    reservation: Option<CheckedIn>,
+) -> Result<(IssuedTicket, QueueEvent)> {
+    let now = now_ms();
+    let day = local_day(now);
+    let seq: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM tickets WHERE office_id = ? AND prefix = ? AND day = ?")
+        .bind(&office.id)
+        .bind(&service.prefix)
+        .bind(&day)
+        .fetch_one(&mut **tx)
+        .await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO tickets (office_id, service_id, prefix, day, seq, status, issued_at_ms, idempotency_key, reservation_id, slot_start_ms) VALUES (?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(&office.id)
+    .bind(&service.id)
+    .bind(&service.prefix)
+    .bind(&day)
+    .bind(seq)
+    .bind(now)
+    .bind(key)
+    .bind(reservation.map(|r| r.reservation_id))
+    .bind(reservation.map(|r| r.slot_start_ms))
+    .fetch_one(&mut **tx)
+    .await?;
+    let ticket = fetch_ticket(tx, id).await?;
+    let event = record(tx, EventKind::Issued, &ticket, now).await?;
+    let issued = issued(tx, office, ticket).await?;
+    Ok((issued, event))
+}
+
 /// The ticket with its place in line and wait estimate.
-async fn issued(
+pub(crate) async fn issued(
     tx: &mut Transaction<'_, Sqlite>,
     office: &mado_wire::Office,
     ticket: Ticket,
@@ -432,17 +456,42 @@ async fn counter_call_next(
         events.push(record(&mut tx, EventKind::Done, &done, now).await?);
     }
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {TICKET_COLUMNS} FROM tickets WHERE office_id = ? AND day = ? AND status = 'waiting' AND service_id IN (SELECT value FROM json_each(?)) ORDER BY issued_at_ms, id LIMIT 1"
+        "SELECT {TICKET_COLUMNS} FROM tickets WHERE office_id = ? AND day = ? AND status = 'waiting' AND service_id IN (SELECT value FROM json_each(?)) ORDER BY issued_at_ms, id"
     ));
-    let next = sqlx::query(sql)
+    let waiting = sqlx::query(sql)
         .bind(&office_id)
         .bind(local_day(now))
         .bind(services_json)
-        .fetch_optional(&mut *tx)
-        .await?;
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(ticket_from_row)
+        .collect::<Result<Vec<_>>>()?;
+    // Reservations this counter called in a row just before (walk-ins must still move).
+    let recent: Vec<Option<i64>> = sqlx::query_scalar(
+        "SELECT slot_start_ms FROM tickets WHERE counter_id = ? AND day = ? AND called_at_ms IS NOT NULL ORDER BY called_at_ms DESC, id DESC LIMIT 10",
+    )
+    .bind(counter_id)
+    .bind(local_day(now))
+    .fetch_all(&mut *tx)
+    .await?;
+    let in_a_row = recent.iter().take_while(|s| s.is_some()).count();
+    let views: Vec<Waiting> = waiting
+        .iter()
+        .map(|t| Waiting {
+            issued_at_ms: t.issued_at_ms,
+            slot_start_ms: t.slot_start_ms,
+        })
+        .collect();
+    let next = pick_next(
+        &views,
+        now,
+        u32::try_from(in_a_row).unwrap_or(u32::MAX),
+        &CallPolicy::default(),
+    );
     let called = match next {
-        Some(row) => {
-            let t = ticket_from_row(&row)?;
+        Some((i, _reason)) => {
+            let t = waiting[i].clone();
             let called = set_status(
                 &mut tx,
                 &t,

@@ -52,7 +52,7 @@ async fn book(app: &axum::Router, day: &str, start: &str, key: Option<&str>) -> 
     if let Some(k) = key {
         req = req.header("idempotency-key", k);
     }
-    let body = json!({"service": "jumin", "day": day, "start": start, "phone": "090-1234-5678"});
+    let body = json!({"service": "jumin", "day": day, "start": start, "phone": "090-1234-5678", "birth_date": "1985-04-01"});
     send_raw(app, req.body(body.to_string().into()).unwrap()).await
 }
 
@@ -273,7 +273,11 @@ async fn bad_bookings_are_refused_with_what_was_expected_and_nothing_is_taken() 
             "unknown_service",
         ),
         (
-            json!({"service": "jumin", "day": day, "start": "10:00", "phone": "12"}),
+            json!({"service": "jumin", "day": day, "start": "10:00", "phone": "12", "birth_date": "1985-04-01"}),
+            "invalid_body",
+        ),
+        (
+            json!({"service": "jumin", "day": day, "start": "10:00", "phone": "090-1234-5678"}),
             "invalid_body",
         ),
         (
@@ -350,4 +354,194 @@ async fn two_hundred_concurrent_bookings_of_the_last_place_book_it_once() {
     .await
     .unwrap();
     assert_eq!(booked, 2);
+}
+
+/// Books a reservation for today directly in the database (bookings close 30 minutes before
+/// a slot, so a test cannot book "now" through the API), returning its token and code.
+async fn booked_today(
+    state: &AppState,
+    start_min: i64,
+    contact_hash: Option<&str>,
+) -> (String, String) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let token = format!("{:064x}", start_min + 7);
+    let hash = {
+        use sha2::Digest;
+        sha2::Sha256::digest(token.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    let code = format!("T{start_min:05}");
+    sqlx::query("INSERT INTO reservations (office_id, service_id, day, start_min, end_min, token_hash, code, checkin_hash, status, created_at_ms) VALUES ('kokurakita', 'jumin', ?, ?, ?, ?, ?, ?, 'booked', ?)")
+        .bind(local_day(now))
+        .bind(start_min)
+        .bind(start_min + 30)
+        .bind(hash)
+        .bind(&code)
+        .bind(contact_hash)
+        .bind(now)
+        .execute(&state.db)
+        .await
+        .unwrap();
+    (token, code)
+}
+
+#[tokio::test]
+async fn check_in_by_code_token_or_phone_gives_a_ticket_once() {
+    let (app, state) = test_app().await;
+    let (token, code) = booked_today(&state, 0, None).await;
+    let check = |body: Value| {
+        let app = app.clone();
+        async move {
+            send(
+                &app,
+                Method::POST,
+                "/api/offices/kokurakita/check-in",
+                Some(body),
+                None,
+            )
+            .await
+        }
+    };
+    let a = check(json!({"code": code.to_lowercase()})).await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    assert!(a.body["ticket"]["slot_start_ms"].is_i64());
+    let again = check(json!({"token": token})).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(again.body["ticket"]["id"], a.body["ticket"]["id"]);
+    let got = send(
+        &app,
+        Method::GET,
+        &format!("/api/reservations/{token}"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(got.body["status"], "checked_in");
+
+    // By phone number and birth date: the relay matches a keyed hash of the two.
+    let day = open_day();
+    let b = book(&app, &day, "10:00", None).await;
+    assert_eq!(b.status, StatusCode::CREATED);
+    let stored: Option<String> =
+        sqlx::query_scalar("SELECT checkin_hash FROM reservations WHERE code = ?")
+            .bind(b.body["reservation"]["code"].as_str().unwrap())
+            .fetch_one(&state.db)
+            .await
+            .unwrap();
+    let stored = stored.expect("a check-in hash is kept");
+    assert_eq!(stored.len(), 64);
+    assert!(stored.bytes().all(|b| b.is_ascii_hexdigit()));
+    // Neither the phone number nor the birth date is a column of the table.
+    let columns: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM pragma_table_info('reservations')")
+            .fetch_all(&state.db)
+            .await
+            .unwrap();
+    assert!(
+        !columns
+            .iter()
+            .any(|c| c.contains("phone") || c.contains("birth")),
+        "{columns:?}"
+    );
+    let (_, _) = booked_today(&state, 60, Some(&stored)).await;
+    let by_phone = check(json!({"phone": "09012345678", "birth_date": "1985-04-01"})).await;
+    assert_eq!(by_phone.status, StatusCode::CREATED, "{}", by_phone.body);
+
+    for (body, status, code) in [
+        (
+            json!({"code": "NOSUCH"}),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (json!({}), StatusCode::BAD_REQUEST, "invalid_body"),
+        (
+            json!({"code": "X", "token": "Y"}),
+            StatusCode::BAD_REQUEST,
+            "invalid_body",
+        ),
+        (
+            json!({"phone": "09012345678"}),
+            StatusCode::BAD_REQUEST,
+            "invalid_body",
+        ),
+    ] {
+        assert_error(&check(body).await, status, code);
+    }
+    // A booking for another day is not checked in today.
+    let future = check(json!({"code": b.body["reservation"]["code"]})).await;
+    assert_error(&future, StatusCode::CONFLICT, "conflict");
+}
+
+#[tokio::test]
+async fn a_due_reservation_is_called_before_walk_ins_and_walk_ins_still_move() {
+    let (app, state) = test_app().await;
+    let cookie = login(&app).await;
+    let walk = |n: usize| {
+        let app = app.clone();
+        async move {
+            let mut out = Vec::new();
+            for _ in 0..n {
+                let a = send(
+                    &app,
+                    Method::POST,
+                    "/api/offices/kokurakita/tickets",
+                    Some(json!({"service_id": "jumin"})),
+                    None,
+                )
+                .await;
+                out.push(a.body["ticket"]["id"].as_i64().unwrap());
+            }
+            out
+        }
+    };
+    let walk_ins = walk(2).await;
+    // Three reservations whose slots start about now (due, not late).
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let minute = ((now + 9 * 3_600_000).rem_euclid(86_400_000) / 60_000).max(2);
+    let mut reserved = Vec::new();
+    for start in [minute - 2, minute - 1, minute + 2] {
+        let (_, code) = booked_today(&state, start, None).await;
+        let a = send(
+            &app,
+            Method::POST,
+            "/api/offices/kokurakita/check-in",
+            Some(json!({"code": code})),
+            None,
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+        reserved.push(a.body["ticket"]["id"].as_i64().unwrap());
+    }
+    let mut order = Vec::new();
+    for _ in 0..5 {
+        let a = send(
+            &app,
+            Method::POST,
+            "/api/counters/1/call-next",
+            Some(json!({})),
+            Some(&cookie),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+        order.push(a.body["called"]["id"].as_i64().unwrap());
+    }
+    // Two reservations, then a walk-in's turn, then the last reservation, then the other walk-in.
+    assert_eq!(
+        order,
+        [
+            reserved[0],
+            reserved[1],
+            walk_ins[0],
+            reserved[2],
+            walk_ins[1]
+        ]
+    );
 }

@@ -159,6 +159,7 @@ mod tests {
             issued_at_ms: 1000 + id,
             called_at_ms: counter.map(|_| 2000 + id),
             counter_id: counter,
+            slot_start_ms: None,
         }
     }
 

@@ -99,6 +99,9 @@ pub struct Ticket {
     pub called_at_ms: Option<i64>,
     /// The counter that called it, while called (and after, for the record).
     pub counter_id: Option<i64>,
+    /// For a checked-in reservation: when its slot starts, Unix milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slot_start_ms: Option<i64>,
 }
 
 /// Body of `POST /api/offices/{office}/tickets`.
@@ -248,9 +251,27 @@ pub struct BookRequest {
     pub service: String,
     pub day: String,
     pub start: String,
-    /// Only for checking in at the kiosk by phone number; never required.
+    /// Phone number and birth date, only for checking in at the kiosk with them; never
+    /// required, both or neither. The relay keeps a keyed hash of the two, not the number.
     #[serde(default)]
     pub phone: Option<String>,
+    #[serde(default)]
+    pub birth_date: Option<String>,
+}
+
+/// `POST /api/offices/{office}/check-in`: one way to find the reservation — the short code,
+/// the token (the QR code on the booking), or the phone number with the birth date.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckInRequest {
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub token: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub birth_date: Option<String>,
 }
 
 /// `POST /api/reservations/{token}/reschedule`.

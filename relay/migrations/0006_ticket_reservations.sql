@@ -1,0 +1,4 @@
+-- A ticket made by checking in a reservation knows it, and when its slot starts: the calling
+-- policy (mado_wire::policy) calls due reservations before walk-ins.
+ALTER TABLE tickets ADD COLUMN reservation_id INTEGER REFERENCES reservations(id);
+ALTER TABLE tickets ADD COLUMN slot_start_ms INTEGER;
