@@ -251,6 +251,21 @@ async fn alternatives(db: &SqlitePool, office: &str, service: &str, day: Day) ->
         .unwrap_or_default()
 }
 
+/// The first free slot of a service from today on (two weeks ahead at most), for a walk-in
+/// facing a long wait. `None` when the service takes no bookings or nothing is free.
+pub(crate) async fn next_free_slot(
+    db: &SqlitePool,
+    office: &str,
+    service: &str,
+) -> Option<SlotOffer> {
+    let (today, _) = now_local();
+    offers(db, office, service, today, 14)
+        .await
+        .ok()?
+        .into_iter()
+        .find(|o| o.free > 0)
+}
+
 fn normalise_phone(phone: &str) -> Result<String> {
     let digits: String = phone
         .chars()

@@ -205,6 +205,11 @@ async fn tickets_issue(
     tx.commit().await?;
     state.events.publish(event);
     tracing::info!(office = %office_id, service = %service.id, number = %issued.ticket.number, "ticket issued");
+    let mut issued = issued;
+    if issued.estimated_wait_minutes >= mado_wire::LONG_WAIT_MINUTES {
+        issued.next_free_slot =
+            crate::reservations::next_free_slot(&state.db, &office_id, &service.id).await;
+    }
     Ok((StatusCode::CREATED, Json(issued)))
 }
 
@@ -288,6 +293,7 @@ pub(crate) async fn issued(
         ticket,
         ahead,
         estimated_wait_minutes,
+        next_free_slot: None,
     })
 }
 

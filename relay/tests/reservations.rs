@@ -545,3 +545,36 @@ async fn a_due_reservation_is_called_before_walk_ins_and_walk_ins_still_move() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_walk_in_facing_a_long_wait_is_offered_the_next_free_slot() {
+    let (app, _) = test_app().await;
+    let mut last = Value::Null;
+    // おくやみコーナー: 30 minutes each, one counter.
+    for _ in 0..3 {
+        let a = send(
+            &app,
+            Method::POST,
+            "/api/offices/kokurakita/tickets",
+            Some(json!({"service_id": "okuyami"})),
+            None,
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::CREATED);
+        last = a.body;
+    }
+    assert_eq!(last["estimated_wait_minutes"], 60);
+    let slot = &last["next_free_slot"];
+    assert_eq!(slot["service"], "okuyami");
+    assert!(slot["free"].as_u64().unwrap() > 0, "{last}");
+    // A short wait offers nothing.
+    let short = send(
+        &app,
+        Method::POST,
+        "/api/offices/kokurakita/tickets",
+        Some(json!({"service_id": "jumin"})),
+        None,
+    )
+    .await;
+    assert!(short.body.get("next_free_slot").is_none(), "{}", short.body);
+}

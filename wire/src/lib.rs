@@ -119,7 +119,14 @@ pub struct IssuedTicket {
     pub ahead: u32,
     /// See [`estimate_wait_minutes`].
     pub estimated_wait_minutes: u32,
+    /// When the wait is long ([`LONG_WAIT_MINUTES`] or more) and the service takes bookings:
+    /// the next free slot, to offer instead of waiting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_free_slot: Option<SlotOffer>,
 }
+
+/// From this estimated wait on, a walk-in is offered the next free slot.
+pub const LONG_WAIT_MINUTES: u32 = 45;
 
 /// Body of `POST /api/counters/{counter}/call-next`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
