@@ -2,8 +2,9 @@
 
 use gloo_net::http::{Request, Response};
 use mado_wire::{
-    Board, CallNextRequest, CallNextResult, ErrorBody, IssueTicketRequest, IssuedTicket,
-    LoginRequest, Office, QueueSnapshot, Session, StaffMe, Ticket, TransferRequest,
+    Board, BookRequest, Booking, CallNextRequest, CallNextResult, ErrorBody, IssueTicketRequest,
+    IssuedTicket, LoginRequest, Office, QueueSnapshot, Reservation, Session, SlotOffer, StaffMe,
+    Ticket, TransferRequest,
 };
 use serde::de::DeserializeOwned;
 
@@ -186,6 +187,47 @@ pub async fn transfer(ticket_id: i64, service_id: String) -> Result<Ticket, ApiE
     post(
         &format!("/api/tickets/{ticket_id}/transfer"),
         &TransferRequest { service_id },
+    )
+    .await
+}
+
+/// Bookable slots of a service from `from` (`YYYY-MM-DD`) for `days` days.
+pub async fn slots(
+    office: &str,
+    service: &str,
+    from: &str,
+    days: u32,
+) -> Result<Vec<SlotOffer>, ApiError> {
+    get(&format!(
+        "/api/offices/{office}/services/{service}/slots?from={from}&days={days}"
+    ))
+    .await
+}
+
+/// Books a place; retrying with the same key gives the same booking.
+pub async fn book(
+    office: &str,
+    request: &BookRequest,
+    idempotency_key: &str,
+) -> Result<Booking, ApiError> {
+    let req = Request::post(&format!("/api/offices/{office}/reservations"))
+        .header("Idempotency-Key", idempotency_key)
+        .json(request)
+        .map_err(|e| ApiError::BadAnswer(e.to_string()))?;
+    read(req.send().await).await
+}
+
+/// The reservation behind a capability token.
+pub async fn reservation(token: &str) -> Result<Reservation, ApiError> {
+    get(&format!("/api/reservations/{token}")).await
+}
+
+/// Cancels the reservation behind a capability token.
+pub async fn cancel_reservation(token: &str) -> Result<Reservation, ApiError> {
+    read(
+        Request::delete(&format!("/api/reservations/{token}"))
+            .send()
+            .await,
     )
     .await
 }

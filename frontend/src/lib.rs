@@ -34,6 +34,14 @@ fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
+/// A fresh key for `Idempotency-Key`: retrying the same request with it never acts twice.
+pub fn new_idempotency_key() -> String {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| format!("mado-{}", js_sys::Date::now()))
+}
+
 /// Reads a value saved in the browser (kiosk and staff choices survive a reload).
 pub fn load_setting(key: &str) -> Option<String> {
     local_storage()?.get_item(key).ok()?
@@ -108,6 +116,7 @@ pub fn DeskApp() -> impl IntoView {
             <Routes fallback=|| view! { <pages::NotFound/> }>
                 <Route path=path!("/counter") view=pages::Counter/>
                 <Route path=path!("/apply") view=pages::Apply/>
+                <Route path=path!("/r") view=pages::MyReservation/>
                 <Route path=path!("/office") view=|| view! { <pages::NotBuilt name=|t| t.surface_office/> }/>
                 <Route path=path!("/admin") view=|| view! { <pages::NotBuilt name=|t| t.surface_admin/> }/>
             </Routes>

@@ -148,6 +148,7 @@ pub fn Apply() -> impl IntoView {
                             <p>{move || t().apply_share}</p>
                             <button type="button" on:click=move |_| print_page()>{move || t().guide_print}</button>
                         </footer>
+                        <super::booking::BookVisit/>
                     }.into_any()
                 }
             }}

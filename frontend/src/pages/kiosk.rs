@@ -32,12 +32,7 @@ enum Screen {
     },
 }
 
-fn new_idempotency_key() -> String {
-    web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .map(|c| c.random_uuid())
-        .unwrap_or_else(|| format!("kiosk-{}", js_sys::Date::now()))
-}
+use crate::new_idempotency_key;
 
 /// `2026年11月22日 10:15` in the browser's (the office's) local time.
 fn local_time(ms: i64) -> String {

@@ -1,6 +1,7 @@
 //! One module per surface.
 
 mod apply;
+mod booking;
 mod card_reader;
 mod counter;
 mod display;
@@ -9,6 +10,7 @@ mod kiosk;
 mod queue;
 
 pub use apply::Apply;
+pub use booking::MyReservation;
 pub use counter::Counter;
 pub use display::Display;
 pub use kiosk::Kiosk;

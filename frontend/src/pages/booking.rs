@@ -1,0 +1,401 @@
+//! Booking a counter visit from `/apply` (after the guide), and `/r#TOKEN`, where the holder
+//! of a booking sees it, adds it to a calendar or cancels it. The capability token lives only
+//! in the link's fragment and in the QR code; it is never put in a query string or a log.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use mado_wire::{BookRequest, Booking, Office, Reservation, ReservationStatus, SlotOffer};
+
+use crate::api::{self, ApiError};
+use crate::i18n::{Lang, use_lang};
+
+/// `2026-12-01` → `12月1日（火）` (or `Tue 1 Dec`).
+fn day_label(day: &str, lang: Lang) -> String {
+    let Ok(d) = mado_wire::calendar::Day::parse(day) else {
+        return day.to_owned();
+    };
+    match lang {
+        Lang::Ja => format!("{}月{}日（{}）", d.month, d.day, d.weekday().ja()),
+        Lang::En => {
+            const W: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+            const M: [&str; 12] = [
+                "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+            ];
+            format!(
+                "{} {} {}",
+                W[d.weekday().index()],
+                d.day,
+                M[(d.month as usize).saturating_sub(1).min(11)]
+            )
+        }
+    }
+}
+
+/// `09:00` → `9:00`.
+fn time_label(t: &str) -> String {
+    t.strip_prefix('0').unwrap_or(t).to_owned()
+}
+
+/// Today in the browser's clock, `YYYY-MM-DD`.
+fn today() -> String {
+    let d = js_sys::Date::new_0();
+    format!(
+        "{:04}-{:02}-{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date()
+    )
+}
+
+/// A QR code as an SVG document (dark modules as one path), for the booking link.
+fn qr_svg(text: &str) -> Option<String> {
+    use qrcodegen::{QrCode, QrCodeEcc};
+    let qr = QrCode::encode_text(text, QrCodeEcc::Medium).ok()?;
+    let n = qr.size();
+    let border = 4;
+    let mut path = String::new();
+    for y in 0..n {
+        for x in 0..n {
+            if qr.get_module(x, y) {
+                path.push_str(&format!("M{},{}h1v1h-1z", x + border, y + border));
+            }
+        }
+    }
+    let dim = n + 2 * border;
+    Some(format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {dim} {dim}" shape-rendering="crispEdges" role="img" aria-hidden="true"><rect width="100%" height="100%" fill="#fff"/><path d="{path}" fill="#000"/></svg>"##
+    ))
+}
+
+fn reservation_link(token: &str) -> String {
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    format!("{origin}/r#{token}")
+}
+
+fn error_text(e: &ApiError, lang: Lang) -> String {
+    let t = lang.desk();
+    match e {
+        ApiError::Refused { code, .. } if code == "slot_full" => t.book_full.to_owned(),
+        ApiError::Refused { code, .. } if code == "not_bookable" => t.book_closed.to_owned(),
+        ApiError::Refused { message, .. } if message.starts_with("phone") => {
+            t.book_bad_phone.to_owned()
+        }
+        ApiError::Network(_) => t.book_network.to_owned(),
+        other => format!("{} ({other})", t.book_failed),
+    }
+}
+
+/// The booking's details and its QR code (shared by the receipt and `/r`).
+#[component]
+fn ReservationCard(
+    reservation: Reservation,
+    token: String,
+    office: String,
+    service: String,
+) -> impl IntoView {
+    let lang = use_lang();
+    let t = move || lang.get().desk();
+    let link = reservation_link(&token);
+    let qr = qr_svg(&link).unwrap_or_default();
+    let ics = format!("/api/reservations/{token}/ics");
+    let when = format!(
+        "{} {}〜{}",
+        day_label(&reservation.day, lang.get_untracked()),
+        time_label(&reservation.start),
+        time_label(&reservation.end)
+    );
+    let cancelled = reservation.status == ReservationStatus::Cancelled;
+    view! {
+        <div class="reservation-card" data-testid="reservation">
+            <dl>
+                <dt>{move || t().book_code}</dt>
+                <dd class="code" data-testid="reservation-code">{reservation.code.clone()}</dd>
+                <dt>{move || t().book_when}</dt>
+                <dd data-testid="reservation-when">{when}</dd>
+                <dt>{move || t().book_where}</dt>
+                <dd>{office}" "{service}</dd>
+            </dl>
+            {(!cancelled).then(|| view! {
+                <div class="qr" inner_html=qr></div>
+                <p class="hint">{move || t().book_qr_help}</p>
+                <p class="links">
+                    <a class="button secondary" href=ics download="mado-reservation.ics">{move || t().book_ics}</a>
+                    <a class="button secondary" href=link.clone() data-testid="reservation-link">{move || t().book_manage}</a>
+                </p>
+            })}
+        </div>
+    }
+}
+
+/// Booking a visit: office, service, day, time, optional phone and birth date for checking
+/// in, then the receipt.
+#[component]
+pub fn BookVisit() -> impl IntoView {
+    let lang = use_lang();
+    let t = move || lang.get().desk();
+    let offices = LocalResource::new(api::offices);
+    let office = RwSignal::new(None::<Office>);
+    let service = RwSignal::new(None::<String>);
+    let offers = RwSignal::new(Vec::<SlotOffer>::new());
+    let day = RwSignal::new(None::<String>);
+    let slot = RwSignal::new(None::<String>);
+    let phone = RwSignal::new(String::new());
+    let birth = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let booked = RwSignal::new(None::<Booking>);
+    let key = StoredValue::new(crate::new_idempotency_key());
+
+    Effect::new(move |_| {
+        if office.with(Option::is_none)
+            && let Some(Ok(list)) = offices.get()
+        {
+            office.set(list.first().cloned());
+        }
+    });
+    let load = move || {
+        let (Some(o), Some(s)) = (office.get_untracked(), service.get_untracked()) else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            match api::slots(&o.id, &s, &today(), 14).await {
+                Ok(list) => {
+                    problem.set(None);
+                    offers.set(list);
+                }
+                Err(e) => problem.set(Some(error_text(&e, lang.get_untracked()))),
+            }
+        });
+    };
+    let days = Memo::new(move |_| {
+        let mut by_day: BTreeMap<String, u32> = BTreeMap::new();
+        for o in offers.get() {
+            *by_day.entry(o.day.clone()).or_default() += o.free;
+        }
+        by_day.into_iter().collect::<Vec<_>>()
+    });
+    let submit = move |_| {
+        let (Some(o), Some(s), Some(d), Some(start)) = (
+            office.get_untracked(),
+            service.get_untracked(),
+            day.get_untracked(),
+            slot.get_untracked(),
+        ) else {
+            return;
+        };
+        let (p, b) = (phone.get_untracked(), birth.get_untracked());
+        let (phone_opt, birth_opt) = match (p.trim().is_empty(), b.trim().is_empty()) {
+            (true, true) => (None, None),
+            (false, false) => (Some(p.trim().to_owned()), Some(b)),
+            _ => {
+                problem.set(Some(t().book_phone_and_birth.to_owned()));
+                return;
+            }
+        };
+        let req = BookRequest {
+            service: s,
+            day: d,
+            start,
+            phone: phone_opt,
+            birth_date: birth_opt,
+        };
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let result = api::book(&o.id, &req, &key.get_value()).await;
+            busy.set(false);
+            match result {
+                Ok(b) => {
+                    problem.set(None);
+                    phone.set(String::new());
+                    birth.set(String::new());
+                    booked.set(Some(b));
+                }
+                Err(e) => {
+                    // A refused booking gets a new key: the next try is a new request.
+                    key.set_value(crate::new_idempotency_key());
+                    problem.set(Some(error_text(&e, lang.get_untracked())));
+                    slot.set(None);
+                    load();
+                }
+            }
+        });
+    };
+
+    view! {
+        <section class="book-visit" aria-labelledby="book-title" data-testid="book-visit">
+            <h2 id="book-title">{move || t().book_title}</h2>
+            <p class="hint">{move || t().book_intro}</p>
+            {move || match booked.get() {
+                Some(b) => {
+                    let o = office.get_untracked();
+                    let office_name = o.as_ref().map(|o| o.name.clone()).unwrap_or_default();
+                    let service_name = o
+                        .and_then(|o| o.services.into_iter().find(|s| s.id == b.reservation.service))
+                        .map(|s| s.name)
+                        .unwrap_or_default();
+                    view! {
+                        <div role="status" class="done">{move || t().book_done}</div>
+                        <ReservationCard reservation=b.reservation token=b.token office=office_name service=service_name/>
+                    }.into_any()
+                }
+                None => view! {
+                    <fieldset class="q">
+                        <legend>{move || t().book_service}</legend>
+                        <div class="choices">
+                            {move || office.get().map(|o| o.services.into_iter().map(|s| {
+                                let id = s.id.clone();
+                                let id2 = s.id.clone();
+                                view! {
+                                    <label class="choice">
+                                        <input type="radio" name="book-service" prop:checked=move || service.get().as_deref() == Some(id.as_str())
+                                            on:change=move |_| { service.set(Some(id2.clone())); day.set(None); slot.set(None); load(); }/>
+                                        {s.name}
+                                    </label>
+                                }
+                            }).collect_view())}
+                        </div>
+                    </fieldset>
+                    <Show when=move || service.get().is_some()>
+                        <fieldset class="q">
+                            <legend>{move || t().book_day}</legend>
+                            <Show when=move || days.with(Vec::is_empty)>
+                                <p class="hint">{move || t().book_no_slots}</p>
+                            </Show>
+                            <div class="day-list">
+                                <For each=move || days.get() key=|(d, free)| (d.clone(), *free) let:item>
+                                    {
+                                        let (d, free) = item;
+                                        let d2 = d.clone();
+                                        let d3 = d.clone();
+                                        let label = day_label(&d, lang.get_untracked());
+                                        view! {
+                                            <button type="button" class="day" class:chosen=move || day.get().as_deref() == Some(d2.as_str())
+                                                disabled=free == 0 on:click=move |_| { day.set(Some(d3.clone())); slot.set(None); }>
+                                                {label}<small>{move || if free == 0 { t().book_full_day.to_owned() } else { lang.get().book_free(free) }}</small>
+                                            </button>
+                                        }
+                                    }
+                                </For>
+                            </div>
+                        </fieldset>
+                    </Show>
+                    <Show when=move || day.get().is_some()>
+                        <fieldset class="q">
+                            <legend>{move || t().book_time}</legend>
+                            <div class="slot-list">
+                                {move || {
+                                    let d = day.get().unwrap_or_default();
+                                    offers.get().into_iter().filter(|o| o.day == d).map(|o| {
+                                        let start = o.start.clone();
+                                        let start2 = o.start.clone();
+                                        view! {
+                                            <button type="button" class="slot" class:chosen=move || slot.get().as_deref() == Some(start.as_str())
+                                                disabled=o.free == 0 on:click=move |_| slot.set(Some(start2.clone()))>
+                                                {time_label(&o.start)}
+                                            </button>
+                                        }
+                                    }).collect_view()
+                                }}
+                            </div>
+                        </fieldset>
+                    </Show>
+                    <Show when=move || slot.get().is_some()>
+                        <fieldset class="q">
+                            <legend>{move || t().book_contact}</legend>
+                            <p class="help">{move || t().book_contact_help}</p>
+                            <div class="entry"><label for="book-phone">{move || t().forms_phone}</label>
+                                <input id="book-phone" type="tel" autocomplete="tel" prop:value=move || phone.get() on:input=move |ev| phone.set(event_target_value(&ev))/></div>
+                            <div class="entry"><label for="book-birth">{move || t().forms_birth}</label>
+                                <input id="book-birth" type="date" autocomplete="bday" prop:value=move || birth.get() on:input=move |ev| birth.set(event_target_value(&ev))/></div>
+                        </fieldset>
+                        <button type="button" class="big" on:click=submit disabled=move || busy.get()>{move || t().book_submit}</button>
+                    </Show>
+                    {move || problem.get().map(|p| view! { <p class="problem" role="alert">{p}</p> })}
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// `/r#TOKEN`: the holder's view of a booking.
+#[component]
+pub fn MyReservation() -> impl IntoView {
+    let lang = use_lang();
+    let t = move || lang.get().desk();
+    let token = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .map(|h| h.trim_start_matches('#').to_owned())
+        .unwrap_or_default();
+    let token = StoredValue::new(token);
+    let reservation = RwSignal::new(None::<Result<Reservation, String>>);
+    let office = RwSignal::new(None::<Office>);
+    let confirm = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        let got = api::reservation(&token.get_value()).await;
+        if let Ok(r) = &got
+            && let Ok(o) = api::office(&r.office).await
+        {
+            office.set(Some(o));
+        }
+        reservation.set(Some(got.map_err(|e| match e {
+            ApiError::Refused { status: 404, .. } => {
+                lang.get_untracked().desk().book_unknown.to_owned()
+            }
+            other => error_text(&other, lang.get_untracked()),
+        })));
+    });
+    let cancel = move |_| {
+        leptos::task::spawn_local(async move {
+            match api::cancel_reservation(&token.get_value()).await {
+                Ok(r) => reservation.set(Some(Ok(r))),
+                Err(e) => reservation.set(Some(Err(error_text(&e, lang.get_untracked())))),
+            }
+            confirm.set(false);
+        });
+    };
+    view! {
+        <div class="desk apply">
+            <header class="bar">
+                <h1>{move || t().book_my_title}</h1>
+                <crate::LangToggle/>
+            </header>
+            <main class="my-reservation">
+                {move || match reservation.get() {
+                    None => view! { <p role="status">{t().book_loading}</p> }.into_any(),
+                    Some(Err(e)) => view! { <p class="problem" role="alert">{e}</p> }.into_any(),
+                    Some(Ok(r)) => {
+                        let o = office.get();
+                        let office_name = o.as_ref().map(|o| o.name.clone()).unwrap_or_else(|| r.office.clone());
+                        let service_name = o
+                            .and_then(|o| o.services.into_iter().find(|s| s.id == r.service))
+                            .map_or_else(|| r.service.clone(), |s| s.name);
+                        let status = match r.status {
+                            ReservationStatus::Booked => t().book_status_booked,
+                            ReservationStatus::Cancelled => t().book_status_cancelled,
+                            ReservationStatus::CheckedIn => t().book_status_checked_in,
+                        };
+                        let booked = r.status == ReservationStatus::Booked;
+                        view! {
+                            <p class="status-line" data-testid="reservation-status">{status}</p>
+                            <ReservationCard reservation=r token=token.get_value() office=office_name service=service_name/>
+                            {booked.then(|| view! {
+                                <Show when=move || confirm.get() fallback=move || view! {
+                                    <button type="button" class="secondary" on:click=move |_| confirm.set(true)>{t().book_cancel}</button>
+                                }>
+                                    <div class="last-try" role="alert">
+                                        <p>{t().book_cancel_confirm}</p>
+                                        <button type="button" class="big" on:click=cancel>{t().book_cancel_yes}</button>
+                                        <button type="button" class="secondary" on:click=move |_| confirm.set(false)>{t().card_cancel}</button>
+                                    </div>
+                                </Show>
+                            })}
+                        }.into_any()
+                    }
+                }}
+            </main>
+        </div>
+    }
+}
