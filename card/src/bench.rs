@@ -65,6 +65,25 @@ fn apdu_counts(card: &MyNumberCard) -> (usize, usize, usize) {
     )
 }
 
+/// One read through a simulated CCID reader: the card afterwards, and the USB counts.
+fn ccid_read(dev: CcidDevice) -> Result<(MyNumberCard, usize, usize), ReadError> {
+    let d = dev.descriptor();
+    let mut pipe = Counted {
+        pipe: dev,
+        transfers: 0,
+        bytes: 0,
+    };
+    block_on(async {
+        let mut r = CcidReader::new(&mut pipe, d)?;
+        r.power_on().await?;
+        let (_, mut r) = read(r).await?;
+        r.power_off().await?;
+        Ok::<_, ReadError>(())
+    })?;
+    let card = pipe.pipe.card.take().expect("card stays in the reader");
+    Ok((card, pipe.transfers, pipe.bytes))
+}
+
 /// Runs one read per transport `runs` times (after one untimed warm-up) and reports;
 /// `now_ms` is the clock (`Instant` natively, `performance.now()` in a browser).
 pub fn measure(runs: usize, now_ms: &mut dyn FnMut() -> f64) -> Result<Vec<Measure>, ReadError> {
@@ -77,40 +96,13 @@ pub fn measure(runs: usize, now_ms: &mut dyn FnMut() -> f64) -> Result<Vec<Measu
             Ok((card, 0, 0))
         }),
         ("CCID, APDU level", || {
-            let dev = CcidDevice::apdu_reader(Some(MyNumberCard::test_card()));
-            let d = dev.descriptor();
-            let mut pipe = Counted {
-                pipe: dev,
-                transfers: 0,
-                bytes: 0,
-            };
-            block_on(async {
-                let mut r = CcidReader::new(&mut pipe, d)?;
-                r.power_on().await?;
-                let (_, mut r) = read(r).await?;
-                r.power_off().await?;
-                Ok::<_, ReadError>(())
-            })?;
-            let card = pipe.pipe.card.take().expect("card stays in the reader");
-            Ok((card, pipe.transfers, pipe.bytes))
+            ccid_read(CcidDevice::apdu_reader(Some(MyNumberCard::test_card())))
         }),
         ("CCID, TPDU level (T=1)", || {
-            let dev = CcidDevice::tpdu_reader(Some(MyNumberCard::test_card()), 0xFE);
-            let d = dev.descriptor();
-            let mut pipe = Counted {
-                pipe: dev,
-                transfers: 0,
-                bytes: 0,
-            };
-            block_on(async {
-                let mut r = CcidReader::new(&mut pipe, d)?;
-                r.power_on().await?;
-                let (_, mut r) = read(r).await?;
-                r.power_off().await?;
-                Ok::<_, ReadError>(())
-            })?;
-            let card = pipe.pipe.card.take().expect("card stays in the reader");
-            Ok((card, pipe.transfers, pipe.bytes))
+            ccid_read(CcidDevice::tpdu_reader(
+                Some(MyNumberCard::test_card()),
+                0xFE,
+            ))
         }),
         ("RC-S380 (Type B, ISO-DEP)", || {
             let dev = Rcs380Device::new(Some(MyNumberCard::test_card()));

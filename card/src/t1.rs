@@ -263,13 +263,7 @@ impl T1Host {
                             response: false,
                             inf,
                         } => {
-                            self.last_wtx += u32::from(inf.first().copied().unwrap_or(1));
-                            let wtx = Block::S {
-                                kind: SKind::Wtx,
-                                response: true,
-                                inf,
-                            }
-                            .encode(0);
+                            let wtx = self.grant_wtx(inf);
                             answer = self.send(io, &wtx, &mut blocks).await?;
                         }
                         other => {
@@ -318,13 +312,7 @@ impl T1Host {
                         response: false,
                         inf,
                     } => {
-                        self.last_wtx += u32::from(inf.first().copied().unwrap_or(1));
-                        let wtx = Block::S {
-                            kind: SKind::Wtx,
-                            response: true,
-                            inf,
-                        }
-                        .encode(0);
+                        let wtx = self.grant_wtx(inf);
                         answer = self.send(io, &wtx, &mut blocks).await?;
                     }
                     Block::S {
@@ -366,6 +354,17 @@ impl T1Host {
             }
         }
         Err(protocol("no I-block was sent"))
+    }
+
+    /// Answers a card's `S(WTX request)` with the same multiplier, counting it.
+    fn grant_wtx(&mut self, inf: Vec<u8>) -> Vec<u8> {
+        self.last_wtx += u32::from(inf.first().copied().unwrap_or(1));
+        Block::S {
+            kind: SKind::Wtx,
+            response: true,
+            inf,
+        }
+        .encode(0)
     }
 
     /// Sends `block` and parses the reply; a reply with a bad LRC or length is answered with
