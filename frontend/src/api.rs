@@ -231,3 +231,11 @@ pub async fn cancel_reservation(token: &str) -> Result<Reservation, ApiError> {
     )
     .await
 }
+
+/// Checks a booking in at the kiosk and returns its ticket.
+pub async fn check_in(
+    office: &str,
+    request: &mado_wire::CheckInRequest,
+) -> Result<IssuedTicket, ApiError> {
+    post(&format!("/api/offices/{office}/check-in"), request).await
+}

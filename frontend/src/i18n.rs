@@ -47,6 +47,7 @@ pub struct Texts {
     pub kiosk_ahead_label: &'static str,
     pub kiosk_wait_label: &'static str,
     pub kiosk_no_services: &'static str,
+    pub kiosk_checkin: &'static str,
     // Display
     pub display_now_calling: &'static str,
     pub display_counter: &'static str,
@@ -110,6 +111,7 @@ const JA: Texts = Texts {
     kiosk_ahead_label: "お待ちの方",
     kiosk_wait_label: "待ち時間の目安",
     kiosk_no_services: "現在、番号札を発行できる窓口がありません。",
+    kiosk_checkin: "予約の方はこちら",
     display_now_calling: "お呼び出し中の番号",
     display_counter: "窓口",
     display_waiting: "お待ちの人数",
@@ -171,6 +173,7 @@ const EN: Texts = Texts {
     kiosk_ahead_label: "Ahead of you",
     kiosk_wait_label: "Estimated wait",
     kiosk_no_services: "No service is taking tickets right now.",
+    kiosk_checkin: "I have a booking",
     display_now_calling: "Now calling",
     display_counter: "Counter",
     display_waiting: "Waiting",
@@ -335,6 +338,20 @@ pub struct DeskTexts {
     pub book_cancel: &'static str,
     pub book_cancel_confirm: &'static str,
     pub book_cancel_yes: &'static str,
+    // Kiosk check-in
+    pub checkin_title: &'static str,
+    pub checkin_code_title: &'static str,
+    pub checkin_code_help: &'static str,
+    pub checkin_phone_title: &'static str,
+    pub checkin_use_phone: &'static str,
+    pub checkin_use_code: &'static str,
+    pub checkin_submit: &'static str,
+    pub checkin_done: &'static str,
+    pub checkin_wait: &'static str,
+    pub checkin_back: &'static str,
+    pub checkin_not_found: &'static str,
+    pub checkin_cancelled: &'static str,
+    pub checkin_failed: &'static str,
     pub card_applied: &'static str,
 }
 
@@ -464,6 +481,19 @@ const DESK_JA: DeskTexts = DeskTexts {
     book_cancel: "予約を取り消す",
     book_cancel_confirm: "この予約を取り消します。よろしいですか。",
     book_cancel_yes: "取り消す",
+    checkin_title: "予約の方の受付",
+    checkin_code_title: "予約コードを入力してください",
+    checkin_code_help: "予約のQRコードをお持ちの方は、読み取り機にかざしてください。",
+    checkin_phone_title: "予約のときに入力した電話番号と生年月日を入力してください",
+    checkin_use_phone: "予約コードがわからない方",
+    checkin_use_code: "予約コードで受付する",
+    checkin_submit: "受付する",
+    checkin_done: "受付しました。あなたの受付番号",
+    checkin_wait: "予約の時間になりましたらお呼びします。ロビーでお待ちください。",
+    checkin_back: "受付機の最初の画面へ",
+    checkin_not_found: "予約が見つかりません。予約コードを確かめるか、近くの職員にお声がけください。",
+    checkin_cancelled: "この予約は取り消されています。近くの職員にお声がけください。",
+    checkin_failed: "受付できませんでした。近くの職員にお声がけください。",
     card_applied: "カードの内容を申請者欄に入力しました。",
 };
 
@@ -593,6 +623,19 @@ const DESK_EN: DeskTexts = DeskTexts {
     book_cancel: "Cancel the booking",
     book_cancel_confirm: "Cancel this booking?",
     book_cancel_yes: "Yes, cancel",
+    checkin_title: "Check in for a booking",
+    checkin_code_title: "Enter your booking code",
+    checkin_code_help: "If you have the booking's QR code, hold it to the scanner.",
+    checkin_phone_title: "Enter the phone number and birth date you gave when booking",
+    checkin_use_phone: "I don't have the code",
+    checkin_use_code: "Use the booking code",
+    checkin_submit: "Check in",
+    checkin_done: "Checked in. Your number",
+    checkin_wait: "You will be called at your booked time. Please wait in the lobby.",
+    checkin_back: "Back to the kiosk",
+    checkin_not_found: "No booking found. Check the code, or ask a member of staff.",
+    checkin_cancelled: "This booking was cancelled. Please ask a member of staff.",
+    checkin_failed: "Check-in failed. Please ask a member of staff.",
     card_applied: "The card's details are in the applicant fields.",
 };
 
@@ -728,6 +771,14 @@ impl Lang {
     }
 
     /// A required entry left empty.
+    /// A booking for another day, at the kiosk.
+    pub fn checkin_other_day(self, day: &str) -> String {
+        match self {
+            Lang::Ja => format!("この予約は{day}です。当日にお越しください。"),
+            Lang::En => format!("This booking is for {day}. Please come on that day."),
+        }
+    }
+
     /// Free places on a day, for the booking's day buttons.
     pub fn book_free(self, n: u32) -> String {
         match self {

@@ -117,6 +117,7 @@ pub fn DeskApp() -> impl IntoView {
                 <Route path=path!("/counter") view=pages::Counter/>
                 <Route path=path!("/apply") view=pages::Apply/>
                 <Route path=path!("/r") view=pages::MyReservation/>
+                <Route path=path!("/checkin") view=pages::CheckIn/>
                 <Route path=path!("/office") view=|| view! { <pages::NotBuilt name=|t| t.surface_office/> }/>
                 <Route path=path!("/admin") view=|| view! { <pages::NotBuilt name=|t| t.surface_admin/> }/>
             </Routes>

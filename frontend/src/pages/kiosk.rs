@@ -142,6 +142,7 @@ pub fn Kiosk() -> impl IntoView {
                                                 view! { <ServiceButton service=s.clone() board=board on_pick=pick/> }
                                             }).collect_view()}
                                         </div>
+                                        <a class="button secondary checkin-link" rel="external" href=format!("/checkin?office={office_id}")>{t().kiosk_checkin}</a>
                                     }.into_any()
                                 }}
                             </section>

@@ -3,6 +3,7 @@
 mod apply;
 mod booking;
 mod card_reader;
+mod checkin;
 mod counter;
 mod display;
 mod forms_panel;
@@ -11,6 +12,7 @@ mod queue;
 
 pub use apply::Apply;
 pub use booking::MyReservation;
+pub use checkin::CheckIn;
 pub use counter::Counter;
 pub use display::Display;
 pub use kiosk::Kiosk;
