@@ -24,7 +24,7 @@ const SHOW_TICKET_SECS: u32 = 30;
 enum Screen {
     Choose,
     Issuing,
-    Issued(IssuedTicket),
+    Issued(Box<IssuedTicket>),
     /// Issuing failed; retrying sends the same idempotency key, so it never issues twice.
     Failed {
         service_id: String,
@@ -93,7 +93,7 @@ pub fn Kiosk() -> impl IntoView {
             match api::issue_ticket(&office_id, &service_id, &key).await {
                 Ok(issued) => {
                     countdown.set(SHOW_TICKET_SECS);
-                    screen.set(Screen::Issued(issued));
+                    screen.set(Screen::Issued(Box::new(issued)));
                     if autoprint {
                         request_animation_print();
                     }
