@@ -17,6 +17,8 @@ test('a resident books a visit after the guide, sees the receipt and cancels it'
   await page.goto('/apply#okuyami/kitakyushu');
   const book = page.getByTestId('book-visit');
   await expect(book.getByRole('heading', { name: '来庁予約（任意）' })).toBeVisible();
+  // Nothing is fetched until the resident opens the booking.
+  await book.getByRole('button', { name: '予約する日時を選ぶ' }).click();
   await book.getByRole('radio', { name: 'おくやみコーナー' }).check();
   const day = book.locator('button.day:not([disabled])').first();
   await expect(day).toBeVisible();

@@ -31,7 +31,9 @@ test('a booked resident checks in at the kiosk by code, scanned link or phone nu
   const booked = await bookAhead(page);
   expect(booked.status).toBe(201);
   const { code, day } = booked.body.reservation;
-  const message = `この予約は${day}です。当日にお越しください。`;
+  const [y, m, d] = day.split('-').map(Number);
+  const weekday = '日月火水木金土'[new Date(Date.UTC(y, m - 1, d)).getUTCDay()];
+  const message = `この予約は${m}月${d}日（${weekday}）です。当日にお越しください。`;
 
   // The keypad types the code.
   for (const k of code) await page.getByRole('button', { name: k, exact: true }).click();

@@ -308,6 +308,7 @@ pub struct DeskTexts {
     // Booking a visit
     pub book_title: &'static str,
     pub book_intro: &'static str,
+    pub book_open: &'static str,
     pub book_service: &'static str,
     pub book_day: &'static str,
     pub book_time: &'static str,
@@ -352,6 +353,7 @@ pub struct DeskTexts {
     pub checkin_not_found: &'static str,
     pub checkin_cancelled: &'static str,
     pub checkin_failed: &'static str,
+    pub card_busy: &'static str,
     pub card_applied: &'static str,
 }
 
@@ -451,6 +453,7 @@ const DESK_JA: DeskTexts = DeskTexts {
     card_licence_no_sex: "運転免許証には性別が記録されていません。確かめて選んでください。",
     book_title: "来庁予約（任意）",
     book_intro: "窓口に来る日時を予約すると、当日は受付機で予約コードを入力するだけで、予約の時間にお呼びします。",
+    book_open: "予約する日時を選ぶ",
     book_service: "ご用件",
     book_day: "日にち",
     book_time: "時間",
@@ -494,6 +497,7 @@ const DESK_JA: DeskTexts = DeskTexts {
     checkin_not_found: "予約が見つかりません。予約コードを確かめるか、近くの職員にお声がけください。",
     checkin_cancelled: "この予約は取り消されています。近くの職員にお声がけください。",
     checkin_failed: "受付できませんでした。近くの職員にお声がけください。",
+    card_busy: "カードリーダーがカードを確認しています。もう一度押してください。",
     card_applied: "カードの内容を申請者欄に入力しました。",
 };
 
@@ -593,6 +597,7 @@ const DESK_EN: DeskTexts = DeskTexts {
     card_licence_no_sex: "A driver's licence does not record sex; check and choose.",
     book_title: "Book a counter visit (optional)",
     book_intro: "Book a time and, on the day, enter your booking code at the lobby kiosk: you will be called at your time.",
+    book_open: "Choose a day and time",
     book_service: "What for",
     book_day: "Day",
     book_time: "Time",
@@ -636,6 +641,7 @@ const DESK_EN: DeskTexts = DeskTexts {
     checkin_not_found: "No booking found. Check the code, or ask a member of staff.",
     checkin_cancelled: "This booking was cancelled. Please ask a member of staff.",
     checkin_failed: "Check-in failed. Please ask a member of staff.",
+    card_busy: "The reader is checking for a card. Press again.",
     card_applied: "The card's details are in the applicant fields.",
 };
 

@@ -11,7 +11,7 @@ use crate::api::{self, ApiError};
 use crate::i18n::{Lang, use_lang};
 
 /// `2026-12-01` → `12月1日（火）` (or `Tue 1 Dec`).
-fn day_label(day: &str, lang: Lang) -> String {
+pub(super) fn day_label(day: &str, lang: Lang) -> String {
     let Ok(d) = mado_wire::calendar::Day::parse(day) else {
         return day.to_owned();
     };
@@ -136,7 +136,9 @@ fn ReservationCard(
 pub fn BookVisit() -> impl IntoView {
     let lang = use_lang();
     let t = move || lang.get().desk();
-    let offices = LocalResource::new(api::offices);
+    // Nothing is asked of the relay until the resident opens the booking: the guide above
+    // sends nothing to the server.
+    let opened = RwSignal::new(false);
     let office = RwSignal::new(None::<Office>);
     let service = RwSignal::new(None::<String>);
     let offers = RwSignal::new(Vec::<SlotOffer>::new());
@@ -149,13 +151,15 @@ pub fn BookVisit() -> impl IntoView {
     let booked = RwSignal::new(None::<Booking>);
     let key = StoredValue::new(crate::new_idempotency_key());
 
-    Effect::new(move |_| {
-        if office.with(Option::is_none)
-            && let Some(Ok(list)) = offices.get()
-        {
-            office.set(list.first().cloned());
-        }
-    });
+    let open = move |_| {
+        opened.set(true);
+        leptos::task::spawn_local(async move {
+            match api::offices().await {
+                Ok(list) => office.set(list.first().cloned()),
+                Err(e) => problem.set(Some(error_text(&e, lang.get_untracked()))),
+            }
+        });
+    };
     let load = move || {
         let (Some(o), Some(s)) = (office.get_untracked(), service.get_untracked()) else {
             return;
@@ -241,6 +245,9 @@ pub fn BookVisit() -> impl IntoView {
                         <ReservationCard reservation=b.reservation token=b.token office=office_name service=service_name/>
                     }.into_any()
                 }
+                None if !opened.get() => view! {
+                    <button type="button" class="big" on:click=open>{move || t().book_open}</button>
+                }.into_any(),
                 None => view! {
                     <fieldset class="q">
                         <legend>{move || t().book_service}</legend>

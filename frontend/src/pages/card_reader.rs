@@ -323,6 +323,8 @@ pub fn CardReader(
         error.set(None);
         confirmed.set(false);
         let Some(mut reader) = take_reader() else {
+            // The watcher is asking the reader whether a card is there: a moment.
+            error.set(Some(t().card_busy.to_owned()));
             return;
         };
         panel.set(Panel::Reading);

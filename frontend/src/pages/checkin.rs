@@ -50,7 +50,7 @@ fn refusal(e: &ApiError, lang: Lang) -> String {
             .split_once("is for ")
             .and_then(|(_, rest)| rest.split_once(','))
         {
-            Some((day, _)) => lang.checkin_other_day(day),
+            Some((day, _)) => lang.checkin_other_day(&super::booking::day_label(day, lang)),
             None => t.checkin_failed.to_owned(),
         },
         ApiError::Refused { message, .. } if message.starts_with("phone") => {
