@@ -1,5 +1,6 @@
 //! Mado's browser app: Leptos client-side apps with a route per surface, in two bundles:
-//! the lobby (kiosk, display, queue) and the desk (counter, resident guide, office, admin).
+//! the lobby (kiosk, display: public screens, small) and the desk (counter, staff queue,
+//! resident guide and booking, kiosk check-in, office, admin).
 //!
 //! # Mental model
 //!
@@ -90,7 +91,7 @@ fn setup_lang() {
     });
 }
 
-/// The lobby bundle: home, kiosk, display and the staff queue.
+/// The lobby bundle: home, kiosk and display (public screens; kept under 200 KB).
 #[component]
 pub fn LobbyApp() -> impl IntoView {
     setup_lang();
@@ -100,7 +101,6 @@ pub fn LobbyApp() -> impl IntoView {
                 <Route path=path!("/") view=pages::Home/>
                 <Route path=path!("/kiosk") view=pages::Kiosk/>
                 <Route path=path!("/display") view=pages::Display/>
-                <Route path=path!("/queue") view=pages::Queue/>
             </Routes>
         </Router>
     }
@@ -115,6 +115,7 @@ pub fn DeskApp() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <pages::NotFound/> }>
                 <Route path=path!("/counter") view=pages::Counter/>
+                <Route path=path!("/queue") view=pages::Queue/>
                 <Route path=path!("/apply") view=pages::Apply/>
                 <Route path=path!("/r") view=pages::MyReservation/>
                 <Route path=path!("/checkin") view=pages::CheckIn/>

@@ -245,8 +245,8 @@ pub fn bench() -> Result {
     md.push_str("# Benchmarks\n\nWritten by `cargo xtask bench`; do not edit by hand. ");
     md.push_str(&format!(
         "Commit `{commit}`, {cores} cores ({cpu}), {chromium}.\n\n## Frontend bundles\n\n\
-         Two bundles, fonts excluded: the lobby (`/`, `/kiosk`, `/display`, `/queue`) in `dist/`, and the desk \
-         (`/counter`, `/apply`, `/office`, `/admin`, with the rules engine and every rule pack) in `dist/desk/`.\n\n"
+         Two bundles, fonts excluded: the lobby (`/`, `/kiosk`, `/display`: public screens) in `dist/`, and the desk \
+         (`/counter`, `/queue`, `/apply`, `/r`, `/checkin`, `/office`, `/admin`, with the rules engine and every rule pack) in `dist/desk/`.\n\n"
     ));
     for (name, rows) in [("lobby", &lobby), ("desk", &desk)] {
         let t = total(rows);
@@ -270,14 +270,14 @@ pub fn bench() -> Result {
     }
     let lobby_br = total(&lobby).2;
     md.push_str("| surface | bundle | brotli total | target | verdict |\n|---|---|---|---|---|\n");
-    for surface in ["/kiosk", "/display", "/queue"] {
+    for surface in ["/kiosk", "/display"] {
         let verdict = if lobby_br <= budget { "meets" } else { "over" };
         md.push_str(&format!(
             "| `{surface}` | lobby | {} | ≤ 200 KB | {verdict} |\n",
             kb(lobby_br)
         ));
     }
-    for surface in ["/counter", "/apply"] {
+    for surface in ["/counter", "/queue", "/apply", "/checkin"] {
         md.push_str(&format!(
             "| `{surface}` | desk | {} | none set | — |\n",
             kb(total(&desk).2)

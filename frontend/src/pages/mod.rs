@@ -91,7 +91,7 @@ pub fn Home() -> impl IntoView {
             <ul class="surfaces">
                 <li><a href="/kiosk"><strong>{move || t().surface_kiosk}</strong><span>{move || t().surface_kiosk_desc}</span></a></li>
                 <li><a href="/display"><strong>{move || t().surface_display}</strong><span>{move || t().surface_display_desc}</span></a></li>
-                <li><a href="/queue"><strong>{move || t().surface_queue}</strong><span>{move || t().surface_queue_desc}</span></a></li>
+                <li><a href="/queue" rel="external"><strong>{move || t().surface_queue}</strong><span>{move || t().surface_queue_desc}</span></a></li>
                 <li><a href="/counter" rel="external"><strong>{move || t().surface_counter}</strong></a></li>
                 <li><a href="/apply" rel="external"><strong>{move || t().surface_apply}</strong></a></li>
                 <li><a href="/office" rel="external"><strong>{move || t().surface_office}</strong></a></li>
