@@ -258,12 +258,20 @@ pub(crate) async fn next_free_slot(
     office: &str,
     service: &str,
 ) -> Option<SlotOffer> {
+    // Day by day, stopping at the first free place: on a busy day the kiosk asks this for
+    // every ticket, and the answer is nearly always today or the next open day.
     let (today, _) = now_local();
-    offers(db, office, service, today, 14)
-        .await
-        .ok()?
-        .into_iter()
-        .find(|o| o.free > 0)
+    for i in 0..14 {
+        let free = offers(db, office, service, today.add_days(i), 1)
+            .await
+            .ok()?
+            .into_iter()
+            .find(|o| o.free > 0);
+        if free.is_some() {
+            return free;
+        }
+    }
+    None
 }
 
 fn normalise_phone(phone: &str) -> Result<String> {
