@@ -6,7 +6,9 @@ use mado_card::ccid::{CcidReader, Interrupt, Level, SlotChange};
 use mado_card::rcs380::Rcs380;
 use mado_card::sim::{CcidDevice, MyNumberCard, Rcs380Device, block_on};
 use mado_card::transport::touches_ef0001;
-use mado_card::{Basic4, Credential, ReadError, Secret, Sex, TextAp, TransportError, Tries};
+use mado_card::{
+    Basic4, Credential, ReadError, Secret, Sex, TextAp, Transport, TransportError, Tries,
+};
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -28,17 +30,23 @@ fn hanako() -> Basic4 {
     }
 }
 
+/// Opens the text AP, asks the tries, VERIFYs PIN 1234 and reads EF 0002.
+async fn pin_read<T: Transport>(t: T) -> Result<(Tries, Basic4), ReadError> {
+    let mut ap = TextAp::open(t).await?;
+    let tries = ap.tries(Credential::Pin).await?;
+    ap.verify(Secret::new(Credential::Pin, "1234").unwrap(), false)
+        .await?;
+    Ok((tries, ap.read_basic4().await?))
+}
+
 /// Powers on, reads with the PIN, powers off; returns the record.
 fn read(device: &mut CcidDevice) -> Result<Basic4, ReadError> {
     let descriptor = device.descriptor();
     block_on(async {
         let mut reader = CcidReader::new(&mut *device, descriptor)?;
         reader.power_on().await?;
-        let mut ap = TextAp::open(&mut reader).await?;
-        assert_eq!(ap.tries(Credential::Pin).await?, Tries::Left(3));
-        ap.verify(Secret::new(Credential::Pin, "1234").unwrap(), false)
-            .await?;
-        let b4 = ap.read_basic4().await?;
+        let (tries, b4) = pin_read(&mut reader).await?;
+        assert_eq!(tries, Tries::Left(3));
         reader.power_off().await?;
         Ok(b4)
     })
@@ -122,11 +130,7 @@ fn waiting_time_extensions_and_a_corrupted_block_are_survived() {
         reader.power_on().await?;
         // The card's answer to the SELECT arrives corrupted; the host asks again with R(error).
         reader.pipe_mut().corrupt_blocks = 1;
-        let mut ap = TextAp::open(&mut reader).await?;
-        ap.tries(Credential::Pin).await?;
-        ap.verify(Secret::new(Credential::Pin, "1234").unwrap(), false)
-            .await?;
-        ap.read_basic4().await
+        pin_read(&mut reader).await.map(|(_, b4)| b4)
     });
     assert_eq!(b4, Ok(hanako()));
     assert!(
@@ -202,11 +206,8 @@ fn read_rcs380(device: &mut Rcs380Device) -> Result<Basic4, ReadError> {
         let mut reader = Rcs380::new(&mut *device);
         reader.init().await?;
         reader.activate().await?;
-        let mut ap = TextAp::open(&mut reader).await?;
-        assert_eq!(ap.tries(Credential::Pin).await?, Tries::Left(3));
-        ap.verify(Secret::new(Credential::Pin, "1234").unwrap(), false)
-            .await?;
-        let b4 = ap.read_basic4().await?;
+        let (tries, b4) = pin_read(&mut reader).await?;
+        assert_eq!(tries, Tries::Left(3));
         reader.power_off().await?;
         Ok(b4)
     })
@@ -258,11 +259,7 @@ fn rcs380_recovers_from_a_lost_frame_and_reports_an_empty_field() {
         reader.init().await?;
         reader.activate().await?;
         reader.pipe_mut().drop_frames = 1;
-        let mut ap = TextAp::open(&mut reader).await?;
-        ap.tries(Credential::Pin).await?;
-        ap.verify(Secret::new(Credential::Pin, "1234").unwrap(), false)
-            .await?;
-        ap.read_basic4().await
+        pin_read(&mut reader).await.map(|(_, b4)| b4)
     });
     assert_eq!(got, Ok(hanako()));
     // After the lost SELECT the host sent R(NAK) (B2), the card R(ACK), the host the block again.

@@ -25,12 +25,9 @@ fn open_day() -> String {
 }
 
 async fn slots(app: &axum::Router, day: &str) -> Vec<Value> {
-    let a = send(
+    let a = get(
         app,
-        Method::GET,
         &format!("/api/offices/kokurakita/services/jumin/slots?from={day}&days=1"),
-        None,
-        None,
     )
     .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.body);
@@ -74,23 +71,9 @@ async fn slots_follow_the_office_calendar() {
         d.to_string()
     };
     assert!(slots(&app, &sunday).await.is_empty());
-    let a = send(
-        &app,
-        Method::GET,
-        "/api/offices/kokurakita/services/jumin/slots?days=99",
-        None,
-        None,
-    )
-    .await;
+    let a = get(&app, "/api/offices/kokurakita/services/jumin/slots?days=99").await;
     assert_error(&a, StatusCode::BAD_REQUEST, "invalid_query");
-    let a = send(
-        &app,
-        Method::GET,
-        "/api/offices/kokurakita/services/nope/slots",
-        None,
-        None,
-    )
-    .await;
+    let a = get(&app, "/api/offices/kokurakita/services/nope/slots").await;
     assert_error(&a, StatusCode::NOT_FOUND, "not_found");
 }
 
@@ -107,27 +90,13 @@ async fn a_booking_gives_a_token_that_shows_moves_and_cancels_it() {
     assert_eq!(a.body["reservation"]["end"], "10:30");
     assert_eq!(free_at(&slots(&app, &day).await, "10:00"), 1);
 
-    let got = send(
-        &app,
-        Method::GET,
-        &format!("/api/reservations/{token}"),
-        None,
-        None,
-    )
-    .await;
+    let got = get(&app, &format!("/api/reservations/{token}")).await;
     assert_eq!(got.status, StatusCode::OK);
     assert_eq!(got.body, a.body["reservation"]);
     // The phone number is not given back.
     assert!(got.body.get("phone").is_none());
 
-    let ics = send(
-        &app,
-        Method::GET,
-        &format!("/api/reservations/{token}/ics"),
-        None,
-        None,
-    )
-    .await;
+    let ics = get(&app, &format!("/api/reservations/{token}/ics")).await;
     assert_eq!(
         ics.headers[header::CONTENT_TYPE],
         "text/calendar; charset=utf-8"
@@ -175,14 +144,7 @@ async fn a_booking_gives_a_token_that_shows_moves_and_cancels_it() {
     );
     assert_eq!(free_at(&slots(&app, &day).await, "14:00"), 2);
 
-    let unknown = send(
-        &app,
-        Method::GET,
-        &format!("/api/reservations/{}", "0".repeat(64)),
-        None,
-        None,
-    )
-    .await;
+    let unknown = get(&app, &format!("/api/reservations/{}", "0".repeat(64))).await;
     assert_error(&unknown, StatusCode::NOT_FOUND, "not_found");
 }
 
@@ -413,14 +375,7 @@ async fn check_in_by_code_token_or_phone_gives_a_ticket_once() {
     let again = check(json!({"token": token})).await;
     assert_eq!(again.status, StatusCode::OK);
     assert_eq!(again.body["ticket"]["id"], a.body["ticket"]["id"]);
-    let got = send(
-        &app,
-        Method::GET,
-        &format!("/api/reservations/{token}"),
-        None,
-        None,
-    )
-    .await;
+    let got = get(&app, &format!("/api/reservations/{token}")).await;
     assert_eq!(got.body["status"], "checked_in");
 
     // By phone number and birth date: the relay matches a keyed hash of the two.

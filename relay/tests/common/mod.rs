@@ -48,6 +48,11 @@ pub async fn send(
     send_raw(app, req).await
 }
 
+/// `GET uri` without a session.
+pub async fn get(app: &Router, uri: &str) -> Answer {
+    send(app, Method::GET, uri, None, None).await
+}
+
 pub async fn send_raw(app: &Router, req: Request<Body>) -> Answer {
     let res = app.clone().oneshot(req).await.unwrap();
     let status = res.status();
