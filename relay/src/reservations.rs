@@ -174,11 +174,24 @@ async fn offers(
 ) -> Result<Vec<SlotOffer>> {
     let cal = calendar_of(db, office).await?;
     let rule = rule_of(db, office, service).await?;
+    offers_in(db, office, service, &cal, &rule, from, days).await
+}
+
+/// [`offers`] with the calendar and rule already loaded.
+async fn offers_in(
+    db: &SqlitePool,
+    office: &str,
+    service: &str,
+    cal: &OfficeCalendar,
+    rule: &Rule,
+    from: Day,
+    days: u32,
+) -> Result<Vec<SlotOffer>> {
     let (today, minute) = now_local();
     let mut out = Vec::new();
     for i in 0..i64::from(days) {
         let day = from.add_days(i);
-        let slots = calendar::slots(&cal, day, rule.slot)
+        let slots = calendar::slots(cal, day, rule.slot)
             .map_err(|e| Error::Conflict(format!("the office calendar cannot be used: {e}")))?;
         if slots.is_empty() {
             continue;
@@ -192,7 +205,7 @@ async fn offers(
         .fetch_all(db)
         .await?;
         for s in slots {
-            if !bookable(&rule, day, s.start, today, minute) {
+            if !bookable(rule, day, s.start, today, minute) {
                 continue;
             }
             let booked = counts
@@ -260,9 +273,11 @@ pub(crate) async fn next_free_slot(
 ) -> Option<SlotOffer> {
     // Day by day, stopping at the first free place: on a busy day the kiosk asks this for
     // every ticket, and the answer is nearly always today or the next open day.
+    let cal = calendar_of(db, office).await.ok()?;
+    let rule = rule_of(db, office, service).await.ok()?;
     let (today, _) = now_local();
     for i in 0..14 {
-        let free = offers(db, office, service, today.add_days(i), 1)
+        let free = offers_in(db, office, service, &cal, &rule, today.add_days(i), 1)
             .await
             .ok()?
             .into_iter()
