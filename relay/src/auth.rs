@@ -2,6 +2,7 @@
 //!
 //! Only the SHA-256 of a session token is stored, so a copy of the database opens no session.
 
+use crate::db::Pool;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::Router;
@@ -14,7 +15,7 @@ use axum::routing::{get, post};
 use mado_wire::{LoginRequest, Role, Session, StaffMe};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use sqlx::{Row, SqlitePool};
+use sqlx::Row;
 
 use crate::AppState;
 use crate::db::now_ms;
@@ -71,7 +72,7 @@ pub(crate) fn token_hash(token: &str) -> String {
 
 /// Creates the first admin account if there is no staff account at all. Returns the
 /// generated password when `password` was `None`, so the caller can show it once.
-pub async fn bootstrap_admin(pool: &SqlitePool, password: Option<&str>) -> Result<Option<String>> {
+pub async fn bootstrap_admin(pool: &Pool, password: Option<&str>) -> Result<Option<String>> {
     let staff: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM staff")
         .fetch_one(pool)
         .await?;
@@ -88,7 +89,7 @@ pub async fn bootstrap_admin(pool: &SqlitePool, password: Option<&str>) -> Resul
     let hash = tokio::task::spawn_blocking(move || hash_password(&password))
         .await
         .map_err(|e| Error::Internal(format!("hashing task: {e}")))??;
-    sqlx::query("INSERT INTO staff (login, display_name, role, password_hash) VALUES ('admin', '管理者', 'admin', ?)")
+    sqlx::query("INSERT INTO staff (login, display_name, role, password_hash) VALUES ('admin', '管理者', 'admin', $1)")
         .bind(hash)
         .execute(pool)
         .await?;
@@ -122,7 +123,7 @@ async fn auth_login(
     if req.login.is_empty() || req.login.len() > 64 || req.password.len() > MAX_PASSWORD {
         return Err(Error::BadCredentials);
     }
-    let row = sqlx::query("SELECT id, password_hash FROM staff WHERE login = ?")
+    let row = sqlx::query("SELECT id, password_hash FROM staff WHERE login = $1")
         .bind(&req.login)
         .fetch_optional(&state.db)
         .await?;
@@ -144,14 +145,14 @@ async fn auth_login(
     };
     let token = random_token();
     let now = now_ms();
-    sqlx::query("INSERT INTO sessions (token_hash, staff_id, created_at_ms, expires_at_ms) VALUES (?, ?, ?, ?)")
+    sqlx::query("INSERT INTO sessions (token_hash, staff_id, created_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4)")
         .bind(token_hash(&token))
         .bind(staff_id)
         .bind(now)
         .bind(now + SESSION_MS)
         .execute(&state.db)
         .await?;
-    sqlx::query("DELETE FROM sessions WHERE expires_at_ms < ?")
+    sqlx::query("DELETE FROM sessions WHERE expires_at_ms < $1")
         .bind(now)
         .execute(&state.db)
         .await?;
@@ -167,7 +168,7 @@ async fn auth_login(
 
 async fn auth_logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
     if let Some(token) = cookie_token(&headers) {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash(token))
             .execute(&state.db)
             .await?;
@@ -192,8 +193,8 @@ async fn auth_session(staff: Option<Staff>) -> Json<Session> {
     })
 }
 
-async fn load_me(pool: &SqlitePool, staff_id: i64) -> Result<StaffMe> {
-    let row = sqlx::query("SELECT login, display_name, role FROM staff WHERE id = ?")
+async fn load_me(pool: &Pool, staff_id: i64) -> Result<StaffMe> {
+    let row = sqlx::query("SELECT login, display_name, role FROM staff WHERE id = $1")
         .bind(staff_id)
         .fetch_one(pool)
         .await?;
@@ -234,7 +235,7 @@ impl FromRequestParts<AppState> for Staff {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
         let token = cookie_token(&parts.headers).ok_or(Error::Unauthorized)?;
         let staff_id: Option<i64> = sqlx::query_scalar(
-            "SELECT staff_id FROM sessions WHERE token_hash = ? AND expires_at_ms > ?",
+            "SELECT staff_id FROM sessions WHERE token_hash = $1 AND expires_at_ms > $2",
         )
         .bind(token_hash(token))
         .bind(now_ms())

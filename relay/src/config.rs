@@ -33,6 +33,10 @@ pub struct Config {
     /// Mark the session cookie `Secure` (set this behind TLS).
     #[arg(long, env = "MADO_SECURE_COOKIES", default_value_t = false, action = clap::ArgAction::Set)]
     pub secure_cookies: bool,
+    /// Days a pre-application is kept after its last change; then it is deleted and only
+    /// anonymous counts remain.
+    #[arg(long, env = "MADO_SUBMISSION_RETENTION_DAYS", default_value_t = 30)]
+    pub submission_retention_days: u32,
     /// Log as JSON lines instead of text.
     #[arg(long, env = "MADO_LOG_JSON", default_value_t = false, action = clap::ArgAction::Set)]
     pub log_json: bool,
@@ -59,6 +63,7 @@ impl Config {
             admin_password: None,
             secure_cookies: false,
             log_json: false,
+            submission_retention_days: 30,
         }
     }
 }

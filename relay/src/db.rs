@@ -1,58 +1,132 @@
-//! Storage: the SQLite database, its migrations and the demo office.
+//! Storage: the database (SQLite by default, PostgreSQL for several relays), its migrations
+//! and the demo office.
+//!
+//! Every query is written once, in the SQL both engines share, with `$1`-style parameters
+//! (SQLite reads `$N` as the N-th parameter too), and runs through sqlx's `Any` driver. What
+//! differs is kept here: the schema files per engine, the connection settings, and how a
+//! writer takes the office-wide write lock ([`Dialect::lock_writes`]).
 
 use std::path::Path;
-use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqlitePool};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{Any, Executor, Row, Transaction};
 
 use crate::error::{Error, Result};
 
-/// Migrations, applied in order once each. A released migration is never edited; a change
-/// adds a new file.
-const MIGRATIONS: &[(i64, &str, &str)] = &[
-    (1, "init", include_str!("../migrations/0001_init.sql")),
+/// The connection pool, whichever engine is behind it.
+pub type Pool = sqlx::AnyPool;
+
+/// Which SQL engine a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    /// The engine of `url`: `sqlite:…` or `postgres://…` / `postgresql://…`.
+    pub fn of(url: &str) -> Result<Self> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres)
+        } else {
+            Err(Error::Internal(format!(
+                "database url must start with sqlite: or postgres://, got {:?}",
+                url.split(':').next().unwrap_or("")
+            )))
+        }
+    }
+
+    /// Inside a write transaction: waits until no other relay writes. Queue events are
+    /// numbered by the database; holding this lock from the first write to the commit makes
+    /// their numbers follow the commit order, so a display resuming from `Last-Event-ID`
+    /// misses nothing. With SQLite the relay is the only writer and its in-process lock is
+    /// enough; with PostgreSQL several relays share the database and the lock is a
+    /// transaction-scoped advisory lock, released by commit or rollback.
+    pub async fn lock_writes(self, tx: &mut Transaction<'_, Any>) -> Result<()> {
+        if self == Self::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock(727001)")
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+/// Migrations, applied in order once each, with the schema for each engine. A released
+/// migration is never edited; a change adds a new version to both lists.
+const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+    (
+        1,
+        "init",
+        include_str!("../migrations/0001_init.sql"),
+        include_str!("../migrations/postgres/0001_init.sql"),
+    ),
     (
         2,
         "guide_records",
         include_str!("../migrations/0002_guide_records.sql"),
+        include_str!("../migrations/postgres/0002_guide_records.sql"),
     ),
     (
         3,
         "printed_forms",
         include_str!("../migrations/0003_printed_forms.sql"),
+        include_str!("../migrations/postgres/0003_printed_forms.sql"),
     ),
     (
         4,
         "printed_for",
         include_str!("../migrations/0004_printed_for.sql"),
+        include_str!("../migrations/postgres/0004_printed_for.sql"),
     ),
     (
         5,
         "reservations",
         include_str!("../migrations/0005_reservations.sql"),
+        include_str!("../migrations/postgres/0005_reservations.sql"),
     ),
     (
         6,
         "ticket_reservations",
         include_str!("../migrations/0006_ticket_reservations.sql"),
+        include_str!("../migrations/postgres/0006_ticket_reservations.sql"),
+    ),
+    (
+        7,
+        "event_notify",
+        include_str!("../migrations/0007_event_notify.sql"),
+        include_str!("../migrations/postgres/0007_event_notify.sql"),
+    ),
+    (
+        8,
+        "submissions",
+        include_str!("../migrations/0008_submissions.sql"),
+        include_str!("../migrations/postgres/0008_submissions.sql"),
     ),
 ];
 
-/// Opens (creating if missing) the database at `url` (`sqlite://PATH` or `sqlite::memory:`)
-/// with durable settings: WAL journal, `synchronous=FULL` so an acknowledged write survives
-/// a crash or power cut, foreign keys on.
-pub async fn connect(url: &str) -> Result<SqlitePool> {
-    let options = SqliteConnectOptions::from_str(url)
-        .map_err(|e| Error::Internal(format!("database url {url:?}: {e}")))?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Full)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
+/// Opens the database at `url` (`sqlite://PATH`, `sqlite::memory:` or `postgres://…`).
+///
+/// SQLite is opened (and created if missing) with durable settings: WAL journal,
+/// `synchronous=FULL` so an acknowledged write survives a crash or power cut, foreign keys
+/// on. PostgreSQL is durable by its own defaults (`fsync`, `synchronous_commit`).
+pub async fn connect(url: &str) -> Result<(Pool, Dialect)> {
+    sqlx::any::install_default_drivers();
+    let dialect = Dialect::of(url)?;
+    let url = match dialect {
+        Dialect::Sqlite if !url.contains(":memory:") && !url.contains("mode=") => {
+            format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
+        }
+        _ => url.to_owned(),
+    };
+    let options: AnyConnectOptions = url
+        .parse()
+        .map_err(|e| Error::Internal(format!("database url: {e}")))?;
     let in_memory = url.contains(":memory:");
-    let pool = SqlitePoolOptions::new()
+    let pool = AnyPoolOptions::new()
         // An in-memory database exists once per connection: keep exactly one.
         .max_connections(if in_memory { 1 } else { 8 })
         .min_connections(if in_memory { 1 } else { 0 })
@@ -66,9 +140,21 @@ pub async fn connect(url: &str) -> Result<SqlitePool> {
         } else {
             Some(Duration::from_secs(3600))
         })
+        .after_connect(move |conn, _meta| {
+            Box::pin(async move {
+                if dialect == Dialect::Sqlite {
+                    conn.execute(
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                    )
+                    .await?;
+                }
+                Ok(())
+            })
+        })
         .connect_with(options)
         .await?;
-    Ok(pool)
+    Ok((pool, dialect))
 }
 
 /// The `sqlite://` URL of the database file in `data_dir`.
@@ -77,27 +163,31 @@ pub fn default_url(data_dir: &Path) -> String {
 }
 
 /// Applies the migrations not yet applied, each in its own transaction.
-pub async fn migrate(pool: &SqlitePool) -> Result<()> {
+pub async fn migrate(pool: &Pool, dialect: Dialect) -> Result<()> {
     sqlx::query(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms INTEGER NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at_ms BIGINT NOT NULL)",
     )
     .execute(pool)
     .await?;
-    for &(version, name, sql) in MIGRATIONS {
+    for &(version, name, sqlite, postgres) in MIGRATIONS {
         let done: Option<i64> =
-            sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = ?")
+            sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
                 .bind(version)
                 .fetch_optional(pool)
                 .await?;
         if done.is_some() {
             continue;
         }
+        let sql = match dialect {
+            Dialect::Sqlite => sqlite,
+            Dialect::Postgres => postgres,
+        };
         let mut tx = pool.begin().await?;
         sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
             .execute(&mut *tx)
             .await?;
         sqlx::query(
-            "INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?, ?, ?)",
+            "INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES ($1, $2, $3)",
         )
         .bind(version)
         .bind(name)
@@ -114,9 +204,9 @@ pub async fn migrate(pool: &SqlitePool) -> Result<()> {
 pub const DEMO_OFFICE: &str = include_str!("../demo/office.json");
 
 /// Inserts `office` with its services and counters. Used for the demo office on first start.
-pub async fn insert_office(pool: &SqlitePool, office: &mado_wire::Office) -> Result<()> {
+pub async fn insert_office(pool: &Pool, office: &mado_wire::Office) -> Result<()> {
     let mut tx = pool.begin().await?;
-    sqlx::query("INSERT INTO offices (id, name, name_en) VALUES (?, ?, ?)")
+    sqlx::query("INSERT INTO offices (id, name, name_en) VALUES ($1, $2, $3)")
         .bind(&office.id)
         .bind(&office.name)
         .bind(&office.name_en)
@@ -124,7 +214,7 @@ pub async fn insert_office(pool: &SqlitePool, office: &mado_wire::Office) -> Res
         .await?;
     for (sort, s) in office.services.iter().enumerate() {
         sqlx::query(
-            "INSERT INTO services (office_id, id, prefix, name, name_en, avg_service_secs, sort) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO services (office_id, id, prefix, name, name_en, avg_service_secs, sort) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(&office.id)
         .bind(&s.id)
@@ -138,7 +228,7 @@ pub async fn insert_office(pool: &SqlitePool, office: &mado_wire::Office) -> Res
     }
     for (sort, c) in office.counters.iter().enumerate() {
         sqlx::query(
-            "INSERT INTO counters (id, office_id, label, label_en, sort) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO counters (id, office_id, label, label_en, sort) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(c.id)
         .bind(&office.id)
@@ -149,7 +239,7 @@ pub async fn insert_office(pool: &SqlitePool, office: &mado_wire::Office) -> Res
         .await?;
         for service in &c.service_ids {
             sqlx::query(
-                "INSERT INTO counter_services (counter_id, office_id, service_id) VALUES (?, ?, ?)",
+                "INSERT INTO counter_services (counter_id, office_id, service_id) VALUES ($1, $2, $3)",
             )
             .bind(c.id)
             .bind(&office.id)
@@ -163,7 +253,7 @@ pub async fn insert_office(pool: &SqlitePool, office: &mado_wire::Office) -> Res
 }
 
 /// Loads the demo office if the database has no office yet. Returns whether it did.
-pub async fn seed_demo(pool: &SqlitePool) -> Result<bool> {
+pub async fn seed_demo(pool: &Pool) -> Result<bool> {
     let offices: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM offices")
         .fetch_one(pool)
         .await?;
@@ -178,14 +268,14 @@ pub async fn seed_demo(pool: &SqlitePool) -> Result<bool> {
 }
 
 /// Loads an office with its services and counters.
-pub async fn load_office(pool: &SqlitePool, office_id: &str) -> Result<mado_wire::Office> {
-    let row = sqlx::query("SELECT id, name, name_en FROM offices WHERE id = ?")
+pub async fn load_office(pool: &Pool, office_id: &str) -> Result<mado_wire::Office> {
+    let row = sqlx::query("SELECT id, name, name_en FROM offices WHERE id = $1")
         .bind(office_id)
         .fetch_optional(pool)
         .await?
         .ok_or_else(|| Error::NotFound(format!("no office with id {office_id:?}")))?;
     let services = sqlx::query(
-        "SELECT id, prefix, name, name_en, avg_service_secs FROM services WHERE office_id = ? ORDER BY sort",
+        "SELECT id, prefix, name, name_en, avg_service_secs FROM services WHERE office_id = $1 ORDER BY sort",
     )
     .bind(office_id)
     .fetch_all(pool)
@@ -200,13 +290,13 @@ pub async fn load_office(pool: &SqlitePool, office_id: &str) -> Result<mado_wire
     })
     .collect();
     let links: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT cs.counter_id, cs.service_id FROM counter_services cs JOIN services s ON s.office_id = cs.office_id AND s.id = cs.service_id WHERE cs.office_id = ? ORDER BY s.sort",
+        "SELECT cs.counter_id, cs.service_id FROM counter_services cs JOIN services s ON s.office_id = cs.office_id AND s.id = cs.service_id WHERE cs.office_id = $1 ORDER BY s.sort",
     )
     .bind(office_id)
     .fetch_all(pool)
     .await?;
     let counters =
-        sqlx::query("SELECT id, label, label_en FROM counters WHERE office_id = ? ORDER BY sort")
+        sqlx::query("SELECT id, label, label_en FROM counters WHERE office_id = $1 ORDER BY sort")
             .bind(office_id)
             .fetch_all(pool)
             .await?

@@ -2,6 +2,8 @@
 //! and replayed from `Last-Event-ID` so a reconnecting display misses nothing.
 
 use std::convert::Infallible;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use axum::extract::State;
@@ -10,33 +12,112 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::{self, Stream, StreamExt};
 use mado_wire::QueueEvent;
 use serde::Deserialize;
+use sqlx::postgres::PgListener;
 use tokio::sync::broadcast;
 use tokio_stream::wrappers::BroadcastStream;
+use tokio_util::sync::CancellationToken;
 
 use crate::AppState;
+use crate::db::Pool;
 use crate::error::{Error, Path, Query, Result};
 
 /// Fans events out to every open stream of this relay.
+///
+/// With SQLite the relay that commits an event publishes it. With PostgreSQL every relay,
+/// the one that committed included, learns of events from the database
+/// ([`follow_postgres`]), so all relays see them in the same (commit) order.
 #[derive(Debug, Clone)]
 pub struct EventHub {
     tx: broadcast::Sender<QueueEvent>,
+    fed_by_database: Arc<AtomicBool>,
 }
 
 impl EventHub {
     pub fn new() -> Self {
         Self {
             tx: broadcast::channel(1024).0,
+            fed_by_database: Arc::default(),
         }
     }
 
-    /// Sends to current listeners; having none is normal.
+    /// After a commit: sends `event` to current listeners (having none is normal), unless the
+    /// database feeds this hub.
     pub fn publish(&self, event: QueueEvent) {
+        if !self.fed_by_database.load(Ordering::Relaxed) {
+            let _ = self.tx.send(event);
+        }
+    }
+
+    fn feed(&self, event: QueueEvent) {
         let _ = self.tx.send(event);
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<QueueEvent> {
         self.tx.subscribe()
     }
+}
+
+/// Listens to PostgreSQL's `mado_events` channel (see `migrations/postgres/0007`) and feeds
+/// every committed event to `hub`, from this relay or another. If the listening connection
+/// drops, the events committed meanwhile are read back from the table once it is restored.
+pub async fn follow_postgres(
+    url: &str,
+    db: Pool,
+    hub: EventHub,
+    shutdown: CancellationToken,
+) -> Result<()> {
+    let mut listener = PgListener::connect(url).await?;
+    listener.listen("mado_events").await?;
+    let mut last: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
+        .fetch_one(&db)
+        .await?;
+    hub.fed_by_database.store(true, Ordering::Relaxed);
+    tokio::spawn(async move {
+        loop {
+            let next = tokio::select! {
+                () = shutdown.cancelled() => return,
+                n = listener.try_recv() => n,
+            };
+            // `None`: the connection was lost and is being restored; catch up from the table.
+            let upto = match next {
+                Ok(Some(n)) => n.payload().parse::<i64>().ok(),
+                Ok(None) => None,
+                Err(e) => {
+                    tracing::warn!(error = %e, "event listener: connection lost, retrying");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                    None
+                }
+            };
+            if upto.is_some_and(|id| id <= last) {
+                continue;
+            }
+            match events_since(&db, last).await {
+                Ok(events) => {
+                    for event in events {
+                        last = last.max(event.id);
+                        hub.feed(event);
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "event listener: cannot read events"),
+            }
+        }
+    });
+    Ok(())
+}
+
+/// Every office's events with an id greater than `after`, oldest first.
+async fn events_since(db: &Pool, after: i64) -> Result<Vec<QueueEvent>> {
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT payload FROM events WHERE id > $1 AND payload <> '' ORDER BY id")
+            .bind(after)
+            .fetch_all(db)
+            .await?;
+    rows.iter().map(|(p,)| parse_event(p)).collect()
+}
+
+fn parse_event(payload: &str) -> Result<QueueEvent> {
+    serde_json::from_str(payload)
+        .map_err(|e| Error::Internal(format!("stored event does not parse: {e}")))
 }
 
 impl Default for EventHub {
@@ -53,22 +134,17 @@ pub struct EventsQuery {
 
 /// Events of `office_id` with an id greater than `after`, oldest first.
 pub async fn events_after(
-    db: &sqlx::SqlitePool,
+    db: &crate::db::Pool,
     office_id: &str,
     after: i64,
 ) -> Result<Vec<QueueEvent>> {
     let rows: Vec<(String,)> =
-        sqlx::query_as("SELECT payload FROM events WHERE office_id = ? AND id > ? ORDER BY id")
+        sqlx::query_as("SELECT payload FROM events WHERE office_id = $1 AND id > $2 ORDER BY id")
             .bind(office_id)
             .bind(after)
             .fetch_all(db)
             .await?;
-    rows.into_iter()
-        .map(|(payload,)| {
-            serde_json::from_str(&payload)
-                .map_err(|e| Error::Internal(format!("stored event does not parse: {e}")))
-        })
-        .collect()
+    rows.iter().map(|(p,)| parse_event(p)).collect()
 }
 
 fn last_event_id(headers: &HeaderMap, query: &EventsQuery) -> Result<Option<i64>> {

@@ -36,6 +36,7 @@
 //! - TLS: run behind the city's reverse proxy and set `--secure-cookies`.
 
 mod auth;
+mod capability;
 mod config;
 mod db;
 mod error;
@@ -43,6 +44,7 @@ mod events;
 mod offices;
 mod records;
 mod reservations;
+mod submissions;
 mod tickets;
 mod web;
 
@@ -52,15 +54,15 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath};
 use axum::http::{Request, StatusCode};
 use axum::routing::get;
-use sqlx::SqlitePool;
 use tokio_util::sync::CancellationToken;
 use tower_http::trace::TraceLayer;
 
 pub use auth::{bootstrap_admin, hash_password};
 pub use config::Config;
-pub use db::{DEMO_OFFICE, connect, default_url, local_day, migrate, seed_demo};
+pub use db::{DEMO_OFFICE, Dialect, Pool, connect, default_url, local_day, migrate, seed_demo};
 pub use error::Error;
 pub use events::EventHub;
+pub use submissions::purge as purge_submissions;
 
 /// Largest request body accepted, in bytes.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -68,7 +70,9 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 /// Everything handlers share.
 #[derive(Debug, Clone)]
 pub struct AppState {
-    pub db: SqlitePool,
+    pub db: Pool,
+    /// Which engine `db` is: SQLite (one relay) or PostgreSQL (several).
+    pub dialect: Dialect,
     pub events: EventHub,
     pub config: Arc<Config>,
     /// Serialises writes so events are numbered, committed and broadcast in one order.
@@ -88,8 +92,9 @@ impl AppState {
                 Error::Internal(format!("cannot create data dir {}: {e}", dir.display()))
             })?;
         }
-        let db = connect(&config.database_url()).await?;
-        migrate(&db).await?;
+        let url = config.database_url();
+        let (db, dialect) = connect(&url).await?;
+        migrate(&db, dialect).await?;
         if config.demo && seed_demo(&db).await? {
             tracing::info!("demo office loaded");
         }
@@ -97,15 +102,61 @@ impl AppState {
             .await
             .map_err(|e| Error::Internal(e.to_string()))??
             .into();
+        let events = EventHub::new();
+        let shutdown = CancellationToken::new();
+        if dialect == Dialect::Postgres {
+            events::follow_postgres(&url, db.clone(), events.clone(), shutdown.clone()).await?;
+        }
+        spawn_retention(
+            db.clone(),
+            config.submission_retention_days,
+            shutdown.clone(),
+        );
         Ok(Self {
             db,
-            events: EventHub::new(),
+            dialect,
+            events,
             config: Arc::new(config),
             write_lock: Arc::default(),
-            shutdown: CancellationToken::new(),
+            shutdown,
             dummy_hash,
         })
     }
+}
+
+impl AppState {
+    /// Starts a transaction that writes queue state: waits for this relay's other writers
+    /// and, with PostgreSQL, for the other relays' ([`Dialect::lock_writes`]). Hold the
+    /// guard until the transaction is committed.
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<
+        (
+            tokio::sync::OwnedMutexGuard<()>,
+            sqlx::Transaction<'static, sqlx::Any>,
+        ),
+        Error,
+    > {
+        let guard = self.write_lock.clone().lock_owned().await;
+        let mut tx = self.db.begin().await?;
+        self.dialect.lock_writes(&mut tx).await?;
+        Ok((guard, tx))
+    }
+}
+
+/// Deletes pre-applications past the retention period now, then every hour.
+fn spawn_retention(db: Pool, days: u32, shutdown: CancellationToken) {
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = submissions::purge(&db, days, db::now_ms()).await {
+                tracing::warn!(error = %e, "retention purge failed; retrying in an hour");
+            }
+            tokio::select! {
+                () = shutdown.cancelled() => return,
+                () = tokio::time::sleep(std::time::Duration::from_secs(3600)) => {}
+            }
+        }
+    });
 }
 
 /// The whole relay: API, event streams and the static frontend.
@@ -117,6 +168,7 @@ pub fn app(state: AppState) -> Router {
         .merge(auth::router())
         .merge(records::router())
         .merge(reservations::router())
+        .merge(submissions::router())
         .route("/api/{*rest}", axum::routing::any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed);
     let dist = state.config.dist_dir.clone();

@@ -142,7 +142,7 @@ async fn records_create(
     validate(&req)?;
     if let Some(t) = req.ticket_id {
         let found: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM tickets WHERE id = ? AND office_id = ?")
+            sqlx::query_scalar("SELECT id FROM tickets WHERE id = $1 AND office_id = $2")
                 .bind(t)
                 .bind(&office_id)
                 .fetch_optional(&state.db)
@@ -162,7 +162,7 @@ async fn records_create(
     let now = now_ms();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO guide_records (office_id, staff_id, created_at_ms, pack, pack_version, city, ref_date, answers, procedures, ticket_id, printed_forms, printed_for)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
     )
     .bind(&office_id)
     .bind(staff.id)
@@ -207,7 +207,7 @@ async fn records_list(
     let rows = sqlx::query(
         "SELECT r.id, r.created_at_ms, r.pack, r.pack_version, r.city, r.ref_date, r.answers, r.procedures, r.ticket_id, r.printed_forms, r.printed_for, s.login
          FROM guide_records r JOIN staff s ON s.id = r.staff_id
-         WHERE r.office_id = ? ORDER BY r.created_at_ms DESC, r.id DESC LIMIT ?",
+         WHERE r.office_id = $1 ORDER BY r.created_at_ms DESC, r.id DESC LIMIT $2",
     )
     .bind(&office_id)
     .bind(q.limit)

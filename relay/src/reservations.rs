@@ -10,6 +10,7 @@
 //! same `Idempotency-Key` must return the same token, so such tokens are derived with
 //! HMAC-SHA-256 from a secret the relay keeps (`relay_secrets`) and the office and key.
 
+use crate::db::Pool;
 use axum::Router;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
@@ -19,13 +20,12 @@ use mado_wire::{
     BookRequest, Booking, CheckInRequest, IssuedTicket, RescheduleRequest, Reservation,
     ReservationStatus, SlotOffer,
 };
-use rand::RngCore;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
-use sqlx::{Row, Sqlite, SqlitePool, Transaction};
+use sqlx::{Any, Row, Transaction};
 
 use crate::AppState;
-use crate::auth::{hex, token_hash};
+use crate::auth::token_hash;
+use crate::capability::{keyed, new_code};
 use crate::db::{load_office, local_day, now_ms};
 use crate::error::{Error, Json, Path, Query, Result};
 use crate::tickets::{CheckedIn, idempotency_key, insert_ticket, issued};
@@ -48,7 +48,6 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Letters and digits that cannot be confused when read aloud or typed at a kiosk.
-const CODE_ALPHABET: &[u8] = b"ACEFHJKLMNPRTWXY3479";
 const CODE_LEN: usize = 6;
 /// Longest range of days one slot listing covers.
 const MAX_DAYS: u32 = 31;
@@ -63,17 +62,17 @@ struct Rule {
 
 /// Gives the demo office weekday hours (8:30–17:15, closed on holidays and 12/29–1/3) and
 /// 30-minute slots for every service, bookable up to 60 days ahead and until 30 minutes before.
-pub async fn seed_demo(pool: &SqlitePool, office: &mado_wire::Office) -> Result<()> {
+pub async fn seed_demo(pool: &Pool, office: &mado_wire::Office) -> Result<()> {
     let cal = OfficeCalendar::weekdays(8 * 60 + 30, 17 * 60 + 15);
     let json = serde_json::to_string(&cal).map_err(|e| Error::Internal(e.to_string()))?;
     let mut tx = pool.begin().await?;
-    sqlx::query("INSERT INTO office_calendars (office_id, calendar) VALUES (?, ?)")
+    sqlx::query("INSERT INTO office_calendars (office_id, calendar) VALUES ($1, $2)")
         .bind(&office.id)
         .bind(json)
         .execute(&mut *tx)
         .await?;
     for s in &office.services {
-        sqlx::query("INSERT INTO slot_rules (office_id, service_id, minutes, capacity, horizon_days, lead_minutes) VALUES (?, ?, 30, 2, 60, 30)")
+        sqlx::query("INSERT INTO slot_rules (office_id, service_id, minutes, capacity, horizon_days, lead_minutes) VALUES ($1, $2, 30, 2, 60, 30)")
             .bind(&office.id)
             .bind(&s.id)
             .execute(&mut *tx)
@@ -83,9 +82,9 @@ pub async fn seed_demo(pool: &SqlitePool, office: &mado_wire::Office) -> Result<
     Ok(())
 }
 
-async fn calendar_of(db: &SqlitePool, office: &str) -> Result<OfficeCalendar> {
+async fn calendar_of(db: &Pool, office: &str) -> Result<OfficeCalendar> {
     let json: Option<String> =
-        sqlx::query_scalar("SELECT calendar FROM office_calendars WHERE office_id = ?")
+        sqlx::query_scalar("SELECT calendar FROM office_calendars WHERE office_id = $1")
             .bind(office)
             .fetch_optional(db)
             .await?;
@@ -95,8 +94,8 @@ async fn calendar_of(db: &SqlitePool, office: &str) -> Result<OfficeCalendar> {
         .map_err(|e| Error::Internal(format!("stored calendar of {office:?}: {e}")))
 }
 
-async fn rule_of(db: &SqlitePool, office: &str, service: &str) -> Result<Rule> {
-    let row = sqlx::query("SELECT minutes, capacity, horizon_days, lead_minutes FROM slot_rules WHERE office_id = ? AND service_id = ?")
+async fn rule_of(db: &Pool, office: &str, service: &str) -> Result<Rule> {
+    let row = sqlx::query("SELECT minutes, capacity, horizon_days, lead_minutes FROM slot_rules WHERE office_id = $1 AND service_id = $2")
         .bind(office)
         .bind(service)
         .fetch_optional(db)
@@ -166,7 +165,7 @@ fn bookable(rule: &Rule, day: Day, start: u16, today: Day, minute: i64) -> bool 
 
 /// The free places of every bookable slot of `service` from `from` for `days` days.
 async fn offers(
-    db: &SqlitePool,
+    db: &Pool,
     office: &str,
     service: &str,
     from: Day,
@@ -179,7 +178,7 @@ async fn offers(
 
 /// [`offers`] with the calendar and rule already loaded.
 async fn offers_in(
-    db: &SqlitePool,
+    db: &Pool,
     office: &str,
     service: &str,
     cal: &OfficeCalendar,
@@ -197,7 +196,7 @@ async fn offers_in(
             continue;
         }
         let counts: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT start_min, booked FROM slot_counts WHERE office_id = ? AND service_id = ? AND day = ?",
+            "SELECT start_min, booked FROM slot_counts WHERE office_id = $1 AND service_id = $2 AND day = $3",
         )
         .bind(office)
         .bind(service)
@@ -257,7 +256,7 @@ async fn slots_list(
 }
 
 /// The next free slots from `day` on (for a full slot's answer).
-async fn alternatives(db: &SqlitePool, office: &str, service: &str, day: Day) -> Vec<SlotOffer> {
+async fn alternatives(db: &Pool, office: &str, service: &str, day: Day) -> Vec<SlotOffer> {
     offers(db, office, service, day, 14)
         .await
         .map(|list| list.into_iter().filter(|o| o.free > 0).take(5).collect())
@@ -266,11 +265,7 @@ async fn alternatives(db: &SqlitePool, office: &str, service: &str, day: Day) ->
 
 /// The first free slot of a service from today on (two weeks ahead at most), for a walk-in
 /// facing a long wait. `None` when the service takes no bookings or nothing is free.
-pub(crate) async fn next_free_slot(
-    db: &SqlitePool,
-    office: &str,
-    service: &str,
-) -> Option<SlotOffer> {
+pub(crate) async fn next_free_slot(db: &Pool, office: &str, service: &str) -> Option<SlotOffer> {
     // Day by day, stopping at the first free place: on a busy day the kiosk asks this for
     // every ticket, and the answer is nearly always today or the next open day.
     let cal = calendar_of(db, office).await.ok()?;
@@ -311,59 +306,16 @@ fn normalise_phone(phone: &str) -> Result<String> {
     }
 }
 
-/// HMAC-SHA-256 (RFC 2104).
-fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
-    let mut k = [0u8; 64];
-    if key.len() > 64 {
-        k[..32].copy_from_slice(&Sha256::digest(key));
-    } else {
-        k[..key.len()].copy_from_slice(key);
-    }
-    let pad = |byte: u8| k.map(|b| b ^ byte);
-    let inner = Sha256::new()
-        .chain_update(pad(0x36))
-        .chain_update(message)
-        .finalize();
-    Sha256::new()
-        .chain_update(pad(0x5C))
-        .chain_update(inner)
-        .finalize()
-        .into()
-}
-
-async fn secret(db: &SqlitePool) -> Result<Vec<u8>> {
-    let mut fresh = [0u8; 32];
-    rand::rng().fill_bytes(&mut fresh);
-    sqlx::query("INSERT INTO relay_secrets (name, value) VALUES ('reservation_tokens', ?) ON CONFLICT (name) DO NOTHING")
-        .bind(hex(&fresh))
-        .execute(db)
-        .await?;
-    let value: String =
-        sqlx::query_scalar("SELECT value FROM relay_secrets WHERE name = 'reservation_tokens'")
-            .fetch_one(db)
-            .await?;
-    Ok(value.into_bytes())
-}
-
-fn new_code() -> String {
-    let mut bytes = [0u8; CODE_LEN];
-    rand::rng().fill_bytes(&mut bytes);
-    bytes
-        .iter()
-        .map(|b| char::from(CODE_ALPHABET[usize::from(*b) % CODE_ALPHABET.len()]))
-        .collect()
-}
-
 /// Takes one place of a slot; `false` when it is full.
 async fn take_place(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     office: &str,
     service: &str,
     day: Day,
     start: u16,
     capacity: u32,
 ) -> Result<bool> {
-    sqlx::query("INSERT INTO slot_counts (office_id, service_id, day, start_min, capacity, booked) VALUES (?, ?, ?, ?, ?, 0) ON CONFLICT DO NOTHING")
+    sqlx::query("INSERT INTO slot_counts (office_id, service_id, day, start_min, capacity, booked) VALUES ($1, $2, $3, $4, $5, 0) ON CONFLICT DO NOTHING")
         .bind(office)
         .bind(service)
         .bind(day.to_string())
@@ -371,7 +323,7 @@ async fn take_place(
         .bind(i64::from(capacity))
         .execute(&mut **tx)
         .await?;
-    let done = sqlx::query("UPDATE slot_counts SET booked = booked + 1 WHERE office_id = ? AND service_id = ? AND day = ? AND start_min = ? AND booked < capacity")
+    let done = sqlx::query("UPDATE slot_counts SET booked = booked + 1 WHERE office_id = $1 AND service_id = $2 AND day = $3 AND start_min = $4 AND booked < capacity")
         .bind(office)
         .bind(service)
         .bind(day.to_string())
@@ -382,13 +334,13 @@ async fn take_place(
 }
 
 async fn free_place(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     office: &str,
     service: &str,
     day: &str,
     start: i64,
 ) -> Result<()> {
-    sqlx::query("UPDATE slot_counts SET booked = booked - 1 WHERE office_id = ? AND service_id = ? AND day = ? AND start_min = ? AND booked > 0")
+    sqlx::query("UPDATE slot_counts SET booked = booked - 1 WHERE office_id = $1 AND service_id = $2 AND day = $3 AND start_min = $4 AND booked > 0")
         .bind(office)
         .bind(service)
         .bind(day)
@@ -401,7 +353,7 @@ async fn free_place(
 /// Checks that `start` on `day` is a slot of the service's calendar that may be booked now,
 /// and returns its end.
 async fn check_slot(
-    db: &SqlitePool,
+    db: &Pool,
     office: &str,
     service: &str,
     day: Day,
@@ -436,10 +388,10 @@ async fn check_slot(
 }
 
 async fn reservation_by_token(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     token: &str,
 ) -> Result<(i64, Reservation)> {
-    let row = sqlx::query("SELECT id, office_id, service_id, day, start_min, end_min, code, status FROM reservations WHERE token_hash = ?")
+    let row = sqlx::query("SELECT id, office_id, service_id, day, start_min, end_min, code, status FROM reservations WHERE token_hash = $1")
         .bind(token_hash(token))
         .fetch_optional(&mut **tx)
         .await?
@@ -486,12 +438,8 @@ fn contact(phone: Option<&str>, birth: Option<&str>) -> Result<Option<Contact>> 
 }
 
 /// The keyed hash kept instead of the phone number and birth date.
-async fn checkin_hash(db: &SqlitePool, office: &str, c: &Contact) -> Result<String> {
-    let secret = secret(db).await?;
-    Ok(hex(&hmac_sha256(
-        &secret,
-        format!("check-in\n{office}\n{}\n{}", c.phone, c.birth).as_bytes(),
-    )))
+async fn checkin_hash(db: &Pool, office: &str, c: &Contact) -> Result<String> {
+    keyed(db, &format!("check-in\n{office}\n{}\n{}", c.phone, c.birth)).await
 }
 
 /// `POST /api/offices/{office}/check-in` (kiosk): finds today's reservation by its code, its
@@ -520,10 +468,9 @@ async fn check_in(
             ));
         }
     };
-    let _write = state.write_lock.lock().await;
-    let mut tx = state.db.begin().await?;
+    let (_write, mut tx) = state.begin_write().await?;
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT id, service_id, day, start_min, status FROM reservations WHERE office_id = ? AND {column} = ? ORDER BY day = ? DESC, day LIMIT 1"
+        "SELECT id, service_id, day, start_min, status FROM reservations WHERE office_id = $1 AND {column} = $2 ORDER BY day = $3 DESC, day LIMIT 1"
     ));
     let row = sqlx::query(sql)
         .bind(&office_id)
@@ -546,7 +493,7 @@ async fn check_in(
         )));
     }
     if status == "checked_in" {
-        let ticket_id: i64 = sqlx::query_scalar("SELECT id FROM tickets WHERE reservation_id = ?")
+        let ticket_id: i64 = sqlx::query_scalar("SELECT id FROM tickets WHERE reservation_id = $1")
             .bind(id)
             .fetch_one(&mut *tx)
             .await?;
@@ -577,7 +524,7 @@ async fn check_in(
         }),
     )
     .await?;
-    sqlx::query("UPDATE reservations SET status = 'checked_in' WHERE id = ?")
+    sqlx::query("UPDATE reservations SET status = 'checked_in' WHERE id = $1")
         .bind(id)
         .execute(&mut *tx)
         .await?;
@@ -588,7 +535,7 @@ async fn check_in(
 }
 
 /// The reservation behind `token`, if there is one.
-async fn existing(db: &SqlitePool, token: &str) -> Result<Option<Reservation>> {
+async fn existing(db: &Pool, token: &str) -> Result<Option<Reservation>> {
     let mut tx = db.begin().await?;
     match reservation_by_token(&mut tx, token).await {
         Ok((_, r)) => Ok(Some(r)),
@@ -623,10 +570,7 @@ async fn book(
     let contact = contact(req.phone.as_deref(), req.birth_date.as_deref())?;
 
     let token = match &key {
-        Some(k) => {
-            let secret = secret(&state.db).await?;
-            hex(&hmac_sha256(&secret, format!("{office}\n{k}").as_bytes()))
-        }
+        Some(k) => keyed(&state.db, &format!("{office}\n{k}")).await?,
         None => crate::auth::random_token(),
     };
     // A retried booking gets the same answer, even if the slot has filled up since.
@@ -640,8 +584,7 @@ async fn book(
         Some(c) => Some(checkin_hash(&state.db, &office, c).await?),
         None => None,
     };
-    let _write = state.write_lock.lock().await;
-    let mut tx = state.db.begin().await?;
+    let (_write, mut tx) = state.begin_write().await?;
     if key.is_some()
         && let Ok((_, reservation)) = reservation_by_token(&mut tx, &token).await
     {
@@ -667,10 +610,10 @@ async fn book(
             alternatives,
         });
     }
-    let mut code = new_code();
+    let mut code = new_code(CODE_LEN);
     for attempt in 0.. {
         let taken: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM reservations WHERE office_id = ? AND code = ?")
+            sqlx::query_scalar("SELECT id FROM reservations WHERE office_id = $1 AND code = $2")
                 .bind(&office)
                 .bind(&code)
                 .fetch_optional(&mut *tx)
@@ -681,9 +624,9 @@ async fn book(
         if attempt > 20 {
             return Err(Error::Internal("no free reservation code".into()));
         }
-        code = new_code();
+        code = new_code(CODE_LEN);
     }
-    sqlx::query("INSERT INTO reservations (office_id, service_id, day, start_min, end_min, token_hash, code, checkin_hash, status, created_at_ms, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?)")
+    sqlx::query("INSERT INTO reservations (office_id, service_id, day, start_min, end_min, token_hash, code, checkin_hash, status, created_at_ms, idempotency_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'booked', $9, $10)")
         .bind(&office)
         .bind(&req.service)
         .bind(day.to_string())
@@ -729,8 +672,7 @@ async fn reservation_cancel(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<Json<Reservation>> {
-    let _write = state.write_lock.lock().await;
-    let mut tx = state.db.begin().await?;
+    let (_write, mut tx) = state.begin_write().await?;
     let (id, mut r) = reservation_by_token(&mut tx, &token).await?;
     match r.status {
         ReservationStatus::Cancelled => return Ok(Json(r)),
@@ -743,7 +685,7 @@ async fn reservation_cancel(
     }
     let start = i64::from(parse_time(&r.start, "start")?);
     free_place(&mut tx, &r.office, &r.service, &r.day, start).await?;
-    sqlx::query("UPDATE reservations SET status = 'cancelled', checkin_hash = NULL WHERE id = ?")
+    sqlx::query("UPDATE reservations SET status = 'cancelled', checkin_hash = NULL WHERE id = $1")
         .bind(id)
         .execute(&mut *tx)
         .await?;
@@ -768,8 +710,7 @@ async fn reschedule(
         return Ok(Json(r));
     }
     let (rule, end) = check_slot(&state.db, &r.office, &r.service, day, start).await?;
-    let _write = state.write_lock.lock().await;
-    let mut tx = state.db.begin().await?;
+    let (_write, mut tx) = state.begin_write().await?;
     let (id, r) = reservation_by_token(&mut tx, &token).await?;
     if r.status != ReservationStatus::Booked {
         return Err(Error::Conflict(format!(
@@ -796,7 +737,7 @@ async fn reschedule(
     }
     let old = i64::from(parse_time(&r.start, "start")?);
     free_place(&mut tx, &r.office, &r.service, &r.day, old).await?;
-    sqlx::query("UPDATE reservations SET day = ?, start_min = ?, end_min = ? WHERE id = ?")
+    sqlx::query("UPDATE reservations SET day = $1, start_min = $2, end_min = $3 WHERE id = $4")
         .bind(day.to_string())
         .bind(i64::from(start))
         .bind(i64::from(end))
@@ -912,15 +853,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn hmac_matches_rfc_4231_case_2() {
-        let mac = hmac_sha256(b"Jefe", b"what do ya want for nothing?");
-        assert_eq!(
-            hex(&mac),
-            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
-        );
-    }
-
-    #[test]
     fn times_phones_and_codes() {
         assert_eq!(parse_time("09:30", "start").unwrap(), 570);
         for bad in ["9:30", "24:00", "09:60", "0930", "ab:cd"] {
@@ -933,9 +865,8 @@ mod tests {
         );
         assert_eq!(normalise_phone("093-582-1111").unwrap(), "0935821111");
         assert!(normalise_phone("12345").is_err());
-        let code = new_code();
+        let code = new_code(CODE_LEN);
         assert_eq!(code.len(), CODE_LEN);
-        assert!(code.bytes().all(|b| CODE_ALPHABET.contains(&b)));
     }
 
     #[test]

@@ -13,8 +13,8 @@ use mado_wire::{
     QueueEvent, QueueSnapshot, Ticket, TicketNumber, TicketStatus, TransferRequest, WaitingCount,
     estimate_wait_minutes,
 };
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
 
 use mado_wire::policy::{CallPolicy, Waiting, pick_next};
 
@@ -58,7 +58,7 @@ fn status_to_db(s: TicketStatus) -> &'static str {
     }
 }
 
-fn ticket_from_row(r: &SqliteRow) -> Result<Ticket> {
+fn ticket_from_row(r: &AnyRow) -> Result<Ticket> {
     Ok(Ticket {
         id: r.get("id"),
         office_id: r.get("office_id"),
@@ -75,8 +75,10 @@ fn ticket_from_row(r: &SqliteRow) -> Result<Ticket> {
     })
 }
 
-pub(crate) async fn fetch_ticket(tx: &mut Transaction<'_, Sqlite>, id: i64) -> Result<Ticket> {
-    let sql = sqlx::AssertSqlSafe(format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE id = ?"));
+pub(crate) async fn fetch_ticket(tx: &mut Transaction<'_, Any>, id: i64) -> Result<Ticket> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets WHERE id = $1"
+    ));
     let row = sqlx::query(sql)
         .bind(id)
         .fetch_optional(&mut **tx)
@@ -86,12 +88,12 @@ pub(crate) async fn fetch_ticket(tx: &mut Transaction<'_, Sqlite>, id: i64) -> R
 }
 
 async fn waiting_counts(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     office_id: &str,
     day: &str,
 ) -> Result<Vec<WaitingCount>> {
     let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT s.id, (SELECT COUNT(*) FROM tickets t WHERE t.office_id = s.office_id AND t.service_id = s.id AND t.day = ? AND t.status = 'waiting') FROM services s WHERE s.office_id = ? ORDER BY s.sort",
+        "SELECT s.id, (SELECT COUNT(*) FROM tickets t WHERE t.office_id = s.office_id AND t.service_id = s.id AND t.day = $1 AND t.status = 'waiting') FROM services s WHERE s.office_id = $2 ORDER BY s.sort",
     )
     .bind(day)
     .bind(office_id)
@@ -108,7 +110,7 @@ async fn waiting_counts(
 
 /// Stores the event for `ticket` (as it is now) and returns it for broadcasting after commit.
 async fn record(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     kind: EventKind,
     ticket: &Ticket,
     at_ms: i64,
@@ -125,7 +127,7 @@ async fn record(
     };
     // Take the id first, then store the payload that carries it.
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO events (office_id, at_ms, payload) VALUES (?, ?, '') RETURNING id",
+        "INSERT INTO events (office_id, at_ms, payload) VALUES ($1, $2, '') RETURNING id",
     )
     .bind(&ticket.office_id)
     .bind(at_ms)
@@ -134,7 +136,7 @@ async fn record(
     event.id = id;
     let payload =
         serde_json::to_string(&event).map_err(|e| Error::Internal(format!("event json: {e}")))?;
-    sqlx::query("UPDATE events SET payload = ? WHERE id = ?")
+    sqlx::query("UPDATE events SET payload = $1 WHERE id = $2")
         .bind(payload)
         .bind(id)
         .execute(&mut **tx)
@@ -185,11 +187,10 @@ async fn tickets_issue(
                 ),
             )
         })?;
-    let _write = state.write_lock.lock().await;
-    let mut tx = state.db.begin().await?;
+    let (_write, mut tx) = state.begin_write().await?;
     if let Some(key) = &key {
         let existing: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM tickets WHERE office_id = ? AND idempotency_key = ?",
+            "SELECT id FROM tickets WHERE office_id = $1 AND idempotency_key = $2",
         )
         .bind(&office_id)
         .bind(key)
@@ -223,7 +224,7 @@ pub(crate) struct CheckedIn {
 /// Issues a waiting ticket (a walk-in, or a checked-in reservation) inside `tx` and returns it
 /// with its place in line, and the event to publish after commit.
 pub(crate) async fn insert_ticket(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     office: &mado_wire::Office,
     service: &mado_wire::Service,
     key: Option<&str>,
@@ -231,14 +232,14 @@ pub(crate) async fn insert_ticket(
 ) -> Result<(IssuedTicket, QueueEvent)> {
     let now = now_ms();
     let day = local_day(now);
-    let seq: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM tickets WHERE office_id = ? AND prefix = ? AND day = ?")
+    let seq: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM tickets WHERE office_id = $1 AND prefix = $2 AND day = $3")
         .bind(&office.id)
         .bind(&service.prefix)
         .bind(&day)
         .fetch_one(&mut **tx)
         .await?;
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO tickets (office_id, service_id, prefix, day, seq, status, issued_at_ms, idempotency_key, reservation_id, slot_start_ms) VALUES (?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO tickets (office_id, service_id, prefix, day, seq, status, issued_at_ms, idempotency_key, reservation_id, slot_start_ms) VALUES ($1, $2, $3, $4, $5, 'waiting', $6, $7, $8, $9) RETURNING id",
     )
     .bind(&office.id)
     .bind(&service.id)
@@ -259,12 +260,12 @@ pub(crate) async fn insert_ticket(
 
 /// The ticket with its place in line and wait estimate.
 pub(crate) async fn issued(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     office: &mado_wire::Office,
     ticket: Ticket,
 ) -> Result<IssuedTicket> {
     let ahead: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM tickets WHERE office_id = ? AND service_id = ? AND day = ? AND status = 'waiting' AND (issued_at_ms, id) < (?, ?)",
+        "SELECT COUNT(*) FROM tickets WHERE office_id = $1 AND service_id = $2 AND day = $3 AND status = 'waiting' AND (issued_at_ms, id) < ($4, $5)",
     )
     .bind(&ticket.office_id)
     .bind(&ticket.service_id)
@@ -305,12 +306,13 @@ async fn board_get(
     let office = load_office(&state.db, &office_id).await?;
     let now = now_ms();
     let mut tx = state.db.begin().await?;
-    let rows: Vec<(String,)> =
-        sqlx::query_as("SELECT payload FROM events WHERE office_id = ? AND at_ms >= ? ORDER BY id")
-            .bind(&office_id)
-            .bind(local_day_start_ms(now))
-            .fetch_all(&mut *tx)
-            .await?;
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT payload FROM events WHERE office_id = $1 AND at_ms >= $2 ORDER BY id",
+    )
+    .bind(&office_id)
+    .bind(local_day_start_ms(now))
+    .fetch_all(&mut *tx)
+    .await?;
     let mut board = Board::default();
     for (payload,) in rows {
         let event: QueueEvent = serde_json::from_str(&payload)
@@ -333,7 +335,7 @@ async fn queue_get(
     let office = load_office(&state.db, &office_id).await?;
     let mut tx = state.db.begin().await?;
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {TICKET_COLUMNS} FROM tickets WHERE office_id = ? AND day = ? ORDER BY issued_at_ms, id"
+        "SELECT {TICKET_COLUMNS} FROM tickets WHERE office_id = $1 AND day = $2 ORDER BY issued_at_ms, id"
     ));
     let tickets = sqlx::query(sql)
         .bind(&office_id)
@@ -383,14 +385,14 @@ fn check_transition(number: &TicketNumber, status: TicketStatus, action: Action)
 }
 
 async fn set_status(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     ticket: &Ticket,
     status: TicketStatus,
     counter_id: Option<i64>,
     called_at_ms: Option<i64>,
     service_id: &str,
 ) -> Result<Ticket> {
-    sqlx::query("UPDATE tickets SET status = ?, counter_id = ?, called_at_ms = ?, service_id = ? WHERE id = ?")
+    sqlx::query("UPDATE tickets SET status = $1, counter_id = $2, called_at_ms = $3, service_id = $4 WHERE id = $5")
         .bind(status_to_db(status))
         .bind(counter_id)
         .bind(called_at_ms)
@@ -409,7 +411,7 @@ async fn counter_call_next(
     Path(counter_id): Path<i64>,
     Json(req): Json<CallNextRequest>,
 ) -> Result<Json<CallNextResult>> {
-    let office_id: String = sqlx::query_scalar("SELECT office_id FROM counters WHERE id = ?")
+    let office_id: String = sqlx::query_scalar("SELECT office_id FROM counters WHERE id = $1")
         .bind(counter_id)
         .fetch_optional(&state.db)
         .await?
@@ -436,15 +438,12 @@ async fn counter_call_next(
             format!("office {office_id:?} has no service {bad:?}"),
         ));
     }
-    let services_json =
-        serde_json::to_string(&services).map_err(|e| Error::Internal(e.to_string()))?;
 
-    let _write = state.write_lock.lock().await;
-    let mut tx = state.db.begin().await?;
+    let (_write, mut tx) = state.begin_write().await?;
     let now = now_ms();
     let mut events = Vec::new();
     let current: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM tickets WHERE counter_id = ? AND status = 'called'")
+        sqlx::query_scalar("SELECT id FROM tickets WHERE counter_id = $1 AND status = 'called'")
             .bind(counter_id)
             .fetch_all(&mut *tx)
             .await?;
@@ -462,20 +461,25 @@ async fn counter_call_next(
         events.push(record(&mut tx, EventKind::Done, &done, now).await?);
     }
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {TICKET_COLUMNS} FROM tickets WHERE office_id = ? AND day = ? AND status = 'waiting' AND service_id IN (SELECT value FROM json_each(?)) ORDER BY issued_at_ms, id"
+        "SELECT {TICKET_COLUMNS} FROM tickets WHERE office_id = $1 AND day = $2 AND status = 'waiting' ORDER BY issued_at_ms, id"
     ));
+    // The day's waiting tickets of the counter's services (a day's queue is small; filtering
+    // here keeps the SQL the same for SQLite and PostgreSQL).
     let waiting = sqlx::query(sql)
         .bind(&office_id)
         .bind(local_day(now))
-        .bind(services_json)
         .fetch_all(&mut *tx)
         .await?
         .iter()
         .map(ticket_from_row)
+        .filter(|t| {
+            t.as_ref()
+                .map_or(true, |t| services.contains(&t.service_id))
+        })
         .collect::<Result<Vec<_>>>()?;
     // Reservations this counter called in a row just before (walk-ins must still move).
     let recent: Vec<Option<i64>> = sqlx::query_scalar(
-        "SELECT slot_start_ms FROM tickets WHERE counter_id = ? AND day = ? AND called_at_ms IS NOT NULL ORDER BY called_at_ms DESC, id DESC LIMIT 10",
+        "SELECT slot_start_ms FROM tickets WHERE counter_id = $1 AND day = $2 AND called_at_ms IS NOT NULL ORDER BY called_at_ms DESC, id DESC LIMIT 10",
     )
     .bind(counter_id)
     .bind(local_day(now))
@@ -530,8 +534,7 @@ async fn act(
     action: Action,
     transfer_to: Option<&str>,
 ) -> Result<Ticket> {
-    let _write = state.write_lock.lock().await;
-    let mut tx = state.db.begin().await?;
+    let (_write, mut tx) = state.begin_write().await?;
     let t = fetch_ticket(&mut tx, ticket_id).await?;
     check_transition(&t.number, t.status, action)?;
     let now = now_ms();
@@ -575,7 +578,7 @@ async fn act(
         Action::Transfer => {
             let to = transfer_to.unwrap_or(&t.service_id);
             let known: Option<i64> =
-                sqlx::query_scalar("SELECT 1 FROM services WHERE office_id = ? AND id = ?")
+                sqlx::query_scalar("SELECT 1 FROM services WHERE office_id = $1 AND id = $2")
                     .bind(&t.office_id)
                     .bind(to)
                     .fetch_optional(&mut *tx)

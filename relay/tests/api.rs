@@ -3,7 +3,7 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use mado_relay::{AppState, Config, app};
+use mado_relay::{AppState, app};
 use serde_json::{Value, json};
 
 mod common;
@@ -488,7 +488,7 @@ async fn the_frontend_is_served_for_client_routes_but_not_for_api_routes() {
         "<!doctype html><title>Mado desk</title>",
     )
     .unwrap();
-    let mut config = Config::for_tests();
+    let mut config = TestDb::new(false).await.config();
     config.dist_dir = Some(dist.path().to_owned());
     let app = app(AppState::open(config).await.unwrap());
     let page = send(&app, Method::GET, "/kiosk", None, None).await;

@@ -5,7 +5,10 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use mado_relay::{AppState, Config, app};
+mod common;
+
+use common::TestDb;
+use mado_relay::{AppState, app};
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
@@ -131,7 +134,9 @@ impl EventStream {
 
 #[tokio::test]
 async fn events_resume_after_last_event_id_then_continue_live() {
-    let state = AppState::open(Config::for_tests()).await.unwrap();
+    let state = AppState::open(TestDb::new(false).await.config())
+        .await
+        .unwrap();
     let addr = serve(state.clone()).await;
     for _ in 0..3 {
         issue(&state, "jumin").await;
@@ -150,7 +155,9 @@ async fn events_resume_after_last_event_id_then_continue_live() {
 
 #[tokio::test]
 async fn the_query_parameter_resumes_too_and_no_id_means_live_only() {
-    let state = AppState::open(Config::for_tests()).await.unwrap();
+    let state = AppState::open(TestDb::new(false).await.config())
+        .await
+        .unwrap();
     let addr = serve(state.clone()).await;
     issue(&state, "jumin").await;
     issue(&state, "jumin").await;
@@ -169,7 +176,9 @@ async fn the_query_parameter_resumes_too_and_no_id_means_live_only() {
 
 #[tokio::test]
 async fn shutdown_ends_open_event_streams() {
-    let state = AppState::open(Config::for_tests()).await.unwrap();
+    let state = AppState::open(TestDb::new(false).await.config())
+        .await
+        .unwrap();
     let addr = serve(state.clone()).await;
     let mut events = EventStream::open(addr, "/api/offices/kokurakita/events", None).await;
     state.shutdown.cancel();
@@ -181,12 +190,8 @@ async fn shutdown_ends_open_event_streams() {
 
 #[tokio::test]
 async fn a_restart_keeps_ticket_numbering_and_event_ids() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = || Config {
-        data_dir: Some(dir.path().to_owned()),
-        database_url: None,
-        ..Config::for_tests()
-    };
+    let db = TestDb::new(true).await;
+    let config = || db.config();
     let first = AppState::open(config()).await.unwrap();
     issue(&first, "jumin").await;
     assert_eq!(issue(&first, "jumin").await["ticket"]["number"]["seq"], 2);
@@ -215,12 +220,8 @@ async fn a_restart_keeps_ticket_numbering_and_event_ids() {
 
 #[tokio::test]
 async fn concurrent_kiosks_never_get_the_same_number() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = Config {
-        data_dir: Some(dir.path().to_owned()),
-        database_url: None,
-        ..Config::for_tests()
-    };
+    let db = TestDb::new(true).await;
+    let config = db.config();
     let state = AppState::open(config).await.unwrap();
     let issues = (0..60).map(|_| {
         let state = state.clone();
@@ -240,4 +241,61 @@ async fn concurrent_kiosks_never_get_the_same_number() {
         (1..=60).collect::<Vec<u64>>(),
         "every number once, none skipped"
     );
+}
+
+/// Several relays on one PostgreSQL database: a ticket issued or called on one relay reaches
+/// the displays connected to every relay, in one order, with no event missing (LISTEN/NOTIFY
+/// behind, see `migrations/postgres/0007_event_notify.sql`). SQLite has one relay per
+/// database, so this runs only when `MADO_TEST_POSTGRES` is set (as `cargo xtask test` does).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_on_one_relay_reaches_displays_on_another() {
+    let db = TestDb::new(true).await;
+    if !db.is_postgres() {
+        eprintln!("one relay per SQLite database: this test needs MADO_TEST_POSTGRES");
+        return;
+    }
+    let a = AppState::open(db.config()).await.unwrap();
+    let b = AppState::open(db.config()).await.unwrap();
+    mado_relay::bootstrap_admin(&a.db, Some(common::PASSWORD))
+        .await
+        .unwrap();
+    let (addr_a, addr_b) = (serve(a.clone()).await, serve(b.clone()).await);
+    let mut on_a = EventStream::open(addr_a, "/api/offices/kokurakita/events", None).await;
+    let mut on_b = EventStream::open(addr_b, "/api/offices/kokurakita/events", None).await;
+
+    // Kiosks on both relays at once: every display sees all 20 tickets, in one order.
+    let kiosks: Vec<_> = (0..20)
+        .map(|i| {
+            let state = if i % 2 == 0 { a.clone() } else { b.clone() };
+            tokio::spawn(async move { issue(&state, "jumin").await })
+        })
+        .collect();
+    for k in kiosks {
+        k.await.unwrap();
+    }
+    let mut seen_a = Vec::new();
+    let mut seen_b = Vec::new();
+    for _ in 0..20 {
+        seen_a.push(on_a.expect().await.id);
+        seen_b.push(on_b.expect().await.id);
+    }
+    assert_eq!(seen_a, seen_b, "both relays' displays see the same order");
+    assert!(seen_a.windows(2).all(|w| w[1] == w[0] + 1), "{seen_a:?}");
+
+    // Staff call on relay A; the display on relay B shows it.
+    let staff = app(a.clone());
+    let cookie = common::login(&staff).await;
+    let called = common::send(
+        &staff,
+        Method::POST,
+        "/api/counters/1/call-next",
+        Some(serde_json::json!({})),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(called.status, StatusCode::OK, "{}", called.body);
+    let event = on_b.expect().await;
+    assert_eq!(event.data["kind"], "called");
+    assert_eq!(event.data["ticket"]["number"]["seq"], 1);
+    assert_eq!(event.id, seen_a[19] + 1);
 }

@@ -3,7 +3,7 @@
 //! what was wrong, and no double booking with 200 concurrent requests for the last place.
 
 use axum::http::{Method, Request, StatusCode, header};
-use mado_relay::{AppState, Config, app, local_day};
+use mado_relay::{AppState, app, local_day};
 use mado_wire::calendar::{Day, OfficeCalendar};
 use serde_json::{Value, json};
 
@@ -265,15 +265,12 @@ async fn bad_bookings_are_refused_with_what_was_expected_and_nothing_is_taken() 
     assert!(slots(&app, &day).await.iter().all(|s| s["free"] == 2));
 }
 
-/// 200 bookings at once for the last place of a slot, against a SQLite file: exactly one
+/// 200 bookings at once for the last place of a slot, against a SQLite file (or PostgreSQL): exactly one
 /// succeeds; every other one is told the slot is full, with alternatives.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_hundred_concurrent_bookings_of_the_last_place_book_it_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = Config::for_tests();
-    config.data_dir = Some(dir.path().to_path_buf());
-    config.database_url = None;
-    let state = AppState::open(config).await.unwrap();
+    let db = TestDb::new(true).await;
+    let state = AppState::open(db.config()).await.unwrap();
     let app = app(state.clone());
     let day = open_day();
     assert_eq!(
@@ -309,7 +306,7 @@ async fn two_hundred_concurrent_bookings_of_the_last_place_book_it_once() {
     assert_eq!((created, full), (1, 199));
     assert_eq!(free_at(&slots(&app, &day).await, "13:00"), 0);
     let booked: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM reservations WHERE day = ? AND start_min = 780 AND status = 'booked'",
+        "SELECT COUNT(*) FROM reservations WHERE day = $1 AND start_min = 780 AND status = 'booked'",
     )
     .bind(&day)
     .fetch_one(&state.db)
@@ -338,7 +335,7 @@ async fn booked_today(
             .collect::<String>()
     };
     let code = format!("T{start_min:05}");
-    sqlx::query("INSERT INTO reservations (office_id, service_id, day, start_min, end_min, token_hash, code, checkin_hash, status, created_at_ms) VALUES ('kokurakita', 'jumin', ?, ?, ?, ?, ?, ?, 'booked', ?)")
+    sqlx::query("INSERT INTO reservations (office_id, service_id, day, start_min, end_min, token_hash, code, checkin_hash, status, created_at_ms) VALUES ('kokurakita', 'jumin', $1, $2, $3, $4, $5, $6, 'booked', $7)")
         .bind(local_day(now))
         .bind(start_min)
         .bind(start_min + 30)
@@ -383,7 +380,7 @@ async fn check_in_by_code_token_or_phone_gives_a_ticket_once() {
     let b = book(&app, &day, "10:00", None).await;
     assert_eq!(b.status, StatusCode::CREATED);
     let stored: Option<String> =
-        sqlx::query_scalar("SELECT checkin_hash FROM reservations WHERE code = ?")
+        sqlx::query_scalar("SELECT checkin_hash FROM reservations WHERE code = $1")
             .bind(b.body["reservation"]["code"].as_str().unwrap())
             .fetch_one(&state.db)
             .await
@@ -392,11 +389,15 @@ async fn check_in_by_code_token_or_phone_gives_a_ticket_once() {
     assert_eq!(stored.len(), 64);
     assert!(stored.bytes().all(|b| b.is_ascii_hexdigit()));
     // Neither the phone number nor the birth date is a column of the table.
-    let columns: Vec<String> =
-        sqlx::query_scalar("SELECT name FROM pragma_table_info('reservations')")
-            .fetch_all(&state.db)
-            .await
-            .unwrap();
+    let columns: Vec<String> = sqlx::query_scalar(match state.dialect {
+        mado_relay::Dialect::Sqlite => "SELECT name FROM pragma_table_info('reservations')",
+        mado_relay::Dialect::Postgres => {
+            "SELECT column_name::text FROM information_schema.columns WHERE table_name = 'reservations'"
+        }
+    })
+    .fetch_all(&state.db)
+    .await
+    .unwrap();
     assert!(
         !columns
             .iter()

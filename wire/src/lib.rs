@@ -28,6 +28,7 @@ mod board;
 pub mod calendar;
 pub mod policy;
 mod queue;
+pub mod submission;
 
 pub use board::{Board, Call, MAX_RECENT_CALLS, QueueState};
 pub use queue::{TicketNumber, estimate_wait_minutes};

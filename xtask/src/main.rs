@@ -9,6 +9,7 @@
 //! - `build` — builds the frontend and the relay only.
 
 mod bench;
+mod postgres;
 mod setup;
 mod sh;
 mod versions;
@@ -267,6 +268,16 @@ fn test() -> Result {
             .args(["test", "--workspace"])
             .current_dir(root()),
     )?;
+    {
+        let pg = timed("throwaway PostgreSQL server", postgres::Postgres::start)?;
+        counted(
+            "relay tests again on PostgreSQL (same suite, MADO_TEST_POSTGRES)",
+            Command::new("cargo")
+                .args(["test", "-p", "mado-relay"])
+                .env("MADO_TEST_POSTGRES", &pg.url)
+                .current_dir(root()),
+        )?;
+    }
     timed("rule packs: mado-rules lint", || {
         run(Command::new("cargo")
             .args(["run", "--quiet", "-p", "mado-rules", "--", "lint"])

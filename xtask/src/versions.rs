@@ -20,10 +20,12 @@ pub const APT_RUN: &[&str] = &["fonts-ipaexfont-gothic"];
 pub const FONT_FILE: &str = "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf";
 pub const FONT_SERVED_AS: &str = "ipaexg-00401.ttf";
 /// Debian packages the test command needs: the browser and its driver for e2e and wasm tests,
-/// a Japanese font so pages render (and screenshots show) Japanese text, poppler for PDF checks.
+/// a Japanese font so pages render (and screenshots show) Japanese text, poppler for PDF checks,
+/// the PostgreSQL server the relay's tests run against a second time.
 pub const APT_TEST: &[&str] = &[
     "chromium",
     "chromium-driver",
     "fonts-ipaexfont-gothic",
     "poppler-utils",
+    "postgresql",
 ];

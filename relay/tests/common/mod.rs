@@ -11,10 +11,84 @@ use tower::ServiceExt;
 
 pub const PASSWORD: &str = "test-password-1";
 
-pub async fn test_app() -> (Router, AppState) {
-    let state = AppState::open(Config::for_tests())
+/// A fresh database for one test. By default SQLite: in memory, or with `file` a file in a
+/// temporary directory (deleted with this value). When `MADO_TEST_POSTGRES` names a
+/// PostgreSQL server (an admin URL such as `postgres://postgres@127.0.0.1:5432/postgres`;
+/// `cargo xtask test` starts one), a new database on that server instead, so the same tests
+/// check both engines.
+pub struct TestDb {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    pub async fn new(file: bool) -> Self {
+        if let Ok(admin) = std::env::var("MADO_TEST_POSTGRES") {
+            use sqlx::Connection;
+            static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+            let name = format!(
+                "mado_test_{}_{}_{}",
+                std::process::id(),
+                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+                rand_suffix()
+            );
+            let mut conn = sqlx::PgConnection::connect(&admin)
+                .await
+                .expect("MADO_TEST_POSTGRES accepts connections");
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&mut conn)
+                .await
+                .expect("test database created");
+            let base = admin.rsplit_once('/').expect("URL with a database").0;
+            return Self {
+                url: format!("{base}/{name}"),
+                _dir: None,
+            };
+        }
+        if !file {
+            return Self {
+                url: "sqlite::memory:".into(),
+                _dir: None,
+            };
+        }
+        let dir = tempfile::tempdir().unwrap();
+        Self {
+            url: format!("sqlite://{}", dir.path().join("mado.sqlite3").display()),
+            _dir: Some(dir),
+        }
+    }
+
+    /// The test configuration on this database.
+    pub fn config(&self) -> Config {
+        Config {
+            database_url: Some(self.url.clone()),
+            ..Config::for_tests()
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.url.starts_with("postgres")
+    }
+}
+
+fn rand_suffix() -> u64 {
+    use std::hash::{BuildHasher, RandomState};
+    RandomState::new().hash_one(std::time::SystemTime::now()) % 1_000_000
+}
+
+/// An app on a fresh database ([`TestDb`]) with the admin account; keep the `TestDb` alive.
+pub async fn test_app_on(db: &TestDb) -> (Router, AppState) {
+    let state = AppState::open(db.config()).await.expect("state opens");
+    bootstrap_admin(&state.db, Some(PASSWORD))
         .await
-        .expect("state opens");
+        .expect("admin created");
+    (app(state.clone()), state)
+}
+
+/// An app on a fresh in-memory SQLite database (or PostgreSQL database, see [`TestDb`]).
+pub async fn test_app() -> (Router, AppState) {
+    let db = TestDb::new(false).await;
+    let state = AppState::open(db.config()).await.expect("state opens");
     bootstrap_admin(&state.db, Some(PASSWORD))
         .await
         .expect("admin created");

@@ -1,0 +1,814 @@
+//! Online pre-applications (事前申請). A resident sends the guide's answers, the procedures
+//! and their details from home and gets a receipt code and a capability token (the QR code of
+//! their status page). Staff open it at the counter by the code or the scanned link, move it
+//! through 受付済 → 処理中 → 完了 / 差戻し (every change kept with who and when), and export
+//! the office's pre-applications as CSV or JSON for RPA and core systems.
+//!
+//! Personal data: the details are kept only in `submissions.body`, shown only to staff, never
+//! logged, and deleted [`purge`]d after the retention period; what remains are anonymous
+//! counts per day, life event and final status.
+//!
+//! | route | who |
+//! |---|---|
+//! | `POST /api/offices/{office}/submissions` | anyone (`Idempotency-Key` honoured) |
+//! | `GET /api/submission-status/{token}` | the resident, by capability token |
+//! | `GET /api/offices/{office}/submissions?status=&from=&to=&q=` | staff: the inbox |
+//! | `POST /api/offices/{office}/submissions/open` | staff: by code or token, 受付済 → 処理中 |
+//! | `GET /api/submissions/{id}`, `POST /api/submissions/{id}/status` | staff |
+//! | `GET /api/offices/{office}/submissions/export.csv`, `…/export.json` | staff |
+
+use std::collections::BTreeMap;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use mado_wire::calendar::{self, Day};
+use mado_wire::submission::{
+    NewSubmission, StatusChange, StatusUpdate, Submission, SubmissionProgress, SubmissionReceipt,
+    SubmissionStatus, SubmissionSummary, display_code, normalise_code,
+};
+use serde::Deserialize;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+use crate::AppState;
+use crate::auth::{Staff, random_token, token_hash};
+use crate::capability::{keyed, new_code};
+use crate::db::{Pool, load_office, local_day, now_ms};
+use crate::error::{Error, Json, Path, Query, Result};
+use crate::tickets::idempotency_key;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/offices/{office}/submissions", post(create).get(inbox))
+        .route("/api/offices/{office}/submissions/open", post(open))
+        .route(
+            "/api/offices/{office}/submissions/export.csv",
+            get(export_csv),
+        )
+        .route(
+            "/api/offices/{office}/submissions/export.json",
+            get(export_json),
+        )
+        .route("/api/submissions/{id}", get(get_one))
+        .route("/api/submissions/{id}/status", post(set_status))
+        .route("/api/submission-status/{token}", get(progress))
+}
+
+/// Receipt codes: 8 characters, shown as `XXXX-XXXX`.
+const CODE_LEN: usize = 8;
+/// Most pre-applications one inbox page or export returns.
+const MAX_LIST: usize = 1000;
+/// Longest staff note on a status change, in characters.
+const MAX_STAFF_NOTE: usize = 500;
+
+const COLUMNS: &str = "s.id, s.office_id, s.code, s.status, s.created_at_ms, s.updated_at_ms, s.body, r.day AS visit_day, r.start_min AS visit_start";
+const FROM: &str = "FROM submissions s LEFT JOIN reservations r ON r.id = s.reservation_id";
+
+fn status_of(row: &AnyRow) -> Result<SubmissionStatus> {
+    let s: String = row.try_get("status")?;
+    SubmissionStatus::parse(&s)
+        .ok_or_else(|| Error::Internal(format!("stored submission status {s:?}")))
+}
+
+fn body_of(row: &AnyRow) -> Result<NewSubmission> {
+    let body: String = row.try_get("body")?;
+    serde_json::from_str(&body)
+        .map_err(|e| Error::Internal(format!("stored submission does not parse: {e}")))
+}
+
+fn visit_of(row: &AnyRow) -> Result<Option<String>> {
+    let day: Option<String> = row.try_get("visit_day")?;
+    let start: Option<i64> = row.try_get("visit_start")?;
+    Ok(day.zip(start).map(|(d, s)| {
+        format!(
+            "{d} {}",
+            calendar::hhmm(u16::try_from(s).unwrap_or_default())
+        )
+    }))
+}
+
+async fn history(db: &Pool, id: i64, with_staff: bool) -> Result<Vec<StatusChange>> {
+    let rows = sqlx::query(
+        "SELECT h.status, h.at_ms, h.note, st.display_name FROM submission_history h LEFT JOIN staff st ON st.id = h.staff_id WHERE h.submission_id = $1 ORDER BY h.seq",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(StatusChange {
+                status: status_of(r)?,
+                at_ms: r.try_get("at_ms")?,
+                by: if with_staff {
+                    r.try_get("display_name")?
+                } else {
+                    None
+                },
+                note: r.try_get("note")?,
+            })
+        })
+        .collect()
+}
+
+async fn load(db: &Pool, id: i64) -> Result<Submission> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} {FROM} WHERE s.id = $1"));
+    let row = sqlx::query(sql)
+        .bind(id)
+        .fetch_optional(db)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("no pre-application with id {id}")))?;
+    Ok(Submission {
+        id,
+        office_id: row.try_get("office_id")?,
+        code: display_code(&row.try_get::<String, _>("code")?),
+        created_at_ms: row.try_get("created_at_ms")?,
+        updated_at_ms: row.try_get("updated_at_ms")?,
+        status: status_of(&row)?,
+        history: history(db, id, true).await?,
+        visit: visit_of(&row)?,
+        submission: body_of(&row)?,
+    })
+}
+
+async fn add_history(
+    tx: &mut Transaction<'_, Any>,
+    id: i64,
+    status: SubmissionStatus,
+    at_ms: i64,
+    staff: Option<i64>,
+    note: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO submission_history (submission_id, seq, status, at_ms, staff_id, note) VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM submission_history WHERE submission_id = $1), $2, $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(status.as_str())
+    .bind(at_ms)
+    .bind(staff)
+    .bind(note)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// `POST /api/offices/{office}/submissions` (public): stores a pre-application. 201 with the
+/// receipt; 200 with the same receipt when retried with the same `Idempotency-Key`; 400
+/// `invalid_submission` naming every field that is wrong.
+async fn create(
+    State(state): State<AppState>,
+    Path(office): Path<String>,
+    headers: HeaderMap,
+    Json(sub): Json<NewSubmission>,
+) -> Result<(StatusCode, Json<SubmissionReceipt>)> {
+    let key = idempotency_key(&headers)?;
+    load_office(&state.db, &office).await?;
+    let problems = sub.problems();
+    if !problems.is_empty() {
+        let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        return Err(Error::bad_request(
+            "invalid_submission",
+            format!("the pre-application cannot be stored: {}", list.join("; ")),
+        ));
+    }
+    let token = match &key {
+        Some(k) => keyed(&state.db, &format!("submission\n{office}\n{k}")).await?,
+        None => random_token(),
+    };
+    let reservation_id: Option<i64> = match &sub.reservation_token {
+        None => None,
+        Some(t) => Some(
+            sqlx::query_scalar(
+                "SELECT id FROM reservations WHERE token_hash = $1 AND office_id = $2",
+            )
+            .bind(token_hash(t))
+            .bind(&office)
+            .fetch_optional(&state.db)
+            .await?
+            .ok_or_else(|| {
+                Error::bad_request(
+                    "unknown_reservation",
+                    "reservation_token: no booking of this office has this token",
+                )
+            })?,
+        ),
+    };
+    let body = serde_json::to_string(&sub).map_err(|e| Error::Internal(e.to_string()))?;
+    let mut tx = state.db.begin().await?;
+    let existing =
+        sqlx::query("SELECT code, created_at_ms, status FROM submissions WHERE token_hash = $1")
+            .bind(token_hash(&token))
+            .fetch_optional(&mut *tx)
+            .await?;
+    if let Some(row) = existing {
+        return Ok((
+            StatusCode::OK,
+            Json(SubmissionReceipt {
+                code: display_code(&row.try_get::<String, _>("code")?),
+                token,
+                created_at_ms: row.try_get("created_at_ms")?,
+                status: status_of(&row)?,
+            }),
+        ));
+    }
+    let now = now_ms();
+    let mut code = new_code(CODE_LEN);
+    for attempt in 0.. {
+        let taken: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM submissions WHERE office_id = $1 AND code = $2")
+                .bind(&office)
+                .bind(&code)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if taken.is_none() {
+            break;
+        }
+        if attempt > 20 {
+            return Err(Error::Internal("no free receipt code".into()));
+        }
+        code = new_code(CODE_LEN);
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO submissions (office_id, code, token_hash, idempotency_key, pack, city, status, created_at_ms, updated_at_ms, reservation_id, body) VALUES ($1, $2, $3, $4, $5, $6, 'received', $7, $7, $8, $9) RETURNING id",
+    )
+    .bind(&office)
+    .bind(&code)
+    .bind(token_hash(&token))
+    .bind(&key)
+    .bind(&sub.pack)
+    .bind(&sub.city)
+    .bind(now)
+    .bind(reservation_id)
+    .bind(body)
+    .fetch_one(&mut *tx)
+    .await?;
+    add_history(&mut tx, id, SubmissionStatus::Received, now, None, "").await?;
+    tx.commit().await?;
+    tracing::info!(office = %office, submission = id, pack = %sub.pack, "pre-application received");
+    Ok((
+        StatusCode::CREATED,
+        Json(SubmissionReceipt {
+            code: display_code(&code),
+            token,
+            created_at_ms: now,
+            status: SubmissionStatus::Received,
+        }),
+    ))
+}
+
+/// `GET /api/submission-status/{token}`: the resident's own pre-application, progress only.
+async fn progress(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Json<SubmissionProgress>> {
+    let row = sqlx::query(
+        "SELECT id, office_id, code, pack, status, created_at_ms, body FROM submissions WHERE token_hash = $1",
+    )
+    .bind(token_hash(&token))
+    .fetch_optional(&state.db)
+    .await?
+    .ok_or_else(|| {
+        Error::NotFound(
+            "no pre-application for this link (it may have been deleted after the retention period)"
+                .into(),
+        )
+    })?;
+    let id: i64 = row.try_get("id")?;
+    Ok(Json(SubmissionProgress {
+        code: display_code(&row.try_get::<String, _>("code")?),
+        office_id: row.try_get("office_id")?,
+        pack: row.try_get("pack")?,
+        created_at_ms: row.try_get("created_at_ms")?,
+        status: status_of(&row)?,
+        history: history(&state.db, id, false).await?,
+        procedures: body_of(&row)?
+            .procedures
+            .into_iter()
+            .map(|p| p.name)
+            .collect(),
+    }))
+}
+
+/// Inbox and export filters.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Filter {
+    /// Statuses, comma-separated (`received,in_progress`); all when absent.
+    status: Option<String>,
+    /// First and last day sent (office-local `YYYY-MM-DD`), inclusive.
+    from: Option<String>,
+    to: Option<String>,
+    /// Part of the receipt code or of the applicant's name or kana.
+    q: Option<String>,
+    /// Life event (rule pack id).
+    pack: Option<String>,
+}
+
+const DAY_MS: i64 = 86_400_000;
+const JST_MS: i64 = 9 * 3_600_000;
+
+fn day_start_ms(s: &str, field: &str) -> Result<i64> {
+    let day = Day::parse(s).map_err(|_| {
+        Error::bad_request(
+            "invalid_query",
+            format!("{field}: {s:?} is not a date; expected YYYY-MM-DD"),
+        )
+    })?;
+    Ok(day.number() * DAY_MS - JST_MS)
+}
+
+/// The office's pre-applications matching `filter`, newest first.
+async fn matching(db: &Pool, office: &str, filter: &Filter) -> Result<Vec<Submission>> {
+    let from = match &filter.from {
+        Some(d) => day_start_ms(d, "from")?,
+        None => i64::MIN,
+    };
+    let to = match &filter.to {
+        Some(d) => day_start_ms(d, "to")? + DAY_MS,
+        None => i64::MAX,
+    };
+    let statuses: Option<Vec<SubmissionStatus>> = filter
+        .status
+        .as_deref()
+        .map(|list| {
+            list.split(',')
+                .map(|s| {
+                    SubmissionStatus::parse(s.trim()).ok_or_else(|| {
+                        Error::bad_request(
+                            "invalid_query",
+                            format!(
+                                "status: {s:?} is not a status; expected received, in_progress, completed or returned"
+                            ),
+                        )
+                    })
+                })
+                .collect()
+        })
+        .transpose()?;
+    let q = filter.q.as_deref().map(str::trim).unwrap_or_default();
+    let code_q = normalise_code(q);
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} {FROM} WHERE s.office_id = $1 AND s.created_at_ms >= $2 AND s.created_at_ms < $3 ORDER BY s.created_at_ms DESC, s.id DESC"
+    ));
+    let rows = sqlx::query(sql)
+        .bind(office)
+        .bind(from)
+        .bind(to)
+        .fetch_all(db)
+        .await?;
+    let mut out = Vec::new();
+    for row in &rows {
+        let status = status_of(row)?;
+        if statuses.as_ref().is_some_and(|s| !s.contains(&status)) {
+            continue;
+        }
+        let code: String = row.try_get("code")?;
+        let body = body_of(row)?;
+        if filter.pack.as_ref().is_some_and(|p| *p != body.pack) {
+            continue;
+        }
+        let hit = q.is_empty()
+            || (!code_q.is_empty() && code.contains(&code_q))
+            || body
+                .applicant
+                .name
+                .replace([' ', '　'], "")
+                .contains(&q.replace([' ', '　'], ""))
+            || body
+                .applicant
+                .kana
+                .replace([' ', '　'], "")
+                .contains(&q.replace([' ', '　'], ""));
+        if !hit {
+            continue;
+        }
+        let id: i64 = row.try_get("id")?;
+        out.push(Submission {
+            id,
+            office_id: row.try_get("office_id")?,
+            code: display_code(&code),
+            created_at_ms: row.try_get("created_at_ms")?,
+            updated_at_ms: row.try_get("updated_at_ms")?,
+            status,
+            history: Vec::new(),
+            visit: visit_of(row)?,
+            submission: body,
+        });
+        if out.len() >= MAX_LIST {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// `GET /api/offices/{office}/submissions` (staff): the inbox.
+async fn inbox(
+    _staff: Staff,
+    State(state): State<AppState>,
+    Path(office): Path<String>,
+    Query(filter): Query<Filter>,
+) -> Result<Json<Vec<SubmissionSummary>>> {
+    load_office(&state.db, &office).await?;
+    let list = matching(&state.db, &office, &filter).await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|s| SubmissionSummary {
+                id: s.id,
+                code: s.code,
+                pack: s.submission.pack,
+                city: s.submission.city,
+                name: s.submission.applicant.name,
+                created_at_ms: s.created_at_ms,
+                updated_at_ms: s.updated_at_ms,
+                status: s.status,
+                procedures: s.submission.procedures.len(),
+                visit: s.visit,
+            })
+            .collect(),
+    ))
+}
+
+/// `GET /api/submissions/{id}` (staff).
+async fn get_one(
+    _staff: Staff,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Json<Submission>> {
+    Ok(Json(load(&state.db, id).await?))
+}
+
+/// Moves `id` to `next`, recording who and why; refuses a move [`SubmissionStatus::may_become`]
+/// does not allow.
+async fn change(db: &Pool, id: i64, next: SubmissionStatus, staff: i64, note: &str) -> Result<()> {
+    let mut tx = db.begin().await?;
+    let current: String = sqlx::query_scalar("SELECT status FROM submissions WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("no pre-application with id {id}")))?;
+    let current = SubmissionStatus::parse(&current)
+        .ok_or_else(|| Error::Internal(format!("stored submission status {current:?}")))?;
+    if !current.may_become(next) {
+        return Err(Error::Conflict(format!(
+            "a pre-application that is {} cannot become {}",
+            current.as_str(),
+            next.as_str()
+        )));
+    }
+    let now = now_ms();
+    // Conditional on the status read above: of two staff changing it at once, one wins and
+    // the other is told, rather than both writing history.
+    let done = sqlx::query(
+        "UPDATE submissions SET status = $1, updated_at_ms = $2 WHERE id = $3 AND status = $4",
+    )
+    .bind(next.as_str())
+    .bind(now)
+    .bind(id)
+    .bind(current.as_str())
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Err(Error::Conflict(
+            "the pre-application was changed meanwhile; reload it".into(),
+        ));
+    }
+    add_history(&mut tx, id, next, now, Some(staff), note).await?;
+    tx.commit().await?;
+    tracing::info!(
+        submission = id,
+        status = next.as_str(),
+        "pre-application status changed"
+    );
+    Ok(())
+}
+
+/// `POST /api/submissions/{id}/status` (staff): 処理中, 完了 or 差戻し (which needs a note for
+/// the resident). 409 when the move is not allowed from the current status.
+async fn set_status(
+    staff: Staff,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Json(req): Json<StatusUpdate>,
+) -> Result<Json<Submission>> {
+    let note = req.note.trim();
+    if note.chars().count() > MAX_STAFF_NOTE || note.contains(['\r', '\0']) {
+        return Err(Error::bad_request(
+            "invalid_body",
+            format!("note: at most {MAX_STAFF_NOTE} characters"),
+        ));
+    }
+    if req.status == SubmissionStatus::Returned && note.is_empty() {
+        return Err(Error::bad_request(
+            "invalid_body",
+            "note: a returned pre-application needs a note telling the resident what to do",
+        ));
+    }
+    if req.status == SubmissionStatus::Received {
+        return Err(Error::bad_request(
+            "invalid_body",
+            "status: received is set only when the resident sends it",
+        ));
+    }
+    change(&state.db, id, req.status, staff.id, note).await?;
+    Ok(Json(load(&state.db, id).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OpenRequest {
+    /// The receipt code as typed (`ABCD-EFGH`, any case, full-width allowed)…
+    #[serde(default)]
+    code: Option<String>,
+    /// …or what a code reader typed from the QR code: the status link `…/s#TOKEN` or the
+    /// token alone.
+    #[serde(default)]
+    token: Option<String>,
+}
+
+/// `POST /api/offices/{office}/submissions/open` (staff, at the counter): finds a
+/// pre-application by its receipt code or QR code and, if it was 受付済, marks it 処理中.
+async fn open(
+    staff: Staff,
+    State(state): State<AppState>,
+    Path(office): Path<String>,
+    Json(req): Json<OpenRequest>,
+) -> Result<Json<Submission>> {
+    let row: Option<(i64, String)> = match (&req.code, &req.token) {
+        (Some(code), None) => {
+            let code = normalise_code(code);
+            sqlx::query_as("SELECT id, status FROM submissions WHERE office_id = $1 AND code = $2")
+                .bind(&office)
+                .bind(&code)
+                .fetch_optional(&state.db)
+                .await?
+        }
+        (None, Some(token)) => {
+            let token = token.trim();
+            let token = token.rsplit_once('#').map_or(token, |(_, t)| t);
+            sqlx::query_as(
+                "SELECT id, status FROM submissions WHERE office_id = $1 AND token_hash = $2",
+            )
+            .bind(&office)
+            .bind(token_hash(token))
+            .fetch_optional(&state.db)
+            .await?
+        }
+        _ => {
+            return Err(Error::bad_request(
+                "invalid_body",
+                "give exactly one of: code, token",
+            ));
+        }
+    };
+    let (id, status) = row.ok_or_else(|| {
+        Error::NotFound(
+            "no pre-application of this office has this code; check it with the resident".into(),
+        )
+    })?;
+    if status == SubmissionStatus::Received.as_str() {
+        match change(&state.db, id, SubmissionStatus::InProgress, staff.id, "").await {
+            // Opened by a colleague at the same moment: it is 処理中 either way.
+            Ok(()) | Err(Error::Conflict(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(Json(load(&state.db, id).await?))
+}
+
+/// `GET …/export.json` (staff): the filtered pre-applications with their history.
+async fn export_json(
+    _staff: Staff,
+    State(state): State<AppState>,
+    Path(office): Path<String>,
+    Query(filter): Query<Filter>,
+) -> Result<impl IntoResponse> {
+    load_office(&state.db, &office).await?;
+    let mut list = matching(&state.db, &office, &filter).await?;
+    for s in &mut list {
+        s.history = history(&state.db, s.id, true).await?;
+    }
+    tracing::info!(office = %office, rows = list.len(), "pre-applications exported as JSON");
+    let body = serde_json::to_vec_pretty(&list).map_err(|e| Error::Internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"mado-submissions-{office}.json\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        body,
+    ))
+}
+
+/// `GET …/export.csv` (staff): one row per pre-application, for spreadsheets and RPA.
+async fn export_csv(
+    _staff: Staff,
+    State(state): State<AppState>,
+    Path(office): Path<String>,
+    Query(filter): Query<Filter>,
+) -> Result<impl IntoResponse> {
+    load_office(&state.db, &office).await?;
+    let list = matching(&state.db, &office, &filter).await?;
+    tracing::info!(office = %office, rows = list.len(), "pre-applications exported as CSV");
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"mado-submissions-{office}.csv\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        csv(&list),
+    ))
+}
+
+/// The CSV columns, in order.
+pub const CSV_HEADER: [&str; 17] = [
+    "受付番号",
+    "受付日時",
+    "状態",
+    "更新日時",
+    "手続きの種類",
+    "市区町村",
+    "氏名",
+    "ふりがな",
+    "生年月日",
+    "性別",
+    "郵便番号",
+    "住所",
+    "電話番号",
+    "申請する手続き",
+    "手続きID",
+    "来庁予約",
+    "備考",
+];
+
+/// A CSV field (RFC 4180), quoted when needed. A field that a spreadsheet would run as a
+/// formula (`=`, `+`, `-`, `@`, tab, CR at the start) gets a leading `'`.
+fn field(out: &mut String, value: &str) {
+    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    if value.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&value.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(&value);
+    }
+}
+
+fn local_time(ms: i64) -> String {
+    let day = local_day(ms);
+    let minute = (ms + JST_MS).rem_euclid(DAY_MS) / 60_000;
+    format!("{day} {:02}:{:02}", minute / 60, minute % 60)
+}
+
+/// UTF-8 with a byte-order mark (so Excel in Japanese opens it as UTF-8), CRLF line ends.
+pub fn csv(list: &[Submission]) -> String {
+    let mut out = String::from("\u{FEFF}");
+    let mut row = |cells: &[&str]| {
+        for (i, c) in cells.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            field(&mut out, c);
+        }
+        out.push_str("\r\n");
+    };
+    row(&CSV_HEADER);
+    for s in list {
+        let a = &s.submission.applicant;
+        let sex = match a.sex.as_str() {
+            "male" => "男",
+            "female" => "女",
+            _ => "",
+        };
+        let names: Vec<&str> = s
+            .submission
+            .procedures
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect();
+        let ids: Vec<&str> = s
+            .submission
+            .procedures
+            .iter()
+            .map(|p| p.id.as_str())
+            .collect();
+        row(&[
+            &s.code,
+            &local_time(s.created_at_ms),
+            s.status.label_ja(),
+            &local_time(s.updated_at_ms),
+            &s.submission.pack,
+            &s.submission.city,
+            &a.name,
+            &a.kana,
+            &a.birth_date,
+            sex,
+            &a.postal_code,
+            &a.address,
+            &a.phone,
+            &names.join("、"),
+            &ids.join(" "),
+            s.visit.as_deref().unwrap_or(""),
+            &s.submission.note,
+        ]);
+    }
+    out
+}
+
+/// Deletes the pre-applications last changed more than `retention_days` before `now_ms`,
+/// with their history, after adding each to the anonymous counts (office, day sent, life
+/// event, final status). Returns how many were deleted.
+pub async fn purge(db: &Pool, retention_days: u32, now_ms: i64) -> Result<u64> {
+    let cutoff = now_ms - i64::from(retention_days) * DAY_MS;
+    let mut tx = db.begin().await?;
+    let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
+        "SELECT id, office_id, pack, status, created_at_ms FROM submissions WHERE updated_at_ms < $1",
+    )
+    .bind(cutoff)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut counts: BTreeMap<(String, String, String, String), i64> = BTreeMap::new();
+    for (_, office, pack, status, created) in &rows {
+        *counts
+            .entry((
+                office.clone(),
+                local_day(*created),
+                pack.clone(),
+                status.clone(),
+            ))
+            .or_default() += 1;
+    }
+    for ((office, day, pack, status), n) in counts {
+        sqlx::query(
+            "INSERT INTO submission_stats (office_id, day, pack, status, count) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (office_id, day, pack, status) DO UPDATE SET count = submission_stats.count + excluded.count",
+        )
+        .bind(office)
+        .bind(day)
+        .bind(pack)
+        .bind(status)
+        .bind(n)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for (id, ..) in &rows {
+        sqlx::query("DELETE FROM submission_history WHERE submission_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM submissions WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    let n = rows.len() as u64;
+    if n > 0 {
+        tracing::info!(
+            deleted = n,
+            retention_days,
+            "pre-applications past retention deleted"
+        );
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_and_formulas_defused() {
+        let mut out = String::new();
+        field(&mut out, "=HYPERLINK(\"x\")");
+        assert_eq!(out, "\"'=HYPERLINK(\"\"x\"\")\"");
+        let mut out = String::new();
+        field(&mut out, "北九州市, 小倉北区");
+        assert_eq!(out, "\"北九州市, 小倉北区\"");
+        let mut out = String::new();
+        field(&mut out, "-1");
+        assert_eq!(out, "'-1");
+        let mut out = String::new();
+        field(&mut out, "窓口 花子");
+        assert_eq!(out, "窓口 花子");
+    }
+
+    #[test]
+    fn times_are_japan_time() {
+        // 2026-11-21T15:30:00Z is 00:30 on the 22nd in Japan.
+        assert_eq!(local_time(1_795_275_000_000), "2026-11-22 00:30");
+        let start = day_start_ms("2026-11-22", "from").unwrap();
+        assert_eq!(local_day(start), "2026-11-22");
+        assert_eq!(local_day(start - 1), "2026-11-21");
+    }
+}
