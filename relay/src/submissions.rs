@@ -196,23 +196,10 @@ async fn create(
         ),
     };
     let body = serde_json::to_string(&sub).map_err(|e| Error::Internal(e.to_string()))?;
-    let mut tx = state.db.begin().await?;
-    let existing =
-        sqlx::query("SELECT code, created_at_ms, status FROM submissions WHERE token_hash = $1")
-            .bind(token_hash(&token))
-            .fetch_optional(&mut *tx)
-            .await?;
-    if let Some(row) = existing {
-        return Ok((
-            StatusCode::OK,
-            Json(SubmissionReceipt {
-                code: display_code(&row.try_get::<String, _>("code")?),
-                token,
-                created_at_ms: row.try_get("created_at_ms")?,
-                status: status_of(&row)?,
-            }),
-        ));
+    if let Some(receipt) = receipt_of(&state.db, &token).await? {
+        return Ok((StatusCode::OK, Json(receipt)));
     }
+    let mut tx = state.db.begin().await?;
     let now = now_ms();
     let mut code = new_code(CODE_LEN);
     for attempt in 0.. {
@@ -230,7 +217,7 @@ async fn create(
         }
         code = new_code(CODE_LEN);
     }
-    let id: i64 = sqlx::query_scalar(
+    let inserted: std::result::Result<i64, sqlx::Error> = sqlx::query_scalar(
         "INSERT INTO submissions (office_id, code, token_hash, idempotency_key, pack, city, status, created_at_ms, updated_at_ms, reservation_id, body) VALUES ($1, $2, $3, $4, $5, $6, 'received', $7, $7, $8, $9) RETURNING id",
     )
     .bind(&office)
@@ -243,7 +230,21 @@ async fn create(
     .bind(reservation_id)
     .bind(body)
     .fetch_one(&mut *tx)
-    .await?;
+    .await;
+    let id = match inserted {
+        Ok(id) => id,
+        // The same retry arriving twice at once: the other one stored it.
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() && key.is_some() => {
+            drop(tx);
+            return match receipt_of(&state.db, &token).await? {
+                Some(receipt) => Ok((StatusCode::OK, Json(receipt))),
+                None => Err(Error::Conflict(
+                    "the same pre-application is being sent twice at once; retry".into(),
+                )),
+            };
+        }
+        Err(e) => return Err(e.into()),
+    };
     add_history(&mut tx, id, SubmissionStatus::Received, now, None, "").await?;
     tx.commit().await?;
     tracing::info!(office = %office, submission = id, pack = %sub.pack, "pre-application received");
@@ -256,6 +257,24 @@ async fn create(
             status: SubmissionStatus::Received,
         }),
     ))
+}
+
+/// The receipt of the pre-application `token` stands for, if it exists.
+async fn receipt_of(db: &Pool, token: &str) -> Result<Option<SubmissionReceipt>> {
+    let row =
+        sqlx::query("SELECT code, created_at_ms, status FROM submissions WHERE token_hash = $1")
+            .bind(token_hash(token))
+            .fetch_optional(db)
+            .await?;
+    row.map(|row| {
+        Ok(SubmissionReceipt {
+            code: display_code(&row.try_get::<String, _>("code")?),
+            token: token.to_owned(),
+            created_at_ms: row.try_get("created_at_ms")?,
+            status: status_of(&row)?,
+        })
+    })
+    .transpose()
 }
 
 /// `GET /api/submission-status/{token}`: the resident's own pre-application, progress only.
