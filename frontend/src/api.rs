@@ -6,6 +6,10 @@ use mado_wire::{
     IssuedTicket, LoginRequest, Office, QueueSnapshot, Reservation, Session, SlotOffer, StaffMe,
     Ticket, TransferRequest,
 };
+use mado_wire::submission::{
+    NewSubmission, StatusUpdate, Submission, SubmissionProgress, SubmissionReceipt,
+    SubmissionSummary,
+};
 use serde::de::DeserializeOwned;
 
 /// Why a relay call failed.
@@ -238,4 +242,51 @@ pub async fn check_in(
     request: &mado_wire::CheckInRequest,
 ) -> Result<IssuedTicket, ApiError> {
     post(&format!("/api/offices/{office}/check-in"), request).await
+}
+
+/// Sends a pre-application; retrying with the same key gives the same receipt.
+pub async fn submit(
+    office: &str,
+    submission: &NewSubmission,
+    idempotency_key: &str,
+) -> Result<SubmissionReceipt, ApiError> {
+    let req = Request::post(&format!("/api/offices/{office}/submissions"))
+        .header("Idempotency-Key", idempotency_key)
+        .json(submission)
+        .map_err(|e| ApiError::BadAnswer(e.to_string()))?;
+    read(req.send().await).await
+}
+
+/// The resident's view of their pre-application, by capability token.
+pub async fn submission_progress(token: &str) -> Result<SubmissionProgress, ApiError> {
+    get(&format!("/api/submission-status/{token}")).await
+}
+
+/// How staff name a pre-application at the counter.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OpenBy {
+    Code(String),
+    Token(String),
+}
+
+/// Opens a pre-application at the counter (受付済 becomes 処理中).
+pub async fn open_submission(office: &str, by: OpenBy) -> Result<Submission, ApiError> {
+    post(&format!("/api/offices/{office}/submissions/open"), &by).await
+}
+
+/// The office's pre-applications; `query` is the inbox's filter string (`status=…&q=…`).
+pub async fn submissions(office: &str, query: &str) -> Result<Vec<SubmissionSummary>, ApiError> {
+    get(&format!("/api/offices/{office}/submissions?{query}")).await
+}
+
+pub async fn submission(id: i64) -> Result<Submission, ApiError> {
+    get(&format!("/api/submissions/{id}")).await
+}
+
+pub async fn set_submission_status(
+    id: i64,
+    update: &StatusUpdate,
+) -> Result<Submission, ApiError> {
+    post(&format!("/api/submissions/{id}/status"), update).await
 }

@@ -118,8 +118,9 @@ pub fn DeskApp() -> impl IntoView {
                 <Route path=path!("/queue") view=pages::Queue/>
                 <Route path=path!("/apply") view=pages::Apply/>
                 <Route path=path!("/r") view=pages::MyReservation/>
+                <Route path=path!("/s") view=pages::PreApplicationStatus/>
                 <Route path=path!("/checkin") view=pages::CheckIn/>
-                <Route path=path!("/office") view=|| view! { <pages::NotBuilt name=|t| t.surface_office/> }/>
+                <Route path=path!("/office") view=pages::Office/>
                 <Route path=path!("/admin") view=|| view! { <pages::NotBuilt name=|t| t.surface_admin/> }/>
             </Routes>
         </Router>

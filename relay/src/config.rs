@@ -37,6 +37,11 @@ pub struct Config {
     /// anonymous counts remain.
     #[arg(long, env = "MADO_SUBMISSION_RETENTION_DAYS", default_value_t = 30)]
     pub submission_retention_days: u32,
+    /// Start the relay's clock at this instant (RFC 3339, e.g. `2027-03-01T09:00:00+09:00`)
+    /// instead of the machine's time; it runs on from there. For staff training on a chosen
+    /// day and for browser tests of same-day bookings. Never set in production.
+    #[arg(long, env = "MADO_CLOCK")]
+    pub clock: Option<String>,
     /// Log as JSON lines instead of text.
     #[arg(long, env = "MADO_LOG_JSON", default_value_t = false, action = clap::ArgAction::Set)]
     pub log_json: bool,
@@ -64,6 +69,7 @@ impl Config {
             secure_cookies: false,
             log_json: false,
             submission_retention_days: 30,
+            clock: None,
         }
     }
 }

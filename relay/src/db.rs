@@ -324,9 +324,20 @@ pub async fn load_office(pool: &Pool, office_id: &str) -> Result<mado_wire::Offi
     })
 }
 
-/// Milliseconds since the Unix epoch.
+/// How far the relay's clock is set from the machine's (`--clock`), in milliseconds.
+static CLOCK_OFFSET_MS: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+/// Sets the relay's clock to `start_ms` now; it runs on from there. For staff training on a
+/// chosen day and for browser tests of same-day flows (see `Config::clock`).
+pub fn set_clock(start_ms: i64) {
+    let offset = start_ms - chrono::Utc::now().timestamp_millis();
+    CLOCK_OFFSET_MS.store(offset, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Milliseconds since the Unix epoch, by the relay's clock.
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
+        + CLOCK_OFFSET_MS.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Japan Standard Time (UTC+9, no daylight saving), the offices' local time.

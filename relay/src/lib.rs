@@ -92,6 +92,15 @@ impl AppState {
                 Error::Internal(format!("cannot create data dir {}: {e}", dir.display()))
             })?;
         }
+        if let Some(clock) = &config.clock {
+            let start = chrono::DateTime::parse_from_rfc3339(clock).map_err(|e| {
+                Error::Internal(format!(
+                    "--clock {clock:?}: {e}; expected RFC 3339 such as 2027-03-01T09:00:00+09:00"
+                ))
+            })?;
+            db::set_clock(start.timestamp_millis());
+            tracing::warn!(clock = %clock, "the relay's clock is set: for training and tests only");
+        }
         let url = config.database_url();
         let (db, dialect) = connect(&url).await?;
         migrate(&db, dialect).await?;

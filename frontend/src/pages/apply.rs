@@ -52,6 +52,7 @@ pub fn Apply() -> impl IntoView {
     let session = RwSignal::new(None::<Session>);
     let bad = RwSignal::new(Vec::<String>::new());
     let problem = RwSignal::new(None::<String>);
+    let booking = RwSignal::new(None::<mado_wire::Booking>);
 
     let owner = Owner::current().unwrap_or_default();
     Effect::new(move |_| {
@@ -148,7 +149,8 @@ pub fn Apply() -> impl IntoView {
                             <p>{move || t().apply_share}</p>
                             <button type="button" on:click=move |_| print_page()>{move || t().guide_print}</button>
                         </footer>
-                        <super::booking::BookVisit/>
+                        <super::booking::BookVisit booked=booking/>
+                        <super::preapply::PreApply session=s booking=booking/>
                     }.into_any()
                 }
             }}

@@ -49,7 +49,7 @@ fn today() -> String {
 }
 
 /// A QR code as an SVG document (dark modules as one path), for the booking link.
-fn qr_svg(text: &str) -> Option<String> {
+pub(super) fn qr_svg(text: &str) -> Option<String> {
     use qrcodegen::{QrCode, QrCodeEcc};
     let qr = QrCode::encode_text(text, QrCodeEcc::Medium).ok()?;
     let n = qr.size();
@@ -133,7 +133,10 @@ fn ReservationCard(
 /// Booking a visit: office, service, day, time, optional phone and birth date for checking
 /// in, then the receipt.
 #[component]
-pub fn BookVisit() -> impl IntoView {
+pub fn BookVisit(
+    /// The booking, once made (shared with the pre-application, which links to it).
+    booked: RwSignal<Option<Booking>>,
+) -> impl IntoView {
     let lang = use_lang();
     let t = move || lang.get().desk();
     // Nothing is asked of the relay until the resident opens the booking: the guide above
@@ -148,7 +151,6 @@ pub fn BookVisit() -> impl IntoView {
     let birth = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let booked = RwSignal::new(None::<Booking>);
     let key = StoredValue::new(crate::new_idempotency_key());
 
     let open = move |_| {

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use mado_rules::Answers;
 
+use mado_wire::submission::{ApplicantDetails, Submission};
 use mado_wire::{GuideMark, GuideRecordItem, GuideStatus, NewGuideRecord, StaffMe};
 
 use super::{office_param, queue::Login, resolve_office};
@@ -131,11 +132,27 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
     let printed = RwSignal::new(Vec::<String>::new());
     let printed_for = RwSignal::new(String::new());
     let office_name = RwSignal::new(String::new());
+    let office_id = RwSignal::new(None::<String>);
     let requested_office = StoredValue::new(office_param());
     leptos::task::spawn_local(async move {
         if let Ok(o) = resolve_office(requested_office.get_value()).await {
             office_name.set(o.name);
+            office_id.set(Some(o.id));
         }
+    });
+    // A pre-application loaded at the counter: its answers wait for the guide to be built,
+    // its applicant for the forms panel.
+    let pending_answers = StoredValue::new(None::<serde_json::Value>);
+    let prefill = RwSignal::new(None::<ApplicantDetails>);
+    let load_pre = Callback::new(move |s: Submission| {
+        pending_answers.set_value(serde_json::to_value(&s.submission.answers).ok());
+        prefill.set(Some(s.submission.applicant.clone()));
+        marks.set(BTreeMap::new());
+        if guide::cities().iter().any(|(id, _)| *id == s.submission.city) {
+            city.set(s.submission.city.clone());
+        }
+        session.set(None);
+        pack.set(Some(s.submission.pack.clone()));
     });
     // Any change after saving makes the record stale again.
     Effect::new(move |_| {
@@ -179,7 +196,7 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
             return;
         };
         save_setting(CITY_KEY, &c);
-        let answers = session
+        let kept = session
             .get_untracked()
             .map(|s| s.answers.get_untracked())
             .unwrap_or_default();
@@ -192,6 +209,16 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
             })
         }) {
             Ok(g) => {
+                let answers = match pending_answers.get_value() {
+                    Some(raw) => {
+                        pending_answers.set_value(None);
+                        Answers::from_json(&g, &raw).unwrap_or_else(|e| {
+                            problem.set(Some(e.to_string()));
+                            Answers::default()
+                        })
+                    }
+                    None => kept,
+                };
                 problem.set(None);
                 // Owned by the page, not by this effect: a rerun must not dispose the session it
                 // reads the answers from.
@@ -204,12 +231,14 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
     });
 
     let restart = move |_| {
+        prefill.set(None);
         if let Some(s) = session.get_untracked() {
             s.answers.set(Answers::default());
         }
         marks.set(BTreeMap::new());
     };
     let change_event = move |_| {
+        prefill.set(None);
         session.set(None);
         pack.set(None);
         marks.set(BTreeMap::new());
@@ -220,6 +249,7 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
             <header class="bar">
                 <h1>{move || t().surface_counter}" — "{move || lang.get().desk().guide_title}</h1>
                 <CityPicker city=city/>
+                {move || office_id.get().map(|o| view! { <super::preapply::LoadPreApplication office=o on_load=load_pre/> })}
                 <span class="who">{staff.display_name.clone()}</span>
                 <LangToggle/>
             </header>
@@ -261,7 +291,7 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
                             <Questions session=s/>
                             <Results session=s marks=marks/>
                         </div>
-                        <super::forms_panel::FormsPanel session=s marks=marks printed=printed printed_for=printed_for office_name=office_name staff_name=staff_name.get_value()/>
+                        <super::forms_panel::FormsPanel session=s marks=marks printed=printed printed_for=printed_for office_name=office_name staff_name=staff_name.get_value() prefill=prefill/>
                     }.into_any()
                 }
             }}

@@ -102,6 +102,9 @@ pub fn FormsPanel(
     printed_for: RwSignal<String>,
     office_name: RwSignal<String>,
     staff_name: String,
+    /// Details from a pre-application loaded at the counter, filled in when it is loaded.
+    #[prop(optional)]
+    prefill: Option<RwSignal<Option<mado_wire::submission::ApplicantDetails>>>,
 ) -> impl IntoView {
     let lang = use_lang();
     let t = move || lang.get().desk();
@@ -119,6 +122,18 @@ pub fn FormsPanel(
     let staff_name = StoredValue::new(staff_name);
 
     let forms = Memo::new(move |_| forms_of(session));
+    if let Some(prefill) = prefill {
+        Effect::new(move |_| {
+            if let Some(a) = prefill.get() {
+                name.set(a.name);
+                kana.set(a.kana);
+                address.set(a.address);
+                birth.set(a.birth_date);
+                sex.set(a.sex);
+                phone.set(a.phone);
+            }
+        });
+    }
     // The guide may already know the birth date (身体障害者手帳: ご本人の生年月日).
     Effect::new(move |_| {
         if let Some(mado_rules::Value::Date(d)) =

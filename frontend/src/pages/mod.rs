@@ -8,6 +8,8 @@ mod counter;
 mod display;
 mod forms_panel;
 mod kiosk;
+mod office;
+mod preapply;
 mod queue;
 
 pub use apply::Apply;
@@ -16,6 +18,8 @@ pub use checkin::CheckIn;
 pub use counter::Counter;
 pub use display::Display;
 pub use kiosk::Kiosk;
+pub use office::Office;
+pub use preapply::PreApplicationStatus;
 pub use queue::Queue;
 
 use leptos::prelude::*;
