@@ -1,14 +1,14 @@
 //! The relay client: every HTTP call the frontend makes, in one place.
 
 use gloo_net::http::{Request, Response};
+use mado_wire::submission::{
+    NewSubmission, StatusUpdate, Submission, SubmissionProgress, SubmissionReceipt,
+    SubmissionSummary,
+};
 use mado_wire::{
     Board, BookRequest, Booking, CallNextRequest, CallNextResult, ErrorBody, IssueTicketRequest,
     IssuedTicket, LoginRequest, Office, QueueSnapshot, Reservation, Session, SlotOffer, StaffMe,
     Ticket, TransferRequest,
-};
-use mado_wire::submission::{
-    NewSubmission, StatusUpdate, Submission, SubmissionProgress, SubmissionReceipt,
-    SubmissionSummary,
 };
 use serde::de::DeserializeOwned;
 
@@ -284,9 +284,6 @@ pub async fn submission(id: i64) -> Result<Submission, ApiError> {
     get(&format!("/api/submissions/{id}")).await
 }
 
-pub async fn set_submission_status(
-    id: i64,
-    update: &StatusUpdate,
-) -> Result<Submission, ApiError> {
+pub async fn set_submission_status(id: i64, update: &StatusUpdate) -> Result<Submission, ApiError> {
     post(&format!("/api/submissions/{id}/status"), update).await
 }

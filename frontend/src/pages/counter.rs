@@ -148,7 +148,10 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
         pending_answers.set_value(serde_json::to_value(&s.submission.answers).ok());
         prefill.set(Some(s.submission.applicant.clone()));
         marks.set(BTreeMap::new());
-        if guide::cities().iter().any(|(id, _)| *id == s.submission.city) {
+        if guide::cities()
+            .iter()
+            .any(|(id, _)| *id == s.submission.city)
+        {
             city.set(s.submission.city.clone());
         }
         session.set(None);
@@ -249,10 +252,10 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
             <header class="bar">
                 <h1>{move || t().surface_counter}" — "{move || lang.get().desk().guide_title}</h1>
                 <CityPicker city=city/>
-                {move || office_id.get().map(|o| view! { <super::preapply::LoadPreApplication office=o on_load=load_pre/> })}
                 <span class="who">{staff.display_name.clone()}</span>
                 <LangToggle/>
             </header>
+            {move || office_id.get().map(|o| view! { <super::preapply::LoadPreApplication office=o on_load=load_pre/> })}
             {move || problem.get().map(|p| view! { <p class="problem" role="alert">{lang.get().desk().guide_load_failed}" "{p}</p> })}
             {move || match session.get() {
                 None => view! {

@@ -166,6 +166,9 @@ fn Inbox(staff: StaffMe) -> impl IntoView {
     }
 }
 
+/// A text picked by language.
+type Label = fn(Lang) -> &'static str;
+
 #[component]
 fn Detail(
     submission: Submission,
@@ -203,11 +206,11 @@ fn Detail(
         ("female", _) => d().forms_female,
         _ => "",
     };
-    let actions: Vec<(SubmissionStatus, fn(Lang) -> &'static str)> = SubmissionStatus::ALL
+    let actions: Vec<(SubmissionStatus, Label)> = SubmissionStatus::ALL
         .into_iter()
         .filter(|n| current.may_become(*n))
         .map(|n| {
-            let label: fn(Lang) -> &'static str = match (current, n) {
+            let label: Label = match (current, n) {
                 (_, SubmissionStatus::Completed) => |l| l.pre().complete,
                 (_, SubmissionStatus::Returned) => |l| l.pre().send_back,
                 (SubmissionStatus::Received, _) => |l| l.pre().to_progress,

@@ -26,7 +26,9 @@ fn status_link(token: &str) -> String {
 
 /// `1795275000000` → `2026年11月22日 0:30` (Japan time), or `2026-11-22 00:30`.
 pub(super) fn when(ms: i64, lang: Lang) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64 + 9.0 * 3_600_000.0));
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+        ms as f64 + 9.0 * 3_600_000.0,
+    ));
     let (y, m, day, h, min) = (
         d.get_utc_full_year(),
         d.get_utc_month() + 1,
@@ -133,6 +135,14 @@ pub fn PreApply(session: Session, booking: RwSignal<Option<Booking>>) -> impl In
         }
     });
     let procedures = Memo::new(move |_| chosen_procedures(session));
+    // Problems shown after a failed send go away as soon as the resident corrects something.
+    Effect::new(move |_| {
+        for f in [name, kana, birth, sex, postal, address, phone] {
+            f.track();
+        }
+        consent.track();
+        problems.set(Vec::new());
+    });
 
     let send = move |_| {
         let l = lang.get_untracked();
@@ -182,13 +192,12 @@ pub fn PreApply(session: Session, booking: RwSignal<Option<Booking>>) -> impl In
         leptos::task::spawn_local(async move {
             let office = match booking.get_untracked() {
                 Some(b) => Ok(b.reservation.office),
-                None => api::offices()
-                    .await
-                    .and_then(|list| {
-                        list.into_iter().next().map(|o| o.id).ok_or_else(|| {
-                            ApiError::BadAnswer("the relay has no office".into())
-                        })
-                    }),
+                None => api::offices().await.and_then(|list| {
+                    list.into_iter()
+                        .next()
+                        .map(|o| o.id)
+                        .ok_or_else(|| ApiError::BadAnswer("the relay has no office".into()))
+                }),
             };
             let result = match office {
                 Ok(o) => api::submit(&o, &sub, &key.get_value()).await,
@@ -244,7 +253,7 @@ pub fn PreApply(session: Session, booking: RwSignal<Option<Booking>>) -> impl In
                         <Field label=|l| l.pre().postal id="pre-postal" value=postal autocomplete="postal-code"/>
                         <Field label=|l| l.desk().forms_address id="pre-address" value=address autocomplete="street-address"/>
                         <Field label=|l| l.desk().forms_phone id="pre-phone" value=phone kind="tel" autocomplete="tel"/>
-                        <div class="entry">
+                        <div class="entry stack">
                             <label for="pre-note">{move || p().note}</label>
                             <textarea id="pre-note" rows="3" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
                         </div>
@@ -387,7 +396,11 @@ pub fn LoadPreApplication(office: String, on_load: Callback<Submission>) -> impl
             match result {
                 Ok(s) => {
                     input.set(String::new());
-                    message.set(Some((true, format!("{} {}", s.code, l.pre().loaded))));
+                    let prefix = match l {
+                        Lang::Ja => format!("受付番号 {}", s.code),
+                        Lang::En => s.code.clone(),
+                    };
+                    message.set(Some((true, format!("{prefix}{}", l.pre().loaded))));
                     on_load.run(s);
                 }
                 Err(ApiError::Refused { status: 404, .. }) => {
