@@ -29,10 +29,16 @@
 //! | `POST /api/counters/{counter}/call-next` | staff | finish the current ticket and call the next |
 //! | `POST /api/tickets/{ticket}/{recall,no-show,done,transfer}` | staff | act on a ticket |
 //! | `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/auth/me` | staff | session cookie |
+//! | `…/guide-records` | staff | the guide's result kept with the counter record |
+//! | reservations, check-in | residents, kiosk | see [`reservations`] |
+//! | pre-applications, exports | residents, staff | see [`submissions`] |
+//!
+//! Storage: SQLite (one relay) or PostgreSQL (several relays sharing one database), the same
+//! SQL for both; see [`db`].
 //!
 //! # Not handled
 //!
-//! - Reservations, submissions, device pairing and PostgreSQL (issue 6).
+//! - Device pairing, `/admin` and the OpenAPI document (issue 6, next).
 //! - TLS: run behind the city's reverse proxy and set `--secure-cookies`.
 
 mod auth;
@@ -116,12 +122,7 @@ impl AppState {
         if dialect == Dialect::Postgres {
             events::follow_postgres(&url, db.clone(), events.clone(), shutdown.clone()).await?;
         }
-        spawn_retention(
-            db.clone(),
-            config.submission_retention_days,
-            shutdown.clone(),
-        );
-        Ok(Self {
+        let state = Self {
             db,
             dialect,
             events,
@@ -129,7 +130,9 @@ impl AppState {
             write_lock: Arc::default(),
             shutdown,
             dummy_hash,
-        })
+        };
+        spawn_retention(state.clone());
+        Ok(state)
     }
 }
 
@@ -154,10 +157,12 @@ impl AppState {
 }
 
 /// Deletes pre-applications past the retention period now, then every hour.
-fn spawn_retention(db: Pool, days: u32, shutdown: CancellationToken) {
+fn spawn_retention(state: AppState) {
+    let days = state.config.submission_retention_days;
+    let shutdown = state.shutdown.clone();
     tokio::spawn(async move {
         loop {
-            if let Err(e) = submissions::purge(&db, days, db::now_ms()).await {
+            if let Err(e) = submissions::purge(&state, days, db::now_ms()).await {
                 tracing::warn!(error = %e, "retention purge failed; retrying in an hour");
             }
             tokio::select! {

@@ -199,7 +199,8 @@ async fn create(
     if let Some(receipt) = receipt_of(&state.db, &token).await? {
         return Ok((StatusCode::OK, Json(receipt)));
     }
-    let mut tx = state.db.begin().await?;
+    // Writes go one at a time (SQLite allows one writer; see `AppState::begin_write`).
+    let (_write, mut tx) = state.begin_write().await?;
     let now = now_ms();
     let mut code = new_code(CODE_LEN);
     for attempt in 0.. {
@@ -460,8 +461,14 @@ async fn get_one(
 
 /// Moves `id` to `next`, recording who and why; refuses a move [`SubmissionStatus::may_become`]
 /// does not allow.
-async fn change(db: &Pool, id: i64, next: SubmissionStatus, staff: i64, note: &str) -> Result<()> {
-    let mut tx = db.begin().await?;
+async fn change(
+    state: &AppState,
+    id: i64,
+    next: SubmissionStatus,
+    staff: i64,
+    note: &str,
+) -> Result<()> {
+    let (_write, mut tx) = state.begin_write().await?;
     let current: String = sqlx::query_scalar("SELECT status FROM submissions WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut *tx)
@@ -530,7 +537,7 @@ async fn set_status(
             "status: received is set only when the resident sends it",
         ));
     }
-    change(&state.db, id, req.status, staff.id, note).await?;
+    change(&state, id, req.status, staff.id, note).await?;
     Ok(Json(load(&state.db, id).await?))
 }
 
@@ -587,7 +594,7 @@ async fn open(
         )
     })?;
     if status == SubmissionStatus::Received.as_str() {
-        match change(&state.db, id, SubmissionStatus::InProgress, staff.id, "").await {
+        match change(&state, id, SubmissionStatus::InProgress, staff.id, "").await {
             // Opened by a colleague at the same moment: it is 処理中 either way.
             Ok(()) | Err(Error::Conflict(_)) => {}
             Err(e) => return Err(e),
@@ -748,9 +755,9 @@ pub fn csv(list: &[Submission]) -> String {
 /// Deletes the pre-applications last changed more than `retention_days` before `now_ms`,
 /// with their history, after adding each to the anonymous counts (office, day sent, life
 /// event, final status). Returns how many were deleted.
-pub async fn purge(db: &Pool, retention_days: u32, now_ms: i64) -> Result<u64> {
+pub async fn purge(state: &AppState, retention_days: u32, now_ms: i64) -> Result<u64> {
     let cutoff = now_ms - i64::from(retention_days) * DAY_MS;
-    let mut tx = db.begin().await?;
+    let (_write, mut tx) = state.begin_write().await?;
     let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
         "SELECT id, office_id, pack, status, created_at_ms FROM submissions WHERE updated_at_ms < $1",
     )

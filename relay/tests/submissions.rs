@@ -296,7 +296,7 @@ async fn the_retention_purge_deletes_details_and_keeps_anonymous_counts() {
     let token = sent.body["token"].as_str().unwrap().to_owned();
     let now = chrono_now();
     assert_eq!(
-        mado_relay::purge_submissions(&state.db, 30, now)
+        mado_relay::purge_submissions(&state, 30, now)
             .await
             .unwrap(),
         0,
@@ -304,7 +304,7 @@ async fn the_retention_purge_deletes_details_and_keeps_anonymous_counts() {
     );
     let later = now + 31 * 86_400_000;
     assert_eq!(
-        mado_relay::purge_submissions(&state.db, 30, later)
+        mado_relay::purge_submissions(&state, 30, later)
             .await
             .unwrap(),
         1
