@@ -186,7 +186,9 @@ pub fn app(state: AppState) -> Router {
         .route("/api/{*rest}", axum::routing::any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed);
     let dist = state.config.dist_dir.clone();
-    web::with_frontend(api.with_state(state), dist.as_deref())
+    let tls = state.config.secure_cookies;
+    let site = web::with_frontend(api.with_state(state), dist.as_deref());
+    web::with_security_headers(site, dist.as_deref(), tls)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(
             TraceLayer::new_for_http()

@@ -107,3 +107,86 @@ pub fn with_frontend(mut router: Router, dist: Option<&Path>) -> Router {
         }),
     }
 }
+
+/// The inline `<script>` bodies of the built pages (Trunk's loader), as CSP hash sources
+/// (`'sha256-…'`). Computed from the files being served, so every build is allowed exactly
+/// its own loader and nothing else inline.
+fn inline_script_hashes(dist: &Path) -> Vec<String> {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let mut out = Vec::new();
+    for page in [
+        dist.join("index.html"),
+        dist.join("desk").join("index.html"),
+    ] {
+        let Ok(html) = std::fs::read_to_string(&page) else {
+            continue;
+        };
+        let mut rest = html.as_str();
+        while let Some(start) = rest.find("<script") {
+            let after = &rest[start..];
+            let Some(open_end) = after.find('>') else {
+                break;
+            };
+            let tag = &after[..open_end];
+            let body_and_more = &after[open_end + 1..];
+            let Some(close) = body_and_more.find("</script>") else {
+                break;
+            };
+            if !tag.contains("src=") {
+                let digest = Sha256::digest(body_and_more[..close].as_bytes());
+                out.push(format!(
+                    "'sha256-{}'",
+                    base64::engine::general_purpose::STANDARD.encode(digest)
+                ));
+            }
+            rest = &body_and_more[close..];
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The Content-Security-Policy for everything the relay serves: only this origin's scripts
+/// (plus the built pages' own inline loader, by hash) and WebAssembly; styles and images from
+/// here (inline styles and `data:`/`blob:` images for QR codes and PDF previews); no plugins,
+/// no framing by other sites, no `<base>` tricks.
+pub fn content_security_policy(dist: Option<&Path>) -> String {
+    let hashes = dist.map(inline_script_hashes).unwrap_or_default().join(" ");
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {hashes}; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self' blob:; frame-src 'self' blob:; worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+    .replace("  ", " ")
+}
+
+/// Security headers on every answer: the CSP, no MIME sniffing, no referrer (capability
+/// tokens live in fragments, which are never sent, but other paths need not leak either), no
+/// framing, a separate browsing context group, and HSTS when the relay is behind TLS.
+pub fn with_security_headers(router: Router, dist: Option<&Path>, tls: bool) -> Router {
+    use axum::http::header;
+    let csp = content_security_policy(dist);
+    let mut router = router;
+    let mut set = |name: axum::http::HeaderName, value: &str| {
+        if let Ok(v) = HeaderValue::from_str(value) {
+            router =
+                std::mem::take(&mut router).layer(SetResponseHeaderLayer::if_not_present(name, v));
+        }
+    };
+    set(header::CONTENT_SECURITY_POLICY, &csp);
+    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(header::REFERRER_POLICY, "no-referrer");
+    set(header::X_FRAME_OPTIONS, "DENY");
+    set(
+        axum::http::HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
+    set(
+        axum::http::HeaderName::from_static("permissions-policy"),
+        "camera=(self), usb=(self), microphone=(), geolocation=()",
+    );
+    if tls {
+        set(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000");
+    }
+    router
+}

@@ -665,3 +665,51 @@ async fn malformed_guide_records_are_refused_with_what_was_expected() {
     .await;
     assert_error(&bad_limit, StatusCode::BAD_REQUEST, "invalid_query");
 }
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers_and_the_csp_allows_only_the_built_loader() {
+    let dist = tempfile::tempdir().unwrap();
+    let loader = "\nimport init from '/app-abc.js';\nawait init();\n";
+    std::fs::write(
+        dist.path().join("index.html"),
+        format!("<!doctype html><title>Mado</title><script type=\"module\">{loader}</script><script src=\"/x.js\"></script>"),
+    )
+    .unwrap();
+    let mut config = TestDb::new(false).await.config();
+    config.dist_dir = Some(dist.path().to_owned());
+    let app = app(AppState::open(config).await.unwrap());
+    let expected = {
+        use base64::Engine;
+        use sha2::Digest;
+        format!(
+            "'sha256-{}'",
+            base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(loader))
+        )
+    };
+    for path in ["/kiosk", "/api/offices", "/api/nowhere", "/healthz"] {
+        let a = get(&app, path).await;
+        let csp = a.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert!(
+            csp.starts_with("default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'sha256-"),
+            "{path}: {csp}"
+        );
+        assert!(csp.contains(&expected), "{path}: {csp}");
+        assert_eq!(
+            csp.matches("'sha256-").count(),
+            1,
+            "only the inline loader: {csp}"
+        );
+        assert!(csp.contains("object-src 'none'") && csp.contains("frame-ancestors 'none'"));
+        assert_eq!(
+            a.headers[header::X_CONTENT_TYPE_OPTIONS],
+            "nosniff",
+            "{path}"
+        );
+        assert_eq!(a.headers[header::REFERRER_POLICY], "no-referrer", "{path}");
+        assert_eq!(a.headers[header::X_FRAME_OPTIONS], "DENY", "{path}");
+        assert!(
+            a.headers.get(header::STRICT_TRANSPORT_SECURITY).is_none(),
+            "no HSTS without TLS"
+        );
+    }
+}
