@@ -134,7 +134,7 @@ fn inline_script_hashes(dist: &Path) -> Vec<String> {
                 break;
             };
             if !tag.contains("src=") {
-                let digest = Sha256::digest(body_and_more[..close].as_bytes());
+                let digest = Sha256::digest(&body_and_more.as_bytes()[..close]);
                 out.push(format!(
                     "'sha256-{}'",
                     base64::engine::general_purpose::STANDARD.encode(digest)
