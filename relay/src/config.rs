@@ -42,6 +42,14 @@ pub struct Config {
     /// day and for browser tests of same-day bookings. Never set in production.
     #[arg(long, env = "MADO_CLOCK")]
     pub clock: Option<String>,
+    /// Limit how often one address may log in, take tickets, check in, book and send
+    /// pre-applications (see `limits.rs`).
+    #[arg(long, env = "MADO_RATE_LIMITS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub rate_limits: bool,
+    /// Take the client's address from `X-Forwarded-For` (set this behind a reverse proxy that
+    /// writes it; never when clients reach the relay directly).
+    #[arg(long, env = "MADO_TRUST_FORWARDED_FOR", default_value_t = false, action = clap::ArgAction::Set)]
+    pub trust_forwarded_for: bool,
     /// Log as JSON lines instead of text.
     #[arg(long, env = "MADO_LOG_JSON", default_value_t = false, action = clap::ArgAction::Set)]
     pub log_json: bool,
@@ -57,7 +65,8 @@ impl Config {
         }
     }
 
-    /// An in-memory database with the demo office and no frontend: for tests.
+    /// An in-memory database with the demo office and no frontend, without rate limits: for
+    /// tests.
     pub fn for_tests() -> Self {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -70,6 +79,8 @@ impl Config {
             log_json: false,
             submission_retention_days: 30,
             clock: None,
+            rate_limits: false,
+            trust_forwarded_for: false,
         }
     }
 }

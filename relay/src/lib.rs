@@ -47,6 +47,7 @@ mod config;
 mod db;
 mod error;
 mod events;
+mod limits;
 mod offices;
 mod records;
 mod reservations;
@@ -85,6 +86,8 @@ pub struct AppState {
     pub write_lock: Arc<tokio::sync::Mutex<()>>,
     /// Cancelled on shutdown: ends open event streams so the server can stop.
     pub shutdown: CancellationToken,
+    /// Rate-limit buckets of the public endpoints.
+    pub limiter: Arc<limits::Limiter>,
     /// A real argon2id hash checked for unknown logins, so timing does not reveal accounts.
     pub dummy_hash: Arc<str>,
 }
@@ -130,6 +133,7 @@ impl AppState {
             write_lock: Arc::default(),
             shutdown,
             dummy_hash,
+            limiter: Arc::default(),
         };
         spawn_retention(state.clone());
         Ok(state)
@@ -183,6 +187,10 @@ pub fn app(state: AppState) -> Router {
         .merge(records::router())
         .merge(reservations::router())
         .merge(submissions::router())
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limits::enforce,
+        ))
         .route("/api/{*rest}", axum::routing::any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed);
     let dist = state.config.dist_dir.clone();

@@ -43,13 +43,16 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     println!("Mado relay: http://{addr}/");
     let shutdown = state.shutdown.clone();
     let db = state.db.clone();
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(async move {
-            wait_for_signal().await;
-            tracing::info!("shutting down");
-            shutdown.cancel();
-        })
-        .await?;
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        wait_for_signal().await;
+        tracing::info!("shutting down");
+        shutdown.cancel();
+    })
+    .await?;
     db.close().await;
     Ok(())
 }

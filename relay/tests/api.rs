@@ -713,3 +713,51 @@ async fn every_answer_carries_the_security_headers_and_the_csp_allows_only_the_b
         );
     }
 }
+
+#[tokio::test]
+async fn public_endpoints_are_rate_limited_per_address_with_retry_after() {
+    let mut config = TestDb::new(false).await.config();
+    config.rate_limits = true;
+    config.trust_forwarded_for = true;
+    let app = app(AppState::open(config).await.unwrap());
+    let submit = |from: &'static str| {
+        let app = app.clone();
+        async move {
+            let req = Request::builder()
+                .method(Method::POST)
+                .uri("/api/offices/kokurakita/submissions")
+                .header(header::CONTENT_TYPE, "application/json")
+                .header("x-forwarded-for", format!("203.0.113.9, {from}"))
+                .body(Body::from("{}"))
+                .unwrap();
+            send_raw(&app, req).await
+        }
+    };
+    // Five at once are fine (each refused only for its empty body)…
+    for _ in 0..5 {
+        assert_error(
+            &submit("198.51.100.7").await,
+            StatusCode::BAD_REQUEST,
+            "invalid_body",
+        );
+    }
+    // …the sixth from the same address waits.
+    let limited = submit("198.51.100.7").await;
+    assert_error(&limited, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+    let wait: u64 = limited.headers[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=6).contains(&wait), "{wait}");
+    // Another address (the last one the proxy added counts) is not affected.
+    assert_error(
+        &submit("198.51.100.8").await,
+        StatusCode::BAD_REQUEST,
+        "invalid_body",
+    );
+    // Reading is never limited.
+    for _ in 0..50 {
+        assert_eq!(get(&app, "/api/offices").await.status, StatusCode::OK);
+    }
+}

@@ -192,6 +192,9 @@ pub fn bench() -> Result {
             listen,
             "--admin-password",
             "bench-password",
+            // The load comes from one address on purpose.
+            "--rate-limits",
+            "false",
             "--dist-dir",
         ])
         .arg(root().join("dist"))

@@ -1,0 +1,170 @@
+//! Rate limits on the public endpoints: each client address gets a bucket per kind of
+//! request (staff login, ticket, check-in, booking, pre-application) that refills steadily;
+//! an empty bucket answers 429 `rate_limited` with `Retry-After`. What a person at a kiosk or
+//! on a phone does stays far below the limits; scripts that hammer the relay do not.
+//!
+//! The address is the TCP peer, or with `--trust-forwarded-for` (behind the city's reverse
+//! proxy) the last address the proxy added to `X-Forwarded-For`.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::AppState;
+
+/// A kind of limited request: how many may come at once, and how many per minute after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Limit {
+    pub name: &'static str,
+    pub burst: u32,
+    pub per_minute: u32,
+}
+
+/// The limited routes (POST only): route template → limit.
+pub fn limit_for(method: &Method, route: &str) -> Option<Limit> {
+    if method != Method::POST {
+        return None;
+    }
+    let limit = |name, burst, per_minute| {
+        Some(Limit {
+            name,
+            burst,
+            per_minute,
+        })
+    };
+    match route {
+        "/api/auth/login" => limit("login", 30, 30),
+        "/api/offices/{office}/tickets" => limit("ticket", 30, 60),
+        "/api/offices/{office}/check-in" => limit("check-in", 20, 30),
+        "/api/offices/{office}/reservations" | "/api/reservations/{token}/reschedule" => {
+            limit("booking", 10, 20)
+        }
+        "/api/offices/{office}/submissions" => limit("submission", 5, 10),
+        _ => None,
+    }
+}
+
+#[derive(Debug)]
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+/// Buckets per (client, limit).
+#[derive(Debug, Default)]
+pub struct Limiter {
+    buckets: Mutex<HashMap<(IpAddr, &'static str), Bucket>>,
+}
+
+impl Limiter {
+    /// Takes one request from the bucket; `Err(wait)` when it is empty.
+    pub fn take(&self, client: IpAddr, limit: Limit, now: Instant) -> Result<(), Duration> {
+        let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        let rate = f64::from(limit.per_minute) / 60.0;
+        let burst = f64::from(limit.burst);
+        if buckets.len() > 50_000 {
+            // Forget clients whose buckets have refilled: they are as good as new.
+            buckets.retain(|(_, name), b| {
+                let full_after = burst / rate;
+                *name != limit.name || now.duration_since(b.at).as_secs_f64() < full_after
+            });
+        }
+        let bucket = buckets.entry((client, limit.name)).or_insert(Bucket {
+            tokens: burst,
+            at: now,
+        });
+        let elapsed = now.saturating_duration_since(bucket.at).as_secs_f64();
+        bucket.tokens = (bucket.tokens + elapsed * rate).min(burst);
+        bucket.at = now;
+        if bucket.tokens >= 1.0 {
+            bucket.tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(Duration::from_secs_f64((1.0 - bucket.tokens) / rate))
+        }
+    }
+}
+
+/// The client's address, as far as the relay can tell.
+fn client(req: &Request, trust_forwarded_for: bool) -> IpAddr {
+    if trust_forwarded_for
+        && let Some(ip) = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|v| v.trim().parse().ok())
+    {
+        return ip;
+    }
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::from([0, 0, 0, 0]), |c| c.0.ip())
+}
+
+/// The middleware: limited routes take from their bucket first.
+pub async fn enforce(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if state.config.rate_limits {
+        let route = req
+            .extensions()
+            .get::<MatchedPath>()
+            .map(|m| m.as_str().to_owned());
+        if let Some(limit) = route.and_then(|r| limit_for(req.method(), &r)) {
+            let ip = client(&req, state.config.trust_forwarded_for);
+            if let Err(wait) = state.limiter.take(ip, limit, Instant::now()) {
+                tracing::warn!(limit = limit.name, "rate limited");
+                let secs = wait.as_secs().max(1);
+                let mut res = crate::error::error_response(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "rate_limited",
+                    format!(
+                        "too many {} requests from this address; try again in {secs} s",
+                        limit.name
+                    ),
+                );
+                if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+                    res.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+                return res;
+            }
+        }
+    }
+    next.run(req).await.into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bucket_allows_the_burst_then_refills_at_its_rate() {
+        let limiter = Limiter::default();
+        let limit = limit_for(&Method::POST, "/api/auth/login").unwrap();
+        let ip = IpAddr::from([192, 0, 2, 1]);
+        let other = IpAddr::from([192, 0, 2, 2]);
+        let t0 = Instant::now();
+        for _ in 0..30 {
+            assert!(limiter.take(ip, limit, t0).is_ok());
+        }
+        let wait = limiter.take(ip, limit, t0).unwrap_err();
+        assert!((1.9..=2.1).contains(&wait.as_secs_f64()), "{wait:?}");
+        assert!(limiter.take(other, limit, t0).is_ok(), "per address");
+        assert!(limiter.take(ip, limit, t0 + Duration::from_secs(2)).is_ok());
+        assert!(
+            limiter
+                .take(ip, limit, t0 + Duration::from_secs(2))
+                .is_err()
+        );
+        assert_eq!(limit_for(&Method::GET, "/api/auth/login"), None);
+        assert_eq!(
+            limit_for(&Method::POST, "/api/counters/{counter}/call-next"),
+            None
+        );
+    }
+}
