@@ -106,13 +106,18 @@ fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
 }
 
 fn cookie_token(headers: &HeaderMap) -> Option<&str> {
+    cookie(headers, COOKIE_NAME)
+}
+
+/// The value of cookie `name`, if the request carries it (and it is not empty).
+pub(crate) fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE_NAME)
+        .find(|(k, v)| *k == name && !v.is_empty())
         .map(|(_, v)| v)
 }
 
@@ -246,6 +251,25 @@ impl FromRequestParts<AppState> for Staff {
             id,
             me: load_me(&state.db, id).await?,
         })
+    }
+}
+
+/// A logged-in staff member with the admin role; 403 for other staff, 401 for anyone else.
+#[derive(Debug, Clone)]
+pub struct Admin(pub Staff);
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let staff = <Staff as FromRequestParts<AppState>>::from_request_parts(parts, state).await?;
+        if staff.me.role == Role::Admin {
+            Ok(Admin(staff))
+        } else {
+            Err(Error::Forbidden(
+                "this needs an administrator account".into(),
+            ))
+        }
     }
 }
 

@@ -106,6 +106,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0008_submissions.sql"),
         include_str!("../migrations/postgres/0008_submissions.sql"),
     ),
+    (
+        9,
+        "devices",
+        include_str!("../migrations/0009_devices.sql"),
+        include_str!("../migrations/postgres/0009_devices.sql"),
+    ),
 ];
 
 /// Opens the database at `url` (`sqlite://PATH`, `sqlite::memory:` or `postgres://…`).

@@ -19,6 +19,13 @@ pub enum Error {
     /// Bad input: the login or password is wrong (never says which).
     #[error("login or password is wrong")]
     BadCredentials,
+    /// This needs a paired kiosk or display (the office pairs its lobby devices).
+    #[error("{0}")]
+    DeviceRequired(String),
+    /// Logged in, but not allowed (an admin-only action by other staff, a device of another
+    /// office or kind).
+    #[error("{0}")]
+    Forbidden(String),
     /// Bad input: the thing named in the path does not exist.
     #[error("{0}")]
     NotFound(String),
@@ -55,6 +62,8 @@ impl Error {
             Error::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, code),
             Error::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             Error::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
+            Error::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            Error::DeviceRequired(_) => (StatusCode::UNAUTHORIZED, "device_required"),
             Error::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             Error::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             Error::SlotFull { .. } => (StatusCode::CONFLICT, "slot_full"),

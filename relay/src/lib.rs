@@ -45,12 +45,14 @@ mod auth;
 mod capability;
 mod config;
 mod db;
+mod devices;
 mod error;
 mod events;
 mod limits;
 mod offices;
 mod records;
 mod reservations;
+pub mod routes;
 mod submissions;
 mod tickets;
 mod web;
@@ -187,6 +189,7 @@ pub fn app(state: AppState) -> Router {
         .merge(records::router())
         .merge(reservations::router())
         .merge(submissions::router())
+        .merge(devices::router())
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             limits::enforce,

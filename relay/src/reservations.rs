@@ -447,6 +447,7 @@ async fn checkin_hash(db: &Pool, office: &str, c: &Contact) -> Result<String> {
 /// the calling policy puts ahead of walk-ins at its time. Checking in twice returns the same
 /// ticket (200).
 async fn check_in(
+    _kiosk: crate::devices::KioskAccess,
     State(state): State<AppState>,
     Path(office_id): Path<String>,
     Json(req): Json<CheckInRequest>,

@@ -166,6 +166,7 @@ pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>> {
 /// `Idempotency-Key`, repeating the request returns the same ticket (200) instead of a new
 /// one (201).
 async fn tickets_issue(
+    _kiosk: crate::devices::KioskAccess,
     State(state): State<AppState>,
     Path(office_id): Path<String>,
     headers: HeaderMap,

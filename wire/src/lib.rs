@@ -26,6 +26,7 @@
 
 mod board;
 pub mod calendar;
+pub mod device;
 pub mod policy;
 mod queue;
 pub mod submission;

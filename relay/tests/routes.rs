@@ -1,0 +1,307 @@
+//! Every route, enumerated: the route list (`mado_relay::routes::ROUTES`) is exactly what
+//! the routers in the source declare; every route is routed; staff routes refuse anonymous
+//! callers and paired devices; admin routes refuse other staff; kiosk routes refuse anyone
+//! but the office's kiosks once one is paired.
+
+use std::collections::BTreeSet;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use mado_relay::routes::{Access, ROUTES};
+use serde_json::json;
+
+mod common;
+use common::*;
+
+/// `(METHOD, path)` of every `.route("path", get(..).post(..))` in the relay's source.
+fn declared() -> BTreeSet<(String, String)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut out = BTreeSet::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let source = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let mut rest = source.as_str();
+        while let Some(at) = rest.find(".route(") {
+            rest = &rest[at + ".route(".len()..];
+            let open = rest.find('"').unwrap();
+            let close = open + 1 + rest[open + 1..].find('"').unwrap();
+            let path = rest[open + 1..close].to_owned();
+            // The call's extent: up to the parenthesis that closes `.route(`.
+            let mut depth = 1;
+            let mut end = 0;
+            for (i, c) in rest.char_indices() {
+                match c {
+                    '(' => depth += 1,
+                    ')' => depth -= 1,
+                    _ => {}
+                }
+                if depth == 0 {
+                    end = i;
+                    break;
+                }
+            }
+            let call = &rest[close..end];
+            for method in ["get", "post", "delete", "put", "patch"] {
+                if call.contains(&format!("{method}(")) {
+                    out.insert((method.to_uppercase(), path.clone()));
+                }
+            }
+        }
+    }
+    // The JSON 404 for unknown API paths is not a route of the API.
+    out.retain(|(_, p)| p != "/api/{*rest}");
+    out
+}
+
+#[test]
+fn the_route_list_is_exactly_what_the_routers_declare() {
+    let listed: BTreeSet<(String, String)> = ROUTES
+        .iter()
+        .map(|r| (r.method.to_owned(), r.path.to_owned()))
+        .collect();
+    assert_eq!(listed.len(), ROUTES.len(), "a route is listed twice");
+    let declared = declared();
+    let missing: Vec<_> = declared.difference(&listed).collect();
+    let stale: Vec<_> = listed.difference(&declared).collect();
+    assert!(
+        missing.is_empty(),
+        "routes without an access rule: {missing:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "listed routes no router declares: {stale:?}"
+    );
+}
+
+fn concrete(path: &str) -> String {
+    path.replace("{office}", "kokurakita")
+        .replace("{service}", "jumin")
+        .replace("{counter}", "1")
+        .replace("{ticket}", "1")
+        .replace("{id}", "1")
+        .replace("{token}", &"0".repeat(64))
+}
+
+async fn call(app: &Router, method: &str, path: &str, cookie: Option<&str>) -> Answer {
+    let mut req = Request::builder()
+        .method(Method::from_bytes(method.as_bytes()).unwrap())
+        .uri(concrete(path));
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    let req = if method == "GET" || method == "DELETE" {
+        req.body(Body::empty())
+    } else {
+        req.header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from("{}"))
+    }
+    .unwrap();
+    if path.ends_with("/events") {
+        // An event stream never ends: look at the head only.
+        let res = tower::ServiceExt::oneshot(app.clone(), req).await.unwrap();
+        return Answer {
+            status: res.status(),
+            headers: res.headers().clone(),
+            body: serde_json::Value::Null,
+        };
+    }
+    send_raw(app, req).await
+}
+
+/// Pairs a device of `kind` and returns its cookie.
+async fn paired(app: &Router, admin: &str, kind: &str) -> String {
+    let created = send(
+        app,
+        Method::POST,
+        "/api/offices/kokurakita/devices",
+        Some(json!({"kind": kind, "label": format!("ロビー {kind}")})),
+        Some(admin),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let code = created.body["code"].as_str().unwrap().to_owned();
+    assert_eq!(code.len(), 8);
+    let pair = send(
+        app,
+        Method::POST,
+        "/api/devices/pair",
+        Some(json!({ "code": code })),
+        None,
+    )
+    .await;
+    assert_eq!(pair.status, StatusCode::OK, "{}", pair.body);
+    let cookie = pair.headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+    // The code works once.
+    let again = send(
+        app,
+        Method::POST,
+        "/api/devices/pair",
+        Some(json!({ "code": code })),
+        None,
+    )
+    .await;
+    assert_error(&again, StatusCode::NOT_FOUND, "not_found");
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn staff_routes_refuse_anonymous_callers_and_devices_and_admin_routes_refuse_staff() {
+    let (app, state) = test_app().await;
+    let admin = login(&app).await;
+    let kiosk = paired(&app, &admin, "kiosk").await;
+    let display = paired(&app, &admin, "display").await;
+    // A staff member who is not an admin.
+    sqlx::query("INSERT INTO staff (login, display_name, role, password_hash) VALUES ('clerk', '窓口 一郎', 'staff', $1)")
+        .bind(mado_relay::hash_password("clerk-password-1").unwrap())
+        .execute(&state.db)
+        .await
+        .unwrap();
+    let clerk = send(
+        &app,
+        Method::POST,
+        "/api/auth/login",
+        Some(json!({"login": "clerk", "password": "clerk-password-1"})),
+        None,
+    )
+    .await;
+    let clerk = clerk.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+
+    let mut checked = 0;
+    for route in ROUTES {
+        // Routed: never the catch-all's "no API route", never 405.
+        let anonymous = call(&app, route.method, route.path, None).await;
+        let message = anonymous.body["error"]["message"].as_str().unwrap_or("");
+        assert!(
+            !message.starts_with("no API route")
+                && anonymous.status != StatusCode::METHOD_NOT_ALLOWED,
+            "{} {} is not routed: {}",
+            route.method,
+            route.path,
+            anonymous.body
+        );
+        match route.access {
+            Access::Staff | Access::Admin => {
+                assert_error(&anonymous, StatusCode::UNAUTHORIZED, "unauthorized");
+                for device in [&kiosk, &display] {
+                    let a = call(&app, route.method, route.path, Some(device)).await;
+                    assert_error(&a, StatusCode::UNAUTHORIZED, "unauthorized");
+                }
+                if route.access == Access::Admin {
+                    let a = call(&app, route.method, route.path, Some(&clerk)).await;
+                    assert_error(&a, StatusCode::FORBIDDEN, "forbidden");
+                }
+                checked += 1;
+            }
+            Access::Kiosk => {
+                // A kiosk is paired: anyone else is refused before anything is looked at.
+                assert_error(&anonymous, StatusCode::UNAUTHORIZED, "device_required");
+                let a = call(&app, route.method, route.path, Some(&display)).await;
+                assert_error(&a, StatusCode::FORBIDDEN, "forbidden");
+                let a = call(&app, route.method, route.path, Some(&admin)).await;
+                assert_error(&a, StatusCode::UNAUTHORIZED, "device_required");
+                let a = call(&app, route.method, route.path, Some(&kiosk)).await;
+                assert_ne!(
+                    a.status,
+                    StatusCode::UNAUTHORIZED,
+                    "{} {}",
+                    route.method,
+                    route.path
+                );
+                assert_ne!(
+                    a.status,
+                    StatusCode::FORBIDDEN,
+                    "{} {}",
+                    route.method,
+                    route.path
+                );
+                checked += 1;
+            }
+            Access::Device => {
+                assert_error(&anonymous, StatusCode::UNAUTHORIZED, "device_required");
+                let a = call(&app, route.method, route.path, Some(&admin)).await;
+                assert_error(&a, StatusCode::UNAUTHORIZED, "device_required");
+                let a = call(&app, route.method, route.path, Some(&kiosk)).await;
+                assert_eq!(a.status, StatusCode::OK);
+                checked += 1;
+            }
+            Access::Public | Access::Capability => {
+                assert_ne!(
+                    anonymous.status,
+                    StatusCode::UNAUTHORIZED,
+                    "{} {}",
+                    route.method,
+                    route.path
+                );
+            }
+        }
+    }
+    assert!(checked >= 20, "{checked} protected routes checked");
+}
+
+#[tokio::test]
+async fn a_revoked_kiosk_can_no_longer_issue_tickets() {
+    let (app, _state) = test_app().await;
+    let admin = login(&app).await;
+    // Before any kiosk is paired the office takes tickets from anyone (demo, small office).
+    let open = send(
+        &app,
+        Method::POST,
+        "/api/offices/kokurakita/tickets",
+        Some(json!({"service_id": "jumin"})),
+        None,
+    )
+    .await;
+    assert_eq!(open.status, StatusCode::CREATED);
+    let kiosk = paired(&app, &admin, "kiosk").await;
+    let issue = |cookie: Option<String>| {
+        let app = app.clone();
+        async move {
+            send(
+                &app,
+                Method::POST,
+                "/api/offices/kokurakita/tickets",
+                Some(json!({"service_id": "jumin"})),
+                cookie.as_deref(),
+            )
+            .await
+        }
+    };
+    assert_eq!(issue(Some(kiosk.clone())).await.status, StatusCode::CREATED);
+    assert_error(
+        &issue(None).await,
+        StatusCode::UNAUTHORIZED,
+        "device_required",
+    );
+    let list = send(
+        &app,
+        Method::GET,
+        "/api/offices/kokurakita/devices",
+        None,
+        Some(&admin),
+    )
+    .await;
+    let id = list.body[0]["id"].as_i64().unwrap();
+    assert!(list.body[0]["paired_at_ms"].as_i64().is_some());
+    let revoked = send(
+        &app,
+        Method::DELETE,
+        &format!("/api/devices/{id}"),
+        None,
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(revoked.status, StatusCode::OK);
+    assert!(revoked.body["revoked_at_ms"].as_i64().is_some());
+    assert_error(
+        &issue(Some(kiosk)).await,
+        StatusCode::UNAUTHORIZED,
+        "device_required",
+    );
+}

@@ -1,0 +1,88 @@
+//! Lobby devices: kiosks and displays paired with an office by a one-time code, after which
+//! they hold a device token (an HttpOnly cookie). Once an office has a paired kiosk, taking
+//! tickets and checking in there need one.
+
+use serde::{Deserialize, Serialize};
+
+/// What a device is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceKind {
+    /// 受付機: tickets and check-in.
+    Kiosk,
+    /// 呼出表示: the lobby display.
+    Display,
+}
+
+impl DeviceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Kiosk => "kiosk",
+            Self::Display => "display",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "kiosk" => Some(Self::Kiosk),
+            "display" => Some(Self::Display),
+            _ => None,
+        }
+    }
+
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Self::Kiosk => "受付機",
+            Self::Display => "呼出表示",
+        }
+    }
+
+    /// The page the device shows once paired.
+    pub fn path(self) -> &'static str {
+        match self {
+            Self::Kiosk => "/kiosk",
+            Self::Display => "/display",
+        }
+    }
+}
+
+/// `POST /api/offices/{office}/devices` (admin): a device to pair.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewDevice {
+    pub kind: DeviceKind,
+    /// Where it stands, e.g. 「1階ロビー 受付機1」.
+    pub label: String,
+}
+
+/// A device as the office's admin sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Device {
+    pub id: i64,
+    pub office_id: String,
+    pub kind: DeviceKind,
+    pub label: String,
+    pub created_at_ms: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paired_at_ms: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen_ms: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_at_ms: Option<i64>,
+}
+
+/// The answer to creating a device: the one-time pairing code to type on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PairingCode {
+    pub device: Device,
+    /// Eight digits, valid once, until `expires_at_ms`.
+    pub code: String,
+    pub expires_at_ms: i64,
+}
+
+/// `POST /api/devices/pair` (the device): the code shown to the admin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PairRequest {
+    pub code: String,
+}
