@@ -287,3 +287,29 @@ pub async fn submission(id: i64) -> Result<Submission, ApiError> {
 pub async fn set_submission_status(id: i64, update: &StatusUpdate) -> Result<Submission, ApiError> {
     post(&format!("/api/submissions/{id}/status"), update).await
 }
+
+pub async fn devices(office: &str) -> Result<Vec<mado_wire::device::Device>, ApiError> {
+    get(&format!("/api/offices/{office}/devices")).await
+}
+
+pub async fn add_device(
+    office: &str,
+    device: &mado_wire::device::NewDevice,
+) -> Result<mado_wire::device::PairingCode, ApiError> {
+    post(&format!("/api/offices/{office}/devices"), device).await
+}
+
+pub async fn revoke_device(id: i64) -> Result<mado_wire::device::Device, ApiError> {
+    read(Request::delete(&format!("/api/devices/{id}")).send().await).await
+}
+
+/// Pairs this browser with a pairing code (the relay sets the device cookie).
+pub async fn pair(code: &str) -> Result<mado_wire::device::Device, ApiError> {
+    post(
+        "/api/devices/pair",
+        &mado_wire::device::PairRequest {
+            code: code.to_owned(),
+        },
+    )
+    .await
+}

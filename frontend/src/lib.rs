@@ -121,7 +121,8 @@ pub fn DeskApp() -> impl IntoView {
                 <Route path=path!("/s") view=pages::PreApplicationStatus/>
                 <Route path=path!("/checkin") view=pages::CheckIn/>
                 <Route path=path!("/office") view=pages::Office/>
-                <Route path=path!("/admin") view=|| view! { <pages::NotBuilt name=|t| t.surface_admin/> }/>
+                <Route path=path!("/admin") view=pages::Admin/>
+                <Route path=path!("/pair") view=pages::Pair/>
             </Routes>
         </Router>
     }

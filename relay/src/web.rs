@@ -59,8 +59,8 @@ where
 
 /// Client routes served by the desk bundle (`dist/desk/index.html`); every other page is the
 /// lobby bundle (`dist/index.html`).
-pub const DESK_ROUTES: [&str; 8] = [
-    "/counter", "/queue", "/apply", "/r", "/s", "/checkin", "/office", "/admin",
+pub const DESK_ROUTES: [&str; 9] = [
+    "/counter", "/queue", "/apply", "/r", "/s", "/checkin", "/office", "/admin", "/pair",
 ];
 
 /// Adds the frontend in `dist` (Trunk's output) as the router's fallback. Hashed asset

@@ -30,6 +30,8 @@ enum Screen {
         service_id: String,
         key: String,
     },
+    /// The office takes tickets only at its paired kiosks, and this browser is not one.
+    NotPaired,
 }
 
 use crate::new_idempotency_key;
@@ -98,6 +100,11 @@ pub fn Kiosk() -> impl IntoView {
                         request_animation_print();
                     }
                 }
+                Err(ApiError::Refused { code, .. })
+                    if code == "device_required" || code == "forbidden" =>
+                {
+                    screen.set(Screen::NotPaired);
+                }
                 Err(_) => screen.set(Screen::Failed { service_id, key }),
             }
         });
@@ -148,6 +155,16 @@ pub fn Kiosk() -> impl IntoView {
                             </section>
                         }.into_any(),
                         Screen::Issuing => view! { <p class="status big-status" role="status">{t().kiosk_issuing}</p> }.into_any(),
+                        Screen::NotPaired => view! {
+                            <div class="problem" role="alert" data-testid="not-paired">
+                                <p>{t().kiosk_not_paired}</p>
+                                <p class="hint">{t().kiosk_pair_hint}</p>
+                                <div class="actions">
+                                    <a class="button secondary" rel="external" href="/pair">{t().kiosk_pair_link}</a>
+                                    <button type="button" class="big secondary" on:click=move |_| screen.set(Screen::Choose)>{t().kiosk_back}</button>
+                                </div>
+                            </div>
+                        }.into_any(),
                         Screen::Failed { service_id, key } => view! {
                             <div class="problem" role="alert">
                                 <p>{t().kiosk_issue_failed}</p>

@@ -1,5 +1,6 @@
 //! One module per surface.
 
+mod admin;
 mod apply;
 mod booking;
 mod card_reader;
@@ -12,6 +13,7 @@ mod office;
 mod preapply;
 mod queue;
 
+pub use admin::{Admin, Pair};
 pub use apply::Apply;
 pub use booking::MyReservation;
 pub use checkin::CheckIn;
@@ -28,7 +30,7 @@ use mado_wire::{Board, Office};
 
 use crate::LangToggle;
 use crate::api::{self, ApiError};
-use crate::i18n::{Texts, use_lang};
+use crate::i18n::use_lang;
 
 /// The office this device serves: `?office=ID`, else the relay's first office.
 async fn resolve_office(requested: Option<String>) -> Result<Office, ApiError> {
@@ -101,17 +103,6 @@ pub fn Home() -> impl IntoView {
                 <li><a href="/office" rel="external"><strong>{move || t().surface_office}</strong></a></li>
                 <li><a href="/admin" rel="external"><strong>{move || t().surface_admin}</strong></a></li>
             </ul>
-        </main>
-    }
-}
-
-/// A surface whose issue is not built yet: its name and nothing else.
-#[component]
-pub fn NotBuilt(name: fn(&'static Texts) -> &'static str) -> impl IntoView {
-    let lang = use_lang();
-    view! {
-        <main class="not-built">
-            <h1>{move || name(lang.get().texts())}</h1>
         </main>
     }
 }

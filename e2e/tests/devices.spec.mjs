@@ -1,0 +1,84 @@
+// Pairing lobby devices, on a relay of its own (pairing a kiosk closes the office to
+// unpaired browsers, which the other tests use): an admin adds a kiosk in /admin and gets an
+// 8-digit code; the kiosk types it at /pair and takes tickets; an unpaired browser is told
+// it is not a registered kiosk; revoking the kiosk stops it.
+import { test, expect } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { ADMIN_PASSWORD, KioskPage, watchErrors } from './fixtures/pages.mjs';
+import { startRelay, tempDataDir } from './fixtures/relay.mjs';
+
+const PORT = 18094;
+let relay;
+test.beforeAll(async () => {
+  relay = await startRelay(PORT, tempDataDir());
+});
+test.afterAll(async () => relay?.child.kill('SIGKILL'));
+
+async function shot(locator, name) {
+  mkdirSync(path.resolve('artifacts'), { recursive: true });
+  await locator.screenshot({ path: path.resolve('artifacts', `${name}.png`) });
+}
+
+test('an admin pairs a kiosk by code; only paired kiosks take tickets; revoking stops it', async ({ browser }) => {
+  const ctx = () => browser.newContext({ baseURL: relay.base, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+  const adminCtx = await ctx();
+  const admin = await adminCtx.newPage();
+  const adminErrors = watchErrors(admin);
+  await admin.setViewportSize({ width: 1280, height: 800 });
+  await admin.goto('/admin');
+  await admin.getByLabel('ログインID').fill('admin');
+  await admin.getByLabel('パスワード').fill(ADMIN_PASSWORD);
+  await admin.getByRole('button', { name: 'ログイン' }).click();
+  await expect(admin.getByText('登録された端末はありません。')).toBeVisible();
+  await admin.getByLabel('設置場所').fill('1階ロビー 受付機1');
+  await admin.getByRole('button', { name: '端末を追加する' }).click();
+  const digits = (await admin.getByTestId('pairing-digits').textContent()).replace(/\s/g, '');
+  expect(digits).toMatch(/^\d{8}$/);
+  await expect(admin.getByTestId('devices')).toContainText('登録待ち');
+  await shot(admin.locator('.devices'), 'admin-pairing-code');
+
+  // The kiosk: /pair, the code, then its screen.
+  const kioskCtx = await ctx();
+  const kiosk = await kioskCtx.newPage();
+  const kioskErrors = watchErrors(kiosk);
+  await kiosk.setViewportSize({ width: 1080, height: 1920 });
+  await kiosk.goto('/pair');
+  await kiosk.getByLabel('登録番号（8桁）').fill('00000000');
+  await kiosk.getByRole('button', { name: '登録する' }).click();
+  await expect(kiosk.getByRole('alert')).toContainText('この登録番号は使えません');
+  await kiosk.getByLabel('登録番号（8桁）').fill(`${digits.slice(0, 4)} ${digits.slice(4)}`);
+  await kiosk.getByRole('button', { name: '登録する' }).click();
+  await expect(kiosk.getByTestId('paired')).toHaveText('この端末を登録しました： 1階ロビー 受付機1（受付機）');
+  const axe = await new AxeBuilder({ page: kiosk }).analyze();
+  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+  await kiosk.getByRole('link', { name: '画面を開く' }).click();
+  const paired = new KioskPage(kiosk);
+  await expect(kiosk.getByRole('heading', { name: 'ご用件を選んでください' })).toBeVisible();
+  expect(await paired.take(/住民異動/)).toMatch(/^A-?0*1$/);
+
+  // Another browser is not a registered kiosk.
+  const strangerCtx = await ctx();
+  const stranger = await strangerCtx.newPage();
+  await stranger.setViewportSize({ width: 1080, height: 1920 });
+  const other = new KioskPage(stranger);
+  await other.open('?office=kokurakita');
+  await other.service(/住民異動/).click();
+  await expect(stranger.getByTestId('not-paired')).toContainText('この受付機は登録されていないため、番号札を発行できません。');
+  await shot(stranger.getByTestId('not-paired'), 'kiosk-not-paired');
+
+  // The admin sees it paired, then revokes it.
+  await admin.reload();
+  await expect(admin.getByTestId('devices')).toContainText('登録済み');
+  admin.once('dialog', (d) => d.accept());
+  await admin.getByRole('button', { name: '登録を解除する' }).click();
+  await expect(admin.getByTestId('devices')).toContainText('登録解除');
+  await kiosk.goto('/kiosk?office=kokurakita');
+  await paired.service(/住民異動/).click();
+  await expect(kiosk.getByTestId('not-paired')).toBeVisible();
+
+  adminErrors.assertNone([/status of 401/]);
+  kioskErrors.assertNone([/status of 404|status of 401/]);
+  for (const c of [adminCtx, kioskCtx, strangerCtx]) await c.close();
+});

@@ -1,0 +1,226 @@
+//! `/admin` (administrators): the office's kiosks and displays — add one and get its
+//! pairing code, see which are paired and when they were last seen, revoke one. `/pair`: the
+//! device side, where the code is typed once.
+
+use leptos::prelude::*;
+use mado_wire::StaffMe;
+use mado_wire::device::{Device, DeviceKind, NewDevice, PairingCode};
+
+use super::preapply::when;
+use super::{office_param, queue::Login, resolve_office};
+use crate::LangToggle;
+use crate::api::{self, ApiError};
+use crate::i18n::{Lang, use_lang};
+
+#[component]
+pub fn Admin() -> impl IntoView {
+    let me: RwSignal<Option<Result<StaffMe, ApiError>>> = RwSignal::new(None);
+    leptos::task::spawn_local(async move { me.set(Some(api::me().await)) });
+    view! {
+        {move || match me.get() {
+            None => view! { <p class="status" role="status">{move || use_lang().get().texts().loading}</p> }.into_any(),
+            Some(Ok(staff)) if staff.role == mado_wire::Role::Admin => view! { <Devices staff=staff/> }.into_any(),
+            Some(Ok(_)) => view! { <p class="problem" role="alert">{move || use_lang().get().admin().admins_only}</p> }.into_any(),
+            Some(Err(_)) => view! { <Login on_login=Callback::new(move |s| me.set(Some(Ok(s))))/> }.into_any(),
+        }}
+    }
+}
+
+fn kind_label(kind: DeviceKind, lang: Lang) -> &'static str {
+    match kind {
+        DeviceKind::Kiosk => lang.admin().kiosk,
+        DeviceKind::Display => lang.admin().display,
+    }
+}
+
+#[component]
+fn Devices(staff: StaffMe) -> impl IntoView {
+    let lang = use_lang();
+    let a = move || lang.get().admin();
+    let office = RwSignal::new(None::<mado_wire::Office>);
+    let list = RwSignal::new(None::<Result<Vec<Device>, ApiError>>);
+    let kind = RwSignal::new(DeviceKind::Kiosk);
+    let label = RwSignal::new(String::new());
+    let code = RwSignal::new(None::<PairingCode>);
+    let problem = RwSignal::new(None::<String>);
+    let requested = StoredValue::new(office_param());
+    let reload = move || {
+        leptos::task::spawn_local(async move {
+            let result = async {
+                let o = match office.get_untracked() {
+                    Some(o) => o,
+                    None => {
+                        let o = resolve_office(requested.get_value()).await?;
+                        office.set(Some(o.clone()));
+                        o
+                    }
+                };
+                api::devices(&o.id).await
+            }
+            .await;
+            list.set(Some(result));
+        });
+    };
+    reload();
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(o) = office.get_untracked() else {
+            return;
+        };
+        let req = NewDevice {
+            kind: kind.get_untracked(),
+            label: label.get_untracked().trim().to_owned(),
+        };
+        leptos::task::spawn_local(async move {
+            match api::add_device(&o.id, &req).await {
+                Ok(c) => {
+                    problem.set(None);
+                    label.set(String::new());
+                    code.set(Some(c));
+                    reload();
+                }
+                Err(ApiError::Refused { message, .. }) => problem.set(Some(message)),
+                Err(e) => problem.set(Some(e.to_string())),
+            }
+        });
+    };
+    let revoke = move |id: i64| {
+        let confirmed = web_sys::window()
+            .and_then(|w| {
+                w.confirm_with_message(lang.get_untracked().admin().revoke_confirm)
+                    .ok()
+            })
+            .unwrap_or(false);
+        if !confirmed {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            if let Err(e) = api::revoke_device(id).await {
+                problem.set(Some(e.to_string()));
+            }
+            reload();
+        });
+    };
+    view! {
+        <div class="desk admin">
+            <header class="bar">
+                <h1>{move || a().title}</h1>
+                <span class="where">{move || office.get().map(|o| lang.get().pick(&o.name, &o.name_en).to_owned())}</span>
+                <span class="who">{staff.display_name.clone()}</span>
+                <LangToggle/>
+            </header>
+            <section class="devices" aria-labelledby="devices-title">
+                <h2 id="devices-title">{move || a().devices}</h2>
+                <p class="hint">{move || a().devices_help}</p>
+                <form class="add-device" on:submit=add>
+                    <label>{move || a().kind}
+                        <select on:change=move |ev| kind.set(if event_target_value(&ev) == "display" { DeviceKind::Display } else { DeviceKind::Kiosk })>
+                            <option value="kiosk">{move || a().kiosk}</option>
+                            <option value="display">{move || a().display}</option>
+                        </select>
+                    </label>
+                    <label class="grow">{move || a().label}
+                        <input required placeholder=move || a().label_placeholder prop:value=move || label.get()
+                            on:input=move |ev| label.set(event_target_value(&ev))/>
+                    </label>
+                    <button type="submit">{move || a().add}</button>
+                </form>
+                {move || problem.get().map(|m| view! { <p class="problem" role="alert">{m}</p> })}
+                {move || code.get().map(|c| {
+                    let l = lang.get();
+                    view! {
+                        <div class="pairing-code" role="status" data-testid="pairing-code">
+                            <p>{c.device.label.clone()}"（"{kind_label(c.device.kind, l)}"）"{l.admin().code_for}</p>
+                            <p class="code" data-testid="pairing-digits">{format!("{} {}", &c.code[..4], &c.code[4..])}</p>
+                            <p class="hint">{l.admin().code_help}" "{l.admin().until}": "{when(c.expires_at_ms, l)}</p>
+                        </div>
+                    }
+                })}
+                {move || match list.get() {
+                    None => view! { <p role="status">{lang.get().texts().loading}</p> }.into_any(),
+                    Some(Err(e)) => view! { <p class="problem" role="alert">{e.to_string()}</p> }.into_any(),
+                    Some(Ok(devices)) if devices.is_empty() => view! { <p class="hint">{a().none}</p> }.into_any(),
+                    Some(Ok(devices)) => {
+                        let l = lang.get();
+                        view! {
+                            <table class="inbox" data-testid="devices">
+                                <thead><tr>
+                                    <th>{a().col_label}</th><th>{a().col_kind}</th><th>{a().col_state}</th><th>{a().col_seen}</th><th></th>
+                                </tr></thead>
+                                <tbody>
+                                    {devices.into_iter().map(|d| {
+                                        let id = d.id;
+                                        let (state, class) = match (d.revoked_at_ms, d.paired_at_ms) {
+                                            (Some(_), _) => (l.admin().revoked, "revoked"),
+                                            (None, Some(_)) => (l.admin().paired, "paired"),
+                                            (None, None) => (l.admin().waiting, "waiting"),
+                                        };
+                                        view! {
+                                            <tr>
+                                                <td>{d.label.clone()}</td>
+                                                <td>{kind_label(d.kind, l)}</td>
+                                                <td><span class=format!("badge device-{class}")>{state}</span></td>
+                                                <td>{d.last_seen_ms.map(|t| when(t, l)).unwrap_or_default()}</td>
+                                                <td>{d.revoked_at_ms.is_none().then(|| view! {
+                                                    <button type="button" class="secondary" on:click=move |_| revoke(id)>{l.admin().revoke}</button>
+                                                })}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any()
+                    }
+                }}
+            </section>
+        </div>
+    }
+}
+
+/// `/pair`: typed on the kiosk or display itself.
+#[component]
+pub fn Pair() -> impl IntoView {
+    let lang = use_lang();
+    let a = move || lang.get().admin();
+    let code = RwSignal::new(String::new());
+    let result = RwSignal::new(None::<Result<Device, ApiError>>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let c = code.get_untracked();
+        leptos::task::spawn_local(async move { result.set(Some(api::pair(&c).await)) });
+    };
+    view! {
+        <div class="desk pair">
+            <header class="bar">
+                <h1>{move || a().pair_title}</h1>
+                <LangToggle/>
+            </header>
+            <main class="pair-main">
+                {move || match result.get() {
+                    Some(Ok(d)) => {
+                        let l = lang.get();
+                        let href = format!("{}?office={}", d.kind.path(), d.office_id);
+                        view! {
+                            <p role="status" class="done" data-testid="paired">{l.admin().pair_done}" "{d.label.clone()}"（"{kind_label(d.kind, l)}"）"</p>
+                            <a class="button big" rel="external" href=href>{l.admin().pair_open}</a>
+                        }.into_any()
+                    }
+                    other => view! {
+                        <form on:submit=submit>
+                            <p class="hint">{a().pair_help}</p>
+                            <label for="pair-code">{a().pair_code}</label>
+                            <input id="pair-code" class="code-input" inputmode="numeric" autocomplete="off" maxlength="9"
+                                prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev))/>
+                            <button type="submit" class="big">{a().pair_button}</button>
+                            {match other {
+                                Some(Err(ApiError::Refused { status: 404, .. })) => Some(view! { <p class="problem" role="alert">{a().pair_unknown}</p> }.into_any()),
+                                Some(Err(e)) => Some(view! { <p class="problem" role="alert">{e.to_string()}</p> }.into_any()),
+                                _ => None,
+                            }}
+                        </form>
+                    }.into_any(),
+                }}
+            </main>
+        </div>
+    }
+}
