@@ -53,6 +53,7 @@ mod offices;
 mod records;
 mod reservations;
 pub mod routes;
+mod stats;
 mod submissions;
 mod tickets;
 mod web;
@@ -190,6 +191,7 @@ pub fn app(state: AppState) -> Router {
         .merge(reservations::router())
         .merge(submissions::router())
         .merge(devices::router())
+        .merge(stats::router())
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             limits::enforce,

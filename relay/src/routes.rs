@@ -210,6 +210,12 @@ pub const ROUTES: &[Route] = &[
     ),
     r(
         "GET",
+        "/api/offices/{office}/stats",
+        Staff,
+        "waits, service times and pre-applications for the charts",
+    ),
+    r(
+        "GET",
         "/api/submission-status/{token}",
         Capability,
         "a pre-application's progress, for the resident",

@@ -809,6 +809,43 @@ pub async fn purge(state: &AppState, retention_days: u32, now_ms: i64) -> Result
     Ok(n)
 }
 
+/// Pre-applications per day sent, life event and status: the ones still kept and the
+/// purged ones' counts together.
+pub async fn counts(
+    db: &Pool,
+    office: &str,
+    from_day: &str,
+    to_day: &str,
+) -> Result<BTreeMap<(String, String, SubmissionStatus), i64>> {
+    let mut out = BTreeMap::new();
+    let kept: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT pack, status, created_at_ms FROM submissions WHERE office_id = $1 AND created_at_ms >= $2 AND created_at_ms < $3",
+    )
+    .bind(office)
+    .bind(day_start_ms(from_day, "from")?)
+    .bind(day_start_ms(to_day, "to")? + DAY_MS)
+    .fetch_all(db)
+    .await?;
+    let purged: Vec<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT day, pack, status, count FROM submission_stats WHERE office_id = $1 AND day >= $2 AND day <= $3",
+    )
+    .bind(office)
+    .bind(from_day)
+    .bind(to_day)
+    .fetch_all(db)
+    .await?;
+    let rows = kept
+        .into_iter()
+        .map(|(pack, status, at)| (local_day(at), pack, status, 1))
+        .chain(purged);
+    for (day, pack, status, n) in rows {
+        if let Some(status) = SubmissionStatus::parse(&status) {
+            *out.entry((day, pack, status)).or_default() += n;
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -393,11 +393,14 @@ async fn set_status(
     called_at_ms: Option<i64>,
     service_id: &str,
 ) -> Result<Ticket> {
-    sqlx::query("UPDATE tickets SET status = $1, counter_id = $2, called_at_ms = $3, service_id = $4 WHERE id = $5")
+    // When the counter finished with it, for service-time statistics.
+    let finished_at_ms = (status == TicketStatus::Done).then(now_ms);
+    sqlx::query("UPDATE tickets SET status = $1, counter_id = $2, called_at_ms = $3, service_id = $4, finished_at_ms = $5 WHERE id = $6")
         .bind(status_to_db(status))
         .bind(counter_id)
         .bind(called_at_ms)
         .bind(service_id)
+        .bind(finished_at_ms)
         .bind(ticket.id)
         .execute(&mut **tx)
         .await?;

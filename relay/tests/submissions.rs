@@ -327,3 +327,63 @@ fn chrono_now() -> i64 {
         .unwrap()
         .as_millis() as i64
 }
+
+#[tokio::test]
+async fn office_statistics_count_waits_service_times_and_pre_applications() {
+    let (app, _state) = test_app().await;
+    let cookie = login(&app).await;
+    submit(&app, &sample("窓口 花子"), None).await;
+    for _ in 0..2 {
+        let t = send(
+            &app,
+            Method::POST,
+            "/api/offices/kokurakita/tickets",
+            Some(json!({"service_id": "jumin"})),
+            None,
+        )
+        .await;
+        assert_eq!(t.status, StatusCode::CREATED);
+    }
+    // Call both at counter 1: the second call finishes the first.
+    for _ in 0..2 {
+        let c = send(
+            &app,
+            Method::POST,
+            "/api/counters/1/call-next",
+            Some(json!({})),
+            Some(&cookie),
+        )
+        .await;
+        assert_eq!(c.status, StatusCode::OK, "{}", c.body);
+    }
+    let stats = send(
+        &app,
+        Method::GET,
+        "/api/offices/kokurakita/stats",
+        None,
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(stats.status, StatusCode::OK, "{}", stats.body);
+    let hours = stats.body["hours"].as_array().unwrap();
+    assert_eq!(hours.len(), 1, "{}", stats.body);
+    assert_eq!(hours[0]["service_id"], "jumin");
+    assert_eq!(hours[0]["wait"]["count"], 2);
+    assert_eq!(
+        hours[0]["service"]["count"], 1,
+        "one finished, one at the counter"
+    );
+    assert_eq!(
+        stats.body["submissions"],
+        json!([{"pack": "okuyami", "status": "received", "count": 1}])
+    );
+    let bad = send(
+        &app,
+        Method::GET,
+        "/api/offices/kokurakita/stats?from=2026-12-01&to=2026-11-01",
+        None,
+        Some(&cookie),
+    )
+    .await;
+    assert_error(&bad, StatusCode::BAD_REQUEST, "invalid_query");
+}

@@ -29,6 +29,7 @@ pub mod calendar;
 pub mod device;
 pub mod policy;
 mod queue;
+pub mod stats;
 pub mod submission;
 
 pub use board::{Board, Call, MAX_RECENT_CALLS, QueueState};

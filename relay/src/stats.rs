@@ -1,0 +1,105 @@
+//! `GET /api/offices/{office}/stats?from=&to=` (staff): waits and service times per service
+//! and hour, and pre-applications per life event and status, for `/office`'s charts. The
+//! figures are computed by `mado_wire::stats`; this only selects the rows.
+
+use std::collections::BTreeMap;
+
+use axum::Router;
+use axum::extract::State;
+use axum::routing::get;
+use mado_wire::calendar::Day;
+use mado_wire::stats::{OfficeStats, SubmissionCount, TicketTimes, hour_stats};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::Staff;
+use crate::db::{load_office, local_day, now_ms};
+use crate::error::{Error, Json, Path, Query, Result};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/offices/{office}/stats", get(stats))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Period {
+    /// First and last day (office-local `YYYY-MM-DD`), inclusive; the last 7 days by default.
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// service, issued, called, finished, status.
+type TicketRow = (String, i64, Option<i64>, Option<i64>, String);
+
+/// The longest period one request covers.
+const MAX_DAYS: i64 = 366;
+
+fn day(s: &str, field: &str) -> Result<Day> {
+    Day::parse(s).map_err(|_| {
+        Error::bad_request(
+            "invalid_query",
+            format!("{field}: {s:?} is not a date; expected YYYY-MM-DD"),
+        )
+    })
+}
+
+async fn stats(
+    _staff: Staff,
+    State(state): State<AppState>,
+    Path(office): Path<String>,
+    Query(period): Query<Period>,
+) -> Result<Json<OfficeStats>> {
+    load_office(&state.db, &office).await?;
+    let today = day(&local_day(now_ms()), "today")?;
+    let to = match &period.to {
+        Some(s) => day(s, "to")?,
+        None => today,
+    };
+    let from = match &period.from {
+        Some(s) => day(s, "from")?,
+        None => to.add_days(-6),
+    };
+    if from.number() > to.number() || to.number() - from.number() >= MAX_DAYS {
+        return Err(Error::bad_request(
+            "invalid_query",
+            format!("from..to must be 1 to {MAX_DAYS} days, from first to last"),
+        ));
+    }
+    let rows: Vec<TicketRow> = sqlx::query_as(
+        "SELECT service_id, issued_at_ms, called_at_ms, finished_at_ms, status FROM tickets WHERE office_id = $1 AND day >= $2 AND day <= $3",
+    )
+    .bind(&office)
+    .bind(from.to_string())
+    .bind(to.to_string())
+    .fetch_all(&state.db)
+    .await?;
+    let tickets: Vec<TicketTimes<'_>> = rows
+        .iter()
+        .map(|(service, issued, called, finished, status)| TicketTimes {
+            service_id: service,
+            issued_at_ms: *issued,
+            called_at_ms: *called,
+            finished_at_ms: if status == "done" { *finished } else { None },
+        })
+        .collect();
+    let mut per_status: BTreeMap<(String, mado_wire::submission::SubmissionStatus), u64> =
+        BTreeMap::new();
+    let counts =
+        crate::submissions::counts(&state.db, &office, &from.to_string(), &to.to_string()).await?;
+    for ((_, pack, status), n) in counts {
+        *per_status.entry((pack, status)).or_default() += u64::try_from(n).unwrap_or(0);
+    }
+    Ok(Json(OfficeStats {
+        from: from.to_string(),
+        to: to.to_string(),
+        hours: hour_stats(&tickets),
+        submissions: per_status
+            .into_iter()
+            .map(|((pack, status), count)| SubmissionCount {
+                pack,
+                status,
+                count,
+            })
+            .collect(),
+    }))
+}
