@@ -180,6 +180,18 @@ test('book and pre-apply at home, check in at the kiosk, get called, load at the
   await assertAccessible(office, '/office detail');
   await expect(row).toContainText('完了');
 
+  // Statistics: the wait of the called booking, and the pre-application, completed.
+  await office.getByRole('button', { name: '統計' }).click();
+  const stats = office.getByTestId('stats');
+  await expect(stats.getByRole('heading', { name: 'おくやみコーナー' })).toBeVisible();
+  await expect(stats.getByRole('img', { name: /おくやみコーナー 待ち時間: 9時 平均\d+分/ })).toBeVisible();
+  const counts = stats.locator('table.submission-counts tbody tr');
+  await expect(counts).toHaveCount(1);
+  await expect(counts.locator('td').nth(3)).toHaveText('1');
+  await shot(stats, 'office-stats');
+  await assertAccessible(office, '/office statistics');
+  await office.getByRole('button', { name: '受付一覧' }).click();
+
   // The CSV export (what the export button links to) contains it, completed.
   const href = await office.getByTestId('export-csv').getAttribute('href');
   const csv = await office.evaluate(async (h) => (await fetch(h)).text(), href);

@@ -313,3 +313,12 @@ pub async fn pair(code: &str) -> Result<mado_wire::device::Device, ApiError> {
     )
     .await
 }
+
+/// Waits, service times and pre-application counts for `/office`'s charts.
+pub async fn office_stats(
+    office: &str,
+    from: &str,
+    to: &str,
+) -> Result<mado_wire::stats::OfficeStats, ApiError> {
+    get(&format!("/api/offices/{office}/stats?from={from}&to={to}")).await
+}

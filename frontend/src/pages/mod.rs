@@ -10,6 +10,7 @@ mod display;
 mod forms_panel;
 mod kiosk;
 mod office;
+mod office_stats;
 mod preapply;
 mod queue;
 

@@ -26,6 +26,19 @@ pub fn Office() -> impl IntoView {
     }
 }
 
+/// The life event's title in whichever city's rules have it (the pack id if none).
+pub(super) fn pack_title(pack: &str) -> String {
+    guide::cities()
+        .iter()
+        .find_map(|(city, _)| {
+            guide::bundle()
+                .ok()
+                .and_then(|b| b.guide(pack, city).ok())
+                .map(|g| g.title.clone())
+        })
+        .unwrap_or_else(|| pack.to_owned())
+}
+
 /// The life event's title from the rule packs (the pack id if unknown).
 fn event_title(pack: &str, city: &str) -> String {
     guide::bundle()
@@ -56,6 +69,7 @@ fn Inbox(staff: StaffMe) -> impl IntoView {
     let q = RwSignal::new(String::new());
     let list = RwSignal::new(None::<Result<Vec<SubmissionSummary>, ApiError>>);
     let open = RwSignal::new(None::<Submission>);
+    let show_stats = RwSignal::new(false);
     let requested = StoredValue::new(office_param());
 
     let query = move || {
@@ -107,6 +121,12 @@ fn Inbox(staff: StaffMe) -> impl IntoView {
                 <span class="who">{staff.display_name.clone()}</span>
                 <LangToggle/>
             </header>
+            <nav class="tabs" aria-label=move || lang.get().stats().tabs>
+                <button type="button" class="tab" aria-pressed=move || (!show_stats.get()).to_string() on:click=move |_| show_stats.set(false)>{move || lang.get().stats().inbox}</button>
+                <button type="button" class="tab" aria-pressed=move || show_stats.get().to_string() on:click=move |_| show_stats.set(true)>{move || lang.get().stats().title}</button>
+            </nav>
+            {move || (show_stats.get()).then(|| office.get().map(|o| view! { <super::office_stats::Stats office=o/> }))}
+            <Show when=move || !show_stats.get()>
             <form class="filters" on:submit=move |ev| { ev.prevent_default(); reload(); }>
                 <label>{move || p().status}
                     <select prop:value=move || status.get() on:change=move |ev| { status.set(event_target_value(&ev)); reload(); }>
@@ -162,6 +182,7 @@ fn Inbox(staff: StaffMe) -> impl IntoView {
                 <Detail submission=s on_close=Callback::new(move |()| open.set(None))
                     on_change=Callback::new(move |s: Submission| { open.set(Some(s)); reload(); })/>
             })}
+            </Show>
         </div>
     }
 }
