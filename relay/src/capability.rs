@@ -9,6 +9,7 @@
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+use crate::AppState;
 use crate::auth::hex;
 use crate::db::Pool;
 use crate::error::Result;
@@ -52,9 +53,10 @@ pub async fn secret(db: &Pool) -> Result<Vec<u8>> {
     Ok(value.into_bytes())
 }
 
-/// The keyed hash of `message` under the relay's secret, in hex.
-pub async fn keyed(db: &Pool, message: &str) -> Result<String> {
-    Ok(hex(&hmac_sha256(&secret(db).await?, message.as_bytes())))
+/// The keyed hash of `message` under the relay's secret (read, or made, when the relay
+/// starts), in hex.
+pub async fn keyed(state: &AppState, message: &str) -> Result<String> {
+    Ok(hex(&hmac_sha256(&state.secret, message.as_bytes())))
 }
 
 /// A random code of `len` characters of [`CODE_ALPHABET`], each equally likely.

@@ -28,7 +28,7 @@ use crate::error::{Error, Path, Query, Result};
 /// ([`follow_postgres`]), so all relays see them in the same (commit) order.
 #[derive(Debug, Clone)]
 pub struct EventHub {
-    tx: broadcast::Sender<QueueEvent>,
+    tx: broadcast::Sender<Arc<Published>>,
     fed_by_database: Arc<AtomicBool>,
 }
 
@@ -44,16 +44,37 @@ impl EventHub {
     /// database feeds this hub.
     pub fn publish(&self, event: QueueEvent) {
         if !self.fed_by_database.load(Ordering::Relaxed) {
-            let _ = self.tx.send(event);
+            self.feed(&event);
         }
     }
 
-    fn feed(&self, event: QueueEvent) {
-        let _ = self.tx.send(event);
+    /// Serialises the event once, for every stream.
+    fn feed(&self, event: &QueueEvent) {
+        if let Some(p) = Published::of(event) {
+            let _ = self.tx.send(Arc::new(p));
+        }
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<QueueEvent> {
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Published>> {
         self.tx.subscribe()
+    }
+}
+
+/// An event as streams send it: its id, office and JSON, made once however many listen.
+#[derive(Debug)]
+pub struct Published {
+    pub id: i64,
+    pub office_id: String,
+    pub json: String,
+}
+
+impl Published {
+    fn of(event: &QueueEvent) -> Option<Self> {
+        Some(Self {
+            id: event.id,
+            office_id: event.office_id.clone(),
+            json: serde_json::to_string(event).ok()?,
+        })
     }
 }
 
@@ -95,7 +116,7 @@ pub async fn follow_postgres(
                 Ok(events) => {
                     for event in events {
                         last = last.max(event.id);
-                        hub.feed(event);
+                        hub.feed(&event);
                     }
                 }
                 Err(e) => tracing::warn!(error = %e, "event listener: cannot read events"),
@@ -164,12 +185,12 @@ fn last_event_id(headers: &HeaderMap, query: &EventsQuery) -> Result<Option<i64>
     }
 }
 
-fn to_sse(event: &QueueEvent) -> Event {
+fn to_sse(event: &Published) -> Event {
+    // Compact JSON has no line breaks, so it is one `data:` line as it is.
     Event::default()
         .id(event.id.to_string())
         .event("queue")
-        .json_data(event)
-        .unwrap_or_else(|_| Event::default().comment("unserialisable event"))
+        .data(&event.json)
 }
 
 /// `GET /api/offices/{office}/events`: the office's queue events as server-sent events.
@@ -187,8 +208,13 @@ pub async fn events_stream(
     let resume = last_event_id(&headers, &query)?;
     // Subscribe before reading the backlog so nothing falls between the two.
     let live = BroadcastStream::new(state.events.subscribe());
-    let backlog = match resume {
-        Some(after) => events_after(&state.db, &office_id, after).await?,
+    let backlog: Vec<Arc<Published>> = match resume {
+        Some(after) => events_after(&state.db, &office_id, after)
+            .await?
+            .iter()
+            .filter_map(Published::of)
+            .map(Arc::new)
+            .collect(),
         None => Vec::new(),
     };
     let mut last_sent = backlog.last().map(|e| e.id).or(resume).unwrap_or(i64::MIN);

@@ -89,6 +89,8 @@ pub struct AppState {
     pub write_lock: Arc<tokio::sync::Mutex<()>>,
     /// Cancelled on shutdown: ends open event streams so the server can stop.
     pub shutdown: CancellationToken,
+    /// The relay's own secret for keyed tokens and hashes, read at start (`capability`).
+    pub(crate) secret: Arc<Vec<u8>>,
     /// Rate-limit buckets of the public endpoints.
     pub limiter: Arc<limits::Limiter>,
     /// A real argon2id hash checked for unknown logins, so timing does not reveal accounts.
@@ -128,6 +130,7 @@ impl AppState {
         if dialect == Dialect::Postgres {
             events::follow_postgres(&url, db.clone(), events.clone(), shutdown.clone()).await?;
         }
+        let secret = Arc::new(capability::secret(&db).await?);
         let state = Self {
             db,
             dialect,
@@ -137,6 +140,7 @@ impl AppState {
             shutdown,
             dummy_hash,
             limiter: Arc::default(),
+            secret,
         };
         spawn_retention(state.clone());
         Ok(state)

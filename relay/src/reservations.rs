@@ -438,8 +438,12 @@ fn contact(phone: Option<&str>, birth: Option<&str>) -> Result<Option<Contact>> 
 }
 
 /// The keyed hash kept instead of the phone number and birth date.
-async fn checkin_hash(db: &Pool, office: &str, c: &Contact) -> Result<String> {
-    keyed(db, &format!("check-in\n{office}\n{}\n{}", c.phone, c.birth)).await
+async fn checkin_hash(state: &AppState, office: &str, c: &Contact) -> Result<String> {
+    keyed(
+        state,
+        &format!("check-in\n{office}\n{}\n{}", c.phone, c.birth),
+    )
+    .await
 }
 
 /// `POST /api/offices/{office}/check-in` (kiosk): finds today's reservation by its code, its
@@ -458,10 +462,7 @@ async fn check_in(
     let (column, value) = match (&req.code, &req.token, who) {
         (Some(code), None, None) => ("code", code.trim().to_uppercase()),
         (None, Some(token), None) => ("token_hash", token_hash(token.trim())),
-        (None, None, Some(c)) => (
-            "checkin_hash",
-            checkin_hash(&state.db, &office_id, &c).await?,
-        ),
+        (None, None, Some(c)) => ("checkin_hash", checkin_hash(&state, &office_id, &c).await?),
         _ => {
             return Err(Error::bad_request(
                 "invalid_body",
@@ -571,7 +572,7 @@ async fn book(
     let contact = contact(req.phone.as_deref(), req.birth_date.as_deref())?;
 
     let token = match &key {
-        Some(k) => keyed(&state.db, &format!("{office}\n{k}")).await?,
+        Some(k) => keyed(&state, &format!("{office}\n{k}")).await?,
         None => crate::auth::random_token(),
     };
     // A retried booking gets the same answer, even if the slot has filled up since.
@@ -582,7 +583,7 @@ async fn book(
     }
     let (rule, end) = check_slot(&state.db, &office, &req.service, day, start).await?;
     let checkin_hash = match &contact {
-        Some(c) => Some(checkin_hash(&state.db, &office, c).await?),
+        Some(c) => Some(checkin_hash(&state, &office, c).await?),
         None => None,
     };
     let (_write, mut tx) = state.begin_write().await?;

@@ -174,7 +174,7 @@ async fn create(
         ));
     }
     let token = match &key {
-        Some(k) => keyed(&state.db, &format!("submission\n{office}\n{k}")).await?,
+        Some(k) => keyed(&state, &format!("submission\n{office}\n{k}")).await?,
         None => random_token(),
     };
     let reservation_id: Option<i64> = match &sub.reservation_token {
