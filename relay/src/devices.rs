@@ -22,7 +22,7 @@ use sqlx::any::AnyRow;
 
 use crate::AppState;
 use crate::auth::{Admin, cookie, random_token, token_hash};
-use crate::db::{load_office, now_ms};
+use crate::db::now_ms;
 use crate::error::{Error, Json, Path, Result};
 
 /// Name of the device cookie.
@@ -76,7 +76,7 @@ async fn device_create(
     Path(office): Path<String>,
     Json(req): Json<NewDevice>,
 ) -> Result<(StatusCode, Json<PairingCode>)> {
-    load_office(&state.db, &office).await?;
+    state.office(&office).await?;
     let label = req.label.trim();
     if label.is_empty() || label.chars().count() > 60 || label.contains(['\n', '\r']) {
         return Err(Error::bad_request(
@@ -124,7 +124,7 @@ async fn devices_list(
     State(state): State<AppState>,
     Path(office): Path<String>,
 ) -> Result<Json<Vec<Device>>> {
-    load_office(&state.db, &office).await?;
+    state.office(&office).await?;
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM devices WHERE office_id = $1 ORDER BY kind, label, id"
     ));

@@ -204,7 +204,7 @@ pub async fn events_stream(
     Query(query): Query<EventsQuery>,
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
-    crate::db::load_office(&state.db, &office_id).await?;
+    state.office(&office_id).await?;
     let resume = last_event_id(&headers, &query)?;
     // Subscribe before reading the backlog so nothing falls between the two.
     let live = BroadcastStream::new(state.events.subscribe());

@@ -91,6 +91,9 @@ pub struct AppState {
     pub shutdown: CancellationToken,
     /// The relay's own secret for keyed tokens and hashes, read at start (`capability`).
     pub(crate) secret: Arc<Vec<u8>>,
+    /// Offices read so far (see [`AppState::office`]).
+    pub(crate) offices:
+        Arc<std::sync::RwLock<std::collections::HashMap<String, Arc<mado_wire::Office>>>>,
     /// Rate-limit buckets of the public endpoints.
     pub limiter: Arc<limits::Limiter>,
     /// A real argon2id hash checked for unknown logins, so timing does not reveal accounts.
@@ -140,6 +143,7 @@ impl AppState {
             shutdown,
             dummy_hash,
             limiter: Arc::default(),
+            offices: Arc::default(),
             secret,
         };
         spawn_retention(state.clone());
@@ -148,6 +152,26 @@ impl AppState {
 }
 
 impl AppState {
+    /// An office with its services and counters. Offices are configuration: each is read
+    /// from the database once and then served from memory (nothing edits them while the
+    /// relay runs yet; when `/admin` edits them, the edit must also clear `offices`).
+    pub(crate) async fn office(&self, id: &str) -> Result<mado_wire::Office, Error> {
+        if let Some(o) = self
+            .offices
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(id)
+        {
+            return Ok(o.as_ref().clone());
+        }
+        let office = db::load_office(&self.db, id).await?;
+        self.offices
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(id.to_owned(), Arc::new(office.clone()));
+        Ok(office)
+    }
+
     /// Starts a transaction that writes queue state: waits for this relay's other writers
     /// and, with PostgreSQL, for the other relays' ([`Dialect::lock_writes`]). Hold the
     /// guard until the transaction is committed.

@@ -6,7 +6,6 @@ use axum::routing::get;
 use mado_wire::Office;
 
 use crate::AppState;
-use crate::db::load_office;
 use crate::error::{Json, Path, Result};
 
 pub fn router() -> Router<AppState> {
@@ -25,7 +24,7 @@ async fn offices_list(State(state): State<AppState>) -> Result<Json<Vec<Office>>
         .await?;
     let mut offices = Vec::with_capacity(ids.len());
     for id in ids {
-        offices.push(load_office(&state.db, &id).await?);
+        offices.push(state.office(&id).await?);
     }
     Ok(Json(offices))
 }
@@ -34,5 +33,5 @@ async fn office_get(
     State(state): State<AppState>,
     Path(office_id): Path<String>,
 ) -> Result<Json<Office>> {
-    load_office(&state.db, &office_id).await.map(Json)
+    state.office(&office_id).await.map(Json)
 }

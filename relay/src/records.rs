@@ -12,7 +12,7 @@ use sqlx::Row;
 
 use crate::AppState;
 use crate::auth::Staff;
-use crate::db::{load_office, now_ms};
+use crate::db::now_ms;
 use crate::error::{Error, Json, Path, Query, Result};
 
 pub fn router() -> Router<AppState> {
@@ -138,7 +138,7 @@ async fn records_create(
     Path(office_id): Path<String>,
     Json(req): Json<NewGuideRecord>,
 ) -> Result<(StatusCode, Json<GuideRecord>)> {
-    load_office(&state.db, &office_id).await?;
+    state.office(&office_id).await?;
     validate(&req)?;
     if let Some(t) = req.ticket_id {
         let found: Option<i64> =
@@ -197,7 +197,7 @@ async fn records_list(
     Path(office_id): Path<String>,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Vec<GuideRecord>>> {
-    load_office(&state.db, &office_id).await?;
+    state.office(&office_id).await?;
     if !(1..=500).contains(&q.limit) {
         return Err(Error::bad_request(
             "invalid_query",

@@ -26,7 +26,7 @@ use sqlx::{Any, Row, Transaction};
 use crate::AppState;
 use crate::auth::token_hash;
 use crate::capability::{keyed, new_code};
-use crate::db::{load_office, local_day, now_ms};
+use crate::db::{local_day, now_ms};
 use crate::error::{Error, Json, Path, Query, Result};
 use crate::tickets::{CheckedIn, idempotency_key, insert_ticket, issued};
 use axum::extract::State;
@@ -238,7 +238,7 @@ async fn slots_list(
     Path((office, service)): Path<(String, String)>,
     Query(q): Query<SlotsQuery>,
 ) -> Result<Json<Vec<SlotOffer>>> {
-    load_office(&state.db, &office).await?;
+    state.office(&office).await?;
     let from = match &q.from {
         Some(s) => parse_day(s, "from")?,
         None => now_local().0,
@@ -456,7 +456,7 @@ async fn check_in(
     Path(office_id): Path<String>,
     Json(req): Json<CheckInRequest>,
 ) -> Result<(StatusCode, Json<IssuedTicket>)> {
-    let office = load_office(&state.db, &office_id).await?;
+    let office = state.office(&office_id).await?;
     let (today, _) = now_local();
     let who = contact(req.phone.as_deref(), req.birth_date.as_deref())?;
     let (column, value) = match (&req.code, &req.token, who) {
@@ -556,7 +556,7 @@ async fn book(
     Json(req): Json<BookRequest>,
 ) -> Result<(StatusCode, Json<Booking>)> {
     let key = idempotency_key(&headers)?;
-    let known = load_office(&state.db, &office).await?;
+    let known = state.office(&office).await?;
     if !known.services.iter().any(|s| s.id == req.service) {
         let ids: Vec<&str> = known.services.iter().map(|s| s.id.as_str()).collect();
         return Err(Error::bad_request(
@@ -831,7 +831,7 @@ async fn reservation_ics(
     let mut tx = state.db.begin().await?;
     let (_, r) = reservation_by_token(&mut tx, &token).await?;
     drop(tx);
-    let office = load_office(&state.db, &r.office).await?;
+    let office = state.office(&r.office).await?;
     let service = office
         .services
         .iter()

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::auth::Staff;
-use crate::db::{load_office, local_day, now_ms};
+use crate::db::{local_day, now_ms};
 use crate::error::{Error, Json, Path, Query, Result};
 
 pub fn router() -> Router<AppState> {
@@ -49,7 +49,7 @@ async fn stats(
     Path(office): Path<String>,
     Query(period): Query<Period>,
 ) -> Result<Json<OfficeStats>> {
-    load_office(&state.db, &office).await?;
+    state.office(&office).await?;
     let today = day(&local_day(now_ms()), "today")?;
     let to = match &period.to {
         Some(s) => day(s, "to")?,

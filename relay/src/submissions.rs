@@ -36,7 +36,7 @@ use sqlx::{Any, Row, Transaction};
 use crate::AppState;
 use crate::auth::{Staff, random_token, token_hash};
 use crate::capability::{keyed, new_code};
-use crate::db::{Pool, load_office, local_day, now_ms};
+use crate::db::{Pool, local_day, now_ms};
 use crate::error::{Error, Json, Path, Query, Result};
 use crate::tickets::idempotency_key;
 
@@ -164,7 +164,7 @@ async fn create(
     Json(sub): Json<NewSubmission>,
 ) -> Result<(StatusCode, Json<SubmissionReceipt>)> {
     let key = idempotency_key(&headers)?;
-    load_office(&state.db, &office).await?;
+    state.office(&office).await?;
     let problems = sub.problems();
     if !problems.is_empty() {
         let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
@@ -430,7 +430,7 @@ async fn inbox(
     Path(office): Path<String>,
     Query(filter): Query<Filter>,
 ) -> Result<Json<Vec<SubmissionSummary>>> {
-    load_office(&state.db, &office).await?;
+    state.office(&office).await?;
     let list = matching(&state.db, &office, &filter).await?;
     Ok(Json(
         list.into_iter()
@@ -610,7 +610,7 @@ async fn export_json(
     Path(office): Path<String>,
     Query(filter): Query<Filter>,
 ) -> Result<impl IntoResponse> {
-    load_office(&state.db, &office).await?;
+    state.office(&office).await?;
     let mut list = matching(&state.db, &office, &filter).await?;
     for s in &mut list {
         s.history = history(&state.db, s.id, true).await?;
@@ -637,7 +637,7 @@ async fn export_csv(
     Path(office): Path<String>,
     Query(filter): Query<Filter>,
 ) -> Result<impl IntoResponse> {
-    load_office(&state.db, &office).await?;
+    state.office(&office).await?;
     let list = matching(&state.db, &office, &filter).await?;
     tracing::info!(office = %office, rows = list.len(), "pre-applications exported as CSV");
     Ok((

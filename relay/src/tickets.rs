@@ -20,7 +20,7 @@ use mado_wire::policy::{CallPolicy, Waiting, pick_next};
 
 use crate::AppState;
 use crate::auth::Staff;
-use crate::db::{load_office, local_day, local_day_start_ms, now_ms};
+use crate::db::{local_day, local_day_start_ms, now_ms};
 use crate::error::{Error, Json, Path, Result};
 
 pub fn router() -> Router<AppState> {
@@ -173,7 +173,7 @@ async fn tickets_issue(
     Json(req): Json<IssueTicketRequest>,
 ) -> Result<(StatusCode, Json<IssuedTicket>)> {
     let key = idempotency_key(&headers)?;
-    let office = load_office(&state.db, &office_id).await?;
+    let office = state.office(&office_id).await?;
     let service = office
         .services
         .iter()
@@ -304,7 +304,7 @@ async fn board_get(
     State(state): State<AppState>,
     Path(office_id): Path<String>,
 ) -> Result<Json<Board>> {
-    let office = load_office(&state.db, &office_id).await?;
+    let office = state.office(&office_id).await?;
     let now = now_ms();
     let mut tx = state.db.begin().await?;
     let rows: Vec<(String,)> = sqlx::query_as(
@@ -333,7 +333,7 @@ async fn queue_get(
     State(state): State<AppState>,
     Path(office_id): Path<String>,
 ) -> Result<Json<QueueSnapshot>> {
-    let office = load_office(&state.db, &office_id).await?;
+    let office = state.office(&office_id).await?;
     let mut tx = state.db.begin().await?;
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {TICKET_COLUMNS} FROM tickets WHERE office_id = $1 AND day = $2 ORDER BY issued_at_ms, id"
@@ -420,7 +420,7 @@ async fn counter_call_next(
         .fetch_optional(&state.db)
         .await?
         .ok_or_else(|| Error::NotFound(format!("no counter with id {counter_id}")))?;
-    let office = load_office(&state.db, &office_id).await?;
+    let office = state.office(&office_id).await?;
     let counter = office
         .counters
         .iter()

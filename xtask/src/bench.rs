@@ -205,55 +205,64 @@ fn relay_under_load(relay: &Path) -> Result<serde_json::Value> {
     })?;
     let mut runs = serde_json::Map::new();
     for engine in ["sqlite", "postgres"] {
-        let pg = if engine == "postgres" {
-            Some(crate::postgres::Postgres::start()?)
-        } else {
-            None
-        };
-        let data = std::env::temp_dir().join(format!("mado-load-{}-{engine}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&data);
-        let listen = "127.0.0.1:18181";
-        let mut cmd = with_many_files(relay);
-        cmd.args([
-            "--listen",
-            listen,
-            "--admin-password",
-            "bench-password",
-            "--rate-limits",
-            "false",
-        ])
-        .arg("--data-dir")
-        .arg(&data)
-        .env("RUST_LOG", "warn");
-        if let Some(pg) = &pg {
-            cmd.env("MADO_DATABASE_URL", &pg.url);
+        let mut both = Vec::new();
+        // First without display streams (the request path alone), then with 1,000; each on
+        // a fresh database, so the second does not start with the first one's queue.
+        for streams in ["0", "1000"] {
+            let pg = if engine == "postgres" {
+                Some(crate::postgres::Postgres::start()?)
+            } else {
+                None
+            };
+            let data = std::env::temp_dir().join(format!(
+                "mado-load-{}-{engine}-{streams}",
+                std::process::id()
+            ));
+            let _ = std::fs::remove_dir_all(&data);
+            let listen = "127.0.0.1:18181";
+            let mut cmd = with_many_files(relay);
+            cmd.args([
+                "--listen",
+                listen,
+                "--admin-password",
+                "bench-password",
+                "--rate-limits",
+                "false",
+            ])
+            .arg("--data-dir")
+            .arg(&data)
+            .env("RUST_LOG", "warn");
+            if let Some(pg) = &pg {
+                cmd.env("MADO_DATABASE_URL", &pg.url);
+            }
+            let mut child = cmd
+                .spawn()
+                .map_err(|e| format!("cannot start the relay: {e}"))?;
+            let measured = wait_healthy(listen, &mut child).and_then(|()| {
+                timed(
+                    &format!("relay on {engine}: {streams} streams, 500 requests/s for 10 s"),
+                    || {
+                        json(
+                            with_many_files(&load)
+                                .args([
+                                    &format!("http://{listen}"),
+                                    "bench-password",
+                                    streams,
+                                    "500",
+                                    "10",
+                                ])
+                                .output()
+                                .map_err(|e| e.to_string())?,
+                        )
+                    },
+                )
+            });
+            let _ = child.kill();
+            let _ = child.wait();
+            let _ = std::fs::remove_dir_all(&data);
+            both.push(measured?);
         }
-        let mut child = cmd
-            .spawn()
-            .map_err(|e| format!("cannot start the relay: {e}"))?;
-        let measured = wait_healthy(listen, &mut child).and_then(|()| {
-            timed(
-                &format!("relay on {engine}: 1,000 streams, 500 requests/s for 10 s"),
-                || {
-                    json(
-                        with_many_files(&load)
-                            .args([
-                                &format!("http://{listen}"),
-                                "bench-password",
-                                "1000",
-                                "500",
-                                "10",
-                            ])
-                            .output()
-                            .map_err(|e| e.to_string())?,
-                    )
-                },
-            )
-        });
-        let _ = child.kill();
-        let _ = child.wait();
-        let _ = std::fs::remove_dir_all(&data);
-        runs.insert(engine.to_owned(), measured?);
+        runs.insert(engine.to_owned(), serde_json::Value::Array(both));
     }
     runs.insert("bare".to_owned(), bare);
     Ok(serde_json::Value::Object(runs))
@@ -513,31 +522,39 @@ fn load_table(load: &serde_json::Value) -> String {
     let n = |v: &serde_json::Value| v.as_f64().unwrap_or(f64::NAN);
     let mut md = String::from(
         "\n## Relay under load\n\n`relay/examples/load.rs` against the relay (relay profile) on this machine, \
-         the load generator sharing its two cores: 1,000 display streams held open \
-         (`GET /api/offices/kokurakita/events`), then for 10 s an open-loop mix at 500 requests/s \
+         the load generator sharing its two cores. Each engine is measured twice: without display streams \
+         (the request path alone), then with 1,000 display streams held open \
+         (`GET /api/offices/kokurakita/events`, all on the one demo office, so every event goes to all 1,000). \
+         Each run: one second of warm-up, then 10 s of an open-loop mix at 500 requests/s \
          (50% ticket issues, 30% calls at six counters, 20% bookings), each on a fresh loopback \
          connection, latency from the scheduled send to the last byte of the answer. \
          Targets: p99 ≤ 20 ms at 500 req/s; a call reaches every display within 100 ms (p99).\n\n\
-         | engine | request | count | p50 ms | p99 ms | max ms | answers |\n|---|---|---|---|---|---|---|\n",
+         | engine | display streams | achieved req/s | request | count | p50 ms | p99 ms | max ms | answers |\n|---|---|---|---|---|---|---|---|---|\n",
     );
+    let runs = |engine: &str| load[engine].as_array().cloned().unwrap_or_default();
     for engine in ["sqlite", "postgres"] {
-        let run = &load[engine];
-        if let Some(kinds) = run["kinds"].as_object() {
+        for run in runs(engine) {
+            let Some(kinds) = run["kinds"].as_object() else {
+                continue;
+            };
             for (kind, s) in kinds {
+                let answers = s["statuses"]
+                    .as_object()
+                    .map(|m| {
+                        m.iter()
+                            .map(|(k, v)| format!("{k}×{v}"))
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    })
+                    .unwrap_or_default();
                 md.push_str(&format!(
-                    "| {engine} | {kind} | {} | {:.1} | {:.1} | {:.1} | {} |\n",
+                    "| {engine} | {} | {:.0} | {kind} | {} | {:.1} | {:.1} | {:.1} | {answers} |\n",
+                    run["streams"],
+                    n(&run["achieved_rate"]),
                     s["count"],
                     n(&s["p50"]),
                     n(&s["p99"]),
                     n(&s["max"]),
-                    s["statuses"]
-                        .as_object()
-                        .map(|m| m
-                            .iter()
-                            .map(|(k, v)| format!("{k}×{v}"))
-                            .collect::<Vec<_>>()
-                            .join(" "))
-                        .unwrap_or_default()
                 ));
             }
         }
@@ -546,7 +563,10 @@ fn load_table(load: &serde_json::Value) -> String {
         "\n| engine | streams | achieved req/s | call → one display p50 / p99 ms | call → all displays p50 / p99 / max ms | calls seen by every display |\n|---|---|---|---|---|---|\n",
     );
     for engine in ["sqlite", "postgres"] {
-        let run = &load[engine];
+        let all = runs(engine);
+        let Some(run) = all.iter().find(|r| r["streams"].as_u64().unwrap_or(0) > 0) else {
+            continue;
+        };
         md.push_str(&format!(
             "| {engine} | {} | {:.0} | {:.0} / {:.0} | {:.0} / {:.0} / {:.0} | {} of {} |\n",
             run["streams"],
