@@ -231,7 +231,7 @@ fn relay_under_load(relay: &Path) -> Result<serde_json::Value> {
             ])
             .arg("--data-dir")
             .arg(&data)
-            .env("RUST_LOG", "warn");
+            .env("MADO_LOG", "warn");
             if let Some(pg) = &pg {
                 cmd.env("MADO_DATABASE_URL", &pg.url);
             }
