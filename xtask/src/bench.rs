@@ -210,7 +210,7 @@ fn relay_under_load(relay: &Path) -> Result<serde_json::Value> {
         // a fresh database, so the second does not start with the first one's queue.
         for streams in ["0", "1000"] {
             let pg = if engine == "postgres" {
-                Some(crate::postgres::Postgres::start()?)
+                Some(crate::postgres::Postgres::start(true)?)
             } else {
                 None
             };

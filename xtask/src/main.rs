@@ -269,7 +269,9 @@ fn test() -> Result {
             .current_dir(root()),
     )?;
     {
-        let pg = timed("throwaway PostgreSQL server", postgres::Postgres::start)?;
+        let pg = timed("throwaway PostgreSQL server", || {
+            postgres::Postgres::start(false)
+        })?;
         counted(
             "relay tests again on PostgreSQL (same suite, MADO_TEST_POSTGRES)",
             Command::new("cargo")

@@ -2,8 +2,9 @@
 //! by [`crate::setup`] when missing), a new cluster in a temporary directory on a free
 //! loopback port, trust authentication, stopped and deleted when dropped.
 //!
-//! The cluster runs with `fsync=off`: it lives for one test run, and what the tests check is
-//! the relay's behaviour on PostgreSQL, not PostgreSQL's own crash safety.
+//! For the tests the cluster runs with `fsync=off`: it lives for one test run, and what the
+//! tests check is the relay's behaviour on PostgreSQL, not PostgreSQL's own crash safety. The
+//! benchmark runs it durable (`fsync=on`, the default), as SQLite is with `synchronous=FULL`.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -42,8 +43,9 @@ fn free_port() -> Result<u16> {
 }
 
 impl Postgres {
-    /// Creates and starts the cluster; waits until it accepts connections.
-    pub fn start() -> Result<Self> {
+    /// Creates and starts the cluster (`durable`: with fsync); waits until it accepts
+    /// connections.
+    pub fn start(durable: bool) -> Result<Self> {
         let bin = bin_dir()?;
         // initdb refuses to run as root: as root (CI), the cluster belongs to Debian's
         // `postgres` system user.
@@ -69,8 +71,9 @@ impl Postgres {
             .args(["-U", "postgres", "--auth=trust", "-E", "UTF8"])
             .args(["--locale=C.UTF-8", "--no-sync"]))?;
         let options = format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off",
-            server.dir.display()
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync={}",
+            server.dir.display(),
+            if durable { "on" } else { "off" }
         );
         run(server
             .command("pg_ctl")
