@@ -217,7 +217,18 @@ pub async fn events_stream(
             .collect(),
         None => Vec::new(),
     };
-    let mut last_sent = backlog.last().map(|e| e.id).or(resume).unwrap_or(i64::MIN);
+    // Live only: nothing committed before this moment, even if its notification reaches this
+    // relay later (with PostgreSQL, events arrive through LISTEN after their commit).
+    let baseline = match resume {
+        Some(after) => after,
+        None => {
+            sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events WHERE office_id = $1")
+                .bind(&office_id)
+                .fetch_one(&state.db)
+                .await?
+        }
+    };
+    let mut last_sent = backlog.last().map_or(baseline, |e| e.id);
     let office = office_id.clone();
     let live = live
         .take_while(|r| std::future::ready(r.is_ok()))
