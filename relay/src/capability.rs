@@ -59,6 +59,41 @@ pub async fn keyed(state: &AppState, message: &str) -> Result<String> {
     Ok(hex(&hmac_sha256(&state.secret, message.as_bytes())))
 }
 
+/// Things that carry a short code, unique per office.
+#[derive(Debug, Clone, Copy)]
+pub enum Coded {
+    Reservations,
+    Submissions,
+}
+
+/// A new code of `len` characters that no row of `table` in `office` has yet (inside the
+/// writing transaction, so it stays unused until commit).
+pub async fn unused_code(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    table: Coded,
+    office: &str,
+    len: usize,
+) -> Result<String> {
+    let sql = match table {
+        Coded::Reservations => "SELECT id FROM reservations WHERE office_id = $1 AND code = $2",
+        Coded::Submissions => "SELECT id FROM submissions WHERE office_id = $1 AND code = $2",
+    };
+    for _ in 0..20 {
+        let code = new_code(len);
+        let taken: Option<i64> = sqlx::query_scalar(sql)
+            .bind(office)
+            .bind(&code)
+            .fetch_optional(&mut **tx)
+            .await?;
+        if taken.is_none() {
+            return Ok(code);
+        }
+    }
+    Err(crate::error::Error::Internal(format!(
+        "no unused {len}-character code in {table:?} of office {office:?} after 20 tries"
+    )))
+}
+
 /// A random code of `len` characters of [`CODE_ALPHABET`], each equally likely.
 pub fn new_code(len: usize) -> String {
     // 240 is the largest multiple of 20 below 256: bytes from 240 up are drawn again.

@@ -25,7 +25,7 @@ use sqlx::{Any, Row, Transaction};
 
 use crate::AppState;
 use crate::auth::token_hash;
-use crate::capability::{keyed, new_code};
+use crate::capability::{Coded, keyed, unused_code};
 use crate::db::{local_day, now_ms};
 use crate::error::{Error, Json, Path, Query, Result};
 use crate::tickets::{CheckedIn, idempotency_key, insert_ticket, issued};
@@ -612,22 +612,7 @@ async fn book(
             alternatives,
         });
     }
-    let mut code = new_code(CODE_LEN);
-    for attempt in 0.. {
-        let taken: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM reservations WHERE office_id = $1 AND code = $2")
-                .bind(&office)
-                .bind(&code)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if taken.is_none() {
-            break;
-        }
-        if attempt > 20 {
-            return Err(Error::Internal("no free reservation code".into()));
-        }
-        code = new_code(CODE_LEN);
-    }
+    let code = unused_code(&mut tx, Coded::Reservations, &office, CODE_LEN).await?;
     sqlx::query("INSERT INTO reservations (office_id, service_id, day, start_min, end_min, token_hash, code, checkin_hash, status, created_at_ms, idempotency_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'booked', $9, $10)")
         .bind(&office)
         .bind(&req.service)
@@ -867,7 +852,7 @@ mod tests {
         );
         assert_eq!(normalise_phone("093-582-1111").unwrap(), "0935821111");
         assert!(normalise_phone("12345").is_err());
-        let code = new_code(CODE_LEN);
+        let code = crate::capability::new_code(CODE_LEN);
         assert_eq!(code.len(), CODE_LEN);
     }
 

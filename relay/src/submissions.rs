@@ -35,7 +35,7 @@ use sqlx::{Any, Row, Transaction};
 
 use crate::AppState;
 use crate::auth::{Staff, random_token, token_hash};
-use crate::capability::{keyed, new_code};
+use crate::capability::{Coded, keyed, unused_code};
 use crate::db::{Pool, local_day, now_ms};
 use crate::error::{Error, Json, Path, Query, Result};
 use crate::tickets::idempotency_key;
@@ -202,22 +202,7 @@ async fn create(
     // Writes go one at a time (SQLite allows one writer; see `AppState::begin_write`).
     let (_write, mut tx) = state.begin_write().await?;
     let now = now_ms();
-    let mut code = new_code(CODE_LEN);
-    for attempt in 0.. {
-        let taken: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM submissions WHERE office_id = $1 AND code = $2")
-                .bind(&office)
-                .bind(&code)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if taken.is_none() {
-            break;
-        }
-        if attempt > 20 {
-            return Err(Error::Internal("no free receipt code".into()));
-        }
-        code = new_code(CODE_LEN);
-    }
+    let code = unused_code(&mut tx, Coded::Submissions, &office, CODE_LEN).await?;
     let inserted: std::result::Result<i64, sqlx::Error> = sqlx::query_scalar(
         "INSERT INTO submissions (office_id, code, token_hash, idempotency_key, pack, city, status, created_at_ms, updated_at_ms, reservation_id, body) VALUES ($1, $2, $3, $4, $5, $6, 'received', $7, $7, $8, $9) RETURNING id",
     )
