@@ -272,8 +272,10 @@ fn test() -> Result {
         let pg = timed("throwaway PostgreSQL server", || {
             postgres::Postgres::start(false)
         })?;
-        // Every relay test file, selected by name with the workspace's features, so nothing
-        // is rebuilt (`-p mado-relay` alone would resolve features differently).
+        // Every relay test file (the ones that open a database); the relay's unit tests and
+        // the other crates' tests do not touch the database and are not run twice. (Cargo
+        // resolves features for this selection on its own: a fresh clone builds some
+        // dependencies a second time here, once.)
         let mut files: Vec<String> = std::fs::read_dir(root().join("relay/tests"))
             .map_err(|e| format!("relay/tests: {e}"))?
             .filter_map(|e| e.ok()?.file_name().into_string().ok())
