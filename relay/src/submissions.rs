@@ -602,17 +602,28 @@ async fn export_json(
     }
     tracing::info!(office = %office, rows = list.len(), "pre-applications exported as JSON");
     let body = serde_json::to_vec_pretty(&list).map_err(|e| Error::Internal(e.to_string()))?;
-    Ok((
+    Ok(download(&office, "json", "application/json", body))
+}
+
+/// An export as a file download, never cached (it holds personal data).
+fn download(
+    office: &str,
+    extension: &str,
+    content_type: &'static str,
+    body: impl IntoResponse,
+) -> axum::response::Response {
+    (
         [
-            (header::CONTENT_TYPE, "application/json".to_owned()),
+            (header::CONTENT_TYPE, content_type.to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"mado-submissions-{office}.json\""),
+                format!("attachment; filename=\"mado-submissions-{office}.{extension}\""),
             ),
             (header::CACHE_CONTROL, "no-store".to_owned()),
         ],
         body,
-    ))
+    )
+        .into_response()
 }
 
 /// `GET …/export.csv` (staff): one row per pre-application, for spreadsheets and RPA.
@@ -625,15 +636,10 @@ async fn export_csv(
     state.office(&office).await?;
     let list = matching(&state.db, &office, &filter).await?;
     tracing::info!(office = %office, rows = list.len(), "pre-applications exported as CSV");
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"mado-submissions-{office}.csv\""),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
+    Ok(download(
+        &office,
+        "csv",
+        "text/csv; charset=utf-8",
         csv(&list),
     ))
 }
