@@ -128,7 +128,7 @@ async fn auth_login(
     if req.login.is_empty() || req.login.len() > 64 || req.password.len() > MAX_PASSWORD {
         return Err(Error::BadCredentials);
     }
-    let row = sqlx::query("SELECT id, password_hash FROM staff WHERE login = $1")
+    let row = sqlx::query("SELECT id, password_hash FROM staff WHERE login = $1 AND disabled = 0")
         .bind(&req.login)
         .fetch_optional(&state.db)
         .await?;
@@ -240,7 +240,7 @@ impl FromRequestParts<AppState> for Staff {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
         let token = cookie_token(&parts.headers).ok_or(Error::Unauthorized)?;
         let staff_id: Option<i64> = sqlx::query_scalar(
-            "SELECT staff_id FROM sessions WHERE token_hash = $1 AND expires_at_ms > $2",
+            "SELECT s.staff_id FROM sessions s JOIN staff ON staff.id = s.staff_id WHERE s.token_hash = $1 AND s.expires_at_ms > $2 AND staff.disabled = 0",
         )
         .bind(token_hash(token))
         .bind(now_ms())

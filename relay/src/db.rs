@@ -112,6 +112,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0009_devices.sql"),
         include_str!("../migrations/postgres/0009_devices.sql"),
     ),
+    (
+        10,
+        "admin",
+        include_str!("../migrations/0010_admin.sql"),
+        include_str!("../migrations/postgres/0010_admin.sql"),
+    ),
 ];
 
 /// Opens the database at `url` (`sqlite://PATH`, `sqlite::memory:` or `postgres://…`).
@@ -281,7 +287,7 @@ pub async fn load_office(pool: &Pool, office_id: &str) -> Result<mado_wire::Offi
         .await?
         .ok_or_else(|| Error::NotFound(format!("no office with id {office_id:?}")))?;
     let services = sqlx::query(
-        "SELECT id, prefix, name, name_en, avg_service_secs FROM services WHERE office_id = $1 ORDER BY sort",
+        "SELECT id, prefix, name, name_en, avg_service_secs FROM services WHERE office_id = $1 AND retired = 0 ORDER BY sort",
     )
     .bind(office_id)
     .fetch_all(pool)
@@ -296,13 +302,13 @@ pub async fn load_office(pool: &Pool, office_id: &str) -> Result<mado_wire::Offi
     })
     .collect();
     let links: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT cs.counter_id, cs.service_id FROM counter_services cs JOIN services s ON s.office_id = cs.office_id AND s.id = cs.service_id WHERE cs.office_id = $1 ORDER BY s.sort",
+        "SELECT cs.counter_id, cs.service_id FROM counter_services cs JOIN services s ON s.office_id = cs.office_id AND s.id = cs.service_id WHERE cs.office_id = $1 AND s.retired = 0 ORDER BY s.sort",
     )
     .bind(office_id)
     .fetch_all(pool)
     .await?;
     let counters =
-        sqlx::query("SELECT id, label, label_en FROM counters WHERE office_id = $1 ORDER BY sort")
+        sqlx::query("SELECT id, label, label_en FROM counters WHERE office_id = $1 AND retired = 0 ORDER BY sort")
             .bind(office_id)
             .fetch_all(pool)
             .await?

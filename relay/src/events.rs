@@ -79,16 +79,18 @@ impl Published {
 }
 
 /// Listens to PostgreSQL's `mado_events` channel (see `migrations/postgres/0007`) and feeds
-/// every committed event to `hub`, from this relay or another. If the listening connection
+/// every committed event to `hub`, from this relay or another; on `mado_config` it drops the
+/// cached settings of the office named. If the listening connection
 /// drops, the events committed meanwhile are read back from the table once it is restored.
 pub async fn follow_postgres(
     url: &str,
     db: Pool,
     hub: EventHub,
+    offices: crate::OfficeCache,
     shutdown: CancellationToken,
 ) -> Result<()> {
     let mut listener = PgListener::connect(url).await?;
-    listener.listen("mado_events").await?;
+    listener.listen_all(["mado_events", "mado_config"]).await?;
     let mut last: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
         .fetch_one(&db)
         .await?;
@@ -101,8 +103,17 @@ pub async fn follow_postgres(
             };
             // `None`: the connection was lost and is being restored; catch up from the table.
             let upto = match next {
+                // An office's settings changed (`settings.rs`): read them again when next asked.
+                Ok(Some(n)) if n.channel() == "mado_config" => {
+                    crate::forget(&offices, n.payload());
+                    continue;
+                }
                 Ok(Some(n)) => n.payload().parse::<i64>().ok(),
-                Ok(None) => None,
+                // The connection was lost: settings may have changed meanwhile too.
+                Ok(None) => {
+                    offices.write().unwrap_or_else(|p| p.into_inner()).clear();
+                    None
+                }
                 Err(e) => {
                     tracing::warn!(error = %e, "event listener: connection lost, retrying");
                     tokio::time::sleep(Duration::from_millis(500)).await;

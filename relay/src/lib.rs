@@ -53,6 +53,8 @@ mod offices;
 mod records;
 mod reservations;
 pub mod routes;
+mod settings;
+mod staff;
 mod stats;
 mod submissions;
 mod tickets;
@@ -77,6 +79,10 @@ pub use submissions::purge as purge_submissions;
 /// Largest request body accepted, in bytes.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
+/// Offices read so far, by id (see [`AppState::office`]).
+pub(crate) type OfficeCache =
+    Arc<std::sync::RwLock<std::collections::HashMap<String, Arc<mado_wire::Office>>>>;
+
 /// Everything handlers share.
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -92,8 +98,7 @@ pub struct AppState {
     /// The relay's own secret for keyed tokens and hashes, read at start (`capability`).
     pub(crate) secret: Arc<Vec<u8>>,
     /// Offices read so far (see [`AppState::office`]).
-    pub(crate) offices:
-        Arc<std::sync::RwLock<std::collections::HashMap<String, Arc<mado_wire::Office>>>>,
+    pub(crate) offices: OfficeCache,
     /// Rate-limit buckets of the public endpoints.
     pub limiter: Arc<limits::Limiter>,
     /// A real argon2id hash checked for unknown logins, so timing does not reveal accounts.
@@ -130,8 +135,16 @@ impl AppState {
             .into();
         let events = EventHub::new();
         let shutdown = CancellationToken::new();
+        let offices = OfficeCache::default();
         if dialect == Dialect::Postgres {
-            events::follow_postgres(&url, db.clone(), events.clone(), shutdown.clone()).await?;
+            events::follow_postgres(
+                &url,
+                db.clone(),
+                events.clone(),
+                offices.clone(),
+                shutdown.clone(),
+            )
+            .await?;
         }
         let secret = Arc::new(capability::secret(&db).await?);
         let state = Self {
@@ -143,7 +156,7 @@ impl AppState {
             shutdown,
             dummy_hash,
             limiter: Arc::default(),
-            offices: Arc::default(),
+            offices,
             secret,
         };
         spawn_retention(state.clone());
@@ -153,8 +166,8 @@ impl AppState {
 
 impl AppState {
     /// An office with its services and counters. Offices are configuration: each is read
-    /// from the database once and then served from memory (nothing edits them while the
-    /// relay runs yet; when `/admin` edits them, the edit must also clear `offices`).
+    /// from the database once and then served from memory until `/admin` saves it
+    /// ([`AppState::forget_office`], and on PostgreSQL every relay through `mado_config`).
     pub(crate) async fn office(&self, id: &str) -> Result<mado_wire::Office, Error> {
         if let Some(o) = self
             .offices
@@ -175,6 +188,11 @@ impl AppState {
     /// Starts a transaction that writes queue state: waits for this relay's other writers
     /// and, with PostgreSQL, for the other relays' ([`Dialect::lock_writes`]). Hold the
     /// guard until the transaction is committed.
+    /// Drops the cached copy of `office` after its settings changed.
+    pub(crate) fn forget_office(&self, office: &str) {
+        forget(&self.offices, office);
+    }
+
     pub(crate) async fn begin_write(
         &self,
     ) -> Result<
@@ -189,6 +207,13 @@ impl AppState {
         self.dialect.lock_writes(&mut tx).await?;
         Ok((guard, tx))
     }
+}
+
+pub(crate) fn forget(cache: &OfficeCache, office: &str) {
+    cache
+        .write()
+        .unwrap_or_else(|p| p.into_inner())
+        .remove(office);
 }
 
 /// Deletes pre-applications past the retention period now, then every hour.
@@ -220,6 +245,7 @@ pub fn app(state: AppState) -> Router {
         .merge(submissions::router())
         .merge(devices::router())
         .merge(stats::router())
+        .merge(staff::router())
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             limits::enforce,

@@ -10,7 +10,14 @@ use crate::error::{Json, Path, Result};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/offices", get(offices_list))
+        .route(
+            "/api/offices",
+            get(offices_list).post(crate::settings::office_create),
+        )
+        .route(
+            "/api/offices/{office}/settings",
+            get(crate::settings::settings_get).put(crate::settings::settings_put),
+        )
         .route("/api/offices/{office}", get(office_get))
         .route(
             "/api/offices/{office}/events",

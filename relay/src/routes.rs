@@ -233,6 +233,27 @@ pub const ROUTES: &[Route] = &[
         "create a device and its pairing code",
     ),
     r("DELETE", "/api/devices/{id}", Admin, "revoke a device"),
+    r("POST", "/api/offices", Admin, "create an office"),
+    r(
+        "GET",
+        "/api/offices/{office}/settings",
+        Admin,
+        "an office's services, counters, hours and booking rules",
+    ),
+    r(
+        "PUT",
+        "/api/offices/{office}/settings",
+        Admin,
+        "save an office's services, counters, hours and booking rules",
+    ),
+    r("GET", "/api/staff", Admin, "staff accounts"),
+    r("POST", "/api/staff", Admin, "add a staff account"),
+    r(
+        "PUT",
+        "/api/staff/{id}",
+        Admin,
+        "rename, change role, set a password, disable",
+    ),
     r(
         "POST",
         "/api/devices/pair",

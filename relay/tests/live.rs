@@ -299,3 +299,57 @@ async fn a_call_on_one_relay_reaches_displays_on_another() {
     assert_eq!(event.data["ticket"]["number"]["seq"], 1);
     assert_eq!(event.id, seen_a[19] + 1);
 }
+
+/// Several relays on PostgreSQL: settings saved through one relay are what every relay serves
+/// next, though each keeps offices in memory (`NOTIFY mado_config`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_saved_on_one_relay_are_served_by_another() {
+    let db = TestDb::new(true).await;
+    if !db.is_postgres() {
+        eprintln!("one relay per SQLite database: this test needs MADO_TEST_POSTGRES");
+        return;
+    }
+    let a = AppState::open(db.config()).await.unwrap();
+    let b = AppState::open(db.config()).await.unwrap();
+    mado_relay::bootstrap_admin(&a.db, Some(common::PASSWORD))
+        .await
+        .unwrap();
+    let (on_a, on_b) = (app(a.clone()), app(b.clone()));
+    // Relay B has the office in memory.
+    let before = common::get(&on_b, "/api/offices/kokurakita").await;
+    assert_eq!(before.body["name"], "小倉北区役所");
+
+    let cookie = common::login(&on_a).await;
+    let mut s = common::send(
+        &on_a,
+        Method::GET,
+        "/api/offices/kokurakita/settings",
+        None,
+        Some(&cookie),
+    )
+    .await
+    .body;
+    s["name"] = serde_json::json!("小倉北区役所（仮庁舎）");
+    let saved = common::send(
+        &on_a,
+        Method::PUT,
+        "/api/offices/kokurakita/settings",
+        Some(s),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let now = common::get(&on_b, "/api/offices/kokurakita").await;
+        if now.body["name"] == "小倉北区役所（仮庁舎）" {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "relay B still serves {}",
+            now.body["name"]
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}

@@ -8,12 +8,26 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A civil date.
+/// A civil date; on the wire `"YYYY-MM-DD"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct Day {
     pub year: i32,
     pub month: u32,
     pub day: u32,
+}
+
+impl TryFrom<String> for Day {
+    type Error = BadDay;
+    fn try_from(s: String) -> Result<Self, BadDay> {
+        Self::parse(&s)
+    }
+}
+
+impl From<Day> for String {
+    fn from(d: Day) -> String {
+        d.to_string()
+    }
 }
 
 /// Day of the week, Monday first.

@@ -24,6 +24,7 @@
 //!   the relay does not store them yet (issue 6).
 //! - Timestamps are Unix milliseconds (UTC); turning them into local dates is the caller's job.
 
+pub mod admin;
 mod board;
 pub mod calendar;
 pub mod device;
