@@ -31,6 +31,7 @@ test('an admin pairs a kiosk by code; only paired kiosks take tickets; revoking 
   await admin.getByLabel('ログインID').fill('admin');
   await admin.getByLabel('パスワード').fill(ADMIN_PASSWORD);
   await admin.getByRole('button', { name: 'ログイン' }).click();
+  await admin.getByRole('button', { name: '端末' }).click();
   await expect(admin.getByText('登録された端末はありません。')).toBeVisible();
   await admin.getByLabel('設置場所').fill('1階ロビー 受付機1');
   await admin.getByRole('button', { name: '端末を追加する' }).click();

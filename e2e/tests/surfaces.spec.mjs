@@ -89,14 +89,20 @@ test('/office asks for a login, then shows the pre-applications inbox; it passes
   errors.assertNone([/status of 401/]);
 });
 
-test('/admin asks for a login, then shows the office\'s devices; it passes axe', async ({ page }) => {
+test('/admin asks for a login, then shows settings, staff and devices; each tab passes axe', async ({ page }) => {
   const errors = watchErrors(page);
   const staff = new QueuePage(page);
   await page.goto('/admin');
   await expect(page.getByRole('heading', { name: '職員ログイン' })).toBeVisible();
   await staff.login();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('管理');
+  await expect(page.getByRole('heading', { name: '業務' })).toBeVisible();
+  await assertAccessible(page, '/admin settings');
+  await page.getByRole('button', { name: '職員アカウント' }).click();
+  await expect(page.getByTestId('staff')).toContainText('admin');
+  await assertAccessible(page, '/admin staff');
+  await page.getByRole('button', { name: '端末' }).click();
   await expect(page.getByRole('heading', { name: '受付機・呼出表示の端末' })).toBeVisible();
-  await assertAccessible(page, '/admin');
+  await assertAccessible(page, '/admin devices');
   errors.assertNone([/status of 401/]);
 });

@@ -322,3 +322,42 @@ pub async fn office_stats(
 ) -> Result<mado_wire::stats::OfficeStats, ApiError> {
     get(&format!("/api/offices/{office}/stats?from={from}&to={to}")).await
 }
+
+async fn put<B: serde::Serialize, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+) -> Result<T, ApiError> {
+    let request = Request::put(path)
+        .json(body)
+        .map_err(|e| ApiError::BadAnswer(e.to_string()))?;
+    read(request.send().await).await
+}
+
+/// An office's services, counters, hours and booking rules (admins).
+pub async fn office_settings(office: &str) -> Result<mado_wire::admin::OfficeSettings, ApiError> {
+    get(&format!("/api/offices/{office}/settings")).await
+}
+
+/// Saves the whole settings of `settings.id` (admins); answers them as stored.
+pub async fn save_office_settings(
+    settings: &mado_wire::admin::OfficeSettings,
+) -> Result<mado_wire::admin::OfficeSettings, ApiError> {
+    put(&format!("/api/offices/{}/settings", settings.id), settings).await
+}
+
+pub async fn staff_accounts() -> Result<Vec<mado_wire::admin::StaffAccount>, ApiError> {
+    get("/api/staff").await
+}
+
+pub async fn add_staff(
+    account: &mado_wire::admin::NewStaff,
+) -> Result<mado_wire::admin::StaffAccount, ApiError> {
+    post("/api/staff", account).await
+}
+
+pub async fn update_staff(
+    id: i64,
+    update: &mado_wire::admin::StaffUpdate,
+) -> Result<mado_wire::admin::StaffAccount, ApiError> {
+    put(&format!("/api/staff/{id}"), update).await
+}

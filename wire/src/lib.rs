@@ -28,6 +28,7 @@ pub mod admin;
 mod board;
 pub mod calendar;
 pub mod device;
+pub mod hours;
 pub mod policy;
 mod queue;
 pub mod stats;

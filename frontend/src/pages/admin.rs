@@ -1,6 +1,7 @@
-//! `/admin` (administrators): the office's kiosks and displays — add one and get its
-//! pairing code, see which are paired and when they were last seen, revoke one. `/pair`: the
-//! device side, where the code is typed once.
+//! `/admin` (administrators), in three tabs: the office's counters, services and hours
+//! (`admin_settings.rs`), staff accounts (`admin_staff.rs`), and kiosks and displays — add
+//! one and get its pairing code, see which are paired and when they were last seen, revoke
+//! one. `/pair`: the device side, where the code is typed once.
 
 use leptos::prelude::*;
 use mado_wire::StaffMe;
@@ -19,7 +20,7 @@ pub fn Admin() -> impl IntoView {
     view! {
         {move || match me.get() {
             None => view! { <p class="status" role="status">{move || use_lang().get().texts().loading}</p> }.into_any(),
-            Some(Ok(staff)) if staff.role == mado_wire::Role::Admin => view! { <Devices staff=staff/> }.into_any(),
+            Some(Ok(staff)) if staff.role == mado_wire::Role::Admin => view! { <AdminTabs staff=staff/> }.into_any(),
             Some(Ok(_)) => view! { <p class="problem" role="alert">{move || use_lang().get().admin().admins_only}</p> }.into_any(),
             Some(Err(_)) => view! { <Login on_login=Callback::new(move |s| me.set(Some(Ok(s))))/> }.into_any(),
         }}
@@ -33,33 +34,94 @@ fn kind_label(kind: DeviceKind, lang: Lang) -> &'static str {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Settings,
+    Staff,
+    Devices,
+}
+
+impl Tab {
+    fn hash(self) -> &'static str {
+        match self {
+            Tab::Settings => "#settings",
+            Tab::Staff => "#staff",
+            Tab::Devices => "#devices",
+        }
+    }
+
+    fn from_hash(hash: &str) -> Self {
+        [Tab::Staff, Tab::Devices]
+            .into_iter()
+            .find(|t| t.hash() == hash)
+            .unwrap_or(Tab::Settings)
+    }
+}
+
 #[component]
-fn Devices(staff: StaffMe) -> impl IntoView {
+fn AdminTabs(staff: StaffMe) -> impl IntoView {
     let lang = use_lang();
     let a = move || lang.get().admin();
-    let office = RwSignal::new(None::<mado_wire::Office>);
+    let office = RwSignal::new(None::<Result<mado_wire::Office, ApiError>>);
+    let requested = office_param();
+    leptos::task::spawn_local(async move { office.set(Some(resolve_office(requested).await)) });
+    // The tab is kept in the address (`/admin#staff`), so a reload stays on it.
+    let tab = RwSignal::new(Tab::from_hash(
+        &web_sys::window()
+            .and_then(|w| w.location().hash().ok())
+            .unwrap_or_default(),
+    ));
+    let tab_button = move |t: Tab, label: fn(Lang) -> &'static str| {
+        view! {
+            <button type="button" class="tab" aria-pressed=move || (tab.get() == t).to_string()
+                on:click=move |_| {
+                    tab.set(t);
+                    if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+                        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(t.hash()));
+                    }
+                }>{move || label(lang.get())}</button>
+        }
+    };
+    let me = staff.login.clone();
+    view! {
+        <div class="desk admin">
+            <header class="bar">
+                <h1>{move || a().title}</h1>
+                <span class="where">{move || office.get().and_then(Result::ok).map(|o| lang.get().pick(&o.name, &o.name_en).to_owned())}</span>
+                <span class="who">{staff.display_name.clone()}</span>
+                <LangToggle/>
+            </header>
+            <nav class="tabs" aria-label=move || a().title>
+                {tab_button(Tab::Settings, |l| l.admin().tab_settings)}
+                {tab_button(Tab::Staff, |l| l.admin().tab_staff)}
+                {tab_button(Tab::Devices, |l| l.admin().tab_devices)}
+            </nav>
+            {move || match (office.get(), tab.get()) {
+                (_, Tab::Staff) => view! { <super::admin_staff::StaffPanel me=me.clone()/> }.into_any(),
+                (None, _) => view! { <p role="status">{lang.get().texts().loading}</p> }.into_any(),
+                (Some(Err(e)), _) => view! { <p class="problem" role="alert">{e.to_string()}</p> }.into_any(),
+                (Some(Ok(o)), Tab::Settings) => view! { <super::admin_settings::OfficeSettingsPanel office=o.id/> }.into_any(),
+                (Some(Ok(o)), Tab::Devices) => view! { <Devices office=o/> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn Devices(office: mado_wire::Office) -> impl IntoView {
+    let lang = use_lang();
+    let a = move || lang.get().admin();
+    let office = RwSignal::new(Some(office));
     let list = RwSignal::new(None::<Result<Vec<Device>, ApiError>>);
     let kind = RwSignal::new(DeviceKind::Kiosk);
     let label = RwSignal::new(String::new());
     let code = RwSignal::new(None::<PairingCode>);
     let problem = RwSignal::new(None::<String>);
-    let requested = StoredValue::new(office_param());
     let reload = move || {
-        leptos::task::spawn_local(async move {
-            let result = async {
-                let o = match office.get_untracked() {
-                    Some(o) => o,
-                    None => {
-                        let o = resolve_office(requested.get_value()).await?;
-                        office.set(Some(o.clone()));
-                        o
-                    }
-                };
-                api::devices(&o.id).await
-            }
-            .await;
-            list.set(Some(result));
-        });
+        let Some(o) = office.get_untracked() else {
+            return;
+        };
+        leptos::task::spawn_local(async move { list.set(Some(api::devices(&o.id).await)) });
     };
     reload();
     let add = move |ev: leptos::ev::SubmitEvent| {
@@ -102,13 +164,6 @@ fn Devices(staff: StaffMe) -> impl IntoView {
         });
     };
     view! {
-        <div class="desk admin">
-            <header class="bar">
-                <h1>{move || a().title}</h1>
-                <span class="where">{move || office.get().map(|o| lang.get().pick(&o.name, &o.name_en).to_owned())}</span>
-                <span class="who">{staff.display_name.clone()}</span>
-                <LangToggle/>
-            </header>
             <section class="devices" aria-labelledby="devices-title">
                 <h2 id="devices-title">{move || a().devices}</h2>
                 <p class="hint">{move || a().devices_help}</p>
@@ -173,7 +228,6 @@ fn Devices(staff: StaffMe) -> impl IntoView {
                     }
                 }}
             </section>
-        </div>
     }
 }
 

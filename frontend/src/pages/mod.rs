@@ -1,6 +1,8 @@
 //! One module per surface.
 
 mod admin;
+mod admin_settings;
+mod admin_staff;
 mod apply;
 mod booking;
 mod card_reader;
