@@ -1,16 +1,18 @@
 // The whole resident-to-back-office flow of issue 6, in Chromium, on a relay of its own whose
 // clock is set to a Monday 09:00 in Japan (`--clock`), so same-day bookings and check-ins are
 // possible whatever the real time is:
-// book on /apply and send a pre-application → check in at the kiosk by the booking's QR link
-// and (a second booking) by phone number and birth date → the display calls the number →
+// book on /apply and send a pre-application → check in at the kiosk by showing the booking's
+// QR code to its camera and (a second booking) by phone number and birth date → the display calls the number →
 // staff load the pre-application at the counter → complete it in /office → the CSV export
 // contains it. At the end the relay's log is searched for the resident's details: none.
-import { test, expect } from '@playwright/test';
+import { test, expect, chromium } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ADMIN_PASSWORD, watchErrors } from './fixtures/pages.mjs';
 import { startRelay, tempDataDir } from './fixtures/relay.mjs';
+import { cameraArgs, qrVideo } from './fixtures/camera.mjs';
+import { launchOptions } from '../chromium.mjs';
 
 const PORT = 18093;
 const NOW = '2027-03-01T09:00:00+09:00'; // a Monday, not a holiday
@@ -72,6 +74,8 @@ test('book and pre-apply at home, check in at the kiosk, get called, load at the
   await book.getByRole('button', { name: 'この時間で予約する' }).click();
   await expect(book.getByRole('status')).toHaveText('予約しました。この画面を保存するか、印刷してください。');
   const bookingLink = await resident.getByTestId('reservation-link').getAttribute('href');
+  expect(bookingLink).toMatch(/\/r#[0-9a-f]{64}$/);
+  const bookingQr = await book.locator('.qr svg path').getAttribute('d');
 
   const pre = resident.getByTestId('pre-apply');
   await pre.getByRole('button', { name: '事前申請の入力へ進む' }).click();
@@ -120,13 +124,20 @@ test('book and pre-apply at home, check in at the kiosk, get called, load at the
   await display.clock.setSystemTime(new Date(NOW));
   await display.setViewportSize({ width: 1280, height: 720 });
   await display.goto('/display?office=kokurakita');
-  const kiosk = await context.newPage();
+  // The kiosk's camera sees the booking's QR code held up to it (Chromium's fake camera plays
+  // a video of the very code the resident's phone shows).
+  const video = qrVideo(bookingQr, path.join(tempDataDir(), 'booking-qr.y4m'));
+  const kioskBrowser = await chromium.launch({ ...launchOptions, args: [...launchOptions.args, ...cameraArgs(video)] });
+  const kioskContext = await kioskBrowser.newContext({ baseURL: base, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+  const kiosk = await kioskContext.newPage();
+  const kioskErrors = watchErrors(kiosk);
   await kiosk.clock.setSystemTime(new Date(NOW));
   await kiosk.setViewportSize({ width: 1080, height: 1920 });
   await kiosk.goto('/checkin?office=kokurakita');
-  await kiosk.getByLabel('予約コードを入力してください').fill(bookingLink);
-  await kiosk.getByRole('button', { name: '受付する', exact: true }).click();
+  await kiosk.getByRole('button', { name: 'QRコードをカメラで読み取る' }).click();
   await expect(kiosk.getByTestId('checked-in')).toBeVisible();
+  // The camera is off again once the code is read.
+  expect(await kiosk.evaluate(() => document.querySelector('video')?.srcObject ?? null)).toBeNull();
   const firstNumber = (await kiosk.getByTestId('checkin-number').textContent()).trim();
   await shot(kiosk.getByTestId('checked-in'), 'flow-checked-in');
   await kiosk.goto('/checkin?office=kokurakita');
@@ -212,5 +223,7 @@ test('book and pre-apply at home, check in at the kiosk, get called, load at the
     expect(log.includes(secret), `relay log must not contain ${secret}`).toBe(false);
   }
   errors.assertNone();
+  kioskErrors.assertNone();
   await context.close();
+  await kioskBrowser.close();
 });

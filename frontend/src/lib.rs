@@ -20,6 +20,7 @@ pub mod i18n;
 pub mod live;
 mod pages;
 pub mod printing;
+pub mod qrscan;
 pub mod sound;
 
 use leptos::prelude::*;

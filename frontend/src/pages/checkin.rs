@@ -1,9 +1,11 @@
 //! `/checkin`: the kiosk's check-in for residents who booked. They type the booking code on a
 //! large keypad, scan the booking's QR code with the kiosk's code reader (it types the link
-//! into the focused field), or give their phone number and birth date. The answer is a ticket
-//! that is called at the booking's time.
+//! into the focused field) or to the kiosk's camera (`qrscan.rs`; `?camera=1` turns it on at
+//! once), or give their phone number and birth date. The answer is a ticket that is called at
+//! the booking's time.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 use mado_wire::{CheckInRequest, IssuedTicket};
 
 use crate::api::{self, ApiError};
@@ -113,6 +115,58 @@ pub fn CheckIn() -> impl IntoView {
             ..CheckInRequest::default()
         });
     };
+    // The camera: on while `scanning`; a frame is read every 150 ms until a code is found.
+    let scanning = RwSignal::new(false);
+    let camera_problem = RwSignal::new(None::<String>);
+    let video = NodeRef::<leptos::html::Video>::new();
+    let camera = StoredValue::new_local(None::<crate::qrscan::Camera>);
+    let stop_camera = move || {
+        camera.set_value(None);
+        scanning.set(false);
+    };
+    let start_camera = move || {
+        if scanning.get_untracked() {
+            return;
+        }
+        camera_problem.set(None);
+        scanning.set(true);
+        leptos::task::spawn_local(async move {
+            // Wait for the <video> to be in the page.
+            gloo_timers::future::TimeoutFuture::new(0).await;
+            let Some(el) = video.get_untracked() else {
+                scanning.set(false);
+                return;
+            };
+            match crate::qrscan::Camera::start(el).await {
+                Ok(cam) => camera.set_value(Some(cam)),
+                Err(e) => {
+                    web_sys::console::warn_1(&format!("camera: {e}").into());
+                    camera_problem.set(Some(
+                        lang.get_untracked().desk().checkin_no_camera.to_owned(),
+                    ));
+                    scanning.set(false);
+                    return;
+                }
+            }
+            while scanning.get_untracked() {
+                let found = camera.with_value(|c| c.as_ref().and_then(crate::qrscan::Camera::scan));
+                if let Some(text) = found {
+                    stop_camera();
+                    send(request_from(&text));
+                    return;
+                }
+                gloo_timers::future::TimeoutFuture::new(150).await;
+            }
+        });
+    };
+    if use_query_map()
+        .get_untracked()
+        .get("camera")
+        .is_some_and(|v| v == "1")
+    {
+        start_camera();
+    }
+    on_cleanup(move || camera.set_value(None));
     let back = move || match office.get() {
         o if o.is_empty() => "/kiosk".to_owned(),
         o => format!("/kiosk?office={o}"),
@@ -161,8 +215,17 @@ pub fn CheckIn() -> impl IntoView {
                                 </div>
                                 <div class="card-actions">
                                     <button type="submit" class="big" disabled=move || busy.get() || code.with(|c| c.trim().is_empty())>{t().checkin_submit}</button>
+                                    <button type="button" class="secondary" on:click=move |_| start_camera() disabled=move || scanning.get()>{t().checkin_camera}</button>
                                     <button type="button" class="secondary" on:click=move |_| by_phone.set(true)>{t().checkin_use_phone}</button>
                                 </div>
+                                <div class="camera" class:on=move || scanning.get() data-testid="camera">
+                                    <video node_ref=video aria-label=move || t().checkin_camera_help></video>
+                                    <Show when=move || scanning.get()>
+                                        <p class="hint" role="status">{t().checkin_camera_help}</p>
+                                        <button type="button" class="secondary" on:click=move |_| stop_camera()>{t().checkin_camera_stop}</button>
+                                    </Show>
+                                </div>
+                                {move || camera_problem.get().map(|p| view! { <p class="problem" role="alert">{p}</p> })}
                             </form>
                         </Show>
                         {move || problem.get().map(|p| view! { <p class="problem" role="alert">{p}</p> })}
