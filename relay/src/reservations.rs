@@ -500,9 +500,10 @@ async fn check_in(
             .fetch_one(&mut *tx)
             .await?;
         let ticket = crate::tickets::fetch_ticket(&mut tx, ticket_id).await?;
+        let issued = issued(&mut tx, &office, ticket).await?;
         return Ok((
             StatusCode::OK,
-            Json(issued(&mut tx, &office, ticket).await?),
+            Json(crate::tickets::with_status_token(&state, issued).await?),
         ));
     }
     let service_id: String = row.get("service_id");
@@ -533,7 +534,10 @@ async fn check_in(
     tx.commit().await?;
     state.events.publish(event);
     tracing::info!(office = %office_id, number = %ticket.ticket.number, "reservation checked in");
-    Ok((StatusCode::CREATED, Json(ticket)))
+    Ok((
+        StatusCode::CREATED,
+        Json(crate::tickets::with_status_token(&state, ticket).await?),
+    ))
 }
 
 /// The reservation behind `token`, if there is one.

@@ -74,6 +74,12 @@ pub const ROUTES: &[Route] = &[
     ),
     r(
         "GET",
+        "/api/ticket-status/{token}",
+        Capability,
+        "a ticket's place in line, for the resident's phone",
+    ),
+    r(
+        "GET",
         "/api/offices/{office}/queue",
         Staff,
         "every ticket of the day",

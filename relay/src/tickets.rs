@@ -26,6 +26,7 @@ use crate::error::{Error, Json, Path, Result};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/offices/{office}/tickets", post(tickets_issue))
+        .route("/api/ticket-status/{token}", get(ticket_status))
         .route("/api/offices/{office}/board", get(board_get))
         .route("/api/offices/{office}/queue", get(queue_get))
         .route("/api/counters/{counter}/call-next", post(counter_call_next))
@@ -200,7 +201,10 @@ async fn tickets_issue(
         if let Some(id) = existing {
             let ticket = fetch_ticket(&mut tx, id).await?;
             let issued = issued(&mut tx, &office, ticket).await?;
-            return Ok((StatusCode::OK, Json(issued)));
+            return Ok((
+                StatusCode::OK,
+                Json(with_status_token(&state, issued).await?),
+            ));
         }
     }
     let (issued, event) = insert_ticket(&mut tx, &office, service, key.as_deref(), None).await?;
@@ -212,7 +216,55 @@ async fn tickets_issue(
         issued.next_free_slot =
             crate::reservations::next_free_slot(&state.db, &office_id, &service.id).await;
     }
-    Ok((StatusCode::CREATED, Json(issued)))
+    Ok((
+        StatusCode::CREATED,
+        Json(with_status_token(&state, issued).await?),
+    ))
+}
+
+/// The status-page capability of ticket `id`: the id and a keyed tag (128 bits), so nothing
+/// is stored and nobody can guess another ticket's page.
+async fn status_token(state: &AppState, id: i64) -> Result<String> {
+    let tag = crate::capability::keyed(state, &format!("ticket-status\n{id}")).await?;
+    Ok(format!("{id}-{}", &tag[..32]))
+}
+
+/// `issued` with its status-page token, for the kiosk (or check-in) that issued it.
+pub(crate) async fn with_status_token(
+    state: &AppState,
+    mut issued: IssuedTicket,
+) -> Result<IssuedTicket> {
+    issued.status_token = Some(status_token(state, issued.ticket.id).await?);
+    Ok(issued)
+}
+
+/// `GET /api/ticket-status/{token}` (the token's holder): the ticket as it stands now, with
+/// the people ahead and the wait estimate; the resident's phone follows it live.
+async fn ticket_status(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Json<IssuedTicket>> {
+    let unknown = || Error::NotFound("no ticket with this status link".into());
+    let (id, tag) = token.split_once('-').ok_or_else(unknown)?;
+    let id: i64 = id.parse().map_err(|_| unknown())?;
+    let expected = status_token(&state, id).await?;
+    let (_, expected_tag) = expected.split_once('-').ok_or_else(unknown)?;
+    // Compared in constant time: the answer's timing tells nothing about the tag.
+    let same = tag.len() == expected_tag.len()
+        && tag
+            .bytes()
+            .zip(expected_tag.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
+    if !same {
+        return Err(unknown());
+    }
+    let mut tx = state.db.begin().await?;
+    let ticket = fetch_ticket(&mut tx, id).await?;
+    let office = state.office(&ticket.office_id).await?;
+    let issued = issued(&mut tx, &office, ticket).await?;
+    tx.commit().await?;
+    Ok(Json(issued))
 }
 
 /// A checked-in reservation behind a ticket: its row id and when its slot starts.
@@ -296,6 +348,7 @@ pub(crate) async fn issued(
         ahead,
         estimated_wait_minutes,
         next_free_slot: None,
+        status_token: None,
     })
 }
 

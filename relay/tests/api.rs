@@ -761,3 +761,54 @@ async fn public_endpoints_are_rate_limited_per_address_with_retry_after() {
         assert_eq!(get(&app, "/api/offices").await.status, StatusCode::OK);
     }
 }
+
+#[tokio::test]
+async fn a_ticket_status_link_follows_the_ticket_and_cannot_be_guessed() {
+    let (app, _) = test_app().await;
+    let cookie = login(&app).await;
+    let first = issue(&app, "kokuho").await;
+    let second = issue(&app, "kokuho").await;
+    let token = second["status_token"].as_str().unwrap().to_owned();
+    assert!(
+        token.starts_with(&format!("{}-", second["ticket"]["id"])),
+        "{token}"
+    );
+    let status = get(&app, &format!("/api/ticket-status/{token}")).await;
+    assert_eq!(status.status, StatusCode::OK, "{}", status.body);
+    assert_eq!(status.body["ticket"]["number"]["seq"], 2);
+    assert_eq!(status.body["ahead"], 1);
+    // The holder's page is not a kiosk: it never gets a token of its own.
+    assert!(status.body.get("status_token").is_none(), "{}", status.body);
+
+    // The first is called: the second is next; then the second is called at counter 3.
+    for expected in [&first, &second] {
+        let called = send(
+            &app,
+            Method::POST,
+            "/api/counters/3/call-next",
+            Some(json!({})),
+            Some(&cookie),
+        )
+        .await;
+        assert_eq!(called.body["called"]["id"], expected["ticket"]["id"]);
+    }
+    let status = get(&app, &format!("/api/ticket-status/{token}")).await;
+    assert_eq!(status.body["ticket"]["status"], "called");
+    assert_eq!(status.body["ticket"]["counter_id"], 3);
+
+    // Another ticket's id with this tag, a changed tag, nonsense: all unknown.
+    let (id, tag) = token.split_once('-').unwrap();
+    let other = first["ticket"]["id"].as_i64().unwrap();
+    let mut flipped = tag.to_owned();
+    flipped.replace_range(0..1, if tag.starts_with('0') { "1" } else { "0" });
+    for bad in [
+        format!("{other}-{tag}"),
+        format!("{id}-{flipped}"),
+        format!("{id}-{}", &tag[..31]),
+        "x-y".to_owned(),
+        "12".to_owned(),
+    ] {
+        let a = get(&app, &format!("/api/ticket-status/{bad}")).await;
+        assert_error(&a, StatusCode::NOT_FOUND, "not_found");
+    }
+}

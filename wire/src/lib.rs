@@ -128,6 +128,10 @@ pub struct IssuedTicket {
     /// the next free slot, to offer instead of waiting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_free_slot: Option<SlotOffer>,
+    /// The capability for the resident's live status page (`/t#TOKEN`,
+    /// `GET /api/ticket-status/{token}`); only the kiosk that issued the ticket gets it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_token: Option<String>,
 }
 
 /// From this estimated wait on, a walk-in is offered the next free slot.
