@@ -51,5 +51,7 @@ test('the printed ticket is an 80 mm receipt with the number, office and time', 
   expect(text).toContain('小倉北区役所');
   expect(text).toMatch(/\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}/);
   expect(text).not.toContain('最初の画面に戻る');
+  // The QR code to follow the ticket on a phone is printed too.
+  expect(text).toContain('呼び出し状況');
   execFileSync('pdftoppm', ['-png', '-r', '150', '-singlefile', file, path.join(dir, 'kiosk-receipt')]);
 });

@@ -361,3 +361,8 @@ pub async fn update_staff(
 ) -> Result<mado_wire::admin::StaffAccount, ApiError> {
     put(&format!("/api/staff/{id}"), update).await
 }
+
+/// A ticket's place in line, by the status link's token (the resident's phone).
+pub async fn ticket_status(token: &str) -> Result<IssuedTicket, ApiError> {
+    get(&format!("/api/ticket-status/{token}")).await
+}

@@ -82,6 +82,17 @@ pub struct Texts {
     pub queue_counters: &'static str,
     pub queue_counter_idle: &'static str,
     pub queue_action_failed: &'static str,
+    pub kiosk_follow: &'static str,
+    pub kiosk_long_wait: &'static str,
+    pub kiosk_book_instead: &'static str,
+    pub kiosk_book_scan: &'static str,
+    pub ticket_title: &'static str,
+    pub ticket_waiting: &'static str,
+    pub ticket_called_now: &'static str,
+    pub ticket_done: &'static str,
+    pub ticket_no_show: &'static str,
+    pub ticket_unknown: &'static str,
+    pub ticket_live: &'static str,
 }
 
 const JA: Texts = Texts {
@@ -147,6 +158,17 @@ const JA: Texts = Texts {
     queue_counters: "各窓口の状況",
     queue_counter_idle: "空き",
     queue_action_failed: "操作できませんでした。",
+    kiosk_follow: "スマートフォンでこのQRコードを読み取ると、呼び出し状況をご確認いただけます。",
+    kiosk_long_wait: "ただいま大変混み合っています。",
+    kiosk_book_instead: "ご予約いただくと、待たずにご案内できます。いちばん早い空き：",
+    kiosk_book_scan: "予約はスマートフォンでこのQRコードから",
+    ticket_title: "呼び出し状況",
+    ticket_waiting: "順番にお呼びします。ロビーの近くでお待ちください。",
+    ticket_called_now: "お呼びしています",
+    ticket_done: "受付は終わりました。ご来庁ありがとうございました。",
+    ticket_no_show: "お呼びしましたが、お越しがなかったため保留になっています。お近くの職員にお声がけください。",
+    ticket_unknown: "この番号札は見つかりません。番号札のQRコードを読み取り直してください。",
+    ticket_live: "このページは自動で新しい状況に変わります。",
 };
 
 const EN: Texts = Texts {
@@ -212,6 +234,17 @@ const EN: Texts = Texts {
     queue_counters: "Counters",
     queue_counter_idle: "Free",
     queue_action_failed: "That did not work.",
+    kiosk_follow: "Scan this QR code with your phone to follow your place in line.",
+    kiosk_long_wait: "It is very busy at the moment.",
+    kiosk_book_instead: "With a booking you will not have to wait. The earliest free time:",
+    kiosk_book_scan: "Book with your phone from this QR code",
+    ticket_title: "Your place in line",
+    ticket_waiting: "You will be called in turn. Please stay near the lobby.",
+    ticket_called_now: "You are being called",
+    ticket_done: "Your visit is complete. Thank you.",
+    ticket_no_show: "You were called but not found; your number is on hold. Please speak to a member of staff.",
+    ticket_unknown: "This ticket cannot be found. Please scan the ticket's QR code again.",
+    ticket_live: "This page updates by itself.",
 };
 
 /// Strings of the desk surfaces (counter, resident guide, printing). A separate table so the
@@ -749,6 +782,14 @@ impl Lang {
         }
     }
 
+    /// `3番窓口へお越しください`.
+    pub fn go_to(self, counter_label: &str) -> String {
+        match self {
+            Lang::Ja => format!("{counter_label}へお越しください"),
+            Lang::En => format!("Please come to {counter_label}"),
+        }
+    }
+
     /// Seconds left before the kiosk returns to its start screen.
     pub fn back_in(self, seconds: u32) -> String {
         match self {
@@ -852,6 +893,28 @@ pub fn provide_lang(initial: Lang) -> RwSignal<Lang> {
 /// The current language signal (Japanese if no context was provided).
 pub fn use_lang() -> RwSignal<Lang> {
     use_context::<LangContext>().map_or_else(|| RwSignal::new(Lang::Ja), |c| c.0)
+}
+
+/// `2026-12-01` → `12月1日（火）` (or `Tue 1 Dec`).
+pub fn day_label(day: &str, lang: Lang) -> String {
+    let Ok(d) = mado_wire::calendar::Day::parse(day) else {
+        return day.to_owned();
+    };
+    match lang {
+        Lang::Ja => format!("{}月{}日（{}）", d.month, d.day, d.weekday().ja()),
+        Lang::En => {
+            const W: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+            const M: [&str; 12] = [
+                "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+            ];
+            format!(
+                "{} {} {}",
+                W[d.weekday().index()],
+                d.day,
+                M[(d.month as usize).saturating_sub(1).min(11)]
+            )
+        }
+    }
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ pub mod i18n;
 pub mod live;
 mod pages;
 pub mod printing;
+pub mod qr;
 pub mod qrscan;
 pub mod sound;
 
@@ -102,6 +103,7 @@ pub fn LobbyApp() -> impl IntoView {
                 <Route path=path!("/") view=pages::Home/>
                 <Route path=path!("/kiosk") view=pages::Kiosk/>
                 <Route path=path!("/display") view=pages::Display/>
+                <Route path=path!("/t") view=pages::TicketStatusPage/>
             </Routes>
         </Router>
     }

@@ -10,27 +10,7 @@ use mado_wire::{BookRequest, Booking, Office, Reservation, ReservationStatus, Sl
 use crate::api::{self, ApiError};
 use crate::i18n::{Lang, use_lang};
 
-/// `2026-12-01` → `12月1日（火）` (or `Tue 1 Dec`).
-pub(super) fn day_label(day: &str, lang: Lang) -> String {
-    let Ok(d) = mado_wire::calendar::Day::parse(day) else {
-        return day.to_owned();
-    };
-    match lang {
-        Lang::Ja => format!("{}月{}日（{}）", d.month, d.day, d.weekday().ja()),
-        Lang::En => {
-            const W: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-            const M: [&str; 12] = [
-                "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-            ];
-            format!(
-                "{} {} {}",
-                W[d.weekday().index()],
-                d.day,
-                M[(d.month as usize).saturating_sub(1).min(11)]
-            )
-        }
-    }
-}
+pub(super) use crate::i18n::day_label;
 
 /// `09:00` → `9:00`.
 fn time_label(t: &str) -> String {
@@ -46,26 +26,6 @@ fn today() -> String {
         d.get_month() + 1,
         d.get_date()
     )
-}
-
-/// A QR code as an SVG document (dark modules as one path), for the booking link.
-pub(super) fn qr_svg(text: &str) -> Option<String> {
-    use qrcodegen::{QrCode, QrCodeEcc};
-    let qr = QrCode::encode_text(text, QrCodeEcc::Medium).ok()?;
-    let n = qr.size();
-    let border = 4;
-    let mut path = String::new();
-    for y in 0..n {
-        for x in 0..n {
-            if qr.get_module(x, y) {
-                path.push_str(&format!("M{},{}h1v1h-1z", x + border, y + border));
-            }
-        }
-    }
-    let dim = n + 2 * border;
-    Some(format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {dim} {dim}" shape-rendering="crispEdges" role="img" aria-hidden="true"><rect width="100%" height="100%" fill="#fff"/><path d="{path}" fill="#000"/></svg>"##
-    ))
 }
 
 fn reservation_link(token: &str) -> String {
@@ -99,7 +59,7 @@ fn ReservationCard(
     let lang = use_lang();
     let t = move || lang.get().desk();
     let link = reservation_link(&token);
-    let qr = qr_svg(&link).unwrap_or_default();
+    let qr = crate::qr::svg(&link).unwrap_or_default();
     let ics = format!("/api/reservations/{token}/ics");
     let when = format!(
         "{} {}〜{}",

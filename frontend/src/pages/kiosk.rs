@@ -36,6 +36,13 @@ enum Screen {
 
 use crate::new_idempotency_key;
 
+/// This relay's origin (`https://mado.city.example.lg.jp`), for links in QR codes.
+fn origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
 /// `2026年11月22日 10:15` in the browser's (the office's) local time.
 fn local_time(ms: i64) -> String {
     let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
@@ -191,6 +198,28 @@ pub fn Kiosk() -> impl IntoView {
                                         <div><dt>{t().kiosk_wait_label}</dt><dd data-testid="wait">{lang.get().wait(issued.estimated_wait_minutes)}</dd></div>
                                     </dl>
                                     <p class="hint">{t().kiosk_please_wait}</p>
+                                    {issued.status_token.as_deref().and_then(|token| {
+                                        let qr = crate::qr::svg(&format!("{}/t#{token}", origin()))?;
+                                        Some(view! {
+                                            <div class="follow" data-testid="ticket-follow">
+                                                <div class="qr" inner_html=qr></div>
+                                                <p>{t().kiosk_follow}</p>
+                                            </div>
+                                        })
+                                    })}
+                                    {issued.next_free_slot.clone().map(|slot| {
+                                        let l = lang.get();
+                                        let link = format!("{}/apply?office={}", origin(), issued.ticket.office_id);
+                                        let qr = crate::qr::svg(&link).unwrap_or_default();
+                                        view! {
+                                            <div class="book-instead no-print" data-testid="book-instead">
+                                                <p><strong>{t().kiosk_long_wait}</strong>{t().kiosk_book_instead}</p>
+                                                <p class="slot" data-testid="next-free-slot">{format!("{} {}", crate::i18n::day_label(&slot.day, l), slot.start)}</p>
+                                                <div class="qr" inner_html=qr></div>
+                                                <p class="hint">{t().kiosk_book_scan}</p>
+                                            </div>
+                                        }
+                                    })}
                                     <p class="print-only print-time">{local_time(issued.ticket.issued_at_ms)}</p>
                                     <div class="actions no-print">
                                         <button type="button" class="big" on:click=move |_| print()>{t().kiosk_print}</button>

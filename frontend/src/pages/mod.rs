@@ -15,6 +15,7 @@ mod office;
 mod office_stats;
 mod preapply;
 mod queue;
+mod ticket;
 
 pub use admin::{Admin, Pair};
 pub use apply::Apply;
@@ -26,6 +27,7 @@ pub use kiosk::Kiosk;
 pub use office::Office;
 pub use preapply::PreApplicationStatus;
 pub use queue::Queue;
+pub use ticket::TicketStatusPage;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

@@ -12,7 +12,6 @@ use mado_wire::submission::{
 };
 use mado_wire::{AnswerValue, Booking, GuideRecordItem, GuideStatus};
 
-use super::booking::qr_svg;
 use crate::api::{self, ApiError, OpenBy};
 use crate::guide::Session;
 use crate::i18n::{Lang, use_lang};
@@ -282,7 +281,7 @@ fn Receipt(receipt: SubmissionReceipt, booking: Option<Booking>) -> impl IntoVie
     let lang = use_lang();
     let p = move || lang.get().pre();
     let link = status_link(&receipt.token);
-    let qr = qr_svg(&link).unwrap_or_default();
+    let qr = crate::qr::svg(&link).unwrap_or_default();
     let visit = booking.map(|b| {
         format!(
             "{} {}（{}）",
