@@ -20,6 +20,7 @@ pub const MAX_PASSWORD_BYTES: usize = 1024;
 
 /// An office as the administrator edits it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OfficeSettings {
     /// URL-safe identifier (`kokurakita`); fixed once the office exists.
@@ -35,6 +36,7 @@ pub struct OfficeSettings {
 
 /// A service: the ticket letter, names, average handling time and, if it takes bookings, how.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ServiceSettings {
     pub id: String,
@@ -50,6 +52,7 @@ pub struct ServiceSettings {
 
 /// How a service is booked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BookingRule {
     /// Slot length.
@@ -64,6 +67,7 @@ pub struct BookingRule {
 
 /// A counter. `id` is `None` for a counter being added.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CounterSettings {
     #[serde(default)]
@@ -255,6 +259,7 @@ pub use crate::Role;
 
 /// A staff account as `/admin` lists it. Never the password or its hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StaffAccount {
     pub id: i64,
     pub login: String,
@@ -266,6 +271,7 @@ pub struct StaffAccount {
 
 /// Body of `POST /api/staff`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewStaff {
     pub login: String,
@@ -276,6 +282,7 @@ pub struct NewStaff {
 
 /// Body of `PUT /api/staff/{id}`: what changes. A new password ends the account's sessions.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StaffUpdate {
     #[serde(default)]

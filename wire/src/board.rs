@@ -13,6 +13,7 @@ pub const MAX_RECENT_CALLS: usize = 8;
 
 /// A ticket called to a counter, as the lobby display shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Call {
     pub event_id: i64,
     pub ticket_id: i64,
@@ -27,6 +28,7 @@ pub struct Call {
 /// What a lobby display shows: recent calls (newest first, at most one per counter and
 /// [`MAX_RECENT_CALLS`] in all) and the waiting count per service.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Board {
     pub recent_calls: Vec<Call>,
     pub waiting: Vec<WaitingCount>,

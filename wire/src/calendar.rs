@@ -30,6 +30,27 @@ impl From<Day> for String {
     }
 }
 
+/// On the wire a day is the string serde writes (`"2027-03-01"`), not the struct.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Day {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Day".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "format": "date",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+            "description": "A civil date in Japan, `YYYY-MM-DD`."
+        })
+    }
+}
+
 /// Day of the week, Monday first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Weekday {
@@ -246,6 +267,7 @@ pub type Windows = Vec<(u16, u16)>;
 
 /// When an office is open.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OfficeCalendar {
     /// Monday first.
     pub weekly: [Windows; 7],
@@ -420,6 +442,27 @@ mod tests {
 
     fn d(s: &str) -> Day {
         Day::parse(s).unwrap()
+    }
+
+    /// The schema says what serde writes: the string, not the struct.
+    #[cfg(feature = "schema")]
+    #[test]
+    fn a_day_is_a_date_string_in_its_json_schema() {
+        let schema = schemars::SchemaGenerator::default()
+            .subschema_for::<Day>()
+            .to_value();
+        assert_eq!(schema["type"], "string");
+        assert_eq!(schema["format"], "date");
+        let day = serde_json::to_value(d("2027-03-01")).unwrap();
+        assert_eq!(day, "2027-03-01");
+        // `^[0-9]{4}-[0-9]{2}-[0-9]{2}$`, by hand.
+        let text = day.as_str().unwrap();
+        assert_eq!(schema["pattern"], "^[0-9]{4}-[0-9]{2}-[0-9]{2}$");
+        assert!(text.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        }));
+        assert_eq!(text.len(), 10);
     }
 
     fn holidays_of(year: i32) -> Vec<String> {

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// What a device is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeviceKind {
     /// 受付機: tickets and check-in.
@@ -48,6 +49,7 @@ impl DeviceKind {
 
 /// `POST /api/offices/{office}/devices` (admin): a device to pair.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewDevice {
     pub kind: DeviceKind,
@@ -57,6 +59,7 @@ pub struct NewDevice {
 
 /// A device as the office's admin sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Device {
     pub id: i64,
     pub office_id: String,
@@ -73,6 +76,7 @@ pub struct Device {
 
 /// The answer to creating a device: the one-time pairing code to type on it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PairingCode {
     pub device: Device,
     /// Eight digits, valid once, until `expires_at_ms`.
@@ -82,6 +86,7 @@ pub struct PairingCode {
 
 /// `POST /api/devices/pair` (the device): the code shown to the admin.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PairRequest {
     pub code: String,

@@ -18,6 +18,9 @@
 //! assert_eq!(estimate_wait_minutes(3, 360, 2), 9);
 //! ```
 //!
+//! With the `schema` feature, every type that crosses the wire also implements
+//! `schemars::JsonSchema`, for the relay's OpenAPI document; the frontend builds without it.
+//!
 //! # Not handled
 //!
 //! - Reservations are modelled as a calendar ([`calendar`]) and a calling policy ([`policy`]);
@@ -41,6 +44,7 @@ use serde::{Deserialize, Serialize};
 
 /// An office (区役所, 支所) with its services and counters, as the public API returns it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Office {
     /// URL-safe identifier, e.g. `kokurakita`.
     pub id: String,
@@ -54,6 +58,7 @@ pub struct Office {
 
 /// A service residents take a ticket for (住民異動, 国保・年金, …).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Service {
     pub id: String,
     /// One or two upper-case letters that start each ticket number of this service.
@@ -66,6 +71,7 @@ pub struct Service {
 
 /// A counter (窓口) where staff call tickets.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Counter {
     pub id: i64,
     /// Japanese label as announced, e.g. `3番窓口`.
@@ -78,6 +84,7 @@ pub struct Counter {
 
 /// Where a ticket stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TicketStatus {
     /// Issued and waiting to be called.
@@ -92,6 +99,7 @@ pub enum TicketStatus {
 
 /// A queue ticket. Holds no personal data: only a number, a service and times.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Ticket {
     pub id: i64,
     pub office_id: String,
@@ -111,6 +119,7 @@ pub struct Ticket {
 
 /// Body of `POST /api/offices/{office}/tickets`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IssueTicketRequest {
     pub service_id: String,
@@ -118,11 +127,13 @@ pub struct IssueTicketRequest {
 
 /// Answer to a ticket issue: the ticket and what the resident should expect.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct IssuedTicket {
     pub ticket: Ticket,
     /// Tickets of the same service waiting before this one.
     pub ahead: u32,
-    /// See [`estimate_wait_minutes`].
+    /// Estimated wait in whole minutes, rounded up; 0 if and only if nobody is ahead
+    /// ([`estimate_wait_minutes`]).
     pub estimated_wait_minutes: u32,
     /// When the wait is long ([`LONG_WAIT_MINUTES`] or more) and the service takes bookings:
     /// the next free slot, to offer instead of waiting.
@@ -139,6 +150,7 @@ pub const LONG_WAIT_MINUTES: u32 = 45;
 
 /// Body of `POST /api/counters/{counter}/call-next`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CallNextRequest {
     /// Services to call from; the counter's own services when absent.
@@ -148,12 +160,14 @@ pub struct CallNextRequest {
 
 /// Answer to a call-next: the called ticket, or `None` when nobody is waiting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CallNextResult {
     pub called: Option<Ticket>,
 }
 
 /// Body of `POST /api/tickets/{id}/transfer`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TransferRequest {
     pub service_id: String,
@@ -161,6 +175,7 @@ pub struct TransferRequest {
 
 /// Waiting tickets of one service.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WaitingCount {
     pub service_id: String,
     pub count: u32,
@@ -168,6 +183,7 @@ pub struct WaitingCount {
 
 /// What happened to a ticket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     Issued,
@@ -180,6 +196,7 @@ pub enum EventKind {
 
 /// One change to an office's queue, as stored and as sent over server-sent events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct QueueEvent {
     /// Increasing per relay database; the SSE `id:` field.
     pub id: i64,
@@ -194,6 +211,7 @@ pub struct QueueEvent {
 
 /// Snapshot for staff: every ticket of the day and the last event id it includes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct QueueSnapshot {
     pub office: Office,
     pub tickets: Vec<Ticket>,
@@ -202,6 +220,7 @@ pub struct QueueSnapshot {
 
 /// Body of `POST /api/auth/login`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     pub login: String,
@@ -210,6 +229,7 @@ pub struct LoginRequest {
 
 /// A staff role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Admin,
@@ -218,6 +238,7 @@ pub enum Role {
 
 /// The logged-in staff member (`GET /api/auth/me`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StaffMe {
     pub login: String,
     pub display_name: String,
@@ -226,18 +247,21 @@ pub struct StaffMe {
 
 /// `GET /api/auth/session`: who is logged in, if anyone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Session {
     pub staff: Option<StaffMe>,
 }
 
 /// The JSON body of every 4xx and 5xx answer of the relay.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
-/// See [`ErrorBody`].
+/// What went wrong, in an [`ErrorBody`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ErrorDetail {
     /// Stable machine-readable code, e.g. `not_found`, `unauthorized`, `invalid_body`.
     pub code: String,
@@ -250,6 +274,7 @@ pub struct ErrorDetail {
 
 /// A bookable slot and how many places are still free.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SlotOffer {
     pub service: String,
     /// `YYYY-MM-DD`, office-local.
@@ -262,6 +287,7 @@ pub struct SlotOffer {
 
 /// `POST /api/offices/{office}/reservations`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BookRequest {
     pub service: String,
@@ -278,6 +304,7 @@ pub struct BookRequest {
 /// `POST /api/offices/{office}/check-in`: one way to find the reservation — the short code,
 /// the token (the QR code on the booking), or the phone number with the birth date.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CheckInRequest {
     #[serde(default)]
@@ -292,6 +319,7 @@ pub struct CheckInRequest {
 
 /// `POST /api/reservations/{token}/reschedule`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RescheduleRequest {
     pub day: String,
@@ -300,6 +328,7 @@ pub struct RescheduleRequest {
 
 /// Where a reservation stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReservationStatus {
     Booked,
@@ -309,6 +338,7 @@ pub enum ReservationStatus {
 
 /// A reservation as its holder sees it (through the capability token).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Reservation {
     pub office: String,
     pub service: String,
@@ -323,6 +353,7 @@ pub struct Reservation {
 /// The answer to a booking: the capability token (shown once, as a link and QR code) and
 /// the reservation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Booking {
     pub token: String,
     pub reservation: Reservation,
@@ -330,6 +361,7 @@ pub struct Booking {
 
 /// One answer in a guide record, as the guide's answers JSON has it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum AnswerValue {
     Bool(bool),
@@ -342,6 +374,7 @@ pub enum AnswerValue {
 
 /// How a procedure was handled at the counter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum GuideMark {
     /// 本日受付.
@@ -354,6 +387,7 @@ pub enum GuideMark {
 
 /// The status the guide gave a procedure (`mado-rules` eval contract).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum GuideStatus {
     Required,
@@ -364,6 +398,7 @@ pub enum GuideStatus {
 
 /// One procedure of a guide record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GuideRecordItem {
     pub id: String,
@@ -376,6 +411,7 @@ pub struct GuideRecordItem {
 /// `POST /api/offices/{office}/guide-records`: the guide's answers, its final list and the
 /// pack version, kept with the counter record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewGuideRecord {
     pub pack: String,
@@ -398,6 +434,7 @@ pub struct NewGuideRecord {
 
 /// A stored guide record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GuideRecord {
     pub id: i64,
     pub office_id: String,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// Displayed as `A-012` (three digits, more when needed) and announced as `A 12`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TicketNumber {
     pub prefix: String,
     pub seq: u32,

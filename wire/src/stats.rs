@@ -21,6 +21,7 @@ pub struct TicketTimes<'a> {
 
 /// Minutes, summarised.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Minutes {
     pub count: u32,
     pub mean: f64,
@@ -46,6 +47,7 @@ impl Minutes {
 
 /// One service in one hour of the day (office-local).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct HourStats {
     pub service_id: String,
     /// 8 means 8:00–8:59.
@@ -60,6 +62,7 @@ pub struct HourStats {
 
 /// `GET /api/offices/{office}/stats?from=&to=` (staff).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OfficeStats {
     pub from: String,
     pub to: String,
@@ -70,6 +73,7 @@ pub struct OfficeStats {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SubmissionCount {
     pub pack: String,
     pub status: SubmissionStatus,

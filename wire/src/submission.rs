@@ -13,6 +13,7 @@ use crate::{AnswerValue, GuideRecordItem};
 
 /// The resident's details: 基本4情報 (name, address, birth date, sex) and how to reach them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ApplicantDetails {
     /// 氏名, as on the residence record.
@@ -37,6 +38,7 @@ pub struct ApplicantDetails {
 
 /// `POST /api/offices/{office}/submissions` (public): a pre-application.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewSubmission {
     /// The guide's life event (rule pack id), its version and city.
@@ -59,6 +61,7 @@ pub struct NewSubmission {
 
 /// Where a pre-application stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SubmissionStatus {
     /// 受付済: sent, not yet opened by staff.
@@ -128,6 +131,7 @@ impl SubmissionStatus {
 
 /// One step of a pre-application's history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StatusChange {
     pub status: SubmissionStatus,
     pub at_ms: i64,
@@ -141,6 +145,7 @@ pub struct StatusChange {
 
 /// The answer to sending a pre-application: what the resident keeps.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SubmissionReceipt {
     /// The receipt code to show or read out at the counter (`XXXX-XXXX`).
     pub code: String,
@@ -152,6 +157,7 @@ pub struct SubmissionReceipt {
 
 /// `GET /api/submission-status/{token}` (the resident, by capability token): progress only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SubmissionProgress {
     pub code: String,
     pub office_id: String,
@@ -166,6 +172,7 @@ pub struct SubmissionProgress {
 
 /// One line of the staff inbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SubmissionSummary {
     pub id: i64,
     pub code: String,
@@ -183,6 +190,7 @@ pub struct SubmissionSummary {
 
 /// A whole pre-application (staff).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Submission {
     pub id: i64,
     pub office_id: String,
@@ -199,6 +207,7 @@ pub struct Submission {
 
 /// `POST /api/submissions/{id}/status` (staff).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StatusUpdate {
     pub status: SubmissionStatus,
