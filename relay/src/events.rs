@@ -11,6 +11,7 @@ use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::{self, Stream, StreamExt};
 use mado_wire::QueueEvent;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use sqlx::postgres::PgListener;
 use tokio::sync::broadcast;
@@ -158,7 +159,8 @@ impl Default for EventHub {
     }
 }
 
-#[derive(Debug, Deserialize)]
+/// The query of `GET /api/offices/{office}/events`.
+#[derive(Debug, Deserialize, JsonSchema)]
 pub struct EventsQuery {
     /// Resume after this event id (for clients that cannot set the `Last-Event-ID` header).
     last_event_id: Option<i64>,

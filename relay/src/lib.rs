@@ -32,13 +32,13 @@
 //! | `…/guide-records` | staff | the guide's result kept with the counter record |
 //! | reservations, check-in | residents, kiosk | see [`reservations`] |
 //! | pre-applications, exports | residents, staff | see [`submissions`] |
+//! | `GET /api/openapi.json` | anyone | all of the above as an OpenAPI 3.1 document ([`openapi`]) |
 //!
 //! Storage: SQLite (one relay) or PostgreSQL (several relays sharing one database), the same
 //! SQL for both; see [`db`].
 //!
 //! # Not handled
 //!
-//! - Device pairing, `/admin` and the OpenAPI document (issue 6, next).
 //! - TLS: run behind the city's reverse proxy and set `--secure-cookies`.
 
 mod auth;
@@ -50,6 +50,7 @@ mod error;
 mod events;
 mod limits;
 mod offices;
+pub mod openapi;
 mod records;
 mod reservations;
 pub mod routes;
@@ -246,6 +247,7 @@ pub fn app(state: AppState) -> Router {
         .merge(devices::router())
         .merge(stats::router())
         .merge(staff::router())
+        .merge(openapi::router())
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             limits::enforce,

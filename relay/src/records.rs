@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use mado_wire::{AnswerValue, GuideRecord, NewGuideRecord};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use sqlx::Row;
 
@@ -121,10 +122,13 @@ pub fn validate(r: &NewGuideRecord) -> Result<()> {
     Ok(())
 }
 
-#[derive(Debug, Deserialize)]
+/// The query of `GET /api/offices/{office}/guide-records`.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct ListQuery {
+pub(crate) struct ListQuery {
+    /// How many records, newest first.
     #[serde(default = "default_limit")]
+    #[schemars(range(min = 1, max = 500))]
     limit: i64,
 }
 

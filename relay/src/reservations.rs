@@ -20,6 +20,7 @@ use mado_wire::{
     BookRequest, Booking, CheckInRequest, IssuedTicket, RescheduleRequest, Reservation,
     ReservationStatus, SlotOffer,
 };
+use schemars::JsonSchema;
 use serde::Deserialize;
 use sqlx::{Any, Row, Transaction};
 
@@ -224,10 +225,14 @@ async fn offers_in(
     Ok(out)
 }
 
-#[derive(Debug, Deserialize)]
+/// The query of `GET …/slots`.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct SlotsQuery {
+pub(crate) struct SlotsQuery {
+    /// First day (office-local `YYYY-MM-DD`); today when absent.
     from: Option<String>,
+    /// How many days from `from`; 7 when absent.
+    #[schemars(range(min = 1, max = MAX_DAYS))]
     days: Option<u32>,
 }
 

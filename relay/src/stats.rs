@@ -9,6 +9,7 @@ use axum::extract::State;
 use axum::routing::get;
 use mado_wire::calendar::Day;
 use mado_wire::stats::{OfficeStats, SubmissionCount, TicketTimes, hour_stats};
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::AppState;
@@ -20,11 +21,13 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/api/offices/{office}/stats", get(stats))
 }
 
-#[derive(Debug, Deserialize)]
+/// The query of `GET /api/offices/{office}/stats`.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct Period {
-    /// First and last day (office-local `YYYY-MM-DD`), inclusive; the last 7 days by default.
+pub(crate) struct Period {
+    /// First day (office-local `YYYY-MM-DD`); six days before `to` when absent.
     from: Option<String>,
+    /// Last day (office-local `YYYY-MM-DD`), inclusive; today when absent.
     to: Option<String>,
 }
 

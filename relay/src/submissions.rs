@@ -29,6 +29,7 @@ use mado_wire::submission::{
     NewSubmission, StatusChange, StatusUpdate, Submission, SubmissionProgress, SubmissionReceipt,
     SubmissionStatus, SubmissionSummary, display_code, normalise_code,
 };
+use schemars::JsonSchema;
 use serde::Deserialize;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
@@ -297,13 +298,14 @@ async fn progress(
 }
 
 /// Inbox and export filters.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Filter {
     /// Statuses, comma-separated (`received,in_progress`); all when absent.
     status: Option<String>,
-    /// First and last day sent (office-local `YYYY-MM-DD`), inclusive.
+    /// First day sent (office-local `YYYY-MM-DD`).
     from: Option<String>,
+    /// Last day sent (office-local `YYYY-MM-DD`), inclusive.
     to: Option<String>,
     /// Part of the receipt code or of the applicant's name or kana.
     q: Option<String>,
@@ -526,9 +528,10 @@ async fn set_status(
     Ok(Json(load(&state.db, id).await?))
 }
 
-#[derive(Debug, Deserialize)]
+/// Body of `POST /api/offices/{office}/submissions/open`: exactly one of `code`, `token`.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct OpenRequest {
+pub(crate) struct OpenRequest {
     /// The receipt code as typed (`ABCD-EFGH`, any case, full-width allowed)…
     #[serde(default)]
     code: Option<String>,
