@@ -6,16 +6,16 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::http::HeaderMap;
-use axum::response::sse::{Event, KeepAlive, Sse};
-use futures_util::stream::{self, Stream, StreamExt};
+use axum::http::{HeaderMap, HeaderName, header};
+use axum::response::{IntoResponse, Response};
+use futures_util::stream::{self, StreamExt};
 use mado_wire::QueueEvent;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use sqlx::postgres::PgListener;
 use tokio::sync::broadcast;
-use tokio_stream::wrappers::BroadcastStream;
 use tokio_util::sync::CancellationToken;
 
 use crate::AppState;
@@ -27,16 +27,44 @@ use crate::error::{Error, Path, Query, Result};
 /// With SQLite the relay that commits an event publishes it. With PostgreSQL every relay,
 /// the one that committed included, learns of events from the database
 /// ([`follow_postgres`]), so all relays see them in the same (commit) order.
+///
+/// Events are gathered per office for [`BATCH`] and sent to the office's streams as one
+/// [`Batch`]: each stream wakes and writes once per window, not once per event, which is what
+/// lets a thousand displays follow a busy office on a small machine (a call still reaches
+/// them well within the 100 ms the lobby needs).
 #[derive(Debug, Clone)]
 pub struct EventHub {
-    tx: broadcast::Sender<Arc<Published>>,
+    offices: Arc<std::sync::Mutex<std::collections::HashMap<String, OfficeChannel>>>,
     fed_by_database: Arc<AtomicBool>,
 }
+
+#[derive(Debug)]
+struct OfficeChannel {
+    tx: broadcast::Sender<Arc<Batch>>,
+    /// Events waiting for the current window to close.
+    pending: Vec<Published>,
+}
+
+/// Events of one office gathered in one window, in order.
+#[derive(Debug)]
+pub struct Batch {
+    /// Each event's id and frame.
+    pub frames: Vec<(i64, Bytes)>,
+    /// All frames in one buffer, for the streams that take the whole batch.
+    pub all: Bytes,
+}
+
+/// How long events are gathered before they are sent to the streams.
+pub const BATCH: Duration = Duration::from_millis(25);
+/// A comment line sent when nothing happened for this long, so proxies keep the stream open.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// Batches a stream may fall behind before it is disconnected (it then resumes by its last id).
+const CHANNEL_BATCHES: usize = 256;
 
 impl EventHub {
     pub fn new() -> Self {
         Self {
-            tx: broadcast::channel(1024).0,
+            offices: Arc::default(),
             fed_by_database: Arc::default(),
         }
     }
@@ -49,32 +77,95 @@ impl EventHub {
         }
     }
 
-    /// Serialises the event once, for every stream.
+    fn channels(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, OfficeChannel>> {
+        self.offices.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Serialises the event once, for every stream, and adds it to its office's window; the
+    /// first event of a window schedules the window's close.
     fn feed(&self, event: &QueueEvent) {
-        if let Some(p) = Published::of(event) {
-            let _ = self.tx.send(Arc::new(p));
+        let Some(p) = Published::of(event) else {
+            return;
+        };
+        let office = p.office_id.clone();
+        let mut channels = self.channels();
+        let channel = channels
+            .entry(office.clone())
+            .or_insert_with(|| OfficeChannel {
+                tx: broadcast::channel(CHANNEL_BATCHES).0,
+                pending: Vec::new(),
+            });
+        channel.pending.push(p);
+        if channel.pending.len() == 1 {
+            let hub = self.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(BATCH).await;
+                hub.flush(&office);
+            });
         }
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Published>> {
-        self.tx.subscribe()
+    /// Closes the office's window: its events go to its streams as one batch.
+    fn flush(&self, office: &str) {
+        let mut channels = self.channels();
+        let Some(channel) = channels.get_mut(office) else {
+            return;
+        };
+        let pending = std::mem::take(&mut channel.pending);
+        if pending.is_empty() {
+            return;
+        }
+        let all = if pending.len() == 1 {
+            pending[0].frame.clone()
+        } else {
+            Bytes::from(
+                pending
+                    .iter()
+                    .map(|p| p.frame.as_ref())
+                    .collect::<Vec<_>>()
+                    .concat(),
+            )
+        };
+        let batch = Batch {
+            frames: pending.into_iter().map(|p| (p.id, p.frame)).collect(),
+            all,
+        };
+        // No stream listening is normal.
+        let _ = channel.tx.send(Arc::new(batch));
+    }
+
+    /// The batches of `office` from now on.
+    pub fn subscribe(&self, office: &str) -> broadcast::Receiver<Arc<Batch>> {
+        self.channels()
+            .entry(office.to_owned())
+            .or_insert_with(|| OfficeChannel {
+                tx: broadcast::channel(CHANNEL_BATCHES).0,
+                pending: Vec::new(),
+            })
+            .tx
+            .subscribe()
     }
 }
 
-/// An event as streams send it: its id, office and JSON, made once however many listen.
+/// An event as streams send it: its id, office and server-sent-event frame, made once however
+/// many listen.
 #[derive(Debug)]
 pub struct Published {
     pub id: i64,
     pub office_id: String,
-    pub json: String,
+    /// `id: 7\nevent: queue\ndata: {…}\n\n` (compact JSON has no line breaks: one `data:` line).
+    pub frame: Bytes,
 }
 
 impl Published {
     fn of(event: &QueueEvent) -> Option<Self> {
+        let json = serde_json::to_string(event).ok()?;
         Some(Self {
             id: event.id,
             office_id: event.office_id.clone(),
-            json: serde_json::to_string(event).ok()?,
+            frame: Bytes::from(format!("id: {}\nevent: queue\ndata: {json}\n\n", event.id)),
         })
     }
 }
@@ -198,14 +289,6 @@ fn last_event_id(headers: &HeaderMap, query: &EventsQuery) -> Result<Option<i64>
     }
 }
 
-fn to_sse(event: &Published) -> Event {
-    // Compact JSON has no line breaks, so it is one `data:` line as it is.
-    Event::default()
-        .id(event.id.to_string())
-        .event("queue")
-        .data(&event.json)
-}
-
 /// `GET /api/offices/{office}/events`: the office's queue events as server-sent events.
 ///
 /// With `Last-Event-ID` (or `?last_event_id=`), every stored event after that id is sent
@@ -216,11 +299,11 @@ pub async fn events_stream(
     Path(office_id): Path<String>,
     Query(query): Query<EventsQuery>,
     headers: HeaderMap,
-) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+) -> Result<Response> {
     state.office(&office_id).await?;
     let resume = last_event_id(&headers, &query)?;
     // Subscribe before reading the backlog so nothing falls between the two.
-    let live = BroadcastStream::new(state.events.subscribe());
+    let live = state.events.subscribe(&office_id);
     let backlog: Vec<Arc<Published>> = match resume {
         Some(after) => events_after(&state.db, &office_id, after)
             .await?
@@ -241,24 +324,69 @@ pub async fn events_stream(
                 .await?
         }
     };
-    let mut last_sent = backlog.last().map_or(baseline, |e| e.id);
-    let office = office_id.clone();
-    let live = live
-        .take_while(|r| std::future::ready(r.is_ok()))
-        .filter_map(move |r| {
-            let keep = match r {
-                Ok(e) if e.office_id == office && e.id > last_sent => {
-                    last_sent = e.id;
-                    Some(e)
-                }
-                _ => None,
-            };
-            std::future::ready(keep)
-        });
+    let last_sent = backlog.last().map_or(baseline, |e| e.id);
+    // The backlog in one write.
+    let first: Vec<Bytes> = backlog.iter().map(|e| e.frame.clone()).collect();
+    let first = (!first.is_empty()).then(|| Bytes::from(first.concat()));
+    let batches = Batches {
+        rx: live,
+        last_sent,
+    };
     let shutdown = state.shutdown.clone();
-    let stream = stream::iter(backlog)
-        .chain(live)
-        .map(|e| Ok(to_sse(&e)))
+    let body = stream::iter(first)
+        .chain(stream::unfold(batches, Batches::next))
+        .map(Ok::<_, Infallible>)
         .take_until(async move { shutdown.cancelled().await });
-    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/event-stream"),
+            (header::CACHE_CONTROL, "no-cache"),
+            // Nginx and similar proxies: pass each write on at once.
+            (HeaderName::from_static("x-accel-buffering"), "no"),
+        ],
+        Body::from_stream(body),
+    )
+        .into_response())
+}
+
+/// The live part of one stream: its office's batches, without the events it already sent.
+struct Batches {
+    rx: broadcast::Receiver<Arc<Batch>>,
+    last_sent: i64,
+}
+
+impl Batches {
+    /// The next write: a batch (or the part of it this stream has not sent), or a keep-alive
+    /// comment; `None` ends the stream (relay shutting down, or this listener fell more than
+    /// the channel's capacity behind: its browser reconnects and resumes from its last id).
+    async fn next(mut self) -> Option<(Bytes, Self)> {
+        loop {
+            let batch = match tokio::time::timeout(KEEP_ALIVE, self.rx.recv()).await {
+                Err(_) => return Some((Bytes::from_static(b": keep-alive\n\n"), self)),
+                Ok(Ok(batch)) => batch,
+                Ok(Err(_)) => return None,
+            };
+            let Some(&(last, _)) = batch.frames.last() else {
+                continue;
+            };
+            if last <= self.last_sent {
+                continue;
+            }
+            let bytes = if batch.frames[0].0 > self.last_sent {
+                batch.all.clone()
+            } else {
+                Bytes::from(
+                    batch
+                        .frames
+                        .iter()
+                        .filter(|(id, _)| *id > self.last_sent)
+                        .map(|(_, f)| f.as_ref())
+                        .collect::<Vec<_>>()
+                        .concat(),
+                )
+            };
+            self.last_sent = last;
+            return Some((bytes, self));
+        }
+    }
 }

@@ -517,14 +517,17 @@ async fn counter_call_next(
         .await?;
         events.push(record(&mut tx, EventKind::Done, &done, now).await?);
     }
+    // The candidates: the checked-in reservations waiting (few: one per booking) and the
+    // longest-waiting walk-in of the counter's services. The policy picks among them exactly
+    // as among the whole queue (a walk-in is chosen by its place in line alone), without
+    // reading a long queue row by row.
+    let day = local_day(now);
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {TICKET_COLUMNS} FROM tickets WHERE office_id = $1 AND day = $2 AND status = 'waiting' ORDER BY issued_at_ms, id"
+        "SELECT {TICKET_COLUMNS} FROM tickets WHERE office_id = $1 AND day = $2 AND status = 'waiting' AND slot_start_ms IS NOT NULL ORDER BY issued_at_ms, id"
     ));
-    // The day's waiting tickets of the counter's services (a day's queue is small; filtering
-    // here keeps the SQL the same for SQLite and PostgreSQL).
-    let waiting = sqlx::query(sql)
+    let mut waiting = sqlx::query(sql)
         .bind(&office_id)
-        .bind(local_day(now))
+        .bind(&day)
         .fetch_all(&mut *tx)
         .await?
         .iter()
@@ -534,6 +537,21 @@ async fn counter_call_next(
                 .map_or(true, |t| services.contains(&t.service_id))
         })
         .collect::<Result<Vec<_>>>()?;
+    let placeholders: Vec<String> = (0..services.len()).map(|i| format!("${}", i + 3)).collect();
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets WHERE office_id = $1 AND day = $2 AND status = 'waiting' AND slot_start_ms IS NULL AND service_id IN ({}) ORDER BY issued_at_ms, id LIMIT 1",
+        placeholders.join(", ")
+    ));
+    let mut first_walk_in = sqlx::query(sql).bind(&office_id).bind(&day);
+    for service in &services {
+        first_walk_in = first_walk_in.bind(service.as_str());
+    }
+    if !services.is_empty()
+        && let Some(row) = first_walk_in.fetch_optional(&mut *tx).await?
+    {
+        waiting.push(ticket_from_row(&row)?);
+    }
+    waiting.sort_by_key(|t| (t.issued_at_ms, t.id));
     // Reservations this counter called in a row just before (walk-ins must still move).
     let recent: Vec<Option<i64>> = sqlx::query_scalar(
         "SELECT slot_start_ms FROM tickets WHERE counter_id = $1 AND day = $2 AND called_at_ms IS NOT NULL ORDER BY called_at_ms DESC, id DESC LIMIT 10",
