@@ -118,6 +118,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0010_admin.sql"),
         include_str!("../migrations/postgres/0010_admin.sql"),
     ),
+    (
+        11,
+        "event_notify_on_insert",
+        include_str!("../migrations/0011_event_notify_on_insert.sql"),
+        include_str!("../migrations/postgres/0011_event_notify_on_insert.sql"),
+    ),
 ];
 
 /// Opens the database at `url` (`sqlite://PATH`, `sqlite::memory:` or `postgres://…`).

@@ -231,17 +231,22 @@ pub async fn follow_postgres(
 
 /// Every office's events with an id greater than `after`, oldest first.
 async fn events_since(db: &Pool, after: i64) -> Result<Vec<QueueEvent>> {
-    let rows: Vec<(String,)> =
-        sqlx::query_as("SELECT payload FROM events WHERE id > $1 AND payload <> '' ORDER BY id")
-            .bind(after)
-            .fetch_all(db)
-            .await?;
-    rows.iter().map(|(p,)| parse_event(p)).collect()
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, payload FROM events WHERE id > $1 AND payload <> '' ORDER BY id",
+    )
+    .bind(after)
+    .fetch_all(db)
+    .await?;
+    rows.iter().map(|(id, p)| parse_event(*id, p)).collect()
 }
 
-fn parse_event(payload: &str) -> Result<QueueEvent> {
-    serde_json::from_str(payload)
-        .map_err(|e| Error::Internal(format!("stored event does not parse: {e}")))
+/// A stored event: its payload, with the row's id (the id is not repeated in the payload,
+/// see `tickets::record`).
+pub(crate) fn parse_event(id: i64, payload: &str) -> Result<QueueEvent> {
+    let mut event: QueueEvent = serde_json::from_str(payload)
+        .map_err(|e| Error::Internal(format!("stored event {id} does not parse: {e}")))?;
+    event.id = id;
+    Ok(event)
 }
 
 impl Default for EventHub {
@@ -263,13 +268,14 @@ pub async fn events_after(
     office_id: &str,
     after: i64,
 ) -> Result<Vec<QueueEvent>> {
-    let rows: Vec<(String,)> =
-        sqlx::query_as("SELECT payload FROM events WHERE office_id = $1 AND id > $2 ORDER BY id")
-            .bind(office_id)
-            .bind(after)
-            .fetch_all(db)
-            .await?;
-    rows.iter().map(|(p,)| parse_event(p)).collect()
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, payload FROM events WHERE office_id = $1 AND id > $2 ORDER BY id",
+    )
+    .bind(office_id)
+    .bind(after)
+    .fetch_all(db)
+    .await?;
+    rows.iter().map(|(id, p)| parse_event(*id, p)).collect()
 }
 
 fn last_event_id(headers: &HeaderMap, query: &EventsQuery) -> Result<Option<i64>> {

@@ -126,22 +126,18 @@ async fn record(
         ticket: ticket.clone(),
         waiting,
     };
-    // Take the id first, then store the payload that carries it.
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO events (office_id, at_ms, payload) VALUES ($1, $2, '') RETURNING id",
+    // One statement: the row's id is the event's id, so the stored payload carries 0 and
+    // readers take the id from the row (`events::parse_event`).
+    let payload =
+        serde_json::to_string(&event).map_err(|e| Error::Internal(format!("event json: {e}")))?;
+    event.id = sqlx::query_scalar(
+        "INSERT INTO events (office_id, at_ms, payload) VALUES ($1, $2, $3) RETURNING id",
     )
     .bind(&ticket.office_id)
     .bind(at_ms)
+    .bind(payload)
     .fetch_one(&mut **tx)
     .await?;
-    event.id = id;
-    let payload =
-        serde_json::to_string(&event).map_err(|e| Error::Internal(format!("event json: {e}")))?;
-    sqlx::query("UPDATE events SET payload = $1 WHERE id = $2")
-        .bind(payload)
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
     Ok(event)
 }
 
@@ -285,27 +281,32 @@ pub(crate) async fn insert_ticket(
 ) -> Result<(IssuedTicket, QueueEvent)> {
     let now = now_ms();
     let day = local_day(now);
-    let seq: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) + 1 FROM tickets WHERE office_id = $1 AND prefix = $2 AND day = $3")
-        .bind(&office.id)
-        .bind(&service.prefix)
-        .bind(&day)
-        .fetch_one(&mut **tx)
-        .await?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO tickets (office_id, service_id, prefix, day, seq, status, issued_at_ms, idempotency_key, reservation_id, slot_start_ms) VALUES ($1, $2, $3, $4, $5, 'waiting', $6, $7, $8, $9) RETURNING id",
+    // The next number of the prefix today, taken in the same statement (writes hold the
+    // write lock, so no other writer numbers between).
+    let (id, seq): (i64, i64) = sqlx::query_as(
+        "INSERT INTO tickets (office_id, service_id, prefix, day, seq, status, issued_at_ms, idempotency_key, reservation_id, slot_start_ms) SELECT $1, $2, $3, $4, COALESCE(MAX(seq), 0) + 1, 'waiting', $5, $6, $7, $8 FROM tickets WHERE office_id = $1 AND prefix = $3 AND day = $4 RETURNING id, seq",
     )
     .bind(&office.id)
     .bind(&service.id)
     .bind(&service.prefix)
     .bind(&day)
-    .bind(seq)
     .bind(now)
     .bind(key)
     .bind(reservation.map(|r| r.reservation_id))
     .bind(reservation.map(|r| r.slot_start_ms))
     .fetch_one(&mut **tx)
     .await?;
-    let ticket = fetch_ticket(tx, id).await?;
+    let ticket = Ticket {
+        id,
+        office_id: office.id.clone(),
+        service_id: service.id.clone(),
+        number: TicketNumber::new(service.prefix.clone(), u32::try_from(seq).unwrap_or(0)),
+        status: TicketStatus::Waiting,
+        issued_at_ms: now,
+        called_at_ms: None,
+        counter_id: None,
+        slot_start_ms: reservation.map(|r| r.slot_start_ms),
+    };
     let event = record(tx, EventKind::Issued, &ticket, now).await?;
     let issued = issued(tx, office, ticket).await?;
     Ok((issued, event))
@@ -360,17 +361,16 @@ async fn board_get(
     let office = state.office(&office_id).await?;
     let now = now_ms();
     let mut tx = state.db.begin().await?;
-    let rows: Vec<(String,)> = sqlx::query_as(
-        "SELECT payload FROM events WHERE office_id = $1 AND at_ms >= $2 ORDER BY id",
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, payload FROM events WHERE office_id = $1 AND at_ms >= $2 ORDER BY id",
     )
     .bind(&office_id)
     .bind(local_day_start_ms(now))
     .fetch_all(&mut *tx)
     .await?;
     let mut board = Board::default();
-    for (payload,) in rows {
-        let event: QueueEvent = serde_json::from_str(&payload)
-            .map_err(|e| Error::Internal(format!("stored event does not parse: {e}")))?;
+    for (id, payload) in rows {
+        let event = crate::events::parse_event(id, &payload)?;
         board.apply(&event, &office.counters);
     }
     board.waiting = waiting_counts(&mut tx, &office_id, &local_day(now)).await?;
