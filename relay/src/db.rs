@@ -10,7 +10,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{Any, Executor, Row, Transaction};
+use sqlx::{Executor, Row};
 
 use crate::error::{Error, Result};
 
@@ -39,19 +39,55 @@ impl Dialect {
         }
     }
 
-    /// Inside a write transaction: waits until no other relay writes. Queue events are
-    /// numbered by the database; holding this lock from the first write to the commit makes
-    /// their numbers follow the commit order, so a display resuming from `Last-Event-ID`
-    /// misses nothing. With SQLite the relay is the only writer and its in-process lock is
-    /// enough; with PostgreSQL several relays share the database and the lock is a
-    /// transaction-scoped advisory lock, released by commit or rollback.
-    pub async fn lock_writes(self, tx: &mut Transaction<'_, Any>) -> Result<()> {
-        if self == Self::Postgres {
-            sqlx::query("SELECT pg_advisory_xact_lock(727001)")
-                .execute(&mut **tx)
-                .await?;
+    /// PostgreSQL's `BEGIN` for a write transaction: it then waits until no other relay's
+    /// transaction writes the same things ([`Writes`]), with transaction-scoped advisory locks
+    /// (released by commit or rollback) taken in ascending key order, so two writers never
+    /// wait for each other. SQLite has one relay and one writer at a time: the relay's own
+    /// lock is enough.
+    pub fn begin_locked(keys: &[i64]) -> sqlx::AssertSqlSafe<String> {
+        let mut keys = keys.to_vec();
+        keys.sort_unstable();
+        let mut sql = String::from("BEGIN");
+        for key in keys {
+            // Numbers only: nothing to escape.
+            sql.push_str(&format!("; SELECT pg_advisory_xact_lock({key})"));
         }
-        Ok(())
+        sqlx::AssertSqlSafe(sql)
+    }
+}
+
+/// What a write transaction changes. Writers of the same thing go one at a time; with
+/// PostgreSQL, writers of different things (two offices' queues, a booking and a ticket) go
+/// on together.
+#[derive(Debug, Clone, Copy)]
+pub enum Writes<'a> {
+    /// An office's queue: its tickets and events. Its events are numbered by the database;
+    /// one writer at a time from the first write to the commit makes their numbers follow
+    /// the commit order, so a display resuming from `Last-Event-ID` misses nothing.
+    Queue(&'a str),
+    /// An office's reservations and the places left in its slots.
+    Bookings(&'a str),
+    /// Pre-applications, of every office.
+    Submissions,
+    /// Staff accounts and sessions.
+    Staff,
+}
+
+impl Writes<'_> {
+    /// The lock's key: the first 8 bytes of SHA-256 of what is written, the same in every
+    /// relay.
+    pub fn key(self) -> i64 {
+        use sha2::{Digest, Sha256};
+        let name = match self {
+            Self::Queue(office) => format!("mado queue\n{office}"),
+            Self::Bookings(office) => format!("mado bookings\n{office}"),
+            Self::Submissions => "mado submissions".to_owned(),
+            Self::Staff => "mado staff".to_owned(),
+        };
+        let digest = Sha256::digest(name.as_bytes());
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(&digest[..8]);
+        i64::from_be_bytes(bytes)
     }
 }
 
@@ -124,6 +160,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0011_event_notify_on_insert.sql"),
         include_str!("../migrations/postgres/0011_event_notify_on_insert.sql"),
     ),
+    (
+        12,
+        "event_notify_office",
+        include_str!("../migrations/0012_event_notify_office.sql"),
+        include_str!("../migrations/postgres/0012_event_notify_office.sql"),
+    ),
 ];
 
 /// Opens the database at `url` (`sqlite://PATH`, `sqlite::memory:` or `postgres://…`).
@@ -146,7 +188,15 @@ pub async fn connect(url: &str) -> Result<(Pool, Dialect)> {
     let in_memory = url.contains(":memory:");
     let pool = AnyPoolOptions::new()
         // An in-memory database exists once per connection: keep exactly one.
-        .max_connections(if in_memory { 1 } else { 8 })
+        // PostgreSQL: writers of different offices go on together, and several relays share
+        // the server's connections (100 by default): 16 each.
+        .max_connections(if in_memory {
+            1
+        } else if dialect == Dialect::Postgres {
+            16
+        } else {
+            8
+        })
         .min_connections(if in_memory { 1 } else { 0 })
         .idle_timeout(if in_memory {
             None

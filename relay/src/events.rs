@@ -1,6 +1,7 @@
 //! Queue events: stored in order, broadcast to live listeners, streamed as server-sent events
 //! and replayed from `Last-Event-ID` so a reconnecting display misses nothing.
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -34,7 +35,7 @@ use crate::error::{Error, Path, Query, Result};
 /// them well within the 100 ms the lobby needs).
 #[derive(Debug, Clone)]
 pub struct EventHub {
-    offices: Arc<std::sync::Mutex<std::collections::HashMap<String, OfficeChannel>>>,
+    offices: Arc<std::sync::Mutex<HashMap<String, OfficeChannel>>>,
     fed_by_database: Arc<AtomicBool>,
 }
 
@@ -77,9 +78,7 @@ impl EventHub {
         }
     }
 
-    fn channels(
-        &self,
-    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, OfficeChannel>> {
+    fn channels(&self) -> std::sync::MutexGuard<'_, HashMap<String, OfficeChannel>> {
         self.offices.lock().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -170,10 +169,14 @@ impl Published {
     }
 }
 
-/// Listens to PostgreSQL's `mado_events` channel (see `migrations/postgres/0007`) and feeds
+/// Listens to PostgreSQL's `mado_events` channel (see `migrations/postgres/0012`) and feeds
 /// every committed event to `hub`, from this relay or another; on `mado_config` it drops the
-/// cached settings of the office named. If the listening connection
-/// drops, the events committed meanwhile are read back from the table once it is restored.
+/// cached settings of the office named.
+///
+/// Each office is followed by its own last id: one office's events commit in id order (its
+/// queue writers go one at a time, [`crate::db::Writes::Queue`]), two offices' need not. If
+/// the listening connection drops, every office's events committed meanwhile are read back
+/// from the table once it is restored.
 pub async fn follow_postgres(
     url: &str,
     db: Pool,
@@ -183,9 +186,11 @@ pub async fn follow_postgres(
 ) -> Result<()> {
     let mut listener = PgListener::connect(url).await?;
     listener.listen_all(["mado_events", "mado_config"]).await?;
-    let mut last: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
-        .fetch_one(&db)
-        .await?;
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT office_id, MAX(id) FROM events GROUP BY office_id")
+            .fetch_all(&db)
+            .await?;
+    let mut last: HashMap<String, i64> = rows.into_iter().collect();
     hub.fed_by_database.store(true, Ordering::Relaxed);
     tokio::spawn(async move {
         loop {
@@ -193,33 +198,47 @@ pub async fn follow_postgres(
                 () = shutdown.cancelled() => return,
                 n = listener.try_recv() => n,
             };
-            // `None`: the connection was lost and is being restored; catch up from the table.
-            let upto = match next {
+            let caught_up = match next {
                 // An office's settings changed (`settings.rs`): read them again when next asked.
                 Ok(Some(n)) if n.channel() == "mado_config" => {
                     crate::forget(&offices, n.payload());
                     continue;
                 }
-                Ok(Some(n)) => n.payload().parse::<i64>().ok(),
-                // The connection was lost: settings may have changed meanwhile too.
+                // "office id": read the office's events after the last one fed (usually just
+                // this one; none if an earlier read already took it).
+                Ok(Some(n)) => match n.payload().rsplit_once(' ') {
+                    Some((office, id)) => {
+                        let after = last.get(office).copied().unwrap_or(0);
+                        if id.parse::<i64>().is_ok_and(|id| id <= after) {
+                            continue;
+                        }
+                        events_of(&db, office, after).await
+                    }
+                    None => {
+                        tracing::warn!("event listener: unexpected notification");
+                        continue;
+                    }
+                },
+                // The connection was lost and is being restored: catch up on every office
+                // (settings may have changed meanwhile too).
                 Ok(None) => {
                     offices.write().unwrap_or_else(|p| p.into_inner()).clear();
-                    None
+                    catch_up(&db, &last).await
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "event listener: connection lost, retrying");
                     tokio::time::sleep(Duration::from_millis(500)).await;
-                    None
+                    catch_up(&db, &last).await
                 }
             };
-            if upto.is_some_and(|id| id <= last) {
-                continue;
-            }
-            match events_since(&db, last).await {
+            match caught_up {
                 Ok(events) => {
                     for event in events {
-                        last = last.max(event.id);
-                        hub.feed(&event);
+                        let seen = last.entry(event.office_id.clone()).or_insert(0);
+                        if event.id > *seen {
+                            *seen = event.id;
+                            hub.feed(&event);
+                        }
                     }
                 }
                 Err(e) => tracing::warn!(error = %e, "event listener: cannot read events"),
@@ -229,15 +248,29 @@ pub async fn follow_postgres(
     Ok(())
 }
 
-/// Every office's events with an id greater than `after`, oldest first.
-async fn events_since(db: &Pool, after: i64) -> Result<Vec<QueueEvent>> {
+/// The events of `office` with an id greater than `after`, oldest first.
+async fn events_of(db: &Pool, office: &str, after: i64) -> Result<Vec<QueueEvent>> {
     let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, payload FROM events WHERE id > $1 AND payload <> '' ORDER BY id",
+        "SELECT id, payload FROM events WHERE office_id = $1 AND id > $2 AND payload <> '' ORDER BY id",
     )
+    .bind(office)
     .bind(after)
     .fetch_all(db)
     .await?;
     rows.iter().map(|(id, p)| parse_event(*id, p)).collect()
+}
+
+/// Every office's events after the last one fed, office by office, oldest first.
+async fn catch_up(db: &Pool, last: &HashMap<String, i64>) -> Result<Vec<QueueEvent>> {
+    let offices: Vec<String> = sqlx::query_scalar("SELECT id FROM offices ORDER BY id")
+        .fetch_all(db)
+        .await?;
+    let mut events = Vec::new();
+    for office in offices {
+        let after = last.get(&office).copied().unwrap_or(0);
+        events.extend(events_of(db, &office, after).await?);
+    }
+    Ok(events)
 }
 
 /// A stored event: its payload, with the row's id (the id is not repeated in the payload,

@@ -61,6 +61,7 @@ mod submissions;
 mod tickets;
 mod web;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Router;
@@ -72,7 +73,9 @@ use tower_http::trace::TraceLayer;
 
 pub use auth::{bootstrap_admin, hash_password};
 pub use config::Config;
-pub use db::{DEMO_OFFICE, Dialect, Pool, connect, default_url, local_day, migrate, seed_demo};
+pub use db::{
+    DEMO_OFFICE, Dialect, Pool, Writes, connect, default_url, local_day, migrate, seed_demo,
+};
 pub use error::Error;
 pub use events::EventHub;
 pub use submissions::purge as purge_submissions;
@@ -92,8 +95,8 @@ pub struct AppState {
     pub dialect: Dialect,
     pub events: EventHub,
     pub config: Arc<Config>,
-    /// Serialises writes so events are numbered, committed and broadcast in one order.
-    pub write_lock: Arc<tokio::sync::Mutex<()>>,
+    /// This relay's write locks, by [`db::Writes::key`] (SQLite: one for every write).
+    write_locks: Arc<std::sync::Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>>,
     /// Cancelled on shutdown: ends open event streams so the server can stop.
     pub shutdown: CancellationToken,
     /// The relay's own secret for keyed tokens and hashes, read at start (`capability`).
@@ -153,7 +156,7 @@ impl AppState {
             dialect,
             events,
             config: Arc::new(config),
-            write_lock: Arc::default(),
+            write_locks: Arc::default(),
             shutdown,
             dummy_hash,
             limiter: Arc::default(),
@@ -186,28 +189,50 @@ impl AppState {
         Ok(office)
     }
 
-    /// Starts a transaction that writes queue state: waits for this relay's other writers
-    /// and, with PostgreSQL, for the other relays' ([`Dialect::lock_writes`]). Hold the
-    /// guard until the transaction is committed.
     /// Drops the cached copy of `office` after its settings changed.
     pub(crate) fn forget_office(&self, office: &str) {
         forget(&self.offices, office);
     }
 
+    /// Starts a transaction that writes `writes` once every other writer of the same things
+    /// is done: with SQLite every other writer of this relay; with PostgreSQL every relay's
+    /// writers of the same things ([`Dialect::lock_writes`]). Hold the guard until the
+    /// transaction is committed.
     pub(crate) async fn begin_write(
         &self,
-    ) -> Result<
-        (
-            tokio::sync::OwnedMutexGuard<()>,
-            sqlx::Transaction<'static, sqlx::Any>,
-        ),
-        Error,
-    > {
-        let guard = self.write_lock.clone().lock_owned().await;
-        let mut tx = self.db.begin().await?;
-        self.dialect.lock_writes(&mut tx).await?;
-        Ok((guard, tx))
+        writes: &[db::Writes<'_>],
+    ) -> Result<(WriteGuard, sqlx::Transaction<'static, sqlx::Any>), Error> {
+        let mut keys: Vec<i64> = match self.dialect {
+            // One writer at a time.
+            Dialect::Sqlite => vec![0],
+            Dialect::Postgres => writes.iter().map(|w| w.key()).collect(),
+        };
+        keys.sort_unstable();
+        keys.dedup();
+        // This relay's writers of the same things wait here, without holding a connection;
+        // then the transaction waits for the other relays'. Always in ascending key order.
+        let locks: Vec<_> = {
+            let mut map = self.write_locks.lock().unwrap_or_else(|p| p.into_inner());
+            keys.iter()
+                .map(|k| map.entry(*k).or_default().clone())
+                .collect()
+        };
+        let mut held = Vec::with_capacity(locks.len());
+        for lock in locks {
+            held.push(lock.lock_owned().await);
+        }
+        let tx = match self.dialect {
+            Dialect::Sqlite => self.db.begin().await?,
+            // BEGIN and the advisory locks in one round trip.
+            Dialect::Postgres => self.db.begin_with(Dialect::begin_locked(&keys)).await?,
+        };
+        Ok((WriteGuard { _held: held }, tx))
     }
+}
+
+/// This relay's write locks of one transaction, held from its start to its commit.
+pub(crate) struct WriteGuard {
+    _held: Vec<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 pub(crate) fn forget(cache: &OfficeCache, office: &str) {

@@ -27,7 +27,7 @@ use sqlx::{Any, Row, Transaction};
 use crate::AppState;
 use crate::auth::token_hash;
 use crate::capability::{Coded, keyed, unused_code};
-use crate::db::{local_day, now_ms};
+use crate::db::{Writes, local_day, now_ms};
 use crate::error::{Error, Json, Path, Query, Result};
 use crate::tickets::{CheckedIn, idempotency_key, insert_ticket, issued};
 use axum::extract::State;
@@ -475,7 +475,9 @@ async fn check_in(
             ));
         }
     };
-    let (_write, mut tx) = state.begin_write().await?;
+    let (_write, mut tx) = state
+        .begin_write(&[Writes::Queue(&office_id), Writes::Bookings(&office_id)])
+        .await?;
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT id, service_id, day, start_min, status FROM reservations WHERE office_id = $1 AND {column} = $2 ORDER BY day = $3 DESC, day LIMIT 1"
     ));
@@ -537,8 +539,11 @@ async fn check_in(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    // Published before the lock goes, so events reach the streams in commit order.
     state.events.publish(event);
-    tracing::info!(office = %office_id, number = %ticket.ticket.number, "reservation checked in");
+    drop(_write);
+    tracing::info!(office = %office_id, number = %ticket.number, "reservation checked in");
+    let ticket = issued(&mut *state.db.acquire().await?, &office, ticket).await?;
     Ok((
         StatusCode::CREATED,
         Json(crate::tickets::with_status_token(&state, ticket).await?),
@@ -595,7 +600,7 @@ async fn book(
         Some(c) => Some(checkin_hash(&state, &office, c).await?),
         None => None,
     };
-    let (_write, mut tx) = state.begin_write().await?;
+    let (_write, mut tx) = state.begin_write(&[Writes::Bookings(&office)]).await?;
     if key.is_some()
         && let Ok((_, reservation)) = reservation_by_token(&mut tx, &token).await
     {
@@ -668,7 +673,12 @@ async fn reservation_cancel(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<Json<Reservation>> {
-    let (_write, mut tx) = state.begin_write().await?;
+    // Its office first, to wait only for that office's bookings.
+    let office = existing(&state.db, &token)
+        .await?
+        .ok_or_else(|| Error::NotFound("no reservation for this link".into()))?
+        .office;
+    let (_write, mut tx) = state.begin_write(&[Writes::Bookings(&office)]).await?;
     let (id, mut r) = reservation_by_token(&mut tx, &token).await?;
     match r.status {
         ReservationStatus::Cancelled => return Ok(Json(r)),
@@ -706,7 +716,7 @@ async fn reschedule(
         return Ok(Json(r));
     }
     let (rule, end) = check_slot(&state.db, &r.office, &r.service, day, start).await?;
-    let (_write, mut tx) = state.begin_write().await?;
+    let (_write, mut tx) = state.begin_write(&[Writes::Bookings(&r.office)]).await?;
     let (id, r) = reservation_by_token(&mut tx, &token).await?;
     if r.status != ReservationStatus::Booked {
         return Err(Error::Conflict(format!(

@@ -15,7 +15,7 @@ use mado_wire::calendar::OfficeCalendar;
 use sqlx::{Any, Transaction};
 
 use crate::auth::Admin;
-use crate::db::{Dialect, Pool};
+use crate::db::{Dialect, Pool, Writes};
 use crate::error::{Error, Json, Path, Result};
 use crate::{AppState, db};
 
@@ -143,7 +143,9 @@ async fn save(state: &AppState, settings: &OfficeSettings, create: bool) -> Resu
     }
     let office = settings.id.as_str();
     let today = db::local_day(db::now_ms());
-    let (_guard, mut tx) = state.begin_write().await?;
+    let (_guard, mut tx) = state
+        .begin_write(&[Writes::Queue(office), Writes::Bookings(office)])
+        .await?;
     let exists: Option<String> = sqlx::query_scalar("SELECT id FROM offices WHERE id = $1")
         .bind(office)
         .fetch_optional(&mut *tx)

@@ -14,6 +14,7 @@ use sqlx::Row;
 
 use crate::AppState;
 use crate::auth::{Admin, hash_password};
+use crate::db::Writes;
 use crate::error::{Error, Json, Path, Result};
 
 pub fn router() -> Router<AppState> {
@@ -125,7 +126,7 @@ async fn staff_update(
         Some(p) => Some(hash(p).await?),
         None => None,
     };
-    let (_guard, mut tx) = state.begin_write().await?;
+    let (_guard, mut tx) = state.begin_write(&[Writes::Staff]).await?;
     let row = sqlx::query("SELECT role, disabled FROM staff WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut *tx)

@@ -37,7 +37,7 @@ use sqlx::{Any, Row, Transaction};
 use crate::AppState;
 use crate::auth::{Staff, random_token, token_hash};
 use crate::capability::{Coded, keyed, unused_code};
-use crate::db::{Pool, local_day, now_ms};
+use crate::db::{Pool, Writes, local_day, now_ms};
 use crate::error::{Error, Json, Path, Query, Result};
 use crate::tickets::idempotency_key;
 
@@ -201,7 +201,7 @@ async fn create(
         return Ok((StatusCode::OK, Json(receipt)));
     }
     // Writes go one at a time (SQLite allows one writer; see `AppState::begin_write`).
-    let (_write, mut tx) = state.begin_write().await?;
+    let (_write, mut tx) = state.begin_write(&[Writes::Submissions]).await?;
     let now = now_ms();
     let code = unused_code(&mut tx, Coded::Submissions, &office, CODE_LEN).await?;
     let inserted: std::result::Result<i64, sqlx::Error> = sqlx::query_scalar(
@@ -455,7 +455,7 @@ async fn change(
     staff: i64,
     note: &str,
 ) -> Result<()> {
-    let (_write, mut tx) = state.begin_write().await?;
+    let (_write, mut tx) = state.begin_write(&[Writes::Submissions]).await?;
     let current: String = sqlx::query_scalar("SELECT status FROM submissions WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut *tx)
@@ -751,7 +751,7 @@ pub fn csv(list: &[Submission]) -> String {
 /// event, final status). Returns how many were deleted.
 pub async fn purge(state: &AppState, retention_days: u32, now_ms: i64) -> Result<u64> {
     let cutoff = now_ms - i64::from(retention_days) * DAY_MS;
-    let (_write, mut tx) = state.begin_write().await?;
+    let (_write, mut tx) = state.begin_write(&[Writes::Submissions]).await?;
     let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
         "SELECT id, office_id, pack, status, created_at_ms FROM submissions WHERE updated_at_ms < $1",
     )

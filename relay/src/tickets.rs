@@ -20,7 +20,7 @@ use mado_wire::policy::{CallPolicy, Waiting, pick_next};
 
 use crate::AppState;
 use crate::auth::Staff;
-use crate::db::{local_day, local_day_start_ms, now_ms};
+use crate::db::{Writes, local_day, local_day_start_ms, now_ms};
 use crate::error::{Error, Json, Path, Result};
 
 pub fn router() -> Router<AppState> {
@@ -185,7 +185,7 @@ async fn tickets_issue(
                 ),
             )
         })?;
-    let (_write, mut tx) = state.begin_write().await?;
+    let (_write, mut tx) = state.begin_write(&[Writes::Queue(&office_id)]).await?;
     if let Some(key) = &key {
         let existing: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM tickets WHERE office_id = $1 AND idempotency_key = $2",
@@ -203,11 +203,13 @@ async fn tickets_issue(
             ));
         }
     }
-    let (issued, event) = insert_ticket(&mut tx, &office, service, key.as_deref(), None).await?;
+    let (ticket, event) = insert_ticket(&mut tx, &office, service, key.as_deref(), None).await?;
     tx.commit().await?;
+    // Published before the lock goes, so events reach the streams in commit order.
     state.events.publish(event);
-    tracing::info!(office = %office_id, service = %service.id, number = %issued.ticket.number, "ticket issued");
-    let mut issued = issued;
+    drop(_write);
+    tracing::info!(office = %office_id, service = %service.id, number = %ticket.number, "ticket issued");
+    let mut issued = issued(&mut *state.db.acquire().await?, &office, ticket).await?;
     if issued.estimated_wait_minutes >= mado_wire::LONG_WAIT_MINUTES {
         issued.next_free_slot =
             crate::reservations::next_free_slot(&state.db, &office_id, &service.id).await;
@@ -271,14 +273,15 @@ pub(crate) struct CheckedIn {
 }
 
 /// Issues a waiting ticket (a walk-in, or a checked-in reservation) inside `tx` and returns it
-/// with its place in line, and the event to publish after commit.
+/// with the event to publish after commit. Its place in line ([`issued`]) is read after the
+/// commit, outside the write lock.
 pub(crate) async fn insert_ticket(
     tx: &mut Transaction<'_, Any>,
     office: &mado_wire::Office,
     service: &mado_wire::Service,
     key: Option<&str>,
     reservation: Option<CheckedIn>,
-) -> Result<(IssuedTicket, QueueEvent)> {
+) -> Result<(Ticket, QueueEvent)> {
     let now = now_ms();
     let day = local_day(now);
     // The next number of the prefix today, taken in the same statement (writes hold the
@@ -308,13 +311,12 @@ pub(crate) async fn insert_ticket(
         slot_start_ms: reservation.map(|r| r.slot_start_ms),
     };
     let event = record(tx, EventKind::Issued, &ticket, now).await?;
-    let issued = issued(tx, office, ticket).await?;
-    Ok((issued, event))
+    Ok((ticket, event))
 }
 
 /// The ticket with its place in line and wait estimate.
 pub(crate) async fn issued(
-    tx: &mut Transaction<'_, Any>,
+    conn: &mut sqlx::AnyConnection,
     office: &mado_wire::Office,
     ticket: Ticket,
 ) -> Result<IssuedTicket> {
@@ -326,7 +328,7 @@ pub(crate) async fn issued(
     .bind(local_day(ticket.issued_at_ms))
     .bind(ticket.issued_at_ms)
     .bind(ticket.id)
-    .fetch_one(&mut **tx)
+    .fetch_one(&mut *conn)
     .await?;
     let ahead = u32::try_from(ahead).unwrap_or(u32::MAX);
     let avg = office
@@ -496,7 +498,7 @@ async fn counter_call_next(
         ));
     }
 
-    let (_write, mut tx) = state.begin_write().await?;
+    let (_write, mut tx) = state.begin_write(&[Writes::Queue(&office_id)]).await?;
     let now = now_ms();
     let mut events = Vec::new();
     let current: Vec<i64> =
@@ -609,7 +611,13 @@ async fn act(
     action: Action,
     transfer_to: Option<&str>,
 ) -> Result<Ticket> {
-    let (_write, mut tx) = state.begin_write().await?;
+    // Its office first (a ticket stays in its office), to wait only for that office's queue.
+    let office: String = sqlx::query_scalar("SELECT office_id FROM tickets WHERE id = $1")
+        .bind(ticket_id)
+        .fetch_optional(&state.db)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("no ticket with id {ticket_id}")))?;
+    let (_write, mut tx) = state.begin_write(&[Writes::Queue(&office)]).await?;
     let t = fetch_ticket(&mut tx, ticket_id).await?;
     check_transition(&t.number, t.status, action)?;
     let now = now_ms();

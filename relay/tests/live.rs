@@ -30,9 +30,13 @@ async fn serve(state: AppState) -> SocketAddr {
 }
 
 async fn issue(state: &AppState, service: &str) -> Value {
+    issue_at(state, "kokurakita", service).await
+}
+
+async fn issue_at(state: &AppState, office: &str, service: &str) -> Value {
     let req = Request::builder()
         .method(Method::POST)
-        .uri("/api/offices/kokurakita/tickets")
+        .uri(format!("/api/offices/{office}/tickets"))
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from(format!(r#"{{"service_id":"{service}"}}"#)))
         .unwrap();
@@ -298,6 +302,104 @@ async fn a_call_on_one_relay_reaches_displays_on_another() {
     assert_eq!(event.data["kind"], "called");
     assert_eq!(event.data["ticket"]["number"]["seq"], 1);
     assert_eq!(event.id, seen_a[19] + 1);
+}
+
+/// PostgreSQL: two offices' queues are written side by side (each office's writers wait only
+/// for each other), so one office's event may commit after a higher-numbered event of another
+/// office; every relay still sends it to that office's displays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offices_write_side_by_side_and_a_late_commit_still_reaches_displays() {
+    let db = TestDb::new(true).await;
+    if !db.is_postgres() {
+        eprintln!("SQLite has one writer at a time: this test needs MADO_TEST_POSTGRES");
+        return;
+    }
+    let a = AppState::open(db.config()).await.unwrap();
+    let b = AppState::open(db.config()).await.unwrap();
+    mado_relay::bootstrap_admin(&a.db, Some(common::PASSWORD))
+        .await
+        .unwrap();
+    // A second office, 門司区役所, with the demo office's services.
+    let admin = app(a.clone());
+    let cookie = common::login(&admin).await;
+    let mut moji = common::send(
+        &admin,
+        Method::GET,
+        "/api/offices/kokurakita/settings",
+        None,
+        Some(&cookie),
+    )
+    .await
+    .body;
+    moji["id"] = "moji".into();
+    moji["name"] = "門司区役所".into();
+    for c in moji["counters"].as_array_mut().unwrap() {
+        c["id"] = Value::Null;
+    }
+    let created = common::send(
+        &admin,
+        Method::POST,
+        "/api/offices",
+        Some(moji),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+
+    let addr_b = serve(b.clone()).await;
+    let mut kokura_display =
+        EventStream::open(addr_b, "/api/offices/kokurakita/events", None).await;
+    let mut moji_display = EventStream::open(addr_b, "/api/offices/moji/events", None).await;
+    issue(&a, "jumin").await;
+    let first = kokura_display.expect().await;
+
+    // A 小倉北 queue write holds its office's lock and has numbered its event (a copy of the
+    // first), not yet committed.
+    let key = mado_relay::Writes::Queue("kokurakita").key();
+    let mut held =
+        a.db.begin_with(mado_relay::Dialect::begin_locked(&[key]))
+            .await
+            .unwrap();
+    let payload: String = sqlx::query_scalar("SELECT payload FROM events WHERE id = $1")
+        .bind(first.id)
+        .fetch_one(&mut *held)
+        .await
+        .unwrap();
+    let late: i64 = sqlx::query_scalar(
+        "INSERT INTO events (office_id, at_ms, payload) VALUES ('kokurakita', 0, $1) RETURNING id",
+    )
+    .bind(payload)
+    .fetch_one(&mut *held)
+    .await
+    .unwrap();
+
+    // 門司 is not held up: its ticket is issued and shown, with a higher event id.
+    tokio::time::timeout(LIMIT, issue_at(&a, "moji", "jumin"))
+        .await
+        .expect("an office's ticket does not wait for another office's queue");
+    let shown = moji_display.expect().await;
+    assert!(shown.id > late, "{} > {late}", shown.id);
+    // A 小倉北 kiosk waits for the write before it.
+    let waiting = tokio::spawn({
+        let a = a.clone();
+        async move { issue(&a, "jumin").await }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        !waiting.is_finished(),
+        "one office's queue writers go one at a time"
+    );
+
+    held.commit().await.unwrap();
+    // The late commit reaches 小倉北's display, though 門司's later-numbered event came first.
+    let event = kokura_display.expect().await;
+    assert_eq!(event.id, late);
+    assert_eq!(event.data["kind"], "issued");
+    // Then the kiosk that waited gets its ticket, next in 小倉北's order.
+    let ticket = waiting.await.unwrap();
+    let next = kokura_display.expect().await;
+    assert!(next.id > shown.id, "{} > {}", next.id, shown.id);
+    assert_eq!(next.data["ticket"]["id"], ticket["ticket"]["id"]);
 }
 
 /// Several relays on PostgreSQL: settings saved through one relay are what every relay serves
