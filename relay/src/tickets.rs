@@ -116,8 +116,18 @@ async fn record(
     ticket: &Ticket,
     at_ms: i64,
 ) -> Result<QueueEvent> {
-    let day = local_day(at_ms);
-    let waiting = waiting_counts(tx, &ticket.office_id, &day).await?;
+    let waiting = waiting_counts(tx, &ticket.office_id, &local_day(at_ms)).await?;
+    record_with(tx, kind, ticket, at_ms, waiting).await
+}
+
+/// [`record`] with the waiting counts already known.
+async fn record_with(
+    tx: &mut Transaction<'_, Any>,
+    kind: EventKind,
+    ticket: &Ticket,
+    at_ms: i64,
+    waiting: Vec<WaitingCount>,
+) -> Result<QueueEvent> {
     let mut event = QueueEvent {
         id: 0,
         office_id: ticket.office_id.clone(),
@@ -450,16 +460,27 @@ async fn set_status(
 ) -> Result<Ticket> {
     // When the counter finished with it, for service-time statistics.
     let finished_at_ms = (status == TicketStatus::Done).then(now_ms);
-    sqlx::query("UPDATE tickets SET status = $1, counter_id = $2, called_at_ms = $3, service_id = $4, finished_at_ms = $5 WHERE id = $6")
+    let sql = sqlx::AssertSqlSafe(format!(
+        "UPDATE tickets SET status = $1, counter_id = $2, called_at_ms = $3, service_id = $4, finished_at_ms = $5 WHERE id = $6 RETURNING {TICKET_COLUMNS}"
+    ));
+    let row = sqlx::query(sql)
         .bind(status_to_db(status))
         .bind(counter_id)
         .bind(called_at_ms)
         .bind(service_id)
         .bind(finished_at_ms)
         .bind(ticket.id)
-        .execute(&mut **tx)
+        .fetch_one(&mut **tx)
         .await?;
-    fetch_ticket(tx, ticket.id).await
+    ticket_from_row(&row)
+}
+
+/// The waiting counts once a ticket of `service` has been called from them.
+fn after_call(mut waiting: Vec<WaitingCount>, service: &str) -> Vec<WaitingCount> {
+    if let Some(w) = waiting.iter_mut().find(|w| w.service_id == service) {
+        w.count = w.count.saturating_sub(1);
+    }
+    waiting
 }
 
 /// `POST /api/counters/{counter}/call-next`: finishes the counter's current ticket (if any)
@@ -501,13 +522,20 @@ async fn counter_call_next(
     let (_write, mut tx) = state.begin_write(&[Writes::Queue(&office_id)]).await?;
     let now = now_ms();
     let mut events = Vec::new();
-    let current: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM tickets WHERE counter_id = $1 AND status = 'called'")
-            .bind(counter_id)
-            .fetch_all(&mut *tx)
-            .await?;
-    for id in current {
-        let t = fetch_ticket(&mut tx, id).await?;
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets WHERE counter_id = $1 AND status = 'called'"
+    ));
+    let current = sqlx::query(sql)
+        .bind(counter_id)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(ticket_from_row)
+        .collect::<Result<Vec<_>>>()?;
+    // Read once: finishing a called ticket leaves them as they are, and calling one takes
+    // one from its service ([`after_call`]).
+    let mut waiting_now = None;
+    for t in current {
         let done = set_status(
             &mut tx,
             &t,
@@ -517,7 +545,12 @@ async fn counter_call_next(
             &t.service_id,
         )
         .await?;
-        events.push(record(&mut tx, EventKind::Done, &done, now).await?);
+        let waiting = match waiting_now.take() {
+            Some(w) => w,
+            None => waiting_counts(&mut tx, &office_id, &local_day(now)).await?,
+        };
+        waiting_now = Some(waiting.clone());
+        events.push(record_with(&mut tx, EventKind::Done, &done, now, waiting).await?);
     }
     // The candidates: the checked-in reservations waiting (few: one per booking) and the
     // longest-waiting walk-in of the counter's services. The policy picks among them exactly
@@ -579,6 +612,11 @@ async fn counter_call_next(
     let called = match next {
         Some((i, _reason)) => {
             let t = waiting[i].clone();
+            // The counts before the call; the event carries them after it.
+            let before = match waiting_now {
+                Some(w) => w,
+                None => waiting_counts(&mut tx, &office_id, &local_day(now)).await?,
+            };
             let called = set_status(
                 &mut tx,
                 &t,
@@ -588,7 +626,8 @@ async fn counter_call_next(
                 &t.service_id,
             )
             .await?;
-            events.push(record(&mut tx, EventKind::Called, &called, now).await?);
+            let after = after_call(before, &called.service_id);
+            events.push(record_with(&mut tx, EventKind::Called, &called, now, after).await?);
             Some(called)
         }
         None => None,
@@ -729,6 +768,31 @@ async fn ticket_transfer(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_call_takes_one_from_its_service_only() {
+        let counts = |c: &[(&str, u32)]| -> Vec<WaitingCount> {
+            c.iter()
+                .map(|(s, n)| WaitingCount {
+                    service_id: (*s).to_owned(),
+                    count: *n,
+                })
+                .collect()
+        };
+        assert_eq!(
+            after_call(counts(&[("jumin", 2), ("kokuho", 1)]), "kokuho"),
+            counts(&[("jumin", 2), ("kokuho", 0)])
+        );
+        // Never below zero, and an unknown service changes nothing.
+        assert_eq!(
+            after_call(counts(&[("jumin", 0)]), "jumin"),
+            counts(&[("jumin", 0)])
+        );
+        assert_eq!(
+            after_call(counts(&[("jumin", 1)]), "okuyami"),
+            counts(&[("jumin", 1)])
+        );
+    }
 
     #[test]
     fn only_called_tickets_can_be_recalled_or_finished() {

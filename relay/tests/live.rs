@@ -157,6 +157,74 @@ async fn events_resume_after_last_event_id_then_continue_live() {
     assert_eq!(live.data["waiting"][0]["count"], 3);
 }
 
+/// Each event carries the waiting counts as they stand once it is committed: a call takes one
+/// from its service, finishing the ticket before leaves them as they are.
+#[tokio::test]
+async fn call_events_carry_the_waiting_counts_after_them() {
+    let db = TestDb::new(false).await;
+    let state = AppState::open(db.config()).await.unwrap();
+    mado_relay::bootstrap_admin(&state.db, Some(common::PASSWORD))
+        .await
+        .unwrap();
+    let addr = serve(state.clone()).await;
+    let mut events = EventStream::open(addr, "/api/offices/kokurakita/events", None).await;
+    for service in ["jumin", "jumin", "kokuho"] {
+        issue(&state, service).await;
+    }
+    let waiting = |e: &SseEvent| -> Vec<i64> {
+        e.data["waiting"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["count"].as_i64().unwrap())
+            .collect()
+    };
+    let mut last = events.expect().await;
+    for _ in 0..2 {
+        last = events.expect().await;
+    }
+    assert_eq!(waiting(&last), [2, 1, 0, 0, 0]);
+    let staff = app(state.clone());
+    let cookie = common::login(&staff).await;
+    let call = || {
+        common::send(
+            &staff,
+            Method::POST,
+            "/api/counters/1/call-next",
+            Some(serde_json::json!({})),
+            Some(&cookie),
+        )
+    };
+    assert_eq!(call().await.status, StatusCode::OK);
+    let called = events.expect().await;
+    assert_eq!(called.data["kind"], "called");
+    assert_eq!(waiting(&called), [1, 1, 0, 0, 0]);
+    // The next call finishes A-001 (the counts stay) and calls A-002 (one fewer 住民).
+    assert_eq!(call().await.status, StatusCode::OK);
+    let done = events.expect().await;
+    assert_eq!(done.data["kind"], "done");
+    assert_eq!(waiting(&done), [1, 1, 0, 0, 0]);
+    let called = events.expect().await;
+    assert_eq!(called.data["ticket"]["number"]["seq"], 2);
+    assert_eq!(waiting(&called), [0, 1, 0, 0, 0]);
+    // And the board, read afresh, agrees.
+    let board = common::send(
+        &staff,
+        Method::GET,
+        "/api/offices/kokurakita/board",
+        None,
+        None,
+    )
+    .await;
+    let counts: Vec<i64> = board.body["waiting"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["count"].as_i64().unwrap())
+        .collect();
+    assert_eq!(counts, waiting(&called));
+}
+
 #[tokio::test]
 async fn the_query_parameter_resumes_too_and_no_id_means_live_only() {
     let state = AppState::open(TestDb::new(false).await.config())
