@@ -203,15 +203,19 @@ async fn load_me(pool: &Pool, staff_id: i64) -> Result<StaffMe> {
         .bind(staff_id)
         .fetch_one(pool)
         .await?;
+    Ok(me_from_row(&row))
+}
+
+fn me_from_row(row: &sqlx::any::AnyRow) -> StaffMe {
     let role = match row.get::<String, _>("role").as_str() {
         "admin" => Role::Admin,
         _ => Role::Staff,
     };
-    Ok(StaffMe {
+    StaffMe {
         login: row.get("login"),
         display_name: row.get("display_name"),
         role,
-    })
+    }
 }
 
 /// A logged-in staff member. As an extractor it refuses requests without a live session
@@ -239,17 +243,18 @@ impl FromRequestParts<AppState> for Staff {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
         let token = cookie_token(&parts.headers).ok_or(Error::Unauthorized)?;
-        let staff_id: Option<i64> = sqlx::query_scalar(
-            "SELECT s.staff_id FROM sessions s JOIN staff ON staff.id = s.staff_id WHERE s.token_hash = $1 AND s.expires_at_ms > $2 AND staff.disabled = 0",
+        // The session and who holds it, in one query (every staff request asks).
+        let row = sqlx::query(
+            "SELECT s.staff_id, staff.login, staff.display_name, staff.role FROM sessions s JOIN staff ON staff.id = s.staff_id WHERE s.token_hash = $1 AND s.expires_at_ms > $2 AND staff.disabled = 0",
         )
         .bind(token_hash(token))
         .bind(now_ms())
         .fetch_optional(&state.db)
-        .await?;
-        let id = staff_id.ok_or(Error::Unauthorized)?;
+        .await?
+        .ok_or(Error::Unauthorized)?;
         Ok(Staff {
-            id,
-            me: load_me(&state.db, id).await?,
+            id: row.get("staff_id"),
+            me: me_from_row(&row),
         })
     }
 }

@@ -208,6 +208,18 @@ pub async fn connect(url: &str) -> Result<(Pool, Dialect)> {
         } else {
             Some(Duration::from_secs(3600))
         })
+        // A connection used within the last seconds is alive: checking it costs a round trip
+        // per query, most of a request's. One that sat idle longer (the server may have
+        // restarted or dropped it) is checked before use.
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for > Duration::from_secs(10) {
+                    sqlx::Connection::ping(conn).await?;
+                }
+                Ok(true)
+            })
+        })
         .after_connect(move |conn, _meta| {
             Box::pin(async move {
                 if dialect == Dialect::Sqlite {
