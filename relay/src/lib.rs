@@ -84,8 +84,14 @@ pub use submissions::purge as purge_submissions;
 pub const BODY_LIMIT: usize = 64 * 1024;
 
 /// Offices read so far, by id (see [`AppState::office`]).
-pub(crate) type OfficeCache =
-    Arc<std::sync::RwLock<std::collections::HashMap<String, Arc<mado_wire::Office>>>>;
+pub(crate) type OfficeCache = Arc<std::sync::RwLock<HashMap<String, CachedOffice>>>;
+
+/// What is kept of one office: the office, and its calendar and slot rules once asked for.
+#[derive(Debug, Default)]
+pub(crate) struct CachedOffice {
+    office: Option<Arc<mado_wire::Office>>,
+    bookings: Option<Arc<reservations::BookingConfig>>,
+}
 
 /// Everything handlers share.
 #[derive(Debug, Clone)]
@@ -178,6 +184,7 @@ impl AppState {
             .read()
             .unwrap_or_else(|p| p.into_inner())
             .get(id)
+            .and_then(|c| c.office.clone())
         {
             return Ok(o.as_ref().clone());
         }
@@ -185,8 +192,31 @@ impl AppState {
         self.offices
             .write()
             .unwrap_or_else(|p| p.into_inner())
-            .insert(id.to_owned(), Arc::new(office.clone()));
+            .entry(id.to_owned())
+            .or_default()
+            .office = Some(Arc::new(office.clone()));
         Ok(office)
+    }
+
+    /// The kept calendar and slot rules of `office`, if read since its settings last changed.
+    pub(crate) fn cached_bookings(&self, office: &str) -> Option<Arc<reservations::BookingConfig>> {
+        self.offices
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(office)
+            .and_then(|c| c.bookings.clone())
+    }
+
+    /// Keeps the calendar and slot rules of `office` (an office read already).
+    pub(crate) fn keep_bookings(&self, office: &str, config: Arc<reservations::BookingConfig>) {
+        if let Some(cached) = self
+            .offices
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .get_mut(office)
+        {
+            cached.bookings = Some(config);
+        }
     }
 
     /// Drops the cached copy of `office` after its settings changed.

@@ -23,6 +23,7 @@ use mado_wire::{
 use schemars::JsonSchema;
 use serde::Deserialize;
 use sqlx::{Any, Row, Transaction};
+use std::sync::Arc;
 
 use crate::AppState;
 use crate::auth::token_hash;
@@ -83,37 +84,68 @@ pub async fn seed_demo(pool: &Pool, office: &mado_wire::Office) -> Result<()> {
     Ok(())
 }
 
-async fn calendar_of(db: &Pool, office: &str) -> Result<OfficeCalendar> {
-    let json: Option<String> =
-        sqlx::query_scalar("SELECT calendar FROM office_calendars WHERE office_id = $1")
-            .bind(office)
-            .fetch_optional(db)
-            .await?;
-    let json = json
-        .ok_or_else(|| Error::NotFound(format!("office {office:?} does not take reservations")))?;
-    serde_json::from_str(&json)
-        .map_err(|e| Error::Internal(format!("stored calendar of {office:?}: {e}")))
+/// An office's calendar and slot rules, read once and kept with the office (see
+/// [`AppState::office`]): a busy kiosk asks for them with every ticket.
+#[derive(Debug)]
+pub(crate) struct BookingConfig {
+    calendar: Option<OfficeCalendar>,
+    rules: std::collections::HashMap<String, Rule>,
 }
 
-async fn rule_of(db: &Pool, office: &str, service: &str) -> Result<Rule> {
-    let row = sqlx::query("SELECT minutes, capacity, horizon_days, lead_minutes FROM slot_rules WHERE office_id = $1 AND service_id = $2")
-        .bind(office)
-        .bind(service)
-        .fetch_optional(db)
-        .await?
-        .ok_or_else(|| {
+impl BookingConfig {
+    fn calendar(&self, office: &str) -> Result<&OfficeCalendar> {
+        self.calendar
+            .as_ref()
+            .ok_or_else(|| Error::NotFound(format!("office {office:?} does not take reservations")))
+    }
+
+    fn rule(&self, office: &str, service: &str) -> Result<Rule> {
+        self.rules.get(service).copied().ok_or_else(|| {
             Error::NotFound(format!(
                 "service {service:?} of office {office:?} does not take reservations"
             ))
-        })?;
-    Ok(Rule {
-        slot: SlotRule {
-            minutes: u16::try_from(row.get::<i64, _>("minutes")).unwrap_or(u16::MAX),
-            capacity: u32::try_from(row.get::<i64, _>("capacity")).unwrap_or(0),
-        },
-        horizon_days: row.get("horizon_days"),
-        lead_minutes: row.get("lead_minutes"),
-    })
+        })
+    }
+}
+
+async fn booking_config(state: &AppState, office: &str) -> Result<Arc<BookingConfig>> {
+    // Unknown offices are refused here, so nothing is kept for them.
+    state.office(office).await?;
+    if let Some(cached) = state.cached_bookings(office) {
+        return Ok(cached);
+    }
+    let json: Option<String> =
+        sqlx::query_scalar("SELECT calendar FROM office_calendars WHERE office_id = $1")
+            .bind(office)
+            .fetch_optional(&state.db)
+            .await?;
+    let calendar = json
+        .map(|json| {
+            serde_json::from_str(&json)
+                .map_err(|e| Error::Internal(format!("stored calendar of {office:?}: {e}")))
+        })
+        .transpose()?;
+    let rows = sqlx::query("SELECT service_id, minutes, capacity, horizon_days, lead_minutes FROM slot_rules WHERE office_id = $1")
+        .bind(office)
+        .fetch_all(&state.db)
+        .await?;
+    let rules = rows
+        .iter()
+        .map(|row| {
+            let rule = Rule {
+                slot: SlotRule {
+                    minutes: u16::try_from(row.get::<i64, _>("minutes")).unwrap_or(u16::MAX),
+                    capacity: u32::try_from(row.get::<i64, _>("capacity")).unwrap_or(0),
+                },
+                horizon_days: row.get("horizon_days"),
+                lead_minutes: row.get("lead_minutes"),
+            };
+            (row.get::<String, _>("service_id"), rule)
+        })
+        .collect();
+    let config = Arc::new(BookingConfig { calendar, rules });
+    state.keep_bookings(office, config.clone());
+    Ok(config)
 }
 
 fn parse_day(s: &str, field: &str) -> Result<Day> {
@@ -166,15 +198,16 @@ fn bookable(rule: &Rule, day: Day, start: u16, today: Day, minute: i64) -> bool 
 
 /// The free places of every bookable slot of `service` from `from` for `days` days.
 async fn offers(
-    db: &Pool,
+    state: &AppState,
     office: &str,
     service: &str,
     from: Day,
     days: u32,
 ) -> Result<Vec<SlotOffer>> {
-    let cal = calendar_of(db, office).await?;
-    let rule = rule_of(db, office, service).await?;
-    offers_in(db, office, service, &cal, &rule, from, days).await
+    let config = booking_config(state, office).await?;
+    let cal = config.calendar(office)?;
+    let rule = config.rule(office, service)?;
+    offers_in(&state.db, office, service, cal, &rule, from, days).await
 }
 
 /// [`offers`] with the calendar and rule already loaded.
@@ -255,14 +288,12 @@ async fn slots_list(
             format!("days: {days} is out of range; expected 1 to {MAX_DAYS}"),
         ));
     }
-    Ok(Json(
-        offers(&state.db, &office, &service, from, days).await?,
-    ))
+    Ok(Json(offers(&state, &office, &service, from, days).await?))
 }
 
 /// The next free slots from `day` on (for a full slot's answer).
-async fn alternatives(db: &Pool, office: &str, service: &str, day: Day) -> Vec<SlotOffer> {
-    offers(db, office, service, day, 14)
+async fn alternatives(state: &AppState, office: &str, service: &str, day: Day) -> Vec<SlotOffer> {
+    offers(state, office, service, day, 14)
         .await
         .map(|list| list.into_iter().filter(|o| o.free > 0).take(5).collect())
         .unwrap_or_default()
@@ -270,14 +301,19 @@ async fn alternatives(db: &Pool, office: &str, service: &str, day: Day) -> Vec<S
 
 /// The first free slot of a service from today on (two weeks ahead at most), for a walk-in
 /// facing a long wait. `None` when the service takes no bookings or nothing is free.
-pub(crate) async fn next_free_slot(db: &Pool, office: &str, service: &str) -> Option<SlotOffer> {
+pub(crate) async fn next_free_slot(
+    state: &AppState,
+    office: &str,
+    service: &str,
+) -> Option<SlotOffer> {
     // Day by day, stopping at the first free place: on a busy day the kiosk asks this for
     // every ticket, and the answer is nearly always today or the next open day.
-    let cal = calendar_of(db, office).await.ok()?;
-    let rule = rule_of(db, office, service).await.ok()?;
+    let config = booking_config(state, office).await.ok()?;
+    let cal = config.calendar(office).ok()?;
+    let rule = config.rule(office, service).ok()?;
     let (today, _) = now_local();
     for i in 0..14 {
-        let free = offers_in(db, office, service, &cal, &rule, today.add_days(i), 1)
+        let free = offers_in(&state.db, office, service, cal, &rule, today.add_days(i), 1)
             .await
             .ok()?
             .into_iter()
@@ -358,15 +394,16 @@ async fn free_place(
 /// Checks that `start` on `day` is a slot of the service's calendar that may be booked now,
 /// and returns its end.
 async fn check_slot(
-    db: &Pool,
+    state: &AppState,
     office: &str,
     service: &str,
     day: Day,
     start: u16,
 ) -> Result<(Rule, u16)> {
-    let cal = calendar_of(db, office).await?;
-    let rule = rule_of(db, office, service).await?;
-    let slots = calendar::slots(&cal, day, rule.slot)
+    let config = booking_config(state, office).await?;
+    let cal = config.calendar(office)?;
+    let rule = config.rule(office, service)?;
+    let slots = calendar::slots(cal, day, rule.slot)
         .map_err(|e| Error::Conflict(format!("the office calendar cannot be used: {e}")))?;
     let slot = slots.iter().find(|s| s.start == start).ok_or_else(|| {
         Error::bad_request(
@@ -595,7 +632,7 @@ async fn book(
     {
         return Ok((StatusCode::OK, Json(Booking { token, reservation })));
     }
-    let (rule, end) = check_slot(&state.db, &office, &req.service, day, start).await?;
+    let (rule, end) = check_slot(&state, &office, &req.service, day, start).await?;
     let checkin_hash = match &contact {
         Some(c) => Some(checkin_hash(&state, &office, c).await?),
         None => None,
@@ -617,7 +654,7 @@ async fn book(
     .await?
     {
         drop(tx);
-        let alternatives = alternatives(&state.db, &office, &req.service, day).await;
+        let alternatives = alternatives(&state, &office, &req.service, day).await;
         return Err(Error::SlotFull {
             message: format!(
                 "{day} {} has no free place for service {:?}",
@@ -715,7 +752,7 @@ async fn reschedule(
     if r.status == ReservationStatus::Booked && r.day == day.to_string() && r.start == req.start {
         return Ok(Json(r));
     }
-    let (rule, end) = check_slot(&state.db, &r.office, &r.service, day, start).await?;
+    let (rule, end) = check_slot(&state, &r.office, &r.service, day, start).await?;
     let (_write, mut tx) = state.begin_write(&[Writes::Bookings(&r.office)]).await?;
     let (id, r) = reservation_by_token(&mut tx, &token).await?;
     if r.status != ReservationStatus::Booked {
@@ -735,7 +772,7 @@ async fn reschedule(
     .await?
     {
         drop(tx);
-        let alternatives = alternatives(&state.db, &r.office, &r.service, day).await;
+        let alternatives = alternatives(&state, &r.office, &r.service, day).await;
         return Err(Error::SlotFull {
             message: format!("{day} {} has no free place", req.start),
             alternatives,

@@ -222,7 +222,7 @@ async fn tickets_issue(
     let mut issued = issued(&mut *state.db.acquire().await?, &office, ticket).await?;
     if issued.estimated_wait_minutes >= mado_wire::LONG_WAIT_MINUTES {
         issued.next_free_slot =
-            crate::reservations::next_free_slot(&state.db, &office_id, &service.id).await;
+            crate::reservations::next_free_slot(&state, &office_id, &service.id).await;
     }
     Ok((
         StatusCode::CREATED,
