@@ -199,7 +199,7 @@ pub async fn follow_postgres(
     url: &str,
     db: Pool,
     hub: EventHub,
-    offices: crate::OfficeCache,
+    offices: Arc<crate::OfficeCache>,
     shutdown: CancellationToken,
 ) -> Result<()> {
     let mut listener = PgListener::connect(url).await?;
@@ -219,7 +219,7 @@ pub async fn follow_postgres(
             let caught_up = match next {
                 // An office's settings changed (`settings.rs`): read them again when next asked.
                 Ok(Some(n)) if n.channel() == "mado_config" => {
-                    crate::forget(&offices, n.payload());
+                    offices.forget(n.payload());
                     continue;
                 }
                 // "office id": read the office's events after the last one fed (usually just
@@ -240,7 +240,7 @@ pub async fn follow_postgres(
                 // The connection was lost and is being restored: catch up on every office
                 // (settings may have changed meanwhile too).
                 Ok(None) => {
-                    offices.write().unwrap_or_else(|p| p.into_inner()).clear();
+                    offices.clear();
                     catch_up(&db, &last).await
                 }
                 Err(e) => {

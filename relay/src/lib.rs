@@ -84,7 +84,53 @@ pub use submissions::purge as purge_submissions;
 pub const BODY_LIMIT: usize = 64 * 1024;
 
 /// Offices read so far, by id (see [`AppState::office`]).
-pub(crate) type OfficeCache = Arc<std::sync::RwLock<HashMap<String, CachedOffice>>>;
+///
+/// A value read from the database is kept only if nothing was forgotten while it was read:
+/// a save that lands meanwhile (on this relay or, through `mado_config`, another) cannot
+/// leave the older value kept.
+#[derive(Debug, Default)]
+pub(crate) struct OfficeCache {
+    map: std::sync::RwLock<HashMap<String, CachedOffice>>,
+    /// Counts forgets: a reader notes it before reading the database.
+    epoch: std::sync::atomic::AtomicU64,
+}
+
+impl OfficeCache {
+    fn map(&self) -> std::sync::RwLockReadGuard<'_, HashMap<String, CachedOffice>> {
+        self.map.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn map_mut(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<String, CachedOffice>> {
+        self.map.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Note this before reading what is to be kept.
+    pub(crate) fn epoch(&self) -> u64 {
+        self.epoch.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Keeps a value read since `epoch`, unless something was forgotten meanwhile.
+    fn keep(&self, office: &str, epoch: u64, set: impl FnOnce(&mut CachedOffice)) {
+        let mut map = self.map_mut();
+        if self.epoch() == epoch {
+            set(map.entry(office.to_owned()).or_default());
+        }
+    }
+
+    /// Forgets what is kept of `office` (its settings changed).
+    pub(crate) fn forget(&self, office: &str) {
+        let mut map = self.map_mut();
+        self.epoch.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        map.remove(office);
+    }
+
+    /// Forgets every office (changes may have been missed).
+    pub(crate) fn clear(&self) {
+        let mut map = self.map_mut();
+        self.epoch.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        map.clear();
+    }
+}
 
 /// What is kept of one office: the office, and its calendar and slot rules once asked for.
 #[derive(Debug, Default)]
@@ -108,7 +154,7 @@ pub struct AppState {
     /// The relay's own secret for keyed tokens and hashes, read at start (`capability`).
     pub(crate) secret: Arc<Vec<u8>>,
     /// Offices read so far (see [`AppState::office`]).
-    pub(crate) offices: OfficeCache,
+    pub(crate) offices: Arc<OfficeCache>,
     /// Rate-limit buckets of the public endpoints.
     pub limiter: Arc<limits::Limiter>,
     /// A real argon2id hash checked for unknown logins, so timing does not reveal accounts.
@@ -145,7 +191,7 @@ impl AppState {
             .into();
         let events = EventHub::new();
         let shutdown = CancellationToken::new();
-        let offices = OfficeCache::default();
+        let offices = Arc::new(OfficeCache::default());
         if dialect == Dialect::Postgres {
             events::follow_postgres(
                 &url,
@@ -179,49 +225,39 @@ impl AppState {
     /// from the database once and then served from memory until `/admin` saves it
     /// ([`AppState::forget_office`], and on PostgreSQL every relay through `mado_config`).
     pub(crate) async fn office(&self, id: &str) -> Result<mado_wire::Office, Error> {
-        if let Some(o) = self
-            .offices
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(id)
-            .and_then(|c| c.office.clone())
-        {
+        if let Some(o) = self.offices.map().get(id).and_then(|c| c.office.clone()) {
             return Ok(o.as_ref().clone());
         }
+        let epoch = self.offices.epoch();
         let office = db::load_office(&self.db, id).await?;
-        self.offices
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .entry(id.to_owned())
-            .or_default()
-            .office = Some(Arc::new(office.clone()));
+        let kept = Arc::new(office.clone());
+        self.offices.keep(id, epoch, |c| c.office = Some(kept));
         Ok(office)
     }
 
     /// The kept calendar and slot rules of `office`, if read since its settings last changed.
     pub(crate) fn cached_bookings(&self, office: &str) -> Option<Arc<reservations::BookingConfig>> {
         self.offices
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
+            .map()
             .get(office)
             .and_then(|c| c.bookings.clone())
     }
 
-    /// Keeps the calendar and slot rules of `office` (an office read already).
-    pub(crate) fn keep_bookings(&self, office: &str, config: Arc<reservations::BookingConfig>) {
-        if let Some(cached) = self
-            .offices
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .get_mut(office)
-        {
-            cached.bookings = Some(config);
-        }
+    /// Keeps the calendar and slot rules of `office`, read since `epoch`
+    /// ([`OfficeCache::epoch`]).
+    pub(crate) fn keep_bookings(
+        &self,
+        office: &str,
+        epoch: u64,
+        config: Arc<reservations::BookingConfig>,
+    ) {
+        self.offices
+            .keep(office, epoch, |c| c.bookings = Some(config));
     }
 
     /// Drops the cached copy of `office` after its settings changed.
     pub(crate) fn forget_office(&self, office: &str) {
-        forget(&self.offices, office);
+        self.offices.forget(office);
     }
 
     /// Starts a transaction that writes `writes` once every other writer of the same things
@@ -263,13 +299,6 @@ impl AppState {
 /// This relay's write locks of one transaction, held from its start to its commit.
 pub(crate) struct WriteGuard {
     _held: Vec<tokio::sync::OwnedMutexGuard<()>>,
-}
-
-pub(crate) fn forget(cache: &OfficeCache, office: &str) {
-    cache
-        .write()
-        .unwrap_or_else(|p| p.into_inner())
-        .remove(office);
 }
 
 /// Deletes pre-applications past the retention period now, then every hour.
@@ -347,4 +376,42 @@ async fn method_not_allowed(
         "method_not_allowed",
         format!("{method} is not allowed on {}", uri.path()),
     )
+}
+
+#[cfg(test)]
+mod cache_tests {
+    use super::*;
+
+    fn office(name: &str) -> Arc<mado_wire::Office> {
+        let mut o: mado_wire::Office = serde_json::from_str(DEMO_OFFICE).unwrap();
+        o.name = name.into();
+        Arc::new(o)
+    }
+
+    #[test]
+    fn a_value_read_across_a_forget_is_not_kept() {
+        let cache = OfficeCache::default();
+        let before = cache.epoch();
+        cache.keep("kokurakita", before, |c| c.office = Some(office("旧")));
+        assert_eq!(
+            cache.map()["kokurakita"].office.as_ref().unwrap().name,
+            "旧"
+        );
+
+        // Read begins; the settings are saved meanwhile; the (older) value read is dropped.
+        let read_from = cache.epoch();
+        cache.forget("kokurakita");
+        cache.keep("kokurakita", read_from, |c| c.office = Some(office("旧")));
+        assert!(!cache.map().contains_key("kokurakita"));
+
+        // Read again after the save: kept.
+        let read_from = cache.epoch();
+        cache.keep("kokurakita", read_from, |c| c.office = Some(office("新")));
+        assert_eq!(
+            cache.map()["kokurakita"].office.as_ref().unwrap().name,
+            "新"
+        );
+        cache.clear();
+        assert!(cache.map().is_empty());
+    }
 }

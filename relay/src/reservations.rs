@@ -114,6 +114,7 @@ async fn booking_config(state: &AppState, office: &str) -> Result<Arc<BookingCon
     if let Some(cached) = state.cached_bookings(office) {
         return Ok(cached);
     }
+    let epoch = state.offices.epoch();
     let json: Option<String> =
         sqlx::query_scalar("SELECT calendar FROM office_calendars WHERE office_id = $1")
             .bind(office)
@@ -144,7 +145,7 @@ async fn booking_config(state: &AppState, office: &str) -> Result<Arc<BookingCon
         })
         .collect();
     let config = Arc::new(BookingConfig { calendar, rules });
-    state.keep_bookings(office, config.clone());
+    state.keep_bookings(office, epoch, config.clone());
     Ok(config)
 }
 
