@@ -169,16 +169,28 @@ async fn device_pair(
     let now = now_ms();
     let token = random_token();
     let mut tx = state.db.begin().await?;
-    let id: Option<i64> = sqlx::query_scalar(
-        "UPDATE devices SET token_hash = $1, pairing_hash = NULL, pairing_expires_ms = NULL, paired_at_ms = $2, last_seen_ms = $2 WHERE pairing_hash = $3 AND pairing_expires_ms > $2 AND revoked_at_ms IS NULL RETURNING id",
+    let paired: Option<(i64, String)> = sqlx::query_as(
+        "UPDATE devices SET token_hash = $1, pairing_hash = NULL, pairing_expires_ms = NULL, paired_at_ms = $2, last_seen_ms = $2 WHERE pairing_hash = $3 AND pairing_expires_ms > $2 AND revoked_at_ms IS NULL RETURNING id, office_id",
     )
     .bind(token_hash(&token))
     .bind(now)
     .bind(token_hash(&code))
     .fetch_optional(&mut *tx)
     .await?;
+    // The office may now take tickets only at its kiosks: every relay reads that again.
+    if let Some((_, office)) = &paired
+        && state.dialect == crate::Dialect::Postgres
+    {
+        sqlx::query("SELECT pg_notify('mado_config', $1)")
+            .bind(office)
+            .execute(&mut *tx)
+            .await?;
+    }
     tx.commit().await?;
-    let id = id.ok_or_else(|| {
+    if let Some((_, office)) = &paired {
+        state.offices.forget(office);
+    }
+    let id = paired.map(|(id, _)| id).ok_or_else(|| {
         Error::NotFound(
             "no device is waiting for this pairing code (it is used once and lasts 15 minutes)"
                 .into(),
@@ -192,6 +204,25 @@ async fn device_pair(
         device_cookie(&token, COOKIE_SECS, state.config.secure_cookies),
     );
     Ok(res)
+}
+
+/// Whether `office` ever paired a kiosk: kept with the office once read (every ticket asks),
+/// forgotten when a device pairs (`device_pair`).
+async fn kiosks_paired(state: &AppState, office: &str) -> Result<bool> {
+    // An unknown office is refused here, so nothing is kept for it.
+    state.office(office).await?;
+    if let Some(paired) = state.offices.kiosks_paired(office) {
+        return Ok(paired);
+    }
+    let epoch = state.offices.epoch();
+    let kiosks: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM devices WHERE office_id = $1 AND kind = 'kiosk' AND paired_at_ms IS NOT NULL",
+    )
+    .bind(office)
+    .fetch_one(&state.db)
+    .await?;
+    state.offices.keep_kiosks_paired(office, epoch, kiosks > 0);
+    Ok(kiosks > 0)
 }
 
 /// `GET /api/devices/me`: the device this browser is, or 401.
@@ -288,13 +319,7 @@ pub async fn require_kiosk(
             d.office_id
         )));
     }
-    let kiosks: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM devices WHERE office_id = $1 AND kind = 'kiosk' AND paired_at_ms IS NOT NULL",
-    )
-    .bind(office)
-    .fetch_one(&state.db)
-    .await?;
-    if kiosks == 0 {
+    if !kiosks_paired(state, office).await? {
         Ok(())
     } else {
         Err(Error::DeviceRequired(format!(

@@ -117,6 +117,14 @@ impl OfficeCache {
         }
     }
 
+    pub(crate) fn kiosks_paired(&self, office: &str) -> Option<bool> {
+        self.map().get(office).and_then(|c| c.kiosks_paired)
+    }
+
+    pub(crate) fn keep_kiosks_paired(&self, office: &str, epoch: u64, paired: bool) {
+        self.keep(office, epoch, |c| c.kiosks_paired = Some(paired));
+    }
+
     /// Forgets what is kept of `office` (its settings changed).
     pub(crate) fn forget(&self, office: &str) {
         let mut map = self.map_mut();
@@ -137,6 +145,8 @@ impl OfficeCache {
 pub(crate) struct CachedOffice {
     office: Option<Arc<mado_wire::Office>>,
     bookings: Option<Arc<reservations::BookingConfig>>,
+    /// Whether it ever paired a kiosk (`devices::require_kiosk`).
+    kiosks_paired: Option<bool>,
 }
 
 /// Everything handlers share.

@@ -470,6 +470,66 @@ async fn offices_write_side_by_side_and_a_late_commit_still_reaches_displays() {
     assert_eq!(next.data["ticket"]["id"], ticket["ticket"]["id"]);
 }
 
+/// Several relays on PostgreSQL: once a kiosk is paired through one relay, another relay
+/// (which had let anonymous kiosks issue tickets) refuses them too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kiosk_paired_on_one_relay_closes_anonymous_tickets_on_another() {
+    let db = TestDb::new(true).await;
+    if !db.is_postgres() {
+        eprintln!("one relay per SQLite database: this test needs MADO_TEST_POSTGRES");
+        return;
+    }
+    let a = AppState::open(db.config()).await.unwrap();
+    let b = AppState::open(db.config()).await.unwrap();
+    mado_relay::bootstrap_admin(&a.db, Some(common::PASSWORD))
+        .await
+        .unwrap();
+    let (on_a, on_b) = (app(a.clone()), app(b.clone()));
+    let ticket = || {
+        common::send(
+            &on_b,
+            Method::POST,
+            "/api/offices/kokurakita/tickets",
+            Some(serde_json::json!({"service_id": "jumin"})),
+            None,
+        )
+    };
+    assert_eq!(ticket().await.status, StatusCode::CREATED);
+    let admin = common::login(&on_a).await;
+    let created = common::send(
+        &on_a,
+        Method::POST,
+        "/api/offices/kokurakita/devices",
+        Some(serde_json::json!({"kind": "kiosk", "label": "ロビー 発券機"})),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let pair = common::send(
+        &on_a,
+        Method::POST,
+        "/api/devices/pair",
+        Some(serde_json::json!({"code": created.body["code"]})),
+        None,
+    )
+    .await;
+    assert_eq!(pair.status, StatusCode::OK, "{}", pair.body);
+    let deadline = tokio::time::Instant::now() + LIMIT;
+    loop {
+        let refused = ticket().await;
+        if refused.status == StatusCode::UNAUTHORIZED {
+            assert_eq!(refused.body["error"]["code"], "device_required");
+            break;
+        }
+        assert_eq!(refused.status, StatusCode::CREATED);
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "relay B still takes anonymous tickets"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 /// Several relays on PostgreSQL: settings saved through one relay are what every relay serves
 /// next, though each keeps offices in memory (`NOTIFY mado_config`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
