@@ -522,11 +522,13 @@ async fn counter_call_next(
     let (_write, mut tx) = state.begin_write(&[Writes::Queue(&office_id)]).await?;
     let now = now_ms();
     let mut events = Vec::new();
+    // The counter's current ticket is done, in the same statement that finds it.
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {TICKET_COLUMNS} FROM tickets WHERE counter_id = $1 AND status = 'called'"
+        "UPDATE tickets SET status = 'done', finished_at_ms = $2 WHERE counter_id = $1 AND status = 'called' RETURNING {TICKET_COLUMNS}"
     ));
-    let current = sqlx::query(sql)
+    let finished = sqlx::query(sql)
         .bind(counter_id)
+        .bind(now)
         .fetch_all(&mut *tx)
         .await?
         .iter()
@@ -535,16 +537,7 @@ async fn counter_call_next(
     // Read once: finishing a called ticket leaves them as they are, and calling one takes
     // one from its service ([`after_call`]).
     let mut waiting_now = None;
-    for t in current {
-        let done = set_status(
-            &mut tx,
-            &t,
-            TicketStatus::Done,
-            t.counter_id,
-            t.called_at_ms,
-            &t.service_id,
-        )
-        .await?;
+    for done in finished {
         let waiting = match waiting_now.take() {
             Some(w) => w,
             None => waiting_counts(&mut tx, &office_id, &local_day(now)).await?,
@@ -556,13 +549,28 @@ async fn counter_call_next(
     // longest-waiting walk-in of the counter's services. The policy picks among them exactly
     // as among the whole queue (a walk-in is chosen by its place in line alone), without
     // reading a long queue row by row.
+    // Both in one query.
     let day = local_day(now);
-    let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {TICKET_COLUMNS} FROM tickets WHERE office_id = $1 AND day = $2 AND status = 'waiting' AND slot_start_ms IS NOT NULL ORDER BY issued_at_ms, id"
-    ));
-    let mut waiting = sqlx::query(sql)
+    let reservations = format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets WHERE office_id = $1 AND day = $2 AND status = 'waiting' AND slot_start_ms IS NOT NULL"
+    );
+    let sql = if services.is_empty() {
+        reservations
+    } else {
+        let placeholders: Vec<String> =
+            (0..services.len()).map(|i| format!("${}", i + 3)).collect();
+        format!(
+            "SELECT * FROM ({reservations}) AS r UNION ALL SELECT * FROM (SELECT {TICKET_COLUMNS} FROM tickets WHERE office_id = $1 AND day = $2 AND status = 'waiting' AND slot_start_ms IS NULL AND service_id IN ({}) ORDER BY issued_at_ms, id LIMIT 1) AS w",
+            placeholders.join(", ")
+        )
+    };
+    let mut candidates = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(&office_id)
-        .bind(&day)
+        .bind(&day);
+    for service in &services {
+        candidates = candidates.bind(service.as_str());
+    }
+    let mut waiting = candidates
         .fetch_all(&mut *tx)
         .await?
         .iter()
@@ -572,20 +580,6 @@ async fn counter_call_next(
                 .map_or(true, |t| services.contains(&t.service_id))
         })
         .collect::<Result<Vec<_>>>()?;
-    let placeholders: Vec<String> = (0..services.len()).map(|i| format!("${}", i + 3)).collect();
-    let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {TICKET_COLUMNS} FROM tickets WHERE office_id = $1 AND day = $2 AND status = 'waiting' AND slot_start_ms IS NULL AND service_id IN ({}) ORDER BY issued_at_ms, id LIMIT 1",
-        placeholders.join(", ")
-    ));
-    let mut first_walk_in = sqlx::query(sql).bind(&office_id).bind(&day);
-    for service in &services {
-        first_walk_in = first_walk_in.bind(service.as_str());
-    }
-    if !services.is_empty()
-        && let Some(row) = first_walk_in.fetch_optional(&mut *tx).await?
-    {
-        waiting.push(ticket_from_row(&row)?);
-    }
     waiting.sort_by_key(|t| (t.issued_at_ms, t.id));
     // Reservations this counter called in a row just before (walk-ins must still move).
     let recent: Vec<Option<i64>> = sqlx::query_scalar(
