@@ -577,11 +577,11 @@ async fn check_in(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    let ticket = crate::tickets::just_issued(&office, ticket, &event);
     // Published before the lock goes, so events reach the streams in commit order.
     state.events.publish(event);
     drop(_write);
-    tracing::info!(office = %office_id, number = %ticket.number, "reservation checked in");
-    let ticket = issued(&mut *state.db.acquire().await?, &office, ticket).await?;
+    tracing::info!(office = %office_id, number = %ticket.ticket.number, "reservation checked in");
     Ok((
         StatusCode::CREATED,
         Json(crate::tickets::with_status_token(&state, ticket).await?),

@@ -215,11 +215,11 @@ async fn tickets_issue(
     }
     let (ticket, event) = insert_ticket(&mut tx, &office, service, key.as_deref(), None).await?;
     tx.commit().await?;
+    let mut issued = just_issued(&office, ticket, &event);
     // Published before the lock goes, so events reach the streams in commit order.
     state.events.publish(event);
     drop(_write);
-    tracing::info!(office = %office_id, service = %service.id, number = %ticket.number, "ticket issued");
-    let mut issued = issued(&mut *state.db.acquire().await?, &office, ticket).await?;
+    tracing::info!(office = %office_id, service = %service.id, number = %issued.ticket.number, "ticket issued");
     if issued.estimated_wait_minutes >= mado_wire::LONG_WAIT_MINUTES {
         issued.next_free_slot =
             crate::reservations::next_free_slot(&state, &office_id, &service.id).await;
@@ -283,8 +283,8 @@ pub(crate) struct CheckedIn {
 }
 
 /// Issues a waiting ticket (a walk-in, or a checked-in reservation) inside `tx` and returns it
-/// with the event to publish after commit. Its place in line ([`issued`]) is read after the
-/// commit, outside the write lock.
+/// with the event to publish after commit; the event's waiting counts give its place in line
+/// ([`just_issued`]).
 pub(crate) async fn insert_ticket(
     tx: &mut Transaction<'_, Any>,
     office: &mado_wire::Office,
@@ -340,7 +340,31 @@ pub(crate) async fn issued(
     .bind(ticket.id)
     .fetch_one(&mut *conn)
     .await?;
-    let ahead = u32::try_from(ahead).unwrap_or(u32::MAX);
+    Ok(in_line(
+        office,
+        ticket,
+        u32::try_from(ahead).unwrap_or(u32::MAX),
+    ))
+}
+
+/// A ticket just issued, with its place in line from its own event: the tickets of its
+/// service waiting when it was stored, less itself. (It was numbered last under the queue
+/// lock, so every other waiting ticket of its service is ahead of it.)
+pub(crate) fn just_issued(
+    office: &mado_wire::Office,
+    ticket: Ticket,
+    event: &QueueEvent,
+) -> IssuedTicket {
+    let waiting = event
+        .waiting
+        .iter()
+        .find(|w| w.service_id == ticket.service_id)
+        .map_or(0, |w| w.count);
+    in_line(office, ticket, waiting.saturating_sub(1))
+}
+
+/// The ticket with `ahead` people before it and the wait that makes.
+fn in_line(office: &mado_wire::Office, ticket: Ticket, ahead: u32) -> IssuedTicket {
     let avg = office
         .services
         .iter()
@@ -356,13 +380,13 @@ pub(crate) async fn issued(
     } else {
         0
     };
-    Ok(IssuedTicket {
+    IssuedTicket {
         ticket,
         ahead,
         estimated_wait_minutes,
         next_free_slot: None,
         status_token: None,
-    })
+    }
 }
 
 /// `GET /api/offices/{office}/board`: what a lobby display shows now (public).

@@ -114,6 +114,37 @@ async fn tickets_are_numbered_per_prefix_with_place_and_wait() {
     );
     let other = issue(&app, "kokuho").await;
     assert_eq!(other["ticket"]["number"], json!({"prefix": "B", "seq": 1}));
+    assert_eq!(other["ahead"], 0, "other services' tickets are not ahead");
+
+    // The place given at issue (from the ticket's own event) is the place its status page
+    // reads afresh, also after a call took one from the line.
+    let cookie = login(&app).await;
+    let called = send(
+        &app,
+        Method::POST,
+        "/api/counters/1/call-next",
+        Some(json!({})),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(called.status, StatusCode::OK);
+    for _ in 0..3 {
+        let t = issue(&app, "jumin").await;
+        let token = t["status_token"].as_str().unwrap();
+        let status = send(
+            &app,
+            Method::GET,
+            &format!("/api/ticket-status/{token}"),
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(status.body["ahead"], t["ahead"], "{t}");
+        assert_eq!(
+            status.body["estimated_wait_minutes"],
+            t["estimated_wait_minutes"]
+        );
+    }
 }
 
 #[tokio::test]
