@@ -4,7 +4,7 @@
 //! Every query is written once, in the SQL both engines share, with `$1`-style parameters
 //! (SQLite reads `$N` as the N-th parameter too), and runs through sqlx's `Any` driver. What
 //! differs is kept here: the schema files per engine, the connection settings, and how a
-//! writer takes the office-wide write lock ([`Dialect::lock_writes`]).
+//! writer waits for the writers of the same things ([`Writes`], [`Dialect::begin_locked`]).
 
 use std::path::Path;
 use std::time::Duration;

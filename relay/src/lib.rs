@@ -272,7 +272,7 @@ impl AppState {
 
     /// Starts a transaction that writes `writes` once every other writer of the same things
     /// is done: with SQLite every other writer of this relay; with PostgreSQL every relay's
-    /// writers of the same things ([`Dialect::lock_writes`]). Hold the guard until the
+    /// writers of the same things ([`Dialect::begin_locked`]). Hold the guard until the
     /// transaction is committed.
     pub(crate) async fn begin_write(
         &self,
