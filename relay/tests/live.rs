@@ -49,6 +49,23 @@ async fn issue_at(state: &AppState, office: &str, service: &str) -> Value {
     serde_json::from_slice(&bytes).unwrap()
 }
 
+/// Two relays on one new PostgreSQL database, the admin account made through the first;
+/// `None` (and a line saying why) on SQLite, which has one relay per database. Keep the
+/// `TestDb` alive.
+async fn two_relays() -> Option<(TestDb, AppState, AppState)> {
+    let db = TestDb::new(true).await;
+    if !db.is_postgres() {
+        eprintln!("one relay per SQLite database: this test needs MADO_TEST_POSTGRES");
+        return None;
+    }
+    let a = AppState::open(db.config()).await.unwrap();
+    let b = AppState::open(db.config()).await.unwrap();
+    mado_relay::bootstrap_admin(&a.db, Some(common::PASSWORD))
+        .await
+        .unwrap();
+    Some((db, a, b))
+}
+
 /// A minimal HTTP/1.1 event-stream reader: decodes the chunked body and yields events.
 struct EventStream {
     reader: BufReader<TcpStream>,
@@ -321,16 +338,9 @@ async fn concurrent_kiosks_never_get_the_same_number() {
 /// database, so this runs only when `MADO_TEST_POSTGRES` is set (as `cargo xtask test` does).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_call_on_one_relay_reaches_displays_on_another() {
-    let db = TestDb::new(true).await;
-    if !db.is_postgres() {
-        eprintln!("one relay per SQLite database: this test needs MADO_TEST_POSTGRES");
+    let Some((_db, a, b)) = two_relays().await else {
         return;
-    }
-    let a = AppState::open(db.config()).await.unwrap();
-    let b = AppState::open(db.config()).await.unwrap();
-    mado_relay::bootstrap_admin(&a.db, Some(common::PASSWORD))
-        .await
-        .unwrap();
+    };
     let (addr_a, addr_b) = (serve(a.clone()).await, serve(b.clone()).await);
     let mut on_a = EventStream::open(addr_a, "/api/offices/kokurakita/events", None).await;
     let mut on_b = EventStream::open(addr_b, "/api/offices/kokurakita/events", None).await;
@@ -377,16 +387,9 @@ async fn a_call_on_one_relay_reaches_displays_on_another() {
 /// office; every relay still sends it to that office's displays.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn offices_write_side_by_side_and_a_late_commit_still_reaches_displays() {
-    let db = TestDb::new(true).await;
-    if !db.is_postgres() {
-        eprintln!("SQLite has one writer at a time: this test needs MADO_TEST_POSTGRES");
+    let Some((_db, a, b)) = two_relays().await else {
         return;
-    }
-    let a = AppState::open(db.config()).await.unwrap();
-    let b = AppState::open(db.config()).await.unwrap();
-    mado_relay::bootstrap_admin(&a.db, Some(common::PASSWORD))
-        .await
-        .unwrap();
+    };
     // A second office, 門司区役所, with the demo office's services.
     let admin = app(a.clone());
     let cookie = common::login(&admin).await;
@@ -474,16 +477,9 @@ async fn offices_write_side_by_side_and_a_late_commit_still_reaches_displays() {
 /// (which had let anonymous kiosks issue tickets) refuses them too.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_kiosk_paired_on_one_relay_closes_anonymous_tickets_on_another() {
-    let db = TestDb::new(true).await;
-    if !db.is_postgres() {
-        eprintln!("one relay per SQLite database: this test needs MADO_TEST_POSTGRES");
+    let Some((_db, a, b)) = two_relays().await else {
         return;
-    }
-    let a = AppState::open(db.config()).await.unwrap();
-    let b = AppState::open(db.config()).await.unwrap();
-    mado_relay::bootstrap_admin(&a.db, Some(common::PASSWORD))
-        .await
-        .unwrap();
+    };
     let (on_a, on_b) = (app(a.clone()), app(b.clone()));
     let ticket = || {
         common::send(
@@ -534,16 +530,9 @@ async fn a_kiosk_paired_on_one_relay_closes_anonymous_tickets_on_another() {
 /// next, though each keeps offices in memory (`NOTIFY mado_config`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn settings_saved_on_one_relay_are_served_by_another() {
-    let db = TestDb::new(true).await;
-    if !db.is_postgres() {
-        eprintln!("one relay per SQLite database: this test needs MADO_TEST_POSTGRES");
+    let Some((_db, a, b)) = two_relays().await else {
         return;
-    }
-    let a = AppState::open(db.config()).await.unwrap();
-    let b = AppState::open(db.config()).await.unwrap();
-    mado_relay::bootstrap_admin(&a.db, Some(common::PASSWORD))
-        .await
-        .unwrap();
+    };
     let (on_a, on_b) = (app(a.clone()), app(b.clone()));
     // Relay B has the office in memory.
     let before = common::get(&on_b, "/api/offices/kokurakita").await;
