@@ -67,6 +67,8 @@ pub enum Writes<'a> {
     Queue(&'a str),
     /// An office's reservations and the places left in its slots.
     Bookings(&'a str),
+    /// Offices' settings, of every office (counter ids are unique across offices).
+    Settings,
     /// Pre-applications, of every office.
     Submissions,
     /// Staff accounts and sessions.
@@ -81,6 +83,7 @@ impl Writes<'_> {
         let name = match self {
             Self::Queue(office) => format!("mado queue\n{office}"),
             Self::Bookings(office) => format!("mado bookings\n{office}"),
+            Self::Settings => "mado settings".to_owned(),
             Self::Submissions => "mado submissions".to_owned(),
             Self::Staff => "mado staff".to_owned(),
         };

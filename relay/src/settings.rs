@@ -144,7 +144,11 @@ async fn save(state: &AppState, settings: &OfficeSettings, create: bool) -> Resu
     let office = settings.id.as_str();
     let today = db::local_day(db::now_ms());
     let (_guard, mut tx) = state
-        .begin_write(&[Writes::Queue(office), Writes::Bookings(office)])
+        .begin_write(&[
+            Writes::Settings,
+            Writes::Queue(office),
+            Writes::Bookings(office),
+        ])
         .await?;
     let exists: Option<String> = sqlx::query_scalar("SELECT id FROM offices WHERE id = $1")
         .bind(office)
@@ -348,7 +352,8 @@ async fn save_counters(
                 id
             }
             None => {
-                // Counter ids are unique across offices; the write lock makes MAX + 1 safe.
+                // Counter ids are unique across offices; settings are saved one at a time
+                // (`Writes::Settings`), so MAX + 1 is safe.
                 let id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM counters")
                     .fetch_one(&mut **tx)
                     .await?;

@@ -526,6 +526,64 @@ async fn a_kiosk_paired_on_one_relay_closes_anonymous_tickets_on_another() {
     }
 }
 
+/// Several relays on PostgreSQL: offices created at the same time through different relays
+/// all get their counters, with ids unique across offices.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offices_created_at_once_on_two_relays_get_distinct_counter_ids() {
+    let Some((_db, a, b)) = two_relays().await else {
+        return;
+    };
+    let (on_a, on_b) = (app(a.clone()), app(b.clone()));
+    let cookie = common::login(&on_a).await;
+    let template = common::send(
+        &on_a,
+        Method::GET,
+        "/api/offices/kokurakita/settings",
+        None,
+        Some(&cookie),
+    )
+    .await
+    .body;
+    let creations: Vec<_> = (0..6)
+        .map(|i| {
+            let relay = if i % 2 == 0 {
+                on_a.clone()
+            } else {
+                on_b.clone()
+            };
+            let cookie = cookie.clone();
+            let mut office = template.clone();
+            office["id"] = format!("branch{i}").into();
+            office["name"] = format!("出張所{i}").into();
+            for c in office["counters"].as_array_mut().unwrap() {
+                c["id"] = Value::Null;
+            }
+            tokio::spawn(async move {
+                common::send(
+                    &relay,
+                    Method::POST,
+                    "/api/offices",
+                    Some(office),
+                    Some(&cookie),
+                )
+                .await
+            })
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for c in creations {
+        let created = c.await.unwrap();
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+        for counter in created.body["counters"].as_array().unwrap() {
+            ids.push(counter["id"].as_i64().unwrap());
+        }
+    }
+    let total = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), total, "counter ids are unique: {ids:?}");
+}
+
 /// Several relays on PostgreSQL: settings saved through one relay are what every relay serves
 /// next, though each keeps offices in memory (`NOTIFY mado_config`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
