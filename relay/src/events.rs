@@ -16,7 +16,7 @@ use mado_wire::QueueEvent;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use sqlx::postgres::PgListener;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, mpsc};
 use tokio_util::sync::CancellationToken;
 
 use crate::AppState;
@@ -34,6 +34,12 @@ use crate::error::{Error, Path, Query, Result};
 /// when it ends. Each stream then wakes and writes at most 20 times a second however busy
 /// the office, which is what lets a thousand displays follow it on a small machine, and a
 /// call still reaches them well within the 100 ms the lobby needs.
+///
+/// An office with many streams gets each batch [`GROUP`] streams at a time, [`PACE`] apart
+/// ([`distribute`]): a thousand streams writing at once would take both cores of a small
+/// machine for several milliseconds, and every ticket or call arriving meanwhile would wait
+/// for them. Spread out, the writes leave room for requests; the last display gets the batch
+/// some 15 ms later, still well within the lobby's 100 ms.
 #[derive(Debug, Clone)]
 pub struct EventHub {
     offices: Arc<std::sync::Mutex<HashMap<String, OfficeChannel>>>,
@@ -42,7 +48,10 @@ pub struct EventHub {
 
 #[derive(Debug)]
 struct OfficeChannel {
-    tx: broadcast::Sender<Arc<Batch>>,
+    /// The office's streams, in groups of at most [`GROUP`].
+    groups: Vec<broadcast::Sender<Arc<Batch>>>,
+    /// Batches to hand to the groups, in order ([`distribute`]).
+    out: mpsc::UnboundedSender<Arc<Batch>>,
     /// Events waiting for the current window to close.
     pending: Vec<Published>,
     /// When the last batch went out.
@@ -64,6 +73,10 @@ pub const BATCH: Duration = Duration::from_millis(50);
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// Batches a stream may fall behind before it is disconnected (it then resumes by its last id).
 const CHANNEL_BATCHES: usize = 256;
+/// Streams that get a batch at once.
+pub const GROUP: usize = 64;
+/// The pause between two groups of streams getting the same batch.
+pub const PACE: Duration = Duration::from_millis(1);
 
 impl EventHub {
     pub fn new() -> Self {
@@ -93,13 +106,7 @@ impl EventHub {
         };
         let office = p.office_id.clone();
         let mut channels = self.channels();
-        let channel = channels
-            .entry(office.clone())
-            .or_insert_with(|| OfficeChannel {
-                tx: broadcast::channel(CHANNEL_BATCHES).0,
-                pending: Vec::new(),
-                sent_at: None,
-            });
+        let channel = self.channel(&mut channels, &office);
         channel.pending.push(p);
         if channel.pending.len() > 1 {
             // The window's end is already scheduled.
@@ -128,15 +135,75 @@ impl EventHub {
 
     /// The batches of `office` from now on.
     pub fn subscribe(&self, office: &str) -> broadcast::Receiver<Arc<Batch>> {
-        self.channels()
-            .entry(office.to_owned())
-            .or_insert_with(|| OfficeChannel {
-                tx: broadcast::channel(CHANNEL_BATCHES).0,
+        let mut channels = self.channels();
+        let channel = self.channel(&mut channels, office);
+        // The first group with room (streams that ended leave some), or a new one.
+        if let Some(group) = channel.groups.iter().find(|g| g.receiver_count() < GROUP) {
+            return group.subscribe();
+        }
+        let (group, rx) = broadcast::channel(CHANNEL_BATCHES);
+        channel.groups.push(group);
+        rx
+    }
+
+    /// The office's channel, made (with its [`distribute`] task) on first use.
+    fn channel<'a>(
+        &self,
+        channels: &'a mut HashMap<String, OfficeChannel>,
+        office: &str,
+    ) -> &'a mut OfficeChannel {
+        channels.entry(office.to_owned()).or_insert_with(|| {
+            let (out, batches) = mpsc::unbounded_channel();
+            tokio::spawn(distribute(
+                Arc::downgrade(&self.offices),
+                office.to_owned(),
+                batches,
+            ));
+            OfficeChannel {
+                groups: Vec::new(),
+                out,
                 pending: Vec::new(),
                 sent_at: None,
-            })
-            .tx
-            .subscribe()
+            }
+        })
+    }
+}
+
+/// Hands each batch of `office` to its groups of streams in order, [`PACE`] apart; it ends
+/// with the hub (which it does not keep alive).
+///
+/// A stream that subscribes while a batch is being handed out may miss it: every batch here
+/// is already committed, and a new stream reads what was committed before it from the
+/// database after subscribing, so nothing is lost.
+async fn distribute(
+    offices: std::sync::Weak<std::sync::Mutex<HashMap<String, OfficeChannel>>>,
+    office: String,
+    mut batches: mpsc::UnboundedReceiver<Arc<Batch>>,
+) {
+    while let Some(batch) = batches.recv().await {
+        let mut paused = false;
+        for i in 0.. {
+            let Some(offices) = offices.upgrade() else {
+                return;
+            };
+            let group = offices
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get(&office)
+                .and_then(|c| c.groups.get(i).cloned());
+            drop(offices);
+            let Some(group) = group else {
+                break;
+            };
+            if group.receiver_count() == 0 {
+                continue;
+            }
+            if paused {
+                tokio::time::sleep(PACE).await;
+            }
+            let _ = group.send(batch.clone());
+            paused = true;
+        }
     }
 }
 
@@ -162,8 +229,8 @@ fn send(channel: &mut OfficeChannel, now: tokio::time::Instant) {
         all,
     };
     channel.sent_at = Some(now);
-    // No stream listening is normal.
-    let _ = channel.tx.send(Arc::new(batch));
+    // The distributing task lives as long as the channel.
+    let _ = channel.out.send(Arc::new(batch));
 }
 
 /// An event as streams send it: its id, office and server-sent-event frame, made once however
@@ -474,8 +541,16 @@ mod tests {
         }
     }
 
-    fn ids(batch: &Batch) -> Vec<i64> {
+    fn ids(batch: &Arc<Batch>) -> Vec<i64> {
         batch.frames.iter().map(|(id, _)| *id).collect()
+    }
+
+    /// The next batch, checking it came without waiting for the clock.
+    async fn at_once(rx: &mut broadcast::Receiver<Arc<Batch>>) -> Arc<Batch> {
+        let asked = tokio::time::Instant::now();
+        let batch = rx.recv().await.unwrap();
+        assert_eq!(asked.elapsed(), Duration::ZERO, "sent at once");
+        batch
     }
 
     #[tokio::test(start_paused = true)]
@@ -483,14 +558,14 @@ mod tests {
         let hub = EventHub::new();
         let mut rx = hub.subscribe("kokurakita");
         hub.publish(event(1));
-        assert_eq!(ids(&rx.try_recv().unwrap()), [1], "sent at once");
+        assert_eq!(ids(&at_once(&mut rx).await), [1]);
         // Within the window: gathered, sent together when it ends.
         tokio::time::advance(Duration::from_millis(10)).await;
         hub.publish(event(2));
         hub.publish(event(3));
-        assert!(rx.try_recv().is_err(), "held until the window ends");
-        tokio::time::sleep(BATCH).await;
+        let asked = tokio::time::Instant::now();
         let batch = rx.recv().await.unwrap();
+        assert_eq!(asked.elapsed(), BATCH - Duration::from_millis(10));
         assert_eq!(ids(&batch), [2, 3]);
         assert_eq!(
             batch.all,
@@ -499,13 +574,41 @@ mod tests {
         // Quiet for a window: the next event goes at once again.
         tokio::time::advance(BATCH).await;
         hub.publish(event(4));
-        assert_eq!(ids(&rx.try_recv().unwrap()), [4]);
+        assert_eq!(ids(&at_once(&mut rx).await), [4]);
         // Another office has its own window.
         let mut other = hub.subscribe("moji");
         hub.publish(QueueEvent {
             office_id: "moji".into(),
             ..event(5)
         });
-        assert_eq!(ids(&other.try_recv().unwrap()), [5]);
+        assert_eq!(ids(&at_once(&mut other).await), [5]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn many_streams_get_each_batch_a_group_at_a_time_in_order() {
+        let hub = EventHub::new();
+        // Three groups and part of a fourth.
+        let mut streams: Vec<_> = (0..GROUP * 3 + 5)
+            .map(|_| hub.subscribe("kokurakita"))
+            .collect();
+        let start = tokio::time::Instant::now();
+        for id in 1..=3 {
+            hub.publish(event(id));
+        }
+        // Event 1 goes at once, 2 and 3 together when the window ends; each batch reaches
+        // the groups PACE apart.
+        for (batch, sent) in [(vec![1], Duration::ZERO), (vec![2, 3], BATCH)] {
+            for (i, rx) in streams.iter_mut().enumerate() {
+                let group = u32::try_from(i / GROUP).unwrap();
+                assert_eq!(ids(&rx.recv().await.unwrap()), batch, "stream {i}");
+                assert_eq!(start.elapsed(), sent + PACE * group, "stream {i}");
+            }
+        }
+        // Streams that ended leave room: a new one fills a group rather than adding one.
+        let groups = |hub: &EventHub| hub.channels()["kokurakita"].groups.len();
+        assert_eq!(groups(&hub), 4);
+        streams.truncate(10);
+        let _new = hub.subscribe("kokurakita");
+        assert_eq!(groups(&hub), 4);
     }
 }
