@@ -169,13 +169,28 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0012_event_notify_office.sql"),
         include_str!("../migrations/postgres/0012_event_notify_office.sql"),
     ),
+    (
+        13,
+        "waiting_counts",
+        include_str!("../migrations/0013_waiting_counts.sql"),
+        include_str!("../migrations/postgres/0013_waiting_counts.sql"),
+    ),
+    (
+        14,
+        "issue_ticket",
+        include_str!("../migrations/0014_issue_ticket.sql"),
+        include_str!("../migrations/postgres/0014_issue_ticket.sql"),
+    ),
 ];
 
 /// Opens the database at `url` (`sqlite://PATH`, `sqlite::memory:` or `postgres://…`).
 ///
 /// SQLite is opened (and created if missing) with durable settings: WAL journal,
 /// `synchronous=FULL` so an acknowledged write survives a crash or power cut, foreign keys
-/// on. PostgreSQL is durable by its own defaults (`fsync`, `synchronous_commit`).
+/// on. Its log is copied into the database file by [`checkpoint`] every second, beside the
+/// writers; a writer does it itself only if the log passes 64 MB (16,384 pages), so a write
+/// does not wait for a checkpoint's copying and syncing. PostgreSQL is durable by its own
+/// defaults (`fsync`, `synchronous_commit`).
 pub async fn connect(url: &str) -> Result<(Pool, Dialect)> {
     sqlx::any::install_default_drivers();
     let dialect = Dialect::of(url)?;

@@ -74,7 +74,7 @@ use tower_http::trace::TraceLayer;
 pub use auth::{bootstrap_admin, hash_password};
 pub use config::Config;
 pub use db::{
-    DEMO_OFFICE, Dialect, Pool, Writes, connect, default_url, local_day, migrate, seed_demo,
+    DEMO_OFFICE, Dialect, Pool, Writes, connect, default_url, local_day, migrate, now_ms, seed_demo,
 };
 pub use error::Error;
 pub use events::EventHub;
@@ -278,6 +278,19 @@ impl AppState {
         &self,
         writes: &[db::Writes<'_>],
     ) -> Result<(WriteGuard, sqlx::Transaction<'static, sqlx::Any>), Error> {
+        let (guard, keys) = self.lock_writes(writes).await;
+        let tx = match self.dialect {
+            Dialect::Sqlite => self.db.begin().await?,
+            // BEGIN and the advisory locks in one round trip.
+            Dialect::Postgres => self.db.begin_with(Dialect::begin_locked(&keys)).await?,
+        };
+        Ok((guard, tx))
+    }
+
+    /// Waits until this relay's other writers of `writes` are done (without holding a
+    /// connection) and returns the guard with the keys of the database locks the write
+    /// still has to take (with PostgreSQL: every relay's writers), in ascending order.
+    pub(crate) async fn lock_writes(&self, writes: &[db::Writes<'_>]) -> (WriteGuard, Vec<i64>) {
         let mut keys: Vec<i64> = match self.dialect {
             // One writer at a time.
             Dialect::Sqlite => vec![0],
@@ -285,8 +298,7 @@ impl AppState {
         };
         keys.sort_unstable();
         keys.dedup();
-        // This relay's writers of the same things wait here, without holding a connection;
-        // then the transaction waits for the other relays'. Always in ascending key order.
+        // Always in ascending key order.
         let locks: Vec<_> = {
             let mut map = self.write_locks.lock().unwrap_or_else(|p| p.into_inner());
             keys.iter()
@@ -297,12 +309,7 @@ impl AppState {
         for lock in locks {
             held.push(lock.lock_owned().await);
         }
-        let tx = match self.dialect {
-            Dialect::Sqlite => self.db.begin().await?,
-            // BEGIN and the advisory locks in one round trip.
-            Dialect::Postgres => self.db.begin_with(Dialect::begin_locked(&keys)).await?,
-        };
-        Ok((WriteGuard { _held: held }, tx))
+        (WriteGuard { _held: held }, keys)
     }
 }
 

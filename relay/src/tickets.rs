@@ -20,7 +20,7 @@ use mado_wire::policy::{CallPolicy, Waiting, pick_next};
 
 use crate::AppState;
 use crate::auth::Staff;
-use crate::db::{Writes, local_day, local_day_start_ms, now_ms};
+use crate::db::{Dialect, Writes, local_day, local_day_start_ms, now_ms};
 use crate::error::{Error, Json, Path, Result};
 
 pub fn router() -> Router<AppState> {
@@ -94,7 +94,7 @@ async fn waiting_counts(
     day: &str,
 ) -> Result<Vec<WaitingCount>> {
     let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT s.id, (SELECT COUNT(*) FROM tickets t WHERE t.office_id = s.office_id AND t.service_id = s.id AND t.day = $1 AND t.status = 'waiting') FROM services s WHERE s.office_id = $2 ORDER BY s.sort",
+        "SELECT s.id, COALESCE(c.waiting, 0) FROM services s LEFT JOIN waiting_counts c ON c.office_id = s.office_id AND c.service_id = s.id AND c.day = $1 WHERE s.office_id = $2 ORDER BY s.sort",
     )
     .bind(day)
     .bind(office_id)
@@ -107,6 +107,39 @@ async fn waiting_counts(
             count: u32::try_from(count).unwrap_or(u32::MAX),
         })
         .collect())
+}
+
+/// An SQL expression for the office's waiting counts (`service:count,…` in service order,
+/// from the counts the database keeps: migration 0013), to read them in a statement that
+/// reads the queue anyway rather than in one more round trip under the queue lock. `office`
+/// and `day` are the statement's parameters.
+fn waiting_counts_sql(office: &str, day: &str) -> String {
+    format!(
+        "(SELECT string_agg(s.id || ':' || COALESCE(c.waiting, 0), ',' ORDER BY s.sort) FROM services s LEFT JOIN waiting_counts c ON c.office_id = s.office_id AND c.service_id = s.id AND c.day = {day} WHERE s.office_id = {office})"
+    )
+}
+
+/// The counts of [`waiting_counts_sql`]; `None` (an office without services) is no counts.
+fn parse_waiting_counts(text: Option<&str>) -> Result<Vec<WaitingCount>> {
+    let Some(text) = text else {
+        return Ok(Vec::new());
+    };
+    text.split(',')
+        .map(|entry| {
+            let parsed = entry
+                .rsplit_once(':')
+                .and_then(|(id, n)| Some((id, n.parse::<u32>().ok()?)));
+            match parsed {
+                Some((service_id, count)) => Ok(WaitingCount {
+                    service_id: service_id.to_owned(),
+                    count,
+                }),
+                None => Err(Error::Internal(format!(
+                    "waiting counts {text:?}: expected service:count, found {entry:?}"
+                ))),
+            }
+        })
+        .collect()
 }
 
 /// Stores the event for `ticket` (as it is now) and returns it for broadcasting after commit.
@@ -128,27 +161,89 @@ async fn record_with(
     at_ms: i64,
     waiting: Vec<WaitingCount>,
 ) -> Result<QueueEvent> {
-    let mut event = QueueEvent {
+    let mut stored = store_events(tx, vec![event(kind, ticket, at_ms, waiting)]).await?;
+    stored
+        .pop()
+        .ok_or_else(|| Error::Internal("event not stored".into()))
+}
+
+/// An event for `ticket` (as it is now), not yet stored (id 0).
+fn event(kind: EventKind, ticket: &Ticket, at_ms: i64, waiting: Vec<WaitingCount>) -> QueueEvent {
+    QueueEvent {
         id: 0,
         office_id: ticket.office_id.clone(),
         at_ms,
         kind,
         ticket: ticket.clone(),
         waiting,
-    };
-    // One statement: the row's id is the event's id, so the stored payload carries 0 and
-    // readers take the id from the row (`events::parse_event`).
-    let payload =
-        serde_json::to_string(&event).map_err(|e| Error::Internal(format!("event json: {e}")))?;
-    event.id = sqlx::query_scalar(
-        "INSERT INTO events (office_id, at_ms, payload) VALUES ($1, $2, $3) RETURNING id",
-    )
-    .bind(&ticket.office_id)
-    .bind(at_ms)
-    .bind(payload)
-    .fetch_one(&mut **tx)
-    .await?;
-    Ok(event)
+    }
+}
+
+/// Stores `events` in one statement and returns them with their ids, for broadcasting after
+/// commit. Each row's id is its event's id, so the stored payload carries 0 and readers take
+/// the id from the row (`events::parse_event`).
+async fn store_events(
+    tx: &mut Transaction<'_, Any>,
+    mut events: Vec<QueueEvent>,
+) -> Result<Vec<QueueEvent>> {
+    if events.is_empty() {
+        return Ok(events);
+    }
+    let payloads = events
+        .iter()
+        .map(serde_json::to_string)
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| Error::Internal(format!("event json: {e}")))?;
+    let values: Vec<String> = (0..events.len())
+        .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+        .collect();
+    let sql = sqlx::AssertSqlSafe(format!(
+        "INSERT INTO events (office_id, at_ms, payload) VALUES {} RETURNING id, payload",
+        values.join(", ")
+    ));
+    let mut insert = sqlx::query_as::<_, (i64, String)>(sql);
+    for (e, payload) in events.iter().zip(&payloads) {
+        insert = insert.bind(&e.office_id).bind(e.at_ms).bind(payload);
+    }
+    let rows = insert.fetch_all(&mut **tx).await?;
+    // Engines may return the rows in any order: each event takes the id of the row that holds
+    // its payload (the events of one statement differ in kind or ticket).
+    for (e, payload) in events.iter_mut().zip(&payloads) {
+        e.id = rows
+            .iter()
+            .find(|(_, p)| p == payload)
+            .map(|(id, _)| *id)
+            .ok_or_else(|| Error::Internal("a stored event is missing from RETURNING".into()))?;
+    }
+    Ok(events)
+}
+
+/// The query of [`counter_call_next`] for a counter of `services` services: rows of `part`
+/// `candidate` (the checked-in reservations waiting, and the longest-waiting walk-in of each
+/// of the services `$4…`), `recent` (the counter's last ten calls of day `$2`) and one row
+/// `counts` (the waiting counts, in column `waiting`). `$1` is the office, `$3` the counter.
+fn call_next_sql(services: usize) -> String {
+    let nulls = TICKET_COLUMNS
+        .split(", ")
+        .map(|c| format!("NULL AS {c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut sql = format!(
+        "SELECT 'candidate' AS part, {TICKET_COLUMNS}, NULL AS waiting FROM tickets WHERE office_id = $1 AND day = $2 AND status = 'waiting' AND slot_start_ms IS NOT NULL"
+    );
+    // One branch per service, each read in line order from the queue index (one branch for
+    // all of them would read and sort every waiting ticket of those services).
+    for i in 0..services {
+        sql.push_str(&format!(
+            " UNION ALL SELECT * FROM (SELECT 'candidate' AS part, {TICKET_COLUMNS}, NULL AS waiting FROM tickets WHERE office_id = $1 AND day = $2 AND status = 'waiting' AND service_id = ${} AND slot_start_ms IS NULL ORDER BY issued_at_ms, id LIMIT 1) AS walk_in_{i}",
+            i + 4
+        ));
+    }
+    sql.push_str(&format!(
+        " UNION ALL SELECT * FROM (SELECT 'recent' AS part, {TICKET_COLUMNS}, NULL AS waiting FROM tickets WHERE counter_id = $3 AND day = $2 AND called_at_ms IS NOT NULL ORDER BY called_at_ms DESC, id DESC LIMIT 10) AS recent UNION ALL SELECT 'counts' AS part, {nulls}, {} AS waiting",
+        waiting_counts_sql("$1", "$2")
+    ));
+    sql
 }
 
 /// Validates an idempotency key: 1 to 100 visible ASCII characters.
@@ -195,27 +290,43 @@ async fn tickets_issue(
                 ),
             )
         })?;
-    let (_write, mut tx) = state.begin_write(&[Writes::Queue(&office_id)]).await?;
-    if let Some(key) = &key {
-        let existing: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM tickets WHERE office_id = $1 AND idempotency_key = $2",
-        )
-        .bind(&office_id)
-        .bind(key)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some(id) = existing {
-            let ticket = fetch_ticket(&mut tx, id).await?;
-            let issued = issued(&mut tx, &office, ticket).await?;
-            return Ok((
-                StatusCode::OK,
-                Json(with_status_token(&state, issued).await?),
-            ));
+    let at_once = match state.dialect {
+        Dialect::Postgres => {
+            let (write, locks) = state.lock_writes(&[Writes::Queue(&office_id)]).await;
+            issue_in_one_round_trip(&state, &locks, &office, service, key.as_deref())
+                .await?
+                .map(|event| (write, event))
         }
-    }
-    let (ticket, event) = insert_ticket(&mut tx, &office, service, key.as_deref(), None).await?;
-    tx.commit().await?;
-    let mut issued = just_issued(&office, ticket, &event);
+        Dialect::Sqlite => None,
+    };
+    // Otherwise (SQLite, or a retry of an issued ticket): step by step.
+    let (_write, event) = match at_once {
+        Some(issued) => issued,
+        None => {
+            let (write, mut tx) = state.begin_write(&[Writes::Queue(&office_id)]).await?;
+            if let Some(key) = &key {
+                let existing: Option<i64> = sqlx::query_scalar(
+                    "SELECT id FROM tickets WHERE office_id = $1 AND idempotency_key = $2",
+                )
+                .bind(&office_id)
+                .bind(key)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if let Some(id) = existing {
+                    let ticket = fetch_ticket(&mut tx, id).await?;
+                    let issued = issued(&mut tx, &office, ticket).await?;
+                    return Ok((
+                        StatusCode::OK,
+                        Json(with_status_token(&state, issued).await?),
+                    ));
+                }
+            }
+            let (_, event) = insert_ticket(&mut tx, &office, service, key.as_deref(), None).await?;
+            tx.commit().await?;
+            (write, event)
+        }
+    };
+    let mut issued = just_issued(&office, event.ticket.clone(), &event);
     // Published before the lock goes, so events reach the streams in commit order.
     state.events.publish(event);
     drop(_write);
@@ -228,6 +339,64 @@ async fn tickets_issue(
         StatusCode::CREATED,
         Json(with_status_token(&state, issued).await?),
     ))
+}
+
+/// With PostgreSQL: issues a walk-in ticket of `service` and stores its event in one round
+/// trip, with the database's `mado_issue_ticket` (migration 0014), which takes the office's
+/// queue lock (`locks`), numbers the ticket and fills in the event. Issuing step by step
+/// takes five round trips under the queue lock; on a busy relay each one also waits for the
+/// relay's threads, and every other ticket and call of the office waits behind them.
+///
+/// `None` when `key` is already taken: the caller answers the retry step by step.
+async fn issue_in_one_round_trip(
+    state: &AppState,
+    locks: &[i64],
+    office: &mado_wire::Office,
+    service: &mado_wire::Service,
+    key: Option<&str>,
+) -> Result<Option<QueueEvent>> {
+    let &[lock] = locks else {
+        return Err(Error::Internal(format!(
+            "a ticket takes one lock, its office's queue; got {locks:?}"
+        )));
+    };
+    let now = now_ms();
+    // The event as the relay writes it; the function fills in the ticket's id and number
+    // and the waiting counts.
+    let draft = event(
+        EventKind::Issued,
+        &Ticket {
+            id: 0,
+            office_id: office.id.clone(),
+            service_id: service.id.clone(),
+            number: TicketNumber::new(service.prefix.clone(), 0),
+            status: TicketStatus::Waiting,
+            issued_at_ms: now,
+            called_at_ms: None,
+            counter_id: None,
+            slot_start_ms: None,
+        },
+        now,
+        Vec::new(),
+    );
+    let draft =
+        serde_json::to_string(&draft).map_err(|e| Error::Internal(format!("event json: {e}")))?;
+    let stored: Option<(i64, String)> = sqlx::query_as(
+        "SELECT event_id, payload FROM mado_issue_ticket($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(lock)
+    .bind(&office.id)
+    .bind(&service.id)
+    .bind(&service.prefix)
+    .bind(local_day(now))
+    .bind(now)
+    .bind(key)
+    .bind(draft)
+    .fetch_optional(&state.db)
+    .await?;
+    stored
+        .map(|(id, payload)| crate::events::parse_event(id, &payload))
+        .transpose()
 }
 
 /// The status-page capability of ticket `id`: the id and a keyed tag (128 bits), so nothing
@@ -558,62 +727,55 @@ async fn counter_call_next(
         .iter()
         .map(ticket_from_row)
         .collect::<Result<Vec<_>>>()?;
-    // Read once: finishing a called ticket leaves them as they are, and calling one takes
-    // one from its service ([`after_call`]).
-    let mut waiting_now = None;
-    for done in finished {
-        let waiting = match waiting_now.take() {
-            Some(w) => w,
-            None => waiting_counts(&mut tx, &office_id, &local_day(now)).await?,
-        };
-        waiting_now = Some(waiting.clone());
-        events.push(record_with(&mut tx, EventKind::Done, &done, now, waiting).await?);
-    }
-    // The candidates: the checked-in reservations waiting (few: one per booking) and the
-    // longest-waiting walk-in of the counter's services. The policy picks among them exactly
-    // as among the whole queue (a walk-in is chosen by its place in line alone), without
-    // reading a long queue row by row.
-    // Both in one query.
+    // In one query: the candidates, this counter's calls of today (newest first) and the
+    // waiting counts. The candidates are the checked-in reservations waiting (few: one per
+    // booking) and the longest-waiting walk-in of each of the counter's services: the policy
+    // picks among them exactly as among the whole queue (a walk-in is chosen by its place in
+    // line alone), without reading a long queue row by row.
     let day = local_day(now);
-    let reservations = format!(
-        "SELECT {TICKET_COLUMNS} FROM tickets WHERE office_id = $1 AND day = $2 AND status = 'waiting' AND slot_start_ms IS NOT NULL"
-    );
-    let sql = if services.is_empty() {
-        reservations
-    } else {
-        let placeholders: Vec<String> =
-            (0..services.len()).map(|i| format!("${}", i + 3)).collect();
-        format!(
-            "SELECT * FROM ({reservations}) AS r UNION ALL SELECT * FROM (SELECT {TICKET_COLUMNS} FROM tickets WHERE office_id = $1 AND day = $2 AND status = 'waiting' AND slot_start_ms IS NULL AND service_id IN ({}) ORDER BY issued_at_ms, id LIMIT 1) AS w",
-            placeholders.join(", ")
-        )
-    };
-    let mut candidates = sqlx::query(sqlx::AssertSqlSafe(sql))
+    let rows = sqlx::query(sqlx::AssertSqlSafe(call_next_sql(services.len())))
         .bind(&office_id)
-        .bind(&day);
-    for service in &services {
-        candidates = candidates.bind(service.as_str());
-    }
-    let mut waiting = candidates
-        .fetch_all(&mut *tx)
-        .await?
+        .bind(&day)
+        .bind(counter_id);
+    let rows = services
         .iter()
-        .map(ticket_from_row)
-        .filter(|t| {
-            t.as_ref()
-                .map_or(true, |t| services.contains(&t.service_id))
-        })
-        .collect::<Result<Vec<_>>>()?;
+        .fold(rows, |q, service| q.bind(service.as_str()))
+        .fetch_all(&mut *tx)
+        .await?;
+    let mut waiting = Vec::new();
+    let mut recent = Vec::new();
+    let mut counts = None;
+    for row in &rows {
+        match row.get::<&str, _>("part") {
+            "candidate" => {
+                let t = ticket_from_row(row)?;
+                if services.contains(&t.service_id) {
+                    waiting.push(t);
+                }
+            }
+            "recent" => recent.push(ticket_from_row(row)?),
+            "counts" => counts = Some(parse_waiting_counts(row.get("waiting"))?),
+            other => {
+                return Err(Error::Internal(format!(
+                    "call-next query: unexpected row part {other:?}"
+                )));
+            }
+        }
+    }
+    // Finishing a called ticket leaves the counts as they are; calling one takes one from
+    // its service ([`after_call`]).
+    let counts =
+        counts.ok_or_else(|| Error::Internal("call-next query: no waiting counts".into()))?;
+    for done in finished {
+        events.push(event(EventKind::Done, &done, now, counts.clone()));
+    }
     waiting.sort_by_key(|t| (t.issued_at_ms, t.id));
     // Reservations this counter called in a row just before (walk-ins must still move).
-    let recent: Vec<Option<i64>> = sqlx::query_scalar(
-        "SELECT slot_start_ms FROM tickets WHERE counter_id = $1 AND day = $2 AND called_at_ms IS NOT NULL ORDER BY called_at_ms DESC, id DESC LIMIT 10",
-    )
-    .bind(counter_id)
-    .bind(local_day(now))
-    .fetch_all(&mut *tx)
-    .await?;
-    let in_a_row = recent.iter().take_while(|s| s.is_some()).count();
+    recent.sort_by_key(|t| std::cmp::Reverse((t.called_at_ms, t.id)));
+    let in_a_row = recent
+        .iter()
+        .take_while(|t| t.slot_start_ms.is_some())
+        .count();
     let views: Vec<Waiting> = waiting
         .iter()
         .map(|t| Waiting {
@@ -630,11 +792,6 @@ async fn counter_call_next(
     let called = match next {
         Some((i, _reason)) => {
             let t = waiting[i].clone();
-            // The counts before the call; the event carries them after it.
-            let before = match waiting_now {
-                Some(w) => w,
-                None => waiting_counts(&mut tx, &office_id, &local_day(now)).await?,
-            };
             let called = set_status(
                 &mut tx,
                 &t,
@@ -644,12 +801,14 @@ async fn counter_call_next(
                 &t.service_id,
             )
             .await?;
-            let after = after_call(before, &called.service_id);
-            events.push(record_with(&mut tx, EventKind::Called, &called, now, after).await?);
+            let after = after_call(counts, &called.service_id);
+            events.push(event(EventKind::Called, &called, now, after));
             Some(called)
         }
         None => None,
     };
+    // Both events (the finished ticket's, the called one's) in one statement.
+    let events = store_events(&mut tx, events).await?;
     tx.commit().await?;
     for e in events {
         state.events.publish(e);

@@ -247,6 +247,32 @@ async fn an_idempotency_key_returns_the_same_ticket() {
 }
 
 #[tokio::test]
+async fn an_idempotency_key_is_kept_as_sent_whatever_its_characters() {
+    let (app, state) = test_app().await;
+    // Quotes, a backslash and what would end a statement: visible ASCII, all allowed.
+    let key = r#"kiosk'1"\;--"#;
+    let req = || {
+        Request::builder()
+            .method(Method::POST)
+            .uri("/api/offices/kokurakita/tickets")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("idempotency-key", key)
+            .body(Body::from(r#"{"service_id":"kokuho"}"#))
+            .unwrap()
+    };
+    let a = send_raw(&app, req()).await;
+    let b = send_raw(&app, req()).await;
+    assert_eq!((a.status, b.status), (StatusCode::CREATED, StatusCode::OK));
+    assert_eq!(a.body["ticket"], b.body["ticket"]);
+    let stored: String = sqlx::query_scalar("SELECT idempotency_key FROM tickets WHERE id = $1")
+        .bind(a.body["ticket"]["id"].as_i64().unwrap())
+        .fetch_one(&state.db)
+        .await
+        .unwrap();
+    assert_eq!(stored, key);
+}
+
+#[tokio::test]
 async fn staff_routes_refuse_anonymous_callers() {
     let (app, _) = test_app().await;
     let cases: [(Method, &str, Option<Value>); 10] = [
@@ -842,4 +868,142 @@ async fn a_ticket_status_link_follows_the_ticket_and_cannot_be_guessed() {
         let a = get(&app, &format!("/api/ticket-status/{bad}")).await;
         assert_error(&a, StatusCode::NOT_FOUND, "not_found");
     }
+}
+
+/// Waiting tickets per service, in the office's order.
+type Counts = Vec<(String, i64)>;
+
+/// The waiting counts of the board, and the same counted from the day's tickets.
+async fn counts_and_queue(app: &Router, cookie: &str) -> (Counts, Counts) {
+    let board = get(app, "/api/offices/kokurakita/board").await;
+    let kept: Vec<(String, i64)> = board.body["waiting"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["service_id"].as_str().unwrap().to_owned(),
+                w["count"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    let queue = send(
+        app,
+        Method::GET,
+        "/api/offices/kokurakita/queue",
+        None,
+        Some(cookie),
+    )
+    .await;
+    let tickets = queue.body["tickets"].as_array().unwrap();
+    let counted = kept
+        .iter()
+        .map(|(service, _)| {
+            let n = tickets
+                .iter()
+                .filter(|t| t["service_id"] == service.as_str() && t["status"] == "waiting")
+                .count();
+            (service.clone(), i64::try_from(n).unwrap())
+        })
+        .collect();
+    (kept, counted)
+}
+
+#[tokio::test]
+async fn the_waiting_counts_follow_every_change_of_a_ticket() {
+    let (app, _) = test_app().await;
+    let cookie = login(&app).await;
+    let c = Some(cookie.as_str());
+    let mut ids = Vec::new();
+    for service in ["jumin", "jumin", "jumin", "kokuho", "kokuho"] {
+        ids.push(issue(&app, service).await["ticket"]["id"].as_i64().unwrap());
+    }
+    let post = |path: String, body: Option<Value>| {
+        let app = app.clone();
+        async move {
+            let a = send(&app, Method::POST, &path, body, c).await;
+            assert!(a.status.is_success(), "{path}: {}", a.body);
+        }
+    };
+    let check = |step: &'static str| {
+        let app = app.clone();
+        let cookie = cookie.clone();
+        async move {
+            let (kept, counted) = counts_and_queue(&app, &cookie).await;
+            assert_eq!(kept, counted, "after {step}");
+            kept
+        }
+    };
+    let kept = check("issuing").await;
+    assert_eq!(kept[0], ("jumin".to_owned(), 3));
+    assert_eq!(kept[1], ("kokuho".to_owned(), 2));
+    post("/api/counters/1/call-next".into(), Some(json!({}))).await;
+    check("a call").await;
+    // A waiting ticket moves to another service; the called one goes back to waiting in a
+    // third.
+    post(
+        format!("/api/tickets/{}/transfer", ids[1]),
+        Some(json!({"service_id": "kokuho"})),
+    )
+    .await;
+    check("moving a waiting ticket").await;
+    post(
+        format!("/api/tickets/{}/transfer", ids[0]),
+        Some(json!({"service_id": "fukushi"})),
+    )
+    .await;
+    let kept = check("moving a called ticket").await;
+    assert_eq!(kept[0], ("jumin".to_owned(), 1));
+    assert_eq!(kept[1], ("kokuho".to_owned(), 3));
+    post("/api/counters/1/call-next".into(), Some(json!({}))).await;
+    post(format!("/api/tickets/{}/recall", ids[2]), None).await;
+    check("a recall").await;
+    post(format!("/api/tickets/{}/no-show", ids[2]), None).await;
+    check("a no-show").await;
+    post("/api/counters/3/call-next".into(), Some(json!({}))).await;
+    post("/api/counters/3/call-next".into(), Some(json!({}))).await;
+    check("a call that finishes one and calls the next").await;
+    post(format!("/api/tickets/{}/done", ids[3]), None).await;
+    check("done").await;
+}
+
+#[tokio::test]
+async fn upgrading_counts_the_tickets_already_waiting() {
+    let db = TestDb::new(true).await;
+    let (app, state) = test_app_on(&db).await;
+    let cookie = login(&app).await;
+    for service in ["jumin", "jumin", "kokuho"] {
+        issue(&app, service).await;
+    }
+    send(
+        &app,
+        Method::POST,
+        "/api/counters/1/call-next",
+        Some(json!({})),
+        Some(&cookie),
+    )
+    .await;
+    // The database as it was before migration 13, with these tickets.
+    let downgrade = if db.is_postgres() {
+        "DROP TRIGGER tickets_count_waiting ON tickets; DROP FUNCTION mado_count_waiting(); DROP TABLE waiting_counts; DROP INDEX tickets_called; DROP INDEX tickets_counter_day; DROP INDEX tickets_reserved; DELETE FROM schema_migrations WHERE version = 13"
+    } else {
+        "DROP TRIGGER tickets_waiting_insert; DROP TRIGGER tickets_waiting_update; DROP TRIGGER tickets_waiting_delete; DROP TABLE waiting_counts; DROP INDEX tickets_called; DROP INDEX tickets_counter_day; DROP INDEX tickets_reserved; DELETE FROM schema_migrations WHERE version = 13"
+    };
+    sqlx::raw_sql(sqlx::AssertSqlSafe(downgrade))
+        .execute(&state.db)
+        .await
+        .unwrap();
+    state.db.close().await;
+    drop((app, state));
+    let (app, _state) = test_app_on(&db).await;
+    let cookie = login(&app).await;
+    let (kept, counted) = counts_and_queue(&app, &cookie).await;
+    assert_eq!(kept, counted);
+    assert_eq!(kept[0], ("jumin".to_owned(), 1));
+    assert_eq!(kept[1], ("kokuho".to_owned(), 1));
+    // And they are kept from then on.
+    issue(&app, "kokuho").await;
+    let (kept, counted) = counts_and_queue(&app, &cookie).await;
+    assert_eq!(kept, counted);
+    assert_eq!(kept[1], ("kokuho".to_owned(), 2));
 }

@@ -382,6 +382,78 @@ async fn a_call_on_one_relay_reaches_displays_on_another() {
     assert_eq!(event.id, seen_a[19] + 1);
 }
 
+/// PostgreSQL: a relay reads its clock before it waits for the office's queue lock, so
+/// another relay may take the lock first and issue a ticket stamped later. Walk-ins are called
+/// by issue time, so the ticket numbered second is stamped no earlier than the first, and the
+/// first is called first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ticket_numbered_after_another_is_never_stamped_before_it() {
+    let Some((_db, a, b)) = two_relays().await else {
+        return;
+    };
+    // Relay B's place: it holds the queue lock while relay A's kiosk waits for it.
+    let lock = mado_relay::Writes::Queue("kokurakita").key();
+    let mut held = b.db.begin().await.unwrap();
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(lock)
+        .execute(&mut *held)
+        .await
+        .unwrap();
+    let kiosk_a = tokio::spawn({
+        let a = a.clone();
+        async move { issue(&a, "jumin").await }
+    });
+    tokio::time::timeout(LIMIT, async {
+        loop {
+            let waiting: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+            )
+            .fetch_one(&b.db)
+            .await
+            .unwrap();
+            if waiting == 1 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await
+    .expect("relay A waits for the queue lock");
+    // Relay B issues its ticket a little later by the clock, and first by the lock.
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let later = mado_relay::now_ms();
+    sqlx::query(
+        "INSERT INTO tickets (office_id, service_id, prefix, day, seq, status, issued_at_ms) SELECT office_id, id, prefix, $1, 1, 'waiting', $2 FROM services WHERE office_id = 'kokurakita' AND id = 'jumin'",
+    )
+    .bind(mado_relay::local_day(later))
+    .bind(later)
+    .execute(&mut *held)
+    .await
+    .unwrap();
+    held.commit().await.unwrap();
+
+    let second = tokio::time::timeout(LIMIT, kiosk_a).await.unwrap().unwrap();
+    assert_eq!(second["ticket"]["number"]["seq"], 2);
+    let stamped = second["ticket"]["issued_at_ms"].as_i64().unwrap();
+    assert!(
+        stamped >= later,
+        "numbered second, stamped {stamped} before {later}"
+    );
+
+    let staff = app(a.clone());
+    let cookie = common::login(&staff).await;
+    let called = common::send(
+        &staff,
+        Method::POST,
+        "/api/counters/1/call-next",
+        Some(serde_json::json!({})),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(called.status, StatusCode::OK, "{}", called.body);
+    assert_eq!(called.body["called"]["number"]["seq"], 1, "{}", called.body);
+}
+
 /// PostgreSQL: two offices' queues are written side by side (each office's writers wait only
 /// for each other), so one office's event may commit after a higher-numbered event of another
 /// office; every relay still sends it to that office's displays.
