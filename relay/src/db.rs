@@ -243,7 +243,8 @@ pub async fn connect(url: &str) -> Result<(Pool, Dialect)> {
                 if dialect == Dialect::Sqlite {
                     conn.execute(
                         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                         PRAGMA wal_autocheckpoint = 16384;",
                     )
                     .await?;
                 }
@@ -295,6 +296,15 @@ pub async fn migrate(pool: &Pool, dialect: Dialect) -> Result<()> {
         tx.commit().await?;
         tracing::info!(version, name, "migration applied");
     }
+    Ok(())
+}
+
+/// SQLite: copies what the write-ahead log holds into the database file without waiting for
+/// (or holding up) readers and writers; what is still in use stays for the next time.
+pub async fn checkpoint(pool: &Pool) -> Result<()> {
+    sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+        .execute(pool)
+        .await?;
     Ok(())
 }
 

@@ -226,6 +226,9 @@ impl AppState {
             secret,
         };
         spawn_retention(state.clone());
+        if dialect == Dialect::Sqlite {
+            spawn_checkpoints(state.clone());
+        }
         Ok(state)
     }
 }
@@ -316,6 +319,22 @@ impl AppState {
 /// This relay's write locks of one transaction, held from its start to its commit.
 pub(crate) struct WriteGuard {
     _held: Vec<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+/// SQLite: copies the write-ahead log into the database file every second ([`db::checkpoint`]).
+fn spawn_checkpoints(state: AppState) {
+    let shutdown = state.shutdown.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                () = shutdown.cancelled() => return,
+                () = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
+            }
+            if let Err(e) = db::checkpoint(&state.db).await {
+                tracing::warn!(error = %e, "checkpoint failed; writers checkpoint past 64 MB of log");
+            }
+        }
+    });
 }
 
 /// Deletes pre-applications past the retention period now, then every hour.

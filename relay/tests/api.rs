@@ -1007,3 +1007,31 @@ async fn upgrading_counts_the_tickets_already_waiting() {
     assert_eq!(kept, counted);
     assert_eq!(kept[1], ("kokuho".to_owned(), 2));
 }
+
+#[tokio::test]
+async fn sqlite_copies_its_log_into_the_database_file_beside_the_writers() {
+    let db = TestDb::new(true).await;
+    if db.is_postgres() {
+        // PostgreSQL checkpoints by itself.
+        return;
+    }
+    let file = std::path::PathBuf::from(db.url.trim_start_matches("sqlite://"));
+    let (app, _state) = test_app_on(&db).await;
+    let size = || std::fs::metadata(&file).unwrap().len();
+    // Let a first checkpoint take what opening wrote.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let before = size();
+    for _ in 0..200 {
+        issue(&app, "jumin").await;
+    }
+    // Far below the 64 MB at which a writer would checkpoint: only the relay's own
+    // checkpoints move these tickets into the file.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while size() <= before {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the database file stayed at {before} bytes"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
