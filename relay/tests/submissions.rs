@@ -289,6 +289,89 @@ async fn exports_give_csv_and_json_with_the_filters_of_the_inbox() {
     assert_error(&anonymous, StatusCode::UNAUTHORIZED, "unauthorized");
 }
 
+/// The JSON export carries each pre-application's own history, as staff see it one by one:
+/// read for the whole export at once, no change lands on the wrong pre-application.
+#[tokio::test]
+async fn the_json_export_gives_each_pre_application_its_own_history() {
+    let (app, _state) = test_app().await;
+    let cookie = login(&app).await;
+    let mut ids = Vec::new();
+    for name in ["窓口 花子", "窓口 太郎", "窓口 次郎"] {
+        let sent = submit(&app, &sample(name), None).await;
+        assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.body);
+        ids.push(sent.body["code"].as_str().unwrap().to_owned());
+    }
+    // The first is opened and completed, the second only opened, the third left as sent.
+    let mut opened = Vec::new();
+    for code in &ids[..2] {
+        let a = send(
+            &app,
+            Method::POST,
+            "/api/offices/kokurakita/submissions/open",
+            Some(json!({ "code": code })),
+            Some(&cookie),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+        opened.push(a.body["id"].as_i64().unwrap());
+    }
+    let done = send(
+        &app,
+        Method::POST,
+        &format!("/api/submissions/{}/status", opened[0]),
+        Some(json!({"status": "completed", "note": "本日受付"})),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+
+    let export = send(
+        &app,
+        Method::GET,
+        "/api/offices/kokurakita/submissions/export.json",
+        None,
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(export.status, StatusCode::OK, "{}", export.body);
+    let list = export.body.as_array().unwrap();
+    assert_eq!(list.len(), 3);
+    let mut steps = Vec::new();
+    for item in list {
+        let one = send(
+            &app,
+            Method::GET,
+            &format!("/api/submissions/{}", item["id"]),
+            None,
+            Some(&cookie),
+        )
+        .await;
+        assert_eq!(item["history"], one.body["history"], "{}", item["id"]);
+        let statuses: Vec<&str> = item["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["status"].as_str().unwrap())
+            .collect();
+        steps.push((item["applicant"]["name"].as_str().unwrap(), statuses));
+    }
+    steps.sort();
+    assert_eq!(
+        steps,
+        [
+            ("窓口 太郎", vec!["received", "in_progress"]),
+            ("窓口 次郎", vec!["received"]),
+            ("窓口 花子", vec!["received", "in_progress", "completed"]),
+        ]
+    );
+    let completed = &list
+        .iter()
+        .find(|i| i["applicant"]["name"] == "窓口 花子")
+        .unwrap()["history"][2];
+    assert_eq!(completed["note"], "本日受付");
+    assert!(completed["by"].is_string(), "{completed}");
+}
+
 #[tokio::test]
 async fn the_retention_purge_deletes_details_and_keeps_anonymous_counts() {
     let (app, state) = test_app().await;
