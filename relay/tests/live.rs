@@ -52,6 +52,20 @@ async fn issue_at(state: &AppState, office: &str, service: &str) -> Value {
 /// Two relays on one new PostgreSQL database, the admin account made through the first;
 /// `None` (and a line saying why) on SQLite, which has one relay per database. Keep the
 /// `TestDb` alive.
+/// Staff logged in on relay `state` call the next ticket at counter 1.
+async fn call_next(state: &AppState) -> common::Answer {
+    let staff = app(state.clone());
+    let cookie = common::login(&staff).await;
+    common::send(
+        &staff,
+        Method::POST,
+        "/api/counters/1/call-next",
+        Some(serde_json::json!({})),
+        Some(&cookie),
+    )
+    .await
+}
+
 async fn two_relays() -> Option<(TestDb, AppState, AppState)> {
     let db = TestDb::new(true).await;
     if !db.is_postgres() {
@@ -201,23 +215,12 @@ async fn call_events_carry_the_waiting_counts_after_them() {
         last = events.expect().await;
     }
     assert_eq!(waiting(&last), [2, 1, 0, 0, 0]);
-    let staff = app(state.clone());
-    let cookie = common::login(&staff).await;
-    let call = || {
-        common::send(
-            &staff,
-            Method::POST,
-            "/api/counters/1/call-next",
-            Some(serde_json::json!({})),
-            Some(&cookie),
-        )
-    };
-    assert_eq!(call().await.status, StatusCode::OK);
+    assert_eq!(call_next(&state).await.status, StatusCode::OK);
     let called = events.expect().await;
     assert_eq!(called.data["kind"], "called");
     assert_eq!(waiting(&called), [1, 1, 0, 0, 0]);
     // The next call finishes A-001 (the counts stay) and calls A-002 (one fewer 住民).
-    assert_eq!(call().await.status, StatusCode::OK);
+    assert_eq!(call_next(&state).await.status, StatusCode::OK);
     let done = events.expect().await;
     assert_eq!(done.data["kind"], "done");
     assert_eq!(waiting(&done), [1, 1, 0, 0, 0]);
@@ -226,7 +229,7 @@ async fn call_events_carry_the_waiting_counts_after_them() {
     assert_eq!(waiting(&called), [0, 1, 0, 0, 0]);
     // And the board, read afresh, agrees.
     let board = common::send(
-        &staff,
+        &app(state.clone()),
         Method::GET,
         "/api/offices/kokurakita/board",
         None,
@@ -365,16 +368,7 @@ async fn a_call_on_one_relay_reaches_displays_on_another() {
     assert!(seen_a.windows(2).all(|w| w[1] == w[0] + 1), "{seen_a:?}");
 
     // Staff call on relay A; the display on relay B shows it.
-    let staff = app(a.clone());
-    let cookie = common::login(&staff).await;
-    let called = common::send(
-        &staff,
-        Method::POST,
-        "/api/counters/1/call-next",
-        Some(serde_json::json!({})),
-        Some(&cookie),
-    )
-    .await;
+    let called = call_next(&a).await;
     assert_eq!(called.status, StatusCode::OK, "{}", called.body);
     let event = on_b.expect().await;
     assert_eq!(event.data["kind"], "called");
@@ -440,16 +434,7 @@ async fn a_ticket_numbered_after_another_is_never_stamped_before_it() {
         "numbered second, stamped {stamped} before {later}"
     );
 
-    let staff = app(a.clone());
-    let cookie = common::login(&staff).await;
-    let called = common::send(
-        &staff,
-        Method::POST,
-        "/api/counters/1/call-next",
-        Some(serde_json::json!({})),
-        Some(&cookie),
-    )
-    .await;
+    let called = call_next(&a).await;
     assert_eq!(called.status, StatusCode::OK, "{}", called.body);
     assert_eq!(called.body["called"]["number"]["seq"], 1, "{}", called.body);
 }
