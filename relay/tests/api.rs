@@ -215,30 +215,27 @@ async fn malformed_ticket_requests_are_refused_and_nothing_is_stored() {
     assert_eq!(stored, 0);
 }
 
+/// A kiosk's ticket request for `service` with idempotency key `key`.
+fn keyed_ticket(key: &str, service: &str) -> Request<Body> {
+    Request::builder()
+        .method(Method::POST)
+        .uri("/api/offices/kokurakita/tickets")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("idempotency-key", key)
+        .body(Body::from(format!(r#"{{"service_id":"{service}"}}"#)))
+        .unwrap()
+}
+
 #[tokio::test]
 async fn an_idempotency_key_returns_the_same_ticket() {
     let (app, _) = test_app().await;
-    let req = || {
-        Request::builder()
-            .method(Method::POST)
-            .uri("/api/offices/kokurakita/tickets")
-            .header(header::CONTENT_TYPE, "application/json")
-            .header("idempotency-key", "kiosk-1-0001")
-            .body(Body::from(r#"{"service_id":"jumin"}"#))
-            .unwrap()
-    };
+    let req = || keyed_ticket("kiosk-1-0001", "jumin");
     let a = send_raw(&app, req()).await;
     let b = send_raw(&app, req()).await;
     assert_eq!((a.status, b.status), (StatusCode::CREATED, StatusCode::OK));
     assert_eq!(a.body["ticket"], b.body["ticket"]);
     assert_eq!(issue(&app, "jumin").await["ticket"]["number"]["seq"], 2);
-    let bad = Request::builder()
-        .method(Method::POST)
-        .uri("/api/offices/kokurakita/tickets")
-        .header(header::CONTENT_TYPE, "application/json")
-        .header("idempotency-key", "x".repeat(101))
-        .body(Body::from(r#"{"service_id":"jumin"}"#))
-        .unwrap();
+    let bad = keyed_ticket(&"x".repeat(101), "jumin");
     assert_error(
         &send_raw(&app, bad).await,
         StatusCode::BAD_REQUEST,
@@ -251,15 +248,7 @@ async fn an_idempotency_key_is_kept_as_sent_whatever_its_characters() {
     let (app, state) = test_app().await;
     // Quotes, a backslash and what would end a statement: visible ASCII, all allowed.
     let key = r#"kiosk'1"\;--"#;
-    let req = || {
-        Request::builder()
-            .method(Method::POST)
-            .uri("/api/offices/kokurakita/tickets")
-            .header(header::CONTENT_TYPE, "application/json")
-            .header("idempotency-key", key)
-            .body(Body::from(r#"{"service_id":"kokuho"}"#))
-            .unwrap()
-    };
+    let req = || keyed_ticket(key, "kokuho");
     let a = send_raw(&app, req()).await;
     let b = send_raw(&app, req()).await;
     assert_eq!((a.status, b.status), (StatusCode::CREATED, StatusCode::OK));
