@@ -88,25 +88,19 @@ pub(crate) async fn fetch_ticket(tx: &mut Transaction<'_, Any>, id: i64) -> Resu
     ticket_from_row(&row)
 }
 
+/// The office's waiting counts on `day`, per service in service order.
 async fn waiting_counts(
     tx: &mut Transaction<'_, Any>,
     office_id: &str,
     day: &str,
 ) -> Result<Vec<WaitingCount>> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT s.id, COALESCE(c.waiting, 0) FROM services s LEFT JOIN waiting_counts c ON c.office_id = s.office_id AND c.service_id = s.id AND c.day = $1 WHERE s.office_id = $2 ORDER BY s.sort",
-    )
-    .bind(day)
-    .bind(office_id)
-    .fetch_all(&mut **tx)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(service_id, count)| WaitingCount {
-            service_id,
-            count: u32::try_from(count).unwrap_or(u32::MAX),
-        })
-        .collect())
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {}", waiting_counts_sql("$1", "$2")));
+    let text: Option<String> = sqlx::query_scalar(sql)
+        .bind(office_id)
+        .bind(day)
+        .fetch_one(&mut **tx)
+        .await?;
+    parse_waiting_counts(text.as_deref())
 }
 
 /// An SQL expression for the office's waiting counts (`service:count,…` in service order,
