@@ -181,6 +181,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0014_issue_ticket.sql"),
         include_str!("../migrations/postgres/0014_issue_ticket.sql"),
     ),
+    (
+        15,
+        "issue_tickets",
+        include_str!("../migrations/0015_issue_tickets.sql"),
+        include_str!("../migrations/postgres/0015_issue_tickets.sql"),
+    ),
 ];
 
 /// Opens the database at `url` (`sqlite://PATH`, `sqlite::memory:` or `postgres://…`).

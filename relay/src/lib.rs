@@ -51,6 +51,7 @@ mod events;
 mod limits;
 mod offices;
 pub mod openapi;
+mod queue;
 mod records;
 mod reservations;
 pub mod routes;
@@ -159,6 +160,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// This relay's write locks, by [`db::Writes::key`] (SQLite: one for every write).
     write_locks: Arc<std::sync::Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>>,
+    /// Each office's queue writer ([`queue`]).
+    queue_writers: Arc<queue::Writers>,
     /// Cancelled on shutdown: ends open event streams so the server can stop.
     pub shutdown: CancellationToken,
     /// The relay's own secret for keyed tokens and hashes, read at start (`capability`).
@@ -219,6 +222,7 @@ impl AppState {
             events,
             config: Arc::new(config),
             write_locks: Arc::default(),
+            queue_writers: Arc::default(),
             shutdown,
             dummy_hash,
             limiter: Arc::default(),

@@ -18,10 +18,13 @@ use sqlx::{Any, Row, Transaction};
 
 use mado_wire::policy::{CallPolicy, Waiting, pick_next};
 
+use std::sync::Arc;
+
 use crate::AppState;
 use crate::auth::Staff;
 use crate::db::{Dialect, Writes, local_day, local_day_start_ms, now_ms};
 use crate::error::{Error, Json, Path, Result};
+use crate::queue::{Done, Work, Written};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -178,7 +181,17 @@ fn event(kind: EventKind, ticket: &Ticket, at_ms: i64, waiting: Vec<WaitingCount
 /// the id from the row (`events::parse_event`).
 async fn store_events(
     tx: &mut Transaction<'_, Any>,
+    events: Vec<QueueEvent>,
+) -> Result<Vec<QueueEvent>> {
+    store_events_calling(tx, events, None).await
+}
+
+/// [`store_events`], with PostgreSQL also calling the waiting ticket `called` (as it is once
+/// called) in the same statement: the events are stored only if the call is.
+async fn store_events_calling(
+    tx: &mut Transaction<'_, Any>,
     mut events: Vec<QueueEvent>,
+    called: Option<&Ticket>,
 ) -> Result<Vec<QueueEvent>> {
     if events.is_empty() {
         return Ok(events);
@@ -188,18 +201,40 @@ async fn store_events(
         .map(serde_json::to_string)
         .collect::<std::result::Result<Vec<_>, _>>()
         .map_err(|e| Error::Internal(format!("event json: {e}")))?;
+    // The call's parameters come first.
+    let first = if called.is_some() { 4 } else { 1 };
     let values: Vec<String> = (0..events.len())
-        .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+        .map(|i| {
+            let p = first + 3 * i;
+            format!("(${p}, ${}, ${})", p + 1, p + 2)
+        })
         .collect();
-    let sql = sqlx::AssertSqlSafe(format!(
-        "INSERT INTO events (office_id, at_ms, payload) VALUES {} RETURNING id, payload",
-        values.join(", ")
-    ));
-    let mut insert = sqlx::query_as::<_, (i64, String)>(sql);
+    let sql = match called {
+        None => format!(
+            "INSERT INTO events (office_id, at_ms, payload) VALUES {} RETURNING id, payload",
+            values.join(", ")
+        ),
+        Some(_) => format!(
+            "WITH called AS (UPDATE tickets SET status = 'called', counter_id = $1, called_at_ms = $2, finished_at_ms = NULL WHERE id = $3 AND status = 'waiting' RETURNING id) INSERT INTO events (office_id, at_ms, payload) SELECT v.office_id, v.at_ms, v.payload FROM (VALUES {}) AS v (office_id, at_ms, payload) WHERE EXISTS (SELECT 1 FROM called) RETURNING id, payload",
+            values.join(", ")
+        ),
+    };
+    let mut insert = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql));
+    if let Some(t) = called {
+        insert = insert.bind(t.counter_id).bind(t.called_at_ms).bind(t.id);
+    }
     for (e, payload) in events.iter().zip(&payloads) {
         insert = insert.bind(&e.office_id).bind(e.at_ms).bind(payload);
     }
     let rows = insert.fetch_all(&mut **tx).await?;
+    if let Some(t) = called
+        && rows.is_empty()
+    {
+        return Err(Error::Internal(format!(
+            "ticket {} was not waiting when called under its office's queue lock",
+            t.number
+        )));
+    }
     // Engines may return the rows in any order: each event takes the id of the row that holds
     // its payload (the events of one statement differ in kind or ticket).
     for (e, payload) in events.iter_mut().zip(&payloads) {
@@ -284,46 +319,29 @@ async fn tickets_issue(
                 ),
             )
         })?;
-    let at_once = match state.dialect {
-        Dialect::Postgres => {
-            let (write, locks) = state.lock_writes(&[Writes::Queue(&office_id)]).await;
-            issue_in_one_round_trip(&state, &locks, &office, service, key.as_deref())
-                .await?
-                .map(|event| (write, event))
-        }
-        Dialect::Sqlite => None,
+    let work = Work::Issue {
+        office: Arc::new(office.clone()),
+        service: service.clone(),
+        key,
     };
-    // Otherwise (SQLite, or a retry of an issued ticket): step by step.
-    let (_write, event) = match at_once {
-        Some(issued) => issued,
-        None => {
-            let (write, mut tx) = state.begin_write(&[Writes::Queue(&office_id)]).await?;
-            if let Some(key) = &key {
-                let existing: Option<i64> = sqlx::query_scalar(
-                    "SELECT id FROM tickets WHERE office_id = $1 AND idempotency_key = $2",
-                )
-                .bind(&office_id)
-                .bind(key)
-                .fetch_optional(&mut *tx)
-                .await?;
-                if let Some(id) = existing {
-                    let ticket = fetch_ticket(&mut tx, id).await?;
-                    let issued = issued(&mut tx, &office, ticket).await?;
-                    return Ok((
-                        StatusCode::OK,
-                        Json(with_status_token(&state, issued).await?),
-                    ));
-                }
-            }
-            let (_, event) = insert_ticket(&mut tx, &office, service, key.as_deref(), None).await?;
-            tx.commit().await?;
-            (write, event)
+    let event = match state.write_queue(&office_id, work).await? {
+        Done::Issued(event) => event,
+        // A retry: the ticket as it stands now.
+        Done::AlreadyIssued(ticket) => {
+            let mut conn = state.db.acquire().await?;
+            let issued = issued(&mut conn, &office, ticket).await?;
+            return Ok((
+                StatusCode::OK,
+                Json(with_status_token(&state, issued).await?),
+            ));
+        }
+        Done::Called(_) => {
+            return Err(Error::Internal(
+                "the queue writer answered a ticket issue with a call".into(),
+            ));
         }
     };
     let mut issued = just_issued(&office, event.ticket.clone(), &event);
-    // Published before the lock goes, so events reach the streams in commit order.
-    state.events.publish(event);
-    drop(_write);
     tracing::info!(office = %office_id, service = %service.id, number = %issued.ticket.number, "ticket issued");
     if issued.estimated_wait_minutes >= mado_wire::LONG_WAIT_MINUTES {
         issued.next_free_slot =
@@ -335,62 +353,163 @@ async fn tickets_issue(
     ))
 }
 
-/// With PostgreSQL: issues a walk-in ticket of `service` and stores its event in one round
-/// trip, with the database's `mado_issue_ticket` (migration 0014), which takes the office's
-/// queue lock (`locks`), numbers the ticket and fills in the event. Issuing step by step
-/// takes five round trips under the queue lock; on a busy relay each one also waits for the
-/// relay's threads, and every other ticket and call of the office waits behind them.
+/// A walk-in ticket to issue: its office and service, and its idempotency key if it has one.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ToIssue<'a> {
+    pub office: &'a mado_wire::Office,
+    pub service: &'a mado_wire::Service,
+    pub key: Option<&'a str>,
+}
+
+/// Issues walk-in tickets of one office, in order, inside `tx`, which holds the office's queue
+/// lock (the queue writer's transaction: [`crate::queue`]). Each gives its event, or (a retry)
+/// the ticket its idempotency key issued before.
 ///
-/// `None` when `key` is already taken: the caller answers the retry step by step.
-async fn issue_in_one_round_trip(
+/// With PostgreSQL all of them in one round trip, with the database's `mado_issue_tickets`
+/// (migration 0015), which numbers each ticket and fills in its event; step by step each
+/// takes three, and every other ticket and call of the office waits behind them.
+pub(crate) async fn issue_in(
     state: &AppState,
-    locks: &[i64],
-    office: &mado_wire::Office,
-    service: &mado_wire::Service,
-    key: Option<&str>,
-) -> Result<Option<QueueEvent>> {
-    let &[lock] = locks else {
-        return Err(Error::Internal(format!(
-            "a ticket takes one lock, its office's queue; got {locks:?}"
-        )));
+    tx: &mut Transaction<'_, Any>,
+    items: &[ToIssue<'_>],
+) -> Result<Vec<Written>> {
+    let events = match state.dialect {
+        Dialect::Postgres => issue_in_one_round_trip(tx, items).await?,
+        Dialect::Sqlite => {
+            let mut events = Vec::with_capacity(items.len());
+            for item in items {
+                events.push(
+                    if key_taken(tx, &item.office.id, item.key).await?.is_some() {
+                        None
+                    } else {
+                        Some(
+                            insert_ticket(tx, item.office, item.service, item.key, None)
+                                .await?
+                                .1,
+                        )
+                    },
+                );
+            }
+            events
+        }
     };
-    let now = now_ms();
-    // The event as the relay writes it; the function fills in the ticket's id and number
-    // and the waiting counts.
-    let draft = event(
-        EventKind::Issued,
-        &Ticket {
-            id: 0,
-            office_id: office.id.clone(),
-            service_id: service.id.clone(),
-            number: TicketNumber::new(service.prefix.clone(), 0),
-            status: TicketStatus::Waiting,
-            issued_at_ms: now,
-            called_at_ms: None,
-            counter_id: None,
-            slot_start_ms: None,
-        },
-        now,
-        Vec::new(),
-    );
-    let draft =
-        serde_json::to_string(&draft).map_err(|e| Error::Internal(format!("event json: {e}")))?;
-    let stored: Option<(i64, String)> = sqlx::query_as(
-        "SELECT event_id, payload FROM mado_issue_ticket($1, $2, $3, $4, $5, $6, $7, $8)",
+    let mut written = Vec::with_capacity(items.len());
+    for (item, event) in items.iter().zip(events) {
+        written.push(match event {
+            Some(event) => Written {
+                events: vec![event.clone()],
+                done: Done::Issued(event),
+            },
+            None => {
+                let id = key_taken(tx, &item.office.id, item.key)
+                    .await?
+                    .ok_or_else(|| {
+                        Error::Internal(
+                            "a ticket was not issued and its idempotency key is not taken".into(),
+                        )
+                    })?;
+                Written {
+                    events: Vec::new(),
+                    done: Done::AlreadyIssued(fetch_ticket(tx, id).await?),
+                }
+            }
+        });
+    }
+    Ok(written)
+}
+
+/// The ticket issued with idempotency key `key` at `office`, if any.
+async fn key_taken(
+    tx: &mut Transaction<'_, Any>,
+    office: &str,
+    key: Option<&str>,
+) -> Result<Option<i64>> {
+    let Some(key) = key else {
+        return Ok(None);
+    };
+    Ok(
+        sqlx::query_scalar("SELECT id FROM tickets WHERE office_id = $1 AND idempotency_key = $2")
+            .bind(office)
+            .bind(key)
+            .fetch_optional(&mut **tx)
+            .await?,
     )
-    .bind(lock)
-    .bind(&office.id)
-    .bind(&service.id)
-    .bind(&service.prefix)
+}
+
+/// With PostgreSQL: issues walk-in tickets of one office and stores their events with
+/// `mado_issue_tickets`; each item's event, or `None` when its key is already taken.
+async fn issue_in_one_round_trip(
+    tx: &mut Transaction<'_, Any>,
+    items: &[ToIssue<'_>],
+) -> Result<Vec<Option<QueueEvent>>> {
+    let Some(first) = items.first() else {
+        return Ok(Vec::new());
+    };
+    let office = &first.office.id;
+    if let Some(other) = items.iter().find(|i| &i.office.id != office) {
+        return Err(Error::Internal(format!(
+            "tickets of offices {office:?} and {:?} issued together",
+            other.office.id
+        )));
+    }
+    let now = now_ms();
+    // Each event as the relay writes it; the function fills in the ticket's id and number and
+    // the waiting counts.
+    let drafts: Vec<serde_json::Value> = items
+        .iter()
+        .map(|item| {
+            let draft = event(
+                EventKind::Issued,
+                &Ticket {
+                    id: 0,
+                    office_id: office.clone(),
+                    service_id: item.service.id.clone(),
+                    number: TicketNumber::new(item.service.prefix.clone(), 0),
+                    status: TicketStatus::Waiting,
+                    issued_at_ms: now,
+                    called_at_ms: None,
+                    counter_id: None,
+                    slot_start_ms: None,
+                },
+                now,
+                Vec::new(),
+            );
+            Ok(serde_json::json!({
+                "service": item.service.id,
+                "prefix": item.service.prefix,
+                "key": item.key,
+                "event": serde_json::to_value(&draft)
+                    .map_err(|e| Error::Internal(format!("event json: {e}")))?,
+            }))
+        })
+        .collect::<Result<_>>()?;
+    // The function takes the office's queue lock itself (migration 0014); the transaction
+    // holds it already, and taking it again does not wait.
+    let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT item, event_id, payload FROM mado_issue_tickets($1, $2, $3, $4, $5)",
+    )
+    .bind(Writes::Queue(office).key())
+    .bind(office)
     .bind(local_day(now))
     .bind(now)
-    .bind(key)
-    .bind(draft)
-    .fetch_optional(&state.db)
+    .bind(serde_json::Value::Array(drafts).to_string())
+    .fetch_all(&mut **tx)
     .await?;
-    stored
-        .map(|(id, payload)| crate::events::parse_event(id, &payload))
-        .transpose()
+    let mut events: Vec<Option<QueueEvent>> = vec![None; items.len()];
+    for (item, id, payload) in rows {
+        let slot = usize::try_from(item)
+            .ok()
+            .and_then(|i| i.checked_sub(1))
+            .and_then(|i| events.get_mut(i))
+            .ok_or_else(|| {
+                Error::Internal(format!(
+                    "mado_issue_tickets returned item {item} of {}",
+                    items.len()
+                ))
+            })?;
+        *slot = Some(crate::events::parse_event(id, &payload)?);
+    }
+    Ok(events)
 }
 
 /// The status-page capability of ticket `id`: the id and a keyed tag (128 bits), so nothing
@@ -706,36 +825,82 @@ async fn counter_call_next(
         ));
     }
 
-    let (_write, mut tx) = state.begin_write(&[Writes::Queue(&office_id)]).await?;
+    let work = Work::CallNext {
+        counter_id,
+        services,
+    };
+    let called = match state.write_queue(&office_id, work).await? {
+        Done::Called(called) => called,
+        other => {
+            return Err(Error::Internal(format!(
+                "the queue writer answered a call with {other:?}"
+            )));
+        }
+    };
+    if let Some(t) = &called {
+        tracing::info!(counter = counter_id, staff = staff.id, number = %t.number, "ticket called");
+    }
+    Ok(Json(CallNextResult { called }))
+}
+
+/// Finishes the counter's current ticket (if any) and calls the longest-waiting ticket of
+/// `services` inside `tx`, which holds the office's queue lock (the queue writer's
+/// transaction: [`crate::queue`]).
+pub(crate) async fn call_next_in(
+    state: &AppState,
+    tx: &mut Transaction<'_, Any>,
+    office_id: &str,
+    counter_id: i64,
+    services: &[String],
+) -> Result<Written> {
     let now = now_ms();
     let mut events = Vec::new();
-    // The counter's current ticket is done, in the same statement that finds it.
-    let sql = sqlx::AssertSqlSafe(format!(
-        "UPDATE tickets SET status = 'done', finished_at_ms = $2 WHERE counter_id = $1 AND status = 'called' RETURNING {TICKET_COLUMNS}"
-    ));
-    let finished = sqlx::query(sql)
-        .bind(counter_id)
-        .bind(now)
-        .fetch_all(&mut *tx)
-        .await?
-        .iter()
-        .map(ticket_from_row)
-        .collect::<Result<Vec<_>>>()?;
+    // The counter's current ticket is done, in the statement that finds it; with PostgreSQL
+    // that statement is part of the next one (the rows of part `finished`).
+    let finish = |counter: &str, at: &str| {
+        format!(
+            "UPDATE tickets SET status = 'done', finished_at_ms = {at} WHERE counter_id = {counter} AND status = 'called' RETURNING {TICKET_COLUMNS}"
+        )
+    };
+    let mut finished = match state.dialect {
+        Dialect::Postgres => Vec::new(),
+        Dialect::Sqlite => sqlx::query(sqlx::AssertSqlSafe(finish("$1", "$2")))
+            .bind(counter_id)
+            .bind(now)
+            .fetch_all(&mut **tx)
+            .await?
+            .iter()
+            .map(ticket_from_row)
+            .collect::<Result<Vec<_>>>()?,
+    };
     // In one query: the candidates, this counter's calls of today (newest first) and the
     // waiting counts. The candidates are the checked-in reservations waiting (few: one per
     // booking) and the longest-waiting walk-in of each of the counter's services: the policy
     // picks among them exactly as among the whole queue (a walk-in is chosen by its place in
-    // line alone), without reading a long queue row by row.
+    // line alone), without reading a long queue row by row. (Finishing a called ticket
+    // changes none of them.)
     let day = local_day(now);
-    let rows = sqlx::query(sqlx::AssertSqlSafe(call_next_sql(services.len())))
-        .bind(&office_id)
+    let sql = match state.dialect {
+        Dialect::Postgres => format!(
+            "WITH finished AS ({}) SELECT 'finished' AS part, {TICKET_COLUMNS}, NULL AS waiting FROM finished UNION ALL {}",
+            finish("$3", &format!("${}", services.len() + 4)),
+            call_next_sql(services.len())
+        ),
+        Dialect::Sqlite => call_next_sql(services.len()),
+    };
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(office_id)
         .bind(&day)
         .bind(counter_id);
     let rows = services
         .iter()
-        .fold(rows, |q, service| q.bind(service.as_str()))
-        .fetch_all(&mut *tx)
-        .await?;
+        .fold(rows, |q, service| q.bind(service.as_str()));
+    let rows = match state.dialect {
+        Dialect::Postgres => rows.bind(now),
+        Dialect::Sqlite => rows,
+    }
+    .fetch_all(&mut **tx)
+    .await?;
     let mut waiting = Vec::new();
     let mut recent = Vec::new();
     let mut counts = None;
@@ -748,6 +913,7 @@ async fn counter_call_next(
                 }
             }
             "recent" => recent.push(ticket_from_row(row)?),
+            "finished" => finished.push(ticket_from_row(row)?),
             "counts" => counts = Some(parse_waiting_counts(row.get("waiting"))?),
             other => {
                 return Err(Error::Internal(format!(
@@ -783,34 +949,48 @@ async fn counter_call_next(
         u32::try_from(in_a_row).unwrap_or(u32::MAX),
         &CallPolicy::default(),
     );
-    let called = match next {
-        Some((i, _reason)) => {
-            let t = waiting[i].clone();
-            let called = set_status(
-                &mut tx,
-                &t,
+    let Some((i, _reason)) = next else {
+        return Ok(Written {
+            events: store_events(tx, events).await?,
+            done: Done::Called(None),
+        });
+    };
+    let waiting_ticket = &waiting[i];
+    let called = Ticket {
+        status: TicketStatus::Called,
+        counter_id: Some(counter_id),
+        called_at_ms: Some(now),
+        ..waiting_ticket.clone()
+    };
+    let after = after_call(counts, &called.service_id);
+    events.push(event(EventKind::Called, &called, now, after));
+    // The call and both events (the finished ticket's, the called one's): with PostgreSQL in
+    // one statement.
+    let events = match state.dialect {
+        Dialect::Postgres => store_events_calling(tx, events, Some(&called)).await?,
+        Dialect::Sqlite => {
+            let stored = set_status(
+                tx,
+                waiting_ticket,
                 TicketStatus::Called,
                 Some(counter_id),
                 Some(now),
-                &t.service_id,
+                &waiting_ticket.service_id,
             )
             .await?;
-            let after = after_call(counts, &called.service_id);
-            events.push(event(EventKind::Called, &called, now, after));
-            Some(called)
+            if stored != called {
+                return Err(Error::Internal(format!(
+                    "ticket {} was stored as {stored:?} when called, expected {called:?}",
+                    called.number
+                )));
+            }
+            store_events(tx, events).await?
         }
-        None => None,
     };
-    // Both events (the finished ticket's, the called one's) in one statement.
-    let events = store_events(&mut tx, events).await?;
-    tx.commit().await?;
-    for e in events {
-        state.events.publish(e);
-    }
-    if let Some(t) = &called {
-        tracing::info!(counter = counter_id, staff = staff.id, number = %t.number, "ticket called");
-    }
-    Ok(Json(CallNextResult { called }))
+    Ok(Written {
+        events,
+        done: Done::Called(Some(called)),
+    })
 }
 
 /// Applies `action` to a ticket under the write lock and broadcasts the event.

@@ -1,0 +1,247 @@
+//! The office's queue writer: an office's walk-in tickets and counter calls are written by one
+//! task per office, which takes every one waiting and writes them in one transaction, with one
+//! queue lock and one durable commit for all of them (group commit).
+//!
+//! An office's queue is written by one writer at a time, from its first write to its commit,
+//! so that its events are numbered in commit order ([`Writes::Queue`]). Written one by one,
+//! every ticket and call also waits under that lock for its own commit to reach the disk; at a
+//! few hundred a second those waits alone fill the lock's time and the line of requests grows
+//! without end (measured with PostgreSQL, issue 6). Written together, they share one flush,
+//! and the events keep their order: the order of the jobs in the transaction.
+//!
+//! A job that fails rolls its whole batch back; the batch is then written again one job at a
+//! time, so only the failing job gets its error. A failed commit is every job's error (whether
+//! it reached the disk is unknown: a ticket retried with the same `Idempotency-Key` is
+//! returned if it was issued). Nothing is answered or published before its commit.
+//!
+//! Staff actions on one ticket (recall, done, no-show, transfer) and check-ins are written
+//! step by step under the same lock ([`AppState::begin_write`]): they are few.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use mado_wire::{QueueEvent, Ticket};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::AppState;
+use crate::db::Writes;
+use crate::error::{Error, Result};
+use crate::tickets;
+
+/// The most jobs written in one transaction: under load a batch holds the queue lock for its
+/// jobs' statements, so it is bounded to keep the first job's wait short.
+const MAX_BATCH: usize = 32;
+
+/// Jobs waiting for an office's writer before senders wait for room.
+const CHANNEL: usize = 1024;
+
+/// What a job writes.
+#[derive(Debug)]
+pub(crate) enum Work {
+    /// Issue a walk-in ticket of `service` (with an idempotency key: once per key).
+    Issue {
+        office: Arc<mado_wire::Office>,
+        service: mado_wire::Service,
+        key: Option<String>,
+    },
+    /// Finish the counter's current ticket and call the next one of `services`.
+    CallNext {
+        counter_id: i64,
+        services: Vec<String>,
+    },
+}
+
+/// What a job did.
+#[derive(Debug)]
+pub(crate) enum Done {
+    /// The ticket was issued; its event (published) carries it.
+    Issued(QueueEvent),
+    /// The idempotency key was used before: the ticket it issued then.
+    AlreadyIssued(Ticket),
+    /// The counter called this ticket, or nobody (nobody waiting).
+    Called(Option<Ticket>),
+}
+
+/// A job's result and the events to publish once it is committed.
+#[derive(Debug)]
+pub(crate) struct Written {
+    pub events: Vec<QueueEvent>,
+    pub done: Done,
+}
+
+struct Job {
+    work: Work,
+    reply: oneshot::Sender<Result<Done>>,
+}
+
+/// Each office's writer, started at its office's first job.
+#[derive(Debug, Default)]
+pub(crate) struct Writers {
+    senders: Mutex<HashMap<String, mpsc::Sender<Job>>>,
+}
+
+impl std::fmt::Debug for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.work.fmt(f)
+    }
+}
+
+impl AppState {
+    /// Writes `work` to the queue of `office` (an office that exists) with the other jobs
+    /// waiting for it, and returns what it did once it is committed and its events published.
+    pub(crate) async fn write_queue(&self, office: &str, work: Work) -> Result<Done> {
+        let (reply, answer) = oneshot::channel();
+        let stopped = || Error::Internal(format!("the queue writer of office {office:?} stopped"));
+        self.queue_writer(office)
+            .send(Job { work, reply })
+            .await
+            .map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+
+    /// The sender to the writer of `office`, started if it has none (or if it stopped).
+    fn queue_writer(&self, office: &str) -> mpsc::Sender<Job> {
+        let mut senders = self
+            .queue_writers
+            .senders
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if let Some(sender) = senders.get(office).filter(|s| !s.is_closed()) {
+            return sender.clone();
+        }
+        let (sender, jobs) = mpsc::channel(CHANNEL);
+        tokio::spawn(run(self.clone(), office.to_owned(), jobs));
+        senders.insert(office.to_owned(), sender.clone());
+        sender
+    }
+}
+
+/// The writer of `office`: takes the jobs waiting (at most [`MAX_BATCH`]) and writes them.
+async fn run(state: AppState, office: String, mut jobs: mpsc::Receiver<Job>) {
+    while let Some(first) = jobs.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        write_batch(&state, &office, batch).await;
+    }
+}
+
+/// Why a write failed: before its commit (nothing written) or at it (unknown).
+enum Failed {
+    Before(Error),
+    Commit(Error),
+}
+
+/// Writes `batch` in one transaction, or one job at a time if a job fails, and answers each.
+async fn write_batch(state: &AppState, office: &str, batch: Vec<Job>) {
+    if batch.len() > 1 {
+        let works: Vec<&Work> = batch.iter().map(|j| &j.work).collect();
+        match write(state, office, &works).await {
+            Ok(written) => {
+                for (job, w) in batch.into_iter().zip(written) {
+                    // The caller may have gone (its client hung up): the job is written anyway.
+                    let _ = job.reply.send(Ok(w.done));
+                }
+                return;
+            }
+            Err(Failed::Commit(e)) => {
+                tracing::error!(error = %e, jobs = batch.len(), "a queue batch failed to commit");
+                for job in batch {
+                    let _ = job.reply.send(Err(copy(&e)));
+                }
+                return;
+            }
+            Err(Failed::Before(e)) => {
+                tracing::warn!(error = %e, jobs = batch.len(), "a queue batch failed; writing its jobs one at a time");
+            }
+        }
+    }
+    for job in batch {
+        let result = match write(state, office, &[&job.work]).await {
+            Ok(mut written) => written
+                .pop()
+                .map(|w| w.done)
+                .ok_or_else(|| Error::Internal("a queue job wrote nothing".into())),
+            Err(Failed::Before(e) | Failed::Commit(e)) => Err(e),
+        };
+        let _ = job.reply.send(result);
+    }
+}
+
+/// The same error again, for each job of a batch that failed as a whole.
+fn copy(e: &Error) -> Error {
+    match e {
+        Error::Internal(message) => Error::Internal(message.clone()),
+        other => Error::Internal(other.to_string()),
+    }
+}
+
+/// Writes `works` in one transaction under the office's queue lock, commits, and publishes
+/// their events (before the lock goes, so they reach the streams in commit order). The
+/// tickets go first, all together ([`tickets::issue_in`]), then the calls in order: the jobs
+/// of a batch were sent at the same time, so any order is theirs, and this one takes the
+/// fewest round trips under the lock.
+async fn write(state: &AppState, office: &str, works: &[&Work]) -> Result<Vec<Written>, Failed> {
+    let (lock, mut tx) = state
+        .begin_write(&[Writes::Queue(office)])
+        .await
+        .map_err(Failed::Before)?;
+    let mut written: Vec<Option<Written>> = works.iter().map(|_| None).collect();
+    // The events in the order they were stored.
+    let mut events = Vec::new();
+    let mut issues = Vec::new();
+    let mut to_issue = Vec::new();
+    for (i, work) in works.iter().enumerate() {
+        if let Work::Issue {
+            office,
+            service,
+            key,
+        } = work
+        {
+            issues.push(i);
+            to_issue.push(tickets::ToIssue {
+                office,
+                service,
+                key: key.as_deref(),
+            });
+        }
+    }
+    if !to_issue.is_empty() {
+        let issued = tickets::issue_in(state, &mut tx, &to_issue)
+            .await
+            .map_err(Failed::Before)?;
+        for (i, w) in issues.into_iter().zip(issued) {
+            events.extend(w.events.iter().cloned());
+            written[i] = Some(w);
+        }
+    }
+    for (i, work) in works.iter().enumerate() {
+        if let Work::CallNext {
+            counter_id,
+            services,
+        } = work
+        {
+            let w = tickets::call_next_in(state, &mut tx, office, *counter_id, services)
+                .await
+                .map_err(Failed::Before)?;
+            events.extend(w.events.iter().cloned());
+            written[i] = Some(w);
+        }
+    }
+    let written = written
+        .into_iter()
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| Failed::Before(Error::Internal("a queue job was not written".into())))?;
+    tx.commit()
+        .await
+        .map_err(|e| Failed::Commit(Error::from(e)))?;
+    for event in events {
+        state.events.publish(event);
+    }
+    drop(lock);
+    Ok(written)
+}
