@@ -18,6 +18,7 @@
 //! step by step under the same lock ([`AppState::begin_write`]): they are few.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use mado_wire::{QueueEvent, Ticket};
@@ -78,6 +79,8 @@ struct Job {
 #[derive(Debug, Default)]
 pub(crate) struct Writers {
     senders: Mutex<HashMap<String, mpsc::Sender<Job>>>,
+    /// Transactions the writers committed (how many jobs share one shows in the tests).
+    committed: AtomicU64,
 }
 
 impl std::fmt::Debug for Job {
@@ -239,9 +242,226 @@ async fn write(state: &AppState, office: &str, works: &[&Work]) -> Result<Vec<Wr
     tx.commit()
         .await
         .map_err(|e| Failed::Commit(Error::from(e)))?;
+    state
+        .queue_writers
+        .committed
+        .fetch_add(1, Ordering::Relaxed);
     for event in events {
         state.events.publish(event);
     }
     drop(lock);
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Config;
+    use mado_wire::{EventKind, TicketNumber};
+
+    /// The relay on a fresh database: SQLite in memory, or a new database on the PostgreSQL
+    /// server `MADO_TEST_POSTGRES` names (as the API tests do: `tests/common`).
+    async fn relay() -> AppState {
+        let mut config = Config::for_tests();
+        if let Ok(admin) = std::env::var("MADO_TEST_POSTGRES") {
+            use sqlx::Connection;
+            static NEXT: AtomicU64 = AtomicU64::new(0);
+            let name = format!(
+                "mado_queue_{}_{}_{}",
+                std::process::id(),
+                NEXT.fetch_add(1, Ordering::Relaxed),
+                crate::db::now_ms() % 1_000_000
+            );
+            let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            let base = admin.rsplit_once('/').unwrap().0;
+            config.database_url = Some(format!("{base}/{name}"));
+        }
+        AppState::open(config).await.unwrap()
+    }
+
+    fn issue(office: &Arc<mado_wire::Office>, service: &str, key: Option<&str>) -> Work {
+        Work::Issue {
+            office: office.clone(),
+            service: office
+                .services
+                .iter()
+                .find(|s| s.id == service)
+                .unwrap()
+                .clone(),
+            key: key.map(str::to_owned),
+        }
+    }
+
+    fn call(counter_id: i64) -> Work {
+        Work::CallNext {
+            counter_id,
+            services: vec!["jumin".into()],
+        }
+    }
+
+    /// Puts `works` in the office's queue without giving its writer a chance to run: the test
+    /// runs on one thread and does not yield until it awaits the answers.
+    fn queue_all(state: &AppState, works: Vec<Work>) -> Vec<oneshot::Receiver<Result<Done>>> {
+        let sender = state.queue_writer("kokurakita");
+        works
+            .into_iter()
+            .map(|work| {
+                let (reply, answer) = oneshot::channel();
+                sender.try_send(Job { work, reply }).unwrap();
+                answer
+            })
+            .collect()
+    }
+
+    async fn answers(waiting: Vec<oneshot::Receiver<Result<Done>>>) -> Vec<Result<Done>> {
+        let mut all = Vec::new();
+        for answer in waiting {
+            all.push(answer.await.unwrap());
+        }
+        all
+    }
+
+    fn number(done: &Result<Done>) -> TicketNumber {
+        match done {
+            Ok(Done::Issued(event)) => event.ticket.number.clone(),
+            Ok(Done::AlreadyIssued(ticket) | Done::Called(Some(ticket))) => ticket.number.clone(),
+            other => panic!("expected a ticket, got {other:?}"),
+        }
+    }
+
+    fn committed(state: &AppState) -> u64 {
+        state.queue_writers.committed.load(Ordering::Relaxed)
+    }
+
+    /// The office's stored events, oldest first: kind, ticket number, waiting for jumin.
+    async fn events(state: &AppState) -> Vec<(EventKind, String, u32)> {
+        let rows: Vec<(i64, String)> = sqlx::query_as("SELECT id, payload FROM events ORDER BY id")
+            .fetch_all(&state.db)
+            .await
+            .unwrap();
+        rows.iter()
+            .map(|(id, payload)| {
+                let e = crate::events::parse_event(*id, payload).unwrap();
+                let jumin = e.waiting.iter().find(|w| w.service_id == "jumin").unwrap();
+                (e.kind, e.ticket.number.to_string(), jumin.count)
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn what_waits_for_the_writer_is_written_in_one_transaction() {
+        let state = relay().await;
+        let office = Arc::new(state.office("kokurakita").await.unwrap());
+        let before = committed(&state);
+        // A call sent before the tickets: in a batch the tickets go first, so it calls one.
+        let mut works = vec![call(1)];
+        works.extend((0..5).map(|_| issue(&office, "jumin", None)));
+        works.push(call(2));
+        let done = answers(queue_all(&state, works)).await;
+
+        assert_eq!(committed(&state) - before, 1, "seven jobs, one commit");
+        let numbers: Vec<String> = done.iter().map(|d| number(d).to_string()).collect();
+        assert_eq!(
+            numbers,
+            [
+                "A-001", "A-001", "A-002", "A-003", "A-004", "A-005", "A-002"
+            ]
+        );
+        // Stored in the order written, each with the counts as they were.
+        let issued = |n: &str, w| (EventKind::Issued, n.to_owned(), w);
+        let called = |n: &str, w| (EventKind::Called, n.to_owned(), w);
+        assert_eq!(
+            events(&state).await,
+            [
+                issued("A-001", 1),
+                issued("A-002", 2),
+                issued("A-003", 3),
+                issued("A-004", 4),
+                issued("A-005", 5),
+                called("A-001", 4),
+                called("A-002", 3),
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_job_that_fails_fails_alone_and_the_others_are_written() {
+        let state = relay().await;
+        let office = Arc::new(state.office("kokurakita").await.unwrap());
+        // The database refuses one service's tickets.
+        let refuse = match state.dialect {
+            crate::db::Dialect::Sqlite => {
+                "CREATE TRIGGER refuse BEFORE INSERT ON tickets WHEN NEW.service_id = 'kodomo' BEGIN SELECT RAISE(ABORT, 'this test refuses kodomo tickets'); END"
+            }
+            crate::db::Dialect::Postgres => {
+                "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'this test refuses kodomo tickets'; END $$ LANGUAGE plpgsql; CREATE TRIGGER refuse BEFORE INSERT ON tickets FOR EACH ROW WHEN (NEW.service_id = 'kodomo') EXECUTE FUNCTION refuse()"
+            }
+        };
+        sqlx::raw_sql(refuse).execute(&state.db).await.unwrap();
+        let before = committed(&state);
+        let done = answers(queue_all(
+            &state,
+            vec![
+                issue(&office, "jumin", None),
+                issue(&office, "kodomo", None),
+                call(1),
+                issue(&office, "jumin", None),
+            ],
+        ))
+        .await;
+
+        // The batch failed as a whole and was written again job by job: three commits.
+        assert_eq!(committed(&state) - before, 3);
+        assert_eq!(number(&done[0]).to_string(), "A-001");
+        match &done[1] {
+            Err(Error::Internal(message)) => assert!(
+                message.contains("this test refuses kodomo tickets"),
+                "{message}"
+            ),
+            other => panic!("expected the database's refusal, got {other:?}"),
+        }
+        assert_eq!(number(&done[2]).to_string(), "A-001");
+        // Numbered after the rolled-back batch as if it never was: no gap.
+        assert_eq!(number(&done[3]).to_string(), "A-002");
+        let kodomo: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM tickets WHERE service_id = 'kodomo'")
+                .fetch_one(&state.db)
+                .await
+                .unwrap();
+        assert_eq!(kodomo, 0);
+        let kinds: Vec<EventKind> = events(&state).await.into_iter().map(|e| e.0).collect();
+        assert_eq!(
+            kinds,
+            [EventKind::Issued, EventKind::Called, EventKind::Issued]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_key_sent_twice_in_one_batch_issues_one_ticket() {
+        let state = relay().await;
+        let office = Arc::new(state.office("kokurakita").await.unwrap());
+        let done = answers(queue_all(
+            &state,
+            vec![
+                issue(&office, "jumin", Some("kiosk-1 #42")),
+                issue(&office, "jumin", None),
+                issue(&office, "jumin", Some("kiosk-1 #42")),
+            ],
+        ))
+        .await;
+        let Ok(Done::Issued(first)) = &done[0] else {
+            panic!("expected a new ticket, got {:?}", done[0]);
+        };
+        let Ok(Done::AlreadyIssued(again)) = &done[2] else {
+            panic!("expected the same ticket again, got {:?}", done[2]);
+        };
+        assert_eq!(again.id, first.ticket.id);
+        assert_eq!(again.number.to_string(), "A-001");
+        assert_eq!(number(&done[1]).to_string(), "A-002");
+        assert_eq!(events(&state).await.len(), 2);
+    }
 }
