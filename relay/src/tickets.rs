@@ -1,8 +1,12 @@
 //! Walk-in tickets and the staff queue: issue, call next, recall, no-show, done, transfer.
 //!
-//! Every change runs under the relay's write lock in one transaction that also stores the
+//! Every change runs under the office's queue lock in a transaction that also stores the
 //! event; the event is broadcast after the commit, still under the lock, so listeners see
-//! events in id order and only events that are durable.
+//! events in id order and only events that are durable. Walk-in tickets and calls, the busy
+//! part, go through the office's queue writer ([`crate::queue`]), which writes several in one
+//! transaction.
+
+use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::State;
@@ -17,8 +21,6 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
 use mado_wire::policy::{CallPolicy, Waiting, pick_next};
-
-use std::sync::Arc;
 
 use crate::AppState;
 use crate::auth::Staff;
