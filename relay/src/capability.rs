@@ -59,39 +59,22 @@ pub async fn keyed(state: &AppState, message: &str) -> Result<String> {
     Ok(hex(&hmac_sha256(&state.secret, message.as_bytes())))
 }
 
-/// Things that carry a short code, unique per office.
-#[derive(Debug, Clone, Copy)]
-pub enum Coded {
-    Reservations,
-    Submissions,
+/// How many new codes a row is offered before giving up (each is taken with a chance of
+/// rows / 20^len: with 6 characters and a million rows, one in 64).
+const CODE_TRIES: usize = 20;
+
+/// New codes of `len` characters to offer a row in turn, until one is not taken in its office:
+/// the row is stored with `INSERT … ON CONFLICT (office_id, code) DO NOTHING`, which stores
+/// nothing when the code is taken (one statement per try, where checking first took two).
+pub fn new_codes(len: usize) -> impl Iterator<Item = String> {
+    (0..CODE_TRIES).map(move |_| new_code(len))
 }
 
-/// A new code of `len` characters that no row of `table` in `office` has yet (inside the
-/// writing transaction, so it stays unused until commit).
-pub async fn unused_code(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    table: Coded,
-    office: &str,
-    len: usize,
-) -> Result<String> {
-    let sql = match table {
-        Coded::Reservations => "SELECT id FROM reservations WHERE office_id = $1 AND code = $2",
-        Coded::Submissions => "SELECT id FROM submissions WHERE office_id = $1 AND code = $2",
-    };
-    for _ in 0..20 {
-        let code = new_code(len);
-        let taken: Option<i64> = sqlx::query_scalar(sql)
-            .bind(office)
-            .bind(&code)
-            .fetch_optional(&mut **tx)
-            .await?;
-        if taken.is_none() {
-            return Ok(code);
-        }
-    }
-    Err(crate::error::Error::Internal(format!(
-        "no unused {len}-character code in {table:?} of office {office:?} after 20 tries"
-    )))
+/// The error when every one of [`new_codes`] was taken.
+pub fn no_unused_code(what: &str, office: &str, len: usize) -> crate::error::Error {
+    crate::error::Error::Internal(format!(
+        "no unused {len}-character {what} code at office {office:?} after {CODE_TRIES} tries"
+    ))
 }
 
 /// A random code of `len` characters of [`CODE_ALPHABET`], each equally likely.

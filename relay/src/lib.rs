@@ -287,7 +287,12 @@ impl AppState {
     ) -> Result<(WriteGuard, sqlx::Transaction<'static, sqlx::Any>), Error> {
         let (guard, keys) = self.lock_writes(writes).await;
         let tx = match self.dialect {
-            Dialect::Sqlite => self.db.begin().await?,
+            // IMMEDIATE: the database's write lock is taken now, waiting (busy_timeout) for
+            // a transaction still being rolled back on another connection (sqlx rolls a
+            // dropped transaction back after the drop, when this relay's lock is already
+            // free). A deferred transaction that reads first cannot wait for it at its first
+            // write: SQLite answers "database is locked" at once.
+            Dialect::Sqlite => self.db.begin_with("BEGIN IMMEDIATE").await?,
             // BEGIN and the advisory locks in one round trip.
             Dialect::Postgres => self.db.begin_with(Dialect::begin_locked(&keys)).await?,
         };

@@ -193,8 +193,38 @@ async fn write(state: &AppState, office: &str, works: &[&Work]) -> Result<Vec<Wr
         .begin_write(&[Writes::Queue(office)])
         .await
         .map_err(Failed::Before)?;
+    let (written, events) = match write_in(state, &mut tx, office, works).await {
+        Ok(done) => done,
+        Err(e) => {
+            // Rolled back before the lock goes (see `AppState::begin_write`).
+            if let Err(rollback) = tx.rollback().await {
+                tracing::warn!(error = %rollback, "rolling back a failed queue write failed");
+            }
+            return Err(Failed::Before(e));
+        }
+    };
+    tx.commit()
+        .await
+        .map_err(|e| Failed::Commit(Error::from(e)))?;
+    state
+        .queue_writers
+        .committed
+        .fetch_add(1, Ordering::Relaxed);
+    for event in events {
+        state.events.publish(event);
+    }
+    drop(lock);
+    Ok(written)
+}
+
+/// [`write`]'s statements: each job's result, and the events in the order they were stored.
+async fn write_in(
+    state: &AppState,
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    office: &str,
+    works: &[&Work],
+) -> Result<(Vec<Written>, Vec<QueueEvent>)> {
     let mut written: Vec<Option<Written>> = works.iter().map(|_| None).collect();
-    // The events in the order they were stored.
     let mut events = Vec::new();
     let mut issues = Vec::new();
     let mut to_issue = Vec::new();
@@ -214,9 +244,7 @@ async fn write(state: &AppState, office: &str, works: &[&Work]) -> Result<Vec<Wr
         }
     }
     if !to_issue.is_empty() {
-        let issued = tickets::issue_in(state, &mut tx, &to_issue)
-            .await
-            .map_err(Failed::Before)?;
+        let issued = tickets::issue_in(state, tx, &to_issue).await?;
         for (i, w) in issues.into_iter().zip(issued) {
             events.extend(w.events.iter().cloned());
             written[i] = Some(w);
@@ -228,9 +256,7 @@ async fn write(state: &AppState, office: &str, works: &[&Work]) -> Result<Vec<Wr
             services,
         } = work
         {
-            let w = tickets::call_next_in(state, &mut tx, office, *counter_id, services)
-                .await
-                .map_err(Failed::Before)?;
+            let w = tickets::call_next_in(state, tx, office, *counter_id, services).await?;
             events.extend(w.events.iter().cloned());
             written[i] = Some(w);
         }
@@ -238,19 +264,8 @@ async fn write(state: &AppState, office: &str, works: &[&Work]) -> Result<Vec<Wr
     let written = written
         .into_iter()
         .collect::<Option<Vec<_>>>()
-        .ok_or_else(|| Failed::Before(Error::Internal("a queue job was not written".into())))?;
-    tx.commit()
-        .await
-        .map_err(|e| Failed::Commit(Error::from(e)))?;
-    state
-        .queue_writers
-        .committed
-        .fetch_add(1, Ordering::Relaxed);
-    for event in events {
-        state.events.publish(event);
-    }
-    drop(lock);
-    Ok(written)
+        .ok_or_else(|| Error::Internal("a queue job was not written".into()))?;
+    Ok((written, events))
 }
 
 #[cfg(test)]
@@ -259,10 +274,12 @@ mod tests {
     use crate::Config;
     use mado_wire::{EventKind, TicketNumber};
 
-    /// The relay on a fresh database: SQLite in memory, or a new database on the PostgreSQL
-    /// server `MADO_TEST_POSTGRES` names (as the API tests do: `tests/common`).
-    async fn relay() -> AppState {
+    /// The relay on a fresh database: an SQLite file (deleted with the directory returned), or
+    /// a new database on the PostgreSQL server `MADO_TEST_POSTGRES` names (as the API tests
+    /// do: `tests/common`).
+    async fn relay() -> (AppState, Option<tempfile::TempDir>) {
         let mut config = Config::for_tests();
+        let mut dir = None;
         if let Ok(admin) = std::env::var("MADO_TEST_POSTGRES") {
             use sqlx::Connection;
             static NEXT: AtomicU64 = AtomicU64::new(0);
@@ -279,8 +296,15 @@ mod tests {
                 .unwrap();
             let base = admin.rsplit_once('/').unwrap().0;
             config.database_url = Some(format!("{base}/{name}"));
+        } else {
+            let tmp = tempfile::tempdir().unwrap();
+            config.database_url = Some(format!(
+                "sqlite://{}",
+                tmp.path().join("mado.sqlite3").display()
+            ));
+            dir = Some(tmp);
         }
-        AppState::open(config).await.unwrap()
+        (AppState::open(config).await.unwrap(), dir)
     }
 
     fn issue(office: &Arc<mado_wire::Office>, service: &str, key: Option<&str>) -> Work {
@@ -354,7 +378,7 @@ mod tests {
 
     #[tokio::test]
     async fn what_waits_for_the_writer_is_written_in_one_transaction() {
-        let state = relay().await;
+        let (state, _dir) = relay().await;
         let office = Arc::new(state.office("kokurakita").await.unwrap());
         let before = committed(&state);
         // A call sent before the tickets: in a batch the tickets go first, so it calls one.
@@ -390,7 +414,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_job_that_fails_fails_alone_and_the_others_are_written() {
-        let state = relay().await;
+        let (state, _dir) = relay().await;
         let office = Arc::new(state.office("kokurakita").await.unwrap());
         // The database refuses one service's tickets.
         let refuse = match state.dialect {
@@ -442,7 +466,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_key_sent_twice_in_one_batch_issues_one_ticket() {
-        let state = relay().await;
+        let (state, _dir) = relay().await;
         let office = Arc::new(state.office("kokurakita").await.unwrap());
         let done = answers(queue_all(
             &state,
@@ -480,7 +504,7 @@ mod tests {
     /// did both: issue 6's notes). SQLite plans without statistics (none are gathered).
     #[tokio::test]
     async fn a_ticket_and_a_call_read_a_few_rows_however_many_the_day_has() {
-        let state = relay().await;
+        let (state, _dir) = relay().await;
         if state.dialect != crate::db::Dialect::Postgres {
             return;
         }

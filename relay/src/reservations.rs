@@ -27,7 +27,7 @@ use std::sync::Arc;
 
 use crate::AppState;
 use crate::auth::token_hash;
-use crate::capability::{Coded, keyed, unused_code};
+use crate::capability::{keyed, new_codes, no_unused_code};
 use crate::db::{Writes, local_day, now_ms};
 use crate::error::{Error, Json, Path, Query, Result};
 use crate::tickets::{CheckedIn, idempotency_key, insert_ticket, issued};
@@ -357,19 +357,15 @@ async fn take_place(
     start: u16,
     capacity: u32,
 ) -> Result<bool> {
-    sqlx::query("INSERT INTO slot_counts (office_id, service_id, day, start_min, capacity, booked) VALUES ($1, $2, $3, $4, $5, 0) ON CONFLICT DO NOTHING")
+    // One statement: the slot's first booking stores its count, later ones add to it while
+    // places are left. (The WHERE of the SELECT also keeps SQLite from reading ON CONFLICT
+    // as a join's ON.)
+    let done = sqlx::query("INSERT INTO slot_counts (office_id, service_id, day, start_min, capacity, booked) SELECT $1, $2, $3, $4, $5, 1 WHERE $5 > 0 ON CONFLICT (office_id, service_id, day, start_min) DO UPDATE SET booked = slot_counts.booked + 1 WHERE slot_counts.booked < slot_counts.capacity")
         .bind(office)
         .bind(service)
         .bind(day.to_string())
         .bind(i64::from(start))
         .bind(i64::from(capacity))
-        .execute(&mut **tx)
-        .await?;
-    let done = sqlx::query("UPDATE slot_counts SET booked = booked + 1 WHERE office_id = $1 AND service_id = $2 AND day = $3 AND start_min = $4 AND booked < capacity")
-        .bind(office)
-        .bind(service)
-        .bind(day.to_string())
-        .bind(i64::from(start))
         .execute(&mut **tx)
         .await?;
     Ok(done.rows_affected() == 1)
@@ -654,7 +650,10 @@ async fn book(
     )
     .await?
     {
-        drop(tx);
+        // Rolled back before the lock goes (see `AppState::begin_write`); the alternatives
+        // are read without it.
+        tx.rollback().await?;
+        drop(_write);
         let alternatives = alternatives(&state, &office, &req.service, day).await;
         return Err(Error::SlotFull {
             message: format!(
@@ -664,20 +663,27 @@ async fn book(
             alternatives,
         });
     }
-    let code = unused_code(&mut tx, Coded::Reservations, &office, CODE_LEN).await?;
-    sqlx::query("INSERT INTO reservations (office_id, service_id, day, start_min, end_min, token_hash, code, checkin_hash, status, created_at_ms, idempotency_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'booked', $9, $10)")
-        .bind(&office)
-        .bind(&req.service)
-        .bind(day.to_string())
-        .bind(i64::from(start))
-        .bind(i64::from(end))
-        .bind(token_hash(&token))
-        .bind(&code)
-        .bind(&checkin_hash)
-        .bind(now_ms())
-        .bind(&key)
-        .execute(&mut *tx)
-        .await?;
+    let mut stored_code = None;
+    for code in new_codes(CODE_LEN) {
+        let stored = sqlx::query("INSERT INTO reservations (office_id, service_id, day, start_min, end_min, token_hash, code, checkin_hash, status, created_at_ms, idempotency_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'booked', $9, $10) ON CONFLICT (office_id, code) DO NOTHING")
+            .bind(&office)
+            .bind(&req.service)
+            .bind(day.to_string())
+            .bind(i64::from(start))
+            .bind(i64::from(end))
+            .bind(token_hash(&token))
+            .bind(&code)
+            .bind(&checkin_hash)
+            .bind(now_ms())
+            .bind(&key)
+            .execute(&mut *tx)
+            .await?;
+        if stored.rows_affected() == 1 {
+            stored_code = Some(code);
+            break;
+        }
+    }
+    let code = stored_code.ok_or_else(|| no_unused_code("reservation", &office, CODE_LEN))?;
     tx.commit().await?;
     tracing::info!(office = %office, service = %req.service, day = %day, start = %req.start, "reservation booked");
     Ok((
@@ -772,7 +778,10 @@ async fn reschedule(
     )
     .await?
     {
-        drop(tx);
+        // Rolled back before the lock goes (see `AppState::begin_write`); the alternatives
+        // are read without it.
+        tx.rollback().await?;
+        drop(_write);
         let alternatives = alternatives(&state, &r.office, &r.service, day).await;
         return Err(Error::SlotFull {
             message: format!("{day} {} has no free place", req.start),

@@ -36,7 +36,7 @@ use sqlx::{Any, Row, Transaction};
 
 use crate::AppState;
 use crate::auth::{Staff, random_token, token_hash};
-use crate::capability::{Coded, keyed, unused_code};
+use crate::capability::{keyed, new_codes, no_unused_code};
 use crate::db::{Pool, Writes, local_day, now_ms};
 use crate::error::{Error, Json, Path, Query, Result};
 use crate::tickets::idempotency_key;
@@ -232,26 +232,33 @@ async fn create(
     // Writes go one at a time (SQLite allows one writer; see `AppState::begin_write`).
     let (_write, mut tx) = state.begin_write(&[Writes::Submissions]).await?;
     let now = now_ms();
-    let code = unused_code(&mut tx, Coded::Submissions, &office, CODE_LEN).await?;
-    let inserted: std::result::Result<i64, sqlx::Error> = sqlx::query_scalar(
-        "INSERT INTO submissions (office_id, code, token_hash, idempotency_key, pack, city, status, created_at_ms, updated_at_ms, reservation_id, body) VALUES ($1, $2, $3, $4, $5, $6, 'received', $7, $7, $8, $9) RETURNING id",
-    )
-    .bind(&office)
-    .bind(&code)
-    .bind(token_hash(&token))
-    .bind(&key)
-    .bind(&sub.pack)
-    .bind(&sub.city)
-    .bind(now)
-    .bind(reservation_id)
-    .bind(body)
-    .fetch_one(&mut *tx)
-    .await;
-    let id = match inserted {
-        Ok(id) => id,
+    let mut inserted = Ok(None);
+    for code in new_codes(CODE_LEN) {
+        inserted = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO submissions (office_id, code, token_hash, idempotency_key, pack, city, status, created_at_ms, updated_at_ms, reservation_id, body) VALUES ($1, $2, $3, $4, $5, $6, 'received', $7, $7, $8, $9) ON CONFLICT (office_id, code) DO NOTHING RETURNING id",
+        )
+        .bind(&office)
+        .bind(&code)
+        .bind(token_hash(&token))
+        .bind(&key)
+        .bind(&sub.pack)
+        .bind(&sub.city)
+        .bind(now)
+        .bind(reservation_id)
+        .bind(&body)
+        .fetch_optional(&mut *tx)
+        .await
+        .map(|id| id.map(|id| (code, id)));
+        if !matches!(inserted, Ok(None)) {
+            break;
+        }
+    }
+    let (code, id) = match inserted {
+        Ok(Some(stored)) => stored,
+        Ok(None) => return Err(no_unused_code("pre-application", &office, CODE_LEN)),
         // The same retry arriving twice at once: the other one stored it.
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() && key.is_some() => {
-            drop(tx);
+            tx.rollback().await?;
             return match receipt_of(&state.db, &token).await? {
                 Some(receipt) => Ok((StatusCode::OK, Json(receipt))),
                 None => Err(Error::Conflict(
