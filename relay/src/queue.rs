@@ -186,8 +186,8 @@ fn copy(e: &Error) -> Error {
 /// Writes `works` in one transaction under the office's queue lock, commits, and publishes
 /// their events (before the lock goes, so they reach the streams in commit order). The
 /// tickets go first, all together ([`tickets::issue_in`]), then the calls in order: the jobs
-/// of a batch were sent at the same time, so any order is theirs, and this one takes the
-/// fewest round trips under the lock.
+/// of a batch waited together and none was answered, so any order between them is one their
+/// senders could have met, and this one takes the fewest round trips under the lock.
 async fn write(state: &AppState, office: &str, works: &[&Work]) -> Result<Vec<Written>, Failed> {
     let (lock, mut tx) = state
         .begin_write(&[Writes::Queue(office)])
