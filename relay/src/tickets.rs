@@ -375,46 +375,48 @@ pub(crate) async fn issue_in(
     tx: &mut Transaction<'_, Any>,
     items: &[ToIssue<'_>],
 ) -> Result<Vec<Written>> {
-    let events = match state.dialect {
-        Dialect::Postgres => issue_in_one_round_trip(tx, items).await?,
+    // Each item's event, or the ticket its key issued before: its id, if already looked up.
+    let issued: Vec<std::result::Result<QueueEvent, Option<i64>>> = match state.dialect {
+        Dialect::Postgres => issue_in_one_round_trip(tx, items)
+            .await?
+            .into_iter()
+            .map(|event| event.ok_or(None))
+            .collect(),
         Dialect::Sqlite => {
-            let mut events = Vec::with_capacity(items.len());
+            let mut issued = Vec::with_capacity(items.len());
             for item in items {
-                events.push(
-                    if key_taken(tx, &item.office.id, item.key).await?.is_some() {
-                        None
-                    } else {
-                        Some(
-                            insert_ticket(tx, item.office, item.service, item.key, None)
-                                .await?
-                                .1,
-                        )
-                    },
-                );
+                issued.push(match key_taken(tx, &item.office.id, item.key).await? {
+                    Some(id) => Err(Some(id)),
+                    None => Ok(insert_ticket(tx, item.office, item.service, item.key, None)
+                        .await?
+                        .1),
+                });
             }
-            events
+            issued
         }
     };
     let mut written = Vec::with_capacity(items.len());
-    for (item, event) in items.iter().zip(events) {
-        written.push(match event {
-            Some(event) => Written {
-                events: vec![event.clone()],
-                done: Done::Issued(event),
-            },
-            None => {
-                let id = key_taken(tx, &item.office.id, item.key)
-                    .await?
-                    .ok_or_else(|| {
-                        Error::Internal(
-                            "a ticket was not issued and its idempotency key is not taken".into(),
-                        )
-                    })?;
-                Written {
-                    events: Vec::new(),
-                    done: Done::AlreadyIssued(fetch_ticket(tx, id).await?),
-                }
+    for (item, issued) in items.iter().zip(issued) {
+        let id = match issued {
+            Ok(event) => {
+                written.push(Written {
+                    events: vec![event.clone()],
+                    done: Done::Issued(event),
+                });
+                continue;
             }
+            Err(Some(id)) => id,
+            Err(None) => key_taken(tx, &item.office.id, item.key)
+                .await?
+                .ok_or_else(|| {
+                    Error::Internal(
+                        "a ticket was not issued and its idempotency key is not taken".into(),
+                    )
+                })?,
+        };
+        written.push(Written {
+            events: Vec::new(),
+            done: Done::AlreadyIssued(fetch_ticket(tx, id).await?),
         });
     }
     Ok(written)
