@@ -307,15 +307,14 @@ mod tests {
         (AppState::open(config).await.unwrap(), dir)
     }
 
-    fn issue(office: &Arc<mado_wire::Office>, service: &str, key: Option<&str>) -> Work {
+    fn service(office: &mado_wire::Office, id: &str) -> mado_wire::Service {
+        office.services.iter().find(|s| s.id == id).unwrap().clone()
+    }
+
+    fn issue(office: &Arc<mado_wire::Office>, service_id: &str, key: Option<&str>) -> Work {
         Work::Issue {
             office: office.clone(),
-            service: office
-                .services
-                .iter()
-                .find(|s| s.id == service)
-                .unwrap()
-                .clone(),
+            service: service(office, service_id),
             key: key.map(str::to_owned),
         }
     }
@@ -524,9 +523,7 @@ mod tests {
         .await
         .unwrap();
         let office = Arc::new(state.office("kokurakita").await.unwrap());
-        let Work::Issue { service, .. } = issue(&office, "jumin", None) else {
-            unreachable!()
-        };
+        let jumin = service(&office, "jumin");
 
         let mut tx = state.db.begin().await.unwrap();
         let issued = tickets::issue_in(
@@ -534,7 +531,7 @@ mod tests {
             &mut tx,
             &[tickets::ToIssue {
                 office: &office,
-                service: &service,
+                service: &jumin,
                 key: None,
             }],
         )
