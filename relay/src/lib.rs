@@ -242,12 +242,17 @@ impl AppState {
     /// from the database once and then served from memory until `/admin` saves it
     /// ([`AppState::forget_office`], and on PostgreSQL every relay through `mado_config`).
     pub(crate) async fn office(&self, id: &str) -> Result<mado_wire::Office, Error> {
+        Ok(self.shared_office(id).await?.as_ref().clone())
+    }
+
+    /// [`AppState::office`] without copying it: the kept value itself.
+    pub(crate) async fn shared_office(&self, id: &str) -> Result<Arc<mado_wire::Office>, Error> {
         if let Some(o) = self.offices.map().get(id).and_then(|c| c.office.clone()) {
-            return Ok(o.as_ref().clone());
+            return Ok(o);
         }
         let epoch = self.offices.epoch();
-        let office = db::load_office(&self.db, id).await?;
-        let kept = Arc::new(office.clone());
+        let office = Arc::new(db::load_office(&self.db, id).await?);
+        let kept = office.clone();
         self.offices.keep(id, epoch, |c| c.office = Some(kept));
         Ok(office)
     }

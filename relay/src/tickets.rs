@@ -6,8 +6,6 @@
 //! part, go through the office's queue writer ([`crate::queue`]), which writes several in one
 //! transaction.
 
-use std::sync::Arc;
-
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -306,7 +304,7 @@ async fn tickets_issue(
     Json(req): Json<IssueTicketRequest>,
 ) -> Result<(StatusCode, Json<IssuedTicket>)> {
     let key = idempotency_key(&headers)?;
-    let office = state.office(&office_id).await?;
+    let office = state.shared_office(&office_id).await?;
     let service = office
         .services
         .iter()
@@ -322,7 +320,7 @@ async fn tickets_issue(
             )
         })?;
     let work = Work::Issue {
-        office: Arc::new(office.clone()),
+        office: office.clone(),
         service: service.clone(),
         key,
     };
@@ -806,7 +804,7 @@ async fn counter_call_next(
         .fetch_optional(&state.db)
         .await?
         .ok_or_else(|| Error::NotFound(format!("no counter with id {counter_id}")))?;
-    let office = state.office(&office_id).await?;
+    let office = state.shared_office(&office_id).await?;
     let counter = office
         .counters
         .iter()
