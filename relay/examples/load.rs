@@ -6,20 +6,23 @@
 //!
 //! Every request uses a fresh loopback connection (`Connection: close`), as kiosks and
 //! counter PCs behind a proxy do; latencies are measured from the request's scheduled time,
-//! so a slow answer delays nothing else (no coordinated omission).
+//! so a slow answer delays nothing else (no coordinated omission). Given the relay's data
+//! directory, it also samples how long the disk takes to flush meanwhile ([`DiskProbe`]).
 //!
 //! ```text
-//! cargo run --profile relay -p mado-relay --example load -- http://127.0.0.1:18180 PASSWORD 1000 500 10
+//! cargo run --profile relay -p mado-relay --example load -- http://127.0.0.1:18180 PASSWORD 1000 500 10 [DATA_DIR]
 //! cargo run --profile relay -p mado-relay --example load -- --bare 64 3
 //! ```
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use memchr::memmem;
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 fn now_ms() -> i64 {
@@ -70,64 +73,75 @@ fn summary(mut v: Vec<f64>) -> Value {
 }
 
 /// Display streams: each records (event id, ms from the call's commit to arrival) of calls.
+///
+/// A stream reads what arrived in one go and looks only for calls in it, as cheaply as it
+/// can: the thousand streams stand for a thousand screens on other machines, and the time
+/// they take here is taken from the relay they share the cores with.
 async fn open_stream(addr: SocketAddr, seen: Arc<Mutex<Vec<(i64, f64)>>>) -> Option<()> {
     let mut stream = TcpStream::connect(addr).await.ok()?;
     let request = format!(
         "GET /api/offices/kokurakita/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
     );
     stream.write_all(request.as_bytes()).await.ok()?;
-    let mut reader = BufReader::new(stream);
-    let mut line = String::new();
     // Status line and headers.
-    loop {
-        line.clear();
-        if reader.read_line(&mut line).await.ok()? == 0 {
+    let mut buf = Vec::with_capacity(64 * 1024);
+    let body = loop {
+        if stream.read_buf(&mut buf).await.ok()? == 0 {
             return None;
         }
-        if line == "\r\n" {
-            break;
+        if let Some(end) = memmem::find(&buf, b"\r\n\r\n") {
+            break end + 4;
         }
-    }
+    };
+    buf.drain(..body);
     tokio::spawn(async move {
+        let called = memmem::Finder::new(br#""kind":"called""#);
         let mut mine = Vec::new();
-        let mut line = String::new();
-        let mut event_id = 0_i64;
         loop {
-            line.clear();
-            match reader.read_line(&mut line).await {
-                Ok(0) | Err(_) => break,
-                Ok(_) => {}
-            }
-            // Chunked framing lines are hex sizes; event lines start with a field name. The
-            // JSON is not parsed: a thousand streams parsing every event would measure the
-            // load generator, not the relay.
-            let l = line.trim_end();
-            if let Some(id) = l.strip_prefix("id:") {
-                event_id = id.trim().parse().unwrap_or(0);
-            } else if let Some(data) = l.strip_prefix("data:") {
+            // Events end with a blank line; an event cut by the read waits for its end. The
+            // chunked framing around each batch of events is skipped by looking for events.
+            if let Some(end) = memmem::rfind(&buf, b"\n\n") {
                 let arrived = now_ms();
-                if data.contains("\"kind\":\"called\"") {
-                    let at = data
-                        .split_once("\"at_ms\":")
-                        .and_then(|(_, rest)| rest.split(',').next())
-                        .and_then(|n| n.parse::<i64>().ok())
-                        .unwrap_or(arrived);
-                    mine.push((event_id, (arrived - at) as f64));
-                    if mine.len() >= 64 {
-                        seen.lock().unwrap().append(&mut mine);
+                let complete = &buf[..end + 2];
+                for hit in called.find_iter(complete) {
+                    if let Some(call) = call_at(complete, hit) {
+                        mine.push((call.0, (arrived - call.1) as f64));
                     }
                 }
-            } else if l == "0" {
-                break;
+                buf.drain(..end + 2);
+                if !mine.is_empty() {
+                    seen.lock().unwrap().append(&mut mine);
+                }
             }
-            if line.is_empty() {
-                break;
+            if buf.capacity() - buf.len() < 16 * 1024 {
+                buf.reserve(64 * 1024);
+            }
+            match stream.read_buf(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {}
             }
         }
         seen.lock().unwrap().append(&mut mine);
     });
     Some(())
 }
+
+/// The id and commit time (`at_ms`) of the call event whose `"kind":"called"` is at `hit`.
+fn call_at(text: &[u8], hit: usize) -> Option<(i64, i64)> {
+    let number = |from: &[u8]| -> Option<i64> {
+        let digits = from.iter().take_while(|b| b.is_ascii_digit()).count();
+        std::str::from_utf8(&from[..digits]).ok()?.parse().ok()
+    };
+    let from = memmem::rfind(&text[..hit], b"\n\n").map_or(0, |i| i + 2);
+    let to = memmem::find(&text[hit..], b"\n\n").map_or(text.len(), |i| hit + i);
+    let event = &text[from..to];
+    let id = memmem::find(event, b"id: ")?;
+    let at = memmem::find(event, br#""at_ms":"#)?;
+    Some((number(&event[id + 4..])?, number(&event[at + 8..])?))
+}
+
+/// Each request: its kind, when it was sent (ms from the start) and its latency (ms).
+type Timeline = Vec<(&'static str, f64, f64)>;
 
 /// Per kind of request: latencies (ms) and how many answers of each status.
 type Results = HashMap<&'static str, (Vec<f64>, HashMap<u16, u64>)>;
@@ -145,6 +159,7 @@ async fn relay_load(
     streams: usize,
     rate: u32,
     seconds: u64,
+    probe_dir: Option<PathBuf>,
 ) -> Value {
     // Staff session for calling.
     let cookie = {
@@ -195,16 +210,24 @@ async fn relay_load(
     tokio::time::sleep(Duration::from_millis(500)).await;
 
     let results: Arc<Mutex<Results>> = Arc::default();
+    let timeline: Arc<Mutex<Timeline>> = Arc::default();
     // One more second first, not recorded: connections to the database open, caches fill.
     let warmup = u64::from(rate);
     let total = u64::from(rate) * seconds + warmup;
     let period = Duration::from_secs_f64(1.0 / f64::from(rate));
     let start = tokio::time::Instant::now();
+    let probe = probe_dir.map(|dir| DiskProbe::start(dir, start.into_std()));
     let mut tasks = Vec::with_capacity(total as usize);
+    // How late the sender woke for each request: when it is late, the load generator itself
+    // stalled (the machine is shared), not the relay.
+    let mut sender_lag = Vec::with_capacity(total as usize);
     let services = ["jumin", "kokuho", "fukushi", "kodomo", "okuyami"];
     for i in 0..total {
         let scheduled = start + period * u32::try_from(i).unwrap_or(u32::MAX);
         tokio::time::sleep_until(scheduled).await;
+        if i >= warmup {
+            sender_lag.push(scheduled.elapsed().as_secs_f64() * 1000.0);
+        }
         // 50% tickets, 30% calls, 20% bookings.
         let kind = match i % 10 {
             0..=4 => Kind::Ticket,
@@ -214,6 +237,7 @@ async fn relay_load(
         let cookie = cookie.clone();
         let slot = slots.get((i as usize) % slots.len().max(1)).cloned();
         let results = results.clone();
+        let timeline = timeline.clone();
         tasks.push(tokio::spawn(async move {
             let (name, answer) = match kind {
                 Kind::Ticket => (
@@ -263,12 +287,19 @@ async fn relay_load(
             let entry = r.entry(name).or_default();
             entry.0.push(ms);
             *entry.1.entry(status).or_default() += 1;
+            drop(r);
+            let sent_at = (scheduled - start).as_secs_f64() * 1000.0;
+            timeline.lock().unwrap().push((name, sent_at, ms));
         }));
     }
     for t in tasks {
         let _ = t.await;
     }
     let elapsed = start.elapsed().as_secs_f64();
+    let flushes = match probe {
+        Some(probe) => Some(probe.stop().await),
+        None => None,
+    };
     // Let the last events reach the displays.
     tokio::time::sleep(Duration::from_secs(1)).await;
     let deliveries = std::mem::take(&mut *seen.lock().unwrap());
@@ -290,7 +321,21 @@ async fn relay_load(
         );
         kinds.insert(name.to_owned(), s);
     }
+    let timeline = std::mem::take(&mut *timeline.lock().unwrap());
+    let disk = match &flushes {
+        None => Value::Null,
+        Some(Ok(flushes)) => json!({
+            "flushes": summary(flushes.iter().map(|f| f.1).collect()),
+            "stalls": flushes.iter().filter(|f| f.1 > STALL_MS)
+                .map(|f| json!({"from_ms": f.0.round(), "ms": f.1.round()}))
+                .collect::<Vec<_>>(),
+        }),
+        Some(Err(e)) => json!({"error": e}),
+    };
     json!({
+        "disk": disk,
+        "slowest_windows": slowest_windows(&timeline),
+        "sender_lag": summary(sender_lag),
         "streams": opened,
         "rate": rate,
         "seconds": seconds,
@@ -303,6 +348,81 @@ async fn relay_load(
         "calls_seen_by_every_display": complete,
         "calls_seen": per_event.len(),
     })
+}
+
+/// A flush slower than this is a stall of the disk.
+const STALL_MS: f64 = 20.0;
+
+/// The flush latency of a disk, sampled while the load runs: a durable commit waits for the
+/// disk to flush, so when the disk stalls (a virtual disk may, for hundreds of milliseconds)
+/// every request that commits waits for it, whatever the relay does. Sampled in a file of the
+/// directory given (the relay's data directory, on the databases' disk), one 4 KiB block
+/// written over and flushed every 20 ms: light next to the relay's own commits.
+struct DiskProbe {
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<Result<Vec<(f64, f64)>, String>>,
+}
+
+impl DiskProbe {
+    fn start(dir: PathBuf, start: Instant) -> Self {
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopped = stop.clone();
+        let thread = std::thread::spawn(move || {
+            use std::os::unix::fs::FileExt;
+            let path = dir.join(format!("mado-load-probe-{}", std::process::id()));
+            let file =
+                std::fs::File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let block = [0x5a_u8; 4096];
+            let mut flushes = Vec::new();
+            let mut result = Ok(());
+            while !stopped.load(std::sync::atomic::Ordering::Relaxed) {
+                let began = Instant::now();
+                if let Err(e) = file.write_all_at(&block, 0).and_then(|()| file.sync_data()) {
+                    result = Err(format!("{}: {e}", path.display()));
+                    break;
+                }
+                let ms = began.elapsed().as_secs_f64() * 1000.0;
+                // When it began, in ms from the load's start (before it: negative).
+                let from = match began.checked_duration_since(start) {
+                    Some(d) => d.as_secs_f64() * 1000.0,
+                    None => -(start - began).as_secs_f64() * 1000.0,
+                };
+                flushes.push((from, ms));
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            let _ = std::fs::remove_file(&path);
+            result.map(|()| flushes)
+        });
+        Self { stop, thread }
+    }
+
+    /// Each flush: when it began (ms from the load's start) and how long it took (ms).
+    async fn stop(self) -> Result<Vec<(f64, f64)>, String> {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        tokio::task::spawn_blocking(move || self.thread.join())
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|_| "the disk probe panicked".to_owned())?
+    }
+}
+
+/// The five 100 ms windows (by send time) whose slowest request was slowest: where the p99
+/// comes from, a few stalls or a load the relay cannot follow.
+fn slowest_windows(timeline: &[(&str, f64, f64)]) -> Value {
+    let mut windows: HashMap<u64, (f64, usize, usize)> = HashMap::new();
+    for (_, sent_at, ms) in timeline {
+        let w = windows.entry((sent_at / 100.0) as u64).or_default();
+        w.0 = w.0.max(*ms);
+        w.1 += 1;
+        w.2 += usize::from(*ms > 20.0);
+    }
+    let mut windows: Vec<_> = windows.into_iter().collect();
+    windows.sort_by(|a, b| b.1.0.total_cmp(&a.1.0));
+    windows
+        .iter()
+        .take(5)
+        .map(|(w, (max, n, slow))| json!({"from_ms": w * 100, "max": max, "requests": n, "over_20ms": slow}))
+        .collect()
 }
 
 /// Closed-loop throughput of a bare axum server with the same client.
@@ -359,7 +479,8 @@ async fn main() {
         let streams = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(1000);
         let rate = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(500);
         let seconds = args.get(4).and_then(|a| a.parse().ok()).unwrap_or(10);
-        relay_load(addr, password, streams, rate, seconds).await
+        let probe_dir = args.get(5).map(PathBuf::from);
+        relay_load(addr, password, streams, rate, seconds, probe_dir).await
     };
     println!("{result}");
 }
