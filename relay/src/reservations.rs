@@ -222,30 +222,37 @@ async fn offers_in(
     days: u32,
 ) -> Result<Vec<SlotOffer>> {
     let (today, minute) = now_local();
+    let Some(last) = i64::from(days).checked_sub(1) else {
+        return Ok(Vec::new());
+    };
+    // The places booked on every day asked, in one read (days are ISO dates: in order as text).
+    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT day, start_min, booked FROM slot_counts WHERE office_id = $1 AND service_id = $2 AND day >= $3 AND day <= $4",
+    )
+    .bind(office)
+    .bind(service)
+    .bind(from.to_string())
+    .bind(from.add_days(last).to_string())
+    .fetch_all(db)
+    .await?;
+    let booked: std::collections::HashMap<(String, i64), i64> = rows
+        .into_iter()
+        .map(|(day, start, n)| ((day, start), n))
+        .collect();
     let mut out = Vec::new();
-    for i in 0..i64::from(days) {
+    for i in 0..=last {
         let day = from.add_days(i);
         let slots = calendar::slots(cal, day, rule.slot)
             .map_err(|e| Error::Conflict(format!("the office calendar cannot be used: {e}")))?;
-        if slots.is_empty() {
-            continue;
-        }
-        let counts: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT start_min, booked FROM slot_counts WHERE office_id = $1 AND service_id = $2 AND day = $3",
-        )
-        .bind(office)
-        .bind(service)
-        .bind(day.to_string())
-        .fetch_all(db)
-        .await?;
+        let day_text = day.to_string();
         for s in slots {
             if !bookable(rule, day, s.start, today, minute) {
                 continue;
             }
-            let booked = counts
-                .iter()
-                .find(|(start, _)| *start == i64::from(s.start))
-                .map_or(0, |(_, b)| *b);
+            let booked = booked
+                .get(&(day_text.clone(), i64::from(s.start)))
+                .copied()
+                .unwrap_or(0);
             let free = i64::from(s.capacity).saturating_sub(booked).max(0);
             out.push(SlotOffer {
                 service: service.to_owned(),
