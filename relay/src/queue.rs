@@ -250,13 +250,24 @@ async fn write_in(
             written[i] = Some(w);
         }
     }
+    let mut calls = Vec::new();
+    let mut to_call = Vec::new();
     for (i, work) in works.iter().enumerate() {
         if let Work::CallNext {
             counter_id,
             services,
         } = work
         {
-            let w = tickets::call_next_in(state, tx, office, *counter_id, services).await?;
+            calls.push(i);
+            to_call.push(tickets::ToCall {
+                counter_id: *counter_id,
+                services,
+            });
+        }
+    }
+    if !to_call.is_empty() {
+        let called = tickets::call_next_in(state, tx, office, &to_call).await?;
+        for (i, w) in calls.into_iter().zip(called) {
             events.extend(w.events.iter().cloned());
             written[i] = Some(w);
         }
@@ -463,6 +474,113 @@ mod tests {
         );
     }
 
+    /// Calls written together pick what the same calls written one after another would: the
+    /// same tickets, the same events with the same counts, in the same order. Some counters
+    /// call twice (the second call finishes what the first called), checked-in reservations
+    /// wait with walk-ins (two in a row at a counter, then a walk-in's turn), and the last
+    /// calls find nobody.
+    #[tokio::test]
+    async fn calls_written_together_pick_what_one_after_another_would() {
+        let jobs = || {
+            let at = |counter_id, services: &[&str]| Work::CallNext {
+                counter_id,
+                services: services.iter().map(|s| s.to_string()).collect(),
+            };
+            vec![
+                at(1, &["jumin"]),
+                at(2, &["jumin", "kokuho"]),
+                at(1, &["jumin"]),
+                at(3, &["kokuho"]),
+                at(1, &["jumin"]),
+                at(2, &["jumin", "kokuho"]),
+                at(4, &["jumin"]),
+                at(5, &["kokuho"]),
+                at(6, &["jumin", "kokuho"]),
+                at(4, &["jumin"]),
+            ]
+        };
+        let mut outcomes = Vec::new();
+        for together in [true, false] {
+            let (state, _dir) = relay().await;
+            let office = Arc::new(state.office("kokurakita").await.unwrap());
+            // Three reservations checked in before their slots, which began a minute ago.
+            let now = crate::db::now_ms();
+            for seq in 1..=3 {
+                sqlx::query(
+                    "INSERT INTO tickets (office_id, service_id, prefix, day, seq, status, issued_at_ms, slot_start_ms) VALUES ('kokurakita', $1, 'Y', $2, $3, 'waiting', $4, $5)",
+                )
+                .bind(if seq == 3 { "kokuho" } else { "jumin" })
+                .bind(crate::db::local_day(now))
+                .bind(seq)
+                .bind(now - 120_000 + seq)
+                .bind(now - 60_000)
+                .execute(&state.db)
+                .await
+                .unwrap();
+            }
+            for service in ["jumin", "kokuho", "jumin", "jumin", "kokuho", "jumin"] {
+                state
+                    .write_queue("kokurakita", issue(&office, service, None))
+                    .await
+                    .unwrap();
+            }
+            let before = committed(&state);
+            let done = if together {
+                answers(queue_all(&state, jobs())).await
+            } else {
+                let mut done = Vec::new();
+                for job in jobs() {
+                    done.push(state.write_queue("kokurakita", job).await);
+                }
+                done
+            };
+            let commits = committed(&state) - before;
+            assert_eq!(commits, if together { 1 } else { 10 });
+            let called: Vec<Option<String>> = done
+                .into_iter()
+                .map(|d| match d {
+                    Ok(Done::Called(t)) => {
+                        t.map(|t| format!("{}@{}", t.number, t.counter_id.unwrap()))
+                    }
+                    other => panic!("expected a call, got {other:?}"),
+                })
+                .collect();
+            let rows: Vec<(i64, String)> =
+                sqlx::query_as("SELECT id, payload FROM events ORDER BY id")
+                    .fetch_all(&state.db)
+                    .await
+                    .unwrap();
+            let events: Vec<String> = rows
+                .iter()
+                .map(|(id, payload)| {
+                    let e = crate::events::parse_event(*id, payload).unwrap();
+                    let counts: Vec<String> = e
+                        .waiting
+                        .iter()
+                        .map(|w| format!("{}={}", w.service_id, w.count))
+                        .collect();
+                    format!("{:?} {} [{}]", e.kind, e.ticket.number, counts.join(" "))
+                })
+                .collect();
+            outcomes.push((called, events));
+        }
+        let (together, one_by_one) = (&outcomes[0], &outcomes[1]);
+        assert_eq!(together, one_by_one);
+        // What the policy picked, counter by counter (numbers@counter; None: nobody waiting).
+        let called: Vec<&str> = together
+            .0
+            .iter()
+            .map(|c| c.as_deref().unwrap_or("-"))
+            .collect();
+        assert_eq!(
+            called,
+            [
+                "Y-001@1", "Y-002@2", "A-001@1", "Y-003@3", "A-002@1", "B-001@2", "A-003@4",
+                "B-002@5", "A-004@6", "-"
+            ]
+        );
+    }
+
     #[tokio::test]
     async fn a_key_sent_twice_in_one_batch_issues_one_ticket() {
         let (state, _dir) = relay().await;
@@ -544,10 +662,16 @@ mod tests {
         let by_issue = tickets_read(&mut tx).await;
         assert!(by_issue <= 20, "issuing a ticket read {by_issue} tickets");
 
-        let called = tickets::call_next_in(&state, &mut tx, "kokurakita", 2, &["jumin".into()])
+        let jumin = ["jumin".to_owned()];
+        let call = tickets::ToCall {
+            counter_id: 2,
+            services: &jumin,
+        };
+        let called = tickets::call_next_in(&state, &mut tx, "kokurakita", &[call])
             .await
             .unwrap();
         // The first jumin ticket waiting.
+        let called = called.into_iter().next().unwrap();
         assert_eq!(number(&Ok(called.done)).seq, 2505);
         let by_call = tickets_read(&mut tx).await - by_issue;
         assert!(

@@ -183,96 +183,91 @@ async fn store_events(
     tx: &mut Transaction<'_, Any>,
     events: Vec<QueueEvent>,
 ) -> Result<Vec<QueueEvent>> {
-    store_events_calling(tx, events, None).await
-}
-
-/// [`store_events`], with PostgreSQL also calling the waiting ticket `called` (as it is once
-/// called) in the same statement: the events are stored only if the call is.
-async fn store_events_calling(
-    tx: &mut Transaction<'_, Any>,
-    mut events: Vec<QueueEvent>,
-    called: Option<&Ticket>,
-) -> Result<Vec<QueueEvent>> {
     if events.is_empty() {
         return Ok(events);
     }
-    let payloads = events
+    let payloads = payloads(&events)?;
+    let mut args = Args::default();
+    let values: Vec<String> = events
+        .iter()
+        .zip(&payloads)
+        .map(|(e, p)| {
+            format!(
+                "({}, {}, {})",
+                args.text(&e.office_id),
+                args.int(e.at_ms),
+                args.text(p)
+            )
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO events (office_id, at_ms, payload) VALUES {} RETURNING id, payload",
+        values.join(", ")
+    );
+    let rows = args.bind(&sql).fetch_all(&mut **tx).await?;
+    with_ids(events, &payloads, &rows)
+}
+
+/// The events' JSON, as stored.
+fn payloads(events: &[QueueEvent]) -> Result<Vec<String>> {
+    events
         .iter()
         .map(serde_json::to_string)
         .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(|e| Error::Internal(format!("event json: {e}")))?;
-    // The call's parameters come first.
-    let first = if called.is_some() { 4 } else { 1 };
-    let values: Vec<String> = (0..events.len())
-        .map(|i| {
-            let p = first + 3 * i;
-            format!("(${p}, ${}, ${})", p + 1, p + 2)
-        })
-        .collect();
-    let sql = match called {
-        None => format!(
-            "INSERT INTO events (office_id, at_ms, payload) VALUES {} RETURNING id, payload",
-            values.join(", ")
-        ),
-        Some(_) => format!(
-            "WITH called AS (UPDATE tickets SET status = 'called', counter_id = $1, called_at_ms = $2, finished_at_ms = NULL WHERE id = $3 AND status = 'waiting' RETURNING id) INSERT INTO events (office_id, at_ms, payload) SELECT v.office_id, v.at_ms, v.payload FROM (VALUES {}) AS v (office_id, at_ms, payload) WHERE EXISTS (SELECT 1 FROM called) RETURNING id, payload",
-            values.join(", ")
-        ),
-    };
-    let mut insert = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql));
-    if let Some(t) = called {
-        insert = insert.bind(t.counter_id).bind(t.called_at_ms).bind(t.id);
-    }
-    for (e, payload) in events.iter().zip(&payloads) {
-        insert = insert.bind(&e.office_id).bind(e.at_ms).bind(payload);
-    }
-    let rows = insert.fetch_all(&mut **tx).await?;
-    if let Some(t) = called
-        && rows.is_empty()
-    {
-        return Err(Error::Internal(format!(
-            "ticket {} was not waiting when called under its office's queue lock",
-            t.number
-        )));
-    }
-    // Engines may return the rows in any order: each event takes the id of the row that holds
-    // its payload (the events of one statement differ in kind or ticket).
-    for (e, payload) in events.iter_mut().zip(&payloads) {
+        .map_err(|e| Error::Internal(format!("event json: {e}")))
+}
+
+/// `events` with the ids of the rows (`id`, `payload`) that stored them. Engines may return
+/// the rows in any order: each event takes the id of the row that holds its payload (the
+/// events of one statement differ in kind or ticket).
+fn with_ids(
+    mut events: Vec<QueueEvent>,
+    payloads: &[String],
+    rows: &[AnyRow],
+) -> Result<Vec<QueueEvent>> {
+    for (e, payload) in events.iter_mut().zip(payloads) {
         e.id = rows
             .iter()
-            .find(|(_, p)| p == payload)
-            .map(|(id, _)| *id)
+            .find(|r| r.get::<&str, _>("payload") == payload)
+            .map(|r| r.get::<i64, _>("id"))
             .ok_or_else(|| Error::Internal("a stored event is missing from RETURNING".into()))?;
     }
     Ok(events)
 }
 
-/// The query of [`counter_call_next`] for a counter of `services` services: rows of `part`
-/// `candidate` (the checked-in reservations waiting, and the longest-waiting walk-in of each
-/// of the services `$4…`), `recent` (the counter's last ten calls of day `$2`) and one row
-/// `counts` (the waiting counts, in column `waiting`). `$1` is the office, `$3` the counter.
-fn call_next_sql(services: usize) -> String {
-    let nulls = TICKET_COLUMNS
-        .split(", ")
-        .map(|c| format!("NULL AS {c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let mut sql = format!(
-        "SELECT 'candidate' AS part, {TICKET_COLUMNS}, NULL AS waiting FROM tickets WHERE office_id = $1 AND day = $2 AND status = 'waiting' AND slot_start_ms IS NOT NULL"
-    );
-    // One branch per service, each read in line order from the queue index (one branch for
-    // all of them would read and sort every waiting ticket of those services).
-    for i in 0..services {
-        sql.push_str(&format!(
-            " UNION ALL SELECT * FROM (SELECT 'candidate' AS part, {TICKET_COLUMNS}, NULL AS waiting FROM tickets WHERE office_id = $1 AND day = $2 AND status = 'waiting' AND service_id = ${} AND slot_start_ms IS NULL ORDER BY issued_at_ms, id LIMIT 1) AS walk_in_{i}",
-            i + 4
-        ));
+/// A statement's parameters, numbered in the order they are added, for statements whose
+/// shape depends on the request (how many events, calls, services).
+#[derive(Default)]
+struct Args<'a>(Vec<Arg<'a>>);
+
+enum Arg<'a> {
+    Int(i64),
+    Text(&'a str),
+}
+
+impl<'a> Args<'a> {
+    /// Adds an integer parameter and returns its placeholder.
+    fn int(&mut self, n: i64) -> String {
+        self.0.push(Arg::Int(n));
+        format!("${}", self.0.len())
     }
-    sql.push_str(&format!(
-        " UNION ALL SELECT * FROM (SELECT 'recent' AS part, {TICKET_COLUMNS}, NULL AS waiting FROM tickets WHERE counter_id = $3 AND day = $2 AND called_at_ms IS NOT NULL ORDER BY called_at_ms DESC, id DESC LIMIT 10) AS recent UNION ALL SELECT 'counts' AS part, {nulls}, {} AS waiting",
-        waiting_counts_sql("$1", "$2")
-    ));
-    sql
+
+    /// Adds a text parameter and returns its placeholder.
+    fn text(&mut self, t: &'a str) -> String {
+        self.0.push(Arg::Text(t));
+        format!("${}", self.0.len())
+    }
+
+    /// `sql` with these parameters bound.
+    fn bind(&self, sql: &str) -> sqlx::query::Query<'a, Any, <Any as sqlx::Database>::Arguments> {
+        self.0.iter().fold(
+            sqlx::query(sqlx::AssertSqlSafe(sql.to_owned())),
+            |q, a| match a {
+                Arg::Int(n) => q.bind(*n),
+                Arg::Text(t) => q.bind(*t),
+            },
+        )
+    }
 }
 
 /// Validates an idempotency key: 1 to 100 visible ASCII characters.
@@ -845,75 +840,150 @@ async fn counter_call_next(
     Ok(Json(CallNextResult { called }))
 }
 
-/// Finishes the counter's current ticket (if any) and calls the longest-waiting ticket of
-/// `services` inside `tx`, which holds the office's queue lock (the queue writer's
-/// transaction: [`crate::queue`]).
+/// A call of the queue writer's batch: the counter, and the services it calls from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ToCall<'a> {
+    pub counter_id: i64,
+    pub services: &'a [String],
+}
+
+/// For each of `calls`, in order: finishes the counter's current ticket (if any) and calls the
+/// longest-waiting ticket of its services, inside `tx`, which holds the office's queue lock
+/// (the queue writer's transaction: [`crate::queue`]).
+///
+/// Calls of different counters are written together, in the same few statements however many
+/// they are ([`call_together`]); a counter that calls twice in one batch starts a new group,
+/// since its second call finishes what its first called.
 pub(crate) async fn call_next_in(
     state: &AppState,
     tx: &mut Transaction<'_, Any>,
     office_id: &str,
-    counter_id: i64,
-    services: &[String],
-) -> Result<Written> {
+    calls: &[ToCall<'_>],
+) -> Result<Vec<Written>> {
+    let mut written = Vec::with_capacity(calls.len());
+    let mut rest = calls;
+    while !rest.is_empty() {
+        let group = rest
+            .iter()
+            .enumerate()
+            .position(|(i, c)| rest[..i].iter().any(|d| d.counter_id == c.counter_id))
+            .unwrap_or(rest.len());
+        written.extend(call_together(state, tx, office_id, &rest[..group]).await?);
+        rest = &rest[group..];
+    }
+    Ok(written)
+}
+
+/// The query of [`call_together`], with its parameters: rows of `part` `candidate` (the
+/// checked-in reservations waiting, and the first walk-ins waiting of each service asked, as
+/// many as the calls that may take one), `recent` (each counter's last ten calls of `day`) and
+/// one row `counts` (the waiting counts, in column `waiting`). With PostgreSQL the counters'
+/// current tickets are finished in the same statement (rows of part `finished`).
+///
+/// The policy picks among these candidates exactly as among the whole queue: reservations are
+/// few (one per booking), and a walk-in is chosen by its place in line alone, so a call takes
+/// the first walk-in of a service that the calls before it left. The long line of walk-ins is
+/// never read row by row. (Finishing a called ticket changes none of them.)
+fn call_query<'a>(
+    dialect: Dialect,
+    office_id: &'a str,
+    day: &'a str,
+    calls: &[ToCall<'a>],
+    now: i64,
+) -> (String, Args<'a>) {
+    let mut args = Args::default();
+    let office = args.text(office_id);
+    let day = args.text(day);
+    let mut sql = String::new();
+    if dialect == Dialect::Postgres {
+        let at = args.int(now);
+        let counters: Vec<String> = calls.iter().map(|c| args.int(c.counter_id)).collect();
+        sql.push_str(&format!(
+            "WITH finished AS ({}) SELECT 'finished' AS part, {TICKET_COLUMNS}, NULL AS waiting FROM finished UNION ALL ",
+            finish_sql(&counters.join(", "), &at)
+        ));
+    }
+    sql.push_str(&format!(
+        "SELECT 'candidate' AS part, {TICKET_COLUMNS}, NULL AS waiting FROM tickets WHERE office_id = {office} AND day = {day} AND status = 'waiting' AND slot_start_ms IS NOT NULL"
+    ));
+    // Each service with the number of calls that may take one of its walk-ins.
+    let mut services: Vec<(&str, i64)> = Vec::new();
+    for call in calls {
+        for s in call.services {
+            match services.iter_mut().find(|(id, _)| id == s) {
+                Some((_, n)) => *n += 1,
+                None => services.push((s.as_str(), 1)),
+            }
+        }
+    }
+    // One branch per service, each read in line order from the queue index (one branch for
+    // all of them would read and sort every waiting ticket of those services).
+    for (i, (service, n)) in services.into_iter().enumerate() {
+        let service = args.text(service);
+        let limit = args.int(n);
+        sql.push_str(&format!(
+            " UNION ALL SELECT * FROM (SELECT 'candidate' AS part, {TICKET_COLUMNS}, NULL AS waiting FROM tickets WHERE office_id = {office} AND day = {day} AND status = 'waiting' AND service_id = {service} AND slot_start_ms IS NULL ORDER BY issued_at_ms, id LIMIT {limit}) AS walk_in_{i}"
+        ));
+    }
+    for (i, call) in calls.iter().enumerate() {
+        let counter = args.int(call.counter_id);
+        sql.push_str(&format!(
+            " UNION ALL SELECT * FROM (SELECT 'recent' AS part, {TICKET_COLUMNS}, NULL AS waiting FROM tickets WHERE counter_id = {counter} AND day = {day} AND called_at_ms IS NOT NULL ORDER BY called_at_ms DESC, id DESC LIMIT 10) AS recent_{i}"
+        ));
+    }
+    let nulls = TICKET_COLUMNS
+        .split(", ")
+        .map(|c| format!("NULL AS {c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    sql.push_str(&format!(
+        " UNION ALL SELECT 'counts' AS part, {nulls}, {} AS waiting",
+        waiting_counts_sql(&office, &day)
+    ));
+    (sql, args)
+}
+
+/// Finishes the current tickets of the counters `counters` (placeholders) at `at`.
+fn finish_sql(counters: &str, at: &str) -> String {
+    format!(
+        "UPDATE tickets SET status = 'done', finished_at_ms = {at} WHERE counter_id IN ({counters}) AND status = 'called' RETURNING {TICKET_COLUMNS}"
+    )
+}
+
+/// [`call_next_in`] for calls of different counters: their current tickets finished, the
+/// candidates, their recent calls and the counts read in one statement; the policy then picks
+/// for each call in turn from what the calls before it left; every call and event is written
+/// in one more statement (two with SQLite, which has no writing CTE).
+async fn call_together(
+    state: &AppState,
+    tx: &mut Transaction<'_, Any>,
+    office_id: &str,
+    calls: &[ToCall<'_>],
+) -> Result<Vec<Written>> {
     let now = now_ms();
-    let mut events = Vec::new();
-    // The counter's current ticket is done, in the statement that finds it; with PostgreSQL
-    // that statement is part of the next one (the rows of part `finished`).
-    let finish = |counter: &str, at: &str| {
-        format!(
-            "UPDATE tickets SET status = 'done', finished_at_ms = {at} WHERE counter_id = {counter} AND status = 'called' RETURNING {TICKET_COLUMNS}"
-        )
-    };
+    let day = local_day(now);
     let mut finished = match state.dialect {
         Dialect::Postgres => Vec::new(),
-        Dialect::Sqlite => sqlx::query(sqlx::AssertSqlSafe(finish("$1", "$2")))
-            .bind(counter_id)
-            .bind(now)
-            .fetch_all(&mut **tx)
-            .await?
-            .iter()
-            .map(ticket_from_row)
-            .collect::<Result<Vec<_>>>()?,
+        Dialect::Sqlite => {
+            let mut args = Args::default();
+            let at = args.int(now);
+            let counters: Vec<String> = calls.iter().map(|c| args.int(c.counter_id)).collect();
+            args.bind(&finish_sql(&counters.join(", "), &at))
+                .fetch_all(&mut **tx)
+                .await?
+                .iter()
+                .map(ticket_from_row)
+                .collect::<Result<Vec<_>>>()?
+        }
     };
-    // In one query: the candidates, this counter's calls of today (newest first) and the
-    // waiting counts. The candidates are the checked-in reservations waiting (few: one per
-    // booking) and the longest-waiting walk-in of each of the counter's services: the policy
-    // picks among them exactly as among the whole queue (a walk-in is chosen by its place in
-    // line alone), without reading a long queue row by row. (Finishing a called ticket
-    // changes none of them.)
-    let day = local_day(now);
-    let sql = match state.dialect {
-        Dialect::Postgres => format!(
-            "WITH finished AS ({}) SELECT 'finished' AS part, {TICKET_COLUMNS}, NULL AS waiting FROM finished UNION ALL {}",
-            finish("$3", &format!("${}", services.len() + 4)),
-            call_next_sql(services.len())
-        ),
-        Dialect::Sqlite => call_next_sql(services.len()),
-    };
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(office_id)
-        .bind(&day)
-        .bind(counter_id);
-    let rows = services
-        .iter()
-        .fold(rows, |q, service| q.bind(service.as_str()));
-    let rows = match state.dialect {
-        Dialect::Postgres => rows.bind(now),
-        Dialect::Sqlite => rows,
-    }
-    .fetch_all(&mut **tx)
-    .await?;
-    let mut waiting = Vec::new();
+    let (sql, args) = call_query(state.dialect, office_id, &day, calls, now);
+    let rows = args.bind(&sql).fetch_all(&mut **tx).await?;
+    let mut candidates = Vec::new();
     let mut recent = Vec::new();
     let mut counts = None;
     for row in &rows {
         match row.get::<&str, _>("part") {
-            "candidate" => {
-                let t = ticket_from_row(row)?;
-                if services.contains(&t.service_id) {
-                    waiting.push(t);
-                }
-            }
+            "candidate" => candidates.push(ticket_from_row(row)?),
             "recent" => recent.push(ticket_from_row(row)?),
             "finished" => finished.push(ticket_from_row(row)?),
             "counts" => counts = Some(parse_waiting_counts(row.get("waiting"))?),
@@ -924,75 +994,146 @@ pub(crate) async fn call_next_in(
             }
         }
     }
-    // Finishing a called ticket leaves the counts as they are; calling one takes one from
-    // its service ([`after_call`]).
-    let counts =
+    let mut counts =
         counts.ok_or_else(|| Error::Internal("call-next query: no waiting counts".into()))?;
-    for done in finished {
-        events.push(event(EventKind::Done, &done, now, counts.clone()));
-    }
-    waiting.sort_by_key(|t| (t.issued_at_ms, t.id));
-    // Reservations this counter called in a row just before (walk-ins must still move).
+    candidates.sort_by_key(|t| (t.issued_at_ms, t.id));
+    // Each counter's calls of today, newest first.
     recent.sort_by_key(|t| std::cmp::Reverse((t.called_at_ms, t.id)));
-    let in_a_row = recent
+
+    let mut events = Vec::new();
+    let mut called = Vec::new();
+    let mut results = Vec::with_capacity(calls.len());
+    for call in calls {
+        let first_event = events.len();
+        // Finishing a called ticket leaves the counts as they are.
+        for done in finished
+            .iter()
+            .filter(|t| t.counter_id == Some(call.counter_id))
+        {
+            events.push(event(EventKind::Done, done, now, counts.clone()));
+        }
+        // Reservations this counter called in a row just before (walk-ins must still move).
+        let in_a_row = recent
+            .iter()
+            .filter(|t| t.counter_id == Some(call.counter_id))
+            .take_while(|t| t.slot_start_ms.is_some())
+            .count();
+        let waiting: Vec<usize> = (0..candidates.len())
+            .filter(|&i| call.services.contains(&candidates[i].service_id))
+            .collect();
+        let views: Vec<Waiting> = waiting
+            .iter()
+            .map(|&i| Waiting {
+                issued_at_ms: candidates[i].issued_at_ms,
+                slot_start_ms: candidates[i].slot_start_ms,
+            })
+            .collect();
+        let next = pick_next(
+            &views,
+            now,
+            u32::try_from(in_a_row).unwrap_or(u32::MAX),
+            &CallPolicy::default(),
+        );
+        let ticket = next.map(|(i, _reason)| {
+            let waiting_ticket = candidates.remove(waiting[i]);
+            Ticket {
+                status: TicketStatus::Called,
+                counter_id: Some(call.counter_id),
+                called_at_ms: Some(now),
+                ..waiting_ticket
+            }
+        });
+        if let Some(t) = &ticket {
+            // Calling a ticket takes one from its service's count.
+            counts = after_call(counts, &t.service_id);
+            events.push(event(EventKind::Called, t, now, counts.clone()));
+            called.push(t.clone());
+        }
+        results.push((first_event..events.len(), ticket));
+    }
+    let events = store_calls(state.dialect, tx, events, &called).await?;
+    Ok(results
+        .into_iter()
+        .map(|(range, ticket)| Written {
+            events: events[range].to_vec(),
+            done: Done::Called(ticket),
+        })
+        .collect())
+}
+
+/// Calls the tickets `called` (each as it is once called: counter and time) and stores
+/// `events`, in one statement with PostgreSQL: the events are stored only if every call is.
+async fn store_calls(
+    dialect: Dialect,
+    tx: &mut Transaction<'_, Any>,
+    events: Vec<QueueEvent>,
+    called: &[Ticket],
+) -> Result<Vec<QueueEvent>> {
+    let Some(first) = called.first() else {
+        return store_events(tx, events).await;
+    };
+    // One UPDATE for all: each ticket's counter by its id; all are called at the same time.
+    let mut args = Args::default();
+    let at = args.int(first.called_at_ms.unwrap_or_default());
+    let cases: Vec<String> = called
         .iter()
-        .take_while(|t| t.slot_start_ms.is_some())
-        .count();
-    let views: Vec<Waiting> = waiting
-        .iter()
-        .map(|t| Waiting {
-            issued_at_ms: t.issued_at_ms,
-            slot_start_ms: t.slot_start_ms,
+        .map(|t| {
+            format!(
+                "WHEN {} THEN {}",
+                args.int(t.id),
+                args.int(t.counter_id.unwrap_or_default())
+            )
         })
         .collect();
-    let next = pick_next(
-        &views,
-        now,
-        u32::try_from(in_a_row).unwrap_or(u32::MAX),
-        &CallPolicy::default(),
+    let ids: Vec<String> = called.iter().map(|t| args.int(t.id)).collect();
+    let update = format!(
+        "UPDATE tickets SET status = 'called', counter_id = CASE id {} END, called_at_ms = {at}, finished_at_ms = NULL WHERE id IN ({}) AND status = 'waiting' RETURNING id",
+        cases.join(" "),
+        ids.join(", ")
     );
-    let Some((i, _reason)) = next else {
-        return Ok(Written {
-            events: store_events(tx, events).await?,
-            done: Done::Called(None),
-        });
+    let not_waiting = || {
+        let numbers: Vec<String> = called.iter().map(|t| t.number.to_string()).collect();
+        Error::Internal(format!(
+            "tickets {} were not all waiting when called under their office's queue lock",
+            numbers.join(", ")
+        ))
     };
-    let waiting_ticket = &waiting[i];
-    let called = Ticket {
-        status: TicketStatus::Called,
-        counter_id: Some(counter_id),
-        called_at_ms: Some(now),
-        ..waiting_ticket.clone()
-    };
-    let after = after_call(counts, &called.service_id);
-    events.push(event(EventKind::Called, &called, now, after));
-    // The call and both events (the finished ticket's, the called one's): with PostgreSQL in
-    // one statement.
-    let events = match state.dialect {
-        Dialect::Postgres => store_events_calling(tx, events, Some(&called)).await?,
+    match dialect {
         Dialect::Sqlite => {
-            let stored = set_status(
-                tx,
-                waiting_ticket,
-                TicketStatus::Called,
-                Some(counter_id),
-                Some(now),
-                &waiting_ticket.service_id,
-            )
-            .await?;
-            if stored != called {
-                return Err(Error::Internal(format!(
-                    "ticket {} was stored as {stored:?} when called, expected {called:?}",
-                    called.number
-                )));
+            let rows = args.bind(&update).fetch_all(&mut **tx).await?;
+            if rows.len() != called.len() {
+                return Err(not_waiting());
             }
-            store_events(tx, events).await?
+            store_events(tx, events).await
         }
-    };
-    Ok(Written {
-        events,
-        done: Done::Called(Some(called)),
-    })
+        Dialect::Postgres => {
+            let payloads = payloads(&events)?;
+            let values: Vec<String> = events
+                .iter()
+                .zip(&payloads)
+                .enumerate()
+                .map(|(i, (e, p))| {
+                    format!(
+                        "({}, {}::bigint, {}, {i})",
+                        args.text(&e.office_id),
+                        args.int(e.at_ms),
+                        args.text(p)
+                    )
+                })
+                .collect();
+            let count = args.int(i64::try_from(called.len()).unwrap_or(i64::MAX));
+            // The events in their order (ids are taken in it), only if every call was made.
+            let sql = format!(
+                "WITH called AS ({update}) INSERT INTO events (office_id, at_ms, payload) SELECT v.office_id, v.at_ms, v.payload FROM (VALUES {}) AS v (office_id, at_ms, payload, n) WHERE (SELECT count(*) FROM called) = {count} ORDER BY v.n RETURNING id, payload",
+                values.join(", ")
+            );
+            let rows = args.bind(&sql).fetch_all(&mut **tx).await?;
+            if rows.is_empty() {
+                return Err(not_waiting());
+            }
+            with_ids(events, &payloads, &rows)
+        }
+    }
 }
 
 /// Applies `action` to a ticket under the write lock and broadcasts the event.
