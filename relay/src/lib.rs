@@ -168,6 +168,9 @@ pub struct AppState {
     pub(crate) secret: Arc<Vec<u8>>,
     /// Offices read so far (see [`AppState::office`]).
     pub(crate) offices: Arc<OfficeCache>,
+    /// Each counter's office, as read so far: a counter never moves (it is retired, not
+    /// deleted, and its id is not used again), so this is never stale.
+    counter_offices: Arc<std::sync::RwLock<HashMap<i64, String>>>,
     /// Rate-limit buckets of the public endpoints.
     pub limiter: Arc<limits::Limiter>,
     /// A real argon2id hash checked for unknown logins, so timing does not reveal accounts.
@@ -223,6 +226,7 @@ impl AppState {
             config: Arc::new(config),
             write_locks: Arc::default(),
             queue_writers: Arc::default(),
+            counter_offices: Arc::default(),
             shutdown,
             dummy_hash,
             limiter: Arc::default(),
@@ -243,6 +247,29 @@ impl AppState {
     /// ([`AppState::forget_office`], and on PostgreSQL every relay through `mado_config`).
     pub(crate) async fn office(&self, id: &str) -> Result<mado_wire::Office, Error> {
         Ok(self.shared_office(id).await?.as_ref().clone())
+    }
+
+    /// The office of counter `counter_id` (retired counters included).
+    pub(crate) async fn counter_office(&self, counter_id: i64) -> Result<String, Error> {
+        let known = self
+            .counter_offices
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&counter_id)
+            .cloned();
+        if let Some(office) = known {
+            return Ok(office);
+        }
+        let office: String = sqlx::query_scalar("SELECT office_id FROM counters WHERE id = $1")
+            .bind(counter_id)
+            .fetch_optional(&self.db)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("no counter with id {counter_id}")))?;
+        self.counter_offices
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(counter_id, office.clone());
+        Ok(office)
     }
 
     /// [`AppState::office`] without copying it: the kept value itself.

@@ -794,19 +794,15 @@ async fn counter_call_next(
     Path(counter_id): Path<i64>,
     Json(req): Json<CallNextRequest>,
 ) -> Result<Json<CallNextResult>> {
-    let office_id: String = sqlx::query_scalar("SELECT office_id FROM counters WHERE id = $1")
-        .bind(counter_id)
-        .fetch_optional(&state.db)
-        .await?
-        .ok_or_else(|| Error::NotFound(format!("no counter with id {counter_id}")))?;
+    let office_id = state.counter_office(counter_id).await?;
     let office = state.shared_office(&office_id).await?;
     let counter = office
         .counters
         .iter()
         .find(|c| c.id == counter_id)
         .ok_or_else(|| {
-            Error::Internal(format!(
-                "counter {counter_id} missing from its office {office_id}"
+            Error::Conflict(format!(
+                "counter {counter_id} of office {office_id:?} is retired; call from a counter in use"
             ))
         })?;
     let services = req

@@ -518,3 +518,71 @@ async fn the_relay_keeps_an_active_admin() {
     .await;
     assert_error(&missing, StatusCode::NOT_FOUND, "not_found");
 }
+
+#[tokio::test]
+async fn a_retired_counter_calls_nobody() {
+    let (app, _) = test_app().await;
+    let cookie = login(&app).await;
+    let call = || {
+        send(
+            &app,
+            Method::POST,
+            "/api/counters/1/call-next",
+            Some(json!({})),
+            Some(&cookie),
+        )
+    };
+    // In use: it calls (nobody is waiting).
+    let a = call().await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let mut s = settings(&app, &cookie).await;
+    s["counters"].as_array_mut().unwrap().remove(0);
+    let saved = put(&app, &cookie, &s).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let t = send(
+        &app,
+        Method::POST,
+        "/api/offices/kokurakita/tickets",
+        Some(json!({"service_id": "jumin"})),
+        None,
+    )
+    .await;
+    assert_eq!(t.status, StatusCode::CREATED, "{}", t.body);
+    // Retired: refused, and the ticket still waits.
+    let a = call().await;
+    assert_error(&a, StatusCode::CONFLICT, "conflict");
+    assert!(
+        a.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("retired"),
+        "{}",
+        a.body
+    );
+    let unknown = send(
+        &app,
+        Method::POST,
+        "/api/counters/99/call-next",
+        Some(json!({})),
+        Some(&cookie),
+    )
+    .await;
+    assert_error(&unknown, StatusCode::NOT_FOUND, "not_found");
+    let queue = send(
+        &app,
+        Method::GET,
+        "/api/offices/kokurakita/queue",
+        None,
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(queue.status, StatusCode::OK, "{}", queue.body);
+    let id = &t.body["ticket"]["id"];
+    let ticket = queue.body["tickets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| &w["id"] == id)
+        .cloned();
+    assert_eq!(ticket.unwrap()["status"], "waiting", "{}", queue.body);
+}
