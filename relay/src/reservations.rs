@@ -301,10 +301,14 @@ async fn slots_list(
 
 /// The next free slots from `day` on (for a full slot's answer).
 async fn alternatives(state: &AppState, office: &str, service: &str, day: Day) -> Vec<SlotOffer> {
-    offers(state, office, service, day, 14)
-        .await
-        .map(|list| list.into_iter().filter(|o| o.free > 0).take(5).collect())
-        .unwrap_or_default()
+    match offers(state, office, service, day, 14).await {
+        Ok(list) => list.into_iter().filter(|o| o.free > 0).take(5).collect(),
+        Err(e) => {
+            // The answer goes without alternatives rather than failing.
+            tracing::warn!(error = %e, "the free slots to offer instead could not be read");
+            Vec::new()
+        }
+    }
 }
 
 /// The first free slot of a service from today on (two weeks ahead at most), for a walk-in
@@ -314,23 +318,19 @@ pub(crate) async fn next_free_slot(
     office: &str,
     service: &str,
 ) -> Option<SlotOffer> {
-    // Day by day, stopping at the first free place: on a busy day the kiosk asks this for
-    // every ticket, and the answer is nearly always today or the next open day.
+    // On a busy day the kiosk asks this for every ticket: the two weeks are read in one query.
     let config = booking_config(state, office).await.ok()?;
     let cal = config.calendar(office).ok()?;
     let rule = config.rule(office, service).ok()?;
     let (today, _) = now_local();
-    for i in 0..14 {
-        let free = offers_in(&state.db, office, service, cal, &rule, today.add_days(i), 1)
-            .await
-            .ok()?
-            .into_iter()
-            .find(|o| o.free > 0);
-        if free.is_some() {
-            return free;
+    match offers_in(&state.db, office, service, cal, &rule, today, 14).await {
+        Ok(offers) => offers.into_iter().find(|o| o.free > 0),
+        Err(e) => {
+            // The ticket goes without the offer rather than failing.
+            tracing::warn!(error = %e, "the next free slot could not be read");
+            None
         }
     }
-    None
 }
 
 fn normalise_phone(phone: &str) -> Result<String> {
