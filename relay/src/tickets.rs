@@ -79,13 +79,13 @@ fn ticket_from_row(r: &AnyRow) -> Result<Ticket> {
     })
 }
 
-pub(crate) async fn fetch_ticket(tx: &mut Transaction<'_, Any>, id: i64) -> Result<Ticket> {
+pub(crate) async fn fetch_ticket(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Ticket> {
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {TICKET_COLUMNS} FROM tickets WHERE id = $1"
     ));
     let row = sqlx::query(sql)
         .bind(id)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(conn)
         .await?
         .ok_or_else(|| Error::NotFound(format!("no ticket with id {id}")))?;
     ticket_from_row(&row)
@@ -368,13 +368,20 @@ pub(crate) async fn issue_in(
     tx: &mut Transaction<'_, Any>,
     items: &[ToIssue<'_>],
 ) -> Result<Vec<Written>> {
+    if items.is_empty() {
+        return Ok(Vec::new());
+    }
     // Each item's event, or the ticket its key issued before: its id, if already looked up.
     let issued: Vec<std::result::Result<QueueEvent, Option<i64>>> = match state.dialect {
-        Dialect::Postgres => issue_in_one_round_trip(tx, items)
-            .await?
-            .into_iter()
-            .map(|event| event.ok_or(None))
-            .collect(),
+        Dialect::Postgres => {
+            let request = IssueRequest::of(items)?;
+            let rows = request.run(tx).await?;
+            request
+                .events(rows)?
+                .into_iter()
+                .map(|event| event.ok_or(None))
+                .collect()
+        }
         Dialect::Sqlite => {
             let mut issued = Vec::with_capacity(items.len());
             for item in items {
@@ -388,6 +395,39 @@ pub(crate) async fn issue_in(
             issued
         }
     };
+    written(tx, items, issued).await
+}
+
+/// With PostgreSQL, [`issue_in`] in a transaction of its own: the one statement takes the
+/// office's queue lock and commits as it ends (a batch of tickets alone is one round trip, not
+/// three). On failure, whether the tickets may have been written: not if the database refused
+/// the statement (it was rolled back), maybe if the connection failed on the way.
+pub(crate) async fn issue_alone(
+    conn: &mut sqlx::AnyConnection,
+    items: &[ToIssue<'_>],
+) -> std::result::Result<Vec<Written>, (Error, bool)> {
+    let request = IssueRequest::of(items).map_err(|e| (e, false))?;
+    let rows = match request.run(conn).await {
+        Ok(rows) => rows,
+        Err(e @ sqlx::Error::Database(_)) => return Err((e.into(), false)),
+        Err(e) => return Err((e.into(), true)),
+    };
+    // Written from here on.
+    let issued = request
+        .events(rows)
+        .map_err(|e| (e, true))?
+        .into_iter()
+        .map(|event| event.ok_or(None))
+        .collect();
+    written(conn, items, issued).await.map_err(|e| (e, true))
+}
+
+/// What each item did: its event, or the ticket its key issued before (by id when known).
+async fn written(
+    conn: &mut sqlx::AnyConnection,
+    items: &[ToIssue<'_>],
+    issued: Vec<std::result::Result<QueueEvent, Option<i64>>>,
+) -> Result<Vec<Written>> {
     let mut written = Vec::with_capacity(items.len());
     for (item, issued) in items.iter().zip(issued) {
         let id = match issued {
@@ -399,7 +439,7 @@ pub(crate) async fn issue_in(
                 continue;
             }
             Err(Some(id)) => id,
-            Err(None) => key_taken(tx, &item.office.id, item.key)
+            Err(None) => key_taken(conn, &item.office.id, item.key)
                 .await?
                 .ok_or_else(|| {
                     Error::Internal(
@@ -409,7 +449,7 @@ pub(crate) async fn issue_in(
         };
         written.push(Written {
             events: Vec::new(),
-            done: Done::AlreadyIssued(fetch_ticket(tx, id).await?),
+            done: Done::AlreadyIssued(fetch_ticket(conn, id).await?),
         });
     }
     Ok(written)
@@ -417,7 +457,7 @@ pub(crate) async fn issue_in(
 
 /// The ticket issued with idempotency key `key` at `office`, if any.
 async fn key_taken(
-    tx: &mut Transaction<'_, Any>,
+    conn: &mut sqlx::AnyConnection,
     office: &str,
     key: Option<&str>,
 ) -> Result<Option<i64>> {
@@ -428,85 +468,107 @@ async fn key_taken(
         sqlx::query_scalar("SELECT id FROM tickets WHERE office_id = $1 AND idempotency_key = $2")
             .bind(office)
             .bind(key)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(conn)
             .await?,
     )
 }
 
-/// With PostgreSQL: issues walk-in tickets of one office and stores their events with
-/// `mado_issue_tickets`; each item's event, or `None` when its key is already taken.
-async fn issue_in_one_round_trip(
-    tx: &mut Transaction<'_, Any>,
-    items: &[ToIssue<'_>],
-) -> Result<Vec<Option<QueueEvent>>> {
-    let Some(first) = items.first() else {
-        return Ok(Vec::new());
-    };
-    let office = &first.office.id;
-    if let Some(other) = items.iter().find(|i| &i.office.id != office) {
-        return Err(Error::Internal(format!(
-            "tickets of offices {office:?} and {:?} issued together",
-            other.office.id
-        )));
-    }
-    let now = now_ms();
-    // Each event as the relay writes it; the function fills in the ticket's id and number and
-    // the waiting counts.
-    let drafts: Vec<serde_json::Value> = items
-        .iter()
-        .map(|item| {
-            let draft = event(
-                EventKind::Issued,
-                &Ticket {
-                    id: 0,
-                    office_id: office.clone(),
-                    service_id: item.service.id.clone(),
-                    number: TicketNumber::new(item.service.prefix.clone(), 0),
-                    status: TicketStatus::Waiting,
-                    issued_at_ms: now,
-                    called_at_ms: None,
-                    counter_id: None,
-                    slot_start_ms: None,
-                },
-                now,
-                Vec::new(),
-            );
-            Ok(serde_json::json!({
-                "service": item.service.id,
-                "prefix": item.service.prefix,
-                "key": item.key,
-                "event": serde_json::to_value(&draft)
-                    .map_err(|e| Error::Internal(format!("event json: {e}")))?,
-            }))
+/// With PostgreSQL: a call of `mado_issue_tickets`, which issues walk-in tickets of one office
+/// and stores their events.
+struct IssueRequest {
+    office: String,
+    now: i64,
+    count: usize,
+    /// Each item's service, prefix, key and draft event, as the function takes them.
+    items: String,
+}
+
+impl IssueRequest {
+    fn of(items: &[ToIssue<'_>]) -> Result<Self> {
+        let Some(first) = items.first() else {
+            return Err(Error::Internal("no tickets to issue".into()));
+        };
+        let office = &first.office.id;
+        if let Some(other) = items.iter().find(|i| &i.office.id != office) {
+            return Err(Error::Internal(format!(
+                "tickets of offices {office:?} and {:?} issued together",
+                other.office.id
+            )));
+        }
+        let now = now_ms();
+        // Each event as the relay writes it; the function fills in the ticket's id and number
+        // and the waiting counts.
+        let drafts: Vec<serde_json::Value> = items
+            .iter()
+            .map(|item| {
+                let draft = event(
+                    EventKind::Issued,
+                    &Ticket {
+                        id: 0,
+                        office_id: office.clone(),
+                        service_id: item.service.id.clone(),
+                        number: TicketNumber::new(item.service.prefix.clone(), 0),
+                        status: TicketStatus::Waiting,
+                        issued_at_ms: now,
+                        called_at_ms: None,
+                        counter_id: None,
+                        slot_start_ms: None,
+                    },
+                    now,
+                    Vec::new(),
+                );
+                Ok(serde_json::json!({
+                    "service": item.service.id,
+                    "prefix": item.service.prefix,
+                    "key": item.key,
+                    "event": serde_json::to_value(&draft)
+                        .map_err(|e| Error::Internal(format!("event json: {e}")))?,
+                }))
+            })
+            .collect::<Result<_>>()?;
+        Ok(Self {
+            office: office.clone(),
+            now,
+            count: items.len(),
+            items: serde_json::Value::Array(drafts).to_string(),
         })
-        .collect::<Result<_>>()?;
-    // The function takes the office's queue lock itself (migration 0014); the transaction
-    // holds it already, and taking it again does not wait.
-    let rows: Vec<(i64, i64, String)> = sqlx::query_as(
-        "SELECT item, event_id, payload FROM mado_issue_tickets($1, $2, $3, $4, $5)",
-    )
-    .bind(Writes::Queue(office).key())
-    .bind(office)
-    .bind(local_day(now))
-    .bind(now)
-    .bind(serde_json::Value::Array(drafts).to_string())
-    .fetch_all(&mut **tx)
-    .await?;
-    let mut events: Vec<Option<QueueEvent>> = vec![None; items.len()];
-    for (item, id, payload) in rows {
-        let slot = usize::try_from(item)
-            .ok()
-            .and_then(|i| i.checked_sub(1))
-            .and_then(|i| events.get_mut(i))
-            .ok_or_else(|| {
-                Error::Internal(format!(
-                    "mado_issue_tickets returned item {item} of {}",
-                    items.len()
-                ))
-            })?;
-        *slot = Some(crate::events::parse_event(id, &payload)?);
     }
-    Ok(events)
+
+    /// Runs it: a row (item from 1, event id, payload) per ticket issued. The function takes
+    /// the office's queue lock itself (migration 0014); a transaction that holds it already
+    /// does not wait for it again.
+    async fn run(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+    ) -> std::result::Result<Vec<(i64, i64, String)>, sqlx::Error> {
+        sqlx::query_as("SELECT item, event_id, payload FROM mado_issue_tickets($1, $2, $3, $4, $5)")
+            .bind(Writes::Queue(&self.office).key())
+            .bind(&self.office)
+            .bind(local_day(self.now))
+            .bind(self.now)
+            .bind(&self.items)
+            .fetch_all(conn)
+            .await
+    }
+
+    /// Each item's event, or `None` when its key was already taken.
+    fn events(&self, rows: Vec<(i64, i64, String)>) -> Result<Vec<Option<QueueEvent>>> {
+        let mut events: Vec<Option<QueueEvent>> = vec![None; self.count];
+        for (item, id, payload) in rows {
+            let slot = usize::try_from(item)
+                .ok()
+                .and_then(|i| i.checked_sub(1))
+                .and_then(|i| events.get_mut(i))
+                .ok_or_else(|| {
+                    Error::Internal(format!(
+                        "mado_issue_tickets returned item {item} of {}",
+                        self.count
+                    ))
+                })?;
+            *slot = Some(crate::events::parse_event(id, &payload)?);
+        }
+        Ok(events)
+    }
 }
 
 /// The status-page capability of ticket `id`: the id and a keyed tag (128 bits), so nothing
