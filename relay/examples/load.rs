@@ -357,7 +357,7 @@ const STALL_MS: f64 = 20.0;
 /// disk to flush, so when the disk stalls (a virtual disk may, for hundreds of milliseconds)
 /// every request that commits waits for it, whatever the relay does. Sampled in a file of the
 /// directory given (the relay's data directory, on the databases' disk), one 4 KiB block
-/// written over and flushed every 20 ms: light next to the relay's own commits.
+/// written over and flushed every 100 ms: light next to the relay's own commits.
 struct DiskProbe {
     stop: Arc<std::sync::atomic::AtomicBool>,
     thread: std::thread::JoinHandle<Result<Vec<(f64, f64)>, String>>,
@@ -388,7 +388,7 @@ impl DiskProbe {
                     None => -(start - began).as_secs_f64() * 1000.0,
                 };
                 flushes.push((from, ms));
-                std::thread::sleep(Duration::from_millis(20));
+                std::thread::sleep(Duration::from_millis(100));
             }
             let _ = std::fs::remove_file(&path);
             result.map(|()| flushes)
