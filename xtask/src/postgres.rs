@@ -86,6 +86,44 @@ impl Postgres {
         Ok(server)
     }
 
+    /// Runs `sql` in the admin database with `psql` (stopping at the first error).
+    pub fn psql(&self, sql: &str) -> Result {
+        run(self
+            .command("psql")
+            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-U", "postgres", "-h"])
+            .arg(&self.dir)
+            .args(["-p", &self.port(), "-d", "postgres", "-c", sql]))
+    }
+
+    /// The URL of database `name` on this server.
+    pub fn database_url(&self, name: &str) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/{name}", self.port())
+    }
+
+    fn port(&self) -> String {
+        self.url
+            .rsplit_once(':')
+            .and_then(|(_, rest)| rest.split('/').next())
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// Brings a new cluster to where a server that has been running is, for a benchmark:
+    /// initdb's files on disk (`--no-sync` left them to the kernel, which would write them
+    /// back in the middle of a measurement) and WAL segments to write into. A new cluster
+    /// creates and zero-fills each 16 MB segment the first time it needs it, and every commit
+    /// waits meanwhile; a running one reuses the segments its checkpoints free. About 160 MB
+    /// of WAL is written and checkpointed, so the next segments are recycled ones.
+    pub fn prepare_as_running(&self) -> Result {
+        run(&mut Command::new("sync"))?;
+        self.psql(
+            "CREATE TABLE mado_warm_wal AS SELECT g, repeat('x', 1000) AS filler FROM generate_series(1, 120000) AS g",
+        )?;
+        self.psql("DROP TABLE mado_warm_wal")?;
+        self.psql("CHECKPOINT")?;
+        run(&mut Command::new("sync"))
+    }
+
     fn command(&self, program: &str) -> Command {
         let path = self.bin.join(program);
         if self.as_postgres_user {
