@@ -523,17 +523,15 @@ async fn the_relay_keeps_an_active_admin() {
 async fn a_retired_counter_calls_nobody() {
     let (app, _) = test_app().await;
     let cookie = login(&app).await;
-    let call = || {
-        send(
-            &app,
-            Method::POST,
-            "/api/counters/1/call-next",
-            Some(json!({})),
-            Some(&cookie),
-        )
+    let call = |counter: i64| {
+        let (app, cookie) = (&app, &cookie);
+        async move {
+            let uri = format!("/api/counters/{counter}/call-next");
+            send(app, Method::POST, &uri, Some(json!({})), Some(cookie)).await
+        }
     };
     // In use: it calls (nobody is waiting).
-    let a = call().await;
+    let a = call(1).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.body);
     let mut s = settings(&app, &cookie).await;
     s["counters"].as_array_mut().unwrap().remove(0);
@@ -549,7 +547,7 @@ async fn a_retired_counter_calls_nobody() {
     .await;
     assert_eq!(t.status, StatusCode::CREATED, "{}", t.body);
     // Retired: refused, and the ticket still waits.
-    let a = call().await;
+    let a = call(1).await;
     assert_error(&a, StatusCode::CONFLICT, "conflict");
     assert!(
         a.body["error"]["message"]
@@ -559,14 +557,7 @@ async fn a_retired_counter_calls_nobody() {
         "{}",
         a.body
     );
-    let unknown = send(
-        &app,
-        Method::POST,
-        "/api/counters/99/call-next",
-        Some(json!({})),
-        Some(&cookie),
-    )
-    .await;
+    let unknown = call(99).await;
     assert_error(&unknown, StatusCode::NOT_FOUND, "not_found");
     let queue = send(
         &app,
