@@ -187,6 +187,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0015_issue_tickets.sql"),
         include_str!("../migrations/postgres/0015_issue_tickets.sql"),
     ),
+    (
+        16,
+        "event_notify_payload",
+        include_str!("../migrations/0016_event_notify_payload.sql"),
+        include_str!("../migrations/postgres/0016_event_notify_payload.sql"),
+    ),
 ];
 
 /// Opens the database at `url` (`sqlite://PATH`, `sqlite::memory:` or `postgres://…`).

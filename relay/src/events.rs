@@ -1,7 +1,7 @@
 //! Queue events: stored in order, broadcast to live listeners, streamed as server-sent events
 //! and replayed from `Last-Event-ID` so a reconnecting display misses nothing.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -254,14 +254,18 @@ impl Published {
     }
 }
 
-/// Listens to PostgreSQL's `mado_events` channel (see `migrations/postgres/0012`) and feeds
+/// Listens to PostgreSQL's `mado_events` channel (see `migrations/postgres/0016`) and feeds
 /// every committed event to `hub`, from this relay or another; on `mado_config` it drops the
 /// cached settings of the office named.
 ///
 /// Each office is followed by its own last id: one office's events commit in id order (its
-/// queue writers go one at a time, [`crate::db::Writes::Queue`]), two offices' need not. If
-/// the listening connection drops, every office's events committed meanwhile are read back
-/// from the table once it is restored.
+/// queue writers go one at a time, [`crate::db::Writes::Queue`]), two offices' need not, and
+/// PostgreSQL delivers notifications in commit order. So a notification that carries its event
+/// is the office's next one, fed as it comes; one that only names it (the event did not fit)
+/// is read back from the table with any other of the office's events not yet fed. Once a read
+/// has failed, the office is read back from the table until a read succeeds; if the listening
+/// connection drops, every office's events committed meanwhile are read back once it is
+/// restored.
 pub async fn follow_postgres(
     url: &str,
     db: Pool,
@@ -278,44 +282,69 @@ pub async fn follow_postgres(
     let mut last: HashMap<String, i64> = rows.into_iter().collect();
     hub.fed_by_database.store(true, Ordering::Relaxed);
     tokio::spawn(async move {
+        // Offices whose last read failed: events of theirs may not have been fed.
+        let mut unread: HashSet<String> = HashSet::new();
+        // The connection was lost and the catch-up after it failed.
+        let mut lost = false;
         loop {
             let next = tokio::select! {
                 () = shutdown.cancelled() => return,
                 n = listener.try_recv() => n,
             };
-            let caught_up = match next {
+            // The events read, and whether every office was read (a catch-up).
+            let (caught_up, all) = match next {
                 // An office's settings changed (`settings.rs`): read them again when next asked.
                 Ok(Some(n)) if n.channel() == "mado_config" => {
                     offices.forget(n.payload());
                     continue;
                 }
-                // "office id": read the office's events after the last one fed (usually just
-                // this one; none if an earlier read already took it).
-                Ok(Some(n)) => match n.payload().rsplit_once(' ') {
-                    Some((office, id)) => {
-                        let after = last.get(office).copied().unwrap_or(0);
-                        if id.parse::<i64>().is_ok_and(|id| id <= after) {
-                            continue;
-                        }
-                        events_of(&db, office, after).await
-                    }
-                    None => {
+                Ok(Some(_)) if lost => (catch_up(&db, &last).await, true),
+                Ok(Some(n)) => {
+                    let Some(notice) = Notice::parse(n.payload()) else {
                         tracing::warn!("event listener: unexpected notification");
                         continue;
+                    };
+                    let after = last.get(notice.office).copied().unwrap_or(0);
+                    if notice.id <= after {
+                        // An earlier read took it already.
+                        continue;
                     }
-                },
+                    let carried = notice
+                        .payload
+                        .filter(|_| !unread.contains(notice.office))
+                        .and_then(|p| parse_event(notice.id, p).ok());
+                    let read = match carried {
+                        Some(event) => Ok(vec![event]),
+                        None => {
+                            let read = events_of(&db, notice.office, after).await;
+                            if read.is_ok() {
+                                unread.remove(notice.office);
+                            } else {
+                                unread.insert(notice.office.to_owned());
+                            }
+                            read
+                        }
+                    };
+                    (read, false)
+                }
                 // The connection was lost and is being restored: catch up on every office
                 // (settings may have changed meanwhile too).
                 Ok(None) => {
                     offices.clear();
-                    catch_up(&db, &last).await
+                    (catch_up(&db, &last).await, true)
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "event listener: connection lost, retrying");
                     tokio::time::sleep(Duration::from_millis(500)).await;
-                    catch_up(&db, &last).await
+                    (catch_up(&db, &last).await, true)
                 }
             };
+            if all {
+                lost = caught_up.is_err();
+                if !lost {
+                    unread.clear();
+                }
+            }
             match caught_up {
                 Ok(events) => {
                     for event in events {
@@ -331,6 +360,29 @@ pub async fn follow_postgres(
         }
     });
     Ok(())
+}
+
+/// A `mado_events` notification: `office id` and, when the event fits, ` payload`.
+#[derive(Debug, PartialEq)]
+struct Notice<'a> {
+    office: &'a str,
+    id: i64,
+    /// The stored payload (see `tickets::record`), `None` if it must be read back.
+    payload: Option<&'a str>,
+}
+
+impl<'a> Notice<'a> {
+    fn parse(text: &'a str) -> Option<Self> {
+        let mut parts = text.splitn(3, ' ');
+        let office = parts.next().filter(|o| !o.is_empty())?;
+        let id = parts.next()?.parse().ok()?;
+        let payload = parts.next().filter(|p| !p.is_empty());
+        Some(Self {
+            office,
+            id,
+            payload,
+        })
+    }
 }
 
 /// The events of `office` with an id greater than `after`, oldest first.
@@ -610,5 +662,33 @@ mod tests {
         streams.truncate(10);
         let _new = hub.subscribe("kokurakita");
         assert_eq!(groups(&hub), 4);
+    }
+
+    #[test]
+    fn a_notice_names_the_office_and_event_and_may_carry_it() {
+        let payload = r#"{"office_id":"kokurakita","kind":"issued","note":"a b"}"#;
+        assert_eq!(
+            Notice::parse(&format!("kokurakita 42 {payload}")),
+            Some(Notice {
+                office: "kokurakita",
+                id: 42,
+                payload: Some(payload),
+            })
+        );
+        // Too large to carry, or an event stored without payload: read back.
+        for text in ["kokurakita 42", "kokurakita 42 "] {
+            assert_eq!(
+                Notice::parse(text),
+                Some(Notice {
+                    office: "kokurakita",
+                    id: 42,
+                    payload: None,
+                }),
+                "{text:?}"
+            );
+        }
+        for text in ["", "42", " 42", "kokurakita", "kokurakita x {}"] {
+            assert_eq!(Notice::parse(text), None, "{text:?}");
+        }
     }
 }

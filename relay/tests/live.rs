@@ -376,6 +376,55 @@ async fn a_call_on_one_relay_reaches_displays_on_another() {
     assert_eq!(event.id, seen_a[19] + 1);
 }
 
+/// PostgreSQL: an event travels in its notification when it fits; a larger one (an office
+/// with very many services) is only named there and read back from the table, and the events
+/// after it travel in their notifications again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_event_too_large_for_its_notification_still_reaches_displays() {
+    let Some((_db, a, b)) = two_relays().await else {
+        return;
+    };
+    let mut display = EventStream::open(
+        serve(b.clone()).await,
+        "/api/offices/kokurakita/events",
+        None,
+    )
+    .await;
+    issue(&a, "jumin").await;
+    let first = display.expect().await;
+    assert_eq!(first.data["ticket"]["number"]["seq"], 1);
+
+    let mut large: Value = serde_json::from_str(
+        &sqlx::query_scalar::<_, String>("SELECT payload FROM events WHERE id = $1")
+            .bind(first.id)
+            .fetch_one(&a.db)
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    large["waiting"] = (0..400)
+        .map(|i| serde_json::json!({"service_id": format!("service-{i:03}"), "count": i}))
+        .collect();
+    let large = large.to_string();
+    assert!(large.len() > 8000, "{} bytes", large.len());
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO events (office_id, at_ms, payload) VALUES ('kokurakita', 0, $1) RETURNING id",
+    )
+    .bind(&large)
+    .fetch_one(&a.db)
+    .await
+    .unwrap();
+    let event = display.expect().await;
+    assert_eq!(event.id, id);
+    assert_eq!(event.data["waiting"].as_array().unwrap().len(), 400);
+    assert_eq!(event.data["waiting"][399]["service_id"], "service-399");
+
+    issue(&a, "jumin").await;
+    let next = display.expect().await;
+    assert!(next.id > id, "{} > {id}", next.id);
+    assert_eq!(next.data["ticket"]["number"]["seq"], 2);
+}
+
 /// PostgreSQL: a relay reads its clock before it waits for the office's queue lock, so
 /// another relay may take the lock first and issue a ticket stamped later. Walk-ins are called
 /// by issue time, so the ticket numbered second is stamped no earlier than the first, and the
