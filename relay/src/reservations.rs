@@ -444,12 +444,12 @@ async fn check_slot(
 }
 
 async fn reservation_by_token(
-    tx: &mut Transaction<'_, Any>,
+    conn: &mut sqlx::AnyConnection,
     token: &str,
 ) -> Result<(i64, Reservation)> {
     let row = sqlx::query("SELECT id, office_id, service_id, day, start_min, end_min, code, status FROM reservations WHERE token_hash = $1")
         .bind(token_hash(token))
-        .fetch_optional(&mut **tx)
+        .fetch_optional(conn)
         .await?
         .ok_or_else(|| Error::NotFound("no reservation for this link".into()))?;
     let status = match row.get::<String, _>("status").as_str() {
@@ -603,8 +603,8 @@ async fn check_in(
 
 /// The reservation behind `token`, if there is one.
 async fn existing(db: &Pool, token: &str) -> Result<Option<Reservation>> {
-    let mut tx = db.begin().await?;
-    match reservation_by_token(&mut tx, token).await {
+    let mut conn = db.acquire().await?;
+    match reservation_by_token(&mut conn, token).await {
         Ok((_, r)) => Ok(Some(r)),
         Err(Error::NotFound(_)) => Ok(None),
         Err(e) => Err(e),
@@ -725,8 +725,8 @@ async fn reservation_get(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<Json<Reservation>> {
-    let mut tx = state.db.begin().await?;
-    Ok(Json(reservation_by_token(&mut tx, &token).await?.1))
+    let mut conn = state.db.acquire().await?;
+    Ok(Json(reservation_by_token(&mut conn, &token).await?.1))
 }
 
 /// `DELETE /api/reservations/{token}`: cancels and frees the place (again: same answer).
@@ -896,9 +896,9 @@ async fn reservation_ics(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<impl IntoResponse> {
-    let mut tx = state.db.begin().await?;
-    let (_, r) = reservation_by_token(&mut tx, &token).await?;
-    drop(tx);
+    let mut conn = state.db.acquire().await?;
+    let (_, r) = reservation_by_token(&mut conn, &token).await?;
+    drop(conn);
     let office = state.office(&r.office).await?;
     let service = office
         .services
