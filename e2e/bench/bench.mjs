@@ -12,20 +12,36 @@ const stats = (xs) => {
   return { runs: s.length, n: s.length, min: s[0], max: s[s.length - 1], median: q(0.5), p50: q(0.5), p99: q(0.99) };
 };
 
+// Time to interactive, measured in the page: from navigation start until the first frame
+// that shows an enabled service button has been painted (a mutation observer notes when the
+// button is there and enabled, without forcing a layout; the time is taken after the next
+// animation frame, i.e. after that frame's style, layout and paint). Also returned: when the
+// test driver saw it (Playwright's polling and round trips under 4x throttling add 100-200 ms).
 async function timeToInteractive(runs) {
-  const times = [];
+  const inPage = [];
+  const driver = [];
   for (let i = 0; i < runs; i++) {
     const browser = await chromium.launch(launchOptions);
     const page = await browser.newPage();
+    await page.addInitScript(() => {
+      const observer = new MutationObserver(() => {
+        const button = document.querySelector('button.service');
+        if (!button || button.disabled) return;
+        observer.disconnect();
+        requestAnimationFrame(() => setTimeout(() => { window.__madoInteractive = performance.now(); }, 0));
+      });
+      observer.observe(document, { subtree: true, childList: true, attributes: true });
+    });
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
     await page.goto(base + '/kiosk', { waitUntil: 'commit' });
     await page.locator('button.service').first().waitFor({ state: 'visible' });
     await page.waitForFunction(() => !document.querySelector('button.service').disabled);
-    times.push(await page.evaluate(() => performance.now()));
+    driver.push(await page.evaluate(() => performance.now()));
+    inPage.push(await page.waitForFunction(() => window.__madoInteractive).then((h) => h.jsonValue()));
     await browser.close();
   }
-  return stats(times);
+  return { inPage: stats(inPage), driver: stats(driver) };
 }
 
 async function issueLatency(total, concurrency) {
@@ -98,4 +114,4 @@ const tti = await timeToInteractive(5);
 const issue = await issueLatency(1000, 4);
 const guide = await guideTimings((process.argv[3] || '').split(',').filter(Boolean));
 const { forms, print_to_pdf } = await formsTimings();
-console.log(JSON.stringify({ tti_ms: tti, issue, guide, forms, print_to_pdf }));
+console.log(JSON.stringify({ tti_ms: tti.inPage, tti_driver_ms: tti.driver, issue, guide, forms, print_to_pdf }));

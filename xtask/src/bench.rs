@@ -425,12 +425,18 @@ pub fn bench() -> Result {
     }
     md.push_str(&format!(
         "\n## Time to interactive of `/kiosk`\n\nChromium headless, 4× CPU throttling (DevTools `Emulation.setCPUThrottlingRate`), \
-         fresh profile, loopback. Measured from navigation start until the first service button is on screen and enabled; \
-         {runs} runs.\n\n| median | min | max | target | verdict |\n|---|---|---|---|---|\n| {tti:.0} ms | {min:.0} ms | {max:.0} ms | ≤ 1000 ms | {v} |\n",
+         fresh profile, loopback. Measured in the page from navigation start until the first frame showing an enabled service \
+         button has been painted (a mutation observer notes the button, the time is taken after the next animation frame); \
+         {runs} runs. For comparison, when the test driver (Playwright, polling over DevTools) saw it.\n\n\
+         | median | min | max | target | verdict | seen by the driver: median (min – max) |\n|---|---|---|---|---|---|\n\
+         | {tti:.0} ms | {min:.0} ms | {max:.0} ms | ≤ 1000 ms | {v} | {dmed:.0} ms ({dmin:.0} – {dmax:.0}) |\n",
         runs = m["tti_ms"]["runs"],
         min = num(&m["tti_ms"]["min"]),
         max = num(&m["tti_ms"]["max"]),
         v = if tti <= 1000.0 { "meets" } else { "over" },
+        dmed = num(&m["tti_driver_ms"]["median"]),
+        dmin = num(&m["tti_driver_ms"]["min"]),
+        dmax = num(&m["tti_driver_ms"]["max"]),
     ));
     md.push_str(&format!(
         "\n## Ticket issue latency\n\n`POST /api/offices/kokurakita/tickets` against the release relay (`--profile relay`, SQLite, \
