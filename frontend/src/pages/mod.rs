@@ -49,11 +49,18 @@ async fn resolve_office(requested: Option<String>) -> Result<Office, ApiError> {
     }
 }
 
-/// The office and its lobby board, both or neither.
+/// The office and its lobby board, both or neither. With the office named, both are asked for
+/// at once (a lobby screen comes up one round trip sooner); else the relay's first office is
+/// looked up first.
 async fn office_and_board(requested: Option<String>) -> Result<(Office, Board), ApiError> {
-    let office = resolve_office(requested).await?;
-    let board = api::board(&office.id).await?;
-    Ok((office, board))
+    match requested {
+        Some(id) => futures_util::future::try_join(api::office(&id), api::board(&id)).await,
+        None => {
+            let office = resolve_office(None).await?;
+            let board = api::board(&office.id).await?;
+            Ok((office, board))
+        }
+    }
 }
 
 /// How long a lobby screen waits before trying the relay again.
