@@ -171,6 +171,8 @@ pub struct AppState {
     /// Each counter's office, as read so far: a counter never moves (it is retired, not
     /// deleted, and its id is not used again), so this is never stale.
     counter_offices: Arc<std::sync::RwLock<HashMap<i64, String>>>,
+    /// Walk-ins' next free slots, reused for a moment ([`reservations::NextSlots`]).
+    pub(crate) next_slots: Arc<reservations::NextSlots>,
     /// Rate-limit buckets of the public endpoints.
     pub limiter: Arc<limits::Limiter>,
     /// A real argon2id hash checked for unknown logins, so timing does not reveal accounts.
@@ -227,6 +229,7 @@ impl AppState {
             write_locks: Arc::default(),
             queue_writers: Arc::default(),
             counter_offices: Arc::default(),
+            next_slots: Arc::default(),
             shutdown,
             dummy_hash,
             limiter: Arc::default(),

@@ -23,6 +23,7 @@ use mado_wire::{
 use schemars::JsonSchema;
 use serde::Deserialize;
 use sqlx::{Any, Row, Transaction};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::AppState;
@@ -89,7 +90,7 @@ pub async fn seed_demo(pool: &Pool, office: &mado_wire::Office) -> Result<()> {
 #[derive(Debug)]
 pub(crate) struct BookingConfig {
     calendar: Option<OfficeCalendar>,
-    rules: std::collections::HashMap<String, Rule>,
+    rules: HashMap<String, Rule>,
 }
 
 impl BookingConfig {
@@ -235,7 +236,7 @@ async fn offers_in(
     .bind(from.add_days(last).to_string())
     .fetch_all(db)
     .await?;
-    let booked: std::collections::HashMap<(String, i64), i64> = rows
+    let booked: HashMap<(String, i64), i64> = rows
         .into_iter()
         .map(|(day, start, n)| ((day, start), n))
         .collect();
@@ -311,36 +312,136 @@ async fn alternatives(state: &AppState, office: &str, service: &str, day: Day) -
     }
 }
 
+/// How long a walk-in's next free slot is reused before it is read again.
+const NEXT_SLOT_FOR: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The next free slot of each office's services, as last read ([`next_free_slot`]).
+///
+/// On a busy day the kiosk offers it with nearly every ticket, and every ticket would read
+/// the day's slots again (some 250 reads a second at the benchmark's load). The offer is a
+/// hint: the resident books on `/apply`, which shows the slots as they are. So it is reused
+/// for [`NEXT_SLOT_FOR`], forgotten when this relay books, cancels or moves a reservation of
+/// that service, and when the office's settings change (here or, with PostgreSQL, on another
+/// relay); a booking on another relay shows within a second.
+#[derive(Debug, Default)]
+pub(crate) struct NextSlots {
+    map: std::sync::Mutex<HashMap<(String, String), NextSlot>>,
+    /// Counts forgets: a read is kept only if none came while it was made.
+    forgets: std::sync::atomic::AtomicU64,
+}
+
+#[derive(Debug)]
+struct NextSlot {
+    read_at: std::time::Instant,
+    /// [`crate::OfficeCache::epoch`] when it was read: the office's settings as they were.
+    settings: u64,
+    offer: Option<SlotOffer>,
+}
+
+impl NextSlots {
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<(String, String), NextSlot>> {
+        self.map.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn forgets(&self) -> u64 {
+        self.forgets.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// The offer read less than [`NEXT_SLOT_FOR`] ago under the same settings, if any.
+    fn get(&self, office: &str, service: &str, settings: u64) -> Option<Option<SlotOffer>> {
+        let map = self.map();
+        let slot = map.get(&(office.to_owned(), service.to_owned()))?;
+        (slot.settings == settings && slot.read_at.elapsed() < NEXT_SLOT_FOR)
+            .then(|| slot.offer.clone())
+    }
+
+    /// Keeps an offer whose read began at `read_at`, when [`Self::forgets`] was `forgets`.
+    fn keep(
+        &self,
+        key: (String, String),
+        forgets: u64,
+        read_at: std::time::Instant,
+        settings: u64,
+        offer: Option<SlotOffer>,
+    ) {
+        let mut map = self.map();
+        if self.forgets() == forgets {
+            map.insert(
+                key,
+                NextSlot {
+                    read_at,
+                    settings,
+                    offer,
+                },
+            );
+        }
+    }
+
+    /// After a commit that changed the booked places of `service`.
+    pub(crate) fn forget(&self, office: &str, service: &str) {
+        let mut map = self.map();
+        self.forgets
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        map.remove(&(office.to_owned(), service.to_owned()));
+    }
+}
+
 /// The first free slot of a service from today on (two weeks ahead at most), for a walk-in
-/// facing a long wait. `None` when the service takes no bookings or nothing is free.
+/// facing a long wait. `None` when the service takes no bookings or nothing is free. Reused
+/// for a moment ([`NextSlots`]).
 pub(crate) async fn next_free_slot(
     state: &AppState,
     office: &str,
     service: &str,
 ) -> Option<SlotOffer> {
-    // Day by day, stopping at the first free place: on a busy day the kiosk asks this for
-    // every ticket, and the answer is nearly always today or the next open day. (Reading the
-    // two weeks at once is one query, but of every booked slot of the two weeks: measured
-    // slower with SQLite, where each row costs more than a query.)
-    let config = booking_config(state, office).await.ok()?;
-    let cal = config.calendar(office).ok()?;
-    let rule = config.rule(office, service).ok()?;
+    let settings = state.offices.epoch();
+    if let Some(offer) = state.next_slots.get(office, service, settings) {
+        return offer;
+    }
+    let forgets = state.next_slots.forgets();
+    let read_at = std::time::Instant::now();
+    let offer = read_next_free_slot(state, office, service).await.ok()?;
+    state.next_slots.keep(
+        (office.to_owned(), service.to_owned()),
+        forgets,
+        read_at,
+        settings,
+        offer.clone(),
+    );
+    offer
+}
+
+/// [`next_free_slot`] from the database; `Err` (logged) when it cannot be read.
+async fn read_next_free_slot(
+    state: &AppState,
+    office: &str,
+    service: &str,
+) -> std::result::Result<Option<SlotOffer>, ()> {
+    // Day by day, stopping at the first free place: the answer is nearly always today or the
+    // next open day. (Reading the two weeks at once is one query, but of every booked slot of
+    // the two weeks: measured slower with SQLite, where each row costs more than a query.)
+    let config = booking_config(state, office).await.map_err(|e| {
+        tracing::warn!(error = %e, "the next free slot could not be read");
+    })?;
+    let (Ok(cal), Ok(rule)) = (config.calendar(office), config.rule(office, service)) else {
+        return Ok(None);
+    };
     let (today, _) = now_local();
     for i in 0..14 {
         match offers_in(&state.db, office, service, cal, &rule, today.add_days(i), 1).await {
             Ok(offers) => {
                 if let Some(free) = offers.into_iter().find(|o| o.free > 0) {
-                    return Some(free);
+                    return Ok(Some(free));
                 }
             }
             Err(e) => {
                 // The ticket goes without the offer rather than failing.
                 tracing::warn!(error = %e, "the next free slot could not be read");
-                return None;
+                return Err(());
             }
         }
     }
-    None
+    Ok(None)
 }
 
 fn normalise_phone(phone: &str) -> Result<String> {
@@ -702,6 +803,7 @@ async fn book(
     }
     let code = stored_code.ok_or_else(|| no_unused_code("reservation", &office, CODE_LEN))?;
     tx.commit().await?;
+    state.next_slots.forget(&office, &req.service);
     tracing::info!(office = %office, service = %req.service, day = %day, start = %req.start, "reservation booked");
     Ok((
         StatusCode::CREATED,
@@ -757,6 +859,7 @@ async fn reservation_cancel(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    state.next_slots.forget(&r.office, &r.service);
     r.status = ReservationStatus::Cancelled;
     Ok(Json(r))
 }
@@ -815,6 +918,7 @@ async fn reschedule(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    state.next_slots.forget(&r.office, &r.service);
     Ok(Json(Reservation {
         day: day.to_string(),
         start: calendar::hhmm(start),
@@ -962,5 +1066,61 @@ mod tests {
         assert!(text.ends_with("END:VCALENDAR\r\n"));
         assert!(text.split("\r\n").all(|l| l.len() <= 75));
         assert!(text.contains("DESCRIPTION:受付番号"));
+    }
+
+    fn offer(start: &str) -> SlotOffer {
+        SlotOffer {
+            service: "okuyami".into(),
+            day: "2026-11-24".into(),
+            start: start.into(),
+            end: "09:30".into(),
+            free: 2,
+        }
+    }
+
+    fn key() -> (String, String) {
+        ("kokurakita".into(), "okuyami".into())
+    }
+
+    #[test]
+    fn a_next_slot_is_reused_for_a_moment_under_the_same_settings() {
+        let slots = NextSlots::default();
+        assert_eq!(slots.get("kokurakita", "okuyami", 0), None);
+        let now = std::time::Instant::now();
+        slots.keep(key(), slots.forgets(), now, 0, Some(offer("09:00")));
+        assert_eq!(
+            slots.get("kokurakita", "okuyami", 0),
+            Some(Some(offer("09:00")))
+        );
+        // Nothing free is an answer too.
+        slots.keep(key(), slots.forgets(), now, 0, None);
+        assert_eq!(slots.get("kokurakita", "okuyami", 0), Some(None));
+        // Another service, or settings changed since: read again.
+        assert_eq!(slots.get("kokurakita", "jumin", 0), None);
+        assert_eq!(slots.get("kokurakita", "okuyami", 1), None);
+        // Read too long ago: read again.
+        let old = now.checked_sub(NEXT_SLOT_FOR).unwrap();
+        slots.keep(key(), slots.forgets(), old, 0, Some(offer("09:00")));
+        assert_eq!(slots.get("kokurakita", "okuyami", 0), None);
+    }
+
+    #[test]
+    fn a_booking_forgets_the_next_slot_and_a_read_it_overlapped_is_not_kept() {
+        let slots = NextSlots::default();
+        let now = std::time::Instant::now();
+        slots.keep(key(), slots.forgets(), now, 0, Some(offer("09:00")));
+        slots.forget("kokurakita", "okuyami");
+        assert_eq!(slots.get("kokurakita", "okuyami", 0), None);
+        // A read that began before a booking committed may miss it: not kept.
+        let began = slots.forgets();
+        slots.forget("kokurakita", "okuyami");
+        slots.keep(key(), began, now, 0, Some(offer("09:00")));
+        assert_eq!(slots.get("kokurakita", "okuyami", 0), None);
+        // One that began after it is.
+        slots.keep(key(), slots.forgets(), now, 0, Some(offer("10:00")));
+        assert_eq!(
+            slots.get("kokurakita", "okuyami", 0),
+            Some(Some(offer("10:00")))
+        );
     }
 }

@@ -520,9 +520,42 @@ async fn a_walk_in_facing_a_long_wait_is_offered_the_next_free_slot() {
         last = a.body;
     }
     assert_eq!(last["estimated_wait_minutes"], 60);
-    let slot = &last["next_free_slot"];
+    let slot = last["next_free_slot"].clone();
     assert_eq!(slot["service"], "okuyami");
-    assert!(slot["free"].as_u64().unwrap() > 0, "{last}");
+    let free = slot["free"].as_u64().unwrap();
+    assert!(free > 0, "{last}");
+    // The offer is reused for a moment, but a booking here shows at once: the next walk-in
+    // is offered the same slot with one place less, or the next one once it is full.
+    let booked = send(
+        &app,
+        Method::POST,
+        "/api/offices/kokurakita/reservations",
+        Some(json!({"service": "okuyami", "day": slot["day"], "start": slot["start"]})),
+        None,
+    )
+    .await;
+    assert_eq!(booked.status, StatusCode::CREATED, "{}", booked.body);
+    let next = send(
+        &app,
+        Method::POST,
+        "/api/offices/kokurakita/tickets",
+        Some(json!({"service_id": "okuyami"})),
+        None,
+    )
+    .await;
+    let offered = &next.body["next_free_slot"];
+    if free > 1 {
+        assert_eq!(
+            (&offered["day"], &offered["start"]),
+            (&slot["day"], &slot["start"])
+        );
+        assert_eq!(offered["free"].as_u64(), Some(free - 1), "{}", next.body);
+    } else {
+        assert_ne!(
+            (&offered["day"], &offered["start"]),
+            (&slot["day"], &slot["start"])
+        );
+    }
     // A short wait offers nothing.
     let short = send(
         &app,
