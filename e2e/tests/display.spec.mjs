@@ -80,3 +80,16 @@ test('a display that cannot reach the relay at start keeps trying and comes up b
   await expect(page.getByRole('heading', { name: 'お呼び出し中の番号' })).toBeVisible({ timeout: 15_000 });
   expect(refused).toBe(2);
 });
+
+test('a kiosk or display whose address names no office says so, not that the relay is down', async ({ page }) => {
+  const errors = watchErrors(page);
+  for (const surface of ['/kiosk', '/display']) {
+    await page.goto(`${surface}?office=kokurakta`);
+    await expect(page.getByRole('alert')).toHaveText(
+      '庁舎「kokurakta」は登録されていません。画面のアドレス（?office=）を確認してください。数秒ごとに確認し直します。',
+    );
+  }
+  await snapshot(page, 'display-unknown-office');
+  // The relay's 404 answers are the only errors.
+  errors.assertNone([/status of 404/]);
+});

@@ -34,6 +34,8 @@ pub struct Texts {
     pub loading: &'static str,
     pub relay_unreachable: &'static str,
     pub relay_retrying: &'static str,
+    pub relay_error_retrying: &'static str,
+    pub no_office: &'static str,
     pub retry: &'static str,
     // Kiosk
     pub kiosk_title: &'static str,
@@ -113,6 +115,8 @@ const JA: Texts = Texts {
     loading: "読み込み中…",
     relay_unreachable: "サーバーに接続できません。しばらくしてからもう一度お試しください。",
     relay_retrying: "サーバーに接続できません。数秒ごとに自動で再接続します。",
+    relay_error_retrying: "サーバーでエラーが発生しました。数秒ごとに自動で再試行します。",
+    no_office: "庁舎が登録されていません。管理画面で庁舎を登録してください。数秒ごとに確認し直します。",
     retry: "再試行",
     kiosk_title: "番号札の発行",
     kiosk_prompt: "ご用件を選んでください",
@@ -189,6 +193,8 @@ const EN: Texts = Texts {
     loading: "Loading…",
     relay_unreachable: "Cannot reach the server. Please try again shortly.",
     relay_retrying: "Cannot reach the server. Trying again every few seconds.",
+    relay_error_retrying: "The server reported an error. Trying again every few seconds.",
+    no_office: "No office is registered yet. Add one in the administration screen. Checking again every few seconds.",
     retry: "Try again",
     kiosk_title: "Take a ticket",
     kiosk_prompt: "Please choose what you came for",
@@ -756,6 +762,18 @@ impl Lang {
     }
 
     /// "3人" / "3 people".
+    /// A lobby screen's `?office=` names no office.
+    pub fn office_unknown(self, id: &str) -> String {
+        match self {
+            Lang::Ja => format!(
+                "庁舎「{id}」は登録されていません。画面のアドレス（?office=）を確認してください。数秒ごとに確認し直します。"
+            ),
+            Lang::En => format!(
+                "No office \"{id}\" is registered. Check the screen's address (?office=). Checking again every few seconds."
+            ),
+        }
+    }
+
     pub fn people(self, n: u32) -> String {
         match (self, n) {
             (Lang::Ja, n) => format!("{n}人"),

@@ -10,7 +10,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use mado_wire::{Board, Call, Office};
 
-use super::{office_and_board, office_param, retry_until_loaded};
+use super::{lobby_problem, office_and_board, office_param, retry_until_loaded};
 use crate::api::ApiError;
 use crate::i18n::use_lang;
 use crate::live::{LinkStatus, Live};
@@ -36,6 +36,7 @@ pub fn Display() -> impl IntoView {
     let clock = RwSignal::new(clock_now());
 
     let requested = office_param();
+    let asked_for = requested.clone();
     leptos::task::spawn_local(async move {
         let Some((o, b)) = retry_until_loaded(office, || office_and_board(requested.clone())).await
         else {
@@ -95,7 +96,7 @@ pub fn Display() -> impl IntoView {
             </Show>
             {move || match office.get() {
                 None => view! { <p class="status" role="status">{t().loading}</p> }.into_any(),
-                Some(Err(_)) => view! { <p class="problem" role="alert">{t().relay_retrying}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="problem" role="alert">{lobby_problem(lang.get(), asked_for.as_deref(), &e)}</p> }.into_any(),
                 Some(Ok(o)) => {
                     let services = o.services.clone();
                     view! {

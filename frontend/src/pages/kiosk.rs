@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use mado_wire::{Board, IssuedTicket, Office, Service};
 
-use super::{office_and_board, office_param, retry_until_loaded};
+use super::{lobby_problem, office_and_board, office_param, retry_until_loaded};
 use crate::LangToggle;
 use crate::api::{self, ApiError};
 use crate::i18n::use_lang;
@@ -71,6 +71,7 @@ pub fn Kiosk() -> impl IntoView {
     let live: StoredValue<Option<Live>, LocalStorage> = StoredValue::new_local(None);
 
     let requested = office_param();
+    let asked_for = requested.clone();
     leptos::task::spawn_local(async move {
         let Some((o, b)) = retry_until_loaded(office, || office_and_board(requested.clone())).await
         else {
@@ -138,7 +139,7 @@ pub fn Kiosk() -> impl IntoView {
             </header>
             {move || match office.get() {
                 None => view! { <p class="status" role="status">{t().loading}</p> }.into_any(),
-                Some(Err(_)) => view! { <p class="problem" role="alert">{t().relay_retrying}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="problem" role="alert">{lobby_problem(lang.get(), asked_for.as_deref(), &e)}</p> }.into_any(),
                 Some(Ok(o)) => {
                     let office_id = o.id.clone();
                     match screen.get() {

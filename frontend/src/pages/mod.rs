@@ -35,7 +35,7 @@ use mado_wire::{Board, Office};
 
 use crate::LangToggle;
 use crate::api::{self, ApiError};
-use crate::i18n::use_lang;
+use crate::i18n::{Lang, use_lang};
 
 /// The office this device serves: `?office=ID`, else the relay's first office.
 async fn resolve_office(requested: Option<String>) -> Result<Office, ApiError> {
@@ -45,7 +45,22 @@ async fn resolve_office(requested: Option<String>) -> Result<Office, ApiError> {
             .await?
             .into_iter()
             .next()
-            .ok_or_else(|| ApiError::BadAnswer("the relay has no office".into())),
+            .ok_or_else(|| ApiError::Refused {
+                status: 404,
+                code: "no_office".into(),
+                message: "the relay has no office".into(),
+            }),
+    }
+}
+
+/// What a lobby screen shows while it cannot load its office (it tries again meanwhile):
+/// the relay out of reach, no such office (a mistyped `?office=`), or the relay's error.
+fn lobby_problem(lang: Lang, requested: Option<&str>, e: &ApiError) -> String {
+    match (e, requested) {
+        (ApiError::Network(_), _) => lang.texts().relay_retrying.to_owned(),
+        (ApiError::Refused { status: 404, .. }, Some(id)) => lang.office_unknown(id),
+        (ApiError::Refused { status: 404, .. }, None) => lang.texts().no_office.to_owned(),
+        _ => lang.texts().relay_error_retrying.to_owned(),
     }
 }
 
