@@ -505,17 +505,19 @@ async fn a_due_reservation_is_called_before_walk_ins_and_walk_ins_still_move() {
 #[tokio::test]
 async fn a_walk_in_facing_a_long_wait_is_offered_the_next_free_slot() {
     let (app, _) = test_app().await;
-    let mut last = Value::Null;
-    // おくやみコーナー: 30 minutes each, one counter.
-    for _ in 0..3 {
-        let a = send(
+    let walk_in = |service: &'static str| {
+        send(
             &app,
             Method::POST,
             "/api/offices/kokurakita/tickets",
-            Some(json!({"service_id": "okuyami"})),
+            Some(json!({ "service_id": service })),
             None,
         )
-        .await;
+    };
+    let mut last = Value::Null;
+    // おくやみコーナー: 30 minutes each, one counter.
+    for _ in 0..3 {
+        let a = walk_in("okuyami").await;
         assert_eq!(a.status, StatusCode::CREATED);
         last = a.body;
     }
@@ -535,14 +537,7 @@ async fn a_walk_in_facing_a_long_wait_is_offered_the_next_free_slot() {
     )
     .await;
     assert_eq!(booked.status, StatusCode::CREATED, "{}", booked.body);
-    let next = send(
-        &app,
-        Method::POST,
-        "/api/offices/kokurakita/tickets",
-        Some(json!({"service_id": "okuyami"})),
-        None,
-    )
-    .await;
+    let next = walk_in("okuyami").await;
     let offered = &next.body["next_free_slot"];
     if free > 1 {
         assert_eq!(
@@ -557,13 +552,6 @@ async fn a_walk_in_facing_a_long_wait_is_offered_the_next_free_slot() {
         );
     }
     // A short wait offers nothing.
-    let short = send(
-        &app,
-        Method::POST,
-        "/api/offices/kokurakita/tickets",
-        Some(json!({"service_id": "jumin"})),
-        None,
-    )
-    .await;
+    let short = walk_in("jumin").await;
     assert!(short.body.get("next_free_slot").is_none(), "{}", short.body);
 }
