@@ -761,7 +761,6 @@ impl Lang {
         }
     }
 
-    /// "3人" / "3 people".
     /// A lobby screen's `?office=` names no office.
     pub fn office_unknown(self, id: &str) -> String {
         match self {
@@ -774,6 +773,7 @@ impl Lang {
         }
     }
 
+    /// "3人" / "3 people".
     pub fn people(self, n: u32) -> String {
         match (self, n) {
             (Lang::Ja, n) => format!("{n}人"),
