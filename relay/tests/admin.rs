@@ -122,14 +122,7 @@ async fn settings_round_trip_and_kiosks_see_the_change_at_once() {
     assert_eq!(slots[0]["end"], "08:50");
     assert!(slots.iter().all(|x| x["free"] == 1));
     // Tickets of the new service start at F-1 and counter 7 calls them.
-    let t = send(
-        &app,
-        Method::POST,
-        "/api/offices/kokurakita/tickets",
-        Some(json!({"service_id": "passport"})),
-        None,
-    )
-    .await;
+    let t = walk_in(&app, "passport").await;
     assert_eq!(t.status, StatusCode::CREATED, "{}", t.body);
     assert_eq!(t.body["ticket"]["number"]["prefix"], "F");
     let called = send(
@@ -217,14 +210,7 @@ async fn bad_settings_name_each_field_and_change_nothing() {
 async fn a_service_with_residents_waiting_or_booked_is_not_removed() {
     let (app, _) = test_app().await;
     let cookie = login(&app).await;
-    let t = send(
-        &app,
-        Method::POST,
-        "/api/offices/kokurakita/tickets",
-        Some(json!({"service_id": "kodomo"})),
-        None,
-    )
-    .await;
+    let t = walk_in(&app, "kodomo").await;
     assert_eq!(t.status, StatusCode::CREATED, "{}", t.body);
     let mut s = settings(&app, &cookie).await;
     s["services"].as_array_mut().unwrap().remove(3);
@@ -267,14 +253,7 @@ async fn a_service_with_residents_waiting_or_booked_is_not_removed() {
             .iter()
             .any(|x| x["id"] == "kodomo")
     );
-    let refused = send(
-        &app,
-        Method::POST,
-        "/api/offices/kokurakita/tickets",
-        Some(json!({"service_id": "kodomo"})),
-        None,
-    )
-    .await;
+    let refused = walk_in(&app, "kodomo").await;
     assert!(refused.status.is_client_error(), "{}", refused.body);
     // The served ticket is still in the day's queue.
     let queue = send(
@@ -537,14 +516,7 @@ async fn a_retired_counter_calls_nobody() {
     s["counters"].as_array_mut().unwrap().remove(0);
     let saved = put(&app, &cookie, &s).await;
     assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
-    let t = send(
-        &app,
-        Method::POST,
-        "/api/offices/kokurakita/tickets",
-        Some(json!({"service_id": "jumin"})),
-        None,
-    )
-    .await;
+    let t = walk_in(&app, "jumin").await;
     assert_eq!(t.status, StatusCode::CREATED, "{}", t.body);
     // Retired: refused, and the ticket still waits.
     let a = call(1).await;

@@ -10,14 +10,7 @@ mod common;
 use common::*;
 
 async fn issue(app: &Router, service: &str) -> Value {
-    let a = send(
-        app,
-        Method::POST,
-        "/api/offices/kokurakita/tickets",
-        Some(json!({"service_id": service})),
-        None,
-    )
-    .await;
+    let a = walk_in(app, service).await;
     assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
     a.body
 }

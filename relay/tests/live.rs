@@ -587,15 +587,7 @@ async fn a_kiosk_paired_on_one_relay_closes_anonymous_tickets_on_another() {
         return;
     };
     let (on_a, on_b) = (app(a.clone()), app(b.clone()));
-    let ticket = || {
-        common::send(
-            &on_b,
-            Method::POST,
-            "/api/offices/kokurakita/tickets",
-            Some(serde_json::json!({"service_id": "jumin"})),
-            None,
-        )
-    };
+    let ticket = || common::walk_in(&on_b, "jumin");
     assert_eq!(ticket().await.status, StatusCode::CREATED);
     let admin = common::login(&on_a).await;
     let created = common::send(

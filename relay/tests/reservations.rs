@@ -442,14 +442,7 @@ async fn a_due_reservation_is_called_before_walk_ins_and_walk_ins_still_move() {
         async move {
             let mut out = Vec::new();
             for _ in 0..n {
-                let a = send(
-                    &app,
-                    Method::POST,
-                    "/api/offices/kokurakita/tickets",
-                    Some(json!({"service_id": "jumin"})),
-                    None,
-                )
-                .await;
+                let a = walk_in(&app, "jumin").await;
                 out.push(a.body["ticket"]["id"].as_i64().unwrap());
             }
             out
@@ -505,19 +498,10 @@ async fn a_due_reservation_is_called_before_walk_ins_and_walk_ins_still_move() {
 #[tokio::test]
 async fn a_walk_in_facing_a_long_wait_is_offered_the_next_free_slot() {
     let (app, _) = test_app().await;
-    let walk_in = |service: &'static str| {
-        send(
-            &app,
-            Method::POST,
-            "/api/offices/kokurakita/tickets",
-            Some(json!({ "service_id": service })),
-            None,
-        )
-    };
     let mut last = Value::Null;
     // おくやみコーナー: 30 minutes each, one counter.
     for _ in 0..3 {
-        let a = walk_in("okuyami").await;
+        let a = walk_in(&app, "okuyami").await;
         assert_eq!(a.status, StatusCode::CREATED);
         last = a.body;
     }
@@ -537,7 +521,7 @@ async fn a_walk_in_facing_a_long_wait_is_offered_the_next_free_slot() {
     )
     .await;
     assert_eq!(booked.status, StatusCode::CREATED, "{}", booked.body);
-    let next = walk_in("okuyami").await;
+    let next = walk_in(&app, "okuyami").await;
     let offered = &next.body["next_free_slot"];
     if free > 1 {
         assert_eq!(
@@ -552,6 +536,6 @@ async fn a_walk_in_facing_a_long_wait_is_offered_the_next_free_slot() {
         );
     }
     // A short wait offers nothing.
-    let short = walk_in("jumin").await;
+    let short = walk_in(&app, "jumin").await;
     assert!(short.body.get("next_free_slot").is_none(), "{}", short.body);
 }

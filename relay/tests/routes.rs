@@ -250,14 +250,7 @@ async fn a_revoked_kiosk_can_no_longer_issue_tickets() {
     let (app, _state) = test_app().await;
     let admin = login(&app).await;
     // Before any kiosk is paired the office takes tickets from anyone (demo, small office).
-    let open = send(
-        &app,
-        Method::POST,
-        "/api/offices/kokurakita/tickets",
-        Some(json!({"service_id": "jumin"})),
-        None,
-    )
-    .await;
+    let open = walk_in(&app, "jumin").await;
     assert_eq!(open.status, StatusCode::CREATED);
     let kiosk = paired(&app, &admin, "kiosk").await;
     let issue = |cookie: Option<String>| {

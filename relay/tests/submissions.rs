@@ -417,14 +417,7 @@ async fn office_statistics_count_waits_service_times_and_pre_applications() {
     let cookie = login(&app).await;
     submit(&app, &sample("窓口 花子"), None).await;
     for _ in 0..2 {
-        let t = send(
-            &app,
-            Method::POST,
-            "/api/offices/kokurakita/tickets",
-            Some(json!({"service_id": "jumin"})),
-            None,
-        )
-        .await;
+        let t = walk_in(&app, "jumin").await;
         assert_eq!(t.status, StatusCode::CREATED);
     }
     // Call both at counter 1: the second call finishes the first.

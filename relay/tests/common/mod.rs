@@ -122,6 +122,18 @@ pub async fn send(
     send_raw(app, req).await
 }
 
+/// A walk-in ticket of `service` at the demo office, taken at an open kiosk (no session).
+pub async fn walk_in(app: &Router, service: &str) -> Answer {
+    send(
+        app,
+        Method::POST,
+        "/api/offices/kokurakita/tickets",
+        Some(serde_json::json!({ "service_id": service })),
+        None,
+    )
+    .await
+}
+
 /// `GET uri` without a session.
 pub async fn get(app: &Router, uri: &str) -> Answer {
     send(app, Method::GET, uri, None, None).await
