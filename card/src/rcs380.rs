@@ -1,6 +1,13 @@
 //! Sony RC-S380 (PaSoRi, NFC Port-100) over its vendor-class USB interface (card.md §4.5):
 //! the frame format, the commands the reader needs to poll a Type B card, and [`Rcs380`],
 //! which activates the card and carries APDUs through [`IsoDep`].
+//!
+//! Every reply layout here is taken from two independent drivers that run on real readers,
+//! not from our own simulator: nfcpy `src/nfc/clf/rcs380.py` (class `Chipset`) and the Linux
+//! kernel's `drivers/nfc/port100.c`. In particular an InCommRF reply is
+//! `D7 05 | status (4, LE) | one byte the kernel calls "collision bits" | the card's bytes`:
+//! nfcpy's `in_comm_rf` returns `data[5:]`, the kernel's `port100_in_comm_rf_complete` pulls
+//! the 4-byte status and then 1 more byte.
 
 use zeroize::Zeroize;
 
@@ -101,9 +108,73 @@ pub fn command(code: u8, params: &[u8]) -> Vec<u8> {
     encode(&data)
 }
 
-/// InCommRF status word: 0 = the card answered; anything else is a timeout or RF error.
-fn comm_status(bytes: &[u8]) -> u32 {
-    u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])
+/// InSetProtocol defaults, sent before the settings of one technology so that nothing left
+/// from an earlier session or another application (CRC, parity, SOF/EOF…) stays in force:
+/// nfcpy `Chipset.in_set_protocol_defaults`, byte for byte.
+pub const IN_SET_PROTOCOL_DEFAULTS: [u8; 38] = [
+    0x00, 0x18, 0x01, 0x01, 0x02, 0x01, 0x03, 0x00, 0x04, 0x00, 0x05, 0x00, 0x06, 0x00, 0x07, 0x08,
+    0x08, 0x00, 0x09, 0x00, 0x0A, 0x00, 0x0B, 0x00, 0x0C, 0x00, 0x0E, 0x04, 0x0F, 0x00, 0x10, 0x00,
+    0x11, 0x00, 0x12, 0x00, 0x13, 0x06,
+];
+
+/// InSetRF for Type B at 106 kbps: send set 3 / type 7, receive set 15 / type 7 (nfcpy
+/// `in_set_rf` table `"106B": (3, 7, 15, 7)`; the kernel's `in_rf_settings[106B]`).
+pub const IN_SET_RF_106B: [u8; 4] = [0x03, 0x07, 0x0F, 0x07];
+
+/// InSetProtocol for Type B after the defaults: initial guard time 20, add and check SOF and
+/// EOF (nfcpy `sense_ttb`; CRC_B stays on from the defaults, as in the kernel's NFCB table).
+pub const IN_SET_PROTOCOL_TYPE_B: [u8; 10] =
+    [0x00, 0x14, 0x09, 0x01, 0x0A, 0x01, 0x0B, 0x01, 0x0C, 0x01];
+
+/// The InCommRF status that means "no answer within the timeout" (nfcpy
+/// `RECEIVE_TIMEOUT_ERROR`, the kernel's `PORT100_CMD_STATUS_TIMEOUT`).
+pub const COMM_TIMEOUT: u32 = 0x80;
+
+/// The name of a command's one-byte status (nfcpy `StatusError.err2str`).
+fn status_name(status: u8) -> &'static str {
+    match status {
+        0 => "success",
+        1 => "parameter error",
+        2 => "PB error",
+        3 => "RFCA error",
+        4 => "temperature error",
+        5 => "password error",
+        6 => "receive error",
+        7 => "command type error",
+        _ => "unknown status",
+    }
+}
+
+/// What an InCommRF reply says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CommRf {
+    /// The card answered with these bytes.
+    Answer(Vec<u8>),
+    /// No valid answer: a timeout, or an RF error word (CRC, parity, collision…) that
+    /// ISO/IEC 14443-4 treats the same way (an invalid block is like no block).
+    NoAnswer(u32),
+}
+
+/// Splits the data of an InCommRF reply (after `D7 05`): a 4-byte little-endian error word,
+/// one byte that is not the card's, then the card's bytes (see the module doc).
+pub fn parse_comm_rf(reply: &[u8]) -> Result<CommRf, TransportError> {
+    let [s0, s1, s2, s3, rest @ ..] = reply else {
+        return Err(TransportError::Protocol(format!(
+            "InCommRF answer of {} bytes; expected a 4-byte status",
+            reply.len()
+        )));
+    };
+    let status = u32::from_le_bytes([*s0, *s1, *s2, *s3]);
+    if status != 0 {
+        return Ok(CommRf::NoAnswer(status));
+    }
+    match rest {
+        [_collision_bits, card @ ..] => Ok(CommRf::Answer(card.to_vec())),
+        [] => Err(TransportError::Protocol(
+            "InCommRF answer of 4 bytes; expected the status, 1 more byte, then the card's bytes"
+                .into(),
+        )),
+    }
 }
 
 /// The RC-S380 driver.
@@ -112,6 +183,9 @@ pub struct Rcs380<P> {
     pipe: P,
     iso: Option<IsoDep>,
     atqb: Option<Atqb>,
+    /// InSetRF and InSetProtocol for Type B have been sent since the field was last
+    /// switched off; cleared by every SwitchRF off.
+    type_b_ready: bool,
 }
 
 /// Timeout for SENSB_REQ and ATTRIB (card.md's frames use 30 ms).
@@ -123,6 +197,7 @@ impl<P: UsbPipe> Rcs380<P> {
             pipe,
             iso: None,
             atqb: None,
+            type_b_ready: false,
         }
     }
 
@@ -159,11 +234,18 @@ impl<P: UsbPipe> Rcs380<P> {
         }
     }
 
+    /// Sends a command whose reply is a one-byte status (InSetRF, InSetProtocol, SwitchRF,
+    /// SetCommandType): `D7 code+1 status`, 0 = success (nfcpy raises `StatusError(data[0])`
+    /// otherwise; the kernel returns `resp->data[0]`).
     async fn expect_ok(&mut self, code: u8, params: &[u8]) -> Result<(), TransportError> {
         match self.call(code, params).await?.as_slice() {
             [0x00, ..] => Ok(()),
-            other => Err(TransportError::Reader(format!(
-                "the RC-S380 answered {other:02X?} to command {code:#04x}"
+            [status, ..] => Err(TransportError::Reader(format!(
+                "the RC-S380 answered {status:#04x} ({}) to command {code:#04x}",
+                status_name(*status)
+            ))),
+            [] => Err(TransportError::Protocol(format!(
+                "the RC-S380 answered command {code:#04x} without a status byte"
             ))),
         }
     }
@@ -179,35 +261,48 @@ impl<P: UsbPipe> Rcs380<P> {
         params.extend(frame);
         let answer = self.call(cmd::IN_COMM_RF, &params).await;
         params.zeroize();
-        let reply = answer?;
-        if reply.len() < 4 {
-            return Err(TransportError::Protocol(format!(
-                "InCommRF answer of {} bytes; expected a 4-byte status",
-                reply.len()
-            )));
+        let mut reply = answer?;
+        let parsed = parse_comm_rf(&reply);
+        reply.zeroize();
+        match parsed? {
+            CommRf::Answer(card) => Ok(Some(card)),
+            CommRf::NoAnswer(_) => Ok(None),
         }
-        if comm_status(&reply) != 0 {
-            return Ok(None);
-        }
-        Ok(Some(reply[4..].to_vec()))
     }
 
-    /// Prepares the reader for Type B at 106 kbps with RF off (card.md §4.5).
+    /// Resets the reader and leaves it with the field off (card.md §4.5): ACK, SetCommandType
+    /// 1, SwitchRF off, then the Type B set-up of [`Self::prepare_type_b`].
     pub async fn init(&mut self) -> Result<(), TransportError> {
         self.pipe.bulk_out(&ACK).await?;
         self.expect_ok(cmd::SET_COMMAND_TYPE, &[0x01]).await?;
-        self.expect_ok(cmd::SWITCH_RF, &[0x00]).await?;
-        self.expect_ok(cmd::IN_SET_RF, &[0x03, 0x07, 0x0F, 0x07])
-            .await?;
-        self.expect_ok(
-            cmd::IN_SET_PROTOCOL,
-            &[0x00, 0x14, 0x09, 0x01, 0x0A, 0x01, 0x0B, 0x01, 0x0C, 0x01],
-        )
-        .await
+        self.switch_rf_off().await?;
+        self.prepare_type_b().await
     }
 
-    /// Polls for a Type B card; `Ok(None)` when none answers.
+    /// InSetRF (106B), InSetProtocol defaults, InSetProtocol Type B: what nfcpy's
+    /// `sense_ttb` sends before every poll. The field comes on with InSetRF.
+    async fn prepare_type_b(&mut self) -> Result<(), TransportError> {
+        self.expect_ok(cmd::IN_SET_RF, &IN_SET_RF_106B).await?;
+        self.expect_ok(cmd::IN_SET_PROTOCOL, &IN_SET_PROTOCOL_DEFAULTS)
+            .await?;
+        self.expect_ok(cmd::IN_SET_PROTOCOL, &IN_SET_PROTOCOL_TYPE_B)
+            .await?;
+        self.type_b_ready = true;
+        Ok(())
+    }
+
+    async fn switch_rf_off(&mut self) -> Result<(), TransportError> {
+        self.type_b_ready = false;
+        self.expect_ok(cmd::SWITCH_RF, &[0x00]).await
+    }
+
+    /// Polls for a Type B card; `Ok(None)` when none answers. After the field was switched
+    /// off (a read ended, or the card was powered down) the reader is set up for Type B
+    /// again first, as every public driver does before polling.
     pub async fn sense(&mut self) -> Result<Option<Atqb>, TransportError> {
+        if !self.type_b_ready {
+            self.prepare_type_b().await?;
+        }
         match self.comm_rf(&typeb::SENSB_REQ, POLL_MS).await? {
             None => Ok(None),
             Some(res) => Atqb::parse(&res)
@@ -237,7 +332,7 @@ impl<P: UsbPipe> Rcs380<P> {
     /// Turns the field off (the card loses power and forgets every verification).
     pub async fn power_off(&mut self) -> Result<(), TransportError> {
         self.iso = None;
-        self.expect_ok(cmd::SWITCH_RF, &[0x00]).await
+        self.switch_rf_off().await
     }
 }
 
@@ -282,6 +377,86 @@ mod tests {
             .collect()
     }
 
+    /// The set-up bytes are nfcpy's, not ours: `Chipset.in_set_protocol_defaults` is
+    /// `bytearray.fromhex("0018 0101 0201 0300 0400 0500 0600 0708 0800 0900 0A00 0B00 0C00
+    /// 0E04 0F00 1000 1100 1200 1306")` and `in_set_rf("106B")` sends `(3, 7) + (15, 7)`
+    /// (nfcpy `src/nfc/clf/rcs380.py` @ 0457bed).
+    #[test]
+    fn issue_25_type_b_set_up_is_nfcpys() {
+        assert_eq!(
+            IN_SET_PROTOCOL_DEFAULTS.to_vec(),
+            hex(
+                "00 18 01 01 02 01 03 00 04 00 05 00 06 00 07 08 08 00 09 00 0A 00 0B 00 0C 00 \
+                 0E 04 0F 00 10 00 11 00 12 00 13 06"
+            )
+        );
+        assert_eq!(IN_SET_RF_106B, [3, 7, 15, 7]);
+        // sense_ttb: initial_guard_time=20, add_sof=1, check_sof=1, add_eof=1, check_eof=1
+        // (KEYS.index: initial_guard_time 0, add_sof 9, check_sof 10, add_eof 11, check_eof 12).
+        assert_eq!(
+            IN_SET_PROTOCOL_TYPE_B.to_vec(),
+            hex("00 14 09 01 0A 01 0B 01 0C 01")
+        );
+    }
+
+    /// A real RC-S380's InCommRF reply to SENSB_REQ. The card's SENSB_RES (`50 PUPI …`) starts
+    /// at offset 5 of the data after `D7 05`:
+    /// - nfcpy `Chipset.in_comm_rf`: checks `data[0:4]`, returns `data[5:]`;
+    /// - Linux `drivers/nfc/port100.c` `port100_in_comm_rf_complete`: `skb_pull(resp, 4)` for
+    ///   the status, then `skb_pull(resp, 1)` "Remove collision bits byte";
+    /// - aruneko/WebUSB-MyNumberCard `src/Type4B.ts` (reads real cards over WebUSB): counting
+    ///   from `D7`, the PUPI is `data.slice(8, 12)` and an I-block's PCB is `data[7]`.
+    ///
+    /// Before issue 17 the driver took the card's bytes from offset 4 and never saw a card.
+    #[test]
+    fn issue_17_incommrf_card_bytes_start_after_status_and_one_more_byte() {
+        let frame = hex(
+            "00 00 FF FF FF 13 00 ED D7 05 00 00 00 00 00 50 11 22 33 44 00 00 00 00 00 81 71 38 00",
+        );
+        let Ok(Frame::Data(data)) = parse(&frame) else {
+            panic!("a valid frame")
+        };
+        // aruneko's offsets, counted from D7.
+        assert_eq!(data[7], 0x50);
+        assert_eq!(&data[8..12], &[0x11, 0x22, 0x33, 0x44]);
+        let answer = parse_comm_rf(&data[2..]).unwrap();
+        let CommRf::Answer(card) = answer else {
+            panic!("the card answered")
+        };
+        assert_eq!(card, hex("50 11 22 33 44 00 00 00 00 00 81 71"));
+        let atqb = Atqb::parse(&card).unwrap();
+        assert_eq!(atqb.pupi, [0x11, 0x22, 0x33, 0x44]);
+    }
+
+    #[test]
+    fn incommrf_errors_are_no_answer_and_short_replies_are_named() {
+        // RECEIVE_TIMEOUT_ERROR 0x80, CRC_ERROR 0x04 (nfcpy CommunicationError.err2str).
+        assert_eq!(
+            parse_comm_rf(&hex("80 00 00 00")),
+            Ok(CommRf::NoAnswer(COMM_TIMEOUT))
+        );
+        assert_eq!(
+            parse_comm_rf(&hex("04 00 00 00 00")),
+            Ok(CommRf::NoAnswer(4))
+        );
+        let short = parse_comm_rf(&hex("00 00 00")).unwrap_err();
+        assert!(short.to_string().contains("3 bytes"), "{short}");
+        let no_extra = parse_comm_rf(&hex("00 00 00 00")).unwrap_err();
+        assert!(no_extra.to_string().contains("1 more byte"), "{no_extra}");
+        // Status then the extra byte and nothing else: the card sent an empty frame.
+        assert_eq!(
+            parse_comm_rf(&hex("00 00 00 00 00")),
+            Ok(CommRf::Answer(vec![]))
+        );
+    }
+
+    #[test]
+    fn a_refused_set_up_names_nfcpys_status() {
+        assert_eq!(status_name(1), "parameter error");
+        assert_eq!(status_name(7), "command type error");
+        assert_eq!(status_name(9), "unknown status");
+    }
+
     #[test]
     fn card_md_rcs380_frames() {
         let frames = [
@@ -298,10 +473,12 @@ mod tests {
                 "00 00 FF FF FF 06 00 FA D6 00 03 07 0F 07 0A 00",
             ),
             (
-                command(
-                    cmd::IN_SET_PROTOCOL,
-                    &[0x00, 0x14, 0x09, 0x01, 0x0A, 0x01, 0x0B, 0x01, 0x0C, 0x01],
-                ),
+                command(cmd::IN_SET_PROTOCOL, &IN_SET_PROTOCOL_DEFAULTS),
+                "00 00 FF FF FF 28 00 D8 D6 02 00 18 01 01 02 01 03 00 04 00 05 00 06 00 07 08 \
+                 08 00 09 00 0A 00 0B 00 0C 00 0E 04 0F 00 10 00 11 00 12 00 13 06 4B 00",
+            ),
+            (
+                command(cmd::IN_SET_PROTOCOL, &IN_SET_PROTOCOL_TYPE_B),
                 "00 00 FF FF FF 0C 00 F4 D6 02 00 14 09 01 0A 01 0B 01 0C 01 E6 00",
             ),
             (

@@ -222,6 +222,9 @@ fn rcs380_reads_the_card_with_the_frames_of_card_md() {
         "00 00 FF FF FF 03 00 FD D6 2A 01 FF 00",
         "00 00 FF FF FF 03 00 FD D6 06 00 24 00",
         "00 00 FF FF FF 06 00 FA D6 00 03 07 0F 07 0A 00",
+        // InSetProtocol defaults first (nfcpy `in_set_protocol_defaults`), then Type B.
+        "00 00 FF FF FF 28 00 D8 D6 02 00 18 01 01 02 01 03 00 04 00 05 00 06 00 07 08 08 00 \
+         09 00 0A 00 0B 00 0C 00 0E 04 0F 00 10 00 11 00 12 00 13 06 4B 00",
         "00 00 FF FF FF 0C 00 F4 D6 02 00 14 09 01 0A 01 0B 01 0C 01 E6 00",
         "00 00 FF FF FF 07 00 F9 D6 04 36 01 05 00 10 DA 00",
         "00 00 FF FF FF 0D 00 F3 D6 04 36 01 1D 11 22 33 44 00 08 01 00 1F 00",
@@ -231,7 +234,7 @@ fn rcs380_reads_the_card_with_the_frames_of_card_md() {
         assert_eq!(device.messages[i], hex(frame), "frame {i}");
     }
     // The next I-block carries block number 1 (PCB 03).
-    assert_eq!(device.messages[8][12], 0x03);
+    assert_eq!(device.messages[9][12], 0x03);
     assert!(!card_log_rcs(&device).iter().any(|a| touches_ef0001(a)));
 }
 
@@ -247,7 +250,7 @@ fn rcs380_chains_both_ways_and_answers_wtx() {
     device.card_wtx = true;
     assert_eq!(read_rcs380(&mut device), Ok(hanako()));
     // The 15-byte SELECT went in two frames, the first with the chaining bit.
-    let first_i = &device.messages[7];
+    let first_i = &device.messages[8];
     assert_eq!(first_i[12], 0x12);
 }
 
@@ -281,6 +284,36 @@ fn rcs380_recovers_from_a_lost_frame_and_reports_an_empty_field() {
         r.card_present().await
     });
     assert_eq!(present, Ok(false));
+}
+
+/// After a read the field is off (SwitchRF off). The counter then polls for the card every
+/// 1.5 s; each poll must set the reader up for Type B again — InSetRF, InSetProtocol
+/// defaults, InSetProtocol Type B — as nfcpy's `sense_ttb` does before every SENSB_REQ
+/// (`src/nfc/clf/rcs380.py`), or the reader polls with the field off and never sees the card.
+#[test]
+fn issue_25_rcs380_sets_up_type_b_again_before_polling_after_rf_off() {
+    let mut device = Rcs380Device::new(Some(MyNumberCard::test_card()));
+    let mut before = 0;
+    let present = block_on(async {
+        let mut reader = Rcs380::new(&mut device);
+        reader.init().await?;
+        reader.activate().await?;
+        let (_, b4) = pin_read(&mut reader).await?;
+        assert_eq!(b4, hanako());
+        reader.power_off().await?;
+        before = reader.pipe_mut().messages.len();
+        Ok::<_, ReadError>(reader.card_present().await?)
+    });
+    assert_eq!(present, Ok(true));
+    let sent: Vec<&[u8]> = device.messages[before..]
+        .iter()
+        .map(|m| &m[8..10])
+        .collect();
+    // InSetRF, InSetProtocol ×2, then InCommRF with SENSB_REQ.
+    assert_eq!(
+        sent,
+        [[0xD6, 0x00], [0xD6, 0x02], [0xD6, 0x02], [0xD6, 0x04]]
+    );
 }
 
 #[test]

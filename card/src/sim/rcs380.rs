@@ -1,6 +1,14 @@
 //! A simulated Sony RC-S380 with a My Number card in its field: Port-100 frames on the bulk
 //! pipes, an ACK before every answer, InCommRF carrying Type B frames to a card-side ISO-DEP
 //! engine (PUPI `11 22 33 44`, as in card.md's vectors).
+//!
+//! Its replies follow nfcpy (`src/nfc/clf/rcs380.py`) and the Linux kernel
+//! (`drivers/nfc/port100.c`), not our driver: an InCommRF reply is `D7 05`, the 4-byte status,
+//! one byte that is not the card's (the kernel's "collision bits" byte), then the card's
+//! bytes. The field and the framing are modelled as a card sees them: the field is off after
+//! SwitchRF off until the next InSetRF, and a Type B card only answers frames sent at 106B
+//! with CRC_B, SOF and EOF — which a reader only adds after InSetProtocol has set them since
+//! it was plugged in (their power-on values are unknown, so none is assumed).
 
 use std::collections::VecDeque;
 
@@ -40,7 +48,10 @@ pub struct Rcs380Device {
     pub card_wtx: bool,
     /// The next this-many RF exchanges get no answer (a timeout), to test recovery.
     pub drop_frames: u8,
-    rf_on: bool,
+    /// InSetRF 106B was sent after the last SwitchRF off (the field is on, Type B).
+    rf_type_b: bool,
+    /// InSetProtocol values set since power-on, by setting number (nfcpy's KEYS order).
+    protocol: [Option<u8>; 0x14],
     picc: Picc,
     bulk_in: VecDeque<Vec<u8>>,
     /// Every bulk-OUT frame, in order.
@@ -60,7 +71,8 @@ impl Rcs380Device {
             card_frame: 256,
             card_wtx: false,
             drop_frames: 0,
-            rf_on: false,
+            rf_type_b: false,
+            protocol: [None; 0x14],
             picc: Picc::default(),
             bulk_in: VecDeque::new(),
             messages: Vec::new(),
@@ -83,34 +95,63 @@ impl Rcs380Device {
             rcs380::encode(&d)
         };
         match *code {
-            cmd::SET_COMMAND_TYPE | cmd::IN_SET_RF | cmd::IN_SET_PROTOCOL => ok(*code, &[0]),
+            cmd::SET_COMMAND_TYPE => ok(*code, &[0]),
+            cmd::IN_SET_RF => {
+                // Send and receive settings: 4 bytes (nfcpy `in_set_rf`); else a parameter error.
+                let [send_set, send_type, _, recv_type] = params else {
+                    return ok(*code, &[1]);
+                };
+                self.rf_type_b = *send_set == 3 && *send_type == 7 && *recv_type == 7;
+                ok(*code, &[0])
+            }
+            cmd::IN_SET_PROTOCOL => {
+                if params.len() % 2 != 0 || params.chunks(2).any(|p| usize::from(p[0]) >= 0x14) {
+                    return ok(*code, &[1]);
+                }
+                for p in params.chunks(2) {
+                    self.protocol[usize::from(p[0])] = Some(p[1]);
+                }
+                ok(*code, &[0])
+            }
             cmd::SWITCH_RF => {
-                self.rf_on = params.first() == Some(&1);
-                // Field off: the card loses power.
+                // Field off: the card loses power, and the reader's RF settings with it.
+                if params.first() != Some(&1) {
+                    self.rf_type_b = false;
+                }
                 self.picc = Picc::default();
                 if let Some(c) = self.card.as_mut() {
                     c.power_cycle();
                 }
                 ok(*code, &[0])
             }
+            // Minor, major (nfcpy: `minor, major = get_firmware_version()`): v1.11.
             cmd::GET_FIRMWARE_VERSION => ok(*code, &[0x11, 0x01]),
             cmd::IN_COMM_RF => {
                 let Some(frame) = params.get(2..) else {
-                    return ERROR_FRAME.to_vec();
+                    return ok(*code, &[1]);
                 };
-                self.rf_on = true;
-                match self.rf(frame) {
+                match self.type_b_framing().then(|| self.rf(frame)).flatten() {
+                    // Status, the one byte that is not the card's, the card's bytes.
                     Some(reply) => {
-                        let mut d = vec![0, 0, 0, 0];
+                        let mut d = vec![0, 0, 0, 0, 0];
                         d.extend(reply);
                         ok(*code, &d)
                     }
-                    // Status 0x80: no answer within the timeout.
+                    // RECEIVE_TIMEOUT_ERROR: no answer within the timeout.
                     None => ok(*code, &[0x80, 0, 0, 0]),
                 }
             }
             _ => ERROR_FRAME.to_vec(),
         }
+    }
+
+    /// Whether a Type B card can hear the reader and be heard: the field is on at 106B, and
+    /// CRC_B, SOF and EOF are added and checked (settings 1, 2, 9–12 on).
+    fn type_b_framing(&self) -> bool {
+        self.rf_type_b
+            && [1, 2, 9, 10, 11, 12]
+                .iter()
+                .all(|&n| self.protocol[n] == Some(1))
     }
 
     /// The card's side of one RF exchange.

@@ -187,6 +187,16 @@ fn refusal(r: &Refusal, lang: Lang) -> String {
     }
 }
 
+/// Whether what staff and the resident entered may be sent to the card now: a PIN needs all
+/// 4 digits (the 照合番号B's digits are checked by [`Secret::new`] with a message), and at one
+/// try left staff must have ticked that the resident knows. Enter on the keyboard, the form's
+/// implicit submit and the 決定 button all ask this one question; before issue 17, Enter on
+/// the PIN pad sent the PIN at one try left without the tick.
+fn may_send(credential: Credential, pin_digits: usize, tries: u8, confirmed: bool) -> bool {
+    let complete = credential != Credential::Pin || pin_digits == 4;
+    complete && (tries != 1 || confirmed)
+}
+
 /// Powers the card off and gives the reader back, after a read or on cancel.
 async fn finish(ap: Option<CardSession>) {
     if let Some(ap) = ap {
@@ -401,6 +411,14 @@ pub fn CardReader(
         else {
             return;
         };
+        if !may_send(
+            credential,
+            pin.with_untracked(|p| p.chars().count()),
+            tries,
+            confirmed.get_untracked(),
+        ) {
+            return;
+        }
         let typed = match credential {
             Credential::Pin => pin.get_untracked(),
             Credential::CodeB => format!(
@@ -428,13 +446,25 @@ pub fn CardReader(
         let Some(mut ap) = SESSION.with(|s| s.borrow_mut().take()) else {
             return;
         };
-        let last_try_ok = tries != 1 || confirmed.get_untracked();
+        let last_try_ok = confirmed.get_untracked();
         error.set(None);
         panel.set(Panel::Reading);
         leptos::task::spawn_local(async move {
             match ap.verify(secret, last_try_ok).await {
                 Ok(()) => {}
-                Err(ReadError::WrongSecret { .. } | ReadError::ConfirmLastTry(_)) => {
+                // Nothing was sent to the card: the same entry again, never "wrong PIN".
+                Err(e @ ReadError::ConfirmLastTry(_)) => {
+                    SESSION.with(|s| *s.borrow_mut() = Some(ap));
+                    confirmed.set(false);
+                    panel.set(Panel::Secret {
+                        credential,
+                        tries,
+                        licence,
+                    });
+                    error.set(Some(read_error(&e, lang.get_untracked())));
+                    return;
+                }
+                Err(ReadError::WrongSecret { .. }) => {
                     // Show the new count; the resident decides whether to try again.
                     let e = match ap.tries(credential).await {
                         Ok(Tries::Left(n)) => {
@@ -593,7 +623,7 @@ pub fn CardReader(
                         </div>
                         <div class="card-actions">
                             <button type="button" class="big" data-testid="pin-submit"
-                                disabled=move || pin.with(|p| p.chars().count() != 4) || (tries == 1 && !confirmed.get())
+                                disabled=move || !may_send(Credential::Pin, pin.with(|p| p.chars().count()), tries, confirmed.get())
                                 on:click=move |_| submit()>{t().card_submit}</button>
                             <button type="button" class="secondary" on:click=move |_| cancel(())>{t().card_cancel}</button>
                         </div>
@@ -616,7 +646,7 @@ pub fn CardReader(
                         <div class="entry"><label for="cb-security">{t().card_code_b_security}</label>
                             <input id="cb-security" type="password" inputmode="numeric" maxlength="4" autocomplete="off" prop:value=move || code_security.get() on:input=move |ev| code_security.set(event_target_value(&ev))/></div>
                         <div class="card-actions">
-                            <button type="submit" class="big" disabled=move || tries == 1 && !confirmed.get()>{t().card_submit}</button>
+                            <button type="submit" class="big" disabled=move || !may_send(Credential::CodeB, 0, tries, confirmed.get())>{t().card_submit}</button>
                             <button type="button" class="secondary" on:click=move |_| cancel(())>{t().card_cancel}</button>
                         </div>
                     </form>
@@ -650,5 +680,40 @@ pub fn CardReader(
             }}
             <p class="hint">{move || t().card_manual}</p>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issue_17_at_one_try_left_nothing_is_sent_before_the_tick() {
+        assert!(!may_send(Credential::Pin, 4, 1, false));
+        assert!(may_send(Credential::Pin, 4, 1, true));
+        assert!(!may_send(Credential::CodeB, 0, 1, false));
+        assert!(may_send(Credential::CodeB, 0, 1, true));
+        // More tries left (or the card did not say): no tick needed.
+        assert!(may_send(Credential::Pin, 4, 3, false));
+        assert!(may_send(Credential::Pin, 4, 0, false));
+    }
+
+    #[test]
+    fn a_pin_is_sent_only_with_all_four_digits() {
+        for digits in [0, 1, 3] {
+            assert!(
+                !may_send(Credential::Pin, digits, 3, true),
+                "{digits} digits"
+            );
+        }
+    }
+
+    #[test]
+    fn a_refusal_for_the_missing_tick_never_reads_as_a_wrong_pin() {
+        let e = ReadError::ConfirmLastTry(Credential::Pin);
+        for lang in [Lang::Ja, Lang::En] {
+            let m = read_error(&e, lang);
+            assert!(!m.contains("違います") && !m.contains("Wrong"), "{m}");
+        }
     }
 }
