@@ -312,8 +312,15 @@ impl IsoDep {
                     if failures > RETRIES {
                         return Err(TransportError::Timeout);
                     }
-                    // Rule 4: after a timeout or error, send R(NAK).
-                    out = Zeroizing::new(IsoBlock::Nak { block: self.block }.encode());
+                    out = Zeroizing::new(match block {
+                        // Rule 5: while the card is chaining (we are asking for its next block
+                        // with R(ACK)), a lost or broken frame is answered with the same
+                        // R(ACK) (ISO/IEC 14443-4 §7.5.4.2; nfcpy `tt4.py`
+                        // `IsoDepInitiator.exchange` resends `0xA2 | pni`).
+                        IsoBlock::Ack { .. } => block.encode(),
+                        // Rule 4: otherwise a timeout or error is answered with R(NAK).
+                        _ => IsoBlock::Nak { block: self.block }.encode(),
+                    });
                 }
             }
         }
@@ -363,6 +370,68 @@ mod tests {
             attrib([0x11, 0x22, 0x33, 0x44]),
             [0x1D, 0x11, 0x22, 0x33, 0x44, 0x00, 0x08, 0x01, 0x00]
         );
+    }
+
+    /// A card that plays a fixed transcript and fails the test on any other frame.
+    struct Transcript(std::collections::VecDeque<(Vec<u8>, Option<Vec<u8>>)>);
+
+    impl FrameIo for Transcript {
+        async fn exchange_frame(
+            &mut self,
+            frame: &[u8],
+            _timeout_ms: u16,
+        ) -> Result<Option<Vec<u8>>, TransportError> {
+            let (want, answer) = self.0.pop_front().expect("no more frames expected");
+            assert_eq!(frame, want.as_slice(), "unexpected frame from the host");
+            Ok(answer)
+        }
+    }
+
+    /// ISO/IEC 14443-4 §7.5.4.2 rule 5: when the card is chaining and its block is lost, the
+    /// reader sends R(ACK) again, not R(NAK) (rule 4 is for every other case). nfcpy does the
+    /// same: in `src/nfc/tag/tt4.py` `IsoDepInitiator.exchange`, the loop that collects a
+    /// chained response retransmits `0xA2 | self.pni` on a timeout or transmission error.
+    #[test]
+    fn issue_25_a_frame_lost_while_the_card_chains_is_answered_with_r_ack() {
+        let atqb = Atqb::parse(&[0x50, 1, 2, 3, 4, 0, 0, 0, 0, 0x00, 0x81, 0x71]).unwrap();
+        let mut iso = IsoDep::new(&atqb);
+        let mut card = Transcript(
+            [
+                // I(0): READ BINARY.
+                ("02 00 B0 00 00 07", Some("12 AA BB")),
+                // The card chains (I(0) with the chaining bit): R(ACK) for block 1.
+                ("A3", None),
+                // Its next block was lost: R(ACK) again, not R(NAK) B3.
+                ("A3", Some("03 CC 90 00")),
+            ]
+            .into_iter()
+            .map(|(h, c)| (hex(h), c.map(hex)))
+            .collect(),
+        );
+        let got = crate::sim::block_on(iso.transceive(&mut card, &hex("00 B0 00 00 07")));
+        assert_eq!(got, Ok(hex("AA BB CC 90 00")));
+        assert!(card.0.is_empty());
+    }
+
+    /// Rule 4 still holds outside the card's chaining: a lost answer to an I-block is R(NAK).
+    #[test]
+    fn a_lost_answer_to_an_i_block_is_answered_with_r_nak() {
+        let atqb = Atqb::parse(&[0x50, 1, 2, 3, 4, 0, 0, 0, 0, 0x00, 0x81, 0x71]).unwrap();
+        let mut iso = IsoDep::new(&atqb);
+        let mut card = Transcript(
+            [("02 00 B0 00 00 07", None), ("B2", Some("02 90 00"))]
+                .into_iter()
+                .map(|(h, c)| (hex(h), c.map(hex)))
+                .collect(),
+        );
+        let got = crate::sim::block_on(iso.transceive(&mut card, &hex("00 B0 00 00 07")));
+        assert_eq!(got, Ok(hex("90 00")));
+    }
+
+    fn hex(s: &str) -> Vec<u8> {
+        s.split_whitespace()
+            .map(|b| u8::from_str_radix(b, 16).unwrap())
+            .collect()
     }
 
     #[test]

@@ -254,6 +254,38 @@ fn rcs380_chains_both_ways_and_answers_wtx() {
     assert_eq!(first_i[12], 0x12);
 }
 
+/// ISO/IEC 14443-4 rule 5 end to end: the card chains its answer in 16-byte frames and one of
+/// them is lost; the reader asks again with the same R(ACK) (nfcpy `tt4.py`), never R(NAK).
+#[test]
+fn issue_25_rcs380_recovers_a_block_lost_while_the_card_chains() {
+    let mut device = Rcs380Device::new(Some(MyNumberCard::test_card()));
+    device.card_frame = 16;
+    let got = block_on(async {
+        let mut reader = Rcs380::new(&mut device);
+        reader.init().await?;
+        reader.activate().await?;
+        reader.pipe_mut().lose_chained_answer = true;
+        pin_read(&mut reader).await.map(|(_, b4)| b4)
+    });
+    assert_eq!(got, Ok(hanako()));
+    assert!(!device.lose_chained_answer, "a chained answer was lost");
+    let r_blocks: Vec<u8> = device
+        .messages
+        .iter()
+        // An InCommRF frame carrying a 1-byte block: header 8, D6 04, timeout 2, PCB, DCS, 00.
+        .filter(|m| m.len() == 15 && m[8..10] == [0xD6, 0x04])
+        .map(|m| m[12])
+        .collect();
+    assert!(
+        r_blocks.iter().all(|&pcb| pcb & 0xF6 == 0xA2),
+        "{r_blocks:02X?}"
+    );
+    assert!(
+        r_blocks.windows(2).any(|w| w[0] == w[1]),
+        "the same R(ACK) twice"
+    );
+}
+
 #[test]
 fn rcs380_recovers_from_a_lost_frame_and_reports_an_empty_field() {
     let mut device = Rcs380Device::new(Some(MyNumberCard::test_card()));

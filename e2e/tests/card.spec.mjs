@@ -97,6 +97,37 @@ test('RC-S380: the resident types the PIN, staff review and the forms are filled
   await neverTouchedEf0001(page);
   // The card was powered off after the read (SwitchRF off), and no PIN is left on the page.
   expect(await page.content()).not.toContain('1234');
+  // After the field was switched off the reader still follows the card (issue 25 item 8: the
+  // fake, like a real card, hears nothing until InSetRF 106B is sent again).
+  await page.evaluate(() => window.__fakeUsb.remove());
+  await expect(page.getByTestId('reader-status')).toContainText('カードを置いてください');
+  await page.evaluate(() => window.__fakeUsb.insert());
+  await expect(page.getByTestId('reader-status')).toContainText('カードあり');
+  errors.assertNone();
+});
+
+test('at one try left, Enter on the keyboard sends nothing until the box is ticked (issue 17)', async ({ page }) => {
+  const errors = watchErrors(page);
+  const panel = await counterWith(page, { reader: 'rcs380', card: { name: '試験　花子', address: '架空県架空市', birth: '19850401', sex: '2', pinTries: 1 } });
+  await panel.getByRole('button', { name: 'カードリーダーを接続' }).click();
+  await expect(page.getByTestId('reader-status')).toContainText('カードあり');
+  await panel.getByRole('button', { name: /暗証番号で読み取る/ }).click();
+  await expect(page.getByTestId('tries')).toHaveText('残り1回');
+  const pad = page.getByTestId('pin-pad');
+  await pad.focus();
+  await page.keyboard.type('1234');
+  await expect(page.getByTestId('pin-dots')).toHaveText('●●●●');
+  await page.keyboard.press('Enter');
+  // Nothing reached the card, nothing says the PIN is wrong, and the digits are still there.
+  await expect(page.getByTestId('pin-submit')).toBeDisabled();
+  await expect(page.getByTestId('pin-dots')).toHaveText('●●●●');
+  await expect(page.getByTestId('card-error')).toHaveCount(0);
+  const verifies = (await page.evaluate(() => window.__fakeUsb.apdus)).filter((a) => a.startsWith('00 20 00 80 04'));
+  expect(verifies).toEqual([]);
+  await pad.getByLabel('残り1回であることをご本人に伝えました').check();
+  await pad.focus();
+  await page.keyboard.press('Enter');
+  await expectReview(page, '試験　花子', '架空県架空市', '1985-04-01', '女');
   errors.assertNone();
 });
 

@@ -48,6 +48,9 @@ pub struct Rcs380Device {
     pub card_wtx: bool,
     /// The next this-many RF exchanges get no answer (a timeout), to test recovery.
     pub drop_frames: u8,
+    /// The card's next block sent while it chains its answer (after an R(ACK)) is lost on the
+    /// way back, to test ISO/IEC 14443-4 rule 5.
+    pub lose_chained_answer: bool,
     /// InSetRF 106B was sent after the last SwitchRF off (the field is on, Type B).
     rf_type_b: bool,
     /// InSetProtocol values set since power-on, by setting number (nfcpy's KEYS order).
@@ -71,6 +74,7 @@ impl Rcs380Device {
             card_frame: 256,
             card_wtx: false,
             drop_frames: 0,
+            lose_chained_answer: false,
             rf_type_b: false,
             protocol: [None; 0x14],
             picc: Picc::default(),
@@ -212,7 +216,17 @@ impl Rcs380Device {
             }
             IsoBlock::Ack { block } if block != self.picc.block && !self.picc.tx.is_empty() => {
                 self.picc.block = block;
-                self.next_chunk()
+                let chunk = self.next_chunk();
+                if std::mem::take(&mut self.lose_chained_answer) {
+                    self.picc.last = chunk;
+                    return None;
+                }
+                chunk
+            }
+            // Rule 11: an R(ACK) with the card's current block number asks for the last
+            // block again (the reader lost it).
+            IsoBlock::Ack { block } if block == self.picc.block && !self.picc.last.is_empty() => {
+                self.picc.last.clone()
             }
             IsoBlock::Nak { block } if block == self.picc.block => self.picc.last.clone(),
             IsoBlock::Nak { .. } => IsoBlock::Ack {

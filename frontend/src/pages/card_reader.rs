@@ -258,7 +258,9 @@ pub fn CardReader(
                 let Some(state) = panel.try_get_untracked() else {
                     break;
                 };
-                if state == Panel::Ready
+                // Before a read and after one (the field was switched off: the RC-S380 sets
+                // itself up for Type B again before it polls).
+                if matches!(state, Panel::Ready | Panel::Applied)
                     && let Some(mut reader) = take_reader()
                 {
                     let now = reader.card_present().await;
