@@ -139,6 +139,9 @@ pub enum Refusal {
     Unsupported { vendor: u16, product: u16 },
     /// Unplugged while in use.
     Disconnected,
+    /// The reader's CCID class descriptor (how it carries card data) could not be read, so
+    /// Mado cannot know whether to speak APDUs or T=1 to it; `detail` says why.
+    NoDescriptor { detail: String },
     /// Anything else the browser said (kept for the log line, shown generically).
     Other { name: String },
 }
@@ -165,6 +168,7 @@ impl Refusal {
                 "この機器（{vendor:04X}:{product:04X}）には対応していません。対応機種をつないでください。手入力でも続けられます。"
             ),
             Refusal::Disconnected => "カードリーダーとの接続が切れました。つなぎ直してください。".into(),
+            Refusal::NoDescriptor { .. } => "カードリーダーの設定情報（データの送り方）を読み取れませんでした。リーダーを差し直してから、もう一度接続してください。直らない場合は手入力で続けられます。".into(),
             Refusal::Other { .. } => "カードリーダーを使えませんでした。つなぎ直すか、手入力で続けてください。".into(),
         }
     }
@@ -179,6 +183,7 @@ impl Refusal {
                 "This device ({vendor:04X}:{product:04X}) is not supported. Connect a supported reader, or type the details."
             ),
             Refusal::Disconnected => "The reader was disconnected. Connect it again.".into(),
+            Refusal::NoDescriptor { detail } => format!("The reader's settings (how it carries card data) could not be read ({detail}). Plug it in again and reconnect, or type the details."),
             Refusal::Other { .. } => "The reader could not be used. Reconnect it or type the details.".into(),
         }
     }

@@ -296,6 +296,8 @@ pub enum Level {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClassDescriptor {
     pub max_slot_index: u8,
+    /// `bVoltageSupport`: bit 0 5 V, bit 1 3 V, bit 2 1.8 V.
+    pub voltage_support: u8,
     pub protocols: u32,
     pub max_ifsd: u32,
     pub features: u32,
@@ -304,6 +306,10 @@ pub struct ClassDescriptor {
 
 /// `dwFeatures` bits the host looks at.
 pub mod feature {
+    /// The reader activates the card by itself (pcsc-lite `CCID_CLASS_AUTO_ACTIVATION`).
+    pub const AUTO_ACTIVATION: u32 = 0x04;
+    /// The reader chooses the voltage itself (pcsc-lite `CCID_CLASS_AUTO_VOLTAGE`).
+    pub const AUTO_VOLTAGE: u32 = 0x08;
     pub const AUTO_PARAMETERS: u32 = 0x40;
     pub const AUTO_PPS: u32 = 0x80;
     pub const AUTO_IFSD: u32 = 0x400;
@@ -330,6 +336,7 @@ impl ClassDescriptor {
         }
         Ok(Self {
             max_slot_index: bytes[4],
+            voltage_support: bytes[5],
             protocols: le32(bytes, 6),
             max_ifsd: le32(bytes, 28),
             features: le32(bytes, 40),
@@ -337,10 +344,16 @@ impl ClassDescriptor {
         })
     }
 
-    /// Finds the CCID descriptor in a whole configuration descriptor (what a GET_DESCRIPTOR
-    /// control transfer returns; WebUSB does not expose class descriptors otherwise).
-    pub fn find(configuration: &[u8]) -> Result<Self, CcidError> {
+    /// Finds the CCID descriptor of interface `interface` in a whole configuration
+    /// descriptor (what a GET_DESCRIPTOR control transfer returns; WebUSB does not expose
+    /// class descriptors otherwise): the 54-byte type-0x21 descriptor between that
+    /// interface's descriptor and the next interface's. Type 0x21 is also HID's class
+    /// descriptor (9 bytes), so the first 0x21 in the configuration is not enough: a reader
+    /// with a HID interface before its CCID interface would be misread.
+    pub fn find(configuration: &[u8], interface: u8) -> Result<Self, CcidError> {
         let mut at = 0;
+        let mut current = None;
+        let mut seen = false;
         while at + 2 <= configuration.len() {
             let len = usize::from(configuration[at]);
             if len < 2 {
@@ -348,15 +361,25 @@ impl ClassDescriptor {
                     "descriptor of length {len} at offset {at}"
                 )));
             }
-            if configuration[at + 1] == 0x21 {
-                let end = (at + len).min(configuration.len());
-                return Self::parse(&configuration[at..end]);
+            let end = (at + len).min(configuration.len());
+            match configuration[at + 1] {
+                // INTERFACE: bInterfaceNumber at offset 2.
+                0x04 => {
+                    current = configuration.get(at + 2).copied();
+                    seen |= current == Some(interface);
+                }
+                0x21 if current == Some(interface) => {
+                    return Self::parse(&configuration[at..end]);
+                }
+                _ => {}
             }
             at += len;
         }
-        Err(CcidError::Descriptor(
-            "the configuration has no CCID class descriptor (type 0x21)".into(),
-        ))
+        Err(CcidError::Descriptor(if seen {
+            format!("interface {interface} has no CCID class descriptor (type 0x21, 54 bytes)")
+        } else {
+            format!("the configuration has no interface {interface}")
+        }))
     }
 
     pub fn level(&self) -> Level {
@@ -375,7 +398,7 @@ impl ClassDescriptor {
         d[1] = 0x21;
         d[2..4].copy_from_slice(&0x0110u16.to_le_bytes());
         d[4] = self.max_slot_index;
-        d[5] = 0x07; // 5 V, 3 V, 1.8 V
+        d[5] = self.voltage_support;
         d[6..10].copy_from_slice(&self.protocols.to_le_bytes());
         d[28..32].copy_from_slice(&self.max_ifsd.to_le_bytes());
         d[40..44].copy_from_slice(&self.features.to_le_bytes());
@@ -384,6 +407,44 @@ impl ClassDescriptor {
         d
     }
 }
+
+/// The `bPowerSelect` values to try, in order, as pcsc-lite's CCID driver does
+/// (`src/commands.c` `CmdPowerOn`, with its default start at 5 V): automatic (0) when the
+/// reader selects the voltage or activates the card itself (`dwFeatures` 0x08 or 0x04);
+/// otherwise 5 V (1) or, if the reader lacks it, the next supported value, then — after each
+/// failure — one step down its cycle 5 V → 1.8 V → 3 V. Values the reader's
+/// `bVoltageSupport` does not list are left out (pcsc-lite tries them and lets the reader
+/// refuse).
+pub fn power_on_voltages(features: u32, voltage_support: u8) -> Vec<u8> {
+    if features & (feature::AUTO_VOLTAGE | feature::AUTO_ACTIVATION) != 0 {
+        return vec![0];
+    }
+    let supported = |v: u8| voltage_support & (1 << (v - 1)) != 0;
+    // 1 = 5 V, 2 = 3 V, 3 = 1.8 V; the cycle after a failure is 1 → 3 → 2 → 1.
+    let start = [1, 2, 3].into_iter().find(|&v| supported(v)).unwrap_or(1);
+    let mut order = vec![start];
+    let mut v = start;
+    loop {
+        v = if v == 1 { 3 } else { v - 1 };
+        if v == start {
+            break;
+        }
+        if supported(v) {
+            order.push(v);
+        }
+    }
+    order
+}
+
+/// The bulk-IN read size: pcsc-lite reads into `CCID_HEADER_SIZE + CMD_BUF_SIZE` bytes
+/// (`src/defs.h`: `4 + 3 + 64*1024 + 3`), far above any `dwMaxCCIDMessageLength`, because a
+/// reader may send a whole T=1 block beyond what its descriptor says.
+pub const BULK_IN_BUFFER: usize = HEADER + 4 + 3 + 64 * 1024 + 3;
+
+/// Replies with another `bSeq` (left from an earlier command or session) dropped in a row
+/// before giving up (pcsc-lite `ccid_usb.c` `ReadUSB`: "Too many duplicate frame detected"
+/// after 10).
+const MAX_STALE_REPLIES: u32 = 10;
 
 /// How many time extensions in a row are waited for before giving up (each is a new bulk-IN
 /// read; the reader paces them).
@@ -422,35 +483,56 @@ impl<P: UsbPipe> CcidReader<P> {
     /// Sends one message and returns the reader's answer to it, waiting through time
     /// extensions. A failed command becomes a [`TransportError`].
     pub async fn command(&mut self, msg: &ToReader) -> Result<FromReader, TransportError> {
+        let reply = self.exchange(msg).await?;
+        match reply.command {
+            CommandStatus::Ok => Ok(reply),
+            CommandStatus::Failed if reply.error == 0xFE || reply.icc == Icc::Absent => {
+                Err(TransportError::NoCard)
+            }
+            _ => Err(TransportError::Reader(error_name(reply.error))),
+        }
+    }
+
+    /// Sends one message and returns the reader's final answer to it, failed or not: time
+    /// extensions are waited through, and replies carrying another `bSeq` (stale frames
+    /// from an earlier command or session) are dropped and read again.
+    async fn exchange(&mut self, msg: &ToReader) -> Result<FromReader, TransportError> {
         let seq = self.seq;
         self.seq = self.seq.wrapping_add(1);
         let mut bytes = msg.encode(0, seq);
         let sent = self.pipe.bulk_out(&bytes).await;
         bytes.zeroize();
         sent?;
-        let max = self.descriptor.max_message.clamp(HEADER as u32 + 2, 65_546) as usize;
-        for _ in 0..MAX_TIME_EXTENSIONS {
-            let raw = self.pipe.bulk_in(max).await?;
+        let mut stale = 0;
+        let mut extensions = 0;
+        loop {
+            let raw = self.pipe.bulk_in(BULK_IN_BUFFER).await?;
             let reply =
                 FromReader::parse(&raw).map_err(|e| TransportError::Protocol(e.to_string()))?;
-            if reply.seq != seq || reply.slot != 0 {
+            if reply.seq != seq {
+                stale += 1;
+                if stale > MAX_STALE_REPLIES {
+                    return Err(TransportError::Protocol(format!(
+                        "the reader kept answering other commands (sequence {}; expected {seq})",
+                        reply.seq
+                    )));
+                }
+                continue;
+            }
+            if reply.slot != 0 {
                 return Err(TransportError::Protocol(format!(
-                    "reader answered sequence {} slot {}; expected {seq} slot 0",
-                    reply.seq, reply.slot
+                    "reader answered for slot {}; expected slot 0",
+                    reply.slot
                 )));
             }
-            match reply.command {
-                CommandStatus::TimeExtension => continue,
-                CommandStatus::Ok => return Ok(reply),
-                CommandStatus::Failed if reply.error == 0xFE || reply.icc == Icc::Absent => {
-                    return Err(TransportError::NoCard);
-                }
-                CommandStatus::Failed | CommandStatus::Reserved => {
-                    return Err(TransportError::Reader(error_name(reply.error)));
-                }
+            if reply.command != CommandStatus::TimeExtension {
+                return Ok(reply);
+            }
+            extensions += 1;
+            if extensions >= MAX_TIME_EXTENSIONS {
+                return Err(TransportError::Timeout);
             }
         }
-        Err(TransportError::Timeout)
     }
 
     /// Whether a card is in the slot.
@@ -462,7 +544,24 @@ impl<P: UsbPipe> CcidReader<P> {
     /// Powers the card on and prepares the protocol: for TPDU readers, SetParameters for T=1
     /// (unless the reader negotiates itself) and the IFSD exchange (unless automatic).
     pub async fn power_on(&mut self) -> Result<Atr, TransportError> {
-        let r = self.command(&ToReader::PowerOn { voltage: 0 }).await?;
+        let d = self.descriptor;
+        let mut failure = TransportError::NoCard;
+        let mut powered = None;
+        for voltage in power_on_voltages(d.features, d.voltage_support) {
+            let r = self.exchange(&ToReader::PowerOn { voltage }).await?;
+            match r.command {
+                CommandStatus::Ok => {
+                    powered = Some(r);
+                    break;
+                }
+                // No card: another voltage will not find one.
+                _ if r.icc == Icc::Absent => return Err(TransportError::NoCard),
+                // Mute or refused at this voltage: the next one (pcsc-lite `CmdPowerOn`).
+                _ if r.error == 0xFE => failure = TransportError::NoCard,
+                _ => failure = TransportError::Reader(error_name(r.error)),
+            }
+        }
+        let r = powered.ok_or(failure)?;
         let atr = Atr::parse(&r.data).map_err(|e| TransportError::Protocol(e.to_string()))?;
         self.t1 = None;
         if self.level() == Level::Tpdu {
@@ -508,9 +607,13 @@ impl<P: UsbPipe> CcidReader<P> {
         self.pipe
     }
 
-    async fn xfr(&mut self, data: &[u8]) -> Result<Vec<u8>, TransportError> {
+    /// One XfrBlock. `bwi` multiplies the reader's block waiting time for this block: the
+    /// card's S(WTX request) multiplier on the S(WTX response), else 0 (pcsc-lite
+    /// `openct/proto-t1.c` `t1_xcv` passes `t1->wtx` to `CCID_Transmit`, which puts it in
+    /// `bBWI`, then resets it).
+    async fn xfr(&mut self, data: &[u8], bwi: u8) -> Result<Vec<u8>, TransportError> {
         let mut msg = ToReader::XfrBlock {
-            bwi: 0,
+            bwi,
             level: 0,
             data: data.to_vec(),
         };
@@ -538,8 +641,8 @@ impl<P: UsbPipe> CcidReader<P> {
 struct Blocks<'a, P>(&'a mut CcidReader<P>);
 
 impl<P: UsbPipe> BlockIo for Blocks<'_, P> {
-    async fn exchange_block(&mut self, block: &[u8]) -> Result<Vec<u8>, TransportError> {
-        self.0.xfr(block).await
+    async fn exchange_block(&mut self, block: &[u8], wtx: u8) -> Result<Vec<u8>, TransportError> {
+        self.0.xfr(block, wtx).await
     }
 }
 
@@ -556,7 +659,7 @@ impl<P: UsbPipe> Transport for CcidReader<P> {
                 self.t1 = Some(t1);
                 r
             }
-            _ => self.xfr(apdu).await,
+            _ => self.xfr(apdu, 0).await,
         }
     }
 }
@@ -680,14 +783,15 @@ mod tests {
         assert!(Interrupt::parse(&[]).is_err());
         assert!(Interrupt::parse(&[0x51, 0, 0]).is_err());
         assert!(ClassDescriptor::parse(&[0; 20]).is_err());
-        assert!(ClassDescriptor::find(&[9, 2, 0, 0, 0, 0, 0, 0, 0]).is_err());
-        assert!(ClassDescriptor::find(&[0, 2]).is_err());
+        assert!(ClassDescriptor::find(&[9, 2, 0, 0, 0, 0, 0, 0, 0], 0).is_err());
+        assert!(ClassDescriptor::find(&[0, 2], 0).is_err());
     }
 
     #[test]
     fn exchange_levels_come_from_dw_features() {
         let d = |features| ClassDescriptor {
             max_slot_index: 0,
+            voltage_support: 7,
             protocols: 3,
             max_ifsd: 254,
             features,
@@ -701,6 +805,49 @@ mod tests {
         let desc = d(0x0001_01BA);
         let mut config = vec![9, 2, 0, 0, 1, 1, 0, 0x80, 50, 9, 4, 0, 0, 3, 0xFF, 0, 0, 0];
         config.extend(desc.encode());
-        assert_eq!(ClassDescriptor::find(&config), Ok(desc));
+        assert_eq!(ClassDescriptor::find(&config, 0), Ok(desc));
+    }
+
+    /// HID's class descriptor is type 0x21 too (9 bytes). A reader with a HID interface 0 and
+    /// its CCID interface 1 must be read from interface 1's descriptor, not the first 0x21.
+    #[test]
+    fn issue_25_the_descriptor_is_the_claimed_interfaces() {
+        let desc = ClassDescriptor {
+            max_slot_index: 0,
+            voltage_support: 7,
+            protocols: 3,
+            max_ifsd: 252,
+            features: 0x0001_01BA,
+            max_message: 271,
+        };
+        let mut config = vec![9, 2, 0, 0, 2, 1, 0, 0x80, 50];
+        // Interface 0: HID (class 03) with its 9-byte HID descriptor (type 21).
+        config.extend([9, 4, 0, 0, 1, 0x03, 0, 0, 0]);
+        config.extend([9, 0x21, 0x11, 0x01, 0, 1, 0x22, 0x20, 0]);
+        config.extend([7, 5, 0x81, 3, 8, 0, 10]);
+        // Interface 1: vendor-class CCID with its 54-byte descriptor.
+        config.extend([9, 4, 1, 0, 3, 0xFF, 0, 0, 0]);
+        config.extend(desc.encode());
+        assert_eq!(ClassDescriptor::find(&config, 1), Ok(desc));
+        let hid = ClassDescriptor::find(&config, 0).unwrap_err().to_string();
+        assert!(hid.contains("expected 54"), "{hid}");
+        let none = ClassDescriptor::find(&config, 2).unwrap_err().to_string();
+        assert!(none.contains("no interface 2"), "{none}");
+    }
+
+    /// pcsc-lite `CmdPowerOn` (`src/commands.c`): automatic only with dwFeatures 0x08 or
+    /// 0x04; else 5 V, and after each failure one step down 5 V → 1.8 V → 3 V.
+    #[test]
+    fn issue_25_power_on_voltages_follow_pcsc_lite() {
+        // SCR3310 0x000101BA has 0x08; RC-S300 0x0004007E has 0x04 and 0x08.
+        assert_eq!(power_on_voltages(0x0001_01BA, 7), [0]);
+        assert_eq!(power_on_voltages(0x0004_007E, 7), [0]);
+        // ACR39U 0x000100B2: neither.
+        assert_eq!(power_on_voltages(0x0001_00B2, 7), [1, 3, 2]);
+        // A reader without 5 V starts at 3 V; unsupported voltages are never sent.
+        assert_eq!(power_on_voltages(0x0001_00B2, 0b110), [2, 3]);
+        assert_eq!(power_on_voltages(0x0001_00B2, 0b100), [3]);
+        // A descriptor that lists no voltage: 5 V once, as pcsc-lite does.
+        assert_eq!(power_on_voltages(0x0001_00B2, 0), [1]);
     }
 }

@@ -163,7 +163,10 @@ fn i_block(ns: bool, more: bool, inf: &[u8]) -> Zeroizing<Vec<u8>> {
 /// Sends one block and returns the block that came back (one XfrBlock on a CCID reader).
 #[allow(async_fn_in_trait)]
 pub trait BlockIo {
-    async fn exchange_block(&mut self, block: &[u8]) -> Result<Vec<u8>, TransportError>;
+    /// `wtx` is the waiting-time multiplier the card asked for when `block` is our
+    /// S(WTX response), else 0: a CCID reader carries it in the XfrBlock's `bBWI` so that it
+    /// waits that much longer for the card's next block.
+    async fn exchange_block(&mut self, block: &[u8], wtx: u8) -> Result<Vec<u8>, TransportError>;
 }
 
 /// Host state between exchanges: the send sequence number, the card's expected one, and IFSC.
@@ -212,7 +215,7 @@ impl T1Host {
             inf: vec![ifsd],
         };
         for _ in 0..MAX_ERRORS {
-            let reply = io.exchange_block(&req.encode(0)).await?;
+            let reply = io.exchange_block(&req.encode(0), 0).await?;
             match Block::parse(&reply) {
                 Ok((
                     _,
@@ -249,22 +252,22 @@ impl T1Host {
             let more = i + 1 < chunks.len();
             // Built directly into a wiped buffer: the INF may be a VERIFY with a PIN.
             let block = i_block(self.ns, more, chunk);
-            let mut answer = self.send(io, &block, &mut blocks).await?;
+            let mut answer = self.send(io, &block, 0, &mut blocks).await?;
             if more {
                 // The card acknowledges a chained block with R(N(R) = our next N(S)).
                 loop {
                     match answer {
                         Block::R { nr, error: 0 } if nr != self.ns => break,
                         Block::R { .. } => {
-                            answer = self.send(io, &block, &mut blocks).await?;
+                            answer = self.send(io, &block, 0, &mut blocks).await?;
                         }
                         Block::S {
                             kind: SKind::Wtx,
                             response: false,
                             inf,
                         } => {
-                            let wtx = self.grant_wtx(inf);
-                            answer = self.send(io, &wtx, &mut blocks).await?;
+                            let (wtx, m) = self.grant_wtx(inf);
+                            answer = self.send(io, &wtx, m, &mut blocks).await?;
                         }
                         other => {
                             return Err(protocol(format!(
@@ -296,7 +299,7 @@ impl T1Host {
                             }
                             .encode(0),
                         );
-                        answer = self.send(io, &last_sent, &mut blocks).await?;
+                        answer = self.send(io, &last_sent, 0, &mut blocks).await?;
                     }
                     Block::R { .. } => {
                         // The card did not get our last block (I-block or acknowledgement):
@@ -305,15 +308,15 @@ impl T1Host {
                         if errors > MAX_ERRORS {
                             return Err(protocol("the card kept asking for the same block"));
                         }
-                        answer = self.send(io, &last_sent, &mut blocks).await?;
+                        answer = self.send(io, &last_sent, 0, &mut blocks).await?;
                     }
                     Block::S {
                         kind: SKind::Wtx,
                         response: false,
                         inf,
                     } => {
-                        let wtx = self.grant_wtx(inf);
-                        answer = self.send(io, &wtx, &mut blocks).await?;
+                        let (wtx, m) = self.grant_wtx(inf);
+                        answer = self.send(io, &wtx, m, &mut blocks).await?;
                     }
                     Block::S {
                         kind: SKind::Ifs,
@@ -329,7 +332,7 @@ impl T1Host {
                             inf,
                         }
                         .encode(0);
-                        answer = self.send(io, &ifs, &mut blocks).await?;
+                        answer = self.send(io, &ifs, 0, &mut blocks).await?;
                     }
                     Block::S {
                         kind: SKind::Abort,
@@ -342,7 +345,7 @@ impl T1Host {
                             inf: vec![],
                         }
                         .encode(0);
-                        let _ = io.exchange_block(&ack).await;
+                        let _ = io.exchange_block(&ack, 0).await;
                         return Err(protocol("the card aborted the exchange (S(ABORT))"));
                     }
                     other => {
@@ -356,15 +359,18 @@ impl T1Host {
         Err(protocol("no I-block was sent"))
     }
 
-    /// Answers a card's `S(WTX request)` with the same multiplier, counting it.
-    fn grant_wtx(&mut self, inf: Vec<u8>) -> Vec<u8> {
-        self.last_wtx += u32::from(inf.first().copied().unwrap_or(1));
-        Block::S {
+    /// Answers a card's `S(WTX request)` with the same multiplier, counting it; returns the
+    /// S(WTX response) and the multiplier to send it with.
+    fn grant_wtx(&mut self, inf: Vec<u8>) -> (Vec<u8>, u8) {
+        let m = inf.first().copied().unwrap_or(1);
+        self.last_wtx += u32::from(m);
+        let block = Block::S {
             kind: SKind::Wtx,
             response: true,
             inf,
         }
-        .encode(0)
+        .encode(0);
+        (block, m)
     }
 
     /// Sends `block` and parses the reply; a reply with a bad LRC or length is answered with
@@ -373,16 +379,19 @@ impl T1Host {
         &mut self,
         io: &mut B,
         block: &[u8],
+        wtx: u8,
         blocks: &mut u32,
     ) -> Result<Block, TransportError> {
         let mut errors = 0;
+        let mut wtx = wtx;
         let mut out = Zeroizing::new(block.to_vec());
         loop {
             *blocks += 1;
             if *blocks > MAX_BLOCKS {
                 return Err(protocol("the card sent too many blocks for one exchange"));
             }
-            let reply = io.exchange_block(&out).await?;
+            // The multiplier goes with the S(WTX response) only, not with a retransmission.
+            let reply = io.exchange_block(&out, std::mem::take(&mut wtx)).await?;
             match Block::parse(&reply) {
                 Ok((_, b)) => return Ok(b),
                 Err(e) => {

@@ -28,7 +28,7 @@ proptest! {
         let _ = ToReader::parse(&b);
         let _ = Interrupt::parse(&b);
         let _ = ClassDescriptor::parse(&b);
-        let _ = ClassDescriptor::find(&b);
+        let _ = ClassDescriptor::find(&b, 0);
         let _ = Block::parse(&b);
         let _ = IsoBlock::parse(&b);
         let _ = Atqb::parse(&b);

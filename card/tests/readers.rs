@@ -86,7 +86,9 @@ fn tpdu_level_reader_runs_t1_for_the_host() {
     );
     assert_eq!(
         device.messages[2],
-        hex("6F 05 00 00 00 00 02 00 00 00 00 C1 01 FE 3E")
+        // IFSD = the reader's dwMaxIFSD, 252 on an SCR3310 (pcsc-lite CCID
+        // `readers/SCR3310-NTTCom.txt`): S(IFS request 252).
+        hex("6F 05 00 00 00 00 02 00 00 00 00 C1 01 FC 3C")
     );
     assert_eq!(
         device.messages[3],
@@ -99,6 +101,76 @@ fn tpdu_level_reader_runs_t1_for_the_host() {
         hex("00 40 07 00 A4 02 0C 02 00 11 FE").as_slice()
     );
     assert!(!card_log(&device).iter().any(|a| touches_ef0001(a)));
+}
+
+/// A reader without automatic voltage (ACR39U, dwFeatures 0x000100B2 in pcsc-lite's
+/// `readers/ACS_ACR39U_ICC_Reader.txt`) is powered on as pcsc-lite's `CmdPowerOn` does:
+/// 5 V first, then down its cycle 1.8 V, 3 V, until the card answers. Before issue 25 every
+/// PowerOn asked for "automatic", which such a reader does not do.
+#[test]
+fn issue_25_power_on_steps_through_the_voltages_the_reader_offers() {
+    let mut device = CcidDevice::acr39u(Some(MyNumberCard::test_card()));
+    device.card_answers_at = vec![2];
+    assert_eq!(read(&mut device), Ok(hanako()));
+    let power_ons: Vec<&Vec<u8>> = device.messages.iter().filter(|m| m[0] == 0x62).collect();
+    assert_eq!(
+        power_ons,
+        [
+            &hex("62 00 00 00 00 00 00 01 00 00"),
+            &hex("62 00 00 00 00 00 01 03 00 00"),
+            &hex("62 00 00 00 00 00 02 02 00 00"),
+        ]
+    );
+    // A reader that chooses the voltage itself (SCR3310: dwFeatures 0x000101BA has 0x08)
+    // gets bPowerSelect 0 once.
+    let mut device = CcidDevice::tpdu_reader(Some(MyNumberCard::test_card()), 0xFE);
+    assert_eq!(read(&mut device), Ok(hanako()));
+    assert_eq!(device.messages[0], hex("62 00 00 00 00 00 00 00 00 00"));
+    // A card mute at every voltage is "no card", after each voltage was tried once.
+    let mut device = CcidDevice::acr39u(Some(MyNumberCard::test_card()));
+    device.card_answers_at = vec![];
+    assert_eq!(
+        read(&mut device),
+        Err(ReadError::Transport(TransportError::NoCard))
+    );
+    assert_eq!(device.messages.iter().filter(|m| m[0] == 0x62).count(), 3);
+}
+
+/// After the card's S(WTX request 3), the S(WTX response) goes in an XfrBlock whose bBWI is 3
+/// (pcsc-lite `openct/proto-t1.c` `t1_xcv` → `CCID_Transmit(…, t1->wtx)` → `cmd[7] = bBWI`),
+/// so that the reader waits three times as long; with bBWI 0 the reader gives up.
+#[test]
+fn issue_25_the_wtx_response_carries_the_multiplier_in_bbwi() {
+    let mut device = CcidDevice::tpdu_reader(Some(MyNumberCard::test_card()), 0xFE);
+    device.card_wtx = 3;
+    assert_eq!(read(&mut device), Ok(hanako()));
+    let wtx: Vec<&Vec<u8>> = device
+        .messages
+        .iter()
+        .filter(|m| m[0] == 0x6F && m[10..] == hex("00 E3 01 03 E1")[..])
+        .collect();
+    assert!(!wtx.is_empty());
+    assert!(
+        wtx.iter().all(|m| m[7] == 3),
+        "bBWI of every S(WTX response)"
+    );
+    // Every other block goes with bBWI 0.
+    assert!(
+        device
+            .messages
+            .iter()
+            .filter(|m| m[0] == 0x6F && m[10..] != hex("00 E3 01 03 E1")[..])
+            .all(|m| m[7] == 0)
+    );
+}
+
+/// Replies left from an earlier session (another bSeq) are dropped and the read goes on, as
+/// pcsc-lite's `ReadUSB` does (`ccid_usb.c`: "Invalid frame detected", read again, up to 10).
+#[test]
+fn issue_25_stale_replies_are_dropped_and_read_again() {
+    let mut device = CcidDevice::tpdu_reader(Some(MyNumberCard::test_card()), 0xFE);
+    device.stale_replies = 3;
+    assert_eq!(read(&mut device), Ok(hanako()));
 }
 
 #[test]
@@ -119,7 +191,7 @@ fn t1_chains_both_ways_when_the_card_takes_small_blocks() {
 #[test]
 fn waiting_time_extensions_and_a_corrupted_block_are_survived() {
     let mut device = CcidDevice::tpdu_reader(Some(MyNumberCard::test_card()), 0xFE);
-    device.card_wtx = true;
+    device.card_wtx = 1;
     device.time_extensions = 2;
     assert_eq!(read(&mut device), Ok(hanako()));
 

@@ -379,17 +379,33 @@ pub async fn open_usb(device: JsValue) -> Result<Reader, Refusal> {
             Ok(Reader::Rcs380 { reader, device })
         }
         ReaderKind::VendorCcid | ReaderKind::ClassCcid | ReaderKind::Rcs300Vendor => {
-            let descriptor = configuration_descriptor(&device)
+            let found = configuration_descriptor(&device)
                 .await
-                .and_then(|c| ClassDescriptor::find(&c).ok())
-                .unwrap_or(ClassDescriptor {
-                    // RC-S300's published descriptor: short and extended APDU level.
+                .map(|c| ClassDescriptor::find(&c, number));
+            let descriptor = match (found, kind) {
+                (Some(Ok(d)), _) => d,
+                // The RC-S300's vendor interface: the published descriptor of its CCID
+                // interface (pcsc-lite CCID `readers/SONY_FeliCa_RC-S300_S.txt`).
+                (_, ReaderKind::Rcs300Vendor) => ClassDescriptor {
                     max_slot_index: 0,
+                    voltage_support: 0x07,
                     protocols: 3,
                     max_ifsd: 254,
                     features: 0x0004_007E,
                     max_message: 522,
-                });
+                },
+                // Never guess the exchange level: a TPDU reader spoken to in APDUs fails.
+                (Some(Err(e)), _) => {
+                    return Err(Refusal::NoDescriptor {
+                        detail: e.to_string(),
+                    });
+                }
+                (None, _) => {
+                    return Err(Refusal::NoDescriptor {
+                        detail: "GET_DESCRIPTOR (configuration) failed".into(),
+                    });
+                }
+            };
             let reader = CcidReader::new(pipe, descriptor).map_err(other)?;
             Ok(Reader::Ccid {
                 kind,

@@ -13,6 +13,6 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(ToReader::parse(&m.encode(slot, seq)), Ok((slot, seq, m)));
     }
     let _ = Interrupt::parse(data);
-    let _ = ClassDescriptor::find(data);
+    let _ = ClassDescriptor::find(data, 0);
     let _ = Atr::parse(data);
 });

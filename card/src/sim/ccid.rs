@@ -48,22 +48,33 @@ pub struct CcidDevice {
     interrupts: VecDeque<Vec<u8>>,
     /// Time-extension replies sent before every XfrBlock answer.
     pub time_extensions: u8,
-    /// The card asks for one waiting-time extension before each response (TPDU level).
-    pub card_wtx: bool,
+    /// The card asks for a waiting-time extension with this multiplier before each
+    /// response (TPDU level; 0 = never). Like a real reader, the simulated one then waits
+    /// only as long as the S(WTX response)'s XfrBlock says in `bBWI`: with a multiplier above
+    /// 1 and a `bBWI` below it, it gives up on the card (bError FE).
+    pub card_wtx: u8,
     /// Corrupt the check byte of this many next T=1 blocks from the card.
     pub corrupt_blocks: u8,
+    /// The `bPowerSelect` values (1 = 5 V, 2 = 3 V, 3 = 1.8 V; 0 = the reader's choice) at
+    /// which the card answers; at any other the card stays mute (bError FE, card present).
+    pub card_answers_at: Vec<u8>,
+    /// Replies to earlier commands (another `bSeq`) still queued before the next answer, as
+    /// after a page reload in the middle of an exchange.
+    pub stale_replies: u8,
     /// Every bulk-OUT message, in order.
     pub messages: Vec<Vec<u8>>,
 }
 
 impl CcidDevice {
-    /// An APDU-level contactless reader (dwFeatures of the ACR1252).
+    /// An APDU-level contactless reader: the ACR1252's descriptor as pcsc-lite's CCID driver
+    /// lists it (`readers/ACS_ACR1252_Reader.txt`).
     pub fn apdu_reader(card: Option<MyNumberCard>) -> Self {
         Self::new(
             Mode::Apdu,
             card,
             ClassDescriptor {
                 max_slot_index: 0,
+                voltage_support: 0x07,
                 protocols: 3,
                 max_ifsd: 254,
                 features: 0x0004_04BA,
@@ -73,24 +84,48 @@ impl CcidDevice {
         )
     }
 
-    /// A TPDU-level contact reader (dwFeatures of the NTT Com SCR3310), whose card announces
-    /// `ifsc` in its ATR (254 on a real My Number card).
+    /// A TPDU-level contact reader with the NTT Com SCR3310's descriptor as pcsc-lite's CCID
+    /// driver lists it (`readers/SCR3310-NTTCom.txt`: dwMaxIFSD 252, dwFeatures 0x000101BA,
+    /// 271 bytes, 5 V / 3 V / 1.8 V), whose card announces `ifsc` in its ATR (254 on a real
+    /// My Number card).
     pub fn tpdu_reader(card: Option<MyNumberCard>, ifsc: u8) -> Self {
-        let mut atr = CONTACT_ATR.to_vec();
-        atr[6] = ifsc;
-        atr[8] = atr[1..8].iter().fold(0, |a, b| a ^ b);
-        Self::new(
-            Mode::Tpdu,
+        Self::tpdu(
             card,
+            ifsc,
             ClassDescriptor {
                 max_slot_index: 0,
+                voltage_support: 0x07,
                 protocols: 3,
-                max_ifsd: 254,
+                max_ifsd: 252,
                 features: 0x0001_01BA,
                 max_message: 271,
             },
-            atr,
         )
+    }
+
+    /// A TPDU-level contact reader that leaves the voltage to the host: the ACS ACR39U's
+    /// descriptor (`readers/ACS_ACR39U_ICC_Reader.txt`: dwFeatures 0x000100B2 has neither
+    /// automatic voltage 0x08 nor automatic activation 0x04; dwMaxIFSD 247).
+    pub fn acr39u(card: Option<MyNumberCard>) -> Self {
+        Self::tpdu(
+            card,
+            0xFE,
+            ClassDescriptor {
+                max_slot_index: 0,
+                voltage_support: 0x07,
+                protocols: 3,
+                max_ifsd: 247,
+                features: 0x0001_00B2,
+                max_message: 271,
+            },
+        )
+    }
+
+    fn tpdu(card: Option<MyNumberCard>, ifsc: u8, descriptor: ClassDescriptor) -> Self {
+        let mut atr = CONTACT_ATR.to_vec();
+        atr[6] = ifsc;
+        atr[8] = atr[1..8].iter().fold(0, |a, b| a ^ b);
+        Self::new(Mode::Tpdu, card, descriptor, atr)
     }
 
     fn new(
@@ -109,8 +144,10 @@ impl CcidDevice {
             bulk_in: VecDeque::new(),
             interrupts: VecDeque::new(),
             time_extensions: 0,
-            card_wtx: false,
+            card_wtx: 0,
             corrupt_blocks: 0,
+            card_answers_at: vec![0, 1, 2, 3],
+            stale_replies: 0,
             messages: Vec::new(),
         }
     }
@@ -195,8 +232,15 @@ impl CcidDevice {
         }
         match msg {
             ToReader::GetSlotStatus => vec![self.reply(Kind::SlotStatus, slot, seq, Vec::new())],
-            ToReader::PowerOn { .. } => match self.card.as_mut() {
+            ToReader::PowerOn { voltage } => match self.card.as_mut() {
                 None => vec![self.failed(Kind::DataBlock, slot, seq, 0xFE)],
+                // Mute at this voltage: the card is there but does not answer.
+                Some(_) if !self.card_answers_at.contains(&voltage) => {
+                    self.powered = false;
+                    let mut r = self.failed(Kind::DataBlock, slot, seq, 0xFE);
+                    r.icc = Icc::Inactive;
+                    vec![r]
+                }
                 Some(card) => {
                     card.power_cycle();
                     self.powered = true;
@@ -223,8 +267,12 @@ impl CcidDevice {
                 vec![r]
             }
             ToReader::Escape { .. } => vec![self.failed(Kind::Escape, slot, seq, 0x00)],
-            ToReader::XfrBlock { data, .. } => {
+            ToReader::XfrBlock { data, bwi, .. } => {
                 if self.card.is_none() || !self.powered {
+                    return vec![self.failed(Kind::DataBlock, slot, seq, 0xFE)];
+                }
+                if self.t1.wtx_pending && self.card_wtx > 1 && bwi < self.card_wtx {
+                    // The card needs longer than the reader waits for it.
                     return vec![self.failed(Kind::DataBlock, slot, seq, 0xFE)];
                 }
                 let answer = match self.mode {
@@ -272,12 +320,12 @@ impl CcidDevice {
                         .as_mut()
                         .map(|c| c.answer(&apdu))
                         .unwrap_or_default();
-                    if self.card_wtx {
+                    if self.card_wtx > 0 {
                         self.t1.wtx_pending = true;
                         Block::S {
                             kind: SKind::Wtx,
                             response: false,
-                            inf: vec![1],
+                            inf: vec![self.card_wtx],
                         }
                         .encode(0)
                     } else {
@@ -351,6 +399,12 @@ impl UsbPipe for CcidDevice {
     async fn bulk_out(&mut self, data: &[u8]) -> Result<(), TransportError> {
         self.messages.push(data.to_vec());
         let replies = self.handle(data);
+        // Answers to commands of an earlier session, with their own sequence numbers.
+        for i in 0..std::mem::take(&mut self.stale_replies) {
+            let seq = data.get(6).copied().unwrap_or(0).wrapping_sub(i + 1);
+            self.bulk_in
+                .push_back(self.reply(Kind::SlotStatus, 0, seq, Vec::new()).encode());
+        }
         self.bulk_in.extend(replies.iter().map(FromReader::encode));
         Ok(())
     }
