@@ -57,14 +57,40 @@ pub enum LicenceError {
     Date(String),
 }
 
+/// What a 外字 (0xFFF1–0xFFF7: a character outside JIS X 0208, kept as an image in another
+/// EF) or 欠字 (0xFFFA: a character left out) decodes to: 〓, the mark staff already check
+/// against the card face on the review screen ([`crate::browser::substitute_chars`]), as for
+/// the My Number card's substitute characters.
+pub const GAIJI_MARK: char = '〓';
+
+/// Whether a two-byte code is a 外字 or 欠字 code (card.md, "Corrections after an
+/// independent protocol audit"). The 警察庁 specification names them 0xFFF1–0xFFF7 and
+/// 0xFFFA; the one open implementation (TRETJapanNFCReader) reads these low byte first while
+/// it reads JIS characters high byte first, and the specification's byte order could not be
+/// checked here. Neither order can be a JIS X 0208 character (both bytes of one are
+/// 0x21–0x7E), so both are taken, and both become [`GAIJI_MARK`] for staff to correct: never
+/// a failed read, never a silent guess at the character.
+fn is_gaiji(r: u8, c: u8) -> bool {
+    let code = |b: u8| matches!(b, 0xF1..=0xF7 | 0xFA);
+    (r == 0xFF && code(c)) || (code(r) && c == 0xFF)
+}
+
 /// Decodes JIS X 0208 two-byte codes (no escape sequences). Full-width spaces stay; trailing
-/// padding (`21 21` spaces or `00`/`FF` bytes) is cut.
+/// padding (`21 21` spaces or `00`/`FF` bytes) is cut. 外字 and 欠字 codes become
+/// [`GAIJI_MARK`].
 pub fn decode_jis(bytes: &[u8]) -> Result<String, LicenceError> {
-    let end = bytes
-        .iter()
-        .rposition(|b| *b != 0x00 && *b != 0xFF)
-        .map_or(0, |i| i + 1);
-    let bytes = &bytes[..end];
+    // Padding is cut a whole pair at a time, so that a 外字 code stored low byte first at the
+    // end (`F1 FF`) keeps its `FF`; a single odd padding byte goes first.
+    let mut bytes = bytes;
+    if bytes.len() % 2 == 1 && matches!(bytes.last(), Some(0x00 | 0xFF)) {
+        bytes = &bytes[..bytes.len() - 1];
+    }
+    while let [rest @ .., a, b] = bytes
+        && *a == *b
+        && matches!(a, 0x00 | 0xFF)
+    {
+        bytes = rest;
+    }
     if !bytes.len().is_multiple_of(2) {
         return Err(LicenceError::OddLength(bytes.len()));
     }
@@ -72,6 +98,10 @@ pub fn decode_jis(bytes: &[u8]) -> Result<String, LicenceError> {
     for pair in bytes.chunks_exact(2) {
         let (r, c) = (pair[0], pair[1]);
         let bad = || LicenceError::Jis([r, c]);
+        if is_gaiji(r, c) {
+            out.push(GAIJI_MARK);
+            continue;
+        }
         if !(0x21..=0x7E).contains(&r) || !(0x21..=0x7E).contains(&c) {
             return Err(bad());
         }
@@ -317,6 +347,41 @@ mod tests {
         assert_eq!(decode_era_date(b"3600401").unwrap(), (1985, 4, 1));
         assert_eq!(decode_era_date(b"5010501").unwrap(), (2019, 5, 1));
         assert_eq!(decode_era_date(b"4310430").unwrap(), (2019, 4, 30));
+    }
+
+    /// 髙 and 﨑 are not in JIS X 0208: a card stores them as 外字 codes 0xFFF1–0xFFF7 (and a
+    /// left-out character as 欠字 0xFFFA). One of them used to fail the whole read.
+    #[test]
+    fn issue_25_gaiji_and_kesshi_codes_become_the_mark_staff_check() {
+        // 山(3B 33) FFF1 　(21 21) 太(42 40) 郎(4F 3A)
+        let name = [0x3B, 0x33, 0xFF, 0xF1, 0x21, 0x21, 0x42, 0x40, 0x4F, 0x3A];
+        assert_eq!(decode_jis(&name).unwrap(), "山〓　太郎");
+        // The same low byte first, as TRETJapanNFCReader reads these codes.
+        let swapped = [0x3B, 0x33, 0xF1, 0xFF, 0x21, 0x21, 0x42, 0x40, 0x4F, 0x3A];
+        assert_eq!(decode_jis(&swapped).unwrap(), "山〓　太郎");
+        // 欠字, and a 外字 as the last character before FF padding, in either order.
+        assert_eq!(decode_jis(&[0x3B, 0x33, 0xFF, 0xFA]).unwrap(), "山〓");
+        assert_eq!(
+            decode_jis(&[0x3B, 0x33, 0xF7, 0xFF, 0xFF, 0xFF]).unwrap(),
+            "山〓"
+        );
+        assert_eq!(
+            decode_jis(&[0x3B, 0x33, 0xFF, 0xF7, 0xFF, 0xFF, 0xFF]).unwrap(),
+            "山〓"
+        );
+        // Codes next to them are still errors with their bytes named.
+        assert_eq!(
+            decode_jis(&[0xFF, 0xF8]),
+            Err(LicenceError::Jis([0xFF, 0xF8]))
+        );
+        assert_eq!(
+            decode_jis(&[0xFF, 0xF0]),
+            Err(LicenceError::Jis([0xFF, 0xF0]))
+        );
+        assert_eq!(
+            crate::browser::substitute_chars(&decode_jis(&name).unwrap()),
+            ['〓']
+        );
     }
 
     #[test]

@@ -93,3 +93,22 @@ fn pin1_rules_hold_for_the_licence_too() {
     });
     assert_eq!(card.tries(), 3);
 }
+
+/// Issue 25: a licence whose name holds a character outside JIS X 0208 (髙) is stored with a
+/// 外字 code (`FF F1`); the read succeeds and the character comes back as 〓 for staff to
+/// correct from the card face.
+#[test]
+fn issue_25_a_licence_with_a_gaiji_in_the_name_reads() {
+    let mut h = holder();
+    h.name = "髙橋　花子".into();
+    let mut card = LicenceCard::new(&h, "1234");
+    let got = block_on(async {
+        let mut ap = LicenceAp::open(&mut card).await?;
+        ap.tries().await?;
+        ap.verify(pin("1234"), false).await?;
+        ap.read().await
+    });
+    let got = got.expect("the read succeeds");
+    assert_eq!(got.name, "〓橋　花子");
+    assert_eq!(got.address, h.address);
+}

@@ -32,11 +32,21 @@ fn era(y: u16, m: u8, d: u8) -> String {
 }
 
 impl LicenceCard {
-    /// A card for `holder` with PIN 1 `pin1`. Characters outside JIS X 0208 become 〓.
+    /// A card for `holder` with PIN 1 `pin1`. Characters outside JIS X 0208 are stored as a
+    /// card stores them: 外字 codes `FF F1`, `FF F2`… (high byte first), one per character.
     pub fn new(holder: &Licence, pin1: &str) -> Self {
-        let jis = |s: &str| {
+        let mut gaiji: Vec<char> = Vec::new();
+        let mut jis = |s: &str| {
             s.chars()
-                .flat_map(|c| encode_jis(&c.to_string()).unwrap_or(vec![0x22, 0x2E]))
+                .flat_map(|c| {
+                    encode_jis(&c.to_string()).unwrap_or_else(|| {
+                        let n = gaiji.iter().position(|g| *g == c).unwrap_or_else(|| {
+                            gaiji.push(c);
+                            gaiji.len() - 1
+                        });
+                        vec![0xFF, 0xF1 + (n.min(6) as u8)]
+                    })
+                })
                 .collect::<Vec<u8>>()
         };
         let (y, m, d) = holder.birth;
