@@ -29,6 +29,7 @@ pub mod atr;
 pub mod basic4;
 pub mod bench;
 pub mod browser;
+pub mod capture;
 pub mod ccid;
 pub mod licence;
 pub mod mynumber;

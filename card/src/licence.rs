@@ -1,8 +1,9 @@
 //! The driver's licence IC card (運転免許証, card.md §2): name, reading, birth date and
 //! address from DF1/EF01 after PIN 1.
 //!
-//! Flow: SELECT MF (`00 A4 00 00`) → ask PIN 1's tries (`00 20 00 81`) → one VERIFY
-//! (`00 20 00 81 04 …`) → SELECT DF1 by AID → READ BINARY with SFI 1 (`00 B0 81 00 Le`, which
+//! Flow: SELECT MF (`00 A4 00 00`) → read whether PIN 1 is set (MF/EF02 暗証番号設定, `00 B0 8A
+//! 00 03`) → ask PIN 1's tries (`00 20 00 81`) → one VERIFY (`00 20 00 81 04 …`, the four
+//! digits, or `2A 2A 2A 2A` "****" when the holder set no PIN) → SELECT DF1 by AID → READ BINARY with SFI 1 (`00 B0 81 00 Le`, which
 //! makes EF01 current) and then by offset until 住所 (tag `17`) is complete. The same rules as
 //! for the My Number card hold: tries are asked before VERIFY, a failed VERIFY is never
 //! repeated by itself, the last try needs a confirmation, the PIN is wiped after VERIFY.
@@ -55,6 +56,40 @@ pub enum LicenceError {
     OddLength(usize),
     #[error("licence date {0:?} is not an era digit and YYMMDD")]
     Date(String),
+    #[error(
+        "licence MF/EF02 (暗証番号設定): expected 05 01 01 (PIN set) or 05 01 00 (not set), got {0:02X?}"
+    )]
+    PinSetting(Vec<u8>),
+}
+
+/// Whether the holder set PIN 1, as MF/EF02 (暗証番号設定) says. The PIN is optional; a card
+/// without one expects [`NO_PIN`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinSetting {
+    Set,
+    NotSet,
+}
+
+/// What a licence without a PIN expects in VERIFY: "****" in JIS X 0201 (TRETJapanNFCReader
+/// `DriversLicenseReaderReadFunctions.swift` `readMatters`: `pin1 = [0x2A, 0x2A, 0x2A, 0x2A]`
+/// when the PIN setting is off).
+pub const NO_PIN: [u8; 4] = [0x2A; 4];
+
+/// READ BINARY of MF/EF02 by its short identifier: EF id `000A` → SFI 0x0A → P1 `8A`, three
+/// bytes (hmpow/DLC_Starter `jpdlc_conventional.cpp` `issetPin`:
+/// `FULL_FEID_MF_EF02_PINSETTING = 0x000A`, `LE_OF_EF02 = 3`, P1 = `0x80 | shortEfId`).
+pub const READ_PIN_SETTING: [u8; 5] = [0x00, 0xB0, 0x8A, 0x00, 0x03];
+
+/// EF02 is one simple TLV: tag `05`, length `01`, value `01` (set) or `00` (not set) (hmpow
+/// `issetPin`: `TAG_OF_EF02 = 0x0005`, `EF02_PIN_SETTING_ON = 0x01`, `_OFF = 0x00`;
+/// TRETJapanNFCReader `DriversLicenseCard.swift` `convertToPinSetting`). Anything else is named,
+/// never guessed: guessing wrong costs one of three tries.
+pub fn parse_pin_setting(ef02: &[u8]) -> Result<PinSetting, LicenceError> {
+    match ef02 {
+        [0x05, 0x01, 0x01] => Ok(PinSetting::Set),
+        [0x05, 0x01, 0x00] => Ok(PinSetting::NotSet),
+        other => Err(LicenceError::PinSetting(other.to_vec())),
+    }
 }
 
 /// What a 外字 (0xFFF1–0xFFF7: a character outside JIS X 0208, kept as an image in another
@@ -65,11 +100,14 @@ pub const GAIJI_MARK: char = '〓';
 
 /// Whether a two-byte code is a 外字 or 欠字 code (card.md, "Corrections after an
 /// independent protocol audit"). The 警察庁 specification names them 0xFFF1–0xFFF7 and
-/// 0xFFFA; the one open implementation (TRETJapanNFCReader) reads these low byte first while
-/// it reads JIS characters high byte first, and the specification's byte order could not be
-/// checked here. Neither order can be a JIS X 0208 character (both bytes of one are
-/// 0x21–0x7E), so both are taken, and both become [`GAIJI_MARK`] for staff to correct: never
-/// a failed read, never a silent guess at the character.
+/// 0xFFFA; its text could not be read here. The open implementations disagree on the order
+/// on the card: TRETJapanNFCReader's first version (`Sources/Core/Extensions.swift`, 2019,
+/// `case Data([0xFF, 0xF1])` compared in card order) takes `FF F1`, high byte first like every
+/// JIS character, and its later `DriversLicenseExtensions.swift` (`UInt16(data[1]) << 8 +
+/// UInt16(data[0]) >= 0xFFF1`) takes `F1 FF`. High byte first is what the simulator writes.
+/// Neither order can be a JIS X 0208 character (both bytes of one are 0x21–0x7E), so both are
+/// taken, and both become [`GAIJI_MARK`], which the review screen flags for staff to correct
+/// against the card face: never a failed read, never a silent guess at the character.
 fn is_gaiji(r: u8, c: u8) -> bool {
     let code = |b: u8| matches!(b, 0xF1..=0xF7 | 0xFA);
     (r == 0xFF && code(c)) || (code(r) && c == 0xFF)
@@ -247,9 +285,51 @@ impl<T: Transport> LicenceAp<T> {
         Ok(tries)
     }
 
+    /// Whether PIN 1 is set (MF/EF02), read before asking the holder: a card without a PIN
+    /// expects [`NO_PIN`], and digits guessed against it only use up tries. `None` when the card
+    /// has no such file (it answered `6A 82`): then nobody can say, and both are offered.
+    pub async fn pin_setting(&mut self) -> Result<Option<PinSetting>, ReadError> {
+        let r = self.t.transmit(&READ_PIN_SETTING).await?;
+        let (data, status) = match r.as_slice() {
+            [data @ .., a, b] => (data, Status::from_sw(*a, *b)),
+            _ => {
+                return Err(ReadError::Protocol(
+                    "READ BINARY MF/EF02 answer is too short".into(),
+                ));
+            }
+        };
+        match status {
+            Status::Ok => parse_pin_setting(data)
+                .map(Some)
+                .map_err(|e| ReadError::BadRecord(e.to_string())),
+            Status::NotFound => Ok(None),
+            status => Err(ReadError::Card {
+                step: "READ BINARY MF/EF02 (暗証番号設定)",
+                status,
+            }),
+        }
+    }
+
     /// One VERIFY of PIN 1 (a [`Secret`] made for [`Credential::Pin`]).
     pub async fn verify(&mut self, pin: Secret, confirmed_last_try: bool) -> Result<(), ReadError> {
         let credential = pin.credential();
+        self.verify_with(credential, pin.digits(), confirmed_last_try)
+            .await
+    }
+
+    /// One VERIFY of PIN 1 with [`NO_PIN`], for a holder who set no PIN (「暗証番号を設定して
+    /// いない」). The same rules as for digits: tries asked first, the last try confirmed.
+    pub async fn verify_without_pin(&mut self, confirmed_last_try: bool) -> Result<(), ReadError> {
+        self.verify_with(Credential::Pin, &NO_PIN, confirmed_last_try)
+            .await
+    }
+
+    async fn verify_with(
+        &mut self,
+        credential: Credential,
+        data: &[u8],
+        confirmed_last_try: bool,
+    ) -> Result<(), ReadError> {
         match self.asked.take() {
             Some(Tries::Left(1)) if !confirmed_last_try => {
                 self.asked = Some(Tries::Left(1));
@@ -261,8 +341,7 @@ impl<T: Transport> LicenceAp<T> {
             _ => return Err(ReadError::TriesNotAsked(credential)),
         }
         let mut apdu = Zeroizing::new(vec![0x00, 0x20, 0x00, 0x81, 0x04]);
-        apdu.extend(pin.digits());
-        drop(pin);
+        apdu.extend(data);
         let mut answer = self.t.transmit(&apdu).await?;
         apdu.zeroize();
         let status = match answer.as_slice() {

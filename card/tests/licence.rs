@@ -1,7 +1,7 @@
 //! Reading a driver's licence: the flow against the simulated licence card, JIS X 0208 text,
 //! era dates, and the same PIN rules as the My Number card.
 
-use mado_card::licence::{Licence, LicenceAp};
+use mado_card::licence::{Licence, LicenceAp, PinSetting, parse_pin_setting};
 use mado_card::sim::{LicenceCard, block_on};
 use mado_card::{Credential, ReadError, Secret, Tries};
 
@@ -111,4 +111,88 @@ fn issue_25_a_licence_with_a_gaiji_in_the_name_reads() {
     let got = got.expect("the read succeeds");
     assert_eq!(got.name, "〓橋　花子");
     assert_eq!(got.address, h.address);
+}
+
+/// Issue 25 item 2: whether PIN 1 is set is read from MF/EF02 (EF id `000A`, SFI 0x0A) before
+/// anybody types: `00 B0 8A 00 03` → `05 01 01` / `05 01 00` (hmpow/DLC_Starter
+/// `jpdlc_conventional.cpp` `issetPin`). A card without a PIN is opened with "****"
+/// (`2A 2A 2A 2A`, TRETJapanNFCReader `DriversLicenseReaderReadFunctions.swift` `readMatters`).
+#[test]
+fn issue_25_a_licence_without_a_pin_reads_with_four_asterisks() {
+    let mut card = LicenceCard::without_pin(&holder());
+    let got = block_on(async {
+        let mut ap = LicenceAp::open(&mut card).await?;
+        assert_eq!(ap.pin_setting().await?, Some(PinSetting::NotSet));
+        assert_eq!(ap.tries().await?, Tries::Left(3));
+        ap.verify_without_pin(false).await?;
+        ap.read().await
+    });
+    assert_eq!(got, Ok(holder()));
+    assert_eq!(card.log[1], [0x00, 0xB0, 0x8A, 0x00, 0x03]);
+    assert_eq!(
+        card.log[3],
+        [0x00, 0x20, 0x00, 0x81, 0x04, 0x2A, 0x2A, 0x2A, 0x2A]
+    );
+    assert_eq!(card.tries(), 3);
+}
+
+#[test]
+fn issue_25_a_card_with_a_pin_says_so_and_four_asterisks_cost_a_try() {
+    let mut card = LicenceCard::new(&holder(), "1234");
+    block_on(async {
+        let mut ap = LicenceAp::open(&mut card).await.unwrap();
+        assert_eq!(ap.pin_setting().await, Ok(Some(PinSetting::Set)));
+        // Without asking the tries first, nothing is sent.
+        assert_eq!(
+            ap.verify_without_pin(false).await,
+            Err(ReadError::TriesNotAsked(Credential::Pin))
+        );
+        ap.tries().await.unwrap();
+        assert_eq!(
+            ap.verify_without_pin(false).await,
+            Err(ReadError::WrongSecret {
+                credential: Credential::Pin,
+                left: 2
+            })
+        );
+    });
+    assert_eq!(card.tries(), 2);
+}
+
+#[test]
+fn issue_25_the_pin_setting_bytes_are_checked_not_guessed() {
+    assert_eq!(parse_pin_setting(&[0x05, 0x01, 0x01]), Ok(PinSetting::Set));
+    assert_eq!(
+        parse_pin_setting(&[0x05, 0x01, 0x00]),
+        Ok(PinSetting::NotSet)
+    );
+    for bad in [
+        &[0x05, 0x01, 0x02][..],
+        &[0x06, 0x01, 0x00],
+        &[0x05, 0x01],
+        &[],
+    ] {
+        let e = parse_pin_setting(bad).unwrap_err().to_string();
+        assert!(e.contains("05 01 01") && e.contains("暗証番号設定"), "{e}");
+    }
+}
+
+/// A card that lacks EF02 (`6A 82`) says nothing; the read goes on and both ways are offered.
+#[test]
+fn a_licence_without_ef02_leaves_the_pin_setting_unknown() {
+    struct NoEf02(LicenceCard);
+    impl mado_card::Transport for NoEf02 {
+        async fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, mado_card::TransportError> {
+            if apdu[..3] == [0x00, 0xB0, 0x8A] {
+                return Ok(vec![0x6A, 0x82]);
+            }
+            Ok(self.0.answer(apdu))
+        }
+    }
+    let mut card = NoEf02(LicenceCard::new(&holder(), "1234"));
+    block_on(async {
+        let mut ap = LicenceAp::open(&mut card).await.unwrap();
+        assert_eq!(ap.pin_setting().await, Ok(None));
+        assert_eq!(ap.tries().await, Ok(Tries::Left(3)));
+    });
 }

@@ -219,7 +219,70 @@ test('driver\'s licence on the RC-S380: PIN 1, JIS X 0208 text and the era birth
   await expect(r.getByRole('alert')).toHaveText('運転免許証には性別が記録されていません。確かめて選んでください。');
   await snapshot(page, 'card-licence-review');
   const apdus = await page.evaluate(() => window.__fakeUsb.apdus);
-  expect(apdus.slice(0, 2)).toEqual(['00 a4 00 00', '00 20 00 81']);
+  // MF, then whether PIN 1 is set (MF/EF02 by SFI 0x0A: hmpow/DLC_Starter issetPin), then the tries.
+  expect(apdus.slice(0, 3)).toEqual(['00 a4 00 00', '00 b0 8a 00 03', '00 20 00 81']);
+  await expect(page.getByTestId('no-pin-submit')).toHaveCount(0);
+  errors.assertNone();
+});
+
+// 試験　花子 / 架空県架空市試験町１丁目２番３号 in JIS X 0208.
+const NAME_JIS = [0x3b, 0x6e, 0x38, 0x33, 0x21, 0x21, 0x32, 0x56, 0x3b, 0x52];
+const ADDRESS_JIS = [0x32, 0x4d, 0x36, 0x75, 0x38, 0x29, 0x32, 0x4d, 0x36, 0x75, 0x3b, 0x54, 0x3b, 0x6e, 0x38, 0x33, 0x44, 0x2e,
+  0x23, 0x31, 0x43, 0x7a, 0x4c, 0x5c, 0x23, 0x32, 0x48, 0x56, 0x23, 0x33, 0x39, 0x66];
+
+test('issue 25: a licence without a PIN is read with 「暗証番号を設定していない」, sending ****', async ({ page }) => {
+  const errors = watchErrors(page);
+  const panel = await counterWith(page, {
+    reader: 'rcs380',
+    licence: { nameJis: NAME_JIS, addressJis: ADDRESS_JIS, birth: '3600401', pinSet: false },
+  });
+  await panel.getByRole('button', { name: 'カードリーダーを接続' }).click();
+  await panel.getByRole('button', { name: /運転免許証を読み取る/ }).click();
+  await expect(page.getByText('この運転免許証には暗証番号が設定されていません')).toBeVisible();
+  // No digits to guess against three tries: the pad is not shown at all.
+  await expect(page.getByTestId('pin-pad')).toHaveCount(0);
+  await snapshot(page, 'card-licence-no-pin');
+  await page.getByRole('button', { name: '暗証番号を設定していない' }).click();
+  const r = page.getByTestId('card-review');
+  await expect(r).toBeVisible({ timeout: 20_000 });
+  await expect(r.getByLabel('氏名')).toHaveValue('試験　花子');
+  const apdus = await page.evaluate(() => window.__fakeUsb.apdus);
+  // VERIFY PIN 1 with "****" (TRETJapanNFCReader readMatters: pin1 = [0x2A, 0x2A, 0x2A, 0x2A]).
+  expect(apdus).toContain('00 20 00 81 04 2a 2a 2a 2a');
+  errors.assertNone();
+});
+
+test('issue 25: a licence that does not say whether a PIN is set offers both', async ({ page }) => {
+  const errors = watchErrors(page);
+  const panel = await counterWith(page, {
+    reader: 'rcs380',
+    licence: { nameJis: NAME_JIS, addressJis: ADDRESS_JIS, birth: '3600401', noEf02: true },
+  });
+  await panel.getByRole('button', { name: 'カードリーダーを接続' }).click();
+  await panel.getByRole('button', { name: /運転免許証を読み取る/ }).click();
+  await expect(page.getByTestId('pin-pad')).toBeVisible();
+  await expect(page.getByTestId('no-pin-submit')).toBeVisible();
+  await enterPin(page, '1234');
+  await expect(page.getByTestId('card-review')).toBeVisible({ timeout: 20_000 });
+  errors.assertNone();
+});
+
+test('issue 25: a 外字 (FF F1) in the licence name reads, shown as 〓 and flagged for staff', async ({ page }) => {
+  const errors = watchErrors(page);
+  // 〓(FF F1: 外字 1, e.g. 髙) 橋(36 36)　花子
+  const name = [0xff, 0xf1, 0x36, 0x36, 0x21, 0x21, 0x32, 0x56, 0x3b, 0x52];
+  const panel = await counterWith(page, {
+    reader: 'rcs380',
+    licence: { nameJis: name, addressJis: ADDRESS_JIS, birth: '3600401' },
+  });
+  await panel.getByRole('button', { name: 'カードリーダーを接続' }).click();
+  await panel.getByRole('button', { name: /運転免許証を読み取る/ }).click();
+  await enterPin(page, '1234');
+  const r = page.getByTestId('card-review');
+  await expect(r).toBeVisible({ timeout: 20_000 });
+  await expect(r.getByLabel('氏名')).toHaveValue('〓橋　花子');
+  await expect(r.getByRole('alert').first()).toContainText('「〓」');
+  await snapshot(page, 'card-licence-gaiji');
   errors.assertNone();
 });
 

@@ -1,5 +1,10 @@
-//! A simulated driver's licence IC card: MF, PIN 1 (3 tries), DF1 with EF01 (記載事項, 880
-//! bytes of simple TLV in JIS X 0208, card.md §2).
+//! A simulated driver's licence IC card: MF with EF02 (暗証番号設定), PIN 1 (3 tries), DF1 with
+//! EF01 (記載事項, 880 bytes of simple TLV in JIS X 0208, card.md §2).
+//!
+//! MF/EF02 is EF id `000A` (SFI 0x0A), `05 01 01` when the holder set PIN 1 and `05 01 00`
+//! when not, and then PIN 1 is "****" (hmpow/DLC_Starter `jpdlc_conventional.cpp` `issetPin`;
+//! TRETJapanNFCReader `DriversLicenseReaderReadFunctions.swift` `readPINSetting`,
+//! `readMatters`). It is readable without any PIN.
 
 use crate::licence::{DF1, Licence, encode_jis};
 use crate::{Command, Response, Status, Transport, TransportError};
@@ -7,6 +12,8 @@ use crate::{Command, Response, Status, Transport, TransportError};
 #[derive(Debug, Clone)]
 pub struct LicenceCard {
     pin1: Vec<u8>,
+    pin_set: bool,
+    ef02_current: bool,
     tries: u8,
     ef01: Vec<u8>,
     df1: bool,
@@ -70,12 +77,22 @@ impl LicenceCard {
         ef01.resize(880, 0xFF);
         Self {
             pin1: pin1.as_bytes().to_vec(),
+            pin_set: true,
+            ef02_current: false,
             tries: 3,
             ef01,
             df1: false,
             ef01_current: false,
             verified: false,
             log: Vec::new(),
+        }
+    }
+
+    /// A card whose holder set no PIN: EF02 says so and PIN 1 is "****".
+    pub fn without_pin(holder: &Licence) -> Self {
+        Self {
+            pin_set: false,
+            ..Self::new(holder, "****")
         }
     }
 
@@ -93,11 +110,19 @@ impl LicenceCard {
             (0x00, 0xA4, 0x00, 0x00) => {
                 self.df1 = false;
                 self.ef01_current = false;
+                self.ef02_current = false;
+                sw(Status::Ok)
+            }
+            // SELECT EF 000A under the MF by its id (as TRETJapanNFCReader reads EF02).
+            (0x00, 0xA4, 0x02, 0x0C) if !self.df1 && cmd.data() == [0x00, 0x0A] => {
+                self.ef02_current = true;
+                self.ef01_current = false;
                 sw(Status::Ok)
             }
             (0x00, 0xA4, 0x04, 0x0C) => {
                 self.df1 = cmd.data() == DF1;
                 self.ef01_current = false;
+                self.ef02_current = false;
                 sw(if self.df1 {
                     Status::Ok
                 } else {
@@ -123,6 +148,24 @@ impl LicenceCard {
                     self.tries -= 1;
                     sw(Status::RemainingTries(self.tries))
                 }
+            }
+            (0x00, 0xB0, p1, p2)
+                if !self.df1
+                    && ((p1 & 0x80 != 0 && p1 & 0x1F == 0x0A)
+                        || (p1 & 0x80 == 0 && self.ef02_current)) =>
+            {
+                self.ef02_current = true;
+                let offset = if p1 & 0x80 != 0 {
+                    usize::from(p2)
+                } else {
+                    usize::from(p1) << 8 | usize::from(p2)
+                };
+                let ef02 = [0x05, 0x01, u8::from(self.pin_set)];
+                if offset >= ef02.len() {
+                    return sw(Status::OffsetOutOfRange);
+                }
+                let n = usize::from(cmd.le().unwrap_or(256)).min(ef02.len() - offset);
+                Response::new(ef02[offset..offset + n].to_vec(), Status::Ok).to_bytes()
             }
             (0x00, 0xB0, p1, p2) => {
                 let offset = if p1 & 0x80 != 0 {

@@ -9,7 +9,7 @@ use std::cell::RefCell;
 
 use leptos::prelude::*;
 use mado_card::browser::{Refusal, substitute_chars};
-use mado_card::licence::{Licence, LicenceAp};
+use mado_card::licence::{Licence, LicenceAp, PinSetting};
 use mado_card::{Basic4, Credential, ReadError, Secret, Sex, TextAp, Tries};
 use zeroize::Zeroize;
 
@@ -39,6 +39,32 @@ enum CardSession {
     Licence(LicenceAp<Reader>),
 }
 
+/// What is sent in VERIFY: the digits typed, or, for a licence whose holder set no PIN,
+/// 「暗証番号を設定していない」.
+enum Entry {
+    Secret(Secret),
+    NoPin,
+}
+
+/// What the licence's MF/EF02 said about PIN 1, which decides what the panel offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LicencePin {
+    /// Not a licence (the My Number card).
+    No,
+    /// PIN 1 is set: the pad only.
+    Set,
+    /// No PIN is set: only 「暗証番号を設定していない」; digits would only use up tries.
+    NotSet,
+    /// The card did not say (no EF02): the pad, and 「暗証番号を設定していない」 beside it.
+    Unknown,
+}
+
+impl LicencePin {
+    fn is_licence(self) -> bool {
+        self != LicencePin::No
+    }
+}
+
 /// What a card gave.
 enum Read {
     MyNumber(Basic4),
@@ -53,10 +79,16 @@ impl CardSession {
         }
     }
 
-    async fn verify(&mut self, secret: Secret, confirmed: bool) -> Result<(), ReadError> {
-        match self {
-            CardSession::MyNumber(ap) => ap.verify(secret, confirmed).await,
-            CardSession::Licence(ap) => ap.verify(secret, confirmed).await,
+    async fn verify(&mut self, entry: Entry, confirmed: bool) -> Result<(), ReadError> {
+        match (self, entry) {
+            (CardSession::MyNumber(ap), Entry::Secret(secret)) => {
+                ap.verify(secret, confirmed).await
+            }
+            (CardSession::Licence(ap), Entry::Secret(secret)) => ap.verify(secret, confirmed).await,
+            (CardSession::Licence(ap), Entry::NoPin) => ap.verify_without_pin(confirmed).await,
+            (CardSession::MyNumber(_), Entry::NoPin) => Err(ReadError::Protocol(
+                "the My Number card has no \"no PIN\" setting".into(),
+            )),
         }
     }
 
@@ -95,7 +127,7 @@ enum Panel {
     Secret {
         credential: Credential,
         tries: u8,
-        licence: bool,
+        licence: LicencePin,
     },
     Reading,
     Review,
@@ -195,6 +227,26 @@ fn refusal(r: &Refusal, lang: Lang) -> String {
 fn may_send(credential: Credential, pin_digits: usize, tries: u8, confirmed: bool) -> bool {
     let complete = credential != Credential::Pin || pin_digits == 4;
     complete && (tries != 1 || confirmed)
+}
+
+/// [`may_send`] with the licence's 「暗証番号を設定していない」: offered only when the card says
+/// no PIN is set or does not say; when it says none is set, typed digits are never sent (they
+/// could only use up tries). The last-try tick holds for both.
+fn may_send_entry(
+    credential: Credential,
+    licence: LicencePin,
+    no_pin: bool,
+    pin_digits: usize,
+    tries: u8,
+    confirmed: bool,
+) -> bool {
+    match (licence, no_pin) {
+        (LicencePin::NotSet | LicencePin::Unknown, true) => {
+            may_send(credential, 4, tries, confirmed)
+        }
+        (_, true) | (LicencePin::NotSet, false) => false,
+        (_, false) => may_send(credential, pin_digits, tries, confirmed),
+    }
 }
 
 /// Powers the card off and gives the reader back, after a read or on cancel.
@@ -331,7 +383,7 @@ pub fn CardReader(
         } else {
             Credential::Pin
         };
-        let licence = mode == Mode::Licence;
+        let is_licence = mode == Mode::Licence;
         error.set(None);
         confirmed.set(false);
         let Some(mut reader) = take_reader() else {
@@ -347,7 +399,7 @@ pub fn CardReader(
                 panel.set(Panel::Ready);
                 return;
             }
-            let opened = if licence {
+            let opened = if is_licence {
                 LicenceAp::try_open(reader).await.map(CardSession::Licence)
             } else {
                 TextAp::try_open(reader).await.map(CardSession::MyNumber)
@@ -361,6 +413,21 @@ pub fn CardReader(
                     panel.set(Panel::Ready);
                     return;
                 }
+            };
+            // A licence says whether its holder set PIN 1 before anybody types.
+            let licence = match &mut ap {
+                CardSession::Licence(l) => match l.pin_setting().await {
+                    Ok(Some(PinSetting::Set)) => LicencePin::Set,
+                    Ok(Some(PinSetting::NotSet)) => LicencePin::NotSet,
+                    Ok(None) => LicencePin::Unknown,
+                    Err(e) => {
+                        error.set(Some(read_error(&e, lang.get_untracked())));
+                        finish(Some(ap)).await;
+                        panel.set(Panel::Ready);
+                        return;
+                    }
+                },
+                CardSession::MyNumber(_) => LicencePin::No,
             };
             match ap.tries(credential).await {
                 Ok(Tries::Left(n)) => {
@@ -404,7 +471,8 @@ pub fn CardReader(
         leptos::task::spawn_local(finish(ap));
     };
 
-    let submit = move || {
+    // `no_pin`: 「暗証番号を設定していない」 was pressed on the licence path.
+    let submit = move |no_pin: bool| {
         let Panel::Secret {
             credential,
             tries,
@@ -413,36 +481,43 @@ pub fn CardReader(
         else {
             return;
         };
-        if !may_send(
+        if !may_send_entry(
             credential,
+            licence,
+            no_pin,
             pin.with_untracked(|p| p.chars().count()),
             tries,
             confirmed.get_untracked(),
         ) {
             return;
         }
-        let typed = match credential {
-            Credential::Pin => pin.get_untracked(),
-            Credential::CodeB => format!(
-                "{}{}{}",
-                code_birth.get_untracked().trim(),
-                code_expiry.get_untracked().trim(),
-                code_security.get_untracked().trim()
-            ),
-        };
-        let secret = Secret::new(credential, &typed);
-        let mut typed = typed;
-        typed.zeroize();
-        pin.update(|p| p.zeroize());
-        code_security.update(|p| p.zeroize());
-        let secret = match secret {
-            Ok(s) => s,
-            Err(e) => {
-                error.set(Some(match lang.get_untracked() {
-                    Lang::Ja => e.message_ja(),
-                    Lang::En => e.to_string(),
-                }));
-                return;
+        let entry = if no_pin {
+            pin.update(|p| p.zeroize());
+            Entry::NoPin
+        } else {
+            let typed = match credential {
+                Credential::Pin => pin.get_untracked(),
+                Credential::CodeB => format!(
+                    "{}{}{}",
+                    code_birth.get_untracked().trim(),
+                    code_expiry.get_untracked().trim(),
+                    code_security.get_untracked().trim()
+                ),
+            };
+            let secret = Secret::new(credential, &typed);
+            let mut typed = typed;
+            typed.zeroize();
+            pin.update(|p| p.zeroize());
+            code_security.update(|p| p.zeroize());
+            match secret {
+                Ok(s) => Entry::Secret(s),
+                Err(e) => {
+                    error.set(Some(match lang.get_untracked() {
+                        Lang::Ja => e.message_ja(),
+                        Lang::En => e.to_string(),
+                    }));
+                    return;
+                }
             }
         };
         let Some(mut ap) = SESSION.with(|s| s.borrow_mut().take()) else {
@@ -452,7 +527,7 @@ pub fn CardReader(
         error.set(None);
         panel.set(Panel::Reading);
         leptos::task::spawn_local(async move {
-            match ap.verify(secret, last_try_ok).await {
+            match ap.verify(entry, last_try_ok).await {
                 Ok(()) => {}
                 // Nothing was sent to the card: the same entry again, never "wrong PIN".
                 Err(e @ ReadError::ConfirmLastTry(_)) => {
@@ -591,6 +666,25 @@ pub fn CardReader(
                         <p class="done" role="status">{move || t().card_applied}</p>
                     </Show>
                 }.into_any(),
+                Panel::Secret { credential: Credential::Pin, tries, licence: LicencePin::NotSet } => view! {
+                    <div class="pin-pad no-pin" role="group" aria-labelledby="pin-title" data-testid="no-pin">
+                        <p id="pin-title" class="pin-title">{t().card_licence_no_pin_title}</p>
+                        <p class="hint">{t().card_licence_no_pin_help}</p>
+                        {(tries > 0).then(|| view! { <p class="tries" data-testid="tries">{lang.get_untracked().card_tries(tries)}</p> })}
+                        {(tries == 1).then(|| view! {
+                            <div class="last-try" role="alert">
+                                <p>{t().card_last_try}</p>
+                                <label><input type="checkbox" prop:checked=move || confirmed.get() on:change=move |ev| confirmed.set(event_target_checked(&ev))/>{t().card_last_try_confirm}</label>
+                            </div>
+                        })}
+                        <div class="card-actions">
+                            <button type="button" class="big" data-testid="no-pin-submit"
+                                disabled=move || !may_send_entry(Credential::Pin, LicencePin::NotSet, true, 0, tries, confirmed.get())
+                                on:click=move |_| submit(true)>{t().card_licence_no_pin}</button>
+                            <button type="button" class="secondary" on:click=move |_| cancel(())>{t().card_cancel}</button>
+                        </div>
+                    </div>
+                }.into_any(),
                 Panel::Secret { credential: Credential::Pin, tries, licence } => view! {
                     <div class="pin-pad" role="group" aria-labelledby="pin-title" tabindex="0" data-testid="pin-pad"
                         on:keydown=move |ev| {
@@ -598,12 +692,12 @@ pub fn CardReader(
                             match key.as_str() {
                                 k if k.len() == 1 && k.chars().all(|c| c.is_ascii_digit()) => press(k.chars().next().unwrap_or('0')),
                                 "Backspace" => pin.update(|p| { p.pop(); }),
-                                "Enter" => submit(),
+                                "Enter" => submit(false),
                                 "Escape" => cancel(()),
                                 _ => {}
                             }
                         }>
-                        <p id="pin-title" class="pin-title">{if licence { t().card_licence_pin_title } else { t().card_pin_title }}</p>
+                        <p id="pin-title" class="pin-title">{if licence.is_licence() { t().card_licence_pin_title } else { t().card_pin_title }}</p>
                         <p class="hint">{t().card_pin_help}</p>
                         {(tries > 0).then(|| view! { <p class="tries" data-testid="tries">{lang.get_untracked().card_tries(tries)}</p> })}
                         {(tries == 1).then(|| view! {
@@ -626,13 +720,21 @@ pub fn CardReader(
                         <div class="card-actions">
                             <button type="button" class="big" data-testid="pin-submit"
                                 disabled=move || !may_send(Credential::Pin, pin.with(|p| p.chars().count()), tries, confirmed.get())
-                                on:click=move |_| submit()>{t().card_submit}</button>
+                                on:click=move |_| submit(false)>{t().card_submit}</button>
                             <button type="button" class="secondary" on:click=move |_| cancel(())>{t().card_cancel}</button>
                         </div>
+                        {(licence == LicencePin::Unknown).then(|| view! {
+                            <div class="no-pin-offer">
+                                <p class="hint">{t().card_licence_pin_unknown}</p>
+                                <button type="button" class="secondary" data-testid="no-pin-submit"
+                                    disabled=move || !may_send_entry(Credential::Pin, LicencePin::Unknown, true, 0, tries, confirmed.get())
+                                    on:click=move |_| submit(true)>{t().card_licence_no_pin}</button>
+                            </div>
+                        })}
                     </div>
                 }.into_any(),
                 Panel::Secret { credential: Credential::CodeB, tries, .. } => view! {
-                    <form class="code-b" data-testid="code-b" on:submit=move |ev| { ev.prevent_default(); submit(); }>
+                    <form class="code-b" data-testid="code-b" on:submit=move |ev| { ev.prevent_default(); submit(false); }>
                         <p class="pin-title">{t().card_code_b_title}</p>
                         {(tries > 0).then(|| view! { <p class="tries" data-testid="tries">{lang.get_untracked().card_tries(tries)}</p> })}
                         {(tries == 1).then(|| view! {
@@ -698,6 +800,23 @@ mod tests {
         // More tries left (or the card did not say): no tick needed.
         assert!(may_send(Credential::Pin, 4, 3, false));
         assert!(may_send(Credential::Pin, 4, 0, false));
+    }
+
+    /// Issue 25 item 2: 「暗証番号を設定していない」 is offered when the card says no PIN is set
+    /// (then typed digits are never sent) or does not say; never when it says a PIN is set.
+    #[test]
+    fn issue_25_no_pin_is_offered_only_when_the_card_allows_it() {
+        use LicencePin::*;
+        assert!(may_send_entry(Credential::Pin, NotSet, true, 0, 3, false));
+        assert!(!may_send_entry(Credential::Pin, NotSet, false, 4, 3, false));
+        assert!(may_send_entry(Credential::Pin, Unknown, true, 0, 3, false));
+        assert!(may_send_entry(Credential::Pin, Unknown, false, 4, 3, false));
+        assert!(!may_send_entry(Credential::Pin, Set, true, 0, 3, false));
+        assert!(!may_send_entry(Credential::Pin, No, true, 0, 3, false));
+        assert!(may_send_entry(Credential::Pin, Set, false, 4, 3, false));
+        // The last try needs the tick either way.
+        assert!(!may_send_entry(Credential::Pin, NotSet, true, 0, 1, false));
+        assert!(may_send_entry(Credential::Pin, NotSet, true, 0, 1, true));
     }
 
     #[test]
