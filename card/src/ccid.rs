@@ -480,6 +480,11 @@ impl<P: UsbPipe> CcidReader<P> {
         self.descriptor.level()
     }
 
+    /// The class descriptor the reader was opened with.
+    pub fn descriptor(&self) -> ClassDescriptor {
+        self.descriptor
+    }
+
     /// Sends one message and returns the reader's answer to it, waiting through time
     /// extensions. A failed command becomes a [`TransportError`].
     pub async fn command(&mut self, msg: &ToReader) -> Result<FromReader, TransportError> {

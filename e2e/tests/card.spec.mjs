@@ -323,3 +323,40 @@ test('refusal: a browser without WebUSB says which browsers work', async ({ page
     'このブラウザではカードリーダーを使えません。Google Chrome か Microsoft Edge で開いてください。手入力でも続けられます。');
   await snapshot(page, 'card-refusal-no-usb');
 });
+
+test('issue 25: 記録モード, turned on by an admin for this PC, records a read masked for download', async ({ page }) => {
+  const errors = watchErrors(page);
+  // Off by default: the card panel offers no recording.
+  const panel = await counterWith(page, { reader: 'rcs380' });
+  await expect(panel.getByTestId('capture')).toHaveCount(0);
+  await page.goto('/admin');
+  await page.getByRole('button', { name: '端末' }).click();
+  await page.getByLabel('カード読み取りの記録モードを使えるようにする').check();
+  await expect(page.getByText('「この読み取りを記録する」が表示されます')).toBeVisible();
+  await page.locator('.this-pc').screenshot({ path: path.resolve('artifacts', 'admin-capture-mode.png') });
+  await page.goto('/counter?city=kitakyushu');
+  await page.getByRole('button', { name: /身体障害者手帳/ }).click();
+  await panel.getByRole('button', { name: 'カードリーダーを接続' }).click();
+  await panel.getByLabel('この読み取りを記録する（記録モード）').check();
+  await panel.getByRole('button', { name: /暗証番号で読み取る/ }).click();
+  await enterPin(page, '1234');
+  await expectReview(page, '試験　花子', '架空県架空市試験町１－２－３', '1985-04-01', '女');
+  await page.getByTestId('review-apply').click();
+  const link = panel.getByTestId('capture-download');
+  await expect(link).toBeVisible();
+  await snapshot(page, 'card-capture-ready');
+  const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  expect(download.suggestedFilename()).toMatch(/^mado-capture-rcs380-pin-\d{8}-\d{4}\.txt$/);
+  const text = await (await import('node:fs/promises')).readFile(await download.path(), 'utf8');
+  expect(text).toContain('reader: rcs380');
+  expect(text).toContain('flow: pin');
+  // The VERIFY went out as 0000; the PIN 1234 and the record are nowhere in the file.
+  expect(text).toContain('00 20 00 80 04 30 30 30 30');
+  expect(text).not.toContain('04 31 32 33 34');
+  const utf8 = (s) => Array.from(new TextEncoder().encode(s), (b) => b.toString(16).padStart(2, '0')).join(' ');
+  for (const personal of ['試験', '架空県', '19850401']) {
+    expect(text, personal).not.toContain(utf8(personal));
+  }
+  expect(text).toContain('# file: 券面事項入力補助AP / EF 0002: 基本4情報');
+  errors.assertNone();
+});

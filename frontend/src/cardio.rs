@@ -7,6 +7,7 @@
 
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use mado_card::browser::{self, ReaderKind, Refusal, Step, UsbInterface};
+use mado_card::capture::{Capture, Flow, Framing, Recorder};
 use mado_card::ccid::{CcidReader, ClassDescriptor, Interrupt};
 use mado_card::rcs380::Rcs380;
 use mado_card::{Transport, TransportError, UsbPipe};
@@ -170,12 +171,12 @@ impl Transport for SmartCardReader {
 pub enum Reader {
     Ccid {
         kind: ReaderKind,
-        reader: CcidReader<WebUsbPipe>,
+        reader: CcidReader<Recorder<WebUsbPipe>>,
         device: JsValue,
         interrupt: Option<u8>,
     },
     Rcs380 {
-        reader: Rcs380<WebUsbPipe>,
+        reader: Rcs380<Recorder<WebUsbPipe>>,
         device: JsValue,
     },
     SmartCard(SmartCardReader),
@@ -224,6 +225,60 @@ impl Reader {
                 }
             }
         }
+    }
+
+    /// Whether 記録モード can record this reader: USB transfers only (a Web Smart Card API
+    /// reader hides them).
+    pub fn can_capture(&self) -> bool {
+        !matches!(self, Reader::SmartCard(_))
+    }
+
+    /// Starts recording the bulk transfers of one read. An RC-S380 is set up again first
+    /// (recorded), so that a replay starts from the same state as a fresh driver.
+    pub async fn start_capture(&mut self) -> Result<(), TransportError> {
+        match self {
+            Reader::Ccid { reader, .. } => {
+                let rec = reader.pipe_mut();
+                rec.transfers.clear();
+                rec.on = true;
+                Ok(())
+            }
+            Reader::Rcs380 { reader, .. } => {
+                let rec = reader.pipe_mut();
+                rec.transfers.clear();
+                rec.on = true;
+                reader.init().await
+            }
+            Reader::SmartCard(_) => Ok(()),
+        }
+    }
+
+    /// Stops recording and hands over what was recorded, unmasked: the caller masks it
+    /// ([`mado_card::capture::mask`]) before anything leaves memory.
+    pub fn take_capture(&mut self, flow: Flow) -> Option<Capture> {
+        let name = self.name();
+        let (framing, descriptor, rec) = match self {
+            Reader::Ccid { reader, .. } => {
+                let framing = if reader.level() == mado_card::ccid::Level::Tpdu {
+                    Framing::CcidTpdu
+                } else {
+                    Framing::CcidApdu
+                };
+                let descriptor = Some(reader.descriptor().encode());
+                (framing, descriptor, reader.pipe_mut())
+            }
+            Reader::Rcs380 { reader, .. } => (Framing::Rcs380, None, reader.pipe_mut()),
+            Reader::SmartCard(_) => return None,
+        };
+        rec.on = false;
+        let transfers = std::mem::take(&mut rec.transfers);
+        (!transfers.is_empty()).then_some(Capture {
+            framing,
+            descriptor,
+            flow,
+            reader: name,
+            transfers,
+        })
     }
 
     /// Powers the card and prepares the protocol (ATR and T=1 set-up, or RF activation).
@@ -364,11 +419,12 @@ pub async fn open_usb(device: JsValue) -> Result<Reader, Refusal> {
             name: "the interface has no bulk endpoints".into(),
         });
     };
-    let pipe = WebUsbPipe {
+    // Records nothing until 記録モード starts a capture (issue 25 item 10).
+    let pipe = Recorder::new(WebUsbPipe {
         device: device.clone(),
         ep_out,
         ep_in,
-    };
+    });
     let other = |e: TransportError| Refusal::Other {
         name: e.to_string(),
     };

@@ -101,7 +101,7 @@ fn AdminTabs(staff: StaffMe) -> impl IntoView {
                 (None, _) => view! { <p role="status">{lang.get().texts().loading}</p> }.into_any(),
                 (Some(Err(e)), _) => view! { <p class="problem" role="alert">{e.to_string()}</p> }.into_any(),
                 (Some(Ok(o)), Tab::Settings) => view! { <super::admin_settings::OfficeSettingsPanel office=o.id/> }.into_any(),
-                (Some(Ok(o)), Tab::Devices) => view! { <Devices office=o/> }.into_any(),
+                (Some(Ok(o)), Tab::Devices) => view! { <Devices office=o/><ThisPc/> }.into_any(),
             }}
         </div>
     }
@@ -228,6 +228,34 @@ fn Devices(office: mado_wire::Office) -> impl IntoView {
                     }
                 }}
             </section>
+    }
+}
+
+/// Settings kept in this PC's browser only: 記録モード for the card panel (issue 25 item 10),
+/// which records a read on a real reader as a masked test vector.
+#[component]
+fn ThisPc() -> impl IntoView {
+    let lang = use_lang();
+    let a = move || lang.get().admin();
+    let key = super::card_reader::CAPTURE_SETTING;
+    let on = RwSignal::new(crate::load_setting(key).as_deref() == Some("on"));
+    view! {
+        <section class="this-pc" aria-labelledby="this-pc-title">
+            <h2 id="this-pc-title">{move || a().this_pc}</h2>
+            <label class="choice">
+                <input type="checkbox" data-testid="capture-setting" prop:checked=move || on.get()
+                    on:change=move |ev| {
+                        let v = event_target_checked(&ev);
+                        crate::save_setting(key, if v { "on" } else { "off" });
+                        on.set(v);
+                    }/>
+                {move || a().capture_mode}
+            </label>
+            <p class="hint">{move || a().capture_mode_help}</p>
+            <Show when=move || on.get()>
+                <p class="done" role="status">{move || a().capture_mode_on}</p>
+            </Show>
+        </section>
     }
 }
 

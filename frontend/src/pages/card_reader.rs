@@ -9,6 +9,7 @@ use std::cell::RefCell;
 
 use leptos::prelude::*;
 use mado_card::browser::{Refusal, substitute_chars};
+use mado_card::capture::{Capture, Flow};
 use mado_card::licence::{Licence, LicenceAp, PinSetting};
 use mado_card::{Basic4, Credential, ReadError, Secret, Sex, TextAp, Tries};
 use zeroize::Zeroize;
@@ -21,6 +22,8 @@ thread_local! {
     static READER: RefCell<Option<Reader>> = const { RefCell::new(None) };
     /// The card session between asking for the tries and sending VERIFY.
     static SESSION: RefCell<Option<CardSession>> = const { RefCell::new(None) };
+    /// The read being recorded in 記録モード, if any (its flow is known once VERIFY is sent).
+    static RECORDING: std::cell::Cell<Option<Flow>> = const { std::cell::Cell::new(None) };
     /// Bumped when a reader is adopted, so the previous reader's watcher stops.
     static WATCHER: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
@@ -249,13 +252,32 @@ fn may_send_entry(
     }
 }
 
-/// Powers the card off and gives the reader back, after a read or on cancel.
-async fn finish(ap: Option<CardSession>) {
-    if let Some(ap) = ap {
-        let mut reader = ap.into_inner();
-        let _ = reader.power_off().await;
-        put_reader(reader);
-    }
+/// The browser setting an administrator turns on for this PC (`/admin` → 端末) to offer
+/// 記録モード in the card panel.
+pub const CAPTURE_SETTING: &str = "mado.card.capture";
+
+/// A file name for a capture: reader framing, flow and local time.
+fn capture_file_name(c: &Capture) -> String {
+    let d = js_sys::Date::new_0();
+    format!(
+        "mado-capture-{}-{}-{:04}{:02}{:02}-{:02}{:02}.txt",
+        c.framing.name(),
+        c.flow.name(),
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date(),
+        d.get_hours(),
+        d.get_minutes()
+    )
+}
+
+/// A `blob:` URL for the masked capture text.
+fn text_url(text: &str) -> Option<String> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/plain;charset=utf-8");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+    web_sys::Url::create_object_url_with_blob(&blob).ok()
 }
 
 #[component]
@@ -280,6 +302,39 @@ pub fn CardReader(
     let code_security = RwSignal::new(String::new());
     let support = cardio::support();
     let unsupported = (!support.usb && !support.smart_card).then_some(Refusal::NoWebUsb);
+    // 記録モード (issue 25 item 10): offered only where an administrator turned it on.
+    let capture_allowed = crate::load_setting(CAPTURE_SETTING).as_deref() == Some("on");
+    let record = RwSignal::new(false);
+    let capturable = RwSignal::new(false);
+    let captured = RwSignal::new(None::<(String, String)>);
+
+    // Stops recording, masks what was recorded and offers it for download. The unmasked
+    // transfers never leave this function (they are wiped when dropped).
+    let end_capture = move |reader: &mut Reader| {
+        let Some(flow) = RECORDING.with(|r| r.take()) else {
+            return;
+        };
+        if let Some(mut c) = reader.take_capture(flow) {
+            let report = mado_card::capture::mask(&mut c);
+            let text = mado_card::capture::to_text(&c, &report);
+            if let Some(url) = text_url(&text) {
+                if let Some((_, old)) = captured.get_untracked() {
+                    let _ = web_sys::Url::revoke_object_url(&old);
+                }
+                captured.set(Some((capture_file_name(&c), url)));
+            }
+        }
+    };
+
+    // Powers the card off and gives the reader back, after a read or on cancel.
+    let finish = move |ap: Option<CardSession>| async move {
+        if let Some(ap) = ap {
+            let mut reader = ap.into_inner();
+            let _ = reader.power_off().await;
+            end_capture(&mut reader);
+            put_reader(reader);
+        }
+    };
 
     // Follows card insertion and removal: the reader's interrupt pipe where it has one,
     // otherwise a gentle poll while the reader is idle.
@@ -328,6 +383,7 @@ pub fn CardReader(
 
     let adopt = move |mut reader: Reader| async move {
         reader_name.set(reader.name());
+        capturable.set(reader.can_capture());
         experimental.set(matches!(
             reader,
             Reader::Ccid {
@@ -392,8 +448,25 @@ pub fn CardReader(
             return;
         };
         panel.set(Panel::Reading);
+        let recording = capture_allowed && record.get_untracked() && reader.can_capture();
         leptos::task::spawn_local(async move {
+            if recording {
+                let flow = match mode {
+                    Mode::Pin => Flow::Pin,
+                    Mode::CodeB => Flow::CodeB,
+                    Mode::Licence => Flow::Licence,
+                };
+                RECORDING.with(|r| r.set(Some(flow)));
+                if let Err(e) = reader.start_capture().await {
+                    end_capture(&mut reader);
+                    put_reader(reader);
+                    error.set(Some(read_error(&e.into(), lang.get_untracked())));
+                    panel.set(Panel::Ready);
+                    return;
+                }
+            }
             if let Err(e) = reader.power_on().await {
+                end_capture(&mut reader);
                 put_reader(reader);
                 error.set(Some(read_error(&e.into(), lang.get_untracked())));
                 panel.set(Panel::Ready);
@@ -408,6 +481,7 @@ pub fn CardReader(
                 Ok(ap) => ap,
                 Err((e, mut reader)) => {
                     let _ = reader.power_off().await;
+                    end_capture(&mut reader);
                     put_reader(reader);
                     error.set(Some(read_error(&e, lang.get_untracked())));
                     panel.set(Panel::Ready);
@@ -493,6 +567,11 @@ pub fn CardReader(
         }
         let entry = if no_pin {
             pin.update(|p| p.zeroize());
+            RECORDING.with(|r| {
+                if r.get() == Some(Flow::Licence) {
+                    r.set(Some(Flow::LicenceNoPin));
+                }
+            });
             Entry::NoPin
         } else {
             let typed = match credential {
@@ -665,6 +744,22 @@ pub fn CardReader(
                     <Show when=move || panel.get() == Panel::Applied>
                         <p class="done" role="status">{move || t().card_applied}</p>
                     </Show>
+                    {capture_allowed.then(|| view! {
+                        <div class="capture" data-testid="capture">
+                            {move || if capturable.get() {
+                                view! {
+                                    <label><input type="checkbox" data-testid="capture-record" prop:checked=move || record.get()
+                                        on:change=move |ev| record.set(event_target_checked(&ev))/>{t().card_capture_record}</label>
+                                }.into_any()
+                            } else {
+                                view! { <p class="hint">{t().card_capture_unavailable}</p> }.into_any()
+                            }}
+                            {move || captured.get().map(|(file, url)| view! {
+                                <p class="hint" role="status">{t().card_capture_done}</p>
+                                <a class="button secondary" data-testid="capture-download" download=file href=url>{t().card_capture_download}</a>
+                            })}
+                        </div>
+                    })}
                 }.into_any(),
                 Panel::Secret { credential: Credential::Pin, tries, licence: LicencePin::NotSet } => view! {
                     <div class="pin-pad no-pin" role="group" aria-labelledby="pin-title" data-testid="no-pin">
