@@ -36,6 +36,30 @@ proptest! {
         let _ = licence::parse(&b);
         let _ = licence::decode_jis(&b);
         let _ = licence::decode_era_date(&b);
+        let _ = licence::parse_pin_setting(&b);
+        let _ = mado_card::capture::parse_text(&String::from_utf8_lossy(&b));
+    }
+
+    /// 記録モード: masking any transfers, framed as any reader, never panics and never changes
+    /// a length (a capture from a misbehaving reader is still masked, not lost).
+    #[test]
+    fn masking_any_transfers_never_panics(
+        ts in proptest::collection::vec((any::<bool>(), bytes(80)), 0..12),
+        framing in 0u8..3,
+    ) {
+        use mado_card::capture::{self, Capture, Dir, Flow, Framing, Transfer};
+        let framing = [Framing::Rcs380, Framing::CcidTpdu, Framing::CcidApdu][usize::from(framing)];
+        let transfers: Vec<Transfer> = ts
+            .iter()
+            .map(|(out, d)| Transfer { dir: if *out { Dir::Out } else { Dir::In }, data: d.clone() })
+            .collect();
+        let lens: Vec<usize> = transfers.iter().map(|t| t.data.len()).collect();
+        let mut c = Capture { framing, descriptor: None, flow: Flow::Pin, reader: String::new(), transfers };
+        let report = capture::mask(&mut c);
+        prop_assert!(report.unparsed <= lens.len());
+        prop_assert_eq!(c.transfers.iter().map(|t| t.data.len()).collect::<Vec<_>>(), lens);
+        let text = capture::to_text(&c, &report);
+        let _ = capture::parse_text(&text);
     }
 
     #[test]
