@@ -754,6 +754,10 @@ impl<P: UsbPipe> UsbPipe for Recorder<P> {
         }
         r
     }
+
+    fn set_read_timeout(&mut self, ms: u32) {
+        self.inner.set_read_timeout(ms)
+    }
 }
 
 /// Plays a capture back: each OUT must be what the capture has (for CCID, `bSeq` aside: the

@@ -299,6 +299,8 @@ pub struct ClassDescriptor {
     /// `bVoltageSupport`: bit 0 5 V, bit 1 3 V, bit 2 1.8 V.
     pub voltage_support: u8,
     pub protocols: u32,
+    /// `dwDefaultClock` in kHz (the card's clock, for the host's read timeout).
+    pub default_clock_khz: u32,
     pub max_ifsd: u32,
     pub features: u32,
     pub max_message: u32,
@@ -338,6 +340,7 @@ impl ClassDescriptor {
             max_slot_index: bytes[4],
             voltage_support: bytes[5],
             protocols: le32(bytes, 6),
+            default_clock_khz: le32(bytes, 10),
             max_ifsd: le32(bytes, 28),
             features: le32(bytes, 40),
             max_message: le32(bytes, 44),
@@ -400,12 +403,44 @@ impl ClassDescriptor {
         d[4] = self.max_slot_index;
         d[5] = self.voltage_support;
         d[6..10].copy_from_slice(&self.protocols.to_le_bytes());
+        d[10..14].copy_from_slice(&self.default_clock_khz.to_le_bytes());
         d[28..32].copy_from_slice(&self.max_ifsd.to_le_bytes());
         d[40..44].copy_from_slice(&self.features.to_le_bytes());
         d[44..48].copy_from_slice(&self.max_message.to_le_bytes());
         d[52] = 1; // bMaxCCIDBusySlots
         d
     }
+}
+
+/// The host's bulk-IN read timeout before a card is set up, in ms (pcsc-lite CCID
+/// `src/defs.h` `DEFAULT_COM_READ_TIMEOUT`, 3 s).
+pub const DEFAULT_READ_TIMEOUT_MS: u32 = 3_000;
+
+/// The host's read timeout for a T=1 exchange, in ms, as pcsc-lite's CCID driver computes it
+/// (`src/ifdhandler.c` `T1_card_timeout`, set in `IFDHSetProtocolParameters`): 260 extra
+/// guard times (the block sent) + the block waiting time + 260 character waiting times (the
+/// block received), plus one second "so we get the error from the reader". `fi_di` is TA1,
+/// `tc1` the guard time, `bwi_cwi` TB3, `clock_khz` the reader's `dwDefaultClock`; a zero F,
+/// D or clock gives pcsc-lite's 60 s.
+pub fn t1_card_timeout_ms(fi_di: u8, tc1: u8, bwi_cwi: u8, clock_khz: u32) -> u32 {
+    // ISO/IEC 7816-3 Table 7 (Fi) and Table 8 (Di); RFU values count as 0.
+    const FI: [u16; 16] = [
+        372, 372, 558, 744, 1116, 1488, 1860, 0, 0, 512, 768, 1024, 1536, 2048, 0, 0,
+    ];
+    const DI: [u8; 16] = [0, 1, 2, 4, 8, 16, 32, 64, 12, 20, 0, 0, 0, 0, 0, 0];
+    let f = f64::from(FI[usize::from(fi_di >> 4)]);
+    let d = f64::from(DI[usize::from(fi_di & 0x0F)]);
+    let clock = f64::from(clock_khz);
+    if f == 0.0 || d == 0.0 || clock_khz == 0 {
+        return 60_000;
+    }
+    let (bwi, cwi) = (bwi_cwi >> 4, bwi_cwi & 0x0F);
+    let etu = f / d / clock;
+    let egt = 12.0 * etu + (f / d) * f64::from(tc1) / clock;
+    let bwt = 11.0 * etu + f64::from(1u32 << bwi) * 960.0 * 372.0 / clock;
+    let cwt = (11.0 + f64::from(1u32 << cwi)) * etu;
+    // `unsigned int timeout = 260*EGT + BWT + 260*CWT;` truncates, then + 1000.
+    (260.0 * egt + bwt + 260.0 * cwt) as u32 + 1_000
 }
 
 /// The `bPowerSelect` values to try, in order, as pcsc-lite's CCID driver does
@@ -455,6 +490,8 @@ const MAX_TIME_EXTENSIONS: u32 = 200;
 pub struct CcidReader<P> {
     pipe: P,
     seq: u8,
+    /// The host's own bulk-IN timeout (pcsc-lite `readTimeout`), ms.
+    read_timeout: u32,
     descriptor: ClassDescriptor,
     t1: Option<T1Host>,
 }
@@ -471,6 +508,7 @@ impl<P: UsbPipe> CcidReader<P> {
         Ok(Self {
             pipe,
             seq: 0,
+            read_timeout: DEFAULT_READ_TIMEOUT_MS,
             descriptor,
             t1: None,
         })
@@ -504,6 +542,15 @@ impl<P: UsbPipe> CcidReader<P> {
     async fn exchange(&mut self, msg: &ToReader) -> Result<FromReader, TransportError> {
         let seq = self.seq;
         self.seq = self.seq.wrapping_add(1);
+        // After the card's S(WTX request) the host waits as many times longer as the reader
+        // (pcsc-lite `openct/proto-t1.c` `t1_xcv`: `oldReadTimeout * t1->wtx`).
+        let wait = match msg {
+            ToReader::XfrBlock { bwi, .. } if *bwi > 1 => {
+                self.read_timeout.saturating_mul(u32::from(*bwi))
+            }
+            _ => self.read_timeout,
+        };
+        self.pipe.set_read_timeout(wait);
         let mut bytes = msg.encode(0, seq);
         let sent = self.pipe.bulk_out(&bytes).await;
         bytes.zeroize();
@@ -550,6 +597,7 @@ impl<P: UsbPipe> CcidReader<P> {
     /// (unless the reader negotiates itself) and the IFSD exchange (unless automatic).
     pub async fn power_on(&mut self) -> Result<Atr, TransportError> {
         let d = self.descriptor;
+        self.read_timeout = DEFAULT_READ_TIMEOUT_MS;
         let mut failure = TransportError::NoCard;
         let mut powered = None;
         for voltage in power_on_voltages(d.features, d.voltage_support) {
@@ -569,6 +617,10 @@ impl<P: UsbPipe> CcidReader<P> {
         let r = powered.ok_or(failure)?;
         let atr = Atr::parse(&r.data).map_err(|e| TransportError::Protocol(e.to_string()))?;
         self.t1 = None;
+        if atr.offers_t1() {
+            self.read_timeout =
+                t1_card_timeout_ms(atr.fi_di, atr.guard, atr.bwi_cwi, d.default_clock_khz);
+        }
         if self.level() == Level::Tpdu {
             if !atr.offers_t1() {
                 return Err(TransportError::Reader(
@@ -798,6 +850,7 @@ mod tests {
             max_slot_index: 0,
             voltage_support: 7,
             protocols: 3,
+            default_clock_khz: 4_000,
             max_ifsd: 254,
             features,
             max_message: 271,
@@ -821,6 +874,7 @@ mod tests {
             max_slot_index: 0,
             voltage_support: 7,
             protocols: 3,
+            default_clock_khz: 4_800,
             max_ifsd: 252,
             features: 0x0001_01BA,
             max_message: 271,
@@ -838,6 +892,18 @@ mod tests {
         assert!(hid.contains("expected 54"), "{hid}");
         let none = ClassDescriptor::find(&config, 2).unwrap_err().to_string();
         assert!(none.contains("no interface 2"), "{none}");
+    }
+
+    /// pcsc-lite CCID `src/ifdhandler.c` `T1_card_timeout`, worked by hand for F 372, D 1,
+    /// TC1 0, BWI 4, CWI 5 at 4 MHz: etu 0.093 ms, EGT 1.116, BWT 1429.503, CWT 3.999 →
+    /// 260 × 1.116 + 1429.503 + 260 × 3.999 = 2759.403 → 2759 + 1000.
+    #[test]
+    fn issue_25_the_host_read_timeout_is_pcsc_lites() {
+        assert_eq!(t1_card_timeout_ms(0x11, 0, 0x45, 4_000), 3_759);
+        // A zero clock (or an RFU F or D) is pcsc-lite's 60 s.
+        assert_eq!(t1_card_timeout_ms(0x11, 0, 0x45, 0), 60_000);
+        assert_eq!(t1_card_timeout_ms(0x71, 0, 0x45, 4_000), 60_000);
+        assert_eq!(DEFAULT_READ_TIMEOUT_MS, 3_000);
     }
 
     /// pcsc-lite `CmdPowerOn` (`src/commands.c`): automatic only with dwFeatures 0x08 or

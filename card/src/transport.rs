@@ -51,6 +51,10 @@ pub trait UsbPipe {
     async fn bulk_out(&mut self, data: &[u8]) -> Result<(), TransportError>;
     /// Reads one bulk-IN transfer of at most `max` bytes.
     async fn bulk_in(&mut self, max: usize) -> Result<Vec<u8>, TransportError>;
+    /// How long the next bulk-IN reads may wait, in ms, before the host gives up with
+    /// [`TransportError::Timeout`] (pcsc-lite's `readTimeout`). A pipe that cannot time out
+    /// keeps waiting.
+    fn set_read_timeout(&mut self, _ms: u32) {}
 }
 
 impl<T: Transport + ?Sized> Transport for &mut T {
@@ -66,6 +70,10 @@ impl<P: UsbPipe + ?Sized> UsbPipe for &mut P {
 
     async fn bulk_in(&mut self, max: usize) -> Result<Vec<u8>, TransportError> {
         (**self).bulk_in(max).await
+    }
+
+    fn set_read_timeout(&mut self, ms: u32) {
+        (**self).set_read_timeout(ms)
     }
 }
 

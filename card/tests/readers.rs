@@ -162,6 +162,22 @@ fn issue_25_the_wtx_response_carries_the_multiplier_in_bbwi() {
             .filter(|m| m[0] == 0x6F && m[10..] != hex("00 E3 01 03 E1")[..])
             .all(|m| m[7] == 0)
     );
+    // The host's own read timeout grows by the same factor for that block (pcsc-lite
+    // `t1_xcv`: `newReadTimeout = oldReadTimeout * t1->wtx`): one timeout per message sent.
+    // Before the ATR it is DEFAULT_COM_READ_TIMEOUT (3 s), then `T1_card_timeout` of the
+    // card's ATR at the SCR3310's dwDefaultClock (4.8 MHz).
+    let atr = mado_card::atr::Atr::parse(&mado_card::sim::CONTACT_ATR).unwrap();
+    let t1 = mado_card::ccid::t1_card_timeout_ms(atr.fi_di, atr.guard, atr.bwi_cwi, 4_800);
+    assert_eq!(device.read_timeouts.len(), device.messages.len());
+    assert_eq!(device.read_timeouts[0], 3_000);
+    for (m, t) in device.messages.iter().zip(&device.read_timeouts).skip(1) {
+        let want = if m[0] == 0x6F && m[7] == 3 {
+            t1 * 3
+        } else {
+            t1
+        };
+        assert_eq!(*t, want, "timeout for {:02X?}", &m[..8]);
+    }
 }
 
 /// Replies left from an earlier session (another bSeq) are dropped and the read goes on, as

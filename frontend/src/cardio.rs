@@ -106,6 +106,9 @@ pub struct WebUsbPipe {
     device: JsValue,
     ep_out: u8,
     ep_in: u8,
+    /// The driver's read timeout (CCID), ms; `None` waits for the reader (RC-S380, whose
+    /// InCommRF carries its own timeout).
+    read_timeout: Option<u32>,
 }
 
 impl UsbPipe for WebUsbPipe {
@@ -127,13 +130,29 @@ impl UsbPipe for WebUsbPipe {
         }
     }
 
+    fn set_read_timeout(&mut self, ms: u32) {
+        self.read_timeout = Some(ms);
+    }
+
     async fn bulk_in(&mut self, max: usize) -> Result<Vec<u8>, TransportError> {
-        let r = call(
-            &self.device,
-            "transferIn",
-            &[self.ep_in.into(), (max as u32).into()],
-        )
-        .await
+        let args = [self.ep_in.into(), (max as u32).into()];
+        let transfer = call(&self.device, "transferIn", &args);
+        let r = match self.read_timeout {
+            None => transfer.await,
+            Some(ms) => {
+                let timer = gloo_timers::future::TimeoutFuture::new(ms);
+                match futures_util::future::select(Box::pin(transfer), timer).await {
+                    futures_util::future::Either::Left((r, _)) => r,
+                    futures_util::future::Either::Right(_) => {
+                        // WebUSB cannot cancel one transfer; resetting the device aborts it
+                        // (WebUSB `USBDevice.reset()`), so that a late answer is never taken
+                        // for the next command's.
+                        let _ = call(&self.device, "reset", &[]).await;
+                        return Err(TransportError::Timeout);
+                    }
+                }
+            }
+        }
         .map_err(transfer_error)?;
         match get(&r, "status").as_string().as_deref() {
             Some("ok") => Ok(bytes_of(&get(&r, "data"))),
@@ -424,6 +443,7 @@ pub async fn open_usb(device: JsValue) -> Result<Reader, Refusal> {
         device: device.clone(),
         ep_out,
         ep_in,
+        read_timeout: None,
     });
     let other = |e: TransportError| Refusal::Other {
         name: e.to_string(),
@@ -446,6 +466,7 @@ pub async fn open_usb(device: JsValue) -> Result<Reader, Refusal> {
                     max_slot_index: 0,
                     voltage_support: 0x07,
                     protocols: 3,
+                    default_clock_khz: 4_000,
                     max_ifsd: 254,
                     features: 0x0004_007E,
                     max_message: 522,

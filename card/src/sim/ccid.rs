@@ -63,6 +63,8 @@ pub struct CcidDevice {
     pub stale_replies: u8,
     /// Every bulk-OUT message, in order.
     pub messages: Vec<Vec<u8>>,
+    /// Every read timeout the host set (ms), in order.
+    pub read_timeouts: Vec<u32>,
 }
 
 impl CcidDevice {
@@ -76,6 +78,7 @@ impl CcidDevice {
                 max_slot_index: 0,
                 voltage_support: 0x07,
                 protocols: 3,
+                default_clock_khz: 4_000,
                 max_ifsd: 254,
                 features: 0x0004_04BA,
                 max_message: 522,
@@ -85,7 +88,7 @@ impl CcidDevice {
     }
 
     /// A TPDU-level contact reader with the NTT Com SCR3310's descriptor as pcsc-lite's CCID
-    /// driver lists it (`readers/SCR3310-NTTCom.txt`: dwMaxIFSD 252, dwFeatures 0x000101BA,
+    /// driver lists it (`readers/SCR3310-NTTCom.txt`: dwDefaultClock 4.8 MHz, dwMaxIFSD 252, dwFeatures 0x000101BA,
     /// 271 bytes, 5 V / 3 V / 1.8 V), whose card announces `ifsc` in its ATR (254 on a real
     /// My Number card).
     pub fn tpdu_reader(card: Option<MyNumberCard>, ifsc: u8) -> Self {
@@ -96,6 +99,7 @@ impl CcidDevice {
                 max_slot_index: 0,
                 voltage_support: 0x07,
                 protocols: 3,
+                default_clock_khz: 4_800,
                 max_ifsd: 252,
                 features: 0x0001_01BA,
                 max_message: 271,
@@ -114,6 +118,7 @@ impl CcidDevice {
                 max_slot_index: 0,
                 voltage_support: 0x07,
                 protocols: 3,
+                default_clock_khz: 4_800,
                 max_ifsd: 247,
                 features: 0x0001_00B2,
                 max_message: 271,
@@ -149,6 +154,7 @@ impl CcidDevice {
             card_answers_at: vec![0, 1, 2, 3],
             stale_replies: 0,
             messages: Vec::new(),
+            read_timeouts: Vec::new(),
         }
     }
 
@@ -407,6 +413,10 @@ impl UsbPipe for CcidDevice {
         }
         self.bulk_in.extend(replies.iter().map(FromReader::encode));
         Ok(())
+    }
+
+    fn set_read_timeout(&mut self, ms: u32) {
+        self.read_timeouts.push(ms);
     }
 
     async fn bulk_in(&mut self, max: usize) -> Result<Vec<u8>, TransportError> {
