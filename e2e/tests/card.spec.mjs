@@ -216,6 +216,10 @@ test('driver\'s licence on the RC-S380: PIN 1, JIS X 0208 text and the era birth
   await expect(r.getByLabel('氏名')).toHaveValue('試験　花子');
   await expect(r.getByLabel('住所')).toHaveValue('架空県架空市試験町１丁目２番３号');
   await expect(r.getByLabel('生年月日')).toHaveValue('1985-04-01');
+  // Issue 17 item 3: 和暦 as the card face prints it, and the whole address in view.
+  await expect(r.getByTestId('rv-wareki')).toHaveText('昭和60年4月1日');
+  const address = r.getByLabel('住所');
+  expect(await address.evaluate((e) => e.scrollWidth <= e.clientWidth && e.scrollHeight <= e.clientHeight + 1)).toBe(true);
   await expect(r.getByRole('alert')).toHaveText('運転免許証には性別が記録されていません。確かめて選んでください。');
   await snapshot(page, 'card-licence-review');
   const apdus = await page.evaluate(() => window.__fakeUsb.apdus);
@@ -273,7 +277,8 @@ test('issue 25: a 外字 (FF F1) in the licence name reads, shown as 〓 and fla
   const name = [0xff, 0xf1, 0x36, 0x36, 0x21, 0x21, 0x32, 0x56, 0x3b, 0x52];
   const panel = await counterWith(page, {
     reader: 'rcs380',
-    licence: { nameJis: name, addressJis: ADDRESS_JIS, birth: '3600401' },
+    // A long address (three times over): the review shows all of it, wrapped.
+    licence: { nameJis: name, addressJis: [...ADDRESS_JIS, ...ADDRESS_JIS, ...ADDRESS_JIS], birth: '3600401' },
   });
   await panel.getByRole('button', { name: 'カードリーダーを接続' }).click();
   await panel.getByRole('button', { name: /運転免許証を読み取る/ }).click();
@@ -281,6 +286,9 @@ test('issue 25: a 外字 (FF F1) in the licence name reads, shown as 〓 and fla
   const r = page.getByTestId('card-review');
   await expect(r).toBeVisible({ timeout: 20_000 });
   await expect(r.getByLabel('氏名')).toHaveValue('〓橋　花子');
+  const address = r.getByLabel('住所');
+  await expect(address).toHaveValue('架空県架空市試験町１丁目２番３号'.repeat(3));
+  expect(await address.evaluate((e) => e.scrollHeight <= e.clientHeight + 1 && e.scrollWidth <= e.clientWidth)).toBe(true);
   await expect(r.getByRole('alert').first()).toContainText('「〓」');
   await snapshot(page, 'card-licence-gaiji');
   errors.assertNone();

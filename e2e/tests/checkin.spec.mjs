@@ -62,3 +62,36 @@ test('a booked resident checks in at the kiosk by code, scanned link or phone nu
   await expect(page.getByRole('heading', { name: 'ご用件を選んでください' })).toBeVisible();
   errors.assertNone([/409|404/]);
 });
+
+test('issue 17: /checkin and the kiosk go back to the start, in Japanese, for the next resident', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.clock.install();
+  await page.setViewportSize({ width: 1080, height: 1920 });
+  await page.goto('/checkin?office=kokurakita');
+  await expect(page.getByRole('heading', { name: '予約の方の受付' })).toBeVisible();
+  // A resident switches to English, types half a code and walks away.
+  await page.locator('.lang-toggle').click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  const codeField = page.locator('#ci-code');
+  await codeField.fill('AB');
+  await page.clock.runFor(55_000);
+  await expect(codeField).toHaveValue('AB');
+  await page.clock.runFor(7_000);
+  // 60 s after the last touch: the start screen, in Japanese, with nothing of theirs left.
+  await expect(page.getByRole('heading', { name: '予約の方の受付' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'ja');
+  await expect(codeField).toHaveValue('');
+  // Left alone at the start in Japanese, it stays as it is.
+  await page.clock.runFor(120_000);
+  await expect(page.getByRole('heading', { name: '予約の方の受付' })).toBeVisible();
+
+  // The kiosk's start screen: a language switched and left returns to Japanese the same way.
+  await page.goto('/kiosk');
+  await expect(page.getByRole('heading', { name: 'ご用件を選んでください' })).toBeVisible();
+  await page.locator('.lang-toggle').click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await page.clock.runFor(62_000);
+  await expect(page.getByRole('heading', { name: 'ご用件を選んでください' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'ja');
+  errors.assertNone();
+});

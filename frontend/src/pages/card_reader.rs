@@ -193,6 +193,13 @@ fn review_of(b: &Basic4, lang: Lang) -> Review {
     }
 }
 
+/// `1952-07-14` → 「昭和27年7月14日」, as the card face prints the birth date; `None` for text
+/// that is not a date (a field being edited).
+fn wareki_of(iso: &str) -> Option<String> {
+    let d = mado_rules::Date::parse_iso(iso).ok()?;
+    Some(d.wareki().ok()?.to_string())
+}
+
 fn review_of_licence(l: &Licence, lang: Lang) -> Review {
     let (y, m, d) = l.birth;
     let mut odd = substitute_chars(&l.name);
@@ -860,10 +867,15 @@ pub fn CardReader(
                         </Show>
                         <div class="entry"><label for="rv-name">{t().forms_name}</label>
                             <input id="rv-name" prop:value=move || review.with(|r| r.name.clone()) on:input=move |ev| review.update(|r| r.name = event_target_value(&ev))/></div>
+                        // The whole address, wrapped: the clerk compares it with the card face.
                         <div class="entry"><label for="rv-address">{t().forms_address}</label>
-                            <input id="rv-address" prop:value=move || review.with(|r| r.address.clone()) on:input=move |ev| review.update(|r| r.address = event_target_value(&ev))/></div>
+                            <textarea id="rv-address" rows="2" prop:value=move || review.with(|r| r.address.clone()) on:input=move |ev| review.update(|r| r.address = event_target_value(&ev))></textarea></div>
+                        // 和暦 as the card face prints it, beside the 西暦 field.
                         <div class="entry"><label for="rv-birth">{t().forms_birth}</label>
-                            <input id="rv-birth" type="date" prop:value=move || review.with(|r| r.birth.clone()) on:input=move |ev| review.update(|r| r.birth = event_target_value(&ev))/></div>
+                            <span class="birth-pair">
+                                <input id="rv-birth" type="date" prop:value=move || review.with(|r| r.birth.clone()) on:input=move |ev| review.update(|r| r.birth = event_target_value(&ev))/>
+                                <span class="wareki" data-testid="rv-wareki">{move || review.with(|r| wareki_of(&r.birth)).unwrap_or_default()}</span>
+                            </span></div>
                         <div class="entry" role="radiogroup" aria-label=t().forms_sex>
                             <span class="label">{t().forms_sex}</span>
                             <label class="choice"><input type="radio" name="rv-sex" prop:checked=move || review.with(|r| r.sex == "male") on:change=move |_| review.update(|r| r.sex = "male".into())/>{t().forms_male}</label>
@@ -912,6 +924,16 @@ mod tests {
         // The last try needs the tick either way.
         assert!(!may_send_entry(Credential::Pin, NotSet, true, 0, 1, false));
         assert!(may_send_entry(Credential::Pin, NotSet, true, 0, 1, true));
+    }
+
+    /// Issue 17 item 3: the review shows the birth date as the card face prints it.
+    #[test]
+    fn issue_17_the_review_shows_the_birth_date_in_wareki() {
+        assert_eq!(wareki_of("1952-07-14").as_deref(), Some("昭和27年7月14日"));
+        assert_eq!(wareki_of("1989-01-08").as_deref(), Some("平成元年1月8日"));
+        assert_eq!(wareki_of("2019-04-30").as_deref(), Some("平成31年4月30日"));
+        assert_eq!(wareki_of("1985-04-0"), None);
+        assert_eq!(wareki_of(""), None);
     }
 
     #[test]

@@ -85,6 +85,46 @@ pub fn CheckIn() -> impl IntoView {
     let done = RwSignal::new(None::<IssuedTicket>);
     let busy = RwSignal::new(false);
 
+    // Back to the start for the next resident, in the start language, as the kiosk does: 30 s
+    // after a check-in, 60 s after the last touch on a half-used screen, wiping what was typed
+    // (issue 17 item 7).
+    let idle = super::IdleClock::start();
+    let start_lang = super::start_lang();
+    let countdown = RwSignal::new(super::SHOW_RESULT_SECS);
+    let scanning = RwSignal::new(false);
+    let camera = StoredValue::new_local(None::<crate::qrscan::Camera>);
+    crate::every(std::time::Duration::from_secs(1), move || {
+        let showing = done.with_untracked(Option::is_some);
+        let idle_secs = idle.idle_secs();
+        if showing {
+            countdown.set(super::SHOW_RESULT_SECS.saturating_sub(idle_secs));
+        }
+        let at_start = !showing
+            && !by_phone.get_untracked()
+            && !scanning.get_untracked()
+            && code.with_untracked(String::is_empty)
+            && phone.with_untracked(String::is_empty)
+            && birth.with_untracked(String::is_empty)
+            && problem.with_untracked(Option::is_none);
+        if super::lobby_should_reset(
+            idle_secs,
+            showing,
+            at_start,
+            lang.get_untracked() == start_lang,
+        ) {
+            camera.set_value(None);
+            scanning.set(false);
+            done.set(None);
+            code.set(String::new());
+            phone.set(String::new());
+            birth.set(String::new());
+            problem.set(None);
+            by_phone.set(false);
+            lang.set(start_lang);
+            idle.restart();
+        }
+    });
+
     let send = move |req: CheckInRequest| {
         busy.set(true);
         problem.set(None);
@@ -94,6 +134,8 @@ pub fn CheckIn() -> impl IntoView {
                     code.set(String::new());
                     phone.set(String::new());
                     birth.set(String::new());
+                    idle.restart();
+                    countdown.set(super::SHOW_RESULT_SECS);
                     done.set(Some(ticket));
                 }
                 Err(e) => problem.set(Some(refusal(&e, lang.get_untracked()))),
@@ -116,10 +158,8 @@ pub fn CheckIn() -> impl IntoView {
         });
     };
     // The camera: on while `scanning`; a frame is read every 150 ms until a code is found.
-    let scanning = RwSignal::new(false);
     let camera_problem = RwSignal::new(None::<String>);
     let video = NodeRef::<leptos::html::Video>::new();
-    let camera = StoredValue::new_local(None::<crate::qrscan::Camera>);
     let stop_camera = move || {
         camera.set_value(None);
         scanning.set(false);
@@ -185,6 +225,7 @@ pub fn CheckIn() -> impl IntoView {
                         <p class="number" data-testid="checkin-number">{issued.ticket.number.to_string()}</p>
                         <p>{t().checkin_wait}</p>
                         <a class="button big" rel="external" href=back()>{t().checkin_back}</a>
+                        <p class="countdown" data-testid="checkin-countdown">{move || lang.get().back_in(countdown.get())}</p>
                     </section>
                 }.into_any(),
                 None => view! {

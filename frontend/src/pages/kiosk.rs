@@ -17,9 +17,6 @@ use crate::api::{self, ApiError};
 use crate::i18n::use_lang;
 use crate::live::Live;
 
-/// Seconds the issued ticket stays on screen.
-const SHOW_TICKET_SECS: u32 = 30;
-
 #[derive(Debug, Clone, PartialEq)]
 enum Screen {
     Choose,
@@ -86,14 +83,32 @@ pub fn Kiosk() -> impl IntoView {
     });
     on_cleanup(move || live.set_value(None));
 
-    // The countdown back to the start screen.
+    // Back to the start for the next resident, in the start language: 30 s after a ticket,
+    // 60 s after the last touch on a screen left half used (issue 17 item 7).
+    let idle = super::IdleClock::start();
+    let start_lang = super::start_lang();
     crate::every(Duration::from_secs(1), move || {
-        if matches!(screen.get_untracked(), Screen::Issued(_)) {
-            let left = countdown.get_untracked().saturating_sub(1);
-            countdown.set(left);
-            if left == 0 {
+        let current = screen.get_untracked();
+        let showing = matches!(current, Screen::Issued(_));
+        let idle_secs = idle.idle_secs();
+        if showing {
+            countdown.set(super::SHOW_RESULT_SECS.saturating_sub(idle_secs));
+        }
+        let at_start = matches!(
+            current,
+            Screen::Choose | Screen::Issuing | Screen::NotPaired
+        );
+        if super::lobby_should_reset(
+            idle_secs,
+            showing,
+            at_start,
+            lang.get_untracked() == start_lang,
+        ) {
+            if !matches!(current, Screen::NotPaired | Screen::Issuing) {
                 screen.set(Screen::Choose);
             }
+            lang.set(start_lang);
+            idle.restart();
         }
     });
 
@@ -102,7 +117,8 @@ pub fn Kiosk() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::issue_ticket(&office_id, &service_id, &key).await {
                 Ok(issued) => {
-                    countdown.set(SHOW_TICKET_SECS);
+                    idle.restart();
+                    countdown.set(super::SHOW_RESULT_SECS);
                     screen.set(Screen::Issued(Box::new(issued)));
                     if autoprint {
                         request_animation_print();

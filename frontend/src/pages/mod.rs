@@ -143,3 +143,94 @@ pub fn NotFound() -> impl IntoView {
         </main>
     }
 }
+
+/// Seconds a result (a ticket, a check-in) stays on a lobby screen before it returns to the
+/// start for the next resident.
+pub(crate) const SHOW_RESULT_SECS: u32 = 30;
+
+/// Seconds without a touch or a key after which a half-used lobby screen (a language switched,
+/// a phone number half typed) returns to the start, wiping what was typed.
+pub(crate) const LOBBY_IDLE_SECS: u32 = 60;
+
+/// The language a lobby screen starts in for every resident: the one its URL was set up with
+/// (`?lang=en` for an English-only kiosk), else Japanese, never the last resident's choice.
+pub(crate) fn start_lang() -> Lang {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .and_then(|q| {
+            q.trim_start_matches('?')
+                .split('&')
+                .find_map(|kv| kv.strip_prefix("lang=").and_then(Lang::from_code))
+        })
+        .unwrap_or(Lang::Ja)
+}
+
+/// Whether a lobby screen should go back to its start now: a result shown for
+/// [`SHOW_RESULT_SECS`], or a screen left half used (not at the start, or in another language
+/// than the start one) for [`LOBBY_IDLE_SECS`].
+pub(crate) fn lobby_should_reset(
+    idle_secs: u32,
+    showing_result: bool,
+    at_start: bool,
+    lang_is_start: bool,
+) -> bool {
+    if showing_result {
+        idle_secs >= SHOW_RESULT_SECS
+    } else {
+        !(at_start && lang_is_start) && idle_secs >= LOBBY_IDLE_SECS
+    }
+}
+
+/// Seconds since the last touch, click or key on this page (a lobby screen's idle clock).
+#[derive(Clone, Copy)]
+pub(crate) struct IdleClock(StoredValue<f64, leptos::prelude::LocalStorage>);
+
+impl IdleClock {
+    /// Starts counting; every pointer or key event on the page sets it back to zero.
+    pub(crate) fn start() -> Self {
+        let last = StoredValue::new_local(js_sys::Date::now());
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            for event in ["pointerdown", "keydown", "input"] {
+                let touch = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+                    let _ = last.try_set_value(js_sys::Date::now());
+                });
+                let _ = doc.add_event_listener_with_callback_and_bool(
+                    event,
+                    wasm_bindgen::JsCast::unchecked_ref(touch.as_ref()),
+                    true,
+                );
+                // The listener lives as long as the page (a lobby screen is one page).
+                touch.forget();
+            }
+        }
+        Self(last)
+    }
+
+    /// Whole seconds since the last interaction.
+    pub(crate) fn idle_secs(self) -> u32 {
+        let last = self.0.try_get_value().unwrap_or_else(js_sys::Date::now);
+        ((js_sys::Date::now() - last).max(0.0) / 1000.0) as u32
+    }
+
+    /// Counts from now (a screen change the resident did not make, e.g. a result shown).
+    pub(crate) fn restart(self) {
+        let _ = self.0.try_set_value(js_sys::Date::now());
+    }
+}
+
+#[cfg(test)]
+mod lobby_tests {
+    use super::*;
+
+    /// Issue 17 item 7: a result goes after 30 s; a half-used screen (another language, a
+    /// half-typed number) after 60 s idle; the untouched start screen stays.
+    #[test]
+    fn issue_17_lobby_screens_return_to_the_start() {
+        assert!(!lobby_should_reset(29, true, false, true));
+        assert!(lobby_should_reset(30, true, false, true));
+        assert!(!lobby_should_reset(59, false, false, true));
+        assert!(lobby_should_reset(60, false, false, true));
+        assert!(lobby_should_reset(60, false, true, false));
+        assert!(!lobby_should_reset(3_600, false, true, true));
+    }
+}
