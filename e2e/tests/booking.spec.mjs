@@ -22,6 +22,8 @@ test('a resident books a visit after the guide, sees the receipt and cancels it'
   await book.getByRole('radio', { name: 'おくやみコーナー' }).check();
   const day = book.locator('button.day:not([disabled])').first();
   await expect(day).toBeVisible();
+  // Issue 17 item 11: the whole 60-day window is offered, not 14 days.
+  expect(await book.locator('button.day').count()).toBeGreaterThan(30);
   const dayText = (await day.textContent()).trim();
   expect(dayText).toMatch(/^\d{1,2}月\d{1,2}日（[月火水木金]）空き\d+$/);
   await day.click();
@@ -51,6 +53,22 @@ test('a resident books a visit after the guide, sees the receipt and cancels it'
   await page.goto(link);
   await expect(page.getByTestId('reservation-status')).toHaveText('予約済みです。');
   await expect(page.getByTestId('reservation-code')).toHaveText(code);
+
+  // Issue 17 item 11: the booking moves to another free slot, chosen from the whole window.
+  await page.getByTestId('move-booking').click();
+  const days = page.locator('.move-booking button.day');
+  await expect(days.first()).toBeVisible();
+  expect(await days.count()).toBeGreaterThan(30); // 60 days of weekdays, not a fortnight
+  await days.last().click();
+  await page.locator('.move-booking').getByRole('button', { name: '11:00', exact: true }).click();
+  await page.getByTestId('move-submit').click();
+  await expect(page.getByTestId('reservation-moved')).toHaveText('予約の日時を変更しました。予約コードはそのままです。');
+  await expect(page.getByTestId('reservation-when')).toContainText('11:00〜11:30');
+  await expect(page.getByTestId('reservation-code')).toHaveText(code);
+  // Issue 17 item 10: on a 360 px phone nothing runs off the screen.
+  await page.setViewportSize({ width: 360, height: 780 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  await snapshot(page, 'booking-moved-360');
   await page.getByRole('button', { name: '予約を取り消す' }).click();
   await page.getByRole('button', { name: '取り消す', exact: true }).click();
   await expect(page.getByTestId('reservation-status')).toHaveText('この予約は取り消されています。');

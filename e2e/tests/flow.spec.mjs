@@ -102,9 +102,19 @@ test('book and pre-apply at home, check in at the kiosk, get called, load at the
   await expect(pre).toContainText('3月1日（月） 10:00');
   await expect(pre.locator('.qr svg')).toBeVisible();
   await shot(pre, 'preapply-receipt');
+  // Issue 17 item 10: on a 360 px phone the receipt's code and the page stay inside the screen.
+  const before = resident.viewportSize();
+  await resident.setViewportSize({ width: 360, height: 780 });
+  const codeBox = resident.getByTestId('pre-code');
+  expect(await codeBox.evaluate((e) => e.scrollWidth <= e.clientWidth && e.getBoundingClientRect().right <= 360)).toBe(true);
+  expect(await resident.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  await shot(pre, 'preapply-receipt-360');
   const statusLink = await resident.getByTestId('pre-status-link').getAttribute('href');
   await resident.goto(statusLink);
   await expect(resident.getByTestId('pre-status-now')).toHaveText('受付済');
+  expect(await resident.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  await shot(resident.getByTestId('pre-status'), 'preapply-status-360');
+  await resident.setViewportSize(before);
   await shot(resident.getByTestId('pre-status'), 'preapply-status-received');
   await assertAccessible(resident, '/s');
 

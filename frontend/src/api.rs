@@ -195,15 +195,11 @@ pub async fn transfer(ticket_id: i64, service_id: String) -> Result<Ticket, ApiE
     .await
 }
 
-/// Bookable slots of a service from `from` (`YYYY-MM-DD`) for `days` days.
-pub async fn slots(
-    office: &str,
-    service: &str,
-    from: &str,
-    days: u32,
-) -> Result<Vec<SlotOffer>, ApiError> {
+/// Bookable slots of a service from `from` (`YYYY-MM-DD`) to the end of the service's booking
+/// window (60 days for the demo office), as the relay knows it.
+pub async fn slots(office: &str, service: &str, from: &str) -> Result<Vec<SlotOffer>, ApiError> {
     get(&format!(
-        "/api/offices/{office}/services/{service}/slots?from={from}&days={days}"
+        "/api/offices/{office}/services/{service}/slots?from={from}"
     ))
     .await
 }
@@ -230,6 +226,22 @@ pub async fn reservation(token: &str) -> Result<Reservation, ApiError> {
 pub async fn cancel_reservation(token: &str) -> Result<Reservation, ApiError> {
     read(
         Request::delete(&format!("/api/reservations/{token}"))
+            .send()
+            .await,
+    )
+    .await
+}
+
+/// Moves a booking to another free slot of the same service (the old place is freed only if
+/// the new one is taken).
+pub async fn reschedule_reservation(
+    token: &str,
+    request: &mado_wire::RescheduleRequest,
+) -> Result<Reservation, ApiError> {
+    read(
+        Request::post(&format!("/api/reservations/{token}/reschedule"))
+            .json(request)
+            .map_err(|e| ApiError::Network(e.to_string()))?
             .send()
             .await,
     )

@@ -52,8 +52,8 @@ pub fn router() -> Router<AppState> {
 
 /// Letters and digits that cannot be confused when read aloud or typed at a kiosk.
 const CODE_LEN: usize = 6;
-/// Longest range of days one slot listing covers.
-const MAX_DAYS: u32 = 31;
+/// Longest range of days one slot listing covers (a year: no booking window is longer).
+const MAX_DAYS: u32 = 366;
 
 /// How one service is booked at one office.
 #[derive(Debug, Clone, Copy)]
@@ -273,7 +273,8 @@ async fn offers_in(
 pub(crate) struct SlotsQuery {
     /// First day (office-local `YYYY-MM-DD`); today when absent.
     from: Option<String>,
-    /// How many days from `from`; 7 when absent.
+    /// How many days from `from`; when absent, up to the last day the service takes bookings
+    /// for (its booking window, e.g. 60 days).
     #[schemars(range(min = 1, max = MAX_DAYS))]
     days: Option<u32>,
 }
@@ -290,7 +291,18 @@ async fn slots_list(
         Some(s) => parse_day(s, "from")?,
         None => now_local().0,
     };
-    let days = q.days.unwrap_or(7);
+    let days = match q.days {
+        Some(d) => d,
+        // The whole window: from `from` to the service's last bookable day.
+        None => {
+            let config = booking_config(&state, &office).await?;
+            let rule = config.rule(&office, &service)?;
+            let last = now_local().0.number() + rule.horizon_days;
+            u32::try_from(last - from.number() + 1)
+                .unwrap_or(0)
+                .clamp(1, MAX_DAYS)
+        }
+    };
     if !(1..=MAX_DAYS).contains(&days) {
         return Err(Error::bad_request(
             "invalid_query",

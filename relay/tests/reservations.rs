@@ -539,3 +539,33 @@ async fn a_walk_in_facing_a_long_wait_is_offered_the_next_free_slot() {
     let short = walk_in(&app, "jumin").await;
     assert!(short.body.get("next_free_slot").is_none(), "{}", short.body);
 }
+
+/// Issue 17 item 11: without `days`, the listing covers the service's whole booking window
+/// (60 days for the demo office), not a fixed fortnight; `days` goes up to a year.
+#[tokio::test]
+async fn slots_without_days_cover_the_whole_booking_window() {
+    let (app, _) = test_app().await;
+    let a = get(&app, "/api/offices/kokurakita/services/jumin/slots").await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let list = a.body.as_array().unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let today = Day::parse(&local_day(now)).unwrap();
+    let last = Day::parse(list.last().unwrap()["day"].as_str().unwrap()).unwrap();
+    // The last open weekday within 60 days (the demo rule) is listed, nothing after it.
+    let cal = OfficeCalendar::weekdays(510, 1035);
+    let mut want = today.add_days(60);
+    while cal.windows(want).unwrap().0.is_empty() {
+        want = want.add_days(-1);
+    }
+    assert_eq!(last, want);
+    assert!(list.len() > 14 * 10, "{} slots", list.len());
+    let too_many = get(
+        &app,
+        "/api/offices/kokurakita/services/jumin/slots?days=367",
+    )
+    .await;
+    assert_error(&too_many, StatusCode::BAD_REQUEST, "invalid_query");
+}

@@ -127,7 +127,7 @@ pub fn BookVisit(
             return;
         };
         leptos::task::spawn_local(async move {
-            match api::slots(&o.id, &s, &today(), 14).await {
+            match api::slots(&o.id, &s, &today()).await {
                 Ok(list) => {
                     problem.set(None);
                     offers.set(list);
@@ -289,6 +289,110 @@ pub fn BookVisit(
     }
 }
 
+/// 「日時を変更する」 on `/r`: the same service's free slots through its whole booking window;
+/// the chosen one replaces the booking (same code and link).
+#[component]
+fn MoveBooking(
+    token: String,
+    office: String,
+    service: String,
+    /// The booking's day and start, which are not offered as a move.
+    current: (String, String),
+    on_moved: Callback<Reservation>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let t = move || lang.get().desk();
+    let open = RwSignal::new(false);
+    let offers = RwSignal::new(Vec::<SlotOffer>::new());
+    let day = RwSignal::new(None::<String>);
+    let slot = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let token = StoredValue::new(token);
+    let current = StoredValue::new(current);
+    let load = move || {
+        let (office, service) = (office.clone(), service.clone());
+        leptos::task::spawn_local(async move {
+            match api::slots(&office, &service, &today()).await {
+                Ok(list) => {
+                    problem.set(None);
+                    offers.set(list);
+                }
+                Err(e) => problem.set(Some(error_text(&e, lang.get_untracked()))),
+            }
+        });
+    };
+    let days = Memo::new(move |_| {
+        let mut by_day: BTreeMap<String, u32> = BTreeMap::new();
+        for o in offers.get() {
+            *by_day.entry(o.day.clone()).or_default() += o.free;
+        }
+        by_day.into_iter().collect::<Vec<_>>()
+    });
+    let submit = move |_| {
+        let (Some(d), Some(start)) = (day.get_untracked(), slot.get_untracked()) else {
+            return;
+        };
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let req = mado_wire::RescheduleRequest { day: d, start };
+            match api::reschedule_reservation(&token.get_value(), &req).await {
+                Ok(r) => {
+                    open.set(false);
+                    on_moved.run(r);
+                }
+                Err(e) => problem.set(Some(error_text(&e, lang.get_untracked()))),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <Show when=move || open.get() fallback=move || {
+            let load = load.clone();
+            view! { <button type="button" class="secondary" data-testid="move-booking" on:click=move |_| { open.set(true); load(); }>{t().book_move}</button> }
+        }>
+            <fieldset class="q move-booking">
+                <legend>{t().book_move_title}</legend>
+                <div class="day-list">
+                    <For each=move || days.get() key=|(d, free)| (d.clone(), *free) let:item>
+                        {
+                            let (d, free) = item;
+                            let (d2, d3) = (d.clone(), d.clone());
+                            let label = day_label(&d, lang.get_untracked());
+                            view! {
+                                <button type="button" class="day" class:chosen=move || day.get().as_deref() == Some(d2.as_str())
+                                    disabled=free == 0 on:click=move |_| { day.set(Some(d3.clone())); slot.set(None); }>
+                                    {label}<small>{move || if free == 0 { t().book_full_day.to_owned() } else { lang.get().book_free(free) }}</small>
+                                </button>
+                            }
+                        }
+                    </For>
+                </div>
+                <div class="slot-list">
+                    {move || {
+                        let d = day.get().unwrap_or_default();
+                        let (cur_day, cur_start) = current.get_value();
+                        offers.get().into_iter().filter(|o| o.day == d).map(|o| {
+                            let (start, start2) = (o.start.clone(), o.start.clone());
+                            let is_current = o.day == cur_day && o.start == cur_start;
+                            view! {
+                                <button type="button" class="slot" class:chosen=move || slot.get().as_deref() == Some(start.as_str())
+                                    disabled=o.free == 0 || is_current on:click=move |_| slot.set(Some(start2.clone()))>
+                                    {time_label(&o.start)}
+                                </button>
+                            }
+                        }).collect_view()
+                    }}
+                </div>
+                <button type="button" class="big" data-testid="move-submit" on:click=submit
+                    disabled=move || busy.get() || slot.get().is_none()>{t().book_move_submit}</button>
+                <button type="button" class="secondary" on:click=move |_| open.set(false)>{t().card_cancel}</button>
+                {move || problem.get().map(|p| view! { <p class="problem" role="alert">{p}</p> })}
+            </fieldset>
+        </Show>
+    }
+}
+
 /// `/r#TOKEN`: the holder's view of a booking.
 #[component]
 pub fn MyReservation() -> impl IntoView {
@@ -302,6 +406,7 @@ pub fn MyReservation() -> impl IntoView {
     let reservation = RwSignal::new(None::<Result<Reservation, String>>);
     let office = RwSignal::new(None::<Office>);
     let confirm = RwSignal::new(false);
+    let moved = RwSignal::new(false);
     leptos::task::spawn_local(async move {
         let got = api::reservation(&token.get_value()).await;
         if let Ok(r) = &got
@@ -347,10 +452,17 @@ pub fn MyReservation() -> impl IntoView {
                             ReservationStatus::CheckedIn => t().book_status_checked_in,
                         };
                         let booked = r.status == ReservationStatus::Booked;
+                        let (r_office, r_service) = (r.office.clone(), r.service.clone());
+                        let (r_day, r_start) = (r.day.clone(), r.start.clone());
                         view! {
                             <p class="status-line" data-testid="reservation-status">{status}</p>
+                            <Show when=move || moved.get()>
+                                <p class="done" role="status" data-testid="reservation-moved">{t().book_moved}</p>
+                            </Show>
                             <ReservationCard reservation=r token=token.get_value() office=office_name service=service_name/>
                             {booked.then(|| view! {
+                                <MoveBooking token=token.get_value() office=r_office.clone() service=r_service.clone() current=(r_day.clone(), r_start.clone())
+                                    on_moved=Callback::new(move |new: Reservation| { moved.set(true); reservation.set(Some(Ok(new))); })/>
                                 <Show when=move || confirm.get() fallback=move || view! {
                                     <button type="button" class="secondary" on:click=move |_| confirm.set(true)>{t().book_cancel}</button>
                                 }>
