@@ -685,14 +685,29 @@ async fn export_csv(
     ))
 }
 
-/// The CSV columns, in order.
-pub const CSV_HEADER: [&str; 17] = [
+mod names {
+    include!(concat!(env!("OUT_DIR"), "/names.rs"));
+}
+
+/// What staff read for a life event or city id: its title or name from the rule packs, or,
+/// for an id the packs no longer have, 「不明（id）」 (never an empty cell).
+fn name_of(list: &[(&str, &str)], id: &str) -> String {
+    list.iter()
+        .find(|(i, _)| *i == id)
+        .map_or_else(|| format!("不明（{id}）"), |(_, name)| (*name).to_owned())
+}
+
+/// The CSV columns, in order: names as residents and staff read them, ids in their own
+/// columns for RPA.
+pub const CSV_HEADER: [&str; 19] = [
     "受付番号",
     "受付日時",
     "状態",
     "更新日時",
     "手続きの種類",
+    "手続きの種類ID",
     "市区町村",
+    "市区町村ID",
     "氏名",
     "ふりがな",
     "生年月日",
@@ -766,7 +781,9 @@ pub fn csv(list: &[Submission]) -> String {
             &local_time(s.created_at_ms),
             s.status.label_ja(),
             &local_time(s.updated_at_ms),
+            &name_of(names::PACK_TITLES, &s.submission.pack),
             &s.submission.pack,
+            &name_of(names::CITY_NAMES, &s.submission.city),
             &s.submission.city,
             &a.name,
             &a.kana,
@@ -896,6 +913,22 @@ mod tests {
         let mut out = String::new();
         field(&mut out, "窓口 花子");
         assert_eq!(out, "窓口 花子");
+    }
+
+    /// Issue 17 item 14: the CSV names the life event and the city as people read them, with
+    /// the ids in their own columns.
+    #[test]
+    fn issue_17_csv_names_life_events_and_cities() {
+        assert_eq!(
+            name_of(names::PACK_TITLES, "okuyami"),
+            "ご家族が亡くなったとき（おくやみ）"
+        );
+        assert_eq!(name_of(names::CITY_NAMES, "kitakyushu"), "北九州市");
+        assert_eq!(name_of(names::CITY_NAMES, "nowhere"), "不明（nowhere）");
+        assert_eq!(
+            CSV_HEADER[4..8],
+            ["手続きの種類", "手続きの種類ID", "市区町村", "市区町村ID"]
+        );
     }
 
     #[test]

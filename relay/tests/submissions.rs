@@ -255,6 +255,12 @@ async fn exports_give_csv_and_json_with_the_filters_of_the_inbox() {
     let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(lines.len(), 2, "header and the one match: {text}");
     assert!(lines[1].contains(",受付済,"));
+    // Issue 17 item 14: names as staff read them, ids beside them.
+    assert!(
+        lines[1].contains(",ご家族が亡くなったとき（おくやみ）,okuyami,北九州市,kitakyushu,"),
+        "{}",
+        lines[1]
+    );
     assert!(lines[1].contains("窓口 花子"));
     assert!(lines[1].contains("国民健康保険の資格喪失、葬祭費の支給申請"));
     assert!(
