@@ -112,6 +112,8 @@ test('staff accounts: added, logs in, disabled and refused', async ({ browser })
   await form.getByRole('button', { name: 'アカウントを追加' }).click();
   const table = page.getByTestId('staff');
   await expect(table).toContainText('田中 花子');
+  // Issue 17 item 13: every save says it was saved.
+  await expect(page.getByRole('status')).toHaveText('職員を追加しました。');
   await shot(page, 'admin-staff');
 
   // The clerk logs in at the counter's queue page.
@@ -126,6 +128,7 @@ test('staff accounts: added, logs in, disabled and refused', async ({ browser })
   page.once('dialog', (d) => d.accept());
   await table.locator('tr', { hasText: 'tanaka.h' }).getByRole('button', { name: '無効にする' }).click();
   await expect(table.locator('tr', { hasText: 'tanaka.h' })).toContainText('無効');
+  await expect(page.getByRole('status')).toHaveText('変更を保存しました。');
   const me = await clerk.request.get('/api/auth/me');
   expect(me.status()).toBe(401);
   await clerk.reload();
@@ -133,4 +136,33 @@ test('staff accounts: added, logs in, disabled and refused', async ({ browser })
   await clerk.getByLabel('パスワード').fill('madoguchi-2027');
   await clerk.getByRole('button', { name: 'ログイン' }).click();
   await expect(clerk.getByRole('alert')).toBeVisible();
+});
+
+test('issue 17: unsaved admin changes ask before the tab or the page is left', async ({ browser }) => {
+  const ctx = await browser.newContext({ baseURL: relay.base, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+  const page = await ctx.newPage();
+  const errors = watchErrors(page);
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await loginAt(page, 'admin', ADMIN_PASSWORD);
+  const services = page.getByTestId('services');
+  await services.locator('tbody tr').first().getByRole('textbox', { name: '平均対応時間（分）' }).fill('9');
+  // Another tab: asked first; staying keeps the edit.
+  let asked = '';
+  page.once('dialog', (d) => { asked = d.message(); d.dismiss(); });
+  await page.getByRole('button', { name: '職員アカウント' }).click();
+  await expect.poll(() => asked).toBe('保存していない変更があります。保存せずに移動しますか？');
+  await expect(services.locator('tbody tr').first().getByRole('textbox', { name: '平均対応時間（分）' })).toHaveValue('9');
+  // Closing the page: the browser asks too.
+  let kind = '';
+  page.once('dialog', (d) => { kind = d.type(); d.dismiss(); });
+  await page.close({ runBeforeUnload: true });
+  await expect.poll(() => kind).toBe('beforeunload');
+  expect(page.isClosed()).toBe(false);
+  // Saved: the tab changes without a question.
+  await page.getByRole('button', { name: '設定を保存する' }).click();
+  await expect(page.getByTestId('settings-saved')).toBeVisible();
+  page.once('dialog', (d) => { throw new Error(`unexpected dialog: ${d.message()}`); });
+  await page.getByRole('button', { name: '職員アカウント' }).click();
+  await expect(page.locator('form.add-device')).toBeVisible();
+  errors.assertNone([/status of 401/]);
 });

@@ -58,10 +58,44 @@ impl Tab {
     }
 }
 
+/// Whether a form on `/admin` holds changes not saved yet; leaving the tab or the page asks
+/// first (issue 17 item 13).
+#[derive(Clone, Copy)]
+struct Unsaved(RwSignal<bool>);
+
+/// The admin screen's unsaved-changes flag (a fresh one outside `/admin`).
+pub(crate) fn unsaved() -> RwSignal<bool> {
+    use_context::<Unsaved>().map_or_else(|| RwSignal::new(false), |u| u.0)
+}
+
+/// Asks the browser to confirm leaving the page while `unsaved` is set.
+fn guard_page(unsaved: RwSignal<bool>) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let ask = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(
+        move |ev: web_sys::Event| {
+            if unsaved.try_get_untracked().unwrap_or(false) {
+                ev.prevent_default();
+                // Older browsers show the prompt only when returnValue is set.
+                let _ = js_sys::Reflect::set(&ev, &"returnValue".into(), &"".into());
+            }
+        },
+    );
+    let _ = window.add_event_listener_with_callback(
+        "beforeunload",
+        wasm_bindgen::JsCast::unchecked_ref(ask.as_ref()),
+    );
+    ask.forget();
+}
+
 #[component]
 fn AdminTabs(staff: StaffMe) -> impl IntoView {
     let lang = use_lang();
     let a = move || lang.get().admin();
+    let unsaved = RwSignal::new(false);
+    provide_context(Unsaved(unsaved));
+    guard_page(unsaved);
     let office = RwSignal::new(None::<Result<mado_wire::Office, ApiError>>);
     let requested = office_param();
     leptos::task::spawn_local(async move { office.set(Some(resolve_office(requested).await)) });
@@ -75,6 +109,18 @@ fn AdminTabs(staff: StaffMe) -> impl IntoView {
         view! {
             <button type="button" class="tab" aria-pressed=move || (tab.get() == t).to_string()
                 on:click=move |_| {
+                    if tab.get_untracked() == t {
+                        return;
+                    }
+                    if unsaved.get_untracked() {
+                        let leave = web_sys::window()
+                            .and_then(|w| w.confirm_with_message(lang.get_untracked().admin().leave_unsaved).ok())
+                            .unwrap_or(false);
+                        if !leave {
+                            return;
+                        }
+                        unsaved.set(false);
+                    }
                     tab.set(t);
                     if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
                         let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(t.hash()));

@@ -55,25 +55,45 @@ fn minutes_text(secs: u32) -> String {
 
 /// The clerk's wording of a problem the checks found.
 pub fn describe(p: &FieldProblem, lang: Lang) -> String {
+    describe_parts(&p.field, p.expected, lang)
+}
+
+/// The clerk's wording of a refusal from the relay (`field: expected; …`, the same checks):
+/// in Japanese mode never the relay's English.
+pub fn describe_refusal(message: &str, lang: Lang) -> String {
     if lang == Lang::En {
-        return p.to_string();
+        return message.to_owned();
+    }
+    message
+        .split("; ")
+        .map(|part| match part.split_once(": ") {
+            Some((field, expected)) => describe_parts(field, expected, lang),
+            None => "入力内容を確かめてください。".to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn describe_parts(field: &str, expected: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        return format!("{field}: {expected}");
     }
     let row = |what: &str| {
-        p.field
+        field
             .split_once('[')
             .and_then(|(_, rest)| rest.split_once(']'))
             .and_then(|(i, _)| i.parse::<usize>().ok())
             .map(|i| format!("{what}{}行目：", i + 1))
             .unwrap_or_default()
     };
-    let at = if p.field.starts_with("services[") {
+    let at = if field.starts_with("services[") {
         row("業務")
-    } else if p.field.starts_with("counters[") {
+    } else if field.starts_with("counters[") {
         row("窓口")
     } else {
         String::new()
     };
-    let what = match p.expected {
+    let what = match expected {
         "1 to 32 of a-z, 0-9, - and _, starting with a letter" => {
             "IDは英小文字で始まる半角の英小文字・数字・「-」「_」で、32文字以内にしてください。"
         }
@@ -112,9 +132,92 @@ pub fn describe(p: &FieldProblem, lang: Lang) -> String {
         "the id of an existing counter, or none for a new one" | "each counter once" => {
             "窓口の指定が正しくありません。画面を開き直してください。"
         }
-        _ => return format!("{at}{p}"),
+        "opening windows within the day, each opening before it closes" => {
+            "開庁時間は 08:30-17:15 のように、その日のうちで開始が終了より前になるよう入力してください。"
+        }
+        // A check this screen does not know yet: still in the clerk's language.
+        _ => "入力内容を確かめてください。",
     };
     format!("{at}{what}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mado_wire::admin::{BookingRule, CounterSettings};
+
+    /// Issue 17 item 13: every check the settings can fail reads in Japanese, with no English
+    /// left in it (English stays for English mode).
+    #[test]
+    fn issue_17_every_settings_problem_reads_in_japanese() {
+        let bad_service = ServiceSettings {
+            id: "9bad id".into(),
+            prefix: "a1".into(),
+            name: String::new(),
+            name_en: "x".repeat(61),
+            avg_service_secs: 5,
+            booking: Some(BookingRule {
+                minutes: 1,
+                capacity: 0,
+                horizon_days: 0,
+                lead_minutes: 20_000,
+            }),
+        };
+        let mut calendar = OfficeCalendar::weekdays(510, 1035);
+        calendar.weekly[0] = vec![(600, 500)];
+        let bad = OfficeSettings {
+            id: "Bad Office".into(),
+            name: String::new(),
+            name_en: String::new(),
+            services: vec![bad_service.clone(), bad_service],
+            counters: vec![
+                CounterSettings {
+                    id: Some(99),
+                    label: String::new(),
+                    label_en: String::new(),
+                    service_ids: vec![],
+                },
+                CounterSettings {
+                    id: Some(99),
+                    label: String::new(),
+                    label_en: String::new(),
+                    service_ids: vec!["nope".into()],
+                },
+            ],
+            calendar,
+        };
+        let mut empty = bad.clone();
+        empty.services.clear();
+        empty.counters.clear();
+        let problems: Vec<FieldProblem> = [bad.problems(), empty.problems()]
+            .into_iter()
+            .flatten()
+            .collect();
+        assert!(problems.len() >= 15, "{problems:?}");
+        for p in &problems {
+            let ja = describe(p, Lang::Ja);
+            assert!(
+                !ja.chars().any(|c| c.is_ascii_lowercase()),
+                "{p} reads as {ja:?}"
+            );
+            assert_ne!(
+                ja, "入力内容を確かめてください。",
+                "{p} has no wording of its own"
+            );
+            assert_eq!(describe(p, Lang::En), p.to_string());
+        }
+        // A refusal from the relay is worded the same way.
+        let relay = format!("{}; {}", problems[0], problems[1]);
+        assert!(
+            !describe_refusal(&relay, Lang::Ja)
+                .chars()
+                .any(|c| c.is_ascii_lowercase())
+        );
+        assert_eq!(
+            describe_refusal("something new", Lang::Ja),
+            "入力内容を確かめてください。"
+        );
+    }
 }
 
 #[component]
@@ -165,6 +268,12 @@ fn SettingsForm(initial: OfficeSettings) -> impl IntoView {
     let problems = RwSignal::new(Vec::<String>::new());
     let saved = RwSignal::new(false);
     let saving = RwSignal::new(false);
+    // Anything typed or chosen is unsaved until the relay has stored it (issue 17 item 13).
+    let unsaved = super::admin::unsaved();
+    let edited = move || {
+        unsaved.set(true);
+        saved.set(false);
+    };
 
     let weekly_for_save = weekly.clone();
     // The settings as typed, or what keeps them from being sent.
@@ -268,17 +377,23 @@ fn SettingsForm(initial: OfficeSettings) -> impl IntoView {
                     }
                     services.update(|rows| rows.iter_mut().for_each(|r| r.stored = true));
                     saved.set(true);
+                    unsaved.set(false);
                 }
                 Err(ApiError::Refused { message, .. }) => {
+                    let l = lang.get_untracked();
                     problems.set(vec![format!(
-                        "{}{message}",
-                        lang.get_untracked().admin().save_failed
+                        "{}{}",
+                        l.admin().save_failed,
+                        describe_refusal(&message, l)
                     )]);
                 }
-                Err(e) => problems.set(vec![format!(
-                    "{}{e}",
-                    lang.get_untracked().admin().save_failed
-                )]),
+                Err(e) => {
+                    let l = lang.get_untracked();
+                    problems.set(vec![match l {
+                        Lang::Ja => format!("{}{}", l.admin().save_failed, l.admin().save_network),
+                        Lang::En => format!("{}{e}", l.admin().save_failed),
+                    }]);
+                }
             }
             saving.set(false);
         });
@@ -344,7 +459,17 @@ fn SettingsForm(initial: OfficeSettings) -> impl IntoView {
     };
 
     view! {
-        <form class="settings" on:submit=save novalidate>
+        <form class="settings" on:submit=save novalidate on:input=move |_| edited() on:change=move |_| edited()
+            on:click=move |ev| {
+                // Adding, removing or moving a row is an edit too.
+                let row_button = event_target::<web_sys::Element>(&ev)
+                    .closest("button[type=button]")
+                    .ok()
+                    .flatten();
+                if row_button.is_some() {
+                    edited();
+                }
+            }>
             <section aria-labelledby="office-title">
                 <h2 id="office-title">{move || a().office_section}</h2>
                 <div class="fields">

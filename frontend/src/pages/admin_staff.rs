@@ -43,7 +43,12 @@ fn refusal(e: ApiError, lang: Lang) -> String {
         }),
         _ => None,
     };
-    problem.map_or_else(|| e.to_string(), str::to_owned)
+    match (problem, lang) {
+        (Some(p), _) => p.to_owned(),
+        // Never the relay's English in Japanese mode.
+        (None, Lang::Ja) => lang.admin().staff_failed.to_owned(),
+        (None, Lang::En) => e.to_string(),
+    }
 }
 
 #[component]
@@ -53,6 +58,7 @@ pub fn StaffPanel(me: String) -> impl IntoView {
     let list = RwSignal::new(None::<Result<Vec<StaffAccount>, ApiError>>);
     let problem = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<String>);
+    let unsaved = super::admin::unsaved();
     let reload = move || {
         leptos::task::spawn_local(async move { list.set(Some(api::staff_accounts().await)) });
     };
@@ -76,6 +82,8 @@ pub fn StaffPanel(me: String) -> impl IntoView {
                     login.set(String::new());
                     display.set(String::new());
                     password.set(String::new());
+                    unsaved.set(false);
+                    notice.set(Some(lang.get_untracked().admin().staff_added.to_owned()));
                     reload();
                 }
                 Err(e) => problem.set(Some(refusal(e, lang.get_untracked()))),
@@ -87,7 +95,9 @@ pub fn StaffPanel(me: String) -> impl IntoView {
             match api::update_staff(id, &update).await {
                 Ok(_) => {
                     problem.set(None);
-                    notice.set(done.map(str::to_owned));
+                    // Every change says it was saved.
+                    let l = lang.get_untracked();
+                    notice.set(Some(done.unwrap_or(l.admin().staff_changed).to_owned()));
                     reload();
                 }
                 Err(e) => problem.set(Some(refusal(e, lang.get_untracked()))),
@@ -98,7 +108,7 @@ pub fn StaffPanel(me: String) -> impl IntoView {
         <section class="staff" aria-labelledby="staff-title">
             <h2 id="staff-title">{move || a().staff_section}</h2>
             <p class="hint">{move || a().staff_help}</p>
-            <form class="add-device" on:submit=add>
+            <form class="add-device" on:submit=add on:input=move |_| unsaved.set(true)>
                 <label>{move || a().col_login}
                     <input autocomplete="off" required prop:value=move || login.get() on:input=move |ev| login.set(event_target_value(&ev))/>
                 </label>
