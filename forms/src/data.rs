@@ -69,6 +69,31 @@ pub enum SourceError {
     },
 }
 
+/// Data that cannot fill a form: which field (a JSON path) and what it must hold. The batch is
+/// refused with every problem listed; nothing is printed from such data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataProblem {
+    pub field: String,
+    pub message: String,
+}
+
+impl DataProblem {
+    /// The problem as staff read it: whose field, then what is wrong (「申請者: 氏名が空です…」).
+    pub fn for_staff(&self) -> String {
+        match self.field.split_once('.') {
+            Some(("applicant", _)) => format!("申請者: {}", self.message),
+            Some(("subject", _)) => format!("対象の方: {}", self.message),
+            _ => self.message.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for DataProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
 /// Every source name a template may use (answers are `answers.<question id>`).
 pub const SOURCES: &[&str] = &[
     "subject.name",
@@ -127,6 +152,73 @@ fn seireki(date: &str, source: &str) -> Result<String, SourceError> {
 }
 
 impl Data {
+    /// Everything wrong with the data, whatever the templates print (issue 17 item 5): a blank
+    /// name, any date that is not a calendar date (`today` is required), a sex other than
+    /// `male`, `female` or empty (not known), and a birth date after the day of printing.
+    pub fn problems(&self) -> Vec<DataProblem> {
+        let mut out = Vec::new();
+        let mut add = |field: String, message: String| out.push(DataProblem { field, message });
+        let date = |text: &str| Date::parse_iso(text).ok();
+        let today = date(&self.today);
+        if today.is_none() {
+            add(
+                "today".into(),
+                format!(
+                    "作成日は YYYY-MM-DD の日付が必要です（「{}」は日付として読めません）",
+                    self.today
+                ),
+            );
+        }
+        let mut people = vec![("applicant", &self.applicant)];
+        if let Some(s) = &self.subject {
+            people.push(("subject", s));
+        }
+        for (who, a) in people {
+            let at = |f: &str| format!("{who}.{f}");
+            if a.name.trim().is_empty() {
+                add(
+                    at("name"),
+                    "氏名が空です。カードから読み取るか入力してください".into(),
+                );
+            }
+            if !a.birth_date.is_empty() {
+                match date(&a.birth_date) {
+                    None => add(
+                        at("birth_date"),
+                        format!(
+                            "生年月日は YYYY-MM-DD で入力してください（「{}」は日付として読めません）",
+                            a.birth_date
+                        ),
+                    ),
+                    Some(b) if today.is_some_and(|t| b > t) => add(
+                        at("birth_date"),
+                        format!(
+                            "生年月日（{b}）が作成日（{}）より後になっています",
+                            self.today
+                        ),
+                    ),
+                    Some(_) => {}
+                }
+            }
+            if !matches!(a.sex.as_str(), "" | "male" | "female") {
+                add(
+                    at("sex"),
+                    format!("性別は male・female・空欄のいずれかです（「{}」）", a.sex),
+                );
+            }
+        }
+        if !self.event_date.is_empty() && date(&self.event_date).is_none() {
+            add(
+                "event_date".into(),
+                format!(
+                    "届出の事由の日は YYYY-MM-DD で入力してください（「{}」は日付として読めません）",
+                    self.event_date
+                ),
+            );
+        }
+        out
+    }
+
     /// The text of a source: dates in 和暦 unless `.seireki`; `""` when not given.
     pub fn value(&self, source: &str) -> Result<String, SourceError> {
         let person = |a: &Applicant, field: &str| -> Result<String, SourceError> {

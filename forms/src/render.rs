@@ -28,6 +28,9 @@ pub enum NoticeKind {
     Wrapped { size: f32 },
     /// Does not fit even at the smallest legible size: left blank to be written by hand.
     TooLong,
+    /// A text names the city or office, which the data leaves empty: the 宛先 would read
+    /// 「長　様」 (printed; staff fix the data or write it in).
+    EmptySource { source: String, printed: String },
 }
 
 impl std::fmt::Display for Notice {
@@ -57,6 +60,10 @@ impl std::fmt::Display for Notice {
                 f,
                 "{form}の{field}: 枠に収まらないため空欄にしました。手書きで記入してください"
             ),
+            NoticeKind::EmptySource { source, printed } => write!(
+                f,
+                "{form}の{field}: {source} が空のため「{printed}」と印刷されます。市区町村名・役所名を設定してください"
+            ),
         }
     }
 }
@@ -67,6 +74,9 @@ pub enum FormError {
     /// Bad template or data: see [`SourceError`].
     #[error("{form}: {source}")]
     Source { form: String, source: SourceError },
+    /// Bad data: every problem [`Data::problems`] finds; nothing is drawn.
+    #[error("データ: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join(" / "))]
+    Data(Vec<crate::data::DataProblem>),
     /// Bad data: characters the font lacks; staff must resolve them first.
     #[error("外字: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join(" / "))]
     Gaiji(Vec<Notice>),
@@ -156,6 +166,10 @@ pub fn render(
     templates: &[&Template],
     data: &Data,
 ) -> Result<Vec<Notice>, FormError> {
+    let problems = data.problems();
+    if !problems.is_empty() {
+        return Err(FormError::Data(problems));
+    }
     let gaiji = preflight(templates, data, font)?;
     if !gaiji.is_empty() {
         return Err(FormError::Gaiji(gaiji));
@@ -172,8 +186,20 @@ pub fn render(
                     align,
                     text,
                 } => {
-                    let text = fill(t, data, text)?;
-                    doc.text(page, *x, *y, *size, (*align).into(), &text)?;
+                    let filled = fill(t, data, text)?;
+                    for (source, value) in [("city", &data.city), ("office", &data.office)] {
+                        if text.contains(&format!("{{{source}}}")) && value.trim().is_empty() {
+                            notices.push(Notice {
+                                form: t.title.clone(),
+                                field: "宛先".into(),
+                                kind: NoticeKind::EmptySource {
+                                    source: source.into(),
+                                    printed: filled.clone(),
+                                },
+                            });
+                        }
+                    }
+                    doc.text(page, *x, *y, *size, (*align).into(), &filled)?;
                 }
                 Element::Line { from, to, width } => {
                     doc.line(page, (from[0], from[1]), (to[0], to[1]), *width)

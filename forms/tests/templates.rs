@@ -198,3 +198,125 @@ fn every_template_survives_the_json_the_desk_bundle_embeds() {
         assert_eq!(back, t, "{}", path.display());
     }
 }
+
+/// Issue 17 item 5: the data is checked whole, whatever a template prints: a blank name,
+/// every date (also those no template prints), the sex, a birth date after the day of
+/// printing. The batch is refused with every problem named, and nothing is drawn.
+#[test]
+fn issue_17_bad_data_is_refused_whole_even_where_no_template_prints_it() {
+    let font = font();
+    let all = templates();
+    // One template that prints neither the subject nor the event date.
+    let (_, t) = all
+        .iter()
+        .find(|(p, _)| p.ends_with("jumin-ido.yaml"))
+        .unwrap();
+    let mut data = sample();
+    data.applicant.name = " 　".into();
+    data.applicant.sex = "1".into();
+    data.subject.as_mut().unwrap().birth_date = "1940-02-30".into();
+    data.event_date = "2026/11/20".into();
+    let mut late = sample();
+    late.applicant.birth_date = "2026-11-23".into();
+    for (d, want) in [
+        (
+            data,
+            &[
+                "applicant.name: 氏名が空です",
+                "applicant.sex: 性別は male・female・空欄",
+                "subject.birth_date: 生年月日は YYYY-MM-DD",
+                "event_date: 届出の事由の日は YYYY-MM-DD",
+            ][..],
+        ),
+        (
+            late,
+            &["applicant.birth_date: 生年月日（2026-11-23）が作成日（2026-11-22）より後"][..],
+        ),
+    ] {
+        let mut doc = Document::new(&font, "test");
+        let e = mado_forms::render(&mut doc, &font, &[t], &d).unwrap_err();
+        let text = e.to_string();
+        for w in want {
+            assert!(text.contains(w), "{w} missing from {text}");
+        }
+        assert_eq!(doc.page_count(), 0, "nothing is drawn from bad data");
+    }
+    let mut no_today = sample();
+    no_today.today = String::new();
+    assert!(no_today.problems().iter().any(|p| p.field == "today"));
+    assert!(sample().problems().is_empty());
+}
+
+/// Issue 17 item 5: a batch without the city prints 「長　様」 only with a warning to staff.
+#[test]
+fn issue_17_an_addressee_without_the_city_is_warned_about() {
+    let font = font();
+    let all = templates();
+    let (_, t) = all
+        .iter()
+        .find(|(p, _)| p.ends_with("jumin-ido.yaml"))
+        .unwrap();
+    let mut data = sample();
+    data.city = String::new();
+    let mut doc = Document::new(&font, "test");
+    let notices = mado_forms::render(&mut doc, &font, &[t], &data).unwrap();
+    let n = notices
+        .iter()
+        .find(|n| matches!(&n.kind, NoticeKind::EmptySource { source, .. } if source == "city"))
+        .expect("a warning about the addressee");
+    assert!(n.to_string().contains("「長　様」と印刷されます"), "{n}");
+    let mut doc = Document::new(&font, "test");
+    let fine = mado_forms::render(&mut doc, &font, &[t], &sample()).unwrap();
+    assert!(
+        !fine
+            .iter()
+            .any(|n| matches!(n.kind, NoticeKind::EmptySource { .. }))
+    );
+}
+
+/// Issue 17 item 5, the CLI: bad data exits 2 naming every problem and writes no PDF; a
+/// batch without the city prints with a warning.
+#[test]
+fn issue_17_the_cli_refuses_bad_data_and_warns_of_a_bare_addressee() {
+    let dir = tempfile_dir();
+    let mut bad = sample();
+    bad.applicant.name = String::new();
+    bad.applicant.birth_date = "2030-01-01".into();
+    let run = |data: &Data, out: &str| {
+        let json = dir.join(format!("{out}.json"));
+        std::fs::write(&json, serde_json::to_string(data).unwrap()).unwrap();
+        Command::new(env!("CARGO_BIN_EXE_mado-forms"))
+            .args(["render", "--template", "jumin-ido", "--data"])
+            .arg(&json)
+            .arg("-o")
+            .arg(dir.join(format!("{out}.pdf")))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap()
+    };
+    let o = run(&bad, "bad");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("error: applicant.name: 氏名が空です"), "{err}");
+    assert!(
+        err.contains("error: applicant.birth_date: 生年月日（2030-01-01）"),
+        "{err}"
+    );
+    assert!(!dir.join("bad.pdf").exists());
+    let mut no_city = sample();
+    no_city.city = String::new();
+    let o = run(&no_city, "nocity");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("warning: ") && err.contains("「長　様」と印刷されます"),
+        "{err}"
+    );
+}
+
+fn tempfile_dir() -> PathBuf {
+    let d = out_dir().join("cli-issue-17");
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}

@@ -237,12 +237,19 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
             let notices = mado_forms::render(&mut doc, &font, &chosen, &data_v).map_err(|e| {
                 match &e {
                     FormError::Gaiji(list) => list.iter().for_each(|n| eprintln!("error: {n}")),
+                    FormError::Data(list) => list.iter().for_each(|p| eprintln!("error: {p}")),
                     other => eprintln!("error: {other}"),
                 }
                 ExitCode::from(2)
             })?;
             for n in &notices {
-                eprintln!("note: {n}");
+                // 「長　様」 and the like are warnings; fitting notes are notes.
+                let level = if matches!(n.kind, mado_forms::NoticeKind::EmptySource { .. }) {
+                    "warning"
+                } else {
+                    "note"
+                };
+                eprintln!("{level}: {n}");
             }
             let pdf = doc.finish().map_err(|e| {
                 eprintln!("error: {e}");

@@ -288,6 +288,11 @@ pub fn FormsPanel(
                 Err(FormError::Gaiji(list)) => state.set(PrintState::Failed(
                     list.iter().map(ToString::to_string).collect(),
                 )),
+                Err(FormError::Data(list)) => state.set(PrintState::Failed(
+                    list.iter()
+                        .map(mado_forms::data::DataProblem::for_staff)
+                        .collect(),
+                )),
                 Err(e) => state.set(PrintState::Failed(vec![e.to_string()])),
             }
         });
