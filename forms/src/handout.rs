@@ -48,7 +48,6 @@ pub struct Handout {
 
 const LEFT: f32 = 18.0;
 const RIGHT: f32 = 192.0;
-const BOTTOM: f32 = 275.0;
 
 /// Draws a QR code for `url` with its top-left corner at (x, y), `size` mm wide.
 fn qr(doc: &mut Document<'_>, page: usize, x: f32, y: f32, size: f32, url: &str) {
@@ -74,30 +73,119 @@ fn qr(doc: &mut Document<'_>, page: usize, x: f32, y: f32, size: f32, url: &str)
     }
 }
 
-/// Text wider than `width` mm at `size` pt is broken into lines by character.
+/// Characters that never start a line (行頭禁則): they take the character before them along.
+const NO_LINE_START: &[char] = &[
+    '、', '。', '，', '．', '）', '」', '』', '】', '・', 'ー', ')', ',', '.',
+];
+
+/// Text wider than `width` mm at `size` pt is broken into lines: at the last space when it is
+/// in the second half of the line (so 「電話 093-582-2102」 stays whole), else between
+/// characters, never putting 、。）」 at the start of a line.
 fn wrap(font: &Font, text: &str, size: f32, width: f32) -> Vec<String> {
     let max_em = width / (size * 25.4 / 72.0);
     let mut lines = Vec::new();
-    let mut line = String::new();
+    let mut line: Vec<char> = Vec::new();
     for c in text.chars() {
-        let mut next = line.clone();
-        next.push(c);
-        if font.width_em(&next) > max_em && !line.is_empty() {
-            lines.push(std::mem::take(&mut line));
-            line.push(c);
-        } else {
-            line = next;
+        line.push(c);
+        let s: String = line.iter().collect();
+        if font.width_em(&s) <= max_em || line.len() == 1 {
+            continue;
+        }
+        // Overflow: break before `c`, or at a space, or earlier for 禁則.
+        let mut cut = line.len() - 1;
+        if let Some(sp) = line[..cut].iter().rposition(|ch| *ch == ' ' || *ch == '　')
+            && sp + 1 > cut / 2
+        {
+            cut = sp + 1;
+        }
+        while cut > 1 && NO_LINE_START.contains(&line[cut]) {
+            cut -= 1;
+        }
+        let rest = line.split_off(cut);
+        let done: String = line.iter().collect();
+        lines.push(done.trim_end().to_owned());
+        line = rest;
+        while line.first().is_some_and(|ch| *ch == ' ' || *ch == '　') {
+            line.remove(0);
         }
     }
     if !line.is_empty() {
-        lines.push(line);
+        lines.push(line.iter().collect());
     }
     lines
 }
 
-/// Renders the handout as the next pages of `doc`.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    fn font() -> Option<Font> {
+        let bytes = std::fs::read("/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf").ok()?;
+        Font::from_bytes(bytes).ok()
+    }
+
+    #[test]
+    fn lines_break_at_spaces_and_never_start_with_closing_punctuation() {
+        let Some(font) = font() else {
+            panic!("install fonts-ipaexfont-gothic");
+        };
+        let lines = wrap(
+            &font,
+            "お問い合わせ: 北九州市 小倉北区役所　電話 093-582-2102　平日 8:30〜17:15",
+            10.0,
+            60.0,
+        );
+        assert!(
+            lines.iter().any(|l| l.contains("093-582-2102")),
+            "{lines:?}"
+        );
+        let lines = wrap(
+            &font,
+            "あいうえおかきくけこ、さしすせそ",
+            12.0,
+            10.0 * 12.0 * 25.4 / 72.0,
+        );
+        assert!(lines.iter().all(|l| !l.starts_with('、')), "{lines:?}");
+        assert_eq!(lines.concat(), "あいうえおかきくけこ、さしすせそ");
+    }
+}
+
+/// The groups, in the order residents read them (issue 17 item 4): each printed once.
+pub const GROUP_ORDER: [&str; 3] = ["必要な手続き", "対象の可能性あり", "確認が必要"];
+
+/// Body text size (pt): at least 12 pt for elderly readers.
+const BODY: f32 = 12.0;
+/// Line advance for body text, mm.
+const BODY_LINE: f32 = 6.2;
+/// A procedure's name, pt.
+const NAME: f32 = 14.0;
+const NAME_LINE: f32 = 7.0;
+/// Top of the list on a continuation page, and where the foot starts.
+const TOP_NEXT: f32 = 34.0;
+const FOOT: f32 = 279.0;
+
+/// `items` in [`GROUP_ORDER`], each group's items in their given order; groups the order does
+/// not know come last, in the order first seen.
+fn grouped(items: &[HandoutItem]) -> Vec<&HandoutItem> {
+    let mut order: Vec<&str> = GROUP_ORDER.to_vec();
+    for i in items {
+        if !order.contains(&i.group.as_str()) {
+            order.push(&i.group);
+        }
+    }
+    let mut out: Vec<&HandoutItem> = items.iter().collect();
+    out.sort_by_key(|i| order.iter().position(|g| *g == i.group));
+    out
+}
+
+/// Renders the handout as the next pages of `doc`: the groups once each and in order, every
+/// line wrapped inside the margins, the resident's name and 「n/N」 on every page, the office's
+/// contact at every foot, body text at 12 pt.
 pub fn render_handout(doc: &mut Document<'_>, font: &Font, h: &Handout) -> Result<(), RenderError> {
-    let mut page = doc.add_page(Paper::A4);
+    let width = RIGHT - LEFT;
+    let first = doc.add_page(Paper::A4);
+    let mut pages = vec![first];
+    let mut page = first;
     doc.text(
         page,
         105.0,
@@ -106,108 +194,136 @@ pub fn render_handout(doc: &mut Document<'_>, font: &Font, h: &Handout) -> Resul
         Align::Center,
         "申請・手続きのご案内",
     )?;
-    doc.text(page, LEFT, 34.0, 13.0, Align::Left, &h.title)?;
-    doc.text(
-        page,
-        LEFT,
-        44.0,
-        15.0,
-        Align::Left,
-        &format!("{} 様", h.name),
-    )?;
-    doc.text(page, RIGHT, 34.0, 11.0, Align::Right, &h.date)?;
-    doc.text(page, RIGHT, 41.0, 11.0, Align::Right, &h.office)?;
-    let mut y = 52.0;
+    // Left of the QR code (or of the date and office when there is none).
+    let head_width = width - 36.0;
+    let mut y = 34.0;
+    for l in wrap(font, &h.title, 13.0, head_width) {
+        doc.text(page, LEFT, y, 13.0, Align::Left, &l)?;
+        y += 6.5;
+    }
+    y += 2.0;
+    for l in wrap(font, &format!("{} 様", h.name), 15.0, head_width) {
+        doc.text(page, LEFT, y, 15.0, Align::Left, &l)?;
+        y += 7.5;
+    }
+    doc.text(page, LEFT, y, 11.0, Align::Left, &h.date)?;
+    y += 6.0;
+    for l in wrap(font, &h.office, 11.0, head_width) {
+        doc.text(page, LEFT, y, 11.0, Align::Left, &l)?;
+        y += 6.0;
+    }
     if !h.url.is_empty() {
-        qr(doc, page, RIGHT - 30.0, 44.0, 30.0, &h.url);
+        qr(doc, page, RIGHT - 30.0, 30.0, 30.0, &h.url);
         doc.text(
             page,
-            RIGHT - 31.0,
-            62.0,
+            RIGHT,
+            64.0,
             9.0,
             Align::Right,
             "スマートフォンで読み取ると、",
         )?;
         doc.text(
             page,
-            RIGHT - 31.0,
-            67.0,
+            RIGHT,
+            69.0,
             9.0,
             Align::Right,
             "この一覧をいつでも見られます",
         )?;
-        y = 78.0;
+        y = y.max(74.0);
     }
     doc.line(page, (LEFT, y), (RIGHT, y), 1.0);
-    y += 8.0;
-    let mut group = String::new();
-    for item in &h.items {
-        let docs = if item.documents.is_empty() {
+    y += 9.0;
+    let mut group: Option<&str> = None;
+    for item in grouped(&h.items) {
+        let done = if item.done.is_empty() {
             String::new()
         } else {
-            format!("持ち物: {}", item.documents.join("、"))
+            format!("【{}】", item.done)
         };
-        let doc_lines = wrap(font, &docs, 11.0, RIGHT - LEFT - 8.0);
-        let counter_lines = wrap(
-            font,
-            &format!("窓口: {}", item.counter),
-            11.0,
-            RIGHT - LEFT - 8.0,
-        );
-        let deadline = if item.deadline.is_empty() {
-            None
-        } else {
-            Some(format!("期限: {}", item.deadline))
-        };
-        let lines = counter_lines.len() + usize::from(deadline.is_some()) + doc_lines.len();
-        let needed = 7.0 + 5.5 * lines as f32 + 6.0 + if group != item.group { 11.0 } else { 0.0 };
-        if y + needed > BOTTOM {
+        let done_mm = font.width_em(&done) * 12.0 * 25.4 / 72.0;
+        let name_lines = wrap(font, &item.name, NAME, width - 8.0 - done_mm - 2.0);
+        let mut body = wrap(font, &format!("窓口: {}", item.counter), BODY, width - 8.0);
+        if !item.deadline.is_empty() {
+            body.extend(wrap(
+                font,
+                &format!("期限: {}", item.deadline),
+                BODY,
+                width - 8.0,
+            ));
+        }
+        if !item.documents.is_empty() {
+            body.extend(wrap(
+                font,
+                &format!("持ち物: {}", item.documents.join("、")),
+                BODY,
+                width - 8.0,
+            ));
+        }
+        let new_group = group != Some(item.group.as_str());
+        let needed = NAME_LINE * name_lines.len() as f32
+            + BODY_LINE * body.len() as f32
+            + 5.0
+            + if new_group { 12.0 } else { 0.0 };
+        if y + needed > FOOT - 8.0 {
             page = doc.add_page(Paper::A4);
-            y = 20.0;
-            group.clear();
-        }
-        if group != item.group {
-            doc.fill(page, LEFT, y - 5.5, RIGHT - LEFT, 8.0, 0.88);
-            doc.text(page, LEFT + 2.0, y, 13.0, Align::Left, &item.group)?;
-            group.clone_from(&item.group);
-            y += 11.0;
-        }
-        doc.rect(page, LEFT + 1.0, y - 4.2, 4.2, 4.2, 0.8);
-        doc.text(page, LEFT + 8.0, y, 14.0, Align::Left, &item.name)?;
-        if !item.done.is_empty() {
+            pages.push(page);
+            // The resident's name heads every page.
             doc.text(
                 page,
-                RIGHT,
-                y,
-                11.0,
-                Align::Right,
-                &format!("【{}】", item.done),
+                LEFT,
+                20.0,
+                12.0,
+                Align::Left,
+                &format!("{} 様　申請・手続きのご案内（続き）", h.name),
             )?;
+            doc.line(page, (LEFT, 24.0), (RIGHT, 24.0), 0.6);
+            y = TOP_NEXT;
         }
-        y += 7.0;
-        for l in counter_lines.iter().chain(deadline.iter()) {
-            doc.text(page, LEFT + 8.0, y, 11.0, Align::Left, l)?;
-            y += 5.5;
+        if new_group {
+            doc.fill(page, LEFT, y - 6.0, width, 9.0, 0.88);
+            doc.text(page, LEFT + 2.0, y, 14.0, Align::Left, &item.group)?;
+            group = Some(item.group.as_str());
+            y += 12.0;
         }
-        for l in &doc_lines {
-            doc.text(page, LEFT + 8.0, y, 11.0, Align::Left, l)?;
-            y += 5.5;
+        doc.rect(page, LEFT + 1.0, y - 4.4, 4.4, 4.4, 0.8);
+        for (i, l) in name_lines.iter().enumerate() {
+            doc.text(page, LEFT + 8.0, y, NAME, Align::Left, l)?;
+            if i == 0 && !done.is_empty() {
+                doc.text(page, RIGHT, y, 12.0, Align::Right, &done)?;
+            }
+            y += NAME_LINE;
         }
-        doc.line(page, (LEFT, y - 2.5), (RIGHT, y - 2.5), 0.3);
-        y += 6.0;
+        for l in &body {
+            doc.text(page, LEFT + 8.0, y, BODY, Align::Left, l)?;
+            y += BODY_LINE;
+        }
+        doc.line(page, (LEFT, y - 2.8), (RIGHT, y - 2.8), 0.3);
+        y += 5.0;
     }
-    let foot = if h.contact.is_empty() {
-        h.office.clone()
+    // Every foot: the office's contact and the page number.
+    let contact = if h.contact.is_empty() {
+        format!("お問い合わせ: {}", h.office)
     } else {
-        format!("{}　{}", h.office, h.contact)
+        format!("お問い合わせ: {}　{}", h.office, h.contact)
     };
-    doc.text(
-        page,
-        LEFT,
-        285.0,
-        10.0,
-        Align::Left,
-        &format!("お問い合わせ: {foot}"),
-    )?;
+    let contact_lines = wrap(font, &contact, 10.0, width - 16.0);
+    let total = pages.len();
+    for (n, p) in pages.iter().enumerate() {
+        doc.line(*p, (LEFT, FOOT - 4.5), (RIGHT, FOOT - 4.5), 0.3);
+        let mut fy = FOOT;
+        for l in &contact_lines {
+            doc.text(*p, LEFT, fy, 10.0, Align::Left, l)?;
+            fy += 5.0;
+        }
+        doc.text(
+            *p,
+            RIGHT,
+            FOOT,
+            10.0,
+            Align::Right,
+            &format!("{}/{total}", n + 1),
+        )?;
+    }
     Ok(())
 }
