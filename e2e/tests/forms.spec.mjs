@@ -68,6 +68,13 @@ test('a 重度身体障害者手帳 visit prints the handout and the selected fo
   expect(text).toContain('申請・手続きのご案内');
   expect(text).toContain('山田 太郎 様');
   expect(text).toContain('重度障害者医療証の交付申請');
+  // Issue 17 item 4: the handout's foot has the office's contact from its settings and 「n/N」.
+  const handoutPages = text.split('\f').filter((p) => p.includes('申請・手続きのご案内'));
+  for (const [i, p] of handoutPages.entries()) {
+    expect(p).toContain('北九州市小倉北区大手町1番1号');
+    expect(p).toContain('受付 月〜金 8:30〜17:15');
+    expect(p).toContain(`${i + 1}/${handoutPages.length}`);
+  }
   for (const title of chosen) expect(text).toContain(title);
   // Every form carries the applicant's name and address.
   const pages = text.split('\f').filter((p) => p.trim());

@@ -193,6 +193,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0016_event_notify_payload.sql"),
         include_str!("../migrations/postgres/0016_event_notify_payload.sql"),
     ),
+    (
+        17,
+        "office_contact",
+        include_str!("../migrations/0017_office_contact.sql"),
+        include_str!("../migrations/postgres/0017_office_contact.sql"),
+    ),
 ];
 
 /// Opens the database at `url` (`sqlite://PATH`, `sqlite::memory:` or `postgres://…`).
@@ -326,12 +332,16 @@ pub const DEMO_OFFICE: &str = include_str!("../demo/office.json");
 /// Inserts `office` with its services and counters. Used for the demo office on first start.
 pub async fn insert_office(pool: &Pool, office: &mado_wire::Office) -> Result<()> {
     let mut tx = pool.begin().await?;
-    sqlx::query("INSERT INTO offices (id, name, name_en) VALUES ($1, $2, $3)")
-        .bind(&office.id)
-        .bind(&office.name)
-        .bind(&office.name_en)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO offices (id, name, name_en, address, phone) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&office.id)
+    .bind(&office.name)
+    .bind(&office.name_en)
+    .bind(&office.address)
+    .bind(&office.phone)
+    .execute(&mut *tx)
+    .await?;
     for (sort, s) in office.services.iter().enumerate() {
         sqlx::query(
             "INSERT INTO services (office_id, id, prefix, name, name_en, avg_service_secs, sort) VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -389,7 +399,7 @@ pub async fn seed_demo(pool: &Pool) -> Result<bool> {
 
 /// Loads an office with its services and counters.
 pub async fn load_office(pool: &Pool, office_id: &str) -> Result<mado_wire::Office> {
-    let row = sqlx::query("SELECT id, name, name_en FROM offices WHERE id = $1")
+    let row = sqlx::query("SELECT id, name, name_en, address, phone FROM offices WHERE id = $1")
         .bind(office_id)
         .fetch_optional(pool)
         .await?
@@ -435,12 +445,27 @@ pub async fn load_office(pool: &Pool, office_id: &str) -> Result<mado_wire::Offi
                 }
             })
             .collect();
+    // The hours in words, from the calendar when the office has one.
+    let calendar: Option<String> =
+        sqlx::query_scalar("SELECT calendar FROM office_calendars WHERE office_id = $1")
+            .bind(office_id)
+            .fetch_optional(pool)
+            .await?;
+    let hours = match calendar {
+        Some(json) => serde_json::from_str::<mado_wire::calendar::OfficeCalendar>(&json)
+            .map_err(|e| Error::Internal(format!("stored calendar of {office_id:?}: {e}")))?
+            .hours_ja(),
+        None => String::new(),
+    };
     Ok(mado_wire::Office {
         id: row.get("id"),
         name: row.get("name"),
         name_en: row.get("name_en"),
         services,
         counters,
+        address: row.get("address"),
+        phone: row.get("phone"),
+        hours,
     })
 }
 

@@ -94,6 +94,8 @@ pub async fn load(db: &Pool, office: &str) -> Result<OfficeSettings> {
         id: o.id,
         name: o.name,
         name_en: o.name_en,
+        address: o.address,
+        phone: o.phone,
         services: o
             .services
             .into_iter()
@@ -162,18 +164,22 @@ async fn save(state: &AppState, settings: &OfficeSettings, create: bool) -> Resu
         }
         (false, false) => return Err(Error::NotFound(format!("no office with id {office:?}"))),
         (true, false) => {
-            sqlx::query("INSERT INTO offices (id, name, name_en) VALUES ($1, $2, $3)")
+            sqlx::query("INSERT INTO offices (id, name, name_en, address, phone) VALUES ($1, $2, $3, $4, $5)")
                 .bind(office)
                 .bind(&settings.name)
                 .bind(&settings.name_en)
+                .bind(settings.address.trim())
+                .bind(settings.phone.trim())
                 .execute(&mut *tx)
                 .await?;
         }
         (false, true) => {
-            sqlx::query("UPDATE offices SET name = $2, name_en = $3 WHERE id = $1")
+            sqlx::query("UPDATE offices SET name = $2, name_en = $3, address = $4, phone = $5 WHERE id = $1")
                 .bind(office)
                 .bind(&settings.name)
                 .bind(&settings.name_en)
+                .bind(settings.address.trim())
+                .bind(settings.phone.trim())
                 .execute(&mut *tx)
                 .await?;
         }

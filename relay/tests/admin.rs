@@ -549,3 +549,36 @@ async fn a_retired_counter_calls_nobody() {
         .cloned();
     assert_eq!(ticket.unwrap()["status"], "waiting", "{}", queue.body);
 }
+
+/// Issue 17 item 4: the office's address, telephone and hours (in words, from the calendar)
+/// are settings, public with the office for the handout's foot, and checked when saved.
+#[tokio::test]
+async fn the_office_contact_is_a_setting_and_public_with_the_office() {
+    let (app, _) = test_app().await;
+    let admin = login(&app).await;
+    let office = get(&app, "/api/offices/kokurakita").await.body;
+    assert_eq!(office["address"], "北九州市小倉北区大手町1番1号");
+    assert!(!office["phone"].as_str().unwrap().is_empty());
+    assert_eq!(
+        office["hours"],
+        "月〜金 8:30〜17:15（土・日・祝日・年末年始は休み）"
+    );
+    let mut s = settings(&app, &admin).await;
+    s["phone"] = json!("call us");
+    s["address"] = json!("");
+    let refused = put(&app, &admin, &s).await;
+    assert_error(&refused, StatusCode::BAD_REQUEST, "invalid_settings");
+    let m = refused.body["error"]["message"].as_str().unwrap();
+    assert!(m.contains("phone") && m.contains("address"), "{m}");
+    s["phone"] = json!("093-582-3311");
+    s["address"] = json!("北九州市小倉北区大手町1番1号 北九州市役所");
+    s["calendar"]["weekly"][2] = json!([[510, 720], [780, 1035]]);
+    let saved = put(&app, &admin, &s).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let office = get(&app, "/api/offices/kokurakita").await.body;
+    assert_eq!(office["phone"], "093-582-3311");
+    assert_eq!(
+        office["hours"],
+        "月・火・木・金 8:30〜17:15、水 8:30〜12:00・13:00〜17:15（土・日・祝日・年末年始は休み）"
+    );
+}

@@ -71,7 +71,11 @@ async fn slots_follow_the_office_calendar() {
         d.to_string()
     };
     assert!(slots(&app, &sunday).await.is_empty());
-    let a = get(&app, "/api/offices/kokurakita/services/jumin/slots?days=99").await;
+    let a = get(
+        &app,
+        "/api/offices/kokurakita/services/jumin/slots?days=400",
+    )
+    .await;
     assert_error(&a, StatusCode::BAD_REQUEST, "invalid_query");
     let a = get(&app, "/api/offices/kokurakita/services/nope/slots").await;
     assert_error(&a, StatusCode::NOT_FOUND, "not_found");

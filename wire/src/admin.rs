@@ -27,6 +27,12 @@ pub struct OfficeSettings {
     pub id: String,
     pub name: String,
     pub name_en: String,
+    /// 所在地 residents are given (printed on every handout).
+    #[serde(default)]
+    pub address: String,
+    /// 電話番号 residents are given (printed on every handout).
+    #[serde(default)]
+    pub phone: String,
     /// In the order kiosks show them.
     pub services: Vec<ServiceSettings>,
     /// In the order staff pick them.
@@ -85,6 +91,17 @@ pub fn is_identifier(s: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'_')
 }
 
+/// A telephone number as residents dial it: 6 to 20 digits, hyphens, parentheses or spaces,
+/// with at least 6 digits.
+fn is_phone(s: &str) -> bool {
+    let s = s.trim();
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    (6..=20).contains(&s.chars().count())
+        && digits >= 6
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '-' | '(' | ')' | ' '))
+}
+
 fn is_name(s: &str) -> bool {
     !s.trim().is_empty() && s.chars().count() <= MAX_NAME_CHARS && !s.contains(['\n', '\r'])
 }
@@ -123,6 +140,18 @@ impl OfficeSettings {
             is_name(&self.name_en),
             "name_en".into(),
             "the English name, one line of 1 to 60 characters",
+        );
+        check(
+            !self.address.trim().is_empty()
+                && self.address.chars().count() <= 100
+                && !self.address.contains(['\n', '\r']),
+            "address".into(),
+            "the office's address for residents, one line of 1 to 100 characters",
+        );
+        check(
+            is_phone(&self.phone),
+            "phone".into(),
+            "a telephone number such as 093-582-0000 (digits, hyphens, parentheses)",
         );
         check(
             (1..=MAX_SERVICES).contains(&self.services.len()),
@@ -363,6 +392,8 @@ mod tests {
             id: "minami".into(),
             name: "南区役所".into(),
             name_en: "Minami Ward Office".into(),
+            address: "北九州市小倉南区若園五丁目1番2号".into(),
+            phone: "093-000-0000".into(),
             services: vec![
                 ServiceSettings {
                     id: "jumin".into(),

@@ -377,6 +377,61 @@ impl OfficeCalendar {
         Ok((w, why))
     }
 
+    /// The weekly hours in words for residents: days with the same windows together
+    /// (`月〜金 8:30〜17:15`, `水 8:30〜12:00・13:00〜17:15`), then what is closed
+    /// (`（土・日・祝日・年末年始は休み）`). Empty when the office opens on no weekday.
+    pub fn hours_ja(&self) -> String {
+        let time = |m: u16| format!("{}:{:02}", m / 60, m % 60);
+        let windows = |w: &Windows| {
+            w.iter()
+                .map(|&(a, b)| format!("{}〜{}", time(a), time(b)))
+                .collect::<Vec<_>>()
+                .join("・")
+        };
+        // Groups of weekdays (Monday first) sharing the same windows, in weekday order.
+        let mut groups: Vec<(Vec<usize>, &Windows)> = Vec::new();
+        for (i, w) in self.weekly.iter().enumerate() {
+            if w.is_empty() {
+                continue;
+            }
+            match groups.iter_mut().find(|(_, gw)| *gw == w) {
+                Some((days, _)) => days.push(i),
+                None => groups.push((vec![i], w)),
+            }
+        }
+        let names = |days: &[usize]| {
+            let ja = |i: usize| Weekday::ALL[i].ja();
+            let consecutive = days.windows(2).all(|p| p[1] == p[0] + 1);
+            if days.len() >= 3 && consecutive {
+                format!("{}〜{}", ja(days[0]), ja(days[days.len() - 1]))
+            } else {
+                days.iter().map(|&i| ja(i)).collect::<Vec<_>>().join("・")
+            }
+        };
+        let open: Vec<String> = groups
+            .iter()
+            .map(|(days, w)| format!("{} {}", names(days), windows(w)))
+            .collect();
+        if open.is_empty() {
+            return String::new();
+        }
+        let mut closed: Vec<String> = (0..7)
+            .filter(|&i| self.weekly[i].is_empty())
+            .map(|i| Weekday::ALL[i].ja().to_owned())
+            .collect();
+        if self.closed_on_holidays {
+            closed.push("祝日".into());
+        }
+        if self.closed_year_end {
+            closed.push("年末年始".into());
+        }
+        let mut out = open.join("、");
+        if !closed.is_empty() {
+            out.push_str(&format!("（{}は休み）", closed.join("・")));
+        }
+        out
+    }
+
     /// The next open day on or after `day`, looking at most `limit` days ahead.
     pub fn next_open(&self, day: Day, limit: u32) -> Result<Option<Day>, BadCalendar> {
         for i in 0..=i64::from(limit) {
@@ -437,6 +492,32 @@ pub fn slots(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 17 item 4: the handout's foot says when the office is open, in words.
+    #[test]
+    fn issue_17_hours_in_words() {
+        let mut cal = OfficeCalendar::weekdays(510, 1035);
+        assert_eq!(
+            cal.hours_ja(),
+            "月〜金 8:30〜17:15（土・日・祝日・年末年始は休み）"
+        );
+        cal.weekly[2] = vec![(510, 720), (780, 1035)];
+        assert_eq!(
+            cal.hours_ja(),
+            "月・火・木・金 8:30〜17:15、水 8:30〜12:00・13:00〜17:15（土・日・祝日・年末年始は休み）"
+        );
+        cal.closed_on_holidays = false;
+        cal.closed_year_end = false;
+        cal.weekly[5] = vec![(540, 720)];
+        cal.weekly[6] = vec![(540, 720)];
+        assert!(
+            cal.hours_ja().ends_with("土・日 9:00〜12:00"),
+            "{}",
+            cal.hours_ja()
+        );
+        cal.weekly = Default::default();
+        assert_eq!(cal.hours_ja(), "");
+    }
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 

@@ -54,6 +54,16 @@ pub struct Office {
     pub name_en: String,
     pub services: Vec<Service>,
     pub counters: Vec<Counter>,
+    /// 所在地 as residents are given it (the handout's foot), e.g. `北九州市小倉北区大手町1番1号`.
+    #[serde(default)]
+    pub address: String,
+    /// 電話番号 residents call.
+    #[serde(default)]
+    pub phone: String,
+    /// The opening hours in words, from the office calendar
+    /// (`月〜金 8:30〜17:15（土・日・祝日・年末年始は休み）`); empty without a calendar.
+    #[serde(default)]
+    pub hours: String,
 }
 
 /// A service residents take a ticket for (住民異動, 国保・年金, …).

@@ -113,6 +113,12 @@ fn describe_parts(field: &str, expected: &str, lang: Lang) -> String {
             "英語名を60文字以内で入力してください。"
         }
         "between 60 seconds and 4 hours" => "平均対応時間は1分から240分の間にしてください。",
+        "the office's address for residents, one line of 1 to 100 characters" => {
+            "所在地を100文字以内で入力してください（ご案内の用紙に印刷されます）。"
+        }
+        "a telephone number such as 093-582-0000 (digits, hyphens, parentheses)" => {
+            "電話番号は 093-582-0000 のように数字とハイフンで入力してください。"
+        }
         "a slot of 5 to 240 minutes" => "予約枠の長さは5分から240分の間にしてください。",
         "1 to 50 residents per slot" => "定員は1人から50人の間にしてください。",
         "1 to 365 days ahead" => "予約を受け付ける期間は1日先から365日先の間にしてください。",
@@ -169,6 +175,8 @@ mod tests {
             id: "Bad Office".into(),
             name: String::new(),
             name_en: String::new(),
+            address: String::new(),
+            phone: "call us".into(),
             services: vec![bad_service.clone(), bad_service],
             counters: vec![
                 CounterSettings {
@@ -227,6 +235,8 @@ fn SettingsForm(initial: OfficeSettings) -> impl IntoView {
     let office_id = initial.id.clone();
     let name = RwSignal::new(initial.name.clone());
     let name_en = RwSignal::new(initial.name_en.clone());
+    let address = RwSignal::new(initial.address.clone());
+    let phone = RwSignal::new(initial.phone.clone());
     let next_key = StoredValue::new(0u32);
     let key = move || {
         let k = next_key.get_value();
@@ -333,6 +343,8 @@ fn SettingsForm(initial: OfficeSettings) -> impl IntoView {
             id: office_id.clone(),
             name: name.get_untracked().trim().to_owned(),
             name_en: name_en.get_untracked().trim().to_owned(),
+            address: address.get_untracked().trim().to_owned(),
+            phone: phone.get_untracked().trim().to_owned(),
             services: service_list,
             counters: counters
                 .get_untracked()
@@ -479,7 +491,14 @@ fn SettingsForm(initial: OfficeSettings) -> impl IntoView {
                     <label>{move || a().office_name_en}
                         <input prop:value=move || name_en.get() on:input=move |ev| name_en.set(event_target_value(&ev))/>
                     </label>
+                    <label class="grow">{move || a().office_address}
+                        <input data-testid="office-address" prop:value=move || address.get() on:input=move |ev| address.set(event_target_value(&ev))/>
+                    </label>
+                    <label>{move || a().office_phone}
+                        <input type="tel" data-testid="office-phone" prop:value=move || phone.get() on:input=move |ev| phone.set(event_target_value(&ev))/>
+                    </label>
                 </div>
+                <p class="hint">{move || a().office_contact_help}</p>
             </section>
 
             <section aria-labelledby="services-title">

@@ -132,10 +132,12 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
     let printed = RwSignal::new(Vec::<String>::new());
     let printed_for = RwSignal::new(String::new());
     let office_name = RwSignal::new(String::new());
+    let office_contact = RwSignal::new(String::new());
     let office_id = RwSignal::new(None::<String>);
     let requested_office = StoredValue::new(office_param());
     leptos::task::spawn_local(async move {
         if let Ok(o) = resolve_office(requested_office.get_value()).await {
+            office_contact.set(super::forms_panel::contact_line(&o));
             office_name.set(o.name);
             office_id.set(Some(o.id));
         }
@@ -294,7 +296,7 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
                             <Questions session=s/>
                             <Results session=s marks=marks/>
                         </div>
-                        <super::forms_panel::FormsPanel session=s marks=marks printed=printed printed_for=printed_for office_name=office_name staff_name=staff_name.get_value() prefill=prefill/>
+                        <super::forms_panel::FormsPanel session=s marks=marks printed=printed printed_for=printed_for office_name=office_name office_contact=office_contact staff_name=staff_name.get_value() prefill=prefill/>
                     }.into_any()
                 }
             }}

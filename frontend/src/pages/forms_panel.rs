@@ -92,6 +92,21 @@ fn Input(
     }
 }
 
+/// The handout's contact line from the office settings: 「〒… 所在地　電話 …　受付 月〜金 …」.
+pub fn contact_line(o: &mado_wire::Office) -> String {
+    let mut parts = Vec::new();
+    if !o.address.is_empty() {
+        parts.push(o.address.clone());
+    }
+    if !o.phone.is_empty() {
+        parts.push(format!("電話 {}", o.phone));
+    }
+    if !o.hours.is_empty() {
+        parts.push(format!("受付 {}", o.hours));
+    }
+    parts.join("　")
+}
+
 #[component]
 pub fn FormsPanel(
     session: Session,
@@ -101,6 +116,8 @@ pub fn FormsPanel(
     /// Whom they were printed for.
     printed_for: RwSignal<String>,
     office_name: RwSignal<String>,
+    /// The office's address, telephone and hours for the handout's foot ([`contact_line`]).
+    office_contact: RwSignal<String>,
     staff_name: String,
     /// Details from a pre-application loaded at the counter, filled in when it is loaded.
     #[prop(optional)]
@@ -249,7 +266,7 @@ pub fn FormsPanel(
             name: data.applicant.name.clone(),
             office: format!("{city_name} {}", data.office),
             date: mado_rules::engine::wareki_with_weekday(session.today),
-            contact: String::new(),
+            contact: office_contact.get_untracked(),
             url: link,
             items,
         };
