@@ -93,3 +93,49 @@ test('a kiosk or display whose address names no office says so, not that the rel
   // The relay's 404 answers are the only errors.
   errors.assertNone([/status of 404/]);
 });
+
+test('issue 17: the display reads from 5 m at 1920×1080 and 1280×720', async ({ page }) => {
+  const errors = watchErrors(page);
+  const relay = await startRelay(18094, tempDataDir());
+  try {
+    const api = await staffApi(relay.base);
+    // A call at every counter of the demo office (a counter's next call ends its last one).
+    for (const [service, counter] of [['jumin', 1], ['jumin', 2], ['kokuho', 3], ['fukushi', 4], ['kodomo', 5], ['okuyami', 6]]) {
+      await api.issue(service);
+      await api.callNext(counter);
+    }
+    await api.issue('jumin');
+    await api.issue('fukushi');
+    const display = new DisplayPage(page, relay.base);
+    for (const [width, height] of [[1920, 1080], [1280, 720]]) {
+      await page.setViewportSize({ width, height });
+      await display.open();
+      // The latest call and the others being called.
+      await expect(display.calls()).toHaveCount(6);
+      const latest = page.locator('.call.latest');
+      await expect(latest).toHaveCount(1);
+      const size = async (sel) => parseFloat(await page.locator(sel).first().evaluate((e) => getComputedStyle(e).fontSize));
+      // At 1080 lines the latest number and counter are over 150 px; every call is over 100.
+      const scale = height / 1080;
+      expect(await size('.call.latest .number')).toBeGreaterThanOrEqual(150 * scale);
+      expect(await size('.call.latest .counter')).toBeGreaterThanOrEqual(150 * scale);
+      expect(await size('.call:not(.latest) .number')).toBeGreaterThanOrEqual(100 * scale);
+      expect(await size('.waiting-list .count')).toBeGreaterThanOrEqual(55 * scale);
+      // Nothing is cut off or scrolls, and the screen is used down to its foot.
+      const box = await page.evaluate(() => {
+        const d = document.documentElement;
+        const strip = document.querySelector('.waiting-list').getBoundingClientRect();
+        const calls = [...document.querySelectorAll('.call')].map((c) => [c.scrollWidth <= c.clientWidth + 1, c.getBoundingClientRect().bottom]);
+        return { scrolls: d.scrollHeight > d.clientHeight + 1, stripBottom: strip.bottom, calls };
+      });
+      expect(box.scrolls).toBe(false);
+      expect(box.calls.every(([fits]) => fits)).toBe(true);
+      expect(box.stripBottom).toBeGreaterThan(height * 0.7);
+      expect(box.stripBottom).toBeLessThanOrEqual(height);
+      await snapshot(page, `display-${width}x${height}`);
+    }
+    errors.assertNone();
+  } finally {
+    await crash(relay).catch(() => {});
+  }
+});

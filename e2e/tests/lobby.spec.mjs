@@ -15,7 +15,7 @@ test('a kiosk ticket is called by staff and shown on the lobby display', async (
 
   await display.open();
   const waitingFukushi = display.waitingRow('高齢者・障害者相談');
-  const before = Number((await waitingFukushi.locator('td').textContent()).replace(/\D/g, ''));
+  const before = Number((await waitingFukushi.locator('.count').textContent()).replace(/\D/g, ''));
 
   await kiosk.open();
   await snapshot(kiosk.page, 'kiosk-start');
@@ -26,7 +26,7 @@ test('a kiosk ticket is called by staff and shown on the lobby display', async (
   await snapshot(kiosk.page, 'kiosk-ticket');
 
   // The display counts the new ticket live.
-  await expect(waitingFukushi.locator('td')).toHaveText(`${before + 1}人`);
+  await expect(waitingFukushi.locator('.count')).toHaveText(`${before + 1}人`);
 
   await staff.open();
   await expect(staff.page.getByRole('heading', { name: '職員ログイン' })).toBeVisible();
@@ -44,7 +44,7 @@ test('a kiosk ticket is called by staff and shown on the lobby display', async (
   await expect(call).toContainText('4番窓口');
   const spoken = number.replace(/^([A-Z]+)-0*(\d+)$/, '$1 $2');
   await expect(display.announcement()).toHaveText(`受付番号 ${spoken} 番の方、4番窓口へお越しください`);
-  await expect(waitingFukushi.locator('td')).toHaveText(`${before}人`);
+  await expect(waitingFukushi.locator('.count')).toHaveText(`${before}人`);
   await snapshot(display.page, 'display-call');
 
   // Recall keeps it on top; done at the counter leaves the counter free for the next call.

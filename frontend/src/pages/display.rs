@@ -22,6 +22,10 @@ fn clock_now() -> String {
     format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
 }
 
+/// Calls on screen: the latest and the six before it (the board keeps
+/// [`mado_wire::MAX_RECENT_CALLS`]).
+const SHOWN_CALLS: usize = 7;
+
 #[component]
 pub fn Display() -> impl IntoView {
     let lang = use_lang();
@@ -99,6 +103,11 @@ pub fn Display() -> impl IntoView {
                 Some(Err(e)) => view! { <p class="problem" role="alert">{lobby_problem(lang.get(), asked_for.as_deref(), &e)}</p> }.into_any(),
                 Some(Ok(o)) => {
                     let services = o.services.clone();
+                    let shown = move || {
+                        let calls: Vec<(usize, mado_wire::Call)> =
+                            board.get().recent_calls.into_iter().take(SHOWN_CALLS).enumerate().collect();
+                        calls
+                    };
                     view! {
                         <div class="display-grid">
                             <section class="calls" aria-labelledby="calls-title">
@@ -106,31 +115,38 @@ pub fn Display() -> impl IntoView {
                                 <Show when=move || board.with(|b| b.recent_calls.is_empty())>
                                     <p class="empty">{move || t().display_no_calls}</p>
                                 </Show>
+                                // Readable from 5 m (issue 17 item 8): the latest call across the
+                                // screen, the six before it in two columns below.
                                 <ol class="call-list">
-                                    <For each=move || board.get().recent_calls key=|c| c.event_id let:call>
-                                        <li class="call" data-testid="call">
-                                            <span class="number">{call.number.to_string()}</span>
-                                            <span class="arrow" aria-hidden="true">"→"</span>
-                                            <span class="counter">{move || lang.get().pick(&call.counter_label, &call.counter_label_en).to_owned()}</span>
-                                        </li>
+                                    <For each=shown
+                                        key=|(i, c)| (*i == 0, c.event_id) let:item>
+                                        {
+                                            let (i, call) = item;
+                                            view! {
+                                                <li class="call" class:latest=i == 0 data-testid="call">
+                                                    <span class="number">{call.number.to_string()}</span>
+                                                    <span class="arrow" aria-hidden="true">"→"</span>
+                                                    <span class="counter">{move || lang.get().pick(&call.counter_label, &call.counter_label_en).to_owned()}</span>
+                                                </li>
+                                            }
+                                        }
                                     </For>
                                 </ol>
                             </section>
                             <section class="waiting" aria-labelledby="waiting-title">
                                 <h2 id="waiting-title">{move || t().display_waiting}</h2>
-                                <table>
-                                    <tbody>
-                                        {services.into_iter().map(|s| {
-                                            let id = s.id.clone();
-                                            view! {
-                                                <tr data-testid="waiting-row">
-                                                    <th scope="row"><span class="prefix">{s.prefix.clone()}</span>{move || lang.get().pick(&s.name, &s.name_en).to_owned()}</th>
-                                                    <td>{move || lang.get().people(board.with(|b| b.waiting_for(&id)))}</td>
-                                                </tr>
-                                            }
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
+                                <ul class="waiting-list">
+                                    {services.into_iter().map(|s| {
+                                        let id = s.id.clone();
+                                        view! {
+                                            <li data-testid="waiting-row">
+                                                <span class="prefix">{s.prefix.clone()}</span>
+                                                <span class="service">{move || lang.get().pick(&s.name, &s.name_en).to_owned()}</span>
+                                                <span class="count">{move || lang.get().people(board.with(|b| b.waiting_for(&id)))}</span>
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
                             </section>
                         </div>
                     }.into_any()
