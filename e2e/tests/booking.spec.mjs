@@ -19,6 +19,8 @@ test('a resident books a visit after the guide, sees the receipt and cancels it'
   await expect(book.getByRole('heading', { name: '来庁予約（任意）' })).toBeVisible();
   // Nothing is fetched until the resident opens the booking.
   await book.getByRole('button', { name: '予約する日時を選ぶ' }).click();
+  // Issue 17 item 12: the service of the life event is chosen already.
+  await expect(book.getByRole('radio', { name: 'おくやみコーナー' })).toBeChecked();
   await book.getByRole('radio', { name: 'おくやみコーナー' }).check();
   const day = book.locator('button.day:not([disabled])').first();
   await expect(day).toBeVisible();
@@ -41,6 +43,12 @@ test('a resident books a visit after the guide, sees the receipt and cancels it'
   await expect(page.getByTestId('reservation-when')).toContainText('10:00〜10:30');
   await expect(page.locator('.reservation-card .qr svg')).toBeVisible();
   await shot(book, 'booking-receipt');
+  // Issue 17 item 12: the phone number and birth date typed for the booking are offered for
+  // the pre-application, not typed again.
+  const pre = page.getByTestId('pre-apply');
+  await pre.getByRole('button', { name: '事前申請の入力へ進む' }).click();
+  await expect(pre.getByLabel('電話番号')).toHaveValue('090-1234-5678');
+  await expect(pre.getByLabel('生年月日')).toHaveValue('1985-04-01');
 
   // The calendar file is an iCalendar event at 10:00 Japan time.
   const link = await page.getByTestId('reservation-link').getAttribute('href');

@@ -53,6 +53,9 @@ pub fn Apply() -> impl IntoView {
     let bad = RwSignal::new(Vec::<String>::new());
     let problem = RwSignal::new(None::<String>);
     let booking = RwSignal::new(None::<mado_wire::Booking>);
+    // The phone and birth date typed for a booking, offered again for the pre-application
+    // (kept in this page only).
+    let contact = RwSignal::new(None::<super::booking::BookingContact>);
 
     let owner = Owner::current().unwrap_or_default();
     Effect::new(move |_| {
@@ -149,8 +152,8 @@ pub fn Apply() -> impl IntoView {
                             <p>{move || t().apply_share}</p>
                             <button type="button" on:click=move |_| print_page()>{move || t().guide_print}</button>
                         </footer>
-                        <super::booking::BookVisit booked=booking/>
-                        <super::preapply::PreApply session=s booking=booking/>
+                        <super::booking::BookVisit booked=booking contact=contact prefer=pack.get_untracked().unwrap_or_default()/>
+                        <super::preapply::PreApply session=s booking=booking contact=contact/>
                     }.into_any()
                 }
             }}

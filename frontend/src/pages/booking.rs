@@ -90,12 +90,42 @@ fn ReservationCard(
     }
 }
 
+/// The phone number and birth date a resident typed for a booking, offered again for the
+/// pre-application on the same page (issue 17 item 12); never stored in the browser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookingContact {
+    pub phone: String,
+    pub birth_date: String,
+}
+
+/// The demo office's service for each life event, chosen before the resident picks one (they
+/// can still pick another). An office without that service starts with none chosen.
+const SERVICE_FOR_EVENT: [(&str, &str); 3] = [
+    ("okuyami", "okuyami"),
+    ("shintai-techo", "fukushi"),
+    ("hikkoshi", "jumin"),
+];
+
+/// The service to preselect for life event `pack` among `office`'s services.
+fn preferred_service(pack: &str, office: &Office) -> Option<String> {
+    let (_, id) = SERVICE_FOR_EVENT.iter().find(|(p, _)| *p == pack)?;
+    office
+        .services
+        .iter()
+        .any(|s| s.id == *id)
+        .then(|| (*id).to_owned())
+}
+
 /// Booking a visit: office, service, day, time, optional phone and birth date for checking
 /// in, then the receipt.
 #[component]
 pub fn BookVisit(
     /// The booking, once made (shared with the pre-application, which links to it).
     booked: RwSignal<Option<Booking>>,
+    /// Set with what was typed once the booking is made.
+    contact: RwSignal<Option<BookingContact>>,
+    /// The life event (rule pack id), whose service is chosen first.
+    prefer: String,
 ) -> impl IntoView {
     let lang = use_lang();
     let t = move || lang.get().desk();
@@ -113,15 +143,6 @@ pub fn BookVisit(
     let busy = RwSignal::new(false);
     let key = StoredValue::new(crate::new_idempotency_key());
 
-    let open = move |_| {
-        opened.set(true);
-        leptos::task::spawn_local(async move {
-            match api::offices().await {
-                Ok(list) => office.set(list.first().cloned()),
-                Err(e) => problem.set(Some(error_text(&e, lang.get_untracked()))),
-            }
-        });
-    };
     let load = move || {
         let (Some(o), Some(s)) = (office.get_untracked(), service.get_untracked()) else {
             return;
@@ -131,6 +152,25 @@ pub fn BookVisit(
                 Ok(list) => {
                     problem.set(None);
                     offers.set(list);
+                }
+                Err(e) => problem.set(Some(error_text(&e, lang.get_untracked()))),
+            }
+        });
+    };
+    let prefer = StoredValue::new(prefer);
+    let open = move |_| {
+        opened.set(true);
+        leptos::task::spawn_local(async move {
+            match api::offices().await {
+                Ok(list) => {
+                    let first = list.first().cloned();
+                    if let Some(o) = &first
+                        && service.get_untracked().is_none()
+                    {
+                        service.set(preferred_service(&prefer.get_value(), o));
+                    }
+                    office.set(first);
+                    load();
                 }
                 Err(e) => problem.set(Some(error_text(&e, lang.get_untracked()))),
             }
@@ -169,12 +209,19 @@ pub fn BookVisit(
             birth_date: birth_opt,
         };
         busy.set(true);
+        let (req_phone, req_birth) = (req.phone.clone(), req.birth_date.clone());
         leptos::task::spawn_local(async move {
             let result = api::book(&o.id, &req, &key.get_value()).await;
             busy.set(false);
             match result {
                 Ok(b) => {
                     problem.set(None);
+                    if let (Some(p), Some(d)) = (&req_phone, &req_birth) {
+                        contact.set(Some(BookingContact {
+                            phone: p.clone(),
+                            birth_date: d.clone(),
+                        }));
+                    }
                     phone.set(String::new());
                     birth.set(String::new());
                     booked.set(Some(b));
@@ -478,5 +525,26 @@ pub fn MyReservation() -> impl IntoView {
                 }}
             </main>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 17 item 12: the life event's service is chosen first when the office has it.
+    #[test]
+    fn issue_17_the_life_events_service_is_chosen_first() {
+        let office: Office = serde_json::from_str(
+            r#"{"id":"o","name":"o","name_en":"o","counters":[],"services":[
+                {"id":"jumin","prefix":"A","name":"市民課","name_en":"c","avg_service_secs":600},
+                {"id":"okuyami","prefix":"E","name":"おくやみコーナー","name_en":"b","avg_service_secs":600}]}"#,
+        )
+        .unwrap();
+        assert_eq!(preferred_service("okuyami", &office).as_deref(), Some("okuyami"));
+        assert_eq!(preferred_service("hikkoshi", &office).as_deref(), Some("jumin"));
+        // 身体障害者手帳 goes to 保健福祉課 (fukushi), which this office does not have.
+        assert_eq!(preferred_service("shintai-techo", &office), None);
+        assert_eq!(preferred_service("unknown", &office), None);
     }
 }

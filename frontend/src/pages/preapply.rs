@@ -106,7 +106,12 @@ fn Field(
 
 /// `/apply`'s pre-application: the procedures, the resident's details, consent, the receipt.
 #[component]
-pub fn PreApply(session: Session, booking: RwSignal<Option<Booking>>) -> impl IntoView {
+pub fn PreApply(
+    session: Session,
+    booking: RwSignal<Option<Booking>>,
+    /// What the resident typed for the booking above: offered here, not typed again.
+    contact: RwSignal<Option<super::booking::BookingContact>>,
+) -> impl IntoView {
     let lang = use_lang();
     let p = move || lang.get().pre();
     let d = move || lang.get().desk();
@@ -124,6 +129,17 @@ pub fn PreApply(session: Session, booking: RwSignal<Option<Booking>>) -> impl In
     let busy = RwSignal::new(false);
     let receipt = RwSignal::new(None::<SubmissionReceipt>);
     let key = StoredValue::new(crate::new_idempotency_key());
+    // What was typed for the booking above is offered here, not typed again (issue 17 item 12).
+    Effect::new(move |_| {
+        if let Some(c) = contact.get() {
+            if phone.get_untracked().is_empty() {
+                phone.set(c.phone);
+            }
+            if birth.get_untracked().is_empty() {
+                birth.set(c.birth_date);
+            }
+        }
+    });
     // The guide already knows the birth date for some events (身体障害者手帳: ご本人の生年月日).
     Effect::new(move |_| {
         if let Some(mado_rules::Value::Date(d)) =
