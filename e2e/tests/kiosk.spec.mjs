@@ -55,3 +55,24 @@ test('the printed ticket is an 80 mm receipt with the number, office and time', 
   expect(text).toContain('呼び出し状況');
   execFileSync('pdftoppm', ['-png', '-r', '150', '-singlefile', file, path.join(dir, 'kiosk-receipt')]);
 });
+
+test('issue 17: the kiosk fills a portrait screen and 予約の方 is a button like the others', async ({ page }) => {
+  await page.setViewportSize({ width: 1080, height: 1920 });
+  const kiosk = new KioskPage(page);
+  await kiosk.open();
+  const boxes = await page.evaluate(() => {
+    const rect = (e) => e.getBoundingClientRect();
+    const services = [...document.querySelectorAll('button.service')].map(rect);
+    const checkin = rect(document.querySelector('a.checkin-link'));
+    return { services: services.map((r) => ({ h: r.height, w: r.width, bottom: r.bottom })), checkin: { h: checkin.height, w: checkin.width, bottom: checkin.bottom } };
+  });
+  // The buttons use the screen down to its foot, one column of full-width buttons.
+  expect(boxes.checkin.bottom).toBeGreaterThan(1920 * 0.85);
+  expect(boxes.checkin.bottom).toBeLessThanOrEqual(1920);
+  for (const s of boxes.services) expect(s.w).toBeGreaterThan(1000);
+  // 「予約の方はこちら」 is as wide and at least as tall as a service button.
+  expect(boxes.checkin.w).toBeGreaterThanOrEqual(boxes.services[0].w - 1);
+  expect(boxes.checkin.h).toBeGreaterThanOrEqual(Math.min(...boxes.services.map((s) => s.h)) * 0.5);
+  expect(boxes.checkin.h).toBeGreaterThanOrEqual(128);
+  await snapshot(page, 'kiosk-portrait-start');
+});
