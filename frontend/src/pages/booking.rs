@@ -541,8 +541,14 @@ mod tests {
                 {"id":"okuyami","prefix":"E","name":"おくやみコーナー","name_en":"b","avg_service_secs":600}]}"#,
         )
         .unwrap();
-        assert_eq!(preferred_service("okuyami", &office).as_deref(), Some("okuyami"));
-        assert_eq!(preferred_service("hikkoshi", &office).as_deref(), Some("jumin"));
+        assert_eq!(
+            preferred_service("okuyami", &office).as_deref(),
+            Some("okuyami")
+        );
+        assert_eq!(
+            preferred_service("hikkoshi", &office).as_deref(),
+            Some("jumin")
+        );
         // 身体障害者手帳 goes to 保健福祉課 (fukushi), which this office does not have.
         assert_eq!(preferred_service("shintai-techo", &office), None);
         assert_eq!(preferred_service("unknown", &office), None);

@@ -172,8 +172,9 @@ pub fn Kiosk() -> impl IntoView {
                                                 let pick = Callback::new(move |service_id: String| issue(office_id.clone(), service_id, new_idempotency_key()));
                                                 view! { <ServiceButton service=s.clone() board=board on_pick=pick/> }
                                             }).collect_view()}
+                                            // A button among the services, of the same weight.
+                                            <a class="checkin-link" rel="external" href=format!("/checkin?office={office_id}")>{t().kiosk_checkin}</a>
                                         </div>
-                                        <a class="button secondary checkin-link" rel="external" href=format!("/checkin?office={office_id}")>{t().kiosk_checkin}</a>
                                     }.into_any()
                                 }}
                             </section>
