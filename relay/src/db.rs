@@ -397,6 +397,24 @@ pub async fn seed_demo(pool: &Pool) -> Result<bool> {
     Ok(true)
 }
 
+/// The stored calendar of `office`, if it has one; a stored calendar that cannot be read is an
+/// error naming the office.
+pub async fn load_calendar(
+    pool: &Pool,
+    office: &str,
+) -> Result<Option<mado_wire::calendar::OfficeCalendar>> {
+    let json: Option<String> =
+        sqlx::query_scalar("SELECT calendar FROM office_calendars WHERE office_id = $1")
+            .bind(office)
+            .fetch_optional(pool)
+            .await?;
+    json.map(|json| {
+        serde_json::from_str(&json)
+            .map_err(|e| Error::Internal(format!("stored calendar of {office:?}: {e}")))
+    })
+    .transpose()
+}
+
 /// Loads an office with its services and counters.
 pub async fn load_office(pool: &Pool, office_id: &str) -> Result<mado_wire::Office> {
     let row = sqlx::query("SELECT id, name, name_en, address, phone FROM offices WHERE id = $1")
@@ -446,17 +464,10 @@ pub async fn load_office(pool: &Pool, office_id: &str) -> Result<mado_wire::Offi
             })
             .collect();
     // The hours in words, from the calendar when the office has one.
-    let calendar: Option<String> =
-        sqlx::query_scalar("SELECT calendar FROM office_calendars WHERE office_id = $1")
-            .bind(office_id)
-            .fetch_optional(pool)
-            .await?;
-    let hours = match calendar {
-        Some(json) => serde_json::from_str::<mado_wire::calendar::OfficeCalendar>(&json)
-            .map_err(|e| Error::Internal(format!("stored calendar of {office_id:?}: {e}")))?
-            .hours_ja(),
-        None => String::new(),
-    };
+    let hours = load_calendar(pool, office_id)
+        .await?
+        .map(|c| c.hours_ja())
+        .unwrap_or_default();
     Ok(mado_wire::Office {
         id: row.get("id"),
         name: row.get("name"),

@@ -116,17 +116,7 @@ async fn booking_config(state: &AppState, office: &str) -> Result<Arc<BookingCon
         return Ok(cached);
     }
     let epoch = state.offices.epoch();
-    let json: Option<String> =
-        sqlx::query_scalar("SELECT calendar FROM office_calendars WHERE office_id = $1")
-            .bind(office)
-            .fetch_optional(&state.db)
-            .await?;
-    let calendar = json
-        .map(|json| {
-            serde_json::from_str(&json)
-                .map_err(|e| Error::Internal(format!("stored calendar of {office:?}: {e}")))
-        })
-        .transpose()?;
+    let calendar = crate::db::load_calendar(&state.db, office).await?;
     let rows = sqlx::query("SELECT service_id, minutes, capacity, horizon_days, lead_minutes FROM slot_rules WHERE office_id = $1")
         .bind(office)
         .fetch_all(&state.db)

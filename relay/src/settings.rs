@@ -72,14 +72,8 @@ pub async fn load(db: &Pool, office: &str) -> Result<OfficeSettings> {
     .bind(office)
     .fetch_all(db)
     .await?;
-    let calendar: Option<String> =
-        sqlx::query_scalar("SELECT calendar FROM office_calendars WHERE office_id = $1")
-            .bind(office)
-            .fetch_optional(db)
-            .await?;
-    let calendar = match calendar {
-        Some(json) => serde_json::from_str(&json)
-            .map_err(|e| Error::Internal(format!("stored calendar of {office:?}: {e}")))?,
+    let calendar = match db::load_calendar(db, office).await? {
+        Some(c) => c,
         // An office loaded without hours: shown closed every day until hours are set.
         None => OfficeCalendar {
             weekly: Default::default(),

@@ -90,6 +90,15 @@ fn ReservationCard(
     }
 }
 
+/// Each day of `offers` with its free places, in order (a day whose slots are all taken has 0).
+fn free_by_day(offers: &[SlotOffer]) -> Vec<(String, u32)> {
+    let mut by_day: BTreeMap<String, u32> = BTreeMap::new();
+    for o in offers {
+        *by_day.entry(o.day.clone()).or_default() += o.free;
+    }
+    by_day.into_iter().collect()
+}
+
 /// The phone number and birth date a resident typed for a booking, offered again for the
 /// pre-application on the same page (issue 17 item 12); never stored in the browser.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,13 +185,7 @@ pub fn BookVisit(
             }
         });
     };
-    let days = Memo::new(move |_| {
-        let mut by_day: BTreeMap<String, u32> = BTreeMap::new();
-        for o in offers.get() {
-            *by_day.entry(o.day.clone()).or_default() += o.free;
-        }
-        by_day.into_iter().collect::<Vec<_>>()
-    });
+    let days = Memo::new(move |_| offers.with(|o| free_by_day(o)));
     let submit = move |_| {
         let (Some(o), Some(s), Some(d), Some(start)) = (
             office.get_untracked(),
@@ -369,13 +372,7 @@ fn MoveBooking(
             }
         });
     };
-    let days = Memo::new(move |_| {
-        let mut by_day: BTreeMap<String, u32> = BTreeMap::new();
-        for o in offers.get() {
-            *by_day.entry(o.day.clone()).or_default() += o.free;
-        }
-        by_day.into_iter().collect::<Vec<_>>()
-    });
+    let days = Memo::new(move |_| offers.with(|o| free_by_day(o)));
     let submit = move |_| {
         let (Some(d), Some(start)) = (day.get_untracked(), slot.get_untracked()) else {
             return;

@@ -287,6 +287,23 @@ fn text_url(text: &str) -> Option<String> {
     web_sys::Url::create_object_url_with_blob(&blob).ok()
 }
 
+/// The tries left, and at one try left the warning with the tick staff set once they told the
+/// resident (nothing is sent before it, [`may_send`]).
+#[component]
+fn TriesLeft(tries: u8, confirmed: RwSignal<bool>) -> impl IntoView {
+    let lang = use_lang();
+    let t = move || lang.get().desk();
+    view! {
+        {(tries > 0).then(|| view! { <p class="tries" data-testid="tries">{lang.get_untracked().card_tries(tries)}</p> })}
+        {(tries == 1).then(|| view! {
+            <div class="last-try" role="alert">
+                <p>{t().card_last_try}</p>
+                <label><input type="checkbox" prop:checked=move || confirmed.get() on:change=move |ev| confirmed.set(event_target_checked(&ev))/>{t().card_last_try_confirm}</label>
+            </div>
+        })}
+    }
+}
+
 #[component]
 pub fn CardReader(
     name: RwSignal<String>,
@@ -772,13 +789,7 @@ pub fn CardReader(
                     <div class="pin-pad no-pin" role="group" aria-labelledby="pin-title" data-testid="no-pin">
                         <p id="pin-title" class="pin-title">{t().card_licence_no_pin_title}</p>
                         <p class="hint">{t().card_licence_no_pin_help}</p>
-                        {(tries > 0).then(|| view! { <p class="tries" data-testid="tries">{lang.get_untracked().card_tries(tries)}</p> })}
-                        {(tries == 1).then(|| view! {
-                            <div class="last-try" role="alert">
-                                <p>{t().card_last_try}</p>
-                                <label><input type="checkbox" prop:checked=move || confirmed.get() on:change=move |ev| confirmed.set(event_target_checked(&ev))/>{t().card_last_try_confirm}</label>
-                            </div>
-                        })}
+                        <TriesLeft tries=tries confirmed=confirmed/>
                         <div class="card-actions">
                             <button type="button" class="big" data-testid="no-pin-submit"
                                 disabled=move || !may_send_entry(Credential::Pin, LicencePin::NotSet, true, 0, tries, confirmed.get())
@@ -801,13 +812,7 @@ pub fn CardReader(
                         }>
                         <p id="pin-title" class="pin-title">{if licence.is_licence() { t().card_licence_pin_title } else { t().card_pin_title }}</p>
                         <p class="hint">{t().card_pin_help}</p>
-                        {(tries > 0).then(|| view! { <p class="tries" data-testid="tries">{lang.get_untracked().card_tries(tries)}</p> })}
-                        {(tries == 1).then(|| view! {
-                            <div class="last-try" role="alert">
-                                <p>{t().card_last_try}</p>
-                                <label><input type="checkbox" prop:checked=move || confirmed.get() on:change=move |ev| confirmed.set(event_target_checked(&ev))/>{t().card_last_try_confirm}</label>
-                            </div>
-                        })}
+                        <TriesLeft tries=tries confirmed=confirmed/>
                         <p class="pin-dots" aria-live="polite" data-testid="pin-dots">
                             {move || (0..4).map(|i| if i < pin.with(|p| p.chars().count()) { "●" } else { "○" }).collect::<String>()}
                         </p>
@@ -838,13 +843,7 @@ pub fn CardReader(
                 Panel::Secret { credential: Credential::CodeB, tries, .. } => view! {
                     <form class="code-b" data-testid="code-b" on:submit=move |ev| { ev.prevent_default(); submit(false); }>
                         <p class="pin-title">{t().card_code_b_title}</p>
-                        {(tries > 0).then(|| view! { <p class="tries" data-testid="tries">{lang.get_untracked().card_tries(tries)}</p> })}
-                        {(tries == 1).then(|| view! {
-                            <div class="last-try" role="alert">
-                                <p>{t().card_last_try}</p>
-                                <label><input type="checkbox" prop:checked=move || confirmed.get() on:change=move |ev| confirmed.set(event_target_checked(&ev))/>{t().card_last_try_confirm}</label>
-                            </div>
-                        })}
+                        <TriesLeft tries=tries confirmed=confirmed/>
                         <div class="entry"><label for="cb-birth">{t().card_code_b_birth}</label>
                             <input id="cb-birth" inputmode="numeric" maxlength="6" autocomplete="off" prop:value=move || code_birth.get() on:input=move |ev| code_birth.set(event_target_value(&ev))/></div>
                         <div class="entry"><label for="cb-expiry">{t().card_code_b_expiry}</label>
