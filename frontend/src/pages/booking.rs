@@ -99,6 +99,36 @@ fn free_by_day(offers: &[SlotOffer]) -> Vec<(String, u32)> {
     by_day.into_iter().collect()
 }
 
+/// The days of a booking window as buttons with their free places; choosing one clears the
+/// chosen time.
+#[component]
+fn DayList(
+    days: Memo<Vec<(String, u32)>>,
+    day: RwSignal<Option<String>>,
+    /// The chosen time, cleared when another day is chosen (not `slot`: a Leptos keyword).
+    time: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let t = move || lang.get().desk();
+    view! {
+        <div class="day-list">
+            <For each=move || days.get() key=|(d, free)| (d.clone(), *free) let:item>
+                {
+                    let (d, free) = item;
+                    let (d2, d3) = (d.clone(), d.clone());
+                    let label = day_label(&d, lang.get_untracked());
+                    view! {
+                        <button type="button" class="day" class:chosen=move || day.get().as_deref() == Some(d2.as_str())
+                            disabled=free == 0 on:click=move |_| { day.set(Some(d3.clone())); time.set(None); }>
+                            {label}<small>{move || if free == 0 { t().book_full_day.to_owned() } else { lang.get().book_free(free) }}</small>
+                        </button>
+                    }
+                }
+            </For>
+        </div>
+    }
+}
+
 /// The phone number and birth date a resident typed for a booking, offered again for the
 /// pre-application on the same page (issue 17 item 12); never stored in the browser.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -283,22 +313,7 @@ pub fn BookVisit(
                             <Show when=move || days.with(Vec::is_empty)>
                                 <p class="hint">{move || t().book_no_slots}</p>
                             </Show>
-                            <div class="day-list">
-                                <For each=move || days.get() key=|(d, free)| (d.clone(), *free) let:item>
-                                    {
-                                        let (d, free) = item;
-                                        let d2 = d.clone();
-                                        let d3 = d.clone();
-                                        let label = day_label(&d, lang.get_untracked());
-                                        view! {
-                                            <button type="button" class="day" class:chosen=move || day.get().as_deref() == Some(d2.as_str())
-                                                disabled=free == 0 on:click=move |_| { day.set(Some(d3.clone())); slot.set(None); }>
-                                                {label}<small>{move || if free == 0 { t().book_full_day.to_owned() } else { lang.get().book_free(free) }}</small>
-                                            </button>
-                                        }
-                                    }
-                                </For>
-                            </div>
+                            <DayList days=days day=day time=slot/>
                         </fieldset>
                     </Show>
                     <Show when=move || day.get().is_some()>
@@ -397,21 +412,7 @@ fn MoveBooking(
         }>
             <fieldset class="q move-booking">
                 <legend>{t().book_move_title}</legend>
-                <div class="day-list">
-                    <For each=move || days.get() key=|(d, free)| (d.clone(), *free) let:item>
-                        {
-                            let (d, free) = item;
-                            let (d2, d3) = (d.clone(), d.clone());
-                            let label = day_label(&d, lang.get_untracked());
-                            view! {
-                                <button type="button" class="day" class:chosen=move || day.get().as_deref() == Some(d2.as_str())
-                                    disabled=free == 0 on:click=move |_| { day.set(Some(d3.clone())); slot.set(None); }>
-                                    {label}<small>{move || if free == 0 { t().book_full_day.to_owned() } else { lang.get().book_free(free) }}</small>
-                                </button>
-                            }
-                        }
-                    </For>
-                </div>
+                <DayList days=days day=day time=slot/>
                 <div class="slot-list">
                     {move || {
                         let d = day.get().unwrap_or_default();
