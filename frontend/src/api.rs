@@ -134,6 +134,19 @@ pub async fn login(login: String, password: String) -> Result<StaffMe, ApiError>
     post("/api/auth/login", &LoginRequest { login, password }).await
 }
 
+/// Whether this browser may issue tickets at `office`: `Ok` (204), or the refusal a ticket
+/// would get (`device_required`, `forbidden`), asked when the kiosk starts.
+pub async fn kiosk_check(office: &str) -> Result<(), ApiError> {
+    let response = Request::get(&format!("/api/offices/{office}/kiosk"))
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if response.ok() {
+        return Ok(());
+    }
+    read::<serde_json::Value>(Ok(response)).await.map(drop)
+}
+
 pub async fn logout() -> Result<(), ApiError> {
     let response = Request::post("/api/auth/logout")
         .send()

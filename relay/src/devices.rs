@@ -41,6 +41,19 @@ pub fn router() -> Router<AppState> {
         .route("/api/devices/{id}", delete(device_revoke))
         .route("/api/devices/pair", post(device_pair))
         .route("/api/devices/me", get(device_me))
+        .route("/api/offices/{office}/kiosk", get(kiosk_check))
+}
+
+/// `GET /api/offices/{office}/kiosk`: whether this browser may issue tickets at `office`, asked
+/// by the kiosk when it starts, so an unpaired kiosk says so before a resident taps anything
+/// (issue 17 item 9): 204, or the same refusal a ticket would get.
+async fn kiosk_check(
+    _kiosk: KioskAccess,
+    State(state): State<AppState>,
+    Path(office): Path<String>,
+) -> Result<StatusCode> {
+    state.office(&office).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 const COLUMNS: &str =

@@ -509,4 +509,11 @@ pub const ROUTES: &[Route] = &[
         "the device this browser is",
     )
     .json::<Device>(),
+    r(
+        "GET",
+        "/api/offices/{office}/kiosk",
+        Kiosk,
+        "whether this browser may issue tickets at the office (a kiosk asks when it starts)",
+    )
+    .no_content(),
 ];

@@ -741,6 +741,11 @@ async fn every_answer_validates_against_the_declared_schema() {
     json_ok(&a, StatusCode::OK);
     t.call(M::GET, "/api/offices/kokurakita/board", None, None)
         .await;
+    // An office without paired kiosks takes tickets from any browser.
+    let a = t
+        .call(M::GET, "/api/offices/kokurakita/kiosk", None, None)
+        .await;
+    assert_eq!(a.status, StatusCode::NO_CONTENT);
     let event = t.first_event("/api/offices/kokurakita/events").await;
     assert_eq!(event["kind"], "issued");
     t.call(M::GET, "/api/offices/kokurakita/queue", None, Some(admin))

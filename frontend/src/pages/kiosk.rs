@@ -79,6 +79,13 @@ pub fn Kiosk() -> impl IntoView {
         let counters = o.counters.clone();
         let on_event = move |e| board.update(|b| drop(b.apply(&e, &counters)));
         live.set_value(Some(Live::connect(&o.id, after, on_event, |_| {})));
+        // An unpaired kiosk of an office that takes tickets only at its kiosks says so now,
+        // before a resident taps anything (issue 17 item 9).
+        if let Err(ApiError::Refused { code, .. }) = api::kiosk_check(&o.id).await
+            && (code == "device_required" || code == "forbidden")
+        {
+            screen.set(Screen::NotPaired);
+        }
         office.set(Some(Ok(o)));
     });
     on_cleanup(move || live.set_value(None));
