@@ -232,7 +232,7 @@ fn tag(path: &str) -> &'static str {
         "guide-records" => "guide-records",
         "stats" => "stats",
         "auth" => "auth",
-        "devices" => "devices",
+        "devices" | "kiosk" => "devices",
         "staff" => "staff",
         "healthz" | "openapi.json" => "relay",
         _ => "other",
