@@ -38,6 +38,15 @@ fn templates() -> Vec<(PathBuf, Template)> {
         .collect()
 }
 
+/// The template in `templates/{id}.yaml`.
+fn template(id: &str) -> Template {
+    templates()
+        .into_iter()
+        .find(|(p, _)| p.ends_with(format!("{id}.yaml")))
+        .unwrap_or_else(|| panic!("no template {id}"))
+        .1
+}
+
 fn sample() -> Data {
     Data {
         applicant: Applicant {
@@ -205,12 +214,8 @@ fn every_template_survives_the_json_the_desk_bundle_embeds() {
 #[test]
 fn issue_17_bad_data_is_refused_whole_even_where_no_template_prints_it() {
     let font = font();
-    let all = templates();
     // One template that prints neither the subject nor the event date.
-    let (_, t) = all
-        .iter()
-        .find(|(p, _)| p.ends_with("jumin-ido.yaml"))
-        .unwrap();
+    let t = &template("jumin-ido");
     let mut data = sample();
     data.applicant.name = " 　".into();
     data.applicant.sex = "1".into();
@@ -251,11 +256,7 @@ fn issue_17_bad_data_is_refused_whole_even_where_no_template_prints_it() {
 #[test]
 fn issue_17_an_addressee_without_the_city_is_warned_about() {
     let font = font();
-    let all = templates();
-    let (_, t) = all
-        .iter()
-        .find(|(p, _)| p.ends_with("jumin-ido.yaml"))
-        .unwrap();
+    let t = &template("jumin-ido");
     let mut data = sample();
     data.city = String::new();
     let mut doc = Document::new(&font, "test");
