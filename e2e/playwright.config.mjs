@@ -16,6 +16,8 @@ const ADMIN_PASSWORD = 'e2e-password-1'; // same as tests/fixtures/pages.mjs
 
 export default defineConfig({
   testDir: './tests',
+  // After the relay below has started: its demo office takes walk-in tickets at any hour.
+  globalSetup: './global-setup.mjs',
   workers: 1,
   fullyParallel: false,
   retries: 0,

@@ -7,8 +7,8 @@ use mado_wire::submission::{
 };
 use mado_wire::{
     Board, BookRequest, Booking, CallNextRequest, CallNextResult, ErrorBody, IssueTicketRequest,
-    IssuedTicket, LoginRequest, Office, QueueSnapshot, Reservation, Session, SlotOffer, StaffMe,
-    Ticket, TransferRequest,
+    IssuedTicket, LoginRequest, Office, QueueSnapshot, Reservation, ServiceWalkIn, Session,
+    SlotOffer, StaffMe, Ticket, TransferRequest,
 };
 use serde::de::DeserializeOwned;
 
@@ -27,6 +27,8 @@ pub enum ApiError {
     },
     /// The relay answered with something that is not the expected JSON.
     BadAnswer(String),
+    /// The service takes no walk-in tickets now (`closed`): why, and when it does again.
+    Closed(mado_wire::calendar::WalkIn),
 }
 
 impl std::fmt::Display for ApiError {
@@ -40,6 +42,7 @@ impl std::fmt::Display for ApiError {
                 message,
             } => write!(f, "{status} {code}: {message}"),
             ApiError::BadAnswer(e) => write!(f, "unexpected answer: {e}"),
+            ApiError::Closed(w) => write!(f, "409 closed: {w:?}"),
         }
     }
 }
@@ -69,6 +72,13 @@ async fn read<T: DeserializeOwned>(
         return Err(ApiError::Unauthorized);
     }
     match response.json::<ErrorBody>().await {
+        Ok(ErrorBody {
+            error:
+                mado_wire::ErrorDetail {
+                    walk_in: Some(walk_in),
+                    ..
+                },
+        }) => Err(ApiError::Closed(walk_in)),
         Ok(body) => Err(ApiError::Refused {
             status,
             code: body.error.code,
@@ -120,6 +130,11 @@ pub async fn issue_ticket(
         })
         .map_err(|e| ApiError::BadAnswer(e.to_string()))?;
     read(request.send().await).await
+}
+
+/// Whether each service of `office` takes walk-in tickets now (kiosks ask every minute).
+pub async fn walk_in(office: &str) -> Result<Vec<ServiceWalkIn>, ApiError> {
+    get(&format!("/api/offices/{office}/walk-in")).await
 }
 
 /// The logged-in staff member; [`ApiError::Unauthorized`] when nobody is.

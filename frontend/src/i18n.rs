@@ -5,6 +5,7 @@
 //! context set up by [`provide_lang`] and never hold literal UI text.
 
 use leptos::prelude::*;
+use mado_wire::calendar::{ClosedWhy, Day, Opening};
 
 /// A UI language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -53,6 +54,7 @@ pub struct Texts {
     pub kiosk_wait_label: &'static str,
     pub kiosk_no_services: &'static str,
     pub kiosk_checkin: &'static str,
+    pub kiosk_hours_label: &'static str,
     // Display
     pub display_now_calling: &'static str,
     pub display_counter: &'static str,
@@ -133,6 +135,7 @@ const JA: Texts = Texts {
     kiosk_wait_label: "待ち時間の目安",
     kiosk_no_services: "現在、番号札を発行できる窓口がありません。",
     kiosk_checkin: "予約の方はこちら",
+    kiosk_hours_label: "受付時間",
     display_now_calling: "お呼び出し中の番号",
     display_counter: "窓口",
     display_waiting: "お待ちの人数",
@@ -211,6 +214,7 @@ const EN: Texts = Texts {
     kiosk_wait_label: "Estimated wait",
     kiosk_no_services: "No service is taking tickets right now.",
     kiosk_checkin: "I have a booking",
+    kiosk_hours_label: "Opening hours",
     display_now_calling: "Now calling",
     display_counter: "Counter",
     display_waiting: "Waiting",
@@ -809,6 +813,70 @@ impl Lang {
         }
     }
 
+    /// Why no walk-in tickets are issued now, as the kiosk says it (issue 17 item 6).
+    pub fn walk_in_closed(self, why: &ClosedWhy) -> String {
+        let time = |m: u16| format!("{}:{:02}", m / 60, m % 60);
+        match (self, why) {
+            (Lang::Ja, ClosedWhy::NotYet) => "ただいま受付開始前です。".into(),
+            (Lang::Ja, ClosedWhy::Break) => "ただいま休憩時間のため、番号札の発行を休止しています。".into(),
+            (Lang::Ja, ClosedWhy::Ended { at }) => {
+                format!("本日の番号札の発行は終了しました（{}まで）。", time(*at))
+            }
+            (Lang::Ja, ClosedWhy::ClosedDay { name }) if name == "休庁日" => {
+                "本日は閉庁しています。".into()
+            }
+            (Lang::Ja, ClosedWhy::ClosedDay { name }) => {
+                format!("本日は{name}のため閉庁しています。")
+            }
+            (Lang::Ja, ClosedWhy::NoHours) => {
+                "受付時間が設定されていないため、番号札を発行できません。近くの職員にお声がけください。".into()
+            }
+            (Lang::En, ClosedWhy::NotYet) => "Tickets are not issued yet.".into(),
+            (Lang::En, ClosedWhy::Break) => "Ticket issuing is paused for the break.".into(),
+            (Lang::En, ClosedWhy::Ended { at }) => {
+                format!("Today's tickets have ended (until {}).", time(*at))
+            }
+            (Lang::En, ClosedWhy::ClosedDay { .. }) => "The office is closed today.".into(),
+            (Lang::En, ClosedWhy::NoHours) => {
+                "No opening hours are set, so no tickets can be issued. Please ask a member of staff.".into()
+            }
+        }
+    }
+
+    /// When walk-in tickets start again: `本日 13:00 から発行します。` or
+    /// `次の受付は 3月2日（火） 8:30 からです。`; `today` is the office-local day.
+    pub fn walk_in_next(self, next: &Opening, today: Day) -> String {
+        let time = format!("{}:{:02}", next.at / 60, next.at % 60);
+        let day = day_label(&next.day.to_string(), self);
+        match (self, next.day == today) {
+            (Lang::Ja, true) => format!("本日 {time} から発行します。"),
+            (Lang::Ja, false) => format!("次の受付は {day} {time} からです。"),
+            (Lang::En, true) => format!("Tickets again from {time} today."),
+            (Lang::En, false) => format!("Next tickets: {day}, from {time}."),
+        }
+    }
+
+    /// The one line on a service button that takes no tickets now.
+    pub fn walk_in_button(self, why: &ClosedWhy, next: Option<&Opening>, today: Day) -> String {
+        let time = |m: u16| format!("{}:{:02}", m / 60, m % 60);
+        match (self, why, next) {
+            (Lang::Ja, ClosedWhy::NotYet | ClosedWhy::Break, Some(n)) if n.day == today => {
+                format!("{}から受付", time(n.at))
+            }
+            (Lang::Ja, ClosedWhy::Ended { at }, _) => {
+                format!("本日の受付は終了（{}まで）", time(*at))
+            }
+            (Lang::Ja, _, _) => "ただいま受付していません".into(),
+            (Lang::En, ClosedWhy::NotYet | ClosedWhy::Break, Some(n)) if n.day == today => {
+                format!("From {}", time(n.at))
+            }
+            (Lang::En, ClosedWhy::Ended { at }, _) => {
+                format!("Ended for today (until {})", time(*at))
+            }
+            (Lang::En, _, _) => "Not taking tickets now".into(),
+        }
+    }
+
     /// "3人" / "3 people".
     pub fn people(self, n: u32) -> String {
         match (self, n) {
@@ -974,6 +1042,57 @@ pub fn day_label(day: &str, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 17 item 6: a closed kiosk says why and from when, as a clerk would write it.
+    #[test]
+    fn issue_17_a_closed_kiosk_says_why_and_from_when() {
+        let mon = Day::new(2027, 3, 1).unwrap();
+        let tue = Day::new(2027, 3, 2).unwrap();
+        let ended = ClosedWhy::Ended { at: 16 * 60 + 45 };
+        assert_eq!(
+            Lang::Ja.walk_in_closed(&ended),
+            "本日の番号札の発行は終了しました（16:45まで）。"
+        );
+        let tomorrow = Opening { day: tue, at: 510 };
+        assert_eq!(
+            Lang::Ja.walk_in_next(&tomorrow, mon),
+            "次の受付は 3月2日（火） 8:30 からです。"
+        );
+        assert_eq!(
+            Lang::En.walk_in_next(&tomorrow, mon),
+            "Next tickets: Tue 2 Mar, from 8:30."
+        );
+        let sunday = ClosedWhy::ClosedDay {
+            name: "日曜日".into(),
+        };
+        assert_eq!(
+            Lang::Ja.walk_in_closed(&sunday),
+            "本日は日曜日のため閉庁しています。"
+        );
+        assert_eq!(
+            Lang::Ja.walk_in_closed(&ClosedWhy::ClosedDay {
+                name: "休庁日".into()
+            }),
+            "本日は閉庁しています。"
+        );
+        let after_lunch = Opening { day: mon, at: 780 };
+        assert_eq!(
+            Lang::Ja.walk_in_next(&after_lunch, mon),
+            "本日 13:00 から発行します。"
+        );
+        assert_eq!(
+            Lang::Ja.walk_in_button(&ClosedWhy::Break, Some(&after_lunch), mon),
+            "13:00から受付"
+        );
+        assert_eq!(
+            Lang::Ja.walk_in_button(&ended, Some(&tomorrow), mon),
+            "本日の受付は終了（16:45まで）"
+        );
+        assert_eq!(
+            Lang::En.walk_in_button(&ended, Some(&tomorrow), mon),
+            "Ended for today (until 16:45)"
+        );
+    }
 
     #[test]
     fn the_call_is_announced_as_a_clerk_would_say_it() {
@@ -1268,6 +1387,7 @@ pub struct AdminTexts {
     pub col_name: &'static str,
     pub col_name_en: &'static str,
     pub col_avg: &'static str,
+    pub col_cutoff: &'static str,
     pub col_booking: &'static str,
     pub col_slot: &'static str,
     pub col_capacity: &'static str,
@@ -1373,6 +1493,7 @@ const ADMIN_JA: AdminTexts = AdminTexts {
     col_name: "名称",
     col_name_en: "英語名",
     col_avg: "平均対応時間（分）",
+    col_cutoff: "当日受付の終了（閉庁の何分前）",
     col_booking: "予約",
     col_slot: "枠（分）",
     col_capacity: "定員",
@@ -1478,6 +1599,7 @@ const ADMIN_EN: AdminTexts = AdminTexts {
     col_name: "Name",
     col_name_en: "English name",
     col_avg: "Average time (min)",
+    col_cutoff: "Walk-ins end (min before closing)",
     col_booking: "Bookings",
     col_slot: "Slot (min)",
     col_capacity: "Places",

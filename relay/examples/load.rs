@@ -54,6 +54,34 @@ async fn http(
     Some((status, body))
 }
 
+/// Walk-in tickets are issued only while the office is open (issue 17 item 6) and the
+/// benchmark runs at any hour: opens the demo office today and tomorrow 00:00–24:00 first, as
+/// an administrator opens a 休日開庁 day (its weekly hours stay as they are).
+async fn open_all_day(addr: SocketAddr, cookie: &str) {
+    let path = "/api/offices/kokurakita/settings";
+    let session = format!("Cookie: {cookie}\r\n");
+    let (status, body) = http(addr, "GET", path, &session, "")
+        .await
+        .expect("the office settings");
+    assert_eq!(status, 200, "GET {path}: {body}");
+    let mut settings: Value = serde_json::from_str(&body).expect("settings JSON");
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_millis() as i64;
+    let today = mado_wire::calendar::Day::from_number((now_ms + 9 * 3_600_000) / 86_400_000);
+    let extra = settings["calendar"]["extra"]
+        .as_array_mut()
+        .expect("calendar.extra");
+    for day in [today, today.add_days(1)] {
+        extra.push(json!([day.to_string(), [[0, 24 * 60]]]));
+    }
+    let (status, body) = http(addr, "PUT", path, &session, &settings.to_string())
+        .await
+        .expect("settings saved");
+    assert_eq!(status, 200, "PUT {path}: {body}");
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
@@ -178,6 +206,7 @@ async fn relay_load(
             .expect("a session cookie")
             .to_owned()
     };
+    open_all_day(addr, &cookie).await;
     // Bookable slots of one service, to book from.
     let (_, slots) = http(
         addr,

@@ -199,6 +199,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0017_office_contact.sql"),
         include_str!("../migrations/postgres/0017_office_contact.sql"),
     ),
+    (
+        18,
+        "walk_in_cutoff",
+        include_str!("../migrations/0018_walk_in_cutoff.sql"),
+        include_str!("../migrations/postgres/0018_walk_in_cutoff.sql"),
+    ),
 ];
 
 /// Opens the database at `url` (`sqlite://PATH`, `sqlite::memory:` or `postgres://…`).
@@ -344,7 +350,7 @@ pub async fn insert_office(pool: &Pool, office: &mado_wire::Office) -> Result<()
     .await?;
     for (sort, s) in office.services.iter().enumerate() {
         sqlx::query(
-            "INSERT INTO services (office_id, id, prefix, name, name_en, avg_service_secs, sort) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO services (office_id, id, prefix, name, name_en, avg_service_secs, sort, walk_in_cutoff_minutes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(&office.id)
         .bind(&s.id)
@@ -353,6 +359,7 @@ pub async fn insert_office(pool: &Pool, office: &mado_wire::Office) -> Result<()
         .bind(&s.name_en)
         .bind(i64::from(s.avg_service_secs))
         .bind(sort as i64)
+        .bind(i64::from(s.walk_in_cutoff_minutes))
         .execute(&mut *tx)
         .await?;
     }
@@ -423,7 +430,7 @@ pub async fn load_office(pool: &Pool, office_id: &str) -> Result<mado_wire::Offi
         .await?
         .ok_or_else(|| Error::NotFound(format!("no office with id {office_id:?}")))?;
     let services = sqlx::query(
-        "SELECT id, prefix, name, name_en, avg_service_secs FROM services WHERE office_id = $1 AND retired = 0 ORDER BY sort",
+        "SELECT id, prefix, name, name_en, avg_service_secs, walk_in_cutoff_minutes FROM services WHERE office_id = $1 AND retired = 0 ORDER BY sort",
     )
     .bind(office_id)
     .fetch_all(pool)
@@ -435,6 +442,9 @@ pub async fn load_office(pool: &Pool, office_id: &str) -> Result<mado_wire::Offi
         name: r.get("name"),
         name_en: r.get("name_en"),
         avg_service_secs: u32::try_from(r.get::<i64, _>("avg_service_secs")).unwrap_or(u32::MAX),
+        // 0..=240 by the column's CHECK.
+        walk_in_cutoff_minutes: u16::try_from(r.get::<i64, _>("walk_in_cutoff_minutes"))
+            .unwrap_or(mado_wire::admin::MAX_WALK_IN_CUTOFF_MINUTES),
     })
     .collect();
     let links: Vec<(i64, String)> = sqlx::query_as(
@@ -501,6 +511,17 @@ fn jst() -> chrono::FixedOffset {
     chrono::FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset")
 }
 
+/// The office-local day and minute after midnight of a Unix-millisecond instant.
+pub fn local_day_minute(at_ms: i64) -> (mado_wire::calendar::Day, u16) {
+    const DAY: i64 = 86_400_000;
+    const OFFSET: i64 = 9 * 3_600_000;
+    let local = at_ms + OFFSET;
+    let day = mado_wire::calendar::Day::from_number(local.div_euclid(DAY));
+    // Below 1,440.
+    let minute = (local.rem_euclid(DAY) / 60_000) as u16;
+    (day, minute)
+}
+
 /// The office-local day (`YYYY-MM-DD`) of a Unix-millisecond instant. Ticket numbers
 /// restart each day.
 pub fn local_day(at_ms: i64) -> String {
@@ -527,5 +548,12 @@ mod tests {
         assert_eq!(local_day(before + 1), "2026-11-22");
         assert_eq!(local_day_start_ms(before + 1), before + 1);
         assert_eq!(local_day_start_ms(before), before + 1 - 86_400_000);
+        let (day, minute) = local_day_minute(before);
+        assert_eq!(
+            (day.to_string(), minute),
+            ("2026-11-21".to_owned(), 23 * 60 + 59)
+        );
+        let (day, minute) = local_day_minute(before + 1);
+        assert_eq!((day.to_string(), minute), ("2026-11-22".to_owned(), 0));
     }
 }

@@ -38,6 +38,12 @@ pub enum Error {
         message: String,
         alternatives: Vec<mado_wire::SlotOffer>,
     },
+    /// The service takes no walk-in tickets now (office hours, its cut-off, a closed day).
+    #[error("{message}")]
+    Closed {
+        message: String,
+        walk_in: mado_wire::calendar::WalkIn,
+    },
     /// Bad input: a body without `Content-Type: application/json`.
     #[error("expected a body with Content-Type: application/json")]
     UnsupportedMediaType,
@@ -67,6 +73,7 @@ impl Error {
             Error::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             Error::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             Error::SlotFull { .. } => (StatusCode::CONFLICT, "slot_full"),
+            Error::Closed { .. } => (StatusCode::CONFLICT, "closed"),
             Error::UnsupportedMediaType => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
             }
@@ -83,6 +90,7 @@ pub fn error_response(status: StatusCode, code: &str, message: impl Into<String>
             code: code.to_owned(),
             message: message.into(),
             alternatives: Vec::new(),
+            walk_in: None,
         },
     };
     (status, axum::Json(body)).into_response()
@@ -91,20 +99,32 @@ pub fn error_response(status: StatusCode, code: &str, message: impl Into<String>
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
-        if let Error::SlotFull {
-            message,
-            alternatives,
-        } = self
-        {
-            let body = ErrorBody {
-                error: ErrorDetail {
-                    code: code.to_owned(),
-                    message,
-                    alternatives,
-                },
-            };
-            return (status, axum::Json(body)).into_response();
-        }
+        let detail = match self {
+            Error::SlotFull {
+                message,
+                alternatives,
+            } => ErrorDetail {
+                code: code.to_owned(),
+                message,
+                alternatives,
+                walk_in: None,
+            },
+            Error::Closed { message, walk_in } => ErrorDetail {
+                code: code.to_owned(),
+                message,
+                alternatives: Vec::new(),
+                walk_in: Some(walk_in),
+            },
+            other => return other.plain_response(status, code),
+        };
+        let body = ErrorBody { error: detail };
+        (status, axum::Json(body)).into_response()
+    }
+}
+
+impl Error {
+    /// The body of an error without details of its own: its code and message.
+    fn plain_response(self, status: StatusCode, code: &str) -> Response {
         let message = match &self {
             Error::Internal(detail) => {
                 tracing::error!(error = %detail, "internal error");

@@ -226,7 +226,9 @@ fn tag(path: &str) -> &'static str {
     };
     match resource {
         "offices" | "settings" => "offices",
-        "tickets" | "board" | "queue" | "events" | "counters" | "ticket-status" => "queue",
+        "tickets" | "walk-in" | "board" | "queue" | "events" | "counters" | "ticket-status" => {
+            "queue"
+        }
         "services" | "reservations" | "check-in" => "reservations",
         "submissions" | "submission-status" => "submissions",
         "guide-records" => "guide-records",
@@ -366,7 +368,8 @@ fn responses() -> Value {
             "Bad input; `error.code` says which: `invalid_json`, `invalid_body`, \
              `invalid_query`, `invalid_path`, `invalid_header` (400, each with the field and \
              what it must hold), `not_found` (404), `conflict` (409), `slot_full` (409, with \
-             `alternatives`), `unsupported_media_type` (415), `too_large` (413)."
+             `alternatives`), `closed` (409, no walk-in tickets now: `walk_in` says why and \
+             when they start again), `unsupported_media_type` (415), `too_large` (413)."
         ),
         "ServerError": error(
             "The relay could not answer (`internal`); its log has the details."

@@ -15,7 +15,7 @@ use axum::Router;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
-use mado_wire::calendar::{self, Day, OfficeCalendar, SlotRule};
+use mado_wire::calendar::{self, ClosedWhy, Day, OfficeCalendar, SlotRule, WalkIn};
 use mado_wire::{
     BookRequest, Booking, CheckInRequest, IssuedTicket, RescheduleRequest, Reservation,
     ReservationStatus, SlotOffer,
@@ -138,6 +138,27 @@ async fn booking_config(state: &AppState, office: &str) -> Result<Arc<BookingCon
     let config = Arc::new(BookingConfig { calendar, rules });
     state.keep_bookings(office, epoch, config.clone());
     Ok(config)
+}
+
+/// Whether `service` of `office` takes walk-in tickets at `at_ms` (issue 17 item 6): the
+/// office's calendar (an office without one takes none) and the service's cut-off.
+pub(crate) async fn walk_in(
+    state: &AppState,
+    office: &str,
+    service: &mado_wire::Service,
+    at_ms: i64,
+) -> Result<WalkIn> {
+    let config = booking_config(state, office).await?;
+    let Some(calendar) = &config.calendar else {
+        return Ok(WalkIn::Closed {
+            why: ClosedWhy::NoHours,
+            next: None,
+        });
+    };
+    let (day, minute) = crate::db::local_day_minute(at_ms);
+    calendar
+        .walk_in(day, minute, service.walk_in_cutoff_minutes)
+        .map_err(|e| Error::Internal(format!("calendar of office {office:?}: {e}")))
 }
 
 fn parse_day(s: &str, field: &str) -> Result<Day> {

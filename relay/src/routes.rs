@@ -16,8 +16,8 @@ use mado_wire::submission::{
 use mado_wire::{
     Board, BookRequest, Booking, CallNextRequest, CallNextResult, CheckInRequest, GuideRecord,
     IssueTicketRequest, IssuedTicket, LoginRequest, NewGuideRecord, Office, QueueEvent,
-    QueueSnapshot, RescheduleRequest, Reservation, Session, SlotOffer, StaffMe, Ticket,
-    TransferRequest,
+    QueueSnapshot, RescheduleRequest, Reservation, ServiceWalkIn, Session, SlotOffer, StaffMe,
+    Ticket, TransferRequest,
 };
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 
@@ -244,6 +244,13 @@ pub const ROUTES: &[Route] = &[
     .body::<IssueTicketRequest>()
     .created::<IssuedTicket>()
     .idempotent(),
+    r(
+        "GET",
+        "/api/offices/{office}/walk-in",
+        Public,
+        "whether each service takes walk-in tickets now, and if not why and from when",
+    )
+    .json::<Vec<ServiceWalkIn>>(),
     r(
         "GET",
         "/api/ticket-status/{token}",

@@ -107,6 +107,7 @@ pub async fn load(db: &Pool, office: &str) -> Result<OfficeSettings> {
                 name: s.name,
                 name_en: s.name_en,
                 avg_service_secs: s.avg_service_secs,
+                walk_in_cutoff_minutes: s.walk_in_cutoff_minutes,
             })
             .collect(),
         counters: o
@@ -249,9 +250,9 @@ async fn save_services(
     for (sort, s) in services.iter().enumerate() {
         let known = stored.iter().any(|(id, _)| id == &s.id);
         let sql = if known {
-            "UPDATE services SET prefix = $3, name = $4, name_en = $5, avg_service_secs = $6, sort = $7, retired = 0 WHERE office_id = $1 AND id = $2"
+            "UPDATE services SET prefix = $3, name = $4, name_en = $5, avg_service_secs = $6, sort = $7, walk_in_cutoff_minutes = $8, retired = 0 WHERE office_id = $1 AND id = $2"
         } else {
-            "INSERT INTO services (office_id, id, prefix, name, name_en, avg_service_secs, sort) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+            "INSERT INTO services (office_id, id, prefix, name, name_en, avg_service_secs, sort, walk_in_cutoff_minutes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
         };
         sqlx::query(sql)
             .bind(office)
@@ -261,6 +262,7 @@ async fn save_services(
             .bind(&s.name_en)
             .bind(i64::from(s.avg_service_secs))
             .bind(sort as i64)
+            .bind(i64::from(s.walk_in_cutoff_minutes))
             .execute(&mut **tx)
             .await?;
         match &s.booking {

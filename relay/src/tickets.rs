@@ -12,12 +12,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use mado_wire::{
     Board, CallNextRequest, CallNextResult, EventKind, IssueTicketRequest, IssuedTicket,
-    QueueEvent, QueueSnapshot, Ticket, TicketNumber, TicketStatus, TransferRequest, WaitingCount,
-    estimate_wait_minutes,
+    QueueEvent, QueueSnapshot, ServiceWalkIn, Ticket, TicketNumber, TicketStatus, TransferRequest,
+    WaitingCount, estimate_wait_minutes,
 };
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
+use mado_wire::calendar::{ClosedWhy, Opening, WalkIn, hhmm};
 use mado_wire::policy::{CallPolicy, Waiting, pick_next};
 
 use crate::AppState;
@@ -29,6 +30,7 @@ use crate::queue::{Done, Work, Written};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/offices/{office}/tickets", post(tickets_issue))
+        .route("/api/offices/{office}/walk-in", get(walk_in_get))
         .route("/api/ticket-status/{token}", get(ticket_status))
         .route("/api/offices/{office}/board", get(board_get))
         .route("/api/offices/{office}/queue", get(queue_get))
@@ -314,6 +316,23 @@ async fn tickets_issue(
                 ),
             )
         })?;
+    let walk_in = crate::reservations::walk_in(&state, &office_id, service, now_ms()).await?;
+    // A retry of a ticket issued just before the closing still gets its ticket.
+    let retry = match (&walk_in, key.as_deref()) {
+        (WalkIn::Closed { .. }, Some(k)) => {
+            let mut conn = state.db.acquire().await?;
+            key_taken(&mut conn, &office_id, Some(k)).await?.is_some()
+        }
+        _ => false,
+    };
+    if let WalkIn::Closed { why, next } = &walk_in
+        && !retry
+    {
+        return Err(Error::Closed {
+            message: closed_message(service, why, next.as_ref()),
+            walk_in,
+        });
+    }
     let work = Work::Issue {
         office: office.clone(),
         service: service.clone(),
@@ -346,6 +365,43 @@ async fn tickets_issue(
         StatusCode::CREATED,
         Json(with_status_token(&state, issued).await?),
     ))
+}
+
+/// The English message of a `closed` refusal: what is closed, why, and when it opens again.
+fn closed_message(service: &mado_wire::Service, why: &ClosedWhy, next: Option<&Opening>) -> String {
+    let why = match why {
+        ClosedWhy::NotYet => "the office has not opened yet today".to_owned(),
+        ClosedWhy::Break => "the office is on its break".to_owned(),
+        ClosedWhy::Ended { at } => format!("today's walk-in tickets ended at {}", hhmm(*at)),
+        ClosedWhy::ClosedDay { name } => format!("the office is closed today ({name})"),
+        ClosedWhy::NoHours => "the office has no opening hours set".to_owned(),
+    };
+    let next = match next {
+        Some(o) => format!("; next from {} {}", o.day, hhmm(o.at)),
+        None => String::new(),
+    };
+    format!(
+        "service {:?} takes no walk-in tickets now: {why}{next}",
+        service.id
+    )
+}
+
+/// `GET /api/offices/{office}/walk-in` (public): whether each service takes walk-in tickets
+/// now and, if not, why and when it does again; kiosks ask as they start and every minute.
+async fn walk_in_get(
+    State(state): State<AppState>,
+    Path(office_id): Path<String>,
+) -> Result<Json<Vec<ServiceWalkIn>>> {
+    let office = state.shared_office(&office_id).await?;
+    let at = now_ms();
+    let mut out = Vec::with_capacity(office.services.len());
+    for service in &office.services {
+        out.push(ServiceWalkIn {
+            service_id: service.id.clone(),
+            walk_in: crate::reservations::walk_in(&state, &office_id, service, at).await?,
+        });
+    }
+    Ok(Json(out))
 }
 
 /// A walk-in ticket to issue: its office and service, and its idempotency key if it has one.

@@ -1017,3 +1017,157 @@ async fn sqlite_copies_its_log_into_the_database_file_beside_the_writers() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
+
+/// The office-local day (`YYYY-MM-DD`) and minute after midnight now, as the relay reckons.
+fn local_now() -> (String, u16) {
+    let now = mado_relay::now_ms();
+    let minute = ((now + 9 * 3_600_000).rem_euclid(86_400_000) / 60_000) as u16;
+    (mado_relay::local_day(now), minute)
+}
+
+async fn settings(app: &Router, cookie: &str) -> Value {
+    let a = send(
+        app,
+        Method::GET,
+        "/api/offices/kokurakita/settings",
+        None,
+        Some(cookie),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    a.body
+}
+
+async fn save_settings(app: &Router, cookie: &str, s: &Value) {
+    let a = send(
+        app,
+        Method::PUT,
+        "/api/offices/kokurakita/settings",
+        Some(s.clone()),
+        Some(cookie),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+}
+
+/// Issue 17 item 6: on a day the office is closed, no walk-in ticket is issued (409 `closed`,
+/// saying why and when tickets start again) and nothing is stored; `GET …/walk-in` tells a
+/// kiosk the same before anybody taps.
+#[tokio::test]
+async fn issue_17_walk_in_tickets_are_refused_on_a_closed_day_with_the_next_opening() {
+    let (app, _) = test_app().await;
+    let cookie = login(&app).await;
+    let mut s = settings(&app, &cookie).await;
+    // Closed every weekday; one 休日開庁 morning the day after tomorrow.
+    let (today, _) = local_now();
+    let later = mado_wire::calendar::Day::parse(&today)
+        .unwrap()
+        .add_days(2)
+        .to_string();
+    s["calendar"]["weekly"] = json!([[], [], [], [], [], [], []]);
+    s["calendar"]["extra"] = json!([[later, [[540, 720]]]]);
+    save_settings(&app, &cookie, &s).await;
+
+    let a = walk_in(&app, "jumin").await;
+    assert_error(&a, StatusCode::CONFLICT, "closed");
+    let walk_in = &a.body["error"]["walk_in"];
+    assert_eq!(walk_in["state"], "closed", "{}", a.body);
+    assert_eq!(walk_in["why"]["kind"], "closed_day", "{}", a.body);
+    assert_eq!(walk_in["next"], json!({"day": later, "at": 540}));
+    let message = a.body["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains(&format!("next from {later} 09:00")),
+        "{message}"
+    );
+    // Nothing was issued.
+    let board = get(&app, "/api/offices/kokurakita/board").await.body;
+    assert_eq!(board["last_event_id"], 0, "{board}");
+    assert!(
+        board["waiting"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|w| w["count"] == 0),
+        "{board}"
+    );
+
+    let hours = get(&app, "/api/offices/kokurakita/walk-in").await;
+    assert_eq!(hours.status, StatusCode::OK);
+    let services = hours.body.as_array().unwrap();
+    assert_eq!(services.len(), 5);
+    assert!(
+        services
+            .iter()
+            .all(|s| s["walk_in"]["state"] == "closed" && s["walk_in"]["next"]["day"] == later),
+        "{}",
+        hours.body
+    );
+}
+
+/// Issue 17 item 6: a service's cut-off (受付は閉庁の何分前まで) ends its walk-in tickets
+/// before the office closes, while another service still issues them; a kiosk's retry of a
+/// ticket issued before the cut-off still gets that ticket, a new request does not.
+#[tokio::test]
+async fn issue_17_walk_in_tickets_end_at_the_services_cut_off() {
+    let (app, _) = test_app().await;
+    let cookie = login(&app).await;
+    // Today open from midnight until two hours from now (at most until midnight).
+    let (today, minute) = local_now();
+    let close = (minute + 120).min(24 * 60);
+    let mut s = settings(&app, &cookie).await;
+    s["calendar"]["extra"] = json!([[today, [[0, close]]]]);
+    save_settings(&app, &cookie, &s).await;
+    let before = send_raw(&app, keyed_ticket("before-the-cut-off", "kokuho")).await;
+    assert_eq!(before.status, StatusCode::CREATED, "{}", before.body);
+
+    // 住民異動 and 国保 now stop four hours before the closing: already past.
+    s["services"][0]["walk_in_cutoff_minutes"] = json!(240);
+    s["services"][1]["walk_in_cutoff_minutes"] = json!(240);
+    save_settings(&app, &cookie, &s).await;
+    let a = walk_in(&app, "jumin").await;
+    assert_error(&a, StatusCode::CONFLICT, "closed");
+    assert_eq!(
+        a.body["error"]["walk_in"]["why"]["kind"], "ended",
+        "{}",
+        a.body
+    );
+    // Another service without a cut-off still issues tickets until the closing.
+    let c = walk_in(&app, "fukushi").await;
+    assert_eq!(c.status, StatusCode::CREATED, "{}", c.body);
+    let hours = get(&app, "/api/offices/kokurakita/walk-in").await.body;
+    assert_eq!(hours[2]["service_id"], "fukushi");
+    assert_eq!(
+        hours[2]["walk_in"],
+        json!({"state": "open", "until": close})
+    );
+    assert_eq!(hours[0]["walk_in"]["state"], "closed");
+
+    // The kiosk's retry of the ticket issued before: the same ticket.
+    let retry = send_raw(&app, keyed_ticket("before-the-cut-off", "kokuho")).await;
+    assert_eq!(retry.status, StatusCode::OK, "{}", retry.body);
+    assert_eq!(retry.body["ticket"]["id"], before.body["ticket"]["id"]);
+    let fresh = send_raw(&app, keyed_ticket("after-the-cut-off", "kokuho")).await;
+    assert_error(&fresh, StatusCode::CONFLICT, "closed");
+
+    // The cut-off is kept with the settings, and refused beyond 240 minutes.
+    let stored = settings(&app, &cookie).await;
+    assert_eq!(stored["services"][0]["walk_in_cutoff_minutes"], 240);
+    s["services"][0]["walk_in_cutoff_minutes"] = json!(241);
+    let a = send(
+        &app,
+        Method::PUT,
+        "/api/offices/kokurakita/settings",
+        Some(s),
+        Some(&cookie),
+    )
+    .await;
+    assert_error(&a, StatusCode::BAD_REQUEST, "invalid_settings");
+    assert!(
+        a.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("services[0].walk_in_cutoff_minutes"),
+        "{}",
+        a.body
+    );
+}

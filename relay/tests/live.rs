@@ -74,6 +74,7 @@ async fn two_relays() -> Option<(TestDb, AppState, AppState)> {
     }
     let a = AppState::open(db.config()).await.unwrap();
     let b = AppState::open(db.config()).await.unwrap();
+    common::open_all_day(&a).await;
     mado_relay::bootstrap_admin(&a.db, Some(common::PASSWORD))
         .await
         .unwrap();
@@ -172,6 +173,7 @@ async fn events_resume_after_last_event_id_then_continue_live() {
     let state = AppState::open(TestDb::new(false).await.config())
         .await
         .unwrap();
+    common::open_all_day(&state).await;
     let addr = serve(state.clone()).await;
     for _ in 0..3 {
         issue(&state, "jumin").await;
@@ -197,6 +199,7 @@ async fn call_events_carry_the_waiting_counts_after_them() {
     mado_relay::bootstrap_admin(&state.db, Some(common::PASSWORD))
         .await
         .unwrap();
+    common::open_all_day(&state).await;
     let addr = serve(state.clone()).await;
     let mut events = EventStream::open(addr, "/api/offices/kokurakita/events", None).await;
     for service in ["jumin", "jumin", "kokuho"] {
@@ -250,6 +253,7 @@ async fn the_query_parameter_resumes_too_and_no_id_means_live_only() {
     let state = AppState::open(TestDb::new(false).await.config())
         .await
         .unwrap();
+    common::open_all_day(&state).await;
     let addr = serve(state.clone()).await;
     issue(&state, "jumin").await;
     issue(&state, "jumin").await;
@@ -285,6 +289,7 @@ async fn a_restart_keeps_ticket_numbering_and_event_ids() {
     let db = TestDb::new(true).await;
     let config = || db.config();
     let first = AppState::open(config()).await.unwrap();
+    common::open_all_day(&first).await;
     issue(&first, "jumin").await;
     assert_eq!(issue(&first, "jumin").await["ticket"]["number"]["seq"], 2);
     first.db.close().await;
@@ -315,6 +320,7 @@ async fn concurrent_kiosks_never_get_the_same_number() {
     let db = TestDb::new(true).await;
     let config = db.config();
     let state = AppState::open(config).await.unwrap();
+    common::open_all_day(&state).await;
     let issues = (0..60).map(|_| {
         let state = state.clone();
         tokio::spawn(async move {

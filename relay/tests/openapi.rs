@@ -746,6 +746,10 @@ async fn every_answer_validates_against_the_declared_schema() {
         .call(M::GET, "/api/offices/kokurakita/kiosk", None, None)
         .await;
     assert_eq!(a.status, StatusCode::NO_CONTENT);
+    let a = t
+        .call(M::GET, "/api/offices/kokurakita/walk-in", None, None)
+        .await;
+    json_ok(&a, StatusCode::OK);
     let event = t.first_event("/api/offices/kokurakita/events").await;
     assert_eq!(event["kind"], "issued");
     t.call(M::GET, "/api/offices/kokurakita/queue", None, Some(admin))

@@ -40,6 +40,9 @@ pub struct OfficeSettings {
     pub calendar: OfficeCalendar,
 }
 
+/// Longest walk-in cut-off (minutes before the closing) a service may have.
+pub const MAX_WALK_IN_CUTOFF_MINUTES: u16 = 240;
+
 /// A service: the ticket letter, names, average handling time and, if it takes bookings, how.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -51,6 +54,10 @@ pub struct ServiceSettings {
     pub name_en: String,
     /// Average handling time at the counter, for the wait estimate.
     pub avg_service_secs: u32,
+    /// Walk-in tickets end this many minutes before the day's closing (`30`: 受付は16:45まで
+    /// at an office closing 17:15); 0: until the closing.
+    #[serde(default)]
+    pub walk_in_cutoff_minutes: u16,
     /// `None`: walk-ins only.
     #[serde(default)]
     pub booking: Option<BookingRule>,
@@ -195,6 +202,11 @@ impl OfficeSettings {
                 (60..=4 * 3600).contains(&s.avg_service_secs),
                 at("avg_service_secs"),
                 "between 60 seconds and 4 hours",
+            );
+            check(
+                s.walk_in_cutoff_minutes <= MAX_WALK_IN_CUTOFF_MINUTES,
+                at("walk_in_cutoff_minutes"),
+                "0 to 240 minutes before the closing",
             );
             if let Some(b) = &s.booking {
                 check(
@@ -401,6 +413,7 @@ mod tests {
                     name: "市民課".into(),
                     name_en: "Citizens".into(),
                     avg_service_secs: 600,
+                    walk_in_cutoff_minutes: 0,
                     booking: Some(BookingRule::DEFAULT),
                 },
                 ServiceSettings {
@@ -409,6 +422,7 @@ mod tests {
                     name: "国保年金課".into(),
                     name_en: "Insurance".into(),
                     avg_service_secs: 720,
+                    walk_in_cutoff_minutes: 30,
                     booking: None,
                 },
             ],

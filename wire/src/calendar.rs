@@ -444,6 +444,118 @@ impl OfficeCalendar {
     }
 }
 
+/// Whether a service issues walk-in tickets at one moment (issue 17 item 6), from the office's
+/// calendar and the service's cut-off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum WalkIn {
+    /// Tickets are issued until `until` (minutes after midnight, office-local; the next
+    /// break, the day's closing or the service's cut-off, whichever comes first).
+    Open { until: u16 },
+    /// No tickets now; `next` is when the service takes them again (none within a year, or
+    /// no hours set).
+    Closed {
+        why: ClosedWhy,
+        next: Option<Opening>,
+    },
+}
+
+/// Why a service issues no tickets now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ClosedWhy {
+    /// The office opens later today.
+    NotYet,
+    /// Between two windows of the day (昼休み).
+    Break,
+    /// Today's tickets have ended: at the service's cut-off or the office's closing.
+    Ended { at: u16 },
+    /// The office is closed all day: `name` says why (`日曜日`, `振替休日`, `年末年始`, `休庁日`).
+    ClosedDay { name: String },
+    /// The office has no opening hours set.
+    NoHours,
+}
+
+/// A time the service takes tickets again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Opening {
+    pub day: Day,
+    /// Minutes after midnight, office-local.
+    pub at: u16,
+}
+
+impl OfficeCalendar {
+    /// The windows in which a service with `cutoff` (minutes before the day's last closing,
+    /// `受付は16:45まで` for 17:15) issues tickets on `day`: the last window ends `cutoff`
+    /// earlier and is gone when that leaves nothing.
+    pub fn walk_in_windows(&self, day: Day, cutoff: u16) -> Result<Windows, BadCalendar> {
+        let (mut w, _) = self.windows(day)?;
+        if let Some(last) = w.last_mut() {
+            last.1 = last.1.saturating_sub(cutoff);
+            if last.1 <= last.0 {
+                w.pop();
+            }
+        }
+        Ok(w)
+    }
+
+    /// Whether a service with `cutoff` issues walk-in tickets at `minute` of `day`, and if
+    /// not why and when next (looking up to a year ahead).
+    pub fn walk_in(&self, day: Day, minute: u16, cutoff: u16) -> Result<WalkIn, BadCalendar> {
+        let today = self.walk_in_windows(day, cutoff)?;
+        if let Some(&(_, close)) = today.iter().find(|&&(o, c)| o <= minute && minute < c) {
+            return Ok(WalkIn::Open { until: close });
+        }
+        if self.weekly.iter().all(Vec::is_empty) && self.extra.is_empty() {
+            return Ok(WalkIn::Closed {
+                why: ClosedWhy::NoHours,
+                next: None,
+            });
+        }
+        let (office_windows, closed_day) = self.windows(day)?;
+        let why = if let Some(name) = closed_day {
+            ClosedWhy::ClosedDay { name }
+        } else if today.iter().any(|&(o, _)| o > minute) {
+            if today.iter().any(|&(_, c)| c <= minute) {
+                ClosedWhy::Break
+            } else {
+                ClosedWhy::NotYet
+            }
+        } else {
+            // Open today but no window ahead: ended at the cut-off or the closing (or the
+            // cut-off left nothing of the day at all).
+            let at = today
+                .last()
+                .map(|&(_, c)| c)
+                .or_else(|| office_windows.first().map(|&(o, _)| o))
+                .unwrap_or(0);
+            ClosedWhy::Ended { at }
+        };
+        let next = match today.iter().find(|&&(o, _)| o > minute) {
+            Some(&(at, _)) => Some(Opening { day, at }),
+            None => {
+                let mut found = None;
+                for i in 1..=366 {
+                    let d = day.add_days(i);
+                    // Past the years whose holidays are known the next opening is not known.
+                    let Ok(w) = self.walk_in_windows(d, cutoff) else {
+                        break;
+                    };
+                    if let Some(&(at, _)) = w.first() {
+                        found = Some(Opening { day: d, at });
+                        break;
+                    }
+                }
+                found
+            }
+        };
+        Ok(WalkIn::Closed { why, next })
+    }
+}
+
 /// How a service is booked: slot length and how many residents one slot takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SlotRule {
@@ -518,6 +630,127 @@ mod tests {
         cal.weekly = Default::default();
         assert_eq!(cal.hours_ja(), "");
     }
+    /// Issue 17 item 6: a kiosk issues walk-in tickets only while the service takes them.
+    /// 2027-03-01 is a Monday; 2027-05-03〜05 are 憲法記念日, みどりの日 and こどもの日
+    /// (Monday to Wednesday), 2027-12-29〜2028-01-03 the year-end closure.
+    #[test]
+    fn issue_17_walk_in_tickets_only_while_the_service_takes_them() {
+        let cal = OfficeCalendar::weekdays(510, 1035); // 8:30–17:15
+        let mon = Day::new(2027, 3, 1).unwrap();
+        let open = |until| WalkIn::Open { until };
+        // Open until the closing without a cut-off; until 16:45 with 30 minutes.
+        assert_eq!(cal.walk_in(mon, 600, 0).unwrap(), open(1035));
+        assert_eq!(cal.walk_in(mon, 600, 30).unwrap(), open(1005));
+        assert_eq!(cal.walk_in(mon, 510, 30).unwrap(), open(1005));
+        // 3 a.m.: not yet, from 8:30 today.
+        assert_eq!(
+            cal.walk_in(mon, 180, 30).unwrap(),
+            WalkIn::Closed {
+                why: ClosedWhy::NotYet,
+                next: Some(Opening { day: mon, at: 510 })
+            }
+        );
+        // 16:45 with a 30-minute cut-off: ended at 16:45, next Tuesday 8:30.
+        let tue = Day::new(2027, 3, 2).unwrap();
+        assert_eq!(
+            cal.walk_in(mon, 1005, 30).unwrap(),
+            WalkIn::Closed {
+                why: ClosedWhy::Ended { at: 1005 },
+                next: Some(Opening { day: tue, at: 510 })
+            }
+        );
+        // ... while a service without a cut-off still takes tickets at 16:45.
+        assert_eq!(cal.walk_in(mon, 1005, 0).unwrap(), open(1035));
+        // Friday evening: next Monday; Saturday: a closed day named by its weekday.
+        let fri = Day::new(2027, 3, 5).unwrap();
+        let next_mon = Day::new(2027, 3, 8).unwrap();
+        assert_eq!(
+            cal.walk_in(fri, 1100, 0).unwrap(),
+            WalkIn::Closed {
+                why: ClosedWhy::Ended { at: 1035 },
+                next: Some(Opening {
+                    day: next_mon,
+                    at: 510
+                })
+            }
+        );
+        assert_eq!(
+            cal.walk_in(Day::new(2027, 3, 6).unwrap(), 600, 0).unwrap(),
+            WalkIn::Closed {
+                why: ClosedWhy::ClosedDay {
+                    name: "土曜日".into()
+                },
+                next: Some(Opening {
+                    day: next_mon,
+                    at: 510
+                })
+            }
+        );
+        // A holiday on a weekday (2027-03-22 is not one; 2027-05-03 憲法記念日 is a Monday)
+        // and the year-end closure: the next opening skips them all.
+        assert_eq!(
+            cal.walk_in(Day::new(2027, 5, 3).unwrap(), 600, 0).unwrap(),
+            WalkIn::Closed {
+                why: ClosedWhy::ClosedDay {
+                    name: "憲法記念日".into()
+                },
+                next: Some(Opening {
+                    day: Day::new(2027, 5, 6).unwrap(),
+                    at: 510
+                })
+            }
+        );
+        assert_eq!(
+            cal.walk_in(Day::new(2027, 12, 28).unwrap(), 1100, 0)
+                .unwrap(),
+            WalkIn::Closed {
+                why: ClosedWhy::Ended { at: 1035 },
+                next: Some(Opening {
+                    day: Day::new(2028, 1, 4).unwrap(),
+                    at: 510
+                })
+            }
+        );
+        // A lunch break: closed between the windows, the cut-off only shortens the last one.
+        let mut lunch = cal.clone();
+        lunch.weekly[0] = vec![(510, 720), (780, 1035)];
+        assert_eq!(lunch.walk_in(mon, 700, 30).unwrap(), open(720));
+        assert_eq!(
+            lunch.walk_in(mon, 750, 30).unwrap(),
+            WalkIn::Closed {
+                why: ClosedWhy::Break,
+                next: Some(Opening { day: mon, at: 780 })
+            }
+        );
+        assert_eq!(lunch.walk_in(mon, 800, 30).unwrap(), open(1005));
+        // A 休日開庁 Sunday morning takes tickets; a cut-off longer than the window leaves
+        // nothing of it, and the next opening is the Monday.
+        let mut sunday_open = cal.clone();
+        let sun = Day::new(2027, 3, 28).unwrap();
+        sunday_open.extra.push((sun, vec![(540, 720)]));
+        assert_eq!(sunday_open.walk_in(sun, 600, 0).unwrap(), open(720));
+        assert_eq!(
+            sunday_open.walk_in(sun, 600, 200).unwrap(),
+            WalkIn::Closed {
+                why: ClosedWhy::Ended { at: 540 },
+                next: Some(Opening {
+                    day: Day::new(2027, 3, 29).unwrap(),
+                    at: 510
+                })
+            }
+        );
+        // No hours at all: closed, with no next opening to promise.
+        let mut none = cal.clone();
+        none.weekly = Default::default();
+        assert_eq!(
+            none.walk_in(mon, 600, 0).unwrap(),
+            WalkIn::Closed {
+                why: ClosedWhy::NoHours,
+                next: None
+            }
+        );
+    }
+
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 

@@ -77,6 +77,9 @@ pub struct Service {
     pub name_en: String,
     /// Average handling time at the counter, used for the wait estimate.
     pub avg_service_secs: u32,
+    /// Walk-in tickets end this many minutes before the day's closing (0: at the closing).
+    #[serde(default)]
+    pub walk_in_cutoff_minutes: u16,
 }
 
 /// A counter (窓口) where staff call tickets.
@@ -280,6 +283,17 @@ pub struct ErrorDetail {
     /// Other slots to offer when the one asked for is full (`slot_full`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alternatives: Vec<SlotOffer>,
+    /// Why the service takes no walk-in tickets now and when it does again (`closed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub walk_in: Option<calendar::WalkIn>,
+}
+
+/// `GET /api/offices/{office}/walk-in`: whether one service takes walk-in tickets now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ServiceWalkIn {
+    pub service_id: String,
+    pub walk_in: calendar::WalkIn,
 }
 
 /// A bookable slot and how many places are still free.

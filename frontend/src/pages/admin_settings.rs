@@ -113,6 +113,9 @@ fn describe_parts(field: &str, expected: &str, lang: Lang) -> String {
             "英語名を60文字以内で入力してください。"
         }
         "between 60 seconds and 4 hours" => "平均対応時間は1分から240分の間にしてください。",
+        "0 to 240 minutes before the closing" => {
+            "当日受付の終了は、閉庁の0分前から240分前の間にしてください。"
+        }
         "the office's address for residents, one line of 1 to 100 characters" => {
             "所在地を100文字以内で入力してください（ご案内の用紙に印刷されます）。"
         }
@@ -162,6 +165,7 @@ mod tests {
             name: String::new(),
             name_en: "x".repeat(61),
             avg_service_secs: 5,
+            walk_in_cutoff_minutes: 300,
             booking: Some(BookingRule {
                 minutes: 1,
                 capacity: 0,
@@ -430,6 +434,7 @@ fn SettingsForm(initial: OfficeSettings) -> impl IntoView {
                 name: String::new(),
                 name_en: String::new(),
                 avg_service_secs: 600,
+                walk_in_cutoff_minutes: 0,
                 booking: None,
             }),
             minutes: RwSignal::new("10".into()),
@@ -507,7 +512,7 @@ fn SettingsForm(initial: OfficeSettings) -> impl IntoView {
                 <table class="edit" data-testid="services">
                     <thead><tr>
                         <th>{move || a().col_prefix}</th><th>{move || a().col_id}</th><th>{move || a().col_name}</th><th>{move || a().col_name_en}</th>
-                        <th>{move || a().col_avg}</th><th>{move || a().col_booking}</th><th>{move || a().col_slot}</th><th>{move || a().col_capacity}</th>
+                        <th>{move || a().col_avg}</th><th>{move || a().col_cutoff}</th><th>{move || a().col_booking}</th><th>{move || a().col_slot}</th><th>{move || a().col_capacity}</th>
                         <th>{move || a().col_horizon}</th><th>{move || a().col_lead}</th><th></th>
                     </tr></thead>
                     <tbody>
@@ -652,6 +657,14 @@ fn ServiceRowView(
                 on:input=move |ev| s.update(|x| x.name_en = event_target_value(&ev))/></td>
             <td><input class="num" inputmode="decimal" aria-label=move || a().col_avg prop:value=move || row.minutes.get()
                 on:input=move |ev| row.minutes.set(event_target_value(&ev))/></td>
+            // Minutes before the closing that walk-in tickets end; what cannot be read is sent
+            // as out of range, and the relay's check says what is expected.
+            <td><input type="number" min="0" max="240" class="num" aria-label=move || a().col_cutoff
+                prop:value=move || s.with(|x| x.walk_in_cutoff_minutes.to_string())
+                on:change=move |ev| {
+                    let v = event_target_value(&ev).trim().parse::<u16>().unwrap_or(u16::MAX);
+                    s.update(|x| x.walk_in_cutoff_minutes = v);
+                }/></td>
             <td><label class="check"><input type="checkbox" prop:checked=move || booking().is_some()
                 on:change=move |ev| {
                     let on = event_target_checked(&ev);

@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use mado_wire::{Board, IssuedTicket, Office, Service};
+use mado_wire::calendar::{ClosedWhy, Day, Opening, WalkIn};
+use mado_wire::{Board, IssuedTicket, Office, Service, ServiceWalkIn};
 
 use super::{lobby_problem, office_and_board, office_param, retry_until_loaded};
 use crate::LangToggle;
@@ -29,6 +30,8 @@ enum Screen {
     },
     /// The office takes tickets only at its paired kiosks, and this browser is not one.
     NotPaired,
+    /// The service chosen takes no walk-in tickets now (its cut-off passed as it was chosen).
+    Closed(WalkIn),
 }
 
 use crate::new_idempotency_key;
@@ -53,6 +56,42 @@ fn local_time(ms: i64) -> String {
     )
 }
 
+/// Today in the kiosk's (the office's) time zone.
+fn today() -> Day {
+    let d = js_sys::Date::new_0();
+    Day::new(d.get_full_year() as i32, d.get_month() + 1, d.get_date()).unwrap_or(Day {
+        year: 1970,
+        month: 1,
+        day: 1,
+    })
+}
+
+/// How often the kiosk asks whether its services take tickets (a cut-off at 16:45 shows by
+/// 16:46 at the latest).
+const HOURS_EVERY: Duration = Duration::from_secs(60);
+
+/// When every service is closed: why (the service opening soonest), and when tickets start.
+fn all_closed(hours: &[ServiceWalkIn]) -> Option<(ClosedWhy, Option<Opening>)> {
+    let mut soonest: Option<(ClosedWhy, Option<Opening>)> = None;
+    for h in hours {
+        match &h.walk_in {
+            WalkIn::Open { .. } => return None,
+            WalkIn::Closed { why, next } => {
+                let sooner = match (&soonest, next) {
+                    (None, _) => true,
+                    (Some((_, None)), Some(_)) => true,
+                    (Some((_, Some(a))), Some(b)) => (b.day, b.at) < (a.day, a.at),
+                    _ => false,
+                };
+                if sooner {
+                    soonest = Some((why.clone(), *next));
+                }
+            }
+        }
+    }
+    soonest
+}
+
 #[component]
 pub fn Kiosk() -> impl IntoView {
     let lang = use_lang();
@@ -66,6 +105,15 @@ pub fn Kiosk() -> impl IntoView {
     let screen = RwSignal::new(Screen::Choose);
     let countdown = RwSignal::new(0u32);
     let live: StoredValue<Option<Live>, LocalStorage> = StoredValue::new_local(None);
+    // Whether each service takes tickets now (issue 17 item 6); empty until first asked.
+    let hours: RwSignal<Vec<ServiceWalkIn>> = RwSignal::new(Vec::new());
+    let refresh_hours = move |office_id: String| {
+        leptos::task::spawn_local(async move {
+            if let Ok(h) = api::walk_in(&office_id).await {
+                let _ = hours.try_set(h);
+            }
+        });
+    };
 
     let requested = office_param();
     let asked_for = requested.clone();
@@ -86,7 +134,12 @@ pub fn Kiosk() -> impl IntoView {
         {
             screen.set(Screen::NotPaired);
         }
+        if let Ok(h) = api::walk_in(&o.id).await {
+            hours.set(h);
+        }
+        let office_id = o.id.clone();
         office.set(Some(Ok(o)));
+        crate::every(HOURS_EVERY, move || refresh_hours(office_id.clone()));
     });
     on_cleanup(move || live.set_value(None));
 
@@ -111,7 +164,10 @@ pub fn Kiosk() -> impl IntoView {
             at_start,
             lang.get_untracked() == start_lang,
         ) {
-            if !matches!(current, Screen::NotPaired | Screen::Issuing) {
+            if !matches!(
+                current,
+                Screen::NotPaired | Screen::Issuing | Screen::Choose
+            ) {
                 screen.set(Screen::Choose);
             }
             lang.set(start_lang);
@@ -135,6 +191,15 @@ pub fn Kiosk() -> impl IntoView {
                     if code == "device_required" || code == "forbidden" =>
                 {
                     screen.set(Screen::NotPaired);
+                }
+                Err(ApiError::Closed(walk_in)) => {
+                    hours.update(|h| {
+                        if let Some(s) = h.iter_mut().find(|s| s.service_id == service_id) {
+                            s.walk_in = walk_in.clone();
+                        }
+                    });
+                    refresh_hours(office_id);
+                    screen.set(Screen::Closed(walk_in));
                 }
                 Err(_) => screen.set(Screen::Failed { service_id, key }),
             }
@@ -168,6 +233,15 @@ pub fn Kiosk() -> impl IntoView {
                     match screen.get() {
                         Screen::Choose => view! {
                             <section class="choose" aria-labelledby="kiosk-prompt">
+                                {move || hours.with(|h| all_closed(h)).map(|(why, next)| {
+                                    let l = lang.get();
+                                    view! {
+                                        <div class="closed-notice" role="status" data-testid="kiosk-closed">
+                                            <p class="why">{l.walk_in_closed(&why)}</p>
+                                            {next.map(|n| view! { <p class="next" data-testid="kiosk-next">{l.walk_in_next(&n, today())}</p> })}
+                                        </div>
+                                    }
+                                })}
                                 <h2 id="kiosk-prompt">{t().kiosk_prompt}</h2>
                                 {if o.services.is_empty() {
                                     view! { <p>{t().kiosk_no_services}</p> }.into_any()
@@ -177,13 +251,16 @@ pub fn Kiosk() -> impl IntoView {
                                             {o.services.iter().map(|s| {
                                                 let office_id = office_id.clone();
                                                 let pick = Callback::new(move |service_id: String| issue(office_id.clone(), service_id, new_idempotency_key()));
-                                                view! { <ServiceButton service=s.clone() board=board on_pick=pick/> }
+                                                view! { <ServiceButton service=s.clone() board=board hours=hours on_pick=pick/> }
                                             }).collect_view()}
                                             // A button among the services, of the same weight.
                                             <a class="checkin-link" rel="external" href=format!("/checkin?office={office_id}")>{t().kiosk_checkin}</a>
                                         </div>
                                     }.into_any()
                                 }}
+                                {(!o.hours.is_empty()).then(|| view! {
+                                    <p class="office-hours" data-testid="kiosk-hours">{move || t().kiosk_hours_label}"："{o.hours.clone()}</p>
+                                })}
                             </section>
                         }.into_any(),
                         Screen::Issuing => view! { <p class="status big-status" role="status">{t().kiosk_issuing}</p> }.into_any(),
@@ -197,6 +274,21 @@ pub fn Kiosk() -> impl IntoView {
                                 </div>
                             </div>
                         }.into_any(),
+                        Screen::Closed(walk_in) => {
+                            let (why, next) = match walk_in {
+                                WalkIn::Closed { why, next } => (why, next),
+                                WalkIn::Open { .. } => (ClosedWhy::NotYet, None),
+                            };
+                            view! {
+                                <div class="closed-notice" role="alert" data-testid="kiosk-refused-closed">
+                                    <p class="why">{move || lang.get().walk_in_closed(&why)}</p>
+                                    {next.map(|n| view! { <p class="next">{move || lang.get().walk_in_next(&n, today())}</p> })}
+                                    <div class="actions">
+                                        <button type="button" class="big secondary" on:click=move |_| screen.set(Screen::Choose)>{t().kiosk_back}</button>
+                                    </div>
+                                </div>
+                            }.into_any()
+                        }
                         Screen::Failed { service_id, key } => view! {
                             <div class="problem" role="alert">
                                 <p>{t().kiosk_issue_failed}</p>
@@ -266,11 +358,24 @@ pub fn Kiosk() -> impl IntoView {
 fn ServiceButton(
     service: Service,
     board: RwSignal<Board>,
+    hours: RwSignal<Vec<ServiceWalkIn>>,
     on_pick: Callback<String>,
 ) -> impl IntoView {
     let lang = use_lang();
     let id = service.id.clone();
     let waiting_id = service.id.clone();
+    let closed_id = service.id.clone();
+    // Why this service takes no tickets now, if it does not.
+    let closed = Memo::new(move |_| {
+        hours.with(|h| {
+            h.iter()
+                .find(|s| s.service_id == closed_id)
+                .and_then(|s| match &s.walk_in {
+                    WalkIn::Closed { why, next } => Some((why.clone(), *next)),
+                    WalkIn::Open { .. } => None,
+                })
+        })
+    });
     let Service {
         prefix,
         name,
@@ -278,13 +383,17 @@ fn ServiceButton(
         ..
     } = service;
     view! {
-        <button type="button" class="service" on:click=move |_| on_pick.run(id.clone())>
+        <button type="button" class="service" class:closed=move || closed.with(Option::is_some)
+            disabled=move || closed.with(Option::is_some) on:click=move |_| on_pick.run(id.clone())>
             <span class="prefix" aria-hidden="true">{prefix}</span>
             <span class="name">{move || lang.get().pick(&name, &name_en).to_owned()}</span>
             <span class="waiting">
                 {move || {
                     let l = lang.get();
-                    format!("{} {}", l.texts().display_waiting, l.people(board.with(|b| b.waiting_for(&waiting_id))))
+                    match closed.get() {
+                        Some((why, next)) => l.walk_in_button(&why, next.as_ref(), today()),
+                        None => format!("{} {}", l.texts().display_waiting, l.people(board.with(|b| b.waiting_for(&waiting_id)))),
+                    }
                 }}
             </span>
         </button>

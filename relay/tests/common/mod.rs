@@ -77,22 +77,45 @@ fn rand_suffix() -> u64 {
 }
 
 /// An app on a fresh database ([`TestDb`]) with the admin account; keep the `TestDb` alive.
+/// The demo office takes walk-in tickets around the clock today and tomorrow
+/// ([`open_all_day`]), so the tests run at any hour.
 pub async fn test_app_on(db: &TestDb) -> (Router, AppState) {
     let state = AppState::open(db.config()).await.expect("state opens");
     bootstrap_admin(&state.db, Some(PASSWORD))
         .await
         .expect("admin created");
+    open_all_day(&state).await;
     (app(state.clone()), state)
 }
 
-/// An app on a fresh in-memory SQLite database (or PostgreSQL database, see [`TestDb`]).
+/// An app on a fresh in-memory SQLite database (or PostgreSQL database, see [`TestDb`]), with
+/// the demo office open around the clock today and tomorrow ([`open_all_day`]).
 pub async fn test_app() -> (Router, AppState) {
     let db = TestDb::new(false).await;
-    let state = AppState::open(db.config()).await.expect("state opens");
-    bootstrap_admin(&state.db, Some(PASSWORD))
+    test_app_on(&db).await
+}
+
+/// Gives the demo office, before its first request, two 休日開庁 days as an administrator
+/// would: today and tomorrow (office-local) open 00:00–24:00, its weekly hours unchanged. The
+/// tests that issue walk-in tickets then run at any hour of any day; the hours themselves are
+/// tested with calendars that say so (`issue_17_walk_in_*` in `api.rs`).
+pub async fn open_all_day(state: &AppState) {
+    use mado_wire::calendar::{Day, OfficeCalendar};
+    let stored: String =
+        sqlx::query_scalar("SELECT calendar FROM office_calendars WHERE office_id = 'kokurakita'")
+            .fetch_one(&state.db)
+            .await
+            .expect("the demo office has a calendar");
+    let mut calendar: OfficeCalendar = serde_json::from_str(&stored).unwrap();
+    let today = Day::parse(&mado_relay::local_day(mado_relay::now_ms())).unwrap();
+    for day in [today, today.add_days(1)] {
+        calendar.extra.push((day, vec![(0, 24 * 60)]));
+    }
+    sqlx::query("UPDATE office_calendars SET calendar = $1 WHERE office_id = 'kokurakita'")
+        .bind(serde_json::to_string(&calendar).unwrap())
+        .execute(&state.db)
         .await
-        .expect("admin created");
-    (app(state.clone()), state)
+        .expect("calendar stored");
 }
 
 pub struct Answer {
