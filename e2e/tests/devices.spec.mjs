@@ -1,7 +1,8 @@
 // Pairing lobby devices, on a relay of its own (pairing a kiosk closes the office to
 // unpaired browsers, which the other tests use): an admin adds a kiosk in /admin and gets an
 // 8-digit code; the kiosk types it at /pair and takes tickets; an unpaired browser is told
-// it is not a registered kiosk; revoking the kiosk stops it.
+// it is not a registered kiosk; the admin can open the office to any browser and close it
+// again; revoking the last kiosk asks whether to open it (issue 17 item 9).
 import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
@@ -69,14 +70,49 @@ test('an admin pairs a kiosk by code; only paired kiosks take tickets; revoking 
   await expect(stranger.getByRole('button', { name: /住民異動/ })).toHaveCount(0);
   await shot(stranger.getByTestId('not-paired'), 'kiosk-not-paired');
 
-  // The admin sees it paired, then revokes it.
+  // The admin sees it paired and the office taking tickets only at its kiosks.
   await admin.reload();
   await expect(admin.getByTestId('devices')).toContainText('登録済み');
-  admin.once('dialog', (d) => d.accept());
+  const policy = admin.getByTestId('kiosk-policy');
+  const only = policy.getByLabel('番号札の発行と予約の受付を、登録済みの受付機に限る');
+  await expect(only).toBeChecked();
+  await expect(policy).toContainText('いまは登録済みの受付機からだけ番号札を発行しています。');
+  // Every confirmation the admin is asked, in order.
+  const asked = [];
+  admin.on('dialog', (d) => {
+    asked.push(d.message());
+    d.accept();
+  });
+
+  // Issue 17 item 9: the admin can switch "paired kiosks only" off (asked first) and on again.
+  await only.uncheck();
+  await expect(policy).toContainText('いまはどの端末のブラウザからでも番号札を発行できます。');
+  expect(asked.pop()).toBe('登録していない端末のブラウザからでも番号札を発行できるようになります。よろしいですか。');
+  await stranger.reload();
+  await expect(stranger.getByTestId('not-paired')).toHaveCount(0);
+  expect(await new KioskPage(stranger).take(/国民健康保険/)).toMatch(/^B-?0*1$/);
+  await only.check();
+  await expect(policy).toContainText('いまは登録済みの受付機からだけ番号札を発行しています。');
+  await stranger.goto('/kiosk?office=kokurakita');
+  await expect(stranger.getByTestId('not-paired')).toBeVisible();
+
+  // Revoking the last kiosk asks whether to open the office to any browser again.
   await admin.getByRole('button', { name: '登録を解除する' }).click();
   await expect(admin.getByTestId('devices')).toContainText('登録解除');
+  await expect(policy).toContainText('いまはどの端末のブラウザからでも番号札を発行できます。');
+  expect(asked).toEqual([
+    'この端末の登録を解除します。よろしいですか。',
+    '番号札を発行できる受付機がなくなりました。\n\n登録していない端末のブラウザからでも番号札を発行できるように戻しますか。\n\n「キャンセル」を選ぶと、新しい受付機を登録するまで番号札は発行されません。',
+  ]);
+  // With no kiosk left, "only at kiosks" cannot be turned on (nobody could take a ticket).
+  await expect(only).not.toBeChecked();
+  await expect(only).toBeDisabled();
+  await expect(policy).toContainText('受付機を登録すると、自動的に登録済みの受付機に限られます。');
+  await shot(admin.locator('.devices'), 'admin-kiosk-policy-after-revoke');
+  // The revoked kiosk is an ordinary browser again: the office is open to it.
   await kiosk.goto('/kiosk?office=kokurakita');
-  await expect(kiosk.getByTestId('not-paired')).toBeVisible();
+  await expect(kiosk.getByRole('heading', { name: 'ご用件を選んでください' })).toBeVisible();
+  await expect(kiosk.getByTestId('not-paired')).toHaveCount(0);
 
   adminErrors.assertNone([/status of 401/]);
   kioskErrors.assertNone([/status of 404|status of 401/]);

@@ -339,6 +339,23 @@ pub async fn add_device(
     post(&format!("/api/offices/{office}/devices"), device).await
 }
 
+/// Whether the office takes tickets only at its paired kiosks (admin).
+pub async fn kiosk_policy(office: &str) -> Result<mado_wire::device::KioskPolicy, ApiError> {
+    get(&format!("/api/offices/{office}/kiosk-policy")).await
+}
+
+/// Tickets only at paired kiosks, or from any browser again (admin).
+pub async fn set_kiosk_policy(
+    office: &str,
+    kiosks_only: bool,
+) -> Result<mado_wire::device::KioskPolicy, ApiError> {
+    put(
+        &format!("/api/offices/{office}/kiosk-policy"),
+        &mado_wire::device::SetKioskPolicy { kiosks_only },
+    )
+    .await
+}
+
 pub async fn revoke_device(id: i64) -> Result<mado_wire::device::Device, ApiError> {
     read(Request::delete(&format!("/api/devices/{id}")).send().await).await
 }

@@ -205,6 +205,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0018_walk_in_cutoff.sql"),
         include_str!("../migrations/postgres/0018_walk_in_cutoff.sql"),
     ),
+    (
+        19,
+        "kiosks_only",
+        include_str!("../migrations/0019_kiosks_only.sql"),
+        include_str!("../migrations/postgres/0019_kiosks_only.sql"),
+    ),
 ];
 
 /// Opens the database at `url` (`sqlite://PATH`, `sqlite::memory:` or `postgres://…`).

@@ -1,9 +1,10 @@
 //! Kiosks and displays. An admin creates a device (kind, label) and gets a one-time,
 //! eight-digit pairing code valid for 15 minutes; typed on the device (`/pair`), it gives the
-//! browser a device token in an HttpOnly cookie. Once an office has a paired kiosk, taking a
-//! ticket or checking in at that office needs a kiosk's token: nobody on the internet can
-//! fill the queue. An office that has never paired a kiosk stays open (a demo, a small
-//! office); revoking its kiosks later does not open it again.
+//! browser a device token in an HttpOnly cookie. Pairing a kiosk makes the office take
+//! tickets and check-ins only at its kiosks (`kiosks_only`): nobody on the internet can fill
+//! the queue. An office that has never paired a kiosk stays open (a demo, a small office);
+//! revoking its kiosks does not open it again by itself: an admin decides
+//! (`PUT /api/offices/{office}/kiosk-policy`, asked when the last kiosk is revoked).
 //!
 //! A device token is not a staff session: staff routes refuse it (tested by enumerating every
 //! route, `tests/routes.rs`).
@@ -15,7 +16,9 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
-use mado_wire::device::{Device, DeviceKind, NewDevice, PairRequest, PairingCode};
+use mado_wire::device::{
+    Device, DeviceKind, KioskPolicy, NewDevice, PairRequest, PairingCode, SetKioskPolicy,
+};
 use rand::Rng;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -42,6 +45,71 @@ pub fn router() -> Router<AppState> {
         .route("/api/devices/pair", post(device_pair))
         .route("/api/devices/me", get(device_me))
         .route("/api/offices/{office}/kiosk", get(kiosk_check))
+        .route(
+            "/api/offices/{office}/kiosk-policy",
+            get(kiosk_policy_get).put(kiosk_policy_put),
+        )
+}
+
+/// The office's kiosk policy as stored.
+async fn kiosk_policy(state: &AppState, office: &str) -> Result<KioskPolicy> {
+    state.office(office).await?;
+    let kiosks_only: i64 = sqlx::query_scalar("SELECT kiosks_only FROM offices WHERE id = $1")
+        .bind(office)
+        .fetch_one(&state.db)
+        .await?;
+    let paired: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM devices WHERE office_id = $1 AND kind = 'kiosk' AND paired_at_ms IS NOT NULL AND revoked_at_ms IS NULL",
+    )
+    .bind(office)
+    .fetch_one(&state.db)
+    .await?;
+    Ok(KioskPolicy {
+        kiosks_only: kiosks_only == 1,
+        paired_kiosks: u32::try_from(paired).unwrap_or(u32::MAX),
+    })
+}
+
+/// `GET /api/offices/{office}/kiosk-policy` (admin).
+async fn kiosk_policy_get(
+    _admin: Admin,
+    State(state): State<AppState>,
+    Path(office): Path<String>,
+) -> Result<Json<KioskPolicy>> {
+    kiosk_policy(&state, &office).await.map(Json)
+}
+
+/// `PUT /api/offices/{office}/kiosk-policy` (admin): tickets and check-ins only at the
+/// office's paired kiosks, or from any browser again. Turning it on needs a paired kiosk (or
+/// nobody could take a ticket).
+async fn kiosk_policy_put(
+    Admin(admin): Admin,
+    State(state): State<AppState>,
+    Path(office): Path<String>,
+    Json(set): Json<SetKioskPolicy>,
+) -> Result<Json<KioskPolicy>> {
+    let before = kiosk_policy(&state, &office).await?;
+    if set.kiosks_only && before.paired_kiosks == 0 {
+        return Err(Error::Conflict(format!(
+            "office {office:?} has no paired kiosk, so nobody could take a ticket; pair a kiosk (which turns this on)"
+        )));
+    }
+    let mut tx = state.db.begin().await?;
+    sqlx::query("UPDATE offices SET kiosks_only = $2 WHERE id = $1")
+        .bind(&office)
+        .bind(i64::from(set.kiosks_only))
+        .execute(&mut *tx)
+        .await?;
+    if state.dialect == crate::Dialect::Postgres {
+        sqlx::query("SELECT pg_notify('mado_config', $1)")
+            .bind(&office)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    state.offices.forget(&office);
+    tracing::info!(office = %office, staff_id = admin.id, kiosks_only = set.kiosks_only, "kiosk policy set");
+    kiosk_policy(&state, &office).await.map(Json)
 }
 
 /// `GET /api/offices/{office}/kiosk`: whether this browser may issue tickets at `office`, asked
@@ -182,28 +250,37 @@ async fn device_pair(
     let now = now_ms();
     let token = random_token();
     let mut tx = state.db.begin().await?;
-    let paired: Option<(i64, String)> = sqlx::query_as(
-        "UPDATE devices SET token_hash = $1, pairing_hash = NULL, pairing_expires_ms = NULL, paired_at_ms = $2, last_seen_ms = $2 WHERE pairing_hash = $3 AND pairing_expires_ms > $2 AND revoked_at_ms IS NULL RETURNING id, office_id",
+    let paired: Option<(i64, String, String)> = sqlx::query_as(
+        "UPDATE devices SET token_hash = $1, pairing_hash = NULL, pairing_expires_ms = NULL, paired_at_ms = $2, last_seen_ms = $2 WHERE pairing_hash = $3 AND pairing_expires_ms > $2 AND revoked_at_ms IS NULL RETURNING id, office_id, kind",
     )
     .bind(token_hash(&token))
     .bind(now)
     .bind(token_hash(&code))
     .fetch_optional(&mut *tx)
     .await?;
-    // The office may now take tickets only at its kiosks: every relay reads that again.
-    if let Some((_, office)) = &paired
-        && state.dialect == crate::Dialect::Postgres
-    {
-        sqlx::query("SELECT pg_notify('mado_config', $1)")
+    // A kiosk: the office now takes tickets only at its kiosks, and every relay reads that
+    // again.
+    let kiosk_office = paired
+        .as_ref()
+        .filter(|(_, _, kind)| kind == "kiosk")
+        .map(|(_, office, _)| office.clone());
+    if let Some(office) = &kiosk_office {
+        sqlx::query("UPDATE offices SET kiosks_only = 1 WHERE id = $1")
             .bind(office)
             .execute(&mut *tx)
             .await?;
+        if state.dialect == crate::Dialect::Postgres {
+            sqlx::query("SELECT pg_notify('mado_config', $1)")
+                .bind(office)
+                .execute(&mut *tx)
+                .await?;
+        }
     }
     tx.commit().await?;
-    if let Some((_, office)) = &paired {
+    if let Some(office) = &kiosk_office {
         state.offices.forget(office);
     }
-    let id = paired.map(|(id, _)| id).ok_or_else(|| {
+    let id = paired.map(|(id, _, _)| id).ok_or_else(|| {
         Error::NotFound(
             "no device is waiting for this pairing code (it is used once and lasts 15 minutes)"
                 .into(),
@@ -219,23 +296,21 @@ async fn device_pair(
     Ok(res)
 }
 
-/// Whether `office` ever paired a kiosk: kept with the office once read (every ticket asks),
-/// forgotten when a device pairs (`device_pair`).
-async fn kiosks_paired(state: &AppState, office: &str) -> Result<bool> {
+/// Whether `office` takes tickets only at its kiosks: kept with the office once read (every
+/// ticket asks), forgotten when a kiosk pairs or an admin sets the policy.
+async fn kiosks_only(state: &AppState, office: &str) -> Result<bool> {
     // An unknown office is refused here, so nothing is kept for it.
     state.office(office).await?;
-    if let Some(paired) = state.offices.kiosks_paired(office) {
-        return Ok(paired);
+    if let Some(only) = state.offices.kiosks_only(office) {
+        return Ok(only);
     }
     let epoch = state.offices.epoch();
-    let kiosks: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM devices WHERE office_id = $1 AND kind = 'kiosk' AND paired_at_ms IS NOT NULL",
-    )
-    .bind(office)
-    .fetch_one(&state.db)
-    .await?;
-    state.offices.keep_kiosks_paired(office, epoch, kiosks > 0);
-    Ok(kiosks > 0)
+    let only: i64 = sqlx::query_scalar("SELECT kiosks_only FROM offices WHERE id = $1")
+        .bind(office)
+        .fetch_one(&state.db)
+        .await?;
+    state.offices.keep_kiosks_only(office, epoch, only == 1);
+    Ok(only == 1)
 }
 
 /// `GET /api/devices/me`: the device this browser is, or 401.
@@ -314,9 +389,9 @@ impl FromRequestParts<AppState> for KioskAccess {
     }
 }
 
-/// For a kiosk action at `office`: fine when the office has never paired a kiosk, or when
-/// `device` is one of its kiosks (revoking every kiosk does not open the office again); otherwise 401 `device_required` (or 403 for a device of
-/// another office or kind).
+/// For a kiosk action at `office`: fine when the office is not kiosks-only (never paired a
+/// kiosk, or an admin opened it again), or when `device` is one of its kiosks; otherwise 401
+/// `device_required` (or 403 for a device of another office or kind).
 pub async fn require_kiosk(
     state: &AppState,
     office: &str,
@@ -332,7 +407,7 @@ pub async fn require_kiosk(
             d.office_id
         )));
     }
-    if !kiosks_paired(state, office).await? {
+    if !kiosks_only(state, office).await? {
         Ok(())
     } else {
         Err(Error::DeviceRequired(format!(

@@ -22,7 +22,9 @@
 //! |---|---|---|
 //! | `GET /healthz` | anyone | liveness and database check |
 //! | `GET /api/offices`, `GET /api/offices/{office}` | anyone | offices, services, counters |
-//! | `POST /api/offices/{office}/tickets` | kiosk | issue a walk-in ticket (`Idempotency-Key` honoured) |
+//! | `POST /api/offices/{office}/tickets` | kiosk | issue a walk-in ticket (`Idempotency-Key` honoured); 409 `closed` outside the service's hours |
+//! | `GET /api/offices/{office}/walk-in` | anyone | whether each service takes walk-in tickets now, why not, from when |
+//! | `GET`/`PUT /api/offices/{office}/kiosk-policy` | admin | tickets only at paired kiosks, or from any browser |
 //! | `GET /api/offices/{office}/board` | display | recent calls and waiting counts |
 //! | `GET /api/offices/{office}/events` | display, staff | server-sent events, resumable by `Last-Event-ID` |
 //! | `GET /api/offices/{office}/queue` | staff | every ticket of the day |
@@ -118,12 +120,12 @@ impl OfficeCache {
         }
     }
 
-    pub(crate) fn kiosks_paired(&self, office: &str) -> Option<bool> {
-        self.map().get(office).and_then(|c| c.kiosks_paired)
+    pub(crate) fn kiosks_only(&self, office: &str) -> Option<bool> {
+        self.map().get(office).and_then(|c| c.kiosks_only)
     }
 
-    pub(crate) fn keep_kiosks_paired(&self, office: &str, epoch: u64, paired: bool) {
-        self.keep(office, epoch, |c| c.kiosks_paired = Some(paired));
+    pub(crate) fn keep_kiosks_only(&self, office: &str, epoch: u64, only: bool) {
+        self.keep(office, epoch, |c| c.kiosks_only = Some(only));
     }
 
     /// Forgets what is kept of `office` (its settings changed).
@@ -146,8 +148,8 @@ impl OfficeCache {
 pub(crate) struct CachedOffice {
     office: Option<Arc<mado_wire::Office>>,
     bookings: Option<Arc<reservations::BookingConfig>>,
-    /// Whether it ever paired a kiosk (`devices::require_kiosk`).
-    kiosks_paired: Option<bool>,
+    /// Whether it takes tickets only at its kiosks (`devices::require_kiosk`).
+    kiosks_only: Option<bool>,
 }
 
 /// Everything handlers share.

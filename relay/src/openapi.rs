@@ -234,7 +234,7 @@ fn tag(path: &str) -> &'static str {
         "guide-records" => "guide-records",
         "stats" => "stats",
         "auth" => "auth",
-        "devices" | "kiosk" => "devices",
+        "devices" | "kiosk" | "kiosk-policy" => "devices",
         "staff" => "staff",
         "healthz" | "openapi.json" => "relay",
         _ => "other",

@@ -7,7 +7,7 @@
 //! writes.
 
 use mado_wire::admin::{NewStaff, OfficeSettings, StaffAccount, StaffUpdate};
-use mado_wire::device::{Device, NewDevice, PairRequest, PairingCode};
+use mado_wire::device::{Device, KioskPolicy, NewDevice, PairRequest, PairingCode, SetKioskPolicy};
 use mado_wire::stats::OfficeStats;
 use mado_wire::submission::{
     NewSubmission, StatusUpdate, Submission, SubmissionProgress, SubmissionReceipt,
@@ -516,6 +516,21 @@ pub const ROUTES: &[Route] = &[
         "the device this browser is",
     )
     .json::<Device>(),
+    r(
+        "GET",
+        "/api/offices/{office}/kiosk-policy",
+        Admin,
+        "whether the office takes tickets and check-ins only at its paired kiosks",
+    )
+    .json::<KioskPolicy>(),
+    r(
+        "PUT",
+        "/api/offices/{office}/kiosk-policy",
+        Admin,
+        "take tickets only at paired kiosks, or from any browser again (on needs a paired kiosk)",
+    )
+    .body::<SetKioskPolicy>()
+    .json::<KioskPolicy>(),
     r(
         "GET",
         "/api/offices/{office}/kiosk",

@@ -750,6 +750,24 @@ async fn every_answer_validates_against_the_declared_schema() {
         .call(M::GET, "/api/offices/kokurakita/walk-in", None, None)
         .await;
     json_ok(&a, StatusCode::OK);
+    let a = t
+        .call(
+            M::GET,
+            "/api/offices/kokurakita/kiosk-policy",
+            None,
+            Some(admin),
+        )
+        .await;
+    json_ok(&a, StatusCode::OK);
+    let a = t
+        .call(
+            M::PUT,
+            "/api/offices/kokurakita/kiosk-policy",
+            Some(json!({"kiosks_only": false})),
+            Some(admin),
+        )
+        .await;
+    json_ok(&a, StatusCode::OK);
     let event = t.first_event("/api/offices/kokurakita/events").await;
     assert_eq!(event["kind"], "issued");
     t.call(M::GET, "/api/offices/kokurakita/queue", None, Some(admin))

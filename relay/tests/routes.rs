@@ -298,3 +298,144 @@ async fn a_revoked_kiosk_can_no_longer_issue_tickets() {
         "device_required",
     );
 }
+
+async fn policy(app: &Router, admin: &str, set: Option<bool>) -> Answer {
+    match set {
+        None => {
+            send(
+                app,
+                Method::GET,
+                "/api/offices/kokurakita/kiosk-policy",
+                None,
+                Some(admin),
+            )
+            .await
+        }
+        Some(on) => {
+            send(
+                app,
+                Method::PUT,
+                "/api/offices/kokurakita/kiosk-policy",
+                Some(json!({ "kiosks_only": on })),
+                Some(admin),
+            )
+            .await
+        }
+    }
+}
+
+/// Issue 17 item 9: revoking the last kiosk leaves the office closed to other browsers until
+/// an admin opens it again; the admin can, and pairing a kiosk closes it again. Turning it on
+/// without a paired kiosk is refused (nobody could take a ticket).
+#[tokio::test]
+async fn issue_17_after_the_last_kiosk_is_revoked_an_admin_can_open_the_office_again() {
+    let (app, _state) = test_app().await;
+    let admin = login(&app).await;
+    let a = policy(&app, &admin, None).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    assert_eq!(a.body, json!({"kiosks_only": false, "paired_kiosks": 0}));
+    assert_error(
+        &policy(&app, &admin, Some(true)).await,
+        StatusCode::CONFLICT,
+        "conflict",
+    );
+    // A display does not close the office; a kiosk does.
+    paired(&app, &admin, "display").await;
+    assert_eq!(walk_in(&app, "jumin").await.status, StatusCode::CREATED);
+    paired(&app, &admin, "kiosk").await;
+    let a = policy(&app, &admin, None).await;
+    assert_eq!(a.body, json!({"kiosks_only": true, "paired_kiosks": 1}));
+    assert_error(
+        &walk_in(&app, "jumin").await,
+        StatusCode::UNAUTHORIZED,
+        "device_required",
+    );
+
+    // The last kiosk revoked: still closed, and the policy says no kiosk is left.
+    let list = send(
+        &app,
+        Method::GET,
+        "/api/offices/kokurakita/devices",
+        None,
+        Some(&admin),
+    )
+    .await;
+    let kiosk = list
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "kiosk")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let revoked = send(
+        &app,
+        Method::DELETE,
+        &format!("/api/devices/{kiosk}"),
+        None,
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(revoked.status, StatusCode::OK);
+    let a = policy(&app, &admin, None).await;
+    assert_eq!(a.body, json!({"kiosks_only": true, "paired_kiosks": 0}));
+    assert_error(
+        &walk_in(&app, "jumin").await,
+        StatusCode::UNAUTHORIZED,
+        "device_required",
+    );
+
+    // The admin opens the office to any browser again.
+    let a = policy(&app, &admin, Some(false)).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    assert_eq!(a.body, json!({"kiosks_only": false, "paired_kiosks": 0}));
+    assert_eq!(walk_in(&app, "jumin").await.status, StatusCode::CREATED);
+    let check = get(&app, "/api/offices/kokurakita/kiosk").await;
+    assert_eq!(check.status, StatusCode::NO_CONTENT);
+
+    // A new kiosk closes it again.
+    paired(&app, &admin, "kiosk").await;
+    assert_error(
+        &walk_in(&app, "jumin").await,
+        StatusCode::UNAUTHORIZED,
+        "device_required",
+    );
+    // Bad bodies say what was expected.
+    let a = send(
+        &app,
+        Method::PUT,
+        "/api/offices/kokurakita/kiosk-policy",
+        Some(json!({ "kiosks_only": "yes" })),
+        Some(&admin),
+    )
+    .await;
+    assert_error(&a, StatusCode::BAD_REQUEST, "invalid_body");
+}
+
+/// Issue 17 item 9: an office that had paired a kiosk before the policy was stored stays
+/// kiosks-only after the upgrade (migration 19).
+#[tokio::test]
+async fn upgrading_keeps_an_office_with_a_paired_kiosk_kiosks_only() {
+    let db = TestDb::new(true).await;
+    let (app, state) = test_app_on(&db).await;
+    let admin = login(&app).await;
+    paired(&app, &admin, "kiosk").await;
+    sqlx::raw_sql(
+        "ALTER TABLE offices DROP COLUMN kiosks_only; DELETE FROM schema_migrations WHERE version = 19",
+    )
+    .execute(&state.db)
+    .await
+    .unwrap();
+    state.db.close().await;
+    drop((app, state));
+    let (app, _state) = test_app_on(&db).await;
+    assert_error(
+        &walk_in(&app, "jumin").await,
+        StatusCode::UNAUTHORIZED,
+        "device_required",
+    );
+    let admin = login(&app).await;
+    let a = policy(&app, &admin, None).await;
+    assert_eq!(a.body, json!({"kiosks_only": true, "paired_kiosks": 1}));
+}

@@ -91,3 +91,22 @@ pub struct PairingCode {
 pub struct PairRequest {
     pub code: String,
 }
+
+/// `GET /api/offices/{office}/kiosk-policy` (admin): whether the office takes walk-in tickets
+/// and check-ins only at its paired kiosks, and how many it has. Pairing a kiosk turns it on;
+/// only an admin turns it off again (issue 17 item 9).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct KioskPolicy {
+    pub kiosks_only: bool,
+    /// Kiosks paired and not revoked.
+    pub paired_kiosks: u32,
+}
+
+/// `PUT /api/offices/{office}/kiosk-policy` (admin).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SetKioskPolicy {
+    pub kiosks_only: bool,
+}

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use mado_wire::StaffMe;
-use mado_wire::device::{Device, DeviceKind, NewDevice, PairingCode};
+use mado_wire::device::{Device, DeviceKind, KioskPolicy, NewDevice, PairingCode};
 
 use super::preapply::when;
 use super::{office_param, queue::Login, resolve_office};
@@ -163,11 +163,46 @@ fn Devices(office: mado_wire::Office) -> impl IntoView {
     let label = RwSignal::new(String::new());
     let code = RwSignal::new(None::<PairingCode>);
     let problem = RwSignal::new(None::<String>);
+    let policy = RwSignal::new(None::<KioskPolicy>);
     let reload = move || {
         let Some(o) = office.get_untracked() else {
             return;
         };
-        leptos::task::spawn_local(async move { list.set(Some(api::devices(&o.id).await)) });
+        leptos::task::spawn_local(async move {
+            list.set(Some(api::devices(&o.id).await));
+            match api::kiosk_policy(&o.id).await {
+                Ok(p) => policy.set(Some(p)),
+                Err(e) => problem.set(Some(e.to_string())),
+            }
+        });
+    };
+    let set_policy = move |on: bool| {
+        let Some(o) = office.get_untracked() else {
+            return;
+        };
+        // Opening the office to any browser is asked first.
+        let confirmed = on
+            || web_sys::window()
+                .and_then(|w| {
+                    w.confirm_with_message(lang.get_untracked().admin().open_confirm)
+                        .ok()
+                })
+                .unwrap_or(false);
+        if !confirmed {
+            // The box shows the stored policy again.
+            policy.update(|_| ());
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match api::set_kiosk_policy(&o.id, on).await {
+                Ok(p) => {
+                    problem.set(None);
+                    policy.set(Some(p));
+                }
+                Err(ApiError::Refused { message, .. }) => problem.set(Some(message)),
+                Err(e) => problem.set(Some(e.to_string())),
+            }
+        });
     };
     reload();
     let add = move |ev: leptos::ev::SubmitEvent| {
@@ -202,9 +237,29 @@ fn Devices(office: mado_wire::Office) -> impl IntoView {
         if !confirmed {
             return;
         }
+        let Some(o) = office.get_untracked() else {
+            return;
+        };
         leptos::task::spawn_local(async move {
             if let Err(e) = api::revoke_device(id).await {
                 problem.set(Some(e.to_string()));
+            }
+            // The last kiosk gone while the office takes tickets only at its kiosks: nobody
+            // can take a ticket now. Ask whether to open the office to any browser again
+            // (issue 17 item 9).
+            if let Ok(p) = api::kiosk_policy(&o.id).await
+                && p.kiosks_only
+                && p.paired_kiosks == 0
+            {
+                let reopen = web_sys::window()
+                    .and_then(|w| {
+                        w.confirm_with_message(lang.get_untracked().admin().reopen_confirm)
+                            .ok()
+                    })
+                    .unwrap_or(false);
+                if reopen && let Err(e) = api::set_kiosk_policy(&o.id, false).await {
+                    problem.set(Some(e.to_string()));
+                }
             }
             reload();
         });
@@ -226,6 +281,21 @@ fn Devices(office: mado_wire::Office) -> impl IntoView {
                     </label>
                     <button type="submit">{move || a().add}</button>
                 </form>
+                {move || policy.get().map(|p| {
+                    let l = lang.get();
+                    let state = if p.kiosks_only { l.admin().kiosks_only_on } else { l.admin().kiosks_only_off };
+                    view! {
+                        <div class="kiosk-policy" data-testid="kiosk-policy">
+                            <label class="check">
+                                <input type="checkbox" prop:checked=p.kiosks_only
+                                    disabled=!p.kiosks_only && p.paired_kiosks == 0
+                                    on:change=move |ev| set_policy(event_target_checked(&ev))/>
+                                {l.admin().kiosks_only}
+                            </label>
+                            <p class="hint">{state}{(!p.kiosks_only && p.paired_kiosks == 0).then(|| format!(" {}", l.admin().kiosks_only_needs_kiosk))}</p>
+                        </div>
+                    }
+                })}
                 {move || problem.get().map(|m| view! { <p class="problem" role="alert">{m}</p> })}
                 {move || code.get().map(|c| {
                     let l = lang.get();
