@@ -42,7 +42,9 @@ impl std::fmt::Display for ApiError {
                 message,
             } => write!(f, "{status} {code}: {message}"),
             ApiError::BadAnswer(e) => write!(f, "unexpected answer: {e}"),
-            ApiError::Closed(w) => write!(f, "409 closed: {w:?}"),
+            ApiError::Closed(_) => {
+                f.write_str("409 closed: the service takes no walk-in tickets now")
+            }
         }
     }
 }
@@ -159,7 +161,8 @@ pub async fn kiosk_check(office: &str) -> Result<(), ApiError> {
     if response.ok() {
         return Ok(());
     }
-    read::<serde_json::Value>(Ok(response)).await.map(drop)
+    // Only the refusal is read (an `ok` answer has no body).
+    read::<serde::de::IgnoredAny>(Ok(response)).await.map(drop)
 }
 
 pub async fn logout() -> Result<(), ApiError> {

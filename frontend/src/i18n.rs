@@ -847,7 +847,7 @@ impl Lang {
     /// `次の受付は 3月2日（火） 8:30 からです。`; `today` is the office-local day.
     pub fn walk_in_next(self, next: &Opening, today: Day) -> String {
         let time = format!("{}:{:02}", next.at / 60, next.at % 60);
-        let day = day_label(&next.day.to_string(), self);
+        let day = day_label_of(next.day, self);
         match (self, next.day == today) {
             (Lang::Ja, true) => format!("本日 {time} から発行します。"),
             (Lang::Ja, false) => format!("次の受付は {day} {time} からです。"),
@@ -1019,9 +1019,14 @@ pub fn use_lang() -> RwSignal<Lang> {
 
 /// `2026-12-01` → `12月1日（火）` (or `Tue 1 Dec`).
 pub fn day_label(day: &str, lang: Lang) -> String {
-    let Ok(d) = mado_wire::calendar::Day::parse(day) else {
-        return day.to_owned();
-    };
+    match mado_wire::calendar::Day::parse(day) {
+        Ok(d) => day_label_of(d, lang),
+        Err(_) => day.to_owned(),
+    }
+}
+
+/// [`day_label`] of a day already read.
+pub fn day_label_of(d: Day, lang: Lang) -> String {
     match lang {
         Lang::Ja => format!("{}月{}日（{}）", d.month, d.day, d.weekday().ja()),
         Lang::En => {

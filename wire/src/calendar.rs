@@ -446,9 +446,12 @@ impl OfficeCalendar {
 
 /// Whether a service issues walk-in tickets at one moment (issue 17 item 6), from the office's
 /// calendar and the service's cut-off.
+///
+/// On the wire one flat object (`{"state":"open","until":1005}`,
+/// `{"state":"closed","why":{"kind":"ended","at":1005},"next":{"day":"2027-03-02","at":510}}`):
+/// reading it costs the lobby bundle far less than a tagged enum would.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[serde(into = "WalkInWire", try_from = "WalkInWire")]
 pub enum WalkIn {
     /// Tickets are issued until `until` (minutes after midnight, office-local; the next
     /// break, the day's closing or the service's cut-off, whichever comes first).
@@ -463,8 +466,7 @@ pub enum WalkIn {
 
 /// Why a service issues no tickets now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(into = "ClosedWhyWire", try_from = "ClosedWhyWire")]
 pub enum ClosedWhy {
     /// The office opens later today.
     NotYet,
@@ -476,6 +478,143 @@ pub enum ClosedWhy {
     ClosedDay { name: String },
     /// The office has no opening hours set.
     NoHours,
+}
+
+/// [`WalkIn`] as it travels.
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename = "WalkIn")]
+struct WalkInWire {
+    state: WalkInState,
+    /// While open: tickets until this minute after midnight (office-local).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    until: Option<u16>,
+    /// While closed: why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    why: Option<ClosedWhyWire>,
+    /// While closed: when tickets start again; absent when not known within a year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    next: Option<Opening>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+enum WalkInState {
+    Open,
+    Closed,
+}
+
+/// [`ClosedWhy`] as it travels.
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename = "ClosedWhy")]
+struct ClosedWhyWire {
+    kind: ClosedKind,
+    /// `ended`: the minute tickets ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    at: Option<u16>,
+    /// `closed_day`: why the office is closed (`日曜日`, `元日`, `年末年始`, `休庁日`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+enum ClosedKind {
+    NotYet,
+    Break,
+    Ended,
+    ClosedDay,
+    NoHours,
+}
+
+impl From<WalkIn> for WalkInWire {
+    fn from(w: WalkIn) -> Self {
+        match w {
+            WalkIn::Open { until } => Self {
+                state: WalkInState::Open,
+                until: Some(until),
+                why: None,
+                next: None,
+            },
+            WalkIn::Closed { why, next } => Self {
+                state: WalkInState::Closed,
+                until: None,
+                why: Some(why.into()),
+                next,
+            },
+        }
+    }
+}
+
+impl TryFrom<WalkInWire> for WalkIn {
+    type Error = &'static str;
+    fn try_from(w: WalkInWire) -> Result<Self, Self::Error> {
+        match w.state {
+            WalkInState::Open => Ok(WalkIn::Open {
+                until: w.until.ok_or("an open walk-in needs `until`")?,
+            }),
+            WalkInState::Closed => Ok(WalkIn::Closed {
+                why: w.why.ok_or("a closed walk-in needs `why`")?.try_into()?,
+                next: w.next,
+            }),
+        }
+    }
+}
+
+impl From<ClosedWhy> for ClosedWhyWire {
+    fn from(w: ClosedWhy) -> Self {
+        let (kind, at, name) = match w {
+            ClosedWhy::NotYet => (ClosedKind::NotYet, None, None),
+            ClosedWhy::Break => (ClosedKind::Break, None, None),
+            ClosedWhy::Ended { at } => (ClosedKind::Ended, Some(at), None),
+            ClosedWhy::ClosedDay { name } => (ClosedKind::ClosedDay, None, Some(name)),
+            ClosedWhy::NoHours => (ClosedKind::NoHours, None, None),
+        };
+        Self { kind, at, name }
+    }
+}
+
+impl TryFrom<ClosedWhyWire> for ClosedWhy {
+    type Error = &'static str;
+    fn try_from(w: ClosedWhyWire) -> Result<Self, Self::Error> {
+        Ok(match w.kind {
+            ClosedKind::NotYet => ClosedWhy::NotYet,
+            ClosedKind::Break => ClosedWhy::Break,
+            ClosedKind::Ended => ClosedWhy::Ended {
+                at: w.at.ok_or("`ended` needs `at`")?,
+            },
+            ClosedKind::ClosedDay => ClosedWhy::ClosedDay {
+                name: w.name.ok_or("`closed_day` needs `name`")?,
+            },
+            ClosedKind::NoHours => ClosedWhy::NoHours,
+        })
+    }
+}
+
+/// The schemas are those of the wire forms.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for WalkIn {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "WalkIn".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        WalkInWire::json_schema(generator)
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for ClosedWhy {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ClosedWhy".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        ClosedWhyWire::json_schema(generator)
+    }
 }
 
 /// A time the service takes tickets again.
@@ -604,6 +743,43 @@ pub fn slots(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The walk-in answer travels as one flat object, and one that says less than its state
+    /// needs is refused with what is missing.
+    #[test]
+    fn a_walk_in_travels_flat_and_incomplete_ones_are_refused() {
+        let closed = WalkIn::Closed {
+            why: ClosedWhy::Ended { at: 1005 },
+            next: Some(Opening {
+                day: Day::new(2027, 3, 2).unwrap(),
+                at: 510,
+            }),
+        };
+        let json = serde_json::to_value(&closed).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"state": "closed", "why": {"kind": "ended", "at": 1005}, "next": {"day": "2027-03-02", "at": 510}})
+        );
+        assert_eq!(serde_json::from_value::<WalkIn>(json).unwrap(), closed);
+        let open = WalkIn::Open { until: 1035 };
+        assert_eq!(
+            serde_json::to_value(&open).unwrap(),
+            serde_json::json!({"state": "open", "until": 1035})
+        );
+        let day = WalkIn::Closed {
+            why: ClosedWhy::ClosedDay {
+                name: "日曜日".into(),
+            },
+            next: None,
+        };
+        let back: WalkIn = serde_json::from_value(serde_json::to_value(&day).unwrap()).unwrap();
+        assert_eq!(back, day);
+        let e = serde_json::from_str::<WalkIn>(r#"{"state":"open"}"#).unwrap_err();
+        assert!(e.to_string().contains("needs `until`"), "{e}");
+        let e = serde_json::from_str::<WalkIn>(r#"{"state":"closed","why":{"kind":"ended"}}"#)
+            .unwrap_err();
+        assert!(e.to_string().contains("`ended` needs `at`"), "{e}");
+    }
 
     /// Issue 17 item 4: the handout's foot says when the office is open, in words.
     #[test]

@@ -58,6 +58,37 @@ fn bundle(dist: &Path) -> Result<Vec<(String, usize, usize, usize)>> {
     Ok(rows)
 }
 
+/// The lobby bundle's budget (brotli, bytes): `/kiosk` and `/display` on a kiosk's network.
+const LOBBY_BUDGET: usize = 200_000;
+
+/// `cargo xtask size`: the built bundles' brotli sizes against the lobby's budget, without the
+/// rest of the benchmarks (run `cargo xtask build` first). Fails when the lobby is over.
+pub fn sizes() -> Result {
+    for (name, dir) in [
+        ("lobby", root().join("dist")),
+        ("desk", root().join("dist").join("desk")),
+    ] {
+        let rows = bundle(&dir)?;
+        let br: usize = rows.iter().map(|r| r.3).sum();
+        for (kind, raw, _, br) in &rows {
+            println!(
+                "{name:5} {kind:4} {:>10} raw {:>10} brotli",
+                kb(*raw),
+                kb(*br)
+            );
+        }
+        println!("{name:5} total {:>26} brotli", kb(br));
+        if name == "lobby" && br > LOBBY_BUDGET {
+            return Err(format!(
+                "the lobby bundle is {} brotli, over its {} budget",
+                kb(br),
+                kb(LOBBY_BUDGET)
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The forms batch natively: `mado-forms bench` built with the relay's profile.
 fn native_forms_timing() -> Result<serde_json::Value> {
     let out = Command::new(root().join("target/relay/mado-forms"))
@@ -378,7 +409,7 @@ pub fn bench() -> Result {
     let commit =
         probe("git", &["rev-parse", "--short", "HEAD"]).unwrap_or_else(|| "uncommitted".into());
     let chromium = probe("chromium", &["--version"]).unwrap_or_default();
-    let budget = 200_000;
+    let budget = LOBBY_BUDGET;
     let tti = num(&m["tti_ms"]["median"]);
 
     let mut md = String::new();

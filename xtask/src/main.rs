@@ -26,10 +26,11 @@ fn main() -> ExitCode {
         Some("run") => run_system(),
         Some("test") => test(),
         Some("bench") => bench::bench(),
+        Some("size") => bench::sizes(),
         Some("build") => setup::for_run()
             .and_then(|()| build_frontend())
             .and_then(|()| build_relay().map(drop)),
-        _ => Err("usage: cargo xtask run | test | bench | build".to_owned()),
+        _ => Err("usage: cargo xtask run | test | bench | build | size".to_owned()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

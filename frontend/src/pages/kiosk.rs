@@ -233,14 +233,8 @@ pub fn Kiosk() -> impl IntoView {
                     match screen.get() {
                         Screen::Choose => view! {
                             <section class="choose" aria-labelledby="kiosk-prompt">
-                                {move || hours.with(|h| all_closed(h)).map(|(why, next)| {
-                                    let l = lang.get();
-                                    view! {
-                                        <div class="closed-notice" role="status" data-testid="kiosk-closed">
-                                            <p class="why">{l.walk_in_closed(&why)}</p>
-                                            {next.map(|n| view! { <p class="next" data-testid="kiosk-next">{l.walk_in_next(&n, today())}</p> })}
-                                        </div>
-                                    }
+                                {move || hours.with(|h| all_closed(h)).map(|(why, next)| view! {
+                                    <ClosedNotice why=why next=next testid="kiosk-closed"/>
                                 })}
                                 <h2 id="kiosk-prompt">{t().kiosk_prompt}</h2>
                                 {if o.services.is_empty() {
@@ -280,13 +274,11 @@ pub fn Kiosk() -> impl IntoView {
                                 WalkIn::Open { .. } => (ClosedWhy::NotYet, None),
                             };
                             view! {
-                                <div class="closed-notice" role="alert" data-testid="kiosk-refused-closed">
-                                    <p class="why">{move || lang.get().walk_in_closed(&why)}</p>
-                                    {next.map(|n| view! { <p class="next">{move || lang.get().walk_in_next(&n, today())}</p> })}
+                                <ClosedNotice why=why next=next testid="kiosk-refused-closed">
                                     <div class="actions">
                                         <button type="button" class="big secondary" on:click=move |_| screen.set(Screen::Choose)>{t().kiosk_back}</button>
                                     </div>
-                                </div>
+                                </ClosedNotice>
                             }.into_any()
                         }
                         Screen::Failed { service_id, key } => view! {
@@ -350,6 +342,25 @@ pub fn Kiosk() -> impl IntoView {
                 }
             }}
         </main>
+    }
+}
+
+/// Why no tickets are issued now and from when: above the services when all are closed, or
+/// after a tap that met a cut-off (then with a way back).
+#[component]
+fn ClosedNotice(
+    why: ClosedWhy,
+    next: Option<Opening>,
+    testid: &'static str,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <div class="closed-notice" role="status" data-testid=testid>
+            <p class="why">{move || lang.get().walk_in_closed(&why)}</p>
+            {next.map(|n| view! { <p class="next">{move || lang.get().walk_in_next(&n, today())}</p> })}
+            {children.map(|c| c())}
+        </div>
     }
 }
 
