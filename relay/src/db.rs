@@ -395,21 +395,6 @@ pub async fn insert_office(pool: &Pool, office: &mado_wire::Office) -> Result<()
     Ok(())
 }
 
-/// Loads the demo office if the database has no office yet. Returns whether it did.
-pub async fn seed_demo(pool: &Pool) -> Result<bool> {
-    let offices: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM offices")
-        .fetch_one(pool)
-        .await?;
-    if offices > 0 {
-        return Ok(false);
-    }
-    let office: mado_wire::Office = serde_json::from_str(DEMO_OFFICE)
-        .map_err(|e| Error::Internal(format!("relay/demo/office.json: {e}")))?;
-    insert_office(pool, &office).await?;
-    crate::reservations::seed_demo(pool, &office).await?;
-    Ok(true)
-}
-
 /// The stored calendar of `office`, if it has one; a stored calendar that cannot be read is an
 /// error naming the office.
 pub async fn load_calendar(

@@ -47,6 +47,7 @@ mod auth;
 mod capability;
 mod config;
 mod db;
+mod demo;
 mod devices;
 mod error;
 mod events;
@@ -77,8 +78,9 @@ use tower_http::trace::TraceLayer;
 pub use auth::{bootstrap_admin, hash_password};
 pub use config::Config;
 pub use db::{
-    DEMO_OFFICE, Dialect, Pool, Writes, connect, default_url, local_day, migrate, now_ms, seed_demo,
+    DEMO_OFFICE, Dialect, Pool, Writes, connect, default_url, local_day, migrate, now_ms,
 };
+pub use demo::seed_demo;
 pub use error::Error;
 pub use events::EventHub;
 pub use submissions::purge as purge_submissions;

@@ -29,8 +29,8 @@ use axum::Router;
 use axum::http::{Method, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
+use schemars::SchemaGenerator;
 use schemars::generate::SchemaSettings;
-use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde_json::{Map, Value, json};
 
 use crate::AppState;
@@ -55,31 +55,6 @@ async fn openapi_get() -> impl IntoResponse {
 pub fn document() -> &'static str {
     static DOCUMENT: OnceLock<String> = OnceLock::new();
     DOCUMENT.get_or_init(|| format!("{:#}", build(ROUTES)))
-}
-
-/// The answer of `GET /api/openapi.json`, as its own route declares it (a type for its
-/// schema only: the document itself is JSON text).
-#[derive(Debug)]
-pub(crate) enum Document {}
-
-impl JsonSchema for Document {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "OpenApiDocument".into()
-    }
-
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        schemars::json_schema!({
-            "type": "object",
-            "description": "An OpenAPI 3.1 document (https://spec.openapis.org/oas/v3.1.0).",
-            "required": ["openapi", "info", "paths", "components"],
-            "properties": { "openapi": { "type": "string", "pattern": "^3\\.1\\." } },
-            "additionalProperties": true
-        })
-    }
 }
 
 const DESCRIPTION: &str = "\
@@ -734,18 +709,18 @@ mod tests {
 
     /// Read with `default`, written always: two components, and what refers to one as read
     /// is renamed with it.
-    #[derive(Debug, serde::Serialize, serde::Deserialize, JsonSchema)]
+    #[derive(Debug, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
     struct Inner {
         #[serde(default)]
         note: String,
     }
 
-    #[derive(Debug, serde::Serialize, serde::Deserialize, JsonSchema)]
+    #[derive(Debug, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
     struct Outer {
         inner: Inner,
     }
 
-    #[derive(Debug, serde::Serialize, serde::Deserialize, JsonSchema)]
+    #[derive(Debug, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
     struct Same {
         id: i64,
     }

@@ -65,7 +65,7 @@ struct Rule {
 
 /// Gives the demo office weekday hours (8:30–17:15, closed on holidays and 12/29–1/3) and
 /// 30-minute slots for every service, bookable up to 60 days ahead and until 30 minutes before.
-pub async fn seed_demo(pool: &Pool, office: &mado_wire::Office) -> Result<()> {
+pub async fn seed_demo_bookings(pool: &Pool, office: &mado_wire::Office) -> Result<()> {
     let cal = OfficeCalendar::weekdays(8 * 60 + 30, 17 * 60 + 15);
     let json = serde_json::to_string(&cal).map_err(|e| Error::Internal(e.to_string()))?;
     let mut tx = pool.begin().await?;

@@ -211,7 +211,7 @@ pub const ROUTES: &[Route] = &[
         Public,
         "this API as an OpenAPI 3.1 document",
     )
-    .json::<crate::openapi::Document>(),
+    .json::<Document>(),
     r(
         "GET",
         "/api/offices",
@@ -539,3 +539,28 @@ pub const ROUTES: &[Route] = &[
     )
     .no_content(),
 ];
+
+/// The answer of `GET /api/openapi.json`, as its own route declares it (a type for its
+/// schema only: the document itself is JSON text).
+#[derive(Debug)]
+pub enum Document {}
+
+impl JsonSchema for Document {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "OpenApiDocument".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        schemars::json_schema!({
+            "type": "object",
+            "description": "An OpenAPI 3.1 document (https://spec.openapis.org/oas/v3.1.0).",
+            "required": ["openapi", "info", "paths", "components"],
+            "properties": { "openapi": { "type": "string", "pattern": "^3\\.1\\." } },
+            "additionalProperties": true
+        })
+    }
+}
