@@ -507,3 +507,46 @@ pub fn cities() -> Vec<(String, String)> {
         })
         .unwrap_or_default()
 }
+
+/// The city from `?city=`, the saved choice, or the first profile.
+pub fn initial_city() -> String {
+    let cities = cities();
+    let known = |c: &String| cities.iter().any(|(id, _)| id == c);
+    leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get("city")
+        .filter(known)
+        .or_else(|| crate::shell::load_setting(CITY_KEY).filter(known))
+        .or_else(|| cities.first().map(|(id, _)| id.clone()))
+        .unwrap_or_default()
+}
+
+/// A select of the cities with rule profiles.
+#[component]
+pub fn CityPicker(city: RwSignal<String>) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <label class="city-picker">
+            <span>{move || lang.get().desk().guide_city}</span>
+            <select on:change=move |ev| city.set(event_target_value(&ev)) prop:value=move || city.get()>
+                {cities().into_iter().map(|(id, name)| {
+                    let selected = city.get_untracked() == id;
+                    view! { <option value=id selected=selected>{name}</option> }
+                }).collect_view()}
+            </select>
+        </label>
+    }
+}
+
+/// The life event's title in whichever city's rules have it (the pack id if none).
+pub fn pack_title(pack: &str) -> String {
+    cities()
+        .iter()
+        .find_map(|(city, _)| {
+            bundle()
+                .ok()
+                .and_then(|b| b.guide(pack, city).ok())
+                .map(|g| g.title.clone())
+        })
+        .unwrap_or_else(|| pack.to_owned())
+}

@@ -1044,6 +1044,14 @@ pub fn day_label_of(d: Day, lang: Lang) -> String {
     }
 }
 
+/// 受付機 / 呼出表示 (Kiosk / Display).
+pub fn device_kind_label(kind: mado_wire::device::DeviceKind, lang: Lang) -> &'static str {
+    match kind {
+        mado_wire::device::DeviceKind::Kiosk => lang.admin().kiosk,
+        mado_wire::device::DeviceKind::Display => lang.admin().display,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

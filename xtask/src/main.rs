@@ -7,8 +7,12 @@
 //! - `bench` — measures bundle sizes, time to interactive and ticket latency into
 //!   `BENCHMARKS.md`.
 //! - `build` — builds the frontend and the relay only.
+//! - `size`  — the built bundles' brotli sizes against the lobby's 200 KB budget.
+//! - `layers` — imports only point down (see `xtask/src/layers.rs`, ARCHITECTURE.md);
+//!   `--all` also lists what in the relay still runs against its table.
 
 mod bench;
+mod layers;
 mod postgres;
 mod setup;
 mod sh;
@@ -27,10 +31,13 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("bench") => bench::bench(),
         Some("size") => bench::sizes(),
+        Some("layers") => layers::check(),
         Some("build") => setup::for_run()
             .and_then(|()| build_frontend())
             .and_then(|()| build_relay().map(drop)),
-        _ => Err("usage: cargo xtask run | test | bench | build | size".to_owned()),
+        _ => {
+            Err("usage: cargo xtask run | test | bench | build | size | layers [--all]".to_owned())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -238,6 +245,7 @@ fn test() -> Result {
         total.failed += counts.failed;
         result
     };
+    timed("layers (imports point down)", layers::check)?;
     timed("rustfmt", || {
         run(Command::new("cargo")
             .args(["fmt", "--all", "--", "--check"])

@@ -37,8 +37,9 @@ pub fn guide_eval_timing(pack: &str, city: &str, blocks: u32) -> Result<String, 
 #[wasm_bindgen]
 pub fn forms_batch_timing(font: Vec<u8>, runs: u32) -> Result<String, String> {
     let font = mado_forms::Font::from_bytes(font).map_err(|e| e.to_string())?;
-    let templates: Vec<&mado_forms::Template> =
-        mado_frontend::printing::templates().iter().collect();
+    let templates: Vec<&mado_forms::Template> = mado_frontend::device::printing::templates()
+        .iter()
+        .collect();
     let perf = web_sys::window()
         .and_then(|w| w.performance())
         .ok_or("no performance clock")?;

@@ -4,69 +4,32 @@
 //!
 //! Query parameters: `city=kitakyushu|kitami` (otherwise the device's saved choice), `lang=en`.
 
+mod card_reader;
+mod forms_panel;
+mod preapplication;
+
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 use mado_rules::Answers;
 
 use mado_wire::submission::{ApplicantDetails, Submission};
 use mado_wire::{GuideMark, GuideRecordItem, GuideStatus, NewGuideRecord, StaffMe};
 
-use super::{office_param, queue::Login, resolve_office};
-use crate::api::{self, ApiError};
-use crate::guide::{self, CITY_KEY, EventPicker, Mark, Questions, Results, Session};
+use crate::api;
+use crate::device::printing::print_page;
+use crate::guide::{
+    self, CITY_KEY, CityPicker, EventPicker, Mark, Questions, Results, Session, initial_city,
+};
 use crate::i18n::use_lang;
-use crate::{LangToggle, load_setting, save_setting};
-
-/// The city from `?city=`, the saved choice, or the first profile.
-pub(super) fn initial_city() -> String {
-    let cities = guide::cities();
-    let known = |c: &String| cities.iter().any(|(id, _)| id == c);
-    use_query_map()
-        .get_untracked()
-        .get("city")
-        .filter(known)
-        .or_else(|| load_setting(CITY_KEY).filter(known))
-        .or_else(|| cities.first().map(|(id, _)| id.clone()))
-        .unwrap_or_default()
-}
-
-/// A select of the cities with rule profiles.
-#[component]
-pub(super) fn CityPicker(city: RwSignal<String>) -> impl IntoView {
-    let lang = use_lang();
-    view! {
-        <label class="city-picker">
-            <span>{move || lang.get().desk().guide_city}</span>
-            <select on:change=move |ev| city.set(event_target_value(&ev)) prop:value=move || city.get()>
-                {guide::cities().into_iter().map(|(id, name)| {
-                    let selected = city.get_untracked() == id;
-                    view! { <option value=id selected=selected>{name}</option> }
-                }).collect_view()}
-            </select>
-        </label>
-    }
-}
-
-pub(super) fn print_page() {
-    if let Some(w) = web_sys::window() {
-        let _ = w.print();
-    }
-}
+use crate::shell::staff::StaffGate;
+use crate::shell::{LangToggle, save_setting};
+use crate::shell::{office_param, resolve_office};
 
 /// The counter is a staff surface: it asks for a login first.
 #[component]
 pub fn Counter() -> impl IntoView {
-    let me: RwSignal<Option<Result<StaffMe, ApiError>>> = RwSignal::new(None);
-    leptos::task::spawn_local(async move { me.set(Some(api::me().await)) });
-    view! {
-        {move || match me.get() {
-            None => view! { <p class="status" role="status">{move || use_lang().get().texts().loading}</p> }.into_any(),
-            Some(Ok(staff)) => view! { <CounterGuide staff=staff/> }.into_any(),
-            Some(Err(_)) => view! { <Login on_login=Callback::new(move |s| me.set(Some(Ok(s))))/> }.into_any(),
-        }}
-    }
+    view! { <StaffGate view=|staff, _| view! { <CounterGuide staff=staff/> }/> }
 }
 
 /// The guide's result as a record for the relay.
@@ -137,7 +100,7 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
     let requested_office = StoredValue::new(office_param());
     leptos::task::spawn_local(async move {
         if let Ok(o) = resolve_office(requested_office.get_value()).await {
-            office_contact.set(super::forms_panel::contact_line(&o));
+            office_contact.set(forms_panel::contact_line(&o));
             office_name.set(o.name);
             office_id.set(Some(o.id));
         }
@@ -257,7 +220,7 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
                 <span class="who">{staff.display_name.clone()}</span>
                 <LangToggle/>
             </header>
-            {move || office_id.get().map(|o| view! { <super::preapply::LoadPreApplication office=o on_load=load_pre/> })}
+            {move || office_id.get().map(|o| view! { <preapplication::LoadPreApplication office=o on_load=load_pre/> })}
             {move || problem.get().map(|p| view! { <p class="problem" role="alert">{lang.get().desk().guide_load_failed}" "{p}</p> })}
             {move || match session.get() {
                 None => view! {
@@ -296,7 +259,7 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
                             <Questions session=s/>
                             <Results session=s marks=marks/>
                         </div>
-                        <super::forms_panel::FormsPanel session=s marks=marks printed=printed printed_for=printed_for office_name=office_name office_contact=office_contact staff_name=staff_name.get_value() prefill=prefill/>
+                        <forms_panel::FormsPanel session=s marks=marks printed=printed printed_for=printed_for office_name=office_name office_contact=office_contact staff_name=staff_name.get_value() prefill=prefill/>
                     }.into_any()
                 }
             }}

@@ -1,37 +1,25 @@
 //! `/admin` (administrators), in three tabs: the office's counters, services and hours
-//! (`admin_settings.rs`), staff accounts (`admin_staff.rs`), and kiosks and displays — add
+//! (`settings.rs`), staff accounts (`staff.rs`), and kiosks and displays — add
 //! one and get its pairing code, see which are paired and when they were last seen, revoke
-//! one. `/pair`: the device side, where the code is typed once.
+//! one. The device side, where the code is typed once, is `/pair` (`surfaces/pair.rs`).
+
+mod settings;
+mod staff;
+mod unsaved;
 
 use leptos::prelude::*;
 use mado_wire::StaffMe;
 use mado_wire::device::{Device, DeviceKind, KioskPolicy, NewDevice, PairingCode};
 
-use super::preapply::when;
-use super::{office_param, queue::Login, resolve_office};
-use crate::LangToggle;
 use crate::api::{self, ApiError};
 use crate::i18n::{Lang, use_lang};
+use crate::shell::LangToggle;
+use crate::shell::staff::StaffGate;
+use crate::shell::{office_param, resolve_office, when};
 
 #[component]
 pub fn Admin() -> impl IntoView {
-    let me: RwSignal<Option<Result<StaffMe, ApiError>>> = RwSignal::new(None);
-    leptos::task::spawn_local(async move { me.set(Some(api::me().await)) });
-    view! {
-        {move || match me.get() {
-            None => view! { <p class="status" role="status">{move || use_lang().get().texts().loading}</p> }.into_any(),
-            Some(Ok(staff)) if staff.role == mado_wire::Role::Admin => view! { <AdminTabs staff=staff/> }.into_any(),
-            Some(Ok(_)) => view! { <p class="problem" role="alert">{move || use_lang().get().admin().admins_only}</p> }.into_any(),
-            Some(Err(_)) => view! { <Login on_login=Callback::new(move |s| me.set(Some(Ok(s))))/> }.into_any(),
-        }}
-    }
-}
-
-fn kind_label(kind: DeviceKind, lang: Lang) -> &'static str {
-    match kind {
-        DeviceKind::Kiosk => lang.admin().kiosk,
-        DeviceKind::Display => lang.admin().display,
-    }
+    view! { <StaffGate admin_only=true view=|staff, _| view! { <AdminTabs staff=staff/> }/> }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,44 +46,12 @@ impl Tab {
     }
 }
 
-/// Whether a form on `/admin` holds changes not saved yet; leaving the tab or the page asks
-/// first (issue 17 item 13).
-#[derive(Clone, Copy)]
-struct Unsaved(RwSignal<bool>);
-
-/// The admin screen's unsaved-changes flag (a fresh one outside `/admin`).
-pub(crate) fn unsaved() -> RwSignal<bool> {
-    use_context::<Unsaved>().map_or_else(|| RwSignal::new(false), |u| u.0)
-}
-
-/// Asks the browser to confirm leaving the page while `unsaved` is set.
-fn guard_page(unsaved: RwSignal<bool>) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let ask = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(
-        move |ev: web_sys::Event| {
-            if unsaved.try_get_untracked().unwrap_or(false) {
-                ev.prevent_default();
-                // Older browsers show the prompt only when returnValue is set.
-                let _ = js_sys::Reflect::set(&ev, &"returnValue".into(), &"".into());
-            }
-        },
-    );
-    let _ = window.add_event_listener_with_callback(
-        "beforeunload",
-        wasm_bindgen::JsCast::unchecked_ref(ask.as_ref()),
-    );
-    ask.forget();
-}
-
 #[component]
 fn AdminTabs(staff: StaffMe) -> impl IntoView {
     let lang = use_lang();
     let a = move || lang.get().admin();
     let unsaved = RwSignal::new(false);
-    provide_context(Unsaved(unsaved));
-    guard_page(unsaved);
+    unsaved::provide(unsaved);
     let office = RwSignal::new(None::<Result<mado_wire::Office, ApiError>>);
     let requested = office_param();
     leptos::task::spawn_local(async move { office.set(Some(resolve_office(requested).await)) });
@@ -143,10 +99,10 @@ fn AdminTabs(staff: StaffMe) -> impl IntoView {
                 {tab_button(Tab::Devices, |l| l.admin().tab_devices)}
             </nav>
             {move || match (office.get(), tab.get()) {
-                (_, Tab::Staff) => view! { <super::admin_staff::StaffPanel me=me.clone()/> }.into_any(),
+                (_, Tab::Staff) => view! { <staff::StaffPanel me=me.clone()/> }.into_any(),
                 (None, _) => view! { <p role="status">{lang.get().texts().loading}</p> }.into_any(),
                 (Some(Err(e)), _) => view! { <p class="problem" role="alert">{e.to_string()}</p> }.into_any(),
-                (Some(Ok(o)), Tab::Settings) => view! { <super::admin_settings::OfficeSettingsPanel office=o.id/> }.into_any(),
+                (Some(Ok(o)), Tab::Settings) => view! { <settings::OfficeSettingsPanel office=o.id/> }.into_any(),
                 (Some(Ok(o)), Tab::Devices) => view! { <Devices office=o/><ThisPc/> }.into_any(),
             }}
         </div>
@@ -301,7 +257,7 @@ fn Devices(office: mado_wire::Office) -> impl IntoView {
                     let l = lang.get();
                     view! {
                         <div class="pairing-code" role="status" data-testid="pairing-code">
-                            <p>{c.device.label.clone()}"（"{kind_label(c.device.kind, l)}"）"{l.admin().code_for}</p>
+                            <p>{c.device.label.clone()}"（"{crate::i18n::device_kind_label(c.device.kind, l)}"）"{l.admin().code_for}</p>
                             <p class="code" data-testid="pairing-digits">{format!("{} {}", &c.code[..4], &c.code[4..])}</p>
                             <p class="hint">{l.admin().code_help}" "{l.admin().until}": "{when(c.expires_at_ms, l)}</p>
                         </div>
@@ -329,7 +285,7 @@ fn Devices(office: mado_wire::Office) -> impl IntoView {
                                         view! {
                                             <tr>
                                                 <td>{d.label.clone()}</td>
-                                                <td>{kind_label(d.kind, l)}</td>
+                                                <td>{crate::i18n::device_kind_label(d.kind, l)}</td>
                                                 <td><span class=format!("badge device-{class}")>{state}</span></td>
                                                 <td>{d.last_seen_ms.map(|t| when(t, l)).unwrap_or_default()}</td>
                                                 <td>{d.revoked_at_ms.is_none().then(|| view! {
@@ -353,8 +309,8 @@ fn Devices(office: mado_wire::Office) -> impl IntoView {
 fn ThisPc() -> impl IntoView {
     let lang = use_lang();
     let a = move || lang.get().admin();
-    let key = super::card_reader::CAPTURE_SETTING;
-    let on = RwSignal::new(crate::load_setting(key).as_deref() == Some("on"));
+    let key = crate::device::cardio::CAPTURE_SETTING;
+    let on = RwSignal::new(crate::shell::load_setting(key).as_deref() == Some("on"));
     view! {
         <section class="this-pc" aria-labelledby="this-pc-title">
             <h2 id="this-pc-title">{move || a().this_pc}</h2>
@@ -362,7 +318,7 @@ fn ThisPc() -> impl IntoView {
                 <input type="checkbox" data-testid="capture-setting" prop:checked=move || on.get()
                     on:change=move |ev| {
                         let v = event_target_checked(&ev);
-                        crate::save_setting(key, if v { "on" } else { "off" });
+                        crate::shell::save_setting(key, if v { "on" } else { "off" });
                         on.set(v);
                     }/>
                 {move || a().capture_mode}
@@ -372,53 +328,5 @@ fn ThisPc() -> impl IntoView {
                 <p class="done" role="status">{move || a().capture_mode_on}</p>
             </Show>
         </section>
-    }
-}
-
-/// `/pair`: typed on the kiosk or display itself.
-#[component]
-pub fn Pair() -> impl IntoView {
-    let lang = use_lang();
-    let a = move || lang.get().admin();
-    let code = RwSignal::new(String::new());
-    let result = RwSignal::new(None::<Result<Device, ApiError>>);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let c = code.get_untracked();
-        leptos::task::spawn_local(async move { result.set(Some(api::pair(&c).await)) });
-    };
-    view! {
-        <div class="desk pair">
-            <header class="bar">
-                <h1>{move || a().pair_title}</h1>
-                <LangToggle/>
-            </header>
-            <main class="pair-main">
-                {move || match result.get() {
-                    Some(Ok(d)) => {
-                        let l = lang.get();
-                        let href = format!("{}?office={}", d.kind.path(), d.office_id);
-                        view! {
-                            <p role="status" class="done" data-testid="paired">{l.admin().pair_done}" "{d.label.clone()}"（"{kind_label(d.kind, l)}"）"</p>
-                            <a class="button big" rel="external" href=href>{l.admin().pair_open}</a>
-                        }.into_any()
-                    }
-                    other => view! {
-                        <form on:submit=submit>
-                            <p class="hint">{a().pair_help}</p>
-                            <label for="pair-code">{a().pair_code}</label>
-                            <input id="pair-code" class="code-input" inputmode="numeric" autocomplete="off" maxlength="9"
-                                prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev))/>
-                            <button type="submit" class="big">{a().pair_button}</button>
-                            {match other {
-                                Some(Err(ApiError::Refused { status: 404, .. })) => Some(view! { <p class="problem" role="alert">{a().pair_unknown}</p> }.into_any()),
-                                Some(Err(e)) => Some(view! { <p class="problem" role="alert">{e.to_string()}</p> }.into_any()),
-                                _ => None,
-                            }}
-                        </form>
-                    }.into_any(),
-                }}
-            </main>
-        </div>
     }
 }

@@ -582,3 +582,7 @@ pub async fn next_slot_change(device: &JsValue, ep: u8) -> Result<Option<bool>, 
         _ => None,
     })
 }
+
+/// The browser setting an administrator turns on for this PC (`/admin` → 端末) to offer
+/// 記録モード in the card panel.
+pub const CAPTURE_SETTING: &str = "mado.card.capture";

@@ -12,11 +12,11 @@ use leptos_router::hooks::use_query_map;
 use mado_wire::calendar::{ClosedWhy, Day, Opening, WalkIn};
 use mado_wire::{Board, IssuedTicket, Office, Service, ServiceWalkIn};
 
-use super::{lobby_problem, office_and_board, office_param, retry_until_loaded};
-use crate::LangToggle;
 use crate::api::{self, ApiError};
+use crate::device::live::Live;
 use crate::i18n::use_lang;
-use crate::live::Live;
+use crate::shell::LangToggle;
+use crate::shell::{lobby_problem, office_and_board, office_param, retry_until_loaded};
 
 #[derive(Debug, Clone, PartialEq)]
 enum Screen {
@@ -34,7 +34,7 @@ enum Screen {
     Closed(WalkIn),
 }
 
-use crate::new_idempotency_key;
+use crate::shell::new_idempotency_key;
 
 /// This relay's origin (`https://mado.city.example.lg.jp`), for links in QR codes.
 fn origin() -> String {
@@ -139,26 +139,26 @@ pub fn Kiosk() -> impl IntoView {
         }
         let office_id = o.id.clone();
         office.set(Some(Ok(o)));
-        crate::every(HOURS_EVERY, move || refresh_hours(office_id.clone()));
+        crate::shell::every(HOURS_EVERY, move || refresh_hours(office_id.clone()));
     });
     on_cleanup(move || live.set_value(None));
 
     // Back to the start for the next resident, in the start language: 30 s after a ticket,
     // 60 s after the last touch on a screen left half used (issue 17 item 7).
-    let idle = super::IdleClock::start();
-    let start_lang = super::start_lang();
-    crate::every(Duration::from_secs(1), move || {
+    let idle = crate::shell::IdleClock::start();
+    let start_lang = crate::shell::start_lang();
+    crate::shell::every(Duration::from_secs(1), move || {
         let current = screen.get_untracked();
         let showing = matches!(current, Screen::Issued(_));
         let idle_secs = idle.idle_secs();
         if showing {
-            countdown.set(super::SHOW_RESULT_SECS.saturating_sub(idle_secs));
+            countdown.set(crate::shell::SHOW_RESULT_SECS.saturating_sub(idle_secs));
         }
         let at_start = matches!(
             current,
             Screen::Choose | Screen::Issuing | Screen::NotPaired
         );
-        if super::lobby_should_reset(
+        if crate::shell::lobby_should_reset(
             idle_secs,
             showing,
             at_start,
@@ -181,7 +181,7 @@ pub fn Kiosk() -> impl IntoView {
             match api::issue_ticket(&office_id, &service_id, &key).await {
                 Ok(issued) => {
                     idle.restart();
-                    countdown.set(super::SHOW_RESULT_SECS);
+                    countdown.set(crate::shell::SHOW_RESULT_SECS);
                     screen.set(Screen::Issued(Box::new(issued)));
                     if autoprint {
                         request_animation_print();
@@ -308,7 +308,7 @@ pub fn Kiosk() -> impl IntoView {
                                     </dl>
                                     <p class="hint">{t().kiosk_please_wait}</p>
                                     {issued.status_token.as_deref().and_then(|token| {
-                                        let qr = crate::qr::svg(&format!("{}/t#{token}", origin()))?;
+                                        let qr = crate::device::qr::svg(&format!("{}/t#{token}", origin()))?;
                                         Some(view! {
                                             <div class="follow" data-testid="ticket-follow">
                                                 <div class="qr" inner_html=qr></div>
@@ -319,7 +319,7 @@ pub fn Kiosk() -> impl IntoView {
                                     {issued.next_free_slot.clone().map(|slot| {
                                         let l = lang.get();
                                         let link = format!("{}/apply?office={}", origin(), issued.ticket.office_id);
-                                        let qr = crate::qr::svg(&link).unwrap_or_default();
+                                        let qr = crate::device::qr::svg(&link).unwrap_or_default();
                                         view! {
                                             <div class="book-instead no-print" data-testid="book-instead">
                                                 <p><strong>{t().kiosk_long_wait}</strong>{t().kiosk_book_instead}</p>

@@ -6,75 +6,18 @@ use std::time::Duration;
 use leptos::prelude::*;
 use mado_wire::{Office, QueueState, StaffMe, Ticket};
 
-use super::{office_param, resolve_office};
 use crate::api::{self, ApiError, TicketAction};
+use crate::device::live::{LinkStatus, Live};
 use crate::i18n::use_lang;
-use crate::live::{LinkStatus, Live};
-use crate::{LangToggle, load_setting, save_setting};
+use crate::shell::staff::StaffGate;
+use crate::shell::{LangToggle, load_setting, save_setting};
+use crate::shell::{office_param, resolve_office};
 
 const COUNTER_KEY: &str = "mado.counter";
 
 #[component]
 pub fn Queue() -> impl IntoView {
-    let me: RwSignal<Option<Result<StaffMe, ApiError>>> = RwSignal::new(None);
-    leptos::task::spawn_local(async move { me.set(Some(api::me().await)) });
-    view! {
-        {move || match me.get() {
-            None => view! { <p class="status" role="status">{move || use_lang().get().texts().loading}</p> }.into_any(),
-            Some(Ok(staff)) => view! { <QueueBoard staff=staff on_logout=Callback::new(move |()| me.set(Some(Err(ApiError::Unauthorized))))/> }.into_any(),
-            Some(Err(_)) => view! { <Login on_login=Callback::new(move |s| me.set(Some(Ok(s))))/> }.into_any(),
-        }}
-    }
-}
-
-/// The staff login form.
-#[component]
-pub(super) fn Login(on_login: Callback<StaffMe>) -> impl IntoView {
-    let lang = use_lang();
-    let t = move || lang.get().texts();
-    let login = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let failed: RwSignal<Option<&'static str>> = RwSignal::new(None);
-    let busy = RwSignal::new(false);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        busy.set(true);
-        let (l, p) = (login.get_untracked(), password.get_untracked());
-        leptos::task::spawn_local(async move {
-            let result = api::login(l, p).await;
-            busy.set(false);
-            match result {
-                Ok(staff) => {
-                    password.set(String::new());
-                    on_login.run(staff);
-                }
-                Err(ApiError::Refused { status: 401, .. } | ApiError::Unauthorized) => {
-                    failed.set(Some(t().login_failed))
-                }
-                Err(_) => failed.set(Some(t().relay_unreachable)),
-            }
-        });
-    };
-    view! {
-        <main class="login">
-            <header class="bar">
-                <h1>{move || t().login_title}</h1>
-                <LangToggle/>
-            </header>
-            <form on:submit=submit class="login-form">
-                <label for="login-id">{move || t().login_id}</label>
-                <input id="login-id" name="username" autocomplete="username" required
-                    prop:value=move || login.get() on:input=move |e| login.set(event_target_value(&e))/>
-                <label for="login-password">{move || t().login_password}</label>
-                <input id="login-password" name="password" type="password" autocomplete="current-password" required
-                    prop:value=move || password.get() on:input=move |e| password.set(event_target_value(&e))/>
-                <Show when=move || failed.get().is_some()>
-                    <p class="error" role="alert">{move || failed.get().unwrap_or_default()}</p>
-                </Show>
-                <button type="submit" class="big" disabled=move || busy.get()>{move || t().login_submit}</button>
-            </form>
-        </main>
-    }
+    view! { <StaffGate view=|staff, logged_out| view! { <QueueBoard staff=staff on_logout=logged_out/> }/> }
 }
 
 #[component]
@@ -116,7 +59,7 @@ fn QueueBoard(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
         office.set(Some(loaded));
     });
     on_cleanup(move || live.set_value(None));
-    crate::every(Duration::from_secs(30), move || {
+    crate::shell::every(Duration::from_secs(30), move || {
         now.set(js_sys::Date::now() as i64)
     });
 

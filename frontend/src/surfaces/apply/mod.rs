@@ -3,13 +3,20 @@
 //! (`#okuyami/kitakyushu?death_date=2026-11-20&deceased_age=80`), never sent to the server,
 //! so the result can be bookmarked, shared with family, shown at the counter and printed.
 
+mod booking;
+mod preapply;
+
+pub use booking::MyReservation;
+pub use preapply::PreApplicationStatus;
+
 use leptos::prelude::*;
 use mado_rules::Answers;
 
-use super::counter::{CityPicker, initial_city, print_page};
-use crate::LangToggle;
+use crate::device::printing::print_page;
 use crate::guide::{self, EventPicker, Questions, Results, Session};
+use crate::guide::{CityPicker, initial_city};
 use crate::i18n::use_lang;
+use crate::shell::LangToggle;
 
 /// `#pack/city?answers` → (pack, city, answers query).
 fn read_fragment() -> Option<(String, String, String)> {
@@ -55,7 +62,7 @@ pub fn Apply() -> impl IntoView {
     let booking = RwSignal::new(None::<mado_wire::Booking>);
     // The phone and birth date typed for a booking, offered again for the pre-application
     // (kept in this page only).
-    let contact = RwSignal::new(None::<super::booking::BookingContact>);
+    let contact = RwSignal::new(None::<booking::BookingContact>);
 
     let owner = Owner::current().unwrap_or_default();
     Effect::new(move |_| {
@@ -152,8 +159,8 @@ pub fn Apply() -> impl IntoView {
                             <p>{move || t().apply_share}</p>
                             <button type="button" on:click=move |_| print_page()>{move || t().guide_print}</button>
                         </footer>
-                        <super::booking::BookVisit booked=booking contact=contact prefer=pack.get_untracked().unwrap_or_default()/>
-                        <super::preapply::PreApply session=s booking=booking contact=contact/>
+                        <booking::BookVisit booked=booking contact=contact prefer=pack.get_untracked().unwrap_or_default()/>
+                        <preapply::PreApply session=s booking=booking contact=contact/>
                     }.into_any()
                 }
             }}

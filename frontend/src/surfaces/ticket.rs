@@ -10,10 +10,10 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use mado_wire::{IssuedTicket, Office, TicketStatus};
 
-use super::office_and_board;
 use crate::api::{self, ApiError};
+use crate::device::live::{LinkStatus, Live};
 use crate::i18n::use_lang;
-use crate::live::{LinkStatus, Live};
+use crate::shell::office_and_board;
 
 #[component]
 pub fn TicketStatusPage() -> impl IntoView {
@@ -101,7 +101,7 @@ pub fn TicketStatusPage() -> impl IntoView {
         <main class="ticket-status" data-testid="ticket-status">
             <header class="bar">
                 <h1>{move || t().ticket_title}</h1>
-                <crate::LangToggle/>
+                <crate::shell::LangToggle/>
             </header>
             <Show when=move || link.get() == LinkStatus::Reconnecting>
                 <p class="problem" role="status">{move || t().display_reconnecting}</p>

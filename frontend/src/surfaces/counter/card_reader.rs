@@ -14,7 +14,7 @@ use mado_card::licence::{Licence, LicenceAp, PinSetting};
 use mado_card::{Basic4, Credential, ReadError, Secret, Sex, TextAp, Tries};
 use zeroize::Zeroize;
 
-use crate::cardio::{self, Reader};
+use crate::device::cardio::{self, Reader};
 use crate::i18n::{Lang, use_lang};
 
 thread_local! {
@@ -259,10 +259,6 @@ fn may_send_entry(
     }
 }
 
-/// The browser setting an administrator turns on for this PC (`/admin` → 端末) to offer
-/// 記録モード in the card panel.
-pub const CAPTURE_SETTING: &str = "mado.card.capture";
-
 /// A file name for a capture: reader framing, flow and local time.
 fn capture_file_name(c: &Capture) -> String {
     let d = js_sys::Date::new_0();
@@ -327,7 +323,8 @@ pub fn CardReader(
     let support = cardio::support();
     let unsupported = (!support.usb && !support.smart_card).then_some(Refusal::NoWebUsb);
     // 記録モード (issue 25 item 10): offered only where an administrator turned it on.
-    let capture_allowed = crate::load_setting(CAPTURE_SETTING).as_deref() == Some("on");
+    let capture_allowed =
+        crate::shell::load_setting(cardio::CAPTURE_SETTING).as_deref() == Some("on");
     let record = RwSignal::new(false);
     let capturable = RwSignal::new(false);
     let captured = RwSignal::new(None::<(String, String)>);

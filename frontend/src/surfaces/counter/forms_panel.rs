@@ -8,9 +8,9 @@ use leptos::prelude::*;
 use mado_forms::{Applicant, Data, FormError, Handout, HandoutItem, NoticeKind};
 use mado_rules::Status;
 
+use crate::device::printing;
 use crate::guide::{Mark, Session};
 use crate::i18n::use_lang;
-use crate::printing;
 
 /// One form the guide asks for: (template id, title, the procedure it is for, preselected).
 fn forms_of(session: Session) -> Vec<(String, String, String, bool)> {

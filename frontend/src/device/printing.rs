@@ -72,3 +72,10 @@ pub fn pdf_url(bytes: &[u8]) -> Result<String, String> {
         .map_err(|e| format!("{e:?}"))?;
     web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))
 }
+
+/// Opens the browser's print dialog for this page.
+pub fn print_page() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.print();
+    }
+}

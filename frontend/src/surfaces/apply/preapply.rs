@@ -7,38 +7,20 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use mado_wire::submission::{
-    ApplicantDetails, NewSubmission, Submission, SubmissionProgress, SubmissionReceipt,
-    SubmissionStatus,
+    ApplicantDetails, NewSubmission, SubmissionProgress, SubmissionReceipt, SubmissionStatus,
 };
 use mado_wire::{AnswerValue, Booking, GuideRecordItem, GuideStatus};
 
-use crate::api::{self, ApiError, OpenBy};
+use crate::api::{self, ApiError};
 use crate::guide::Session;
 use crate::i18n::{Lang, use_lang};
+use crate::shell::when;
 
 fn status_link(token: &str) -> String {
     let origin = web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();
     format!("{origin}/s#{token}")
-}
-
-/// `1795275000000` → `2026年11月22日 0:30` (Japan time), or `2026-11-22 00:30`.
-pub(super) fn when(ms: i64, lang: Lang) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
-        ms as f64 + 9.0 * 3_600_000.0,
-    ));
-    let (y, m, day, h, min) = (
-        d.get_utc_full_year(),
-        d.get_utc_month() + 1,
-        d.get_utc_date(),
-        d.get_utc_hours(),
-        d.get_utc_minutes(),
-    );
-    match lang {
-        Lang::Ja => format!("{y}年{m}月{day}日 {h}:{min:02}"),
-        Lang::En => format!("{y}-{m:02}-{day:02} {h:02}:{min:02}"),
-    }
 }
 
 /// The procedures the guide lists as required or possibly applicable.
@@ -128,7 +110,7 @@ pub fn PreApply(
     let problems = RwSignal::new(Vec::<String>::new());
     let busy = RwSignal::new(false);
     let receipt = RwSignal::new(None::<SubmissionReceipt>);
-    let key = StoredValue::new(crate::new_idempotency_key());
+    let key = StoredValue::new(crate::shell::new_idempotency_key());
     // What was typed for the booking above is offered here, not typed again (issue 17 item 12).
     Effect::new(move |_| {
         if let Some(c) = contact.get() {
@@ -224,7 +206,7 @@ pub fn PreApply(
                 // A lost answer keeps the key: sending again returns the same receipt.
                 Err(ApiError::Network(_)) => problems.set(vec![l.pre().network.to_owned()]),
                 Err(e) => {
-                    key.set_value(crate::new_idempotency_key());
+                    key.set_value(crate::shell::new_idempotency_key());
                     problems.set(vec![format!("{} ({e})", l.pre().failed)]);
                 }
             }
@@ -297,7 +279,7 @@ fn Receipt(receipt: SubmissionReceipt, booking: Option<Booking>) -> impl IntoVie
     let lang = use_lang();
     let p = move || lang.get().pre();
     let link = status_link(&receipt.token);
-    let qr = crate::qr::svg(&link).unwrap_or_default();
+    let qr = crate::device::qr::svg(&link).unwrap_or_default();
     let visit = booking.map(|b| {
         format!(
             "{} {}（{}）",
@@ -318,7 +300,7 @@ fn Receipt(receipt: SubmissionReceipt, booking: Option<Booking>) -> impl IntoVie
             <p class="hint">{move || p().receipt_help}</p>
             <p class="links">
                 <a class="button secondary" href=link rel="external" data-testid="pre-status-link">{move || p().status_link}</a>
-                <button type="button" class="secondary" on:click=move |_| super::counter::print_page()>{move || p().print}</button>
+                <button type="button" class="secondary" on:click=move |_| crate::device::printing::print_page()>{move || p().print}</button>
             </p>
         </div>
     }
@@ -341,7 +323,7 @@ pub fn PreApplicationStatus() -> impl IntoView {
         <div class="desk apply status-page">
             <header class="bar">
                 <h1>{move || p().status_title}</h1>
-                <crate::LangToggle/>
+                <crate::shell::LangToggle/>
             </header>
             {move || match state.get() {
                 None => view! { <p role="status">{lang.get().texts().loading}</p> }.into_any(),
@@ -380,61 +362,5 @@ pub fn PreApplicationStatus() -> impl IntoView {
                 }
             }}
         </div>
-    }
-}
-
-/// The counter's loader: a receipt code typed or a QR code scanned (a code reader types the
-/// status link), then `on_load` with the pre-application, now 処理中.
-#[component]
-pub fn LoadPreApplication(office: String, on_load: Callback<Submission>) -> impl IntoView {
-    let lang = use_lang();
-    let p = move || lang.get().pre();
-    let input = RwSignal::new(String::new());
-    let message = RwSignal::new(None::<(bool, String)>);
-    let busy = RwSignal::new(false);
-    let office = StoredValue::new(office);
-    let load = move || {
-        let raw = input.get_untracked().trim().to_owned();
-        if raw.is_empty() {
-            return;
-        }
-        let by = if raw.contains('#') || raw.len() >= 32 {
-            OpenBy::Token(raw)
-        } else {
-            OpenBy::Code(raw)
-        };
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            let result = api::open_submission(&office.get_value(), by).await;
-            busy.set(false);
-            let l = lang.get_untracked();
-            match result {
-                Ok(s) => {
-                    input.set(String::new());
-                    let prefix = match l {
-                        Lang::Ja => format!("受付番号 {}", s.code),
-                        Lang::En => s.code.clone(),
-                    };
-                    message.set(Some((true, format!("{prefix}{}", l.pre().loaded))));
-                    on_load.run(s);
-                }
-                Err(ApiError::Refused { status: 404, .. }) => {
-                    message.set(Some((false, l.pre().not_found.to_owned())));
-                }
-                Err(e) => message.set(Some((false, e.to_string()))),
-            }
-        });
-    };
-    view! {
-        <form class="pre-load" data-testid="pre-load" on:submit=move |ev| { ev.prevent_default(); load(); }>
-            <label for="pre-load-code">{move || p().load}</label>
-            <input id="pre-load-code" autocomplete="off" placeholder="ABCD-EFGH" prop:value=move || input.get()
-                on:input=move |ev| input.set(event_target_value(&ev))/>
-            <button type="submit" class="secondary" disabled=move || busy.get()>{move || p().load_button}</button>
-            <small class="help">{move || p().load_help}</small>
-            {move || message.get().map(|(ok, m)| view! {
-                <p class=if ok { "loaded" } else { "problem" } role=if ok { "status" } else { "alert" }>{m}</p>
-            })}
-        </form>
     }
 }

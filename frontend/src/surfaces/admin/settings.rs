@@ -283,7 +283,7 @@ fn SettingsForm(initial: OfficeSettings) -> impl IntoView {
     let saved = RwSignal::new(false);
     let saving = RwSignal::new(false);
     // Anything typed or chosen is unsaved until the relay has stored it (issue 17 item 13).
-    let unsaved = super::admin::unsaved();
+    let unsaved = super::unsaved::unsaved();
     let edited = move || {
         unsaved.set(true);
         saved.set(false);

@@ -3,40 +3,22 @@
 //! history, move it to 処理中 / 完了 / 差戻し (with a note the resident sees), and export
 //! what the filter shows as CSV or JSON for RPA and core systems.
 
+mod stats;
+
 use leptos::prelude::*;
 use mado_wire::StaffMe;
 use mado_wire::submission::{StatusUpdate, Submission, SubmissionStatus, SubmissionSummary};
 
-use super::preapply::when;
-use super::{office_param, queue::Login, resolve_office};
 use crate::api::{self, ApiError};
+use crate::guide;
 use crate::i18n::{Lang, use_lang};
-use crate::{LangToggle, guide};
+use crate::shell::LangToggle;
+use crate::shell::staff::StaffGate;
+use crate::shell::{office_param, resolve_office, when};
 
 #[component]
 pub fn Office() -> impl IntoView {
-    let me: RwSignal<Option<Result<StaffMe, ApiError>>> = RwSignal::new(None);
-    leptos::task::spawn_local(async move { me.set(Some(api::me().await)) });
-    view! {
-        {move || match me.get() {
-            None => view! { <p class="status" role="status">{move || use_lang().get().texts().loading}</p> }.into_any(),
-            Some(Ok(staff)) => view! { <Inbox staff=staff/> }.into_any(),
-            Some(Err(_)) => view! { <Login on_login=Callback::new(move |s| me.set(Some(Ok(s))))/> }.into_any(),
-        }}
-    }
-}
-
-/// The life event's title in whichever city's rules have it (the pack id if none).
-pub(super) fn pack_title(pack: &str) -> String {
-    guide::cities()
-        .iter()
-        .find_map(|(city, _)| {
-            guide::bundle()
-                .ok()
-                .and_then(|b| b.guide(pack, city).ok())
-                .map(|g| g.title.clone())
-        })
-        .unwrap_or_else(|| pack.to_owned())
+    view! { <StaffGate view=|staff, _| view! { <Inbox staff=staff/> }/> }
 }
 
 /// The life event's title from the rule packs (the pack id if unknown).
@@ -125,7 +107,7 @@ fn Inbox(staff: StaffMe) -> impl IntoView {
                 <button type="button" class="tab" aria-pressed=move || (!show_stats.get()).to_string() on:click=move |_| show_stats.set(false)>{move || lang.get().stats().inbox}</button>
                 <button type="button" class="tab" aria-pressed=move || show_stats.get().to_string() on:click=move |_| show_stats.set(true)>{move || lang.get().stats().title}</button>
             </nav>
-            {move || (show_stats.get()).then(|| office.get().map(|o| view! { <super::office_stats::Stats office=o/> }))}
+            {move || (show_stats.get()).then(|| office.get().map(|o| view! { <stats::Stats office=o/> }))}
             <Show when=move || !show_stats.get()>
             <form class="filters" on:submit=move |ev| { ev.prevent_default(); reload(); }>
                 <label>{move || p().status}

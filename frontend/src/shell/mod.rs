@@ -1,44 +1,19 @@
-//! One module per surface.
+//! What every surface stands on: the office a device serves (`?office=`), a lobby screen's
+//! loading and idle clock, the language switch, browser settings, the staff login gate
+//! ([`staff`]), and date-time wording shared by several surfaces. Imports only [`crate::api`],
+//! [`crate::i18n`] and [`crate::device`], never a surface.
 
-mod admin;
-mod admin_settings;
-mod admin_staff;
-mod apply;
-mod booking;
-mod card_reader;
-mod checkin;
-mod counter;
-mod display;
-mod forms_panel;
-mod kiosk;
-mod office;
-mod office_stats;
-mod preapply;
-mod queue;
-mod ticket;
-
-pub use admin::{Admin, Pair};
-pub use apply::Apply;
-pub use booking::MyReservation;
-pub use checkin::CheckIn;
-pub use counter::Counter;
-pub use display::Display;
-pub use kiosk::Kiosk;
-pub use office::Office;
-pub use preapply::PreApplicationStatus;
-pub use queue::Queue;
-pub use ticket::TicketStatusPage;
+pub mod staff;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use mado_wire::{Board, Office};
 
-use crate::LangToggle;
 use crate::api::{self, ApiError};
-use crate::i18n::{Lang, use_lang};
+use crate::i18n::{Lang, provide_lang, use_lang};
 
 /// The office this device serves: `?office=ID`, else the relay's first office.
-async fn resolve_office(requested: Option<String>) -> Result<Office, ApiError> {
+pub(crate) async fn resolve_office(requested: Option<String>) -> Result<Office, ApiError> {
     match requested {
         Some(id) => api::office(&id).await,
         None => api::offices()
@@ -55,7 +30,7 @@ async fn resolve_office(requested: Option<String>) -> Result<Office, ApiError> {
 
 /// What a lobby screen shows while it cannot load its office (it tries again meanwhile):
 /// the relay out of reach, no such office (a mistyped `?office=`), or the relay's error.
-fn lobby_problem(lang: Lang, requested: Option<&str>, e: &ApiError) -> String {
+pub(crate) fn lobby_problem(lang: Lang, requested: Option<&str>, e: &ApiError) -> String {
     match (e, requested) {
         (ApiError::Network(_), _) => lang.texts().relay_retrying.to_owned(),
         (ApiError::Refused { status: 404, .. }, Some(id)) => lang.office_unknown(id),
@@ -67,7 +42,9 @@ fn lobby_problem(lang: Lang, requested: Option<&str>, e: &ApiError) -> String {
 /// The office and its lobby board, both or neither. With the office named, both are asked for
 /// at once (a lobby screen comes up one round trip sooner); else the relay's first office is
 /// looked up first.
-async fn office_and_board(requested: Option<String>) -> Result<(Office, Board), ApiError> {
+pub(crate) async fn office_and_board(
+    requested: Option<String>,
+) -> Result<(Office, Board), ApiError> {
     match requested {
         Some(id) => futures_util::future::try_join(api::office(&id), api::board(&id)).await,
         None => {
@@ -84,7 +61,7 @@ const RETRY_MS: u32 = 5_000;
 /// Calls `attempt` until it succeeds, showing each failure in `office`. A lobby screen must
 /// come up by itself after a power cut, even when the relay starts after it. Returns `None`
 /// when the page was closed meanwhile (the signal is disposed).
-async fn retry_until_loaded<T, F, Fut>(
+pub(crate) async fn retry_until_loaded<T, F, Fut>(
     office: RwSignal<Option<Result<Office, ApiError>>>,
     mut attempt: F,
 ) -> Option<T>
@@ -106,31 +83,25 @@ where
 }
 
 /// The `?office=` query parameter, read once.
-fn office_param() -> Option<String> {
+pub(crate) fn office_param() -> Option<String> {
     use_query_map().get_untracked().get("office")
 }
 
-#[component]
-pub fn Home() -> impl IntoView {
-    let lang = use_lang();
-    let t = move || lang.get().texts();
-    view! {
-        <main class="home">
-            <header class="bar">
-                <h1>{move || t().app_name}</h1>
-                <LangToggle/>
-            </header>
-            <p>{move || t().app_tagline}</p>
-            <ul class="surfaces">
-                <li><a href="/kiosk"><strong>{move || t().surface_kiosk}</strong><span>{move || t().surface_kiosk_desc}</span></a></li>
-                <li><a href="/display"><strong>{move || t().surface_display}</strong><span>{move || t().surface_display_desc}</span></a></li>
-                <li><a href="/queue" rel="external"><strong>{move || t().surface_queue}</strong><span>{move || t().surface_queue_desc}</span></a></li>
-                <li><a href="/counter" rel="external"><strong>{move || t().surface_counter}</strong></a></li>
-                <li><a href="/apply" rel="external"><strong>{move || t().surface_apply}</strong></a></li>
-                <li><a href="/office" rel="external"><strong>{move || t().surface_office}</strong></a></li>
-                <li><a href="/admin" rel="external"><strong>{move || t().surface_admin}</strong></a></li>
-            </ul>
-        </main>
+/// `1795275000000` → `2026年11月22日 0:30` (Japan time), or `2026-11-22 00:30`.
+pub fn when(ms: i64, lang: Lang) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+        ms as f64 + 9.0 * 3_600_000.0,
+    ));
+    let (y, m, day, h, min) = (
+        d.get_utc_full_year(),
+        d.get_utc_month() + 1,
+        d.get_utc_date(),
+        d.get_utc_hours(),
+        d.get_utc_minutes(),
+    );
+    match lang {
+        Lang::Ja => format!("{y}年{m}月{day}日 {h}:{min:02}"),
+        Lang::En => format!("{y}-{m:02}-{day:02} {h:02}:{min:02}"),
     }
 }
 
@@ -215,6 +186,81 @@ impl IdleClock {
     /// Counts from now (a screen change the resident did not make, e.g. a result shown).
     pub(crate) fn restart(self) {
         let _ = self.0.try_set_value(js_sys::Date::now());
+    }
+}
+
+/// Browser storage key of the chosen language.
+const LANG_KEY: &str = "mado.lang";
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// A fresh key for `Idempotency-Key`: retrying the same request with it never acts twice.
+pub fn new_idempotency_key() -> String {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| format!("mado-{}", js_sys::Date::now()))
+}
+
+/// Reads a value saved in the browser (kiosk and staff choices survive a reload).
+pub fn load_setting(key: &str) -> Option<String> {
+    local_storage()?.get_item(key).ok()?
+}
+
+/// Saves a value in the browser; storage being unavailable only loses the preference.
+pub fn save_setting(key: &str, value: &str) {
+    if let Some(s) = local_storage() {
+        let _ = s.set_item(key, value);
+    }
+}
+
+fn initial_lang() -> Lang {
+    let from_query = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .and_then(|q| {
+            q.trim_start_matches('?')
+                .split('&')
+                .find_map(|kv| kv.strip_prefix("lang=").and_then(Lang::from_code))
+        });
+    from_query
+        .or_else(|| load_setting(LANG_KEY).as_deref().and_then(Lang::from_code))
+        .unwrap_or_default()
+}
+
+/// Runs `f` every `period` until the calling component is unmounted.
+pub fn every(period: std::time::Duration, f: impl Fn() + 'static) {
+    if let Ok(handle) = set_interval_with_handle(f, period) {
+        on_cleanup(move || handle.clear());
+    }
+}
+
+/// Sets up the language (from `?lang=`, then the saved choice) and keeps `<html lang>` and
+/// the saved choice in step with it.
+pub(crate) fn setup_lang() {
+    let lang = provide_lang(initial_lang());
+    Effect::new(move |_| {
+        let l = lang.get();
+        if let Some(html) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = html.set_attribute("lang", l.code());
+        }
+        save_setting(LANG_KEY, l.code());
+    });
+}
+
+/// A button that switches between Japanese and English.
+#[component]
+pub fn LangToggle() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <button class="lang-toggle" type="button" on:click=move |_| lang.update(|l| *l = l.other())
+            lang=move || lang.get().other().code()>
+            {move || lang.get().texts().switch_language}
+        </button>
     }
 }
 

@@ -59,7 +59,7 @@ fn ReservationCard(
     let lang = use_lang();
     let t = move || lang.get().desk();
     let link = reservation_link(&token);
-    let qr = crate::qr::svg(&link).unwrap_or_default();
+    let qr = crate::device::qr::svg(&link).unwrap_or_default();
     let ics = format!("/api/reservations/{token}/ics");
     let when = format!(
         "{} {}〜{}",
@@ -180,7 +180,7 @@ pub fn BookVisit(
     let birth = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let key = StoredValue::new(crate::new_idempotency_key());
+    let key = StoredValue::new(crate::shell::new_idempotency_key());
 
     let load = move || {
         let (Some(o), Some(s)) = (office.get_untracked(), service.get_untracked()) else {
@@ -261,7 +261,7 @@ pub fn BookVisit(
                 }
                 Err(e) => {
                     // A refused booking gets a new key: the next try is a new request.
-                    key.set_value(crate::new_idempotency_key());
+                    key.set_value(crate::shell::new_idempotency_key());
                     problem.set(Some(error_text(&e, lang.get_untracked())));
                     slot.set(None);
                     load();
@@ -479,7 +479,7 @@ pub fn MyReservation() -> impl IntoView {
         <div class="desk apply">
             <header class="bar">
                 <h1>{move || t().book_my_title}</h1>
-                <crate::LangToggle/>
+                <crate::shell::LangToggle/>
             </header>
             <main class="my-reservation">
                 {move || match reservation.get() {

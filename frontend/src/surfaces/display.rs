@@ -10,11 +10,11 @@ use std::time::Duration;
 use leptos::prelude::*;
 use mado_wire::{Board, Call, Office};
 
-use super::{lobby_problem, office_and_board, office_param, retry_until_loaded};
 use crate::api::ApiError;
+use crate::device::live::{LinkStatus, Live};
+use crate::device::sound::Announcer;
 use crate::i18n::use_lang;
-use crate::live::{LinkStatus, Live};
-use crate::sound::Announcer;
+use crate::shell::{lobby_problem, office_and_board, office_param, retry_until_loaded};
 
 /// `HH:MM` now, in the browser's local time.
 fn clock_now() -> String {
@@ -68,7 +68,7 @@ pub fn Display() -> impl IntoView {
     });
     on_cleanup(move || live.set_value(None));
 
-    crate::every(Duration::from_secs(5), move || clock.set(clock_now()));
+    crate::shell::every(Duration::from_secs(5), move || clock.set(clock_now()));
 
     let enable_sound = move |_| {
         announcer.with_value(Announcer::enable);

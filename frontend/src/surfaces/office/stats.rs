@@ -147,7 +147,7 @@ pub fn Stats(office: Office) -> impl IntoView {
                                         {let mut packs: Vec<String> = st.submissions.iter().map(|c| c.pack.clone()).collect();
                                         packs.dedup();
                                         packs.into_iter().map(|p| view! {
-                                            <tr><td>{super::office::pack_title(&p)}</td>
+                                            <tr><td>{crate::guide::pack_title(&p)}</td>
                                                 {SubmissionStatus::ALL.iter().map(|s| {
                                                     let n: u64 = st.submissions.iter().filter(|c| c.pack == p && c.status == *s).map(|c| c.count).sum();
                                                     view! { <td class="num">{n}</td> }

@@ -52,7 +52,7 @@ fn refusal(e: &ApiError, lang: Lang) -> String {
             .split_once("is for ")
             .and_then(|(_, rest)| rest.split_once(','))
         {
-            Some((day, _)) => lang.checkin_other_day(&super::booking::day_label(day, lang)),
+            Some((day, _)) => lang.checkin_other_day(&crate::i18n::day_label(day, lang)),
             None => t.checkin_failed.to_owned(),
         },
         ApiError::Refused { message, .. } if message.starts_with("phone") => {
@@ -67,7 +67,7 @@ pub fn CheckIn() -> impl IntoView {
     let lang = use_lang();
     let t = move || lang.get().desk();
     // The kiosk's office (`?office=`), or the relay's first office.
-    let office = RwSignal::new(super::office_param().unwrap_or_default());
+    let office = RwSignal::new(crate::shell::office_param().unwrap_or_default());
     if office.get_untracked().is_empty() {
         leptos::task::spawn_local(async move {
             if let Ok(list) = api::offices().await
@@ -88,16 +88,16 @@ pub fn CheckIn() -> impl IntoView {
     // Back to the start for the next resident, in the start language, as the kiosk does: 30 s
     // after a check-in, 60 s after the last touch on a half-used screen, wiping what was typed
     // (issue 17 item 7).
-    let idle = super::IdleClock::start();
-    let start_lang = super::start_lang();
-    let countdown = RwSignal::new(super::SHOW_RESULT_SECS);
+    let idle = crate::shell::IdleClock::start();
+    let start_lang = crate::shell::start_lang();
+    let countdown = RwSignal::new(crate::shell::SHOW_RESULT_SECS);
     let scanning = RwSignal::new(false);
-    let camera = StoredValue::new_local(None::<crate::qrscan::Camera>);
-    crate::every(std::time::Duration::from_secs(1), move || {
+    let camera = StoredValue::new_local(None::<crate::device::qrscan::Camera>);
+    crate::shell::every(std::time::Duration::from_secs(1), move || {
         let showing = done.with_untracked(Option::is_some);
         let idle_secs = idle.idle_secs();
         if showing {
-            countdown.set(super::SHOW_RESULT_SECS.saturating_sub(idle_secs));
+            countdown.set(crate::shell::SHOW_RESULT_SECS.saturating_sub(idle_secs));
         }
         let at_start = !showing
             && !by_phone.get_untracked()
@@ -106,7 +106,7 @@ pub fn CheckIn() -> impl IntoView {
             && phone.with_untracked(String::is_empty)
             && birth.with_untracked(String::is_empty)
             && problem.with_untracked(Option::is_none);
-        if super::lobby_should_reset(
+        if crate::shell::lobby_should_reset(
             idle_secs,
             showing,
             at_start,
@@ -135,7 +135,7 @@ pub fn CheckIn() -> impl IntoView {
                     phone.set(String::new());
                     birth.set(String::new());
                     idle.restart();
-                    countdown.set(super::SHOW_RESULT_SECS);
+                    countdown.set(crate::shell::SHOW_RESULT_SECS);
                     done.set(Some(ticket));
                 }
                 Err(e) => problem.set(Some(refusal(&e, lang.get_untracked()))),
@@ -177,7 +177,7 @@ pub fn CheckIn() -> impl IntoView {
                 scanning.set(false);
                 return;
             };
-            match crate::qrscan::Camera::start(el).await {
+            match crate::device::qrscan::Camera::start(el).await {
                 Ok(cam) => camera.set_value(Some(cam)),
                 Err(e) => {
                     web_sys::console::warn_1(&format!("camera: {e}").into());
@@ -189,7 +189,8 @@ pub fn CheckIn() -> impl IntoView {
                 }
             }
             while scanning.get_untracked() {
-                let found = camera.with_value(|c| c.as_ref().and_then(crate::qrscan::Camera::scan));
+                let found =
+                    camera.with_value(|c| c.as_ref().and_then(crate::device::qrscan::Camera::scan));
                 if let Some(text) = found {
                     stop_camera();
                     send(request_from(&text));
@@ -216,7 +217,7 @@ pub fn CheckIn() -> impl IntoView {
         <main class="desk checkin">
             <header class="bar">
                 <h1>{move || t().checkin_title}</h1>
-                <crate::LangToggle/>
+                <crate::shell::LangToggle/>
             </header>
             {move || match done.get() {
                 Some(issued) => view! {

@@ -58,7 +58,7 @@ pub fn StaffPanel(me: String) -> impl IntoView {
     let list = RwSignal::new(None::<Result<Vec<StaffAccount>, ApiError>>);
     let problem = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<String>);
-    let unsaved = super::admin::unsaved();
+    let unsaved = super::unsaved::unsaved();
     let reload = move || {
         leptos::task::spawn_local(async move { list.set(Some(api::staff_accounts().await)) });
     };

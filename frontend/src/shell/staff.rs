@@ -1,0 +1,111 @@
+//! The staff gate, once for every staff surface (counter, queue, office, admin): the login
+//! form until a member of staff is logged in; a relay out of reach says so and offers to try
+//! again (it is not a logged-out state); an admin-only surface refuses other staff.
+
+use leptos::prelude::*;
+use mado_wire::{Role, StaffMe};
+
+use crate::api::{self, ApiError};
+use crate::i18n::use_lang;
+use crate::shell::LangToggle;
+
+/// Shows `view` with the logged-in member of staff and a callback that logs the surface out
+/// again (the relay ended the session), or what keeps that from happening.
+#[component]
+pub fn StaffGate<F, V>(
+    /// Other staff see that the surface is for administrators.
+    #[prop(optional)]
+    admin_only: bool,
+    view: F,
+) -> impl IntoView
+where
+    F: Fn(StaffMe, Callback<()>) -> V + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let lang = use_lang();
+    let me: RwSignal<Option<Result<StaffMe, ApiError>>> = RwSignal::new(None);
+    let ask = move || {
+        leptos::task::spawn_local(async move {
+            // The surface may be gone by the time the relay answers.
+            let _ = me.try_set(Some(api::me().await));
+        })
+    };
+    ask();
+    let logged_out = Callback::new(move |()| me.set(Some(Err(ApiError::Unauthorized))));
+    move || match me.get() {
+        None => view! { <p class="status" role="status">{move || lang.get().texts().loading}</p> }
+            .into_any(),
+        Some(Ok(staff)) if admin_only && staff.role != Role::Admin => {
+            view! { <p class="problem" role="alert">{move || lang.get().admin().admins_only}</p> }
+                .into_any()
+        }
+        Some(Ok(staff)) => view(staff, logged_out).into_any(),
+        Some(Err(ApiError::Unauthorized)) => {
+            view! { <Login on_login=Callback::new(move |s| me.set(Some(Ok(s))))/> }.into_any()
+        }
+        Some(Err(e)) => {
+            let t = move || lang.get().texts();
+            let text = match e {
+                ApiError::Network(_) => t().relay_unreachable.to_owned(),
+                other => other.to_string(),
+            };
+            view! {
+                <div class="problem" role="alert" data-testid="staff-gate-problem">
+                    <p>{text}</p>
+                    <button type="button" on:click=move |_| { me.set(None); ask(); }>{move || t().retry}</button>
+                </div>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// The staff login form.
+#[component]
+pub fn Login(on_login: Callback<StaffMe>) -> impl IntoView {
+    let lang = use_lang();
+    let t = move || lang.get().texts();
+    let login = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let failed: RwSignal<Option<&'static str>> = RwSignal::new(None);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        let (l, p) = (login.get_untracked(), password.get_untracked());
+        leptos::task::spawn_local(async move {
+            let result = api::login(l, p).await;
+            busy.set(false);
+            match result {
+                Ok(staff) => {
+                    password.set(String::new());
+                    on_login.run(staff);
+                }
+                Err(ApiError::Refused { status: 401, .. } | ApiError::Unauthorized) => {
+                    failed.set(Some(t().login_failed))
+                }
+                Err(_) => failed.set(Some(t().relay_unreachable)),
+            }
+        });
+    };
+    view! {
+        <main class="login">
+            <header class="bar">
+                <h1>{move || t().login_title}</h1>
+                <LangToggle/>
+            </header>
+            <form on:submit=submit class="login-form">
+                <label for="login-id">{move || t().login_id}</label>
+                <input id="login-id" name="username" autocomplete="username" required
+                    prop:value=move || login.get() on:input=move |e| login.set(event_target_value(&e))/>
+                <label for="login-password">{move || t().login_password}</label>
+                <input id="login-password" name="password" type="password" autocomplete="current-password" required
+                    prop:value=move || password.get() on:input=move |e| password.set(event_target_value(&e))/>
+                <Show when=move || failed.get().is_some()>
+                    <p class="error" role="alert">{move || failed.get().unwrap_or_default()}</p>
+                </Show>
+                <button type="submit" class="big" disabled=move || busy.get()>{move || t().login_submit}</button>
+            </form>
+        </main>
+    }
+}
