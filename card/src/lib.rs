@@ -1,6 +1,10 @@
-//! Mado's smart-card core: the bytes spoken to a My Number card (issue 4 builds the reading
-//! flow, CCID, T=1 and the browser transports on top). Pure Rust, no I/O: the same code runs
-//! natively in tests and in the browser.
+//! Mado's smart-card core: the bytes spoken to a My Number card and a driver's licence, and to
+//! the readers between — APDUs and TLV ([`tlv`], [`basic4`]), CCID and T=1 ([`ccid`], [`t1`]),
+//! the RC-S380 and ISO-DEP ([`rcs380`], [`typeb`]), the reading flows ([`mynumber`],
+//! [`licence`]), which USB readers Mado drives ([`readers`]), recordings of real reads
+//! ([`capture`]) and simulated cards and readers for tests ([`sim`]). Pure Rust, no I/O: the
+//! same code runs natively in tests and in the browser, where `frontend/src/device/cardio.rs`
+//! only moves the bytes.
 //!
 //! # Mental model
 //!
@@ -28,12 +32,12 @@ mod apdu;
 pub mod atr;
 pub mod basic4;
 pub mod bench;
-pub mod browser;
 pub mod capture;
 pub mod ccid;
 pub mod licence;
 pub mod mynumber;
 pub mod rcs380;
+pub mod readers;
 pub mod sim;
 mod status;
 pub mod t1;

@@ -94,7 +94,7 @@ pub fn parse_pin_setting(ef02: &[u8]) -> Result<PinSetting, LicenceError> {
 
 /// What a 外字 (0xFFF1–0xFFF7: a character outside JIS X 0208, kept as an image in another
 /// EF) or 欠字 (0xFFFA: a character left out) decodes to: 〓, the mark staff already check
-/// against the card face on the review screen ([`crate::browser::substitute_chars`]), as for
+/// against the card face on the review screen ([`crate::readers::substitute_chars`]), as for
 /// the My Number card's substitute characters.
 pub const GAIJI_MARK: char = '〓';
 
@@ -458,7 +458,7 @@ mod tests {
             Err(LicenceError::Jis([0xFF, 0xF0]))
         );
         assert_eq!(
-            crate::browser::substitute_chars(&decode_jis(&name).unwrap()),
+            crate::readers::substitute_chars(&decode_jis(&name).unwrap()),
             ['〓']
         );
     }

@@ -1,10 +1,14 @@
-//! Storage: the database (SQLite by default, PostgreSQL for several relays), its migrations
-//! and the demo office.
+//! Storage: the database (SQLite by default, PostgreSQL for several relays), its migrations,
+//! the clock and the office loader (the demo office's data is `relay/demo/office.json`, seeded
+//! by `demo.rs`).
 //!
-//! Every query is written once, in the SQL both engines share, with `$1`-style parameters
-//! (SQLite reads `$N` as the N-th parameter too), and runs through sqlx's `Any` driver. What
-//! differs is kept here: the schema files per engine, the connection settings, and how a
-//! writer waits for the writers of the same things ([`Writes`], [`Dialect::begin_locked`]).
+//! Most queries are written once, in the SQL both engines share, with `$1`-style parameters
+//! (SQLite reads `$N` as the N-th parameter too), and run through sqlx's `Any` driver. What
+//! differs is kept apart: the schema files per engine (`migrations/` and
+//! `migrations/postgres/`), the connection settings and how a writer waits for the writers of
+//! the same things ([`Writes`], [`Dialect::begin_locked`]) here; on PostgreSQL a batch of
+//! walk-in tickets is one call of `mado_issue_tickets` (migration 0015, `tickets.rs`), and a
+//! saved setting is announced to the other relays (`pg_notify('mado_config', …)`).
 
 use std::path::Path;
 use std::time::Duration;

@@ -1,5 +1,6 @@
 //! Mado's relay: one binary that serves the built frontend and a small JSON API, stores
-//! tickets in SQLite and streams queue events to displays and staff.
+//! tickets, bookings, pre-applications, guide records and office settings in SQLite (one
+//! relay) or PostgreSQL (several relays), and streams queue events to displays and staff.
 //!
 //! # Mental model
 //!

@@ -23,8 +23,9 @@
 //!
 //! # Not handled
 //!
-//! - Reservations are modelled as a calendar ([`calendar`]) and a calling policy ([`policy`]);
-//!   the relay does not store them yet (issue 6).
+//! - Bookings and walk-in hours are computed here ([`calendar`]: office days, slots,
+//!   `OfficeCalendar::walk_in`; [`policy`]: which ticket a counter calls next); the relay
+//!   stores the bookings and asks these functions, it does not decide on its own.
 //! - Timestamps are Unix milliseconds (UTC); turning them into local dates is the caller's job.
 
 pub mod admin;

@@ -6,10 +6,10 @@
 //! drives a real `navigator.usb` and the e2e tests' emulated one.
 
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
-use mado_card::browser::{self, ReaderKind, Refusal, Step, UsbInterface};
 use mado_card::capture::{Capture, Flow, Framing, Recorder};
 use mado_card::ccid::{CcidReader, ClassDescriptor, Interrupt};
 use mado_card::rcs380::Rcs380;
+use mado_card::readers::{self, ReaderKind, Refusal, Step, UsbInterface};
 use mado_card::{Transport, TransportError, UsbPipe};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -397,7 +397,7 @@ pub async fn open_usb(device: JsValue) -> Result<Reader, Refusal> {
     };
     let interfaces = interfaces_of(&device);
     let list: Vec<UsbInterface> = interfaces.iter().map(|(i, _)| *i).collect();
-    let (kind, number) = browser::identify(vendor, product, &list)
+    let (kind, number) = readers::identify(vendor, product, &list)
         .ok_or(Refusal::Unsupported { vendor, product })?;
     let refuse = |step| move |e: DomError| Refusal::from_dom(&e.name, step);
     if !get(&device, "opened").is_truthy() {
@@ -526,7 +526,7 @@ pub async fn request_device() -> Result<JsValue, Refusal> {
     if usb.is_undefined() {
         return Err(Refusal::NoWebUsb);
     }
-    let filters: Array = browser::FILTERS
+    let filters: Array = readers::FILTERS
         .iter()
         .map(|f| {
             let o = Object::new();

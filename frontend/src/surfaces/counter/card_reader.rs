@@ -8,9 +8,9 @@
 use std::cell::RefCell;
 
 use leptos::prelude::*;
-use mado_card::browser::{Refusal, substitute_chars};
 use mado_card::capture::{Capture, Flow};
 use mado_card::licence::{Licence, LicenceAp, PinSetting};
+use mado_card::readers::{Refusal, substitute_chars};
 use mado_card::{Basic4, Credential, ReadError, Secret, Sex, TextAp, Tries};
 use zeroize::Zeroize;
 
@@ -365,7 +365,7 @@ pub fn CardReader(
             w.get()
         });
         let current = move || WATCHER.with(|w| w.get()) == generation;
-        leptos::task::spawn_local(async move {
+        crate::shell::spawn(async move {
             let interrupt = READER.with(|r| r.borrow().as_ref().and_then(Reader::interrupt));
             if let Some((device, ep)) = interrupt {
                 while current() {
@@ -408,7 +408,7 @@ pub fn CardReader(
         experimental.set(matches!(
             reader,
             Reader::Ccid {
-                kind: mado_card::browser::ReaderKind::Rcs300Vendor,
+                kind: mado_card::readers::ReaderKind::Rcs300Vendor,
                 ..
             }
         ));
@@ -420,7 +420,7 @@ pub fn CardReader(
 
     // A reader granted earlier is connected without a click.
     if unsupported.is_none() {
-        leptos::task::spawn_local(async move {
+        crate::shell::spawn(async move {
             if support.smart_card
                 && let Ok(reader) = cardio::open_smart_card().await
             {
@@ -439,7 +439,7 @@ pub fn CardReader(
     let connect = move |_| {
         error.set(None);
         panel.set(Panel::Connecting);
-        leptos::task::spawn_local(async move {
+        crate::shell::spawn(async move {
             let got = match cardio::request_device().await {
                 Ok(device) => cardio::open_usb(device).await,
                 Err(e) => Err(e),
@@ -470,7 +470,7 @@ pub fn CardReader(
         };
         panel.set(Panel::Reading);
         let recording = capture_allowed && record.get_untracked() && reader.can_capture();
-        leptos::task::spawn_local(async move {
+        crate::shell::spawn(async move {
             if recording {
                 let flow = match mode {
                     Mode::Pin => Flow::Pin,
@@ -563,7 +563,7 @@ pub fn CardReader(
         code_security.update(|p| p.zeroize());
         let ap = SESSION.with(|s| s.borrow_mut().take());
         panel.set(Panel::Ready);
-        leptos::task::spawn_local(finish(ap));
+        crate::shell::spawn(finish(ap));
     };
 
     // `no_pin`: 「暗証番号を設定していない」 was pressed on the licence path.
@@ -626,7 +626,7 @@ pub fn CardReader(
         let last_try_ok = confirmed.get_untracked();
         error.set(None);
         panel.set(Panel::Reading);
-        leptos::task::spawn_local(async move {
+        crate::shell::spawn(async move {
             match ap.verify(entry, last_try_ok).await {
                 Ok(()) => {}
                 // Nothing was sent to the card: the same entry again, never "wrong PIN".

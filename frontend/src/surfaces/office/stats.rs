@@ -96,7 +96,7 @@ pub fn Stats(office: Office) -> impl IntoView {
     let office = StoredValue::new(office);
     let load = move || {
         let (f, t) = (from.get_untracked(), to.get_untracked());
-        leptos::task::spawn_local(async move {
+        crate::shell::spawn(async move {
             data.set(Some(
                 api::office_stats(&office.get_value().id, &f, &t).await,
             ));
