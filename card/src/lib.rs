@@ -31,6 +31,7 @@
 mod apdu;
 pub mod atr;
 pub mod basic4;
+#[cfg(feature = "bench")]
 pub mod bench;
 pub mod capture;
 pub mod ccid;
@@ -38,6 +39,7 @@ pub mod licence;
 pub mod mynumber;
 pub mod rcs380;
 pub mod readers;
+#[cfg(any(test, feature = "sim"))]
 pub mod sim;
 mod status;
 pub mod t1;

@@ -31,6 +31,7 @@
 //! - Text is laid out glyph by glyph without kerning or OpenType shaping (Japanese forms
 //!   need none; Latin text is spaced by advance widths only).
 
+#[cfg(feature = "bench")]
 pub mod bench;
 pub mod data;
 pub mod fit;

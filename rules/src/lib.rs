@@ -36,6 +36,7 @@
 //!   moved to the next open day, because the engine holds no holiday calendar.
 //! - Dates before 1873-01-01 have no era form (see [`Date::wareki`]).
 
+#[cfg(feature = "bench")]
 pub mod bench;
 pub mod bundle;
 pub mod engine;

@@ -143,6 +143,9 @@ fn build_relay() -> Result<PathBuf> {
                 "mado-forms",
                 "-p",
                 "mado-card",
+                // `mado-card bench` (the reading flows through the simulator).
+                "--features",
+                "mado-card/bench",
             ])
             .current_dir(root()))?;
         Ok(root().join("target/relay/mado-relay"))

@@ -229,13 +229,6 @@ fn initial_lang() -> Lang {
         .unwrap_or_default()
 }
 
-/// Runs `work` in the background for as long as the view that started it is shown: when that
-/// view goes (its reactive owner is cleaned up), the work stops at its next `.await`, so no
-/// answer lands in a screen that is gone. Every surface starts its relay calls with this.
-pub fn spawn(work: impl std::future::Future<Output = ()> + 'static) {
-    leptos::task::spawn_local_scoped_with_cancellation(work);
-}
-
 /// Runs `f` every `period` until the calling component is unmounted.
 pub fn every(period: std::time::Duration, f: impl Fn() + 'static) {
     if let Ok(handle) = set_interval_with_handle(f, period) {

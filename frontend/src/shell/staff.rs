@@ -25,7 +25,7 @@ where
     let lang = use_lang();
     let me: RwSignal<Option<Result<StaffMe, ApiError>>> = RwSignal::new(None);
     let ask = move || {
-        crate::shell::spawn(async move {
+        leptos::task::spawn_local(async move {
             // The surface may be gone by the time the relay answers.
             let _ = me.try_set(Some(api::me().await));
         })
@@ -73,7 +73,7 @@ pub fn Login(on_login: Callback<StaffMe>) -> impl IntoView {
         ev.prevent_default();
         busy.set(true);
         let (l, p) = (login.get_untracked(), password.get_untracked());
-        crate::shell::spawn(async move {
+        leptos::task::spawn_local(async move {
             let result = api::login(l, p).await;
             busy.set(false);
             match result {

@@ -69,7 +69,7 @@ pub fn CheckIn() -> impl IntoView {
     // The kiosk's office (`?office=`), or the relay's first office.
     let office = RwSignal::new(crate::shell::office_param().unwrap_or_default());
     if office.get_untracked().is_empty() {
-        crate::shell::spawn(async move {
+        leptos::task::spawn_local(async move {
             if let Ok(list) = api::offices().await
                 && let Some(first) = list.first()
             {
@@ -128,7 +128,7 @@ pub fn CheckIn() -> impl IntoView {
     let send = move |req: CheckInRequest| {
         busy.set(true);
         problem.set(None);
-        crate::shell::spawn(async move {
+        leptos::task::spawn_local(async move {
             match api::check_in(&office.get_untracked(), &req).await {
                 Ok(ticket) => {
                     code.set(String::new());
@@ -170,7 +170,7 @@ pub fn CheckIn() -> impl IntoView {
         }
         camera_problem.set(None);
         scanning.set(true);
-        crate::shell::spawn(async move {
+        leptos::task::spawn_local(async move {
             // Wait for the <video> to be in the page.
             gloo_timers::future::TimeoutFuture::new(0).await;
             let Some(el) = video.get_untracked() else {

@@ -41,7 +41,7 @@ pub fn Display() -> impl IntoView {
 
     let requested = office_param();
     let asked_for = requested.clone();
-    crate::shell::spawn(async move {
+    leptos::task::spawn_local(async move {
         let Some((o, b)) = retry_until_loaded(office, || office_and_board(requested.clone())).await
         else {
             return;

@@ -108,7 +108,7 @@ pub fn Kiosk() -> impl IntoView {
     // Whether each service takes tickets now (issue 17 item 6); empty until first asked.
     let hours: RwSignal<Vec<ServiceWalkIn>> = RwSignal::new(Vec::new());
     let refresh_hours = move |office_id: String| {
-        crate::shell::spawn(async move {
+        leptos::task::spawn_local(async move {
             if let Ok(h) = api::walk_in(&office_id).await {
                 let _ = hours.try_set(h);
             }
@@ -117,7 +117,7 @@ pub fn Kiosk() -> impl IntoView {
 
     let requested = office_param();
     let asked_for = requested.clone();
-    crate::shell::spawn(async move {
+    leptos::task::spawn_local(async move {
         let Some((o, b)) = retry_until_loaded(office, || office_and_board(requested.clone())).await
         else {
             return;
@@ -177,7 +177,7 @@ pub fn Kiosk() -> impl IntoView {
 
     let issue = move |office_id: String, service_id: String, key: String| {
         screen.set(Screen::Issuing);
-        crate::shell::spawn(async move {
+        leptos::task::spawn_local(async move {
             match api::issue_ticket(&office_id, &service_id, &key).await {
                 Ok(issued) => {
                     idle.restart();
@@ -419,7 +419,7 @@ fn print() {
 
 /// Prints after the ticket has been painted.
 fn request_animation_print() {
-    crate::shell::spawn(async {
+    leptos::task::spawn_local(async {
         gloo_timers::future::TimeoutFuture::new(100).await;
         print();
     });

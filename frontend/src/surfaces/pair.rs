@@ -18,7 +18,7 @@ pub fn Pair() -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let c = code.get_untracked();
-        crate::shell::spawn(async move { result.set(Some(api::pair(&c).await)) });
+        leptos::task::spawn_local(async move { result.set(Some(api::pair(&c).await)) });
     };
     view! {
         <div class="desk pair">

@@ -34,7 +34,7 @@ fn QueueBoard(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
     let live: StoredValue<Option<Live>, LocalStorage> = StoredValue::new_local(None);
 
     let requested = office_param();
-    crate::shell::spawn(async move {
+    leptos::task::spawn_local(async move {
         let loaded = resolve_office(requested).await;
         if let Ok(o) = &loaded {
             match api::queue(&o.id).await {
@@ -66,7 +66,7 @@ fn QueueBoard(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
     let run =
         move |fut: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), ApiError>>>>| {
             problem.set(None);
-            crate::shell::spawn(async move {
+            leptos::task::spawn_local(async move {
                 if let Err(e) = fut.await {
                     let text = match e {
                         // The session ran out (or was ended elsewhere): log in again.
@@ -93,7 +93,7 @@ fn QueueBoard(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
     };
     let transfer_to = RwSignal::new(String::new());
     let logout = move |_| {
-        crate::shell::spawn(async move {
+        leptos::task::spawn_local(async move {
             let _ = api::logout().await;
             on_logout.run(());
         });

@@ -40,7 +40,7 @@ pub fn TicketStatusPage() -> impl IntoView {
                 return;
             }
             let (token, busy, again) = (token.clone(), busy.clone(), again.clone());
-            crate::shell::spawn(async move {
+            leptos::task::spawn_local(async move {
                 loop {
                     let now = api::ticket_status(&token).await;
                     let was_called = state.with_untracked(
@@ -65,7 +65,7 @@ pub fn TicketStatusPage() -> impl IntoView {
 
     {
         let refresh = refresh.clone();
-        crate::shell::spawn(async move {
+        leptos::task::spawn_local(async move {
             let first = api::ticket_status(&token).await;
             let office_id = first.as_ref().ok().map(|i| i.ticket.office_id.clone());
             state.set(Some(first));

@@ -18,7 +18,7 @@ pub fn OfficeSettingsPanel(office: String) -> impl IntoView {
     let lang = use_lang();
     let loaded = RwSignal::new(None::<Result<OfficeSettings, ApiError>>);
     let id = office.clone();
-    crate::shell::spawn(async move { loaded.set(Some(api::office_settings(&id).await)) });
+    leptos::task::spawn_local(async move { loaded.set(Some(api::office_settings(&id).await)) });
     view! {
         {move || match loaded.get() {
             None => view! { <p role="status">{lang.get().texts().loading}</p> }.into_any(),
@@ -384,7 +384,7 @@ fn SettingsForm(initial: OfficeSettings) -> impl IntoView {
         };
         problems.set(Vec::new());
         saving.set(true);
-        crate::shell::spawn(async move {
+        leptos::task::spawn_local(async move {
             match api::save_office_settings(&settings).await {
                 Ok(stored) => {
                     // New counters got their ids: keep them, so a second save does not add them again.

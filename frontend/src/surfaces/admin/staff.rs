@@ -60,7 +60,7 @@ pub fn StaffPanel(me: String) -> impl IntoView {
     let notice = RwSignal::new(None::<String>);
     let unsaved = super::unsaved::unsaved();
     let reload = move || {
-        crate::shell::spawn(async move { list.set(Some(api::staff_accounts().await)) });
+        leptos::task::spawn_local(async move { list.set(Some(api::staff_accounts().await)) });
     };
     reload();
     let login = RwSignal::new(String::new());
@@ -75,7 +75,7 @@ pub fn StaffPanel(me: String) -> impl IntoView {
             role: role.get_untracked(),
             password: password.get_untracked(),
         };
-        crate::shell::spawn(async move {
+        leptos::task::spawn_local(async move {
             match api::add_staff(&req).await {
                 Ok(_) => {
                     problem.set(None);
@@ -91,7 +91,7 @@ pub fn StaffPanel(me: String) -> impl IntoView {
         });
     };
     let change = move |id: i64, update: StaffUpdate, done: Option<&'static str>| {
-        crate::shell::spawn(async move {
+        leptos::task::spawn_local(async move {
             match api::update_staff(id, &update).await {
                 Ok(_) => {
                     problem.set(None);

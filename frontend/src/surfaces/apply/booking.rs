@@ -186,7 +186,7 @@ pub fn BookVisit(
         let (Some(o), Some(s)) = (office.get_untracked(), service.get_untracked()) else {
             return;
         };
-        crate::shell::spawn(async move {
+        leptos::task::spawn_local(async move {
             match api::slots(&o.id, &s, &today()).await {
                 Ok(list) => {
                     problem.set(None);
@@ -199,7 +199,7 @@ pub fn BookVisit(
     let prefer = StoredValue::new(prefer);
     let open = move |_| {
         opened.set(true);
-        crate::shell::spawn(async move {
+        leptos::task::spawn_local(async move {
             match api::offices().await {
                 Ok(list) => {
                     let first = list.first().cloned();
@@ -243,7 +243,7 @@ pub fn BookVisit(
         };
         busy.set(true);
         let (req_phone, req_birth) = (req.phone.clone(), req.birth_date.clone());
-        crate::shell::spawn(async move {
+        leptos::task::spawn_local(async move {
             let result = api::book(&o.id, &req, &key.get_value()).await;
             busy.set(false);
             match result {
@@ -377,7 +377,7 @@ fn MoveBooking(
     let current = StoredValue::new(current);
     let load = move || {
         let (office, service) = (office.clone(), service.clone());
-        crate::shell::spawn(async move {
+        leptos::task::spawn_local(async move {
             match api::slots(&office, &service, &today()).await {
                 Ok(list) => {
                     problem.set(None);
@@ -393,7 +393,7 @@ fn MoveBooking(
             return;
         };
         busy.set(true);
-        crate::shell::spawn(async move {
+        leptos::task::spawn_local(async move {
             let req = mado_wire::RescheduleRequest { day: d, start };
             match api::reschedule_reservation(&token.get_value(), &req).await {
                 Ok(r) => {
@@ -452,7 +452,7 @@ pub fn MyReservation() -> impl IntoView {
     let office = RwSignal::new(None::<Office>);
     let confirm = RwSignal::new(false);
     let moved = RwSignal::new(false);
-    crate::shell::spawn(async move {
+    leptos::task::spawn_local(async move {
         let got = api::reservation(&token.get_value()).await;
         if let Ok(r) = &got
             && let Ok(o) = api::office(&r.office).await
@@ -467,7 +467,7 @@ pub fn MyReservation() -> impl IntoView {
         })));
     });
     let cancel = move |_| {
-        crate::shell::spawn(async move {
+        leptos::task::spawn_local(async move {
             match api::cancel_reservation(&token.get_value()).await {
                 Ok(r) => reservation.set(Some(Ok(r))),
                 Err(e) => reservation.set(Some(Err(error_text(&e, lang.get_untracked())))),

@@ -186,7 +186,7 @@ pub fn PreApply(
         }
         problems.set(Vec::new());
         busy.set(true);
-        crate::shell::spawn(async move {
+        leptos::task::spawn_local(async move {
             let office = match booking.get_untracked() {
                 Some(b) => Ok(b.reservation.office),
                 None => api::offices().await.and_then(|list| {
@@ -316,7 +316,7 @@ pub fn PreApplicationStatus() -> impl IntoView {
         .map(|h| h.trim_start_matches('#').to_owned())
         .unwrap_or_default();
     let state = RwSignal::new(None::<Result<SubmissionProgress, ApiError>>);
-    crate::shell::spawn(async move {
+    leptos::task::spawn_local(async move {
         state.set(Some(api::submission_progress(&token).await));
     });
     view! {

@@ -271,7 +271,7 @@ pub fn FormsPanel(
             items,
         };
         state.set(PrintState::Working);
-        crate::shell::spawn(async move {
+        leptos::task::spawn_local(async move {
             let font = match printing::font().await {
                 Ok(f) => f,
                 Err(e) => {

@@ -98,7 +98,7 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
     let office_contact = RwSignal::new(String::new());
     let office_id = RwSignal::new(None::<String>);
     let requested_office = StoredValue::new(office_param());
-    crate::shell::spawn(async move {
+    leptos::task::spawn_local(async move {
         if let Ok(o) = resolve_office(requested_office.get_value()).await {
             office_contact.set(forms_panel::contact_line(&o));
             office_name.set(o.name);
@@ -143,7 +143,7 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
         };
         saved.set(SaveState::Saving);
         let requested = requested_office.get_value();
-        crate::shell::spawn(async move {
+        leptos::task::spawn_local(async move {
             let result = async {
                 let office = resolve_office(requested).await?;
                 api::save_guide_record(&office.id, &record).await

@@ -28,7 +28,7 @@ pub fn LoadPreApplication(office: String, on_load: Callback<Submission>) -> impl
             OpenBy::Code(raw)
         };
         busy.set(true);
-        crate::shell::spawn(async move {
+        leptos::task::spawn_local(async move {
             let result = api::open_submission(&office.get_value(), by).await;
             busy.set(false);
             let l = lang.get_untracked();

@@ -64,7 +64,7 @@ fn Inbox(staff: StaffMe) -> impl IntoView {
     };
     let reload = move || {
         let query = query();
-        crate::shell::spawn(async move {
+        leptos::task::spawn_local(async move {
             let result = async {
                 let o = match office.get_untracked() {
                     Some(o) => o,
@@ -82,7 +82,7 @@ fn Inbox(staff: StaffMe) -> impl IntoView {
     };
     reload();
     let show = move |id: i64| {
-        crate::shell::spawn(async move {
+        leptos::task::spawn_local(async move {
             if let Ok(s) = api::submission(id).await {
                 open.set(Some(s));
             }
@@ -191,7 +191,7 @@ fn Detail(
             status: next,
             note: note.get_untracked(),
         };
-        crate::shell::spawn(async move {
+        leptos::task::spawn_local(async move {
             match api::set_submission_status(id, &update).await {
                 Ok(s) => {
                     problem.set(None);

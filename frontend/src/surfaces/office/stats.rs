@@ -96,7 +96,7 @@ pub fn Stats(office: Office) -> impl IntoView {
     let office = StoredValue::new(office);
     let load = move || {
         let (f, t) = (from.get_untracked(), to.get_untracked());
-        crate::shell::spawn(async move {
+        leptos::task::spawn_local(async move {
             data.set(Some(
                 api::office_stats(&office.get_value().id, &f, &t).await,
             ));
