@@ -111,7 +111,7 @@ impl BookingConfig {
 
 async fn booking_config(state: &AppState, office: &str) -> Result<Arc<BookingConfig>> {
     // Unknown offices are refused here, so nothing is kept for them.
-    state.office(office).await?;
+    state.shared_office(office).await?;
     if let Some(cached) = state.cached_bookings(office) {
         return Ok(cached);
     }
