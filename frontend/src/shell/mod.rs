@@ -229,6 +229,56 @@ fn initial_lang() -> Lang {
         .unwrap_or_default()
 }
 
+/// The work a component starts (its relay calls): it stops at its next step once the
+/// component is gone, so no answer lands in a screen that is gone. Made in the component's
+/// body, not in a part of its view: work a button starts must outlive the button's own
+/// re-render (the card read, a save), and ends only with the component.
+#[derive(Debug, Clone, Copy)]
+pub struct Tasks(StoredValue<std::sync::Arc<std::sync::atomic::AtomicBool>>);
+
+impl Tasks {
+    /// The current component's work; call at the top of its body.
+    pub fn here() -> Self {
+        let gone = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = gone.clone();
+        on_cleanup(move || flag.store(true, std::sync::atomic::Ordering::Relaxed));
+        Self(StoredValue::new(gone))
+    }
+
+    /// Starts `work`; it runs until it ends or the component goes. Nothing starts once the
+    /// component is gone.
+    pub fn spawn(self, work: impl std::future::Future<Output = ()> + 'static) {
+        if let Some(gone) = self.0.try_get_value()
+            && !gone.load(std::sync::atomic::Ordering::Relaxed)
+        {
+            leptos::task::spawn_local(UntilGone {
+                gone,
+                work: Box::pin(work),
+            });
+        }
+    }
+}
+
+/// `work`, dropped at its next step once `gone` is set.
+struct UntilGone<F> {
+    gone: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    work: std::pin::Pin<Box<F>>,
+}
+
+impl<F: std::future::Future<Output = ()>> std::future::Future for UntilGone<F> {
+    type Output = ();
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        if self.gone.load(std::sync::atomic::Ordering::Relaxed) {
+            return std::task::Poll::Ready(());
+        }
+        self.work.as_mut().poll(cx)
+    }
+}
+
 /// Runs `f` every `period` until the calling component is unmounted.
 pub fn every(period: std::time::Duration, f: impl Fn() + 'static) {
     if let Ok(handle) = set_interval_with_handle(f, period) {
@@ -267,6 +317,48 @@ pub fn LangToggle() -> impl IntoView {
 #[cfg(test)]
 mod lobby_tests {
     use super::*;
+
+    /// Issue 18: work whose component is gone takes no further step (its answer would land in
+    /// a screen that is gone), and work that runs on is polled as it was.
+    #[test]
+    fn work_stops_at_its_next_step_once_its_component_is_gone() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+        use std::task::{Context, Poll, Waker};
+        let polled = Arc::new(AtomicU32::new(0));
+        let counted = polled.clone();
+        // Pending once (a relay call in flight), then done.
+        let work = std::future::poll_fn(move |_| {
+            if counted.fetch_add(1, Ordering::Relaxed) == 0 {
+                Poll::Pending
+            } else {
+                Poll::Ready(())
+            }
+        });
+        let gone = Arc::new(AtomicBool::new(false));
+        let mut task = UntilGone {
+            gone: gone.clone(),
+            work: Box::pin(work),
+        };
+        let mut cx = Context::from_waker(Waker::noop());
+        assert_eq!(std::pin::Pin::new(&mut task).poll(&mut cx), Poll::Pending);
+        assert_eq!(polled.load(Ordering::Relaxed), 1);
+        // The component goes while the call is in flight: the answer is not read.
+        gone.store(true, Ordering::Relaxed);
+        assert_eq!(std::pin::Pin::new(&mut task).poll(&mut cx), Poll::Ready(()));
+        assert_eq!(polled.load(Ordering::Relaxed), 1);
+    }
+
+    /// A component's cleanup marks its work gone; nothing starts after.
+    #[test]
+    fn a_components_cleanup_ends_its_work() {
+        let owner = Owner::new();
+        let tasks = owner.with(Tasks::here);
+        let gone = tasks.0.get_value();
+        assert!(!gone.load(std::sync::atomic::Ordering::Relaxed));
+        owner.cleanup();
+        assert!(gone.load(std::sync::atomic::Ordering::Relaxed));
+    }
 
     /// Issue 17 item 7: a result goes after 30 s; a half-used screen (another language, a
     /// half-typed number) after 60 s idle; the untouched start screen stays.

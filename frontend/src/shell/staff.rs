@@ -22,10 +22,11 @@ where
     F: Fn(StaffMe, Callback<()>) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
 {
+    let tasks = crate::shell::Tasks::here();
     let lang = use_lang();
     let me: RwSignal<Option<Result<StaffMe, ApiError>>> = RwSignal::new(None);
     let ask = move || {
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             // The surface may be gone by the time the relay answers.
             let _ = me.try_set(Some(api::me().await));
         })
@@ -63,6 +64,7 @@ where
 /// The staff login form.
 #[component]
 pub fn Login(on_login: Callback<StaffMe>) -> impl IntoView {
+    let tasks = crate::shell::Tasks::here();
     let lang = use_lang();
     let t = move || lang.get().texts();
     let login = RwSignal::new(String::new());
@@ -73,7 +75,7 @@ pub fn Login(on_login: Callback<StaffMe>) -> impl IntoView {
         ev.prevent_default();
         busy.set(true);
         let (l, p) = (login.get_untracked(), password.get_untracked());
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             let result = api::login(l, p).await;
             busy.set(false);
             match result {

@@ -64,12 +64,13 @@ fn refusal(e: &ApiError, lang: Lang) -> String {
 
 #[component]
 pub fn CheckIn() -> impl IntoView {
+    let tasks = crate::shell::Tasks::here();
     let lang = use_lang();
     let t = move || lang.get().desk();
     // The kiosk's office (`?office=`), or the relay's first office.
     let office = RwSignal::new(crate::shell::office_param().unwrap_or_default());
     if office.get_untracked().is_empty() {
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             if let Ok(list) = api::offices().await
                 && let Some(first) = list.first()
             {
@@ -128,7 +129,7 @@ pub fn CheckIn() -> impl IntoView {
     let send = move |req: CheckInRequest| {
         busy.set(true);
         problem.set(None);
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             match api::check_in(&office.get_untracked(), &req).await {
                 Ok(ticket) => {
                     code.set(String::new());
@@ -170,7 +171,7 @@ pub fn CheckIn() -> impl IntoView {
         }
         camera_problem.set(None);
         scanning.set(true);
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             // Wait for the <video> to be in the page.
             gloo_timers::future::TimeoutFuture::new(0).await;
             let Some(el) = video.get_untracked() else {

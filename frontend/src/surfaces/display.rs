@@ -28,6 +28,7 @@ const SHOWN_CALLS: usize = 7;
 
 #[component]
 pub fn Display() -> impl IntoView {
+    let tasks = crate::shell::Tasks::here();
     let lang = use_lang();
     let t = move || lang.get().texts();
     let office: RwSignal<Option<Result<Office, ApiError>>> = RwSignal::new(None);
@@ -41,7 +42,7 @@ pub fn Display() -> impl IntoView {
 
     let requested = office_param();
     let asked_for = requested.clone();
-    leptos::task::spawn_local(async move {
+    tasks.spawn(async move {
         let Some((o, b)) = retry_until_loaded(office, || office_and_board(requested.clone())).await
         else {
             return;

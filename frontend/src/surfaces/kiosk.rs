@@ -94,6 +94,7 @@ fn all_closed(hours: &[ServiceWalkIn]) -> Option<(ClosedWhy, Option<Opening>)> {
 
 #[component]
 pub fn Kiosk() -> impl IntoView {
+    let tasks = crate::shell::Tasks::here();
     let lang = use_lang();
     let t = move || lang.get().texts();
     let autoprint = use_query_map()
@@ -108,7 +109,7 @@ pub fn Kiosk() -> impl IntoView {
     // Whether each service takes tickets now (issue 17 item 6); empty until first asked.
     let hours: RwSignal<Vec<ServiceWalkIn>> = RwSignal::new(Vec::new());
     let refresh_hours = move |office_id: String| {
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             if let Ok(h) = api::walk_in(&office_id).await {
                 let _ = hours.try_set(h);
             }
@@ -117,7 +118,7 @@ pub fn Kiosk() -> impl IntoView {
 
     let requested = office_param();
     let asked_for = requested.clone();
-    leptos::task::spawn_local(async move {
+    tasks.spawn(async move {
         let Some((o, b)) = retry_until_loaded(office, || office_and_board(requested.clone())).await
         else {
             return;
@@ -177,7 +178,7 @@ pub fn Kiosk() -> impl IntoView {
 
     let issue = move |office_id: String, service_id: String, key: String| {
         screen.set(Screen::Issuing);
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             match api::issue_ticket(&office_id, &service_id, &key).await {
                 Ok(issued) => {
                     idle.restart();

@@ -11,6 +11,7 @@ use crate::shell::LangToggle;
 /// `/pair`: typed on the kiosk or display itself.
 #[component]
 pub fn Pair() -> impl IntoView {
+    let tasks = crate::shell::Tasks::here();
     let lang = use_lang();
     let a = move || lang.get().admin();
     let code = RwSignal::new(String::new());
@@ -18,7 +19,7 @@ pub fn Pair() -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let c = code.get_untracked();
-        leptos::task::spawn_local(async move { result.set(Some(api::pair(&c).await)) });
+        tasks.spawn(async move { result.set(Some(api::pair(&c).await)) });
     };
     view! {
         <div class="desk pair">

@@ -22,6 +22,7 @@ pub fn Queue() -> impl IntoView {
 
 #[component]
 fn QueueBoard(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
+    let tasks = crate::shell::Tasks::here();
     let lang = use_lang();
     let t = move || lang.get().texts();
     let office: RwSignal<Option<Result<Office, ApiError>>> = RwSignal::new(None);
@@ -34,7 +35,7 @@ fn QueueBoard(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
     let live: StoredValue<Option<Live>, LocalStorage> = StoredValue::new_local(None);
 
     let requested = office_param();
-    leptos::task::spawn_local(async move {
+    tasks.spawn(async move {
         let loaded = resolve_office(requested).await;
         if let Ok(o) = &loaded {
             match api::queue(&o.id).await {
@@ -66,7 +67,7 @@ fn QueueBoard(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
     let run =
         move |fut: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), ApiError>>>>| {
             problem.set(None);
-            leptos::task::spawn_local(async move {
+            tasks.spawn(async move {
                 if let Err(e) = fut.await {
                     let text = match e {
                         // The session ran out (or was ended elsewhere): log in again.
@@ -93,7 +94,7 @@ fn QueueBoard(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
     };
     let transfer_to = RwSignal::new(String::new());
     let logout = move |_| {
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             let _ = api::logout().await;
             on_logout.run(());
         });

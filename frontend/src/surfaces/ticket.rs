@@ -17,6 +17,7 @@ use crate::shell::office_and_board;
 
 #[component]
 pub fn TicketStatusPage() -> impl IntoView {
+    let tasks = crate::shell::Tasks::here();
     let lang = use_lang();
     let t = move || lang.get().texts();
     let token = web_sys::window()
@@ -40,7 +41,7 @@ pub fn TicketStatusPage() -> impl IntoView {
                 return;
             }
             let (token, busy, again) = (token.clone(), busy.clone(), again.clone());
-            leptos::task::spawn_local(async move {
+            tasks.spawn(async move {
                 loop {
                     let now = api::ticket_status(&token).await;
                     let was_called = state.with_untracked(
@@ -65,7 +66,7 @@ pub fn TicketStatusPage() -> impl IntoView {
 
     {
         let refresh = refresh.clone();
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             let first = api::ticket_status(&token).await;
             let office_id = first.as_ref().ok().map(|i| i.ticket.office_id.clone());
             state.set(Some(first));

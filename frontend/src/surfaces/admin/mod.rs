@@ -48,13 +48,14 @@ impl Tab {
 
 #[component]
 fn AdminTabs(staff: StaffMe) -> impl IntoView {
+    let tasks = crate::shell::Tasks::here();
     let lang = use_lang();
     let a = move || lang.get().admin();
     let unsaved = RwSignal::new(false);
     unsaved::provide(unsaved);
     let office = RwSignal::new(None::<Result<mado_wire::Office, ApiError>>);
     let requested = office_param();
-    leptos::task::spawn_local(async move { office.set(Some(resolve_office(requested).await)) });
+    tasks.spawn(async move { office.set(Some(resolve_office(requested).await)) });
     // The tab is kept in the address (`/admin#staff`), so a reload stays on it.
     let tab = RwSignal::new(Tab::from_hash(
         &web_sys::window()
@@ -111,6 +112,7 @@ fn AdminTabs(staff: StaffMe) -> impl IntoView {
 
 #[component]
 fn Devices(office: mado_wire::Office) -> impl IntoView {
+    let tasks = crate::shell::Tasks::here();
     let lang = use_lang();
     let a = move || lang.get().admin();
     let office = RwSignal::new(Some(office));
@@ -124,7 +126,7 @@ fn Devices(office: mado_wire::Office) -> impl IntoView {
         let Some(o) = office.get_untracked() else {
             return;
         };
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             list.set(Some(api::devices(&o.id).await));
             match api::kiosk_policy(&o.id).await {
                 Ok(p) => policy.set(Some(p)),
@@ -149,7 +151,7 @@ fn Devices(office: mado_wire::Office) -> impl IntoView {
             policy.update(|_| ());
             return;
         }
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             match api::set_kiosk_policy(&o.id, on).await {
                 Ok(p) => {
                     problem.set(None);
@@ -170,7 +172,7 @@ fn Devices(office: mado_wire::Office) -> impl IntoView {
             kind: kind.get_untracked(),
             label: label.get_untracked().trim().to_owned(),
         };
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             match api::add_device(&o.id, &req).await {
                 Ok(c) => {
                     problem.set(None);
@@ -196,7 +198,7 @@ fn Devices(office: mado_wire::Office) -> impl IntoView {
         let Some(o) = office.get_untracked() else {
             return;
         };
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             if let Err(e) = api::revoke_device(id).await {
                 problem.set(Some(e.to_string()));
             }

@@ -15,10 +15,11 @@ use crate::i18n::{Lang, use_lang};
 /// The editor, once the settings are loaded.
 #[component]
 pub fn OfficeSettingsPanel(office: String) -> impl IntoView {
+    let tasks = crate::shell::Tasks::here();
     let lang = use_lang();
     let loaded = RwSignal::new(None::<Result<OfficeSettings, ApiError>>);
     let id = office.clone();
-    leptos::task::spawn_local(async move { loaded.set(Some(api::office_settings(&id).await)) });
+    tasks.spawn(async move { loaded.set(Some(api::office_settings(&id).await)) });
     view! {
         {move || match loaded.get() {
             None => view! { <p role="status">{lang.get().texts().loading}</p> }.into_any(),
@@ -234,6 +235,7 @@ mod tests {
 
 #[component]
 fn SettingsForm(initial: OfficeSettings) -> impl IntoView {
+    let tasks = crate::shell::Tasks::here();
     let lang = use_lang();
     let a = move || lang.get().admin();
     let office_id = initial.id.clone();
@@ -384,7 +386,7 @@ fn SettingsForm(initial: OfficeSettings) -> impl IntoView {
         };
         problems.set(Vec::new());
         saving.set(true);
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             match api::save_office_settings(&settings).await {
                 Ok(stored) => {
                     // New counters got their ids: keep them, so a second save does not add them again.

@@ -53,6 +53,7 @@ fn refusal(e: ApiError, lang: Lang) -> String {
 
 #[component]
 pub fn StaffPanel(me: String) -> impl IntoView {
+    let tasks = crate::shell::Tasks::here();
     let lang = use_lang();
     let a = move || lang.get().admin();
     let list = RwSignal::new(None::<Result<Vec<StaffAccount>, ApiError>>);
@@ -60,7 +61,7 @@ pub fn StaffPanel(me: String) -> impl IntoView {
     let notice = RwSignal::new(None::<String>);
     let unsaved = super::unsaved::unsaved();
     let reload = move || {
-        leptos::task::spawn_local(async move { list.set(Some(api::staff_accounts().await)) });
+        tasks.spawn(async move { list.set(Some(api::staff_accounts().await)) });
     };
     reload();
     let login = RwSignal::new(String::new());
@@ -75,7 +76,7 @@ pub fn StaffPanel(me: String) -> impl IntoView {
             role: role.get_untracked(),
             password: password.get_untracked(),
         };
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             match api::add_staff(&req).await {
                 Ok(_) => {
                     problem.set(None);
@@ -91,7 +92,7 @@ pub fn StaffPanel(me: String) -> impl IntoView {
         });
     };
     let change = move |id: i64, update: StaffUpdate, done: Option<&'static str>| {
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             match api::update_staff(id, &update).await {
                 Ok(_) => {
                     problem.set(None);

@@ -166,6 +166,7 @@ pub fn BookVisit(
     /// The life event (rule pack id), whose service is chosen first.
     prefer: String,
 ) -> impl IntoView {
+    let tasks = crate::shell::Tasks::here();
     let lang = use_lang();
     let t = move || lang.get().desk();
     // Nothing is asked of the relay until the resident opens the booking: the guide above
@@ -186,7 +187,7 @@ pub fn BookVisit(
         let (Some(o), Some(s)) = (office.get_untracked(), service.get_untracked()) else {
             return;
         };
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             match api::slots(&o.id, &s, &today()).await {
                 Ok(list) => {
                     problem.set(None);
@@ -199,7 +200,7 @@ pub fn BookVisit(
     let prefer = StoredValue::new(prefer);
     let open = move |_| {
         opened.set(true);
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             match api::offices().await {
                 Ok(list) => {
                     let first = list.first().cloned();
@@ -243,7 +244,7 @@ pub fn BookVisit(
         };
         busy.set(true);
         let (req_phone, req_birth) = (req.phone.clone(), req.birth_date.clone());
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             let result = api::book(&o.id, &req, &key.get_value()).await;
             busy.set(false);
             match result {
@@ -365,6 +366,7 @@ fn MoveBooking(
     current: (String, String),
     on_moved: Callback<Reservation>,
 ) -> impl IntoView {
+    let tasks = crate::shell::Tasks::here();
     let lang = use_lang();
     let t = move || lang.get().desk();
     let open = RwSignal::new(false);
@@ -377,7 +379,7 @@ fn MoveBooking(
     let current = StoredValue::new(current);
     let load = move || {
         let (office, service) = (office.clone(), service.clone());
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             match api::slots(&office, &service, &today()).await {
                 Ok(list) => {
                     problem.set(None);
@@ -393,7 +395,7 @@ fn MoveBooking(
             return;
         };
         busy.set(true);
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             let req = mado_wire::RescheduleRequest { day: d, start };
             match api::reschedule_reservation(&token.get_value(), &req).await {
                 Ok(r) => {
@@ -441,6 +443,7 @@ fn MoveBooking(
 /// `/r#TOKEN`: the holder's view of a booking.
 #[component]
 pub fn MyReservation() -> impl IntoView {
+    let tasks = crate::shell::Tasks::here();
     let lang = use_lang();
     let t = move || lang.get().desk();
     let token = web_sys::window()
@@ -452,7 +455,7 @@ pub fn MyReservation() -> impl IntoView {
     let office = RwSignal::new(None::<Office>);
     let confirm = RwSignal::new(false);
     let moved = RwSignal::new(false);
-    leptos::task::spawn_local(async move {
+    tasks.spawn(async move {
         let got = api::reservation(&token.get_value()).await;
         if let Ok(r) = &got
             && let Ok(o) = api::office(&r.office).await
@@ -467,7 +470,7 @@ pub fn MyReservation() -> impl IntoView {
         })));
     });
     let cancel = move |_| {
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             match api::cancel_reservation(&token.get_value()).await {
                 Ok(r) => reservation.set(Some(Ok(r))),
                 Err(e) => reservation.set(Some(Err(error_text(&e, lang.get_untracked())))),

@@ -94,6 +94,7 @@ pub fn PreApply(
     /// What the resident typed for the booking above: offered here, not typed again.
     contact: RwSignal<Option<super::booking::BookingContact>>,
 ) -> impl IntoView {
+    let tasks = crate::shell::Tasks::here();
     let lang = use_lang();
     let p = move || lang.get().pre();
     let d = move || lang.get().desk();
@@ -186,7 +187,7 @@ pub fn PreApply(
         }
         problems.set(Vec::new());
         busy.set(true);
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             let office = match booking.get_untracked() {
                 Some(b) => Ok(b.reservation.office),
                 None => api::offices().await.and_then(|list| {
@@ -309,6 +310,7 @@ fn Receipt(receipt: SubmissionReceipt, booking: Option<Booking>) -> impl IntoVie
 /// `/s#TOKEN`: the resident's view of their pre-application.
 #[component]
 pub fn PreApplicationStatus() -> impl IntoView {
+    let tasks = crate::shell::Tasks::here();
     let lang = use_lang();
     let p = move || lang.get().pre();
     let token = web_sys::window()
@@ -316,7 +318,7 @@ pub fn PreApplicationStatus() -> impl IntoView {
         .map(|h| h.trim_start_matches('#').to_owned())
         .unwrap_or_default();
     let state = RwSignal::new(None::<Result<SubmissionProgress, ApiError>>);
-    leptos::task::spawn_local(async move {
+    tasks.spawn(async move {
         state.set(Some(api::submission_progress(&token).await));
     });
     view! {

@@ -307,6 +307,7 @@ pub fn CardReader(
     birth: RwSignal<String>,
     sex: RwSignal<String>,
 ) -> impl IntoView {
+    let tasks = crate::shell::Tasks::here();
     let lang = use_lang();
     let t = move || lang.get().desk();
     let panel = RwSignal::new(Panel::Idle);
@@ -365,7 +366,7 @@ pub fn CardReader(
             w.get()
         });
         let current = move || WATCHER.with(|w| w.get()) == generation;
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             let interrupt = READER.with(|r| r.borrow().as_ref().and_then(Reader::interrupt));
             if let Some((device, ep)) = interrupt {
                 while current() {
@@ -420,7 +421,7 @@ pub fn CardReader(
 
     // A reader granted earlier is connected without a click.
     if unsupported.is_none() {
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             if support.smart_card
                 && let Ok(reader) = cardio::open_smart_card().await
             {
@@ -439,7 +440,7 @@ pub fn CardReader(
     let connect = move |_| {
         error.set(None);
         panel.set(Panel::Connecting);
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             let got = match cardio::request_device().await {
                 Ok(device) => cardio::open_usb(device).await,
                 Err(e) => Err(e),
@@ -470,7 +471,7 @@ pub fn CardReader(
         };
         panel.set(Panel::Reading);
         let recording = capture_allowed && record.get_untracked() && reader.can_capture();
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             if recording {
                 let flow = match mode {
                     Mode::Pin => Flow::Pin,
@@ -563,7 +564,7 @@ pub fn CardReader(
         code_security.update(|p| p.zeroize());
         let ap = SESSION.with(|s| s.borrow_mut().take());
         panel.set(Panel::Ready);
-        leptos::task::spawn_local(finish(ap));
+        tasks.spawn(finish(ap));
     };
 
     // `no_pin`: 「暗証番号を設定していない」 was pressed on the licence path.
@@ -626,7 +627,7 @@ pub fn CardReader(
         let last_try_ok = confirmed.get_untracked();
         error.set(None);
         panel.set(Panel::Reading);
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             match ap.verify(entry, last_try_ok).await {
                 Ok(()) => {}
                 // Nothing was sent to the card: the same entry again, never "wrong PIN".

@@ -123,6 +123,7 @@ pub fn FormsPanel(
     #[prop(optional)]
     prefill: Option<RwSignal<Option<mado_wire::submission::ApplicantDetails>>>,
 ) -> impl IntoView {
+    let tasks = crate::shell::Tasks::here();
     let lang = use_lang();
     let t = move || lang.get().desk();
     let name = RwSignal::new(String::new());
@@ -271,7 +272,7 @@ pub fn FormsPanel(
             items,
         };
         state.set(PrintState::Working);
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             let font = match printing::font().await {
                 Ok(f) => f,
                 Err(e) => {

@@ -83,6 +83,7 @@ enum SaveState {
 
 #[component]
 fn CounterGuide(staff: StaffMe) -> impl IntoView {
+    let tasks = crate::shell::Tasks::here();
     let staff_name = StoredValue::new(staff.display_name.clone());
     let lang = use_lang();
     let t = move || lang.get().texts();
@@ -98,7 +99,7 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
     let office_contact = RwSignal::new(String::new());
     let office_id = RwSignal::new(None::<String>);
     let requested_office = StoredValue::new(office_param());
-    leptos::task::spawn_local(async move {
+    tasks.spawn(async move {
         if let Ok(o) = resolve_office(requested_office.get_value()).await {
             office_contact.set(forms_panel::contact_line(&o));
             office_name.set(o.name);
@@ -143,7 +144,7 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
         };
         saved.set(SaveState::Saving);
         let requested = requested_office.get_value();
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             let result = async {
                 let office = resolve_office(requested).await?;
                 api::save_guide_record(&office.id, &record).await

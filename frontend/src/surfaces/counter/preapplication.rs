@@ -11,6 +11,7 @@ use crate::i18n::{Lang, use_lang};
 /// status link), then `on_load` with the pre-application, now 処理中.
 #[component]
 pub fn LoadPreApplication(office: String, on_load: Callback<Submission>) -> impl IntoView {
+    let tasks = crate::shell::Tasks::here();
     let lang = use_lang();
     let p = move || lang.get().pre();
     let input = RwSignal::new(String::new());
@@ -28,7 +29,7 @@ pub fn LoadPreApplication(office: String, on_load: Callback<Submission>) -> impl
             OpenBy::Code(raw)
         };
         busy.set(true);
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             let result = api::open_submission(&office.get_value(), by).await;
             busy.set(false);
             let l = lang.get_untracked();

@@ -42,6 +42,7 @@ fn query_of(status: &str, from: &str, to: &str, q: &str) -> String {
 
 #[component]
 fn Inbox(staff: StaffMe) -> impl IntoView {
+    let tasks = crate::shell::Tasks::here();
     let lang = use_lang();
     let p = move || lang.get().pre();
     let office = RwSignal::new(None::<mado_wire::Office>);
@@ -64,7 +65,7 @@ fn Inbox(staff: StaffMe) -> impl IntoView {
     };
     let reload = move || {
         let query = query();
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             let result = async {
                 let o = match office.get_untracked() {
                     Some(o) => o,
@@ -82,7 +83,7 @@ fn Inbox(staff: StaffMe) -> impl IntoView {
     };
     reload();
     let show = move |id: i64| {
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             if let Ok(s) = api::submission(id).await {
                 open.set(Some(s));
             }
@@ -178,6 +179,7 @@ fn Detail(
     on_close: Callback<()>,
     on_change: Callback<Submission>,
 ) -> impl IntoView {
+    let tasks = crate::shell::Tasks::here();
     let lang = use_lang();
     let p = move || lang.get().pre();
     let d = move || lang.get().desk();
@@ -191,7 +193,7 @@ fn Detail(
             status: next,
             note: note.get_untracked(),
         };
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             match api::set_submission_status(id, &update).await {
                 Ok(s) => {
                     problem.set(None);

@@ -87,6 +87,7 @@ fn seven_days_ago_and_today() -> (String, String) {
 
 #[component]
 pub fn Stats(office: Office) -> impl IntoView {
+    let tasks = crate::shell::Tasks::here();
     let lang = use_lang();
     let s = move || lang.get().stats();
     let (week_ago, today) = seven_days_ago_and_today();
@@ -96,7 +97,7 @@ pub fn Stats(office: Office) -> impl IntoView {
     let office = StoredValue::new(office);
     let load = move || {
         let (f, t) = (from.get_untracked(), to.get_untracked());
-        leptos::task::spawn_local(async move {
+        tasks.spawn(async move {
             data.set(Some(
                 api::office_stats(&office.get_value().id, &f, &t).await,
             ));
