@@ -100,7 +100,7 @@ async fn kiosk_policy_put(
         .bind(i64::from(set.kiosks_only))
         .execute(&mut *tx)
         .await?;
-    if state.dialect == crate::Dialect::Postgres {
+    if state.dialect == crate::db::Dialect::Postgres {
         sqlx::query("SELECT pg_notify('mado_config', $1)")
             .bind(&office)
             .execute(&mut *tx)
@@ -269,7 +269,7 @@ async fn device_pair(
             .bind(office)
             .execute(&mut *tx)
             .await?;
-        if state.dialect == crate::Dialect::Postgres {
+        if state.dialect == crate::db::Dialect::Postgres {
             sqlx::query("SELECT pg_notify('mado_config', $1)")
                 .bind(office)
                 .execute(&mut *tx)

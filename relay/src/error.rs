@@ -6,6 +6,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use mado_wire::{ErrorBody, ErrorDetail};
 
+/// Largest request body accepted, in bytes.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
 /// Everything a handler can answer besides success. Client errors carry a message naming
 /// what was wrong and what was expected; internal errors are logged and answered generically.
 #[derive(Debug, thiserror::Error)]
@@ -147,7 +150,7 @@ impl From<JsonRejection> for Error {
         match r {
             JsonRejection::MissingJsonContentType(_) => Error::UnsupportedMediaType,
             JsonRejection::BytesRejection(_) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                Error::TooLarge(crate::BODY_LIMIT)
+                Error::TooLarge(BODY_LIMIT)
             }
             JsonRejection::JsonSyntaxError(_) => Error::bad_request("invalid_json", r.body_text()),
             JsonRejection::JsonDataError(_) => Error::bad_request("invalid_body", r.body_text()),

@@ -52,6 +52,7 @@ mod demo;
 mod devices;
 mod error;
 mod events;
+mod headers;
 mod limits;
 mod offices;
 pub mod openapi;
@@ -62,6 +63,7 @@ pub mod routes;
 mod settings;
 mod staff;
 mod stats;
+mod store;
 mod submissions;
 mod tickets;
 mod web;
@@ -82,12 +84,9 @@ pub use db::{
     DEMO_OFFICE, Dialect, Pool, Writes, connect, default_url, local_day, migrate, now_ms,
 };
 pub use demo::seed_demo;
-pub use error::Error;
+pub use error::{BODY_LIMIT, Error};
 pub use events::EventHub;
 pub use submissions::purge as purge_submissions;
-
-/// Largest request body accepted, in bytes.
-pub const BODY_LIMIT: usize = 64 * 1024;
 
 /// Offices read so far, by id (see [`AppState::office`]).
 ///

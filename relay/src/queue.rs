@@ -24,13 +24,13 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use mado_wire::{QueueEvent, Ticket};
+use mado_wire::QueueEvent;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::AppState;
 use crate::db::{Dialect, Writes};
 use crate::error::{Error, Result};
-use crate::tickets;
+use crate::store::tickets::{self, Done, Written};
 
 /// The most jobs written in one transaction: under load a batch holds the queue lock for its
 /// jobs' statements, so it is bounded to keep the first job's wait short.
@@ -53,24 +53,6 @@ pub(crate) enum Work {
         counter_id: i64,
         services: Vec<String>,
     },
-}
-
-/// What a job did.
-#[derive(Debug)]
-pub(crate) enum Done {
-    /// The ticket was issued; its event (published) carries it.
-    Issued(QueueEvent),
-    /// The idempotency key was used before: the ticket it issued then.
-    AlreadyIssued(Ticket),
-    /// The counter called this ticket, or nobody (nobody waiting).
-    Called(Option<Ticket>),
-}
-
-/// A job's result and the events to publish once it is committed.
-#[derive(Debug)]
-pub(crate) struct Written {
-    pub events: Vec<QueueEvent>,
-    pub done: Done,
 }
 
 struct Job {

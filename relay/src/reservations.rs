@@ -31,7 +31,8 @@ use crate::auth::token_hash;
 use crate::capability::{keyed, new_codes, no_unused_code};
 use crate::db::{Writes, local_day, now_ms};
 use crate::error::{Error, Json, Path, Query, Result};
-use crate::tickets::{CheckedIn, idempotency_key, insert_ticket, issued};
+use crate::headers::idempotency_key;
+use crate::store::tickets::{CheckedIn, insert_ticket, issued};
 use axum::extract::State;
 
 pub fn router() -> Router<AppState> {
@@ -681,11 +682,11 @@ async fn check_in(
             .bind(id)
             .fetch_one(&mut *tx)
             .await?;
-        let ticket = crate::tickets::fetch_ticket(&mut tx, ticket_id).await?;
+        let ticket = crate::store::tickets::fetch_ticket(&mut tx, ticket_id).await?;
         let issued = issued(&mut tx, &office, ticket).await?;
         return Ok((
             StatusCode::OK,
-            Json(crate::tickets::with_status_token(&state, issued).await?),
+            Json(crate::store::tickets::with_status_token(&state, issued).await?),
         ));
     }
     let service_id: String = row.get("service_id");
@@ -714,14 +715,14 @@ async fn check_in(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    let ticket = crate::tickets::just_issued(&office, ticket, &event);
+    let ticket = crate::store::tickets::just_issued(&office, ticket, &event);
     // Published before the lock goes, so events reach the streams in commit order.
     state.events.publish(event);
     drop(_write);
     tracing::info!(office = %office_id, number = %ticket.ticket.number, "reservation checked in");
     Ok((
         StatusCode::CREATED,
-        Json(crate::tickets::with_status_token(&state, ticket).await?),
+        Json(crate::store::tickets::with_status_token(&state, ticket).await?),
     ))
 }
 

@@ -39,7 +39,7 @@ use crate::auth::{Staff, random_token, token_hash};
 use crate::capability::{keyed, new_codes, no_unused_code};
 use crate::db::{Pool, Writes, local_day, now_ms};
 use crate::error::{Error, Json, Path, Query, Result};
-use crate::tickets::idempotency_key;
+use crate::headers::idempotency_key;
 
 pub fn router() -> Router<AppState> {
     Router::new()

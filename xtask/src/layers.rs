@@ -44,19 +44,21 @@ const FRONTEND: CrateLayers = CrateLayers {
 const RELAY: CrateLayers = CrateLayers {
     src: "relay/src",
     layers: &[
-        &["error", "config"],
-        &["db", "limits"],
-        &["auth", "capability", "events"],
-        &["devices"],
-        &["tickets"],
-        &["queue"],
-        &["reservations", "records", "staff", "stats"],
-        &["submissions", "settings", "offices", "web"],
+        &["error"],
+        &["db", "headers"],
+        &["config", "limits"],
+        &["auth"],
+        &["capability", "events"],
+        &["store"],
+        &["devices", "queue"],
+        &["reservations", "records", "staff", "submissions"],
+        &["tickets", "stats", "settings"],
+        &["offices", "web", "demo"],
         &["routes"],
         &["openapi"],
         &["root"],
     ],
-    peer_parents: &[],
+    peer_parents: &["store"],
 };
 
 /// The crates whose modules are checked. The relay's table is the order its modules are to

@@ -1,0 +1,3 @@
+//! What the relay keeps in its database, one module per resource, below the routes that use it.
+
+pub(crate) mod tickets;

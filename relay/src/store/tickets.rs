@@ -1,0 +1,1047 @@
+//! The tickets in the database: numbering, the events stored with each change, the calls of
+//! the next tickets (several in one statement), the statuses staff set, the places in line.
+//! Everything here runs inside a transaction its caller holds under the office's queue lock
+//! (the queue writer, [`crate::queue`], for issues and calls); the routes are
+//! [`crate::tickets`].
+
+use mado_wire::{
+    EventKind, IssuedTicket, QueueEvent, Ticket, TicketNumber, TicketStatus, WaitingCount,
+    estimate_wait_minutes,
+};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+use mado_wire::policy::{CallPolicy, Waiting, pick_next};
+
+use crate::AppState;
+use crate::db::{Dialect, Writes, local_day, now_ms};
+use crate::error::{Error, Result};
+
+/// What a job did.
+#[derive(Debug)]
+pub(crate) enum Done {
+    /// The ticket was issued; its event (published) carries it.
+    Issued(QueueEvent),
+    /// The idempotency key was used before: the ticket it issued then.
+    AlreadyIssued(Ticket),
+    /// The counter called this ticket, or nobody (nobody waiting).
+    Called(Option<Ticket>),
+}
+
+/// A job's result and the events to publish once it is committed.
+#[derive(Debug)]
+pub(crate) struct Written {
+    pub events: Vec<QueueEvent>,
+    pub done: Done,
+}
+
+pub(crate) const TICKET_COLUMNS: &str = "id, office_id, service_id, prefix, seq, status, issued_at_ms, called_at_ms, counter_id, slot_start_ms";
+
+pub(crate) fn status_from_db(s: &str) -> Result<TicketStatus> {
+    match s {
+        "waiting" => Ok(TicketStatus::Waiting),
+        "called" => Ok(TicketStatus::Called),
+        "no_show" => Ok(TicketStatus::NoShow),
+        "done" => Ok(TicketStatus::Done),
+        other => Err(Error::Internal(format!(
+            "unknown ticket status {other:?} in the database"
+        ))),
+    }
+}
+
+pub(crate) fn status_to_db(s: TicketStatus) -> &'static str {
+    match s {
+        TicketStatus::Waiting => "waiting",
+        TicketStatus::Called => "called",
+        TicketStatus::NoShow => "no_show",
+        TicketStatus::Done => "done",
+    }
+}
+
+pub(crate) fn ticket_from_row(r: &AnyRow) -> Result<Ticket> {
+    Ok(Ticket {
+        id: r.get("id"),
+        office_id: r.get("office_id"),
+        service_id: r.get("service_id"),
+        number: TicketNumber::new(
+            r.get::<String, _>("prefix"),
+            u32::try_from(r.get::<i64, _>("seq")).unwrap_or(0),
+        ),
+        status: status_from_db(r.get::<&str, _>("status"))?,
+        issued_at_ms: r.get("issued_at_ms"),
+        called_at_ms: r.get("called_at_ms"),
+        counter_id: r.get("counter_id"),
+        slot_start_ms: r.get("slot_start_ms"),
+    })
+}
+
+pub(crate) async fn fetch_ticket(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Ticket> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets WHERE id = $1"
+    ));
+    let row = sqlx::query(sql)
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("no ticket with id {id}")))?;
+    ticket_from_row(&row)
+}
+
+/// The office's waiting counts on `day`, per service in service order.
+pub(crate) async fn waiting_counts(
+    tx: &mut Transaction<'_, Any>,
+    office_id: &str,
+    day: &str,
+) -> Result<Vec<WaitingCount>> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {}", waiting_counts_sql("$1", "$2")));
+    let text: Option<String> = sqlx::query_scalar(sql)
+        .bind(office_id)
+        .bind(day)
+        .fetch_one(&mut **tx)
+        .await?;
+    parse_waiting_counts(text.as_deref())
+}
+
+/// An SQL expression for the office's waiting counts (`service:count,…` in service order,
+/// from the counts the database keeps: migration 0013), to read them in a statement that
+/// reads the queue anyway rather than in one more round trip under the queue lock. `office`
+/// and `day` are the statement's parameters.
+pub(crate) fn waiting_counts_sql(office: &str, day: &str) -> String {
+    format!(
+        "(SELECT string_agg(s.id || ':' || COALESCE(c.waiting, 0), ',' ORDER BY s.sort) FROM services s LEFT JOIN waiting_counts c ON c.office_id = s.office_id AND c.service_id = s.id AND c.day = {day} WHERE s.office_id = {office})"
+    )
+}
+
+/// The counts of [`waiting_counts_sql`]; `None` (an office without services) is no counts.
+pub(crate) fn parse_waiting_counts(text: Option<&str>) -> Result<Vec<WaitingCount>> {
+    let Some(text) = text else {
+        return Ok(Vec::new());
+    };
+    text.split(',')
+        .map(|entry| {
+            let parsed = entry
+                .rsplit_once(':')
+                .and_then(|(id, n)| Some((id, n.parse::<u32>().ok()?)));
+            match parsed {
+                Some((service_id, count)) => Ok(WaitingCount {
+                    service_id: service_id.to_owned(),
+                    count,
+                }),
+                None => Err(Error::Internal(format!(
+                    "waiting counts {text:?}: expected service:count, found {entry:?}"
+                ))),
+            }
+        })
+        .collect()
+}
+
+/// Stores the event for `ticket` (as it is now) and returns it for broadcasting after commit.
+pub(crate) async fn record(
+    tx: &mut Transaction<'_, Any>,
+    kind: EventKind,
+    ticket: &Ticket,
+    at_ms: i64,
+) -> Result<QueueEvent> {
+    let waiting = waiting_counts(tx, &ticket.office_id, &local_day(at_ms)).await?;
+    record_with(tx, kind, ticket, at_ms, waiting).await
+}
+
+/// [`record`] with the waiting counts already known.
+pub(crate) async fn record_with(
+    tx: &mut Transaction<'_, Any>,
+    kind: EventKind,
+    ticket: &Ticket,
+    at_ms: i64,
+    waiting: Vec<WaitingCount>,
+) -> Result<QueueEvent> {
+    let mut stored = store_events(tx, vec![event(kind, ticket, at_ms, waiting)]).await?;
+    stored
+        .pop()
+        .ok_or_else(|| Error::Internal("event not stored".into()))
+}
+
+/// An event for `ticket` (as it is now), not yet stored (id 0).
+pub(crate) fn event(
+    kind: EventKind,
+    ticket: &Ticket,
+    at_ms: i64,
+    waiting: Vec<WaitingCount>,
+) -> QueueEvent {
+    QueueEvent {
+        id: 0,
+        office_id: ticket.office_id.clone(),
+        at_ms,
+        kind,
+        ticket: ticket.clone(),
+        waiting,
+    }
+}
+
+/// Stores `events` in one statement and returns them with their ids, for broadcasting after
+/// commit. Each row's id is its event's id, so the stored payload carries 0 and readers take
+/// the id from the row (`events::parse_event`).
+pub(crate) async fn store_events(
+    tx: &mut Transaction<'_, Any>,
+    events: Vec<QueueEvent>,
+) -> Result<Vec<QueueEvent>> {
+    if events.is_empty() {
+        return Ok(events);
+    }
+    let payloads = payloads(&events)?;
+    let mut args = Args::default();
+    let values: Vec<String> = events
+        .iter()
+        .zip(&payloads)
+        .map(|(e, p)| {
+            format!(
+                "({}, {}, {})",
+                args.text(&e.office_id),
+                args.int(e.at_ms),
+                args.text(p)
+            )
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO events (office_id, at_ms, payload) VALUES {} RETURNING id, payload",
+        values.join(", ")
+    );
+    let rows = args.bind(&sql).fetch_all(&mut **tx).await?;
+    with_ids(events, &payloads, &rows)
+}
+
+/// The events' JSON, as stored.
+pub(crate) fn payloads(events: &[QueueEvent]) -> Result<Vec<String>> {
+    events
+        .iter()
+        .map(serde_json::to_string)
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| Error::Internal(format!("event json: {e}")))
+}
+
+/// `events` with the ids of the rows (`id`, `payload`) that stored them. Engines may return
+/// the rows in any order: each event takes the id of the row that holds its payload (the
+/// events of one statement differ in kind or ticket).
+pub(crate) fn with_ids(
+    mut events: Vec<QueueEvent>,
+    payloads: &[String],
+    rows: &[AnyRow],
+) -> Result<Vec<QueueEvent>> {
+    for (e, payload) in events.iter_mut().zip(payloads) {
+        e.id = rows
+            .iter()
+            .find(|r| r.get::<&str, _>("payload") == payload)
+            .map(|r| r.get::<i64, _>("id"))
+            .ok_or_else(|| Error::Internal("a stored event is missing from RETURNING".into()))?;
+    }
+    Ok(events)
+}
+
+/// A statement's parameters, numbered in the order they are added, for statements whose
+/// shape depends on the request (how many events, calls, services).
+#[derive(Default)]
+pub(crate) struct Args<'a>(Vec<Arg<'a>>);
+
+pub(crate) enum Arg<'a> {
+    Int(i64),
+    Text(&'a str),
+}
+
+impl<'a> Args<'a> {
+    /// Adds an integer parameter and returns its placeholder.
+    fn int(&mut self, n: i64) -> String {
+        self.0.push(Arg::Int(n));
+        format!("${}", self.0.len())
+    }
+
+    /// Adds a text parameter and returns its placeholder.
+    fn text(&mut self, t: &'a str) -> String {
+        self.0.push(Arg::Text(t));
+        format!("${}", self.0.len())
+    }
+
+    /// `sql` with these parameters bound.
+    fn bind(&self, sql: &str) -> sqlx::query::Query<'a, Any, <Any as sqlx::Database>::Arguments> {
+        self.0.iter().fold(
+            sqlx::query(sqlx::AssertSqlSafe(sql.to_owned())),
+            |q, a| match a {
+                Arg::Int(n) => q.bind(*n),
+                Arg::Text(t) => q.bind(*t),
+            },
+        )
+    }
+}
+
+/// A walk-in ticket to issue: its office and service, and its idempotency key if it has one.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ToIssue<'a> {
+    pub office: &'a mado_wire::Office,
+    pub service: &'a mado_wire::Service,
+    pub key: Option<&'a str>,
+}
+
+/// Issues walk-in tickets of one office, in order, inside `tx`, which holds the office's queue
+/// lock (the queue writer's transaction: [`crate::queue`]). Each gives its event, or (a retry)
+/// the ticket its idempotency key issued before.
+///
+/// With PostgreSQL all of them in one round trip, with the database's `mado_issue_tickets`
+/// (migration 0015), which numbers each ticket and fills in its event; step by step each
+/// takes three, and every other ticket and call of the office waits behind them.
+pub(crate) async fn issue_in(
+    state: &AppState,
+    tx: &mut Transaction<'_, Any>,
+    items: &[ToIssue<'_>],
+) -> Result<Vec<Written>> {
+    if items.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Each item's event, or the ticket its key issued before: its id, if already looked up.
+    let issued: Vec<std::result::Result<QueueEvent, Option<i64>>> = match state.dialect {
+        Dialect::Postgres => {
+            let request = IssueRequest::of(items)?;
+            let rows = request.run(tx).await?;
+            request
+                .events(rows)?
+                .into_iter()
+                .map(|event| event.ok_or(None))
+                .collect()
+        }
+        Dialect::Sqlite => {
+            let mut issued = Vec::with_capacity(items.len());
+            for item in items {
+                issued.push(match key_taken(tx, &item.office.id, item.key).await? {
+                    Some(id) => Err(Some(id)),
+                    None => Ok(insert_ticket(tx, item.office, item.service, item.key, None)
+                        .await?
+                        .1),
+                });
+            }
+            issued
+        }
+    };
+    written(tx, items, issued).await
+}
+
+/// With PostgreSQL, [`issue_in`] in a transaction of its own: the one statement takes the
+/// office's queue lock and commits as it ends (a batch of tickets alone is one round trip, not
+/// three). On failure, whether the tickets may have been written: not if the database refused
+/// the statement (it was rolled back), maybe if the connection failed on the way.
+pub(crate) async fn issue_alone(
+    conn: &mut sqlx::AnyConnection,
+    items: &[ToIssue<'_>],
+) -> std::result::Result<Vec<Written>, (Error, bool)> {
+    let request = IssueRequest::of(items).map_err(|e| (e, false))?;
+    let rows = match request.run(conn).await {
+        Ok(rows) => rows,
+        Err(e @ sqlx::Error::Database(_)) => return Err((e.into(), false)),
+        Err(e) => return Err((e.into(), true)),
+    };
+    // Written from here on.
+    let issued = request
+        .events(rows)
+        .map_err(|e| (e, true))?
+        .into_iter()
+        .map(|event| event.ok_or(None))
+        .collect();
+    written(conn, items, issued).await.map_err(|e| (e, true))
+}
+
+/// What each item did: its event, or the ticket its key issued before (by id when known).
+pub(crate) async fn written(
+    conn: &mut sqlx::AnyConnection,
+    items: &[ToIssue<'_>],
+    issued: Vec<std::result::Result<QueueEvent, Option<i64>>>,
+) -> Result<Vec<Written>> {
+    let mut written = Vec::with_capacity(items.len());
+    for (item, issued) in items.iter().zip(issued) {
+        let id = match issued {
+            Ok(event) => {
+                written.push(Written {
+                    events: vec![event.clone()],
+                    done: Done::Issued(event),
+                });
+                continue;
+            }
+            Err(Some(id)) => id,
+            Err(None) => key_taken(conn, &item.office.id, item.key)
+                .await?
+                .ok_or_else(|| {
+                    Error::Internal(
+                        "a ticket was not issued and its idempotency key is not taken".into(),
+                    )
+                })?,
+        };
+        written.push(Written {
+            events: Vec::new(),
+            done: Done::AlreadyIssued(fetch_ticket(conn, id).await?),
+        });
+    }
+    Ok(written)
+}
+
+/// The ticket issued with idempotency key `key` at `office`, if any.
+pub(crate) async fn key_taken(
+    conn: &mut sqlx::AnyConnection,
+    office: &str,
+    key: Option<&str>,
+) -> Result<Option<i64>> {
+    let Some(key) = key else {
+        return Ok(None);
+    };
+    Ok(
+        sqlx::query_scalar("SELECT id FROM tickets WHERE office_id = $1 AND idempotency_key = $2")
+            .bind(office)
+            .bind(key)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+/// With PostgreSQL: a call of `mado_issue_tickets`, which issues walk-in tickets of one office
+/// and stores their events.
+pub(crate) struct IssueRequest {
+    office: String,
+    now: i64,
+    count: usize,
+    /// Each item's service, prefix, key and draft event, as the function takes them.
+    items: String,
+}
+
+impl IssueRequest {
+    fn of(items: &[ToIssue<'_>]) -> Result<Self> {
+        let Some(first) = items.first() else {
+            return Err(Error::Internal("no tickets to issue".into()));
+        };
+        let office = &first.office.id;
+        if let Some(other) = items.iter().find(|i| &i.office.id != office) {
+            return Err(Error::Internal(format!(
+                "tickets of offices {office:?} and {:?} issued together",
+                other.office.id
+            )));
+        }
+        let now = now_ms();
+        // Each event as the relay writes it; the function fills in the ticket's id and number
+        // and the waiting counts.
+        let drafts: Vec<serde_json::Value> = items
+            .iter()
+            .map(|item| {
+                let draft = event(
+                    EventKind::Issued,
+                    &Ticket {
+                        id: 0,
+                        office_id: office.clone(),
+                        service_id: item.service.id.clone(),
+                        number: TicketNumber::new(item.service.prefix.clone(), 0),
+                        status: TicketStatus::Waiting,
+                        issued_at_ms: now,
+                        called_at_ms: None,
+                        counter_id: None,
+                        slot_start_ms: None,
+                    },
+                    now,
+                    Vec::new(),
+                );
+                Ok(serde_json::json!({
+                    "service": item.service.id,
+                    "prefix": item.service.prefix,
+                    "key": item.key,
+                    "event": serde_json::to_value(&draft)
+                        .map_err(|e| Error::Internal(format!("event json: {e}")))?,
+                }))
+            })
+            .collect::<Result<_>>()?;
+        Ok(Self {
+            office: office.clone(),
+            now,
+            count: items.len(),
+            items: serde_json::Value::Array(drafts).to_string(),
+        })
+    }
+
+    /// Runs it: a row (item from 1, event id, payload) per ticket issued. The function takes
+    /// the office's queue lock itself (migration 0014); a transaction that holds it already
+    /// does not wait for it again.
+    async fn run(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+    ) -> std::result::Result<Vec<(i64, i64, String)>, sqlx::Error> {
+        sqlx::query_as("SELECT item, event_id, payload FROM mado_issue_tickets($1, $2, $3, $4, $5)")
+            .bind(Writes::Queue(&self.office).key())
+            .bind(&self.office)
+            .bind(local_day(self.now))
+            .bind(self.now)
+            .bind(&self.items)
+            .fetch_all(conn)
+            .await
+    }
+
+    /// Each item's event, or `None` when its key was already taken.
+    fn events(&self, rows: Vec<(i64, i64, String)>) -> Result<Vec<Option<QueueEvent>>> {
+        let mut events: Vec<Option<QueueEvent>> = vec![None; self.count];
+        for (item, id, payload) in rows {
+            let slot = usize::try_from(item)
+                .ok()
+                .and_then(|i| i.checked_sub(1))
+                .and_then(|i| events.get_mut(i))
+                .ok_or_else(|| {
+                    Error::Internal(format!(
+                        "mado_issue_tickets returned item {item} of {}",
+                        self.count
+                    ))
+                })?;
+            *slot = Some(crate::events::parse_event(id, &payload)?);
+        }
+        Ok(events)
+    }
+}
+
+/// The status-page capability of ticket `id`: the id and a keyed tag (128 bits), so nothing
+/// is stored and nobody can guess another ticket's page.
+pub(crate) async fn status_token(state: &AppState, id: i64) -> Result<String> {
+    let tag = crate::capability::keyed(state, &format!("ticket-status\n{id}")).await?;
+    Ok(format!("{id}-{}", &tag[..32]))
+}
+
+/// `issued` with its status-page token, for the kiosk (or check-in) that issued it.
+pub(crate) async fn with_status_token(
+    state: &AppState,
+    mut issued: IssuedTicket,
+) -> Result<IssuedTicket> {
+    issued.status_token = Some(status_token(state, issued.ticket.id).await?);
+    Ok(issued)
+}
+
+/// A checked-in reservation behind a ticket: its row id and when its slot starts.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CheckedIn {
+    pub reservation_id: i64,
+    pub slot_start_ms: i64,
+}
+
+/// Issues a waiting ticket (a walk-in, or a checked-in reservation) inside `tx` and returns it
+/// with the event to publish after commit; the event's waiting counts give its place in line
+/// ([`just_issued`]).
+pub(crate) async fn insert_ticket(
+    tx: &mut Transaction<'_, Any>,
+    office: &mado_wire::Office,
+    service: &mado_wire::Service,
+    key: Option<&str>,
+    reservation: Option<CheckedIn>,
+) -> Result<(Ticket, QueueEvent)> {
+    let now = now_ms();
+    let day = local_day(now);
+    // The next number of the prefix today, taken in the same statement (writes hold the
+    // write lock, so no other writer numbers between).
+    let (id, seq): (i64, i64) = sqlx::query_as(
+        "INSERT INTO tickets (office_id, service_id, prefix, day, seq, status, issued_at_ms, idempotency_key, reservation_id, slot_start_ms) SELECT $1, $2, $3, $4, COALESCE(MAX(seq), 0) + 1, 'waiting', $5, $6, $7, $8 FROM tickets WHERE office_id = $1 AND prefix = $3 AND day = $4 RETURNING id, seq",
+    )
+    .bind(&office.id)
+    .bind(&service.id)
+    .bind(&service.prefix)
+    .bind(&day)
+    .bind(now)
+    .bind(key)
+    .bind(reservation.map(|r| r.reservation_id))
+    .bind(reservation.map(|r| r.slot_start_ms))
+    .fetch_one(&mut **tx)
+    .await?;
+    let ticket = Ticket {
+        id,
+        office_id: office.id.clone(),
+        service_id: service.id.clone(),
+        number: TicketNumber::new(service.prefix.clone(), u32::try_from(seq).unwrap_or(0)),
+        status: TicketStatus::Waiting,
+        issued_at_ms: now,
+        called_at_ms: None,
+        counter_id: None,
+        slot_start_ms: reservation.map(|r| r.slot_start_ms),
+    };
+    let event = record(tx, EventKind::Issued, &ticket, now).await?;
+    Ok((ticket, event))
+}
+
+/// The ticket with its place in line and wait estimate.
+pub(crate) async fn issued(
+    conn: &mut sqlx::AnyConnection,
+    office: &mado_wire::Office,
+    ticket: Ticket,
+) -> Result<IssuedTicket> {
+    let ahead: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM tickets WHERE office_id = $1 AND service_id = $2 AND day = $3 AND status = 'waiting' AND (issued_at_ms, id) < ($4, $5)",
+    )
+    .bind(&ticket.office_id)
+    .bind(&ticket.service_id)
+    .bind(local_day(ticket.issued_at_ms))
+    .bind(ticket.issued_at_ms)
+    .bind(ticket.id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(in_line(
+        office,
+        ticket,
+        u32::try_from(ahead).unwrap_or(u32::MAX),
+    ))
+}
+
+/// A ticket just issued, with its place in line from its own event: the tickets of its
+/// service waiting when it was stored, less itself. (It was numbered last under the queue
+/// lock, so every other waiting ticket of its service is ahead of it.)
+pub(crate) fn just_issued(
+    office: &mado_wire::Office,
+    ticket: Ticket,
+    event: &QueueEvent,
+) -> IssuedTicket {
+    let waiting = event
+        .waiting
+        .iter()
+        .find(|w| w.service_id == ticket.service_id)
+        .map_or(0, |w| w.count);
+    in_line(office, ticket, waiting.saturating_sub(1))
+}
+
+/// The ticket with `ahead` people before it and the wait that makes.
+pub(crate) fn in_line(office: &mado_wire::Office, ticket: Ticket, ahead: u32) -> IssuedTicket {
+    let avg = office
+        .services
+        .iter()
+        .find(|s| s.id == ticket.service_id)
+        .map_or(600, |s| s.avg_service_secs);
+    let counters = office
+        .counters
+        .iter()
+        .filter(|c| c.service_ids.contains(&ticket.service_id))
+        .count();
+    let estimated_wait_minutes = if ticket.status == TicketStatus::Waiting {
+        estimate_wait_minutes(ahead, avg, u32::try_from(counters).unwrap_or(1))
+    } else {
+        0
+    };
+    IssuedTicket {
+        ticket,
+        ahead,
+        estimated_wait_minutes,
+        next_free_slot: None,
+        status_token: None,
+    }
+}
+
+/// What staff can do to a called or waiting ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Action {
+    Recall,
+    NoShow,
+    Done,
+    Transfer,
+}
+
+/// Checks that `action` makes sense for a ticket in `status`; the error names both.
+pub(crate) fn check_transition(
+    number: &TicketNumber,
+    status: TicketStatus,
+    action: Action,
+) -> Result<()> {
+    let allowed = match action {
+        Action::Recall | Action::NoShow | Action::Done => status == TicketStatus::Called,
+        Action::Transfer => matches!(status, TicketStatus::Called | TicketStatus::Waiting),
+    };
+    if allowed {
+        return Ok(());
+    }
+    let expected = if action == Action::Transfer {
+        "a waiting or called ticket"
+    } else {
+        "a called ticket"
+    };
+    Err(Error::Conflict(format!(
+        "ticket {number} is {}; {action:?} needs {expected}",
+        status_to_db(status)
+    )))
+}
+
+pub(crate) async fn set_status(
+    tx: &mut Transaction<'_, Any>,
+    ticket: &Ticket,
+    status: TicketStatus,
+    counter_id: Option<i64>,
+    called_at_ms: Option<i64>,
+    service_id: &str,
+) -> Result<Ticket> {
+    // When the counter finished with it, for service-time statistics.
+    let finished_at_ms = (status == TicketStatus::Done).then(now_ms);
+    let sql = sqlx::AssertSqlSafe(format!(
+        "UPDATE tickets SET status = $1, counter_id = $2, called_at_ms = $3, service_id = $4, finished_at_ms = $5 WHERE id = $6 RETURNING {TICKET_COLUMNS}"
+    ));
+    let row = sqlx::query(sql)
+        .bind(status_to_db(status))
+        .bind(counter_id)
+        .bind(called_at_ms)
+        .bind(service_id)
+        .bind(finished_at_ms)
+        .bind(ticket.id)
+        .fetch_one(&mut **tx)
+        .await?;
+    ticket_from_row(&row)
+}
+
+/// The waiting counts once a ticket of `service` has been called from them.
+pub(crate) fn after_call(mut waiting: Vec<WaitingCount>, service: &str) -> Vec<WaitingCount> {
+    if let Some(w) = waiting.iter_mut().find(|w| w.service_id == service) {
+        w.count = w.count.saturating_sub(1);
+    }
+    waiting
+}
+
+/// A call of the queue writer's batch: the counter, and the services it calls from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ToCall<'a> {
+    pub counter_id: i64,
+    pub services: &'a [String],
+}
+
+/// For each of `calls`, in order: finishes the counter's current ticket (if any) and calls the
+/// longest-waiting ticket of its services, inside `tx`, which holds the office's queue lock
+/// (the queue writer's transaction: [`crate::queue`]).
+///
+/// Calls of different counters are written together, in the same few statements however many
+/// they are ([`call_together`]); a counter that calls twice in one batch starts a new group,
+/// since its second call finishes what its first called.
+pub(crate) async fn call_next_in(
+    state: &AppState,
+    tx: &mut Transaction<'_, Any>,
+    office_id: &str,
+    calls: &[ToCall<'_>],
+) -> Result<Vec<Written>> {
+    let mut written = Vec::with_capacity(calls.len());
+    let mut rest = calls;
+    while !rest.is_empty() {
+        let group = rest
+            .iter()
+            .enumerate()
+            .position(|(i, c)| rest[..i].iter().any(|d| d.counter_id == c.counter_id))
+            .unwrap_or(rest.len());
+        written.extend(call_together(state, tx, office_id, &rest[..group]).await?);
+        rest = &rest[group..];
+    }
+    Ok(written)
+}
+
+/// The query of [`call_together`], with its parameters: rows of `part` `candidate` (the
+/// checked-in reservations waiting, and the first walk-ins waiting of each service asked, as
+/// many as the calls that may take one), `recent` (each counter's last ten calls of `day`) and
+/// one row `counts` (the waiting counts, in column `waiting`). With PostgreSQL the counters'
+/// current tickets are finished in the same statement (rows of part `finished`).
+///
+/// The policy picks among these candidates exactly as among the whole queue: reservations are
+/// few (one per booking), and a walk-in is chosen by its place in line alone, so a call takes
+/// the first walk-in of a service that the calls before it left. The long line of walk-ins is
+/// never read row by row. (Finishing a called ticket changes none of them.)
+pub(crate) fn call_query<'a>(
+    dialect: Dialect,
+    office_id: &'a str,
+    day: &'a str,
+    calls: &[ToCall<'a>],
+    now: i64,
+) -> (String, Args<'a>) {
+    let mut args = Args::default();
+    let office = args.text(office_id);
+    let day = args.text(day);
+    let mut sql = String::new();
+    if dialect == Dialect::Postgres {
+        let at = args.int(now);
+        let counters: Vec<String> = calls.iter().map(|c| args.int(c.counter_id)).collect();
+        sql.push_str(&format!(
+            "WITH finished AS ({}) SELECT 'finished' AS part, {TICKET_COLUMNS}, NULL AS waiting FROM finished UNION ALL ",
+            finish_sql(&counters.join(", "), &at)
+        ));
+    }
+    sql.push_str(&format!(
+        "SELECT 'candidate' AS part, {TICKET_COLUMNS}, NULL AS waiting FROM tickets WHERE office_id = {office} AND day = {day} AND status = 'waiting' AND slot_start_ms IS NOT NULL"
+    ));
+    // Each service with the number of calls that may take one of its walk-ins.
+    let mut services: Vec<(&str, i64)> = Vec::new();
+    for call in calls {
+        for s in call.services {
+            match services.iter_mut().find(|(id, _)| id == s) {
+                Some((_, n)) => *n += 1,
+                None => services.push((s.as_str(), 1)),
+            }
+        }
+    }
+    // One branch per service, each read in line order from the queue index (one branch for
+    // all of them would read and sort every waiting ticket of those services).
+    for (i, (service, n)) in services.into_iter().enumerate() {
+        let service = args.text(service);
+        let limit = args.int(n);
+        sql.push_str(&format!(
+            " UNION ALL SELECT * FROM (SELECT 'candidate' AS part, {TICKET_COLUMNS}, NULL AS waiting FROM tickets WHERE office_id = {office} AND day = {day} AND status = 'waiting' AND service_id = {service} AND slot_start_ms IS NULL ORDER BY issued_at_ms, id LIMIT {limit}) AS walk_in_{i}"
+        ));
+    }
+    for (i, call) in calls.iter().enumerate() {
+        let counter = args.int(call.counter_id);
+        sql.push_str(&format!(
+            " UNION ALL SELECT * FROM (SELECT 'recent' AS part, {TICKET_COLUMNS}, NULL AS waiting FROM tickets WHERE counter_id = {counter} AND day = {day} AND called_at_ms IS NOT NULL ORDER BY called_at_ms DESC, id DESC LIMIT 10) AS recent_{i}"
+        ));
+    }
+    let nulls = TICKET_COLUMNS
+        .split(", ")
+        .map(|c| format!("NULL AS {c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    sql.push_str(&format!(
+        " UNION ALL SELECT 'counts' AS part, {nulls}, {} AS waiting",
+        waiting_counts_sql(&office, &day)
+    ));
+    (sql, args)
+}
+
+/// Finishes the current tickets of the counters `counters` (placeholders) at `at`.
+pub(crate) fn finish_sql(counters: &str, at: &str) -> String {
+    format!(
+        "UPDATE tickets SET status = 'done', finished_at_ms = {at} WHERE counter_id IN ({counters}) AND status = 'called' RETURNING {TICKET_COLUMNS}"
+    )
+}
+
+/// [`call_next_in`] for calls of different counters: their current tickets finished, the
+/// candidates, their recent calls and the counts read in one statement; the policy then picks
+/// for each call in turn from what the calls before it left; every call and event is written
+/// in one more statement (two with SQLite, which has no writing CTE).
+pub(crate) async fn call_together(
+    state: &AppState,
+    tx: &mut Transaction<'_, Any>,
+    office_id: &str,
+    calls: &[ToCall<'_>],
+) -> Result<Vec<Written>> {
+    let now = now_ms();
+    let day = local_day(now);
+    let mut finished = match state.dialect {
+        Dialect::Postgres => Vec::new(),
+        Dialect::Sqlite => {
+            let mut args = Args::default();
+            let at = args.int(now);
+            let counters: Vec<String> = calls.iter().map(|c| args.int(c.counter_id)).collect();
+            args.bind(&finish_sql(&counters.join(", "), &at))
+                .fetch_all(&mut **tx)
+                .await?
+                .iter()
+                .map(ticket_from_row)
+                .collect::<Result<Vec<_>>>()?
+        }
+    };
+    let (sql, args) = call_query(state.dialect, office_id, &day, calls, now);
+    let rows = args.bind(&sql).fetch_all(&mut **tx).await?;
+    let mut candidates = Vec::new();
+    let mut recent = Vec::new();
+    let mut counts = None;
+    for row in &rows {
+        match row.get::<&str, _>("part") {
+            "candidate" => candidates.push(ticket_from_row(row)?),
+            "recent" => recent.push(ticket_from_row(row)?),
+            "finished" => finished.push(ticket_from_row(row)?),
+            "counts" => counts = Some(parse_waiting_counts(row.get("waiting"))?),
+            other => {
+                return Err(Error::Internal(format!(
+                    "call-next query: unexpected row part {other:?}"
+                )));
+            }
+        }
+    }
+    let mut counts =
+        counts.ok_or_else(|| Error::Internal("call-next query: no waiting counts".into()))?;
+    candidates.sort_by_key(|t| (t.issued_at_ms, t.id));
+    // Each counter's calls of today, newest first.
+    recent.sort_by_key(|t| std::cmp::Reverse((t.called_at_ms, t.id)));
+
+    let mut events = Vec::new();
+    let mut called = Vec::new();
+    let mut results = Vec::with_capacity(calls.len());
+    for call in calls {
+        let first_event = events.len();
+        // Finishing a called ticket leaves the counts as they are.
+        for done in finished
+            .iter()
+            .filter(|t| t.counter_id == Some(call.counter_id))
+        {
+            events.push(event(EventKind::Done, done, now, counts.clone()));
+        }
+        // Reservations this counter called in a row just before (walk-ins must still move).
+        let in_a_row = recent
+            .iter()
+            .filter(|t| t.counter_id == Some(call.counter_id))
+            .take_while(|t| t.slot_start_ms.is_some())
+            .count();
+        let waiting: Vec<usize> = (0..candidates.len())
+            .filter(|&i| call.services.contains(&candidates[i].service_id))
+            .collect();
+        let views: Vec<Waiting> = waiting
+            .iter()
+            .map(|&i| Waiting {
+                issued_at_ms: candidates[i].issued_at_ms,
+                slot_start_ms: candidates[i].slot_start_ms,
+            })
+            .collect();
+        let next = pick_next(
+            &views,
+            now,
+            u32::try_from(in_a_row).unwrap_or(u32::MAX),
+            &CallPolicy::default(),
+        );
+        let ticket = next.map(|(i, _reason)| {
+            let waiting_ticket = candidates.remove(waiting[i]);
+            Ticket {
+                status: TicketStatus::Called,
+                counter_id: Some(call.counter_id),
+                called_at_ms: Some(now),
+                ..waiting_ticket
+            }
+        });
+        if let Some(t) = &ticket {
+            // Calling a ticket takes one from its service's count.
+            counts = after_call(counts, &t.service_id);
+            events.push(event(EventKind::Called, t, now, counts.clone()));
+            called.push(t.clone());
+        }
+        results.push((first_event..events.len(), ticket));
+    }
+    let events = store_calls(state.dialect, tx, events, &called).await?;
+    Ok(results
+        .into_iter()
+        .map(|(range, ticket)| Written {
+            events: events[range].to_vec(),
+            done: Done::Called(ticket),
+        })
+        .collect())
+}
+
+/// Calls the tickets `called` (each as it is once called: counter and time) and stores
+/// `events`, in one statement with PostgreSQL: the events are stored only if every call is.
+pub(crate) async fn store_calls(
+    dialect: Dialect,
+    tx: &mut Transaction<'_, Any>,
+    events: Vec<QueueEvent>,
+    called: &[Ticket],
+) -> Result<Vec<QueueEvent>> {
+    let Some(first) = called.first() else {
+        return store_events(tx, events).await;
+    };
+    // One UPDATE for all: each ticket's counter by its id; all are called at the same time.
+    let mut args = Args::default();
+    let at = args.int(first.called_at_ms.unwrap_or_default());
+    let cases: Vec<String> = called
+        .iter()
+        .map(|t| {
+            format!(
+                "WHEN {} THEN {}",
+                args.int(t.id),
+                args.int(t.counter_id.unwrap_or_default())
+            )
+        })
+        .collect();
+    let ids: Vec<String> = called.iter().map(|t| args.int(t.id)).collect();
+    let update = format!(
+        "UPDATE tickets SET status = 'called', counter_id = CASE id {} END, called_at_ms = {at}, finished_at_ms = NULL WHERE id IN ({}) AND status = 'waiting' RETURNING id",
+        cases.join(" "),
+        ids.join(", ")
+    );
+    let not_waiting = || {
+        let numbers: Vec<String> = called.iter().map(|t| t.number.to_string()).collect();
+        Error::Internal(format!(
+            "tickets {} were not all waiting when called under their office's queue lock",
+            numbers.join(", ")
+        ))
+    };
+    match dialect {
+        Dialect::Sqlite => {
+            let rows = args.bind(&update).fetch_all(&mut **tx).await?;
+            if rows.len() != called.len() {
+                return Err(not_waiting());
+            }
+            store_events(tx, events).await
+        }
+        Dialect::Postgres => {
+            let payloads = payloads(&events)?;
+            let values: Vec<String> = events
+                .iter()
+                .zip(&payloads)
+                .enumerate()
+                .map(|(i, (e, p))| {
+                    format!(
+                        "({}, {}::bigint, {}, {i})",
+                        args.text(&e.office_id),
+                        args.int(e.at_ms),
+                        args.text(p)
+                    )
+                })
+                .collect();
+            let count = args.int(i64::try_from(called.len()).unwrap_or(i64::MAX));
+            // The events in their order (ids are taken in it), only if every call was made.
+            let sql = format!(
+                "WITH called AS ({update}) INSERT INTO events (office_id, at_ms, payload) SELECT v.office_id, v.at_ms, v.payload FROM (VALUES {}) AS v (office_id, at_ms, payload, n) WHERE (SELECT count(*) FROM called) = {count} ORDER BY v.n RETURNING id, payload",
+                values.join(", ")
+            );
+            let rows = args.bind(&sql).fetch_all(&mut **tx).await?;
+            if rows.is_empty() {
+                return Err(not_waiting());
+            }
+            with_ids(events, &payloads, &rows)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_call_takes_one_from_its_service_only() {
+        let counts = |c: &[(&str, u32)]| -> Vec<WaitingCount> {
+            c.iter()
+                .map(|(s, n)| WaitingCount {
+                    service_id: (*s).to_owned(),
+                    count: *n,
+                })
+                .collect()
+        };
+        assert_eq!(
+            after_call(counts(&[("jumin", 2), ("kokuho", 1)]), "kokuho"),
+            counts(&[("jumin", 2), ("kokuho", 0)])
+        );
+        // Never below zero, and an unknown service changes nothing.
+        assert_eq!(
+            after_call(counts(&[("jumin", 0)]), "jumin"),
+            counts(&[("jumin", 0)])
+        );
+        assert_eq!(
+            after_call(counts(&[("jumin", 1)]), "okuyami"),
+            counts(&[("jumin", 1)])
+        );
+    }
+
+    #[test]
+    fn only_called_tickets_can_be_recalled_or_finished() {
+        let n = TicketNumber::new("A", 3);
+        for action in [Action::Recall, Action::NoShow, Action::Done] {
+            assert!(check_transition(&n, TicketStatus::Called, action).is_ok());
+            for s in [
+                TicketStatus::Waiting,
+                TicketStatus::Done,
+                TicketStatus::NoShow,
+            ] {
+                assert!(
+                    check_transition(&n, s, action).is_err(),
+                    "{action:?} from {s:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn transfer_works_from_waiting_or_called_and_says_why_not_otherwise() {
+        let n = TicketNumber::new("B", 14);
+        assert!(check_transition(&n, TicketStatus::Waiting, Action::Transfer).is_ok());
+        assert!(check_transition(&n, TicketStatus::Called, Action::Transfer).is_ok());
+        let err = check_transition(&n, TicketStatus::Done, Action::Transfer).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "ticket B-014 is done; Transfer needs a waiting or called ticket"
+        );
+    }
+}
