@@ -25,7 +25,10 @@ use crate::db::{Writes, local_day, local_day_start_ms, now_ms};
 use crate::error::{Error, Json, Path, Result};
 use crate::headers::idempotency_key;
 use crate::queue::Work;
-use crate::store::tickets::*;
+use crate::store::tickets::{
+    Action, Done, TICKET_COLUMNS, check_transition, fetch_ticket, issued, just_issued, key_taken,
+    record, set_status, status_token, ticket_from_row, waiting_counts, with_status_token,
+};
 
 pub fn router() -> Router<AppState> {
     Router::new()
