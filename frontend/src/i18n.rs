@@ -5,7 +5,7 @@
 //! context set up by [`provide_lang`] and never hold literal UI text.
 
 use leptos::prelude::*;
-use mado_wire::calendar::{ClosedWhy, Day, Opening};
+use mado_wire::calendar::{ClosedWhy, Day, Opening, h_mm};
 
 /// A UI language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -815,7 +815,7 @@ impl Lang {
 
     /// Why no walk-in tickets are issued now, as the kiosk says it (issue 17 item 6).
     pub fn walk_in_closed(self, why: &ClosedWhy) -> String {
-        let time = |m: u16| format!("{}:{:02}", m / 60, m % 60);
+        let time = h_mm;
         match (self, why) {
             (Lang::Ja, ClosedWhy::NotYet) => "ただいま受付開始前です。".into(),
             (Lang::Ja, ClosedWhy::Break) => "ただいま休憩時間のため、番号札の発行を休止しています。".into(),
@@ -846,7 +846,7 @@ impl Lang {
     /// When walk-in tickets start again: `本日 13:00 から発行します。` or
     /// `次の受付は 3月2日（火） 8:30 からです。`; `today` is the office-local day.
     pub fn walk_in_next(self, next: &Opening, today: Day) -> String {
-        let time = format!("{}:{:02}", next.at / 60, next.at % 60);
+        let time = h_mm(next.at);
         let day = day_label_of(next.day, self);
         match (self, next.day == today) {
             (Lang::Ja, true) => format!("本日 {time} から発行します。"),
@@ -858,7 +858,7 @@ impl Lang {
 
     /// The one line on a service button that takes no tickets now.
     pub fn walk_in_button(self, why: &ClosedWhy, next: Option<&Opening>, today: Day) -> String {
-        let time = |m: u16| format!("{}:{:02}", m / 60, m % 60);
+        let time = h_mm;
         match (self, why, next) {
             (Lang::Ja, ClosedWhy::NotYet | ClosedWhy::Break, Some(n)) if n.day == today => {
                 format!("{}から受付", time(n.at))

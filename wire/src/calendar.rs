@@ -314,6 +314,11 @@ pub fn hhmm(minutes: u16) -> String {
     format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
+/// `510` → `"8:30"`, as residents read a time (the hours, the kiosk's notices).
+pub fn h_mm(minutes: u16) -> String {
+    format!("{}:{:02}", minutes / 60, minutes % 60)
+}
+
 impl OfficeCalendar {
     /// A typical 区役所: weekdays 8:30–17:15, closed on holidays and 12/29–1/3.
     pub fn weekdays(open: u16, close: u16) -> Self {
@@ -381,7 +386,7 @@ impl OfficeCalendar {
     /// (`月〜金 8:30〜17:15`, `水 8:30〜12:00・13:00〜17:15`), then what is closed
     /// (`（土・日・祝日・年末年始は休み）`). Empty when the office opens on no weekday.
     pub fn hours_ja(&self) -> String {
-        let time = |m: u16| format!("{}:{:02}", m / 60, m % 60);
+        let time = h_mm;
         let windows = |w: &Windows| {
             w.iter()
                 .map(|&(a, b)| format!("{}〜{}", time(a), time(b)))
