@@ -14,12 +14,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use mado_wire::{LoginRequest, Role, Session, StaffMe};
 use rand::RngCore;
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-use crate::AppState;
+use crate::capability::{random_token, token_hash};
 use crate::db::now_ms;
 use crate::error::{Error, Json, Result};
+use crate::state::AppState;
 
 /// Name of the session cookie.
 pub const COOKIE_NAME: &str = "mado_session";
@@ -53,21 +53,6 @@ fn verify_password(password: &str, phc: &str) -> bool {
             .verify_password(password.as_bytes(), &h)
             .is_ok()
     })
-}
-
-/// A random token: 32 bytes as lowercase hex.
-pub fn random_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    hex(&bytes)
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-pub(crate) fn token_hash(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
 }
 
 /// Creates the first admin account if there is no staff account at all. Returns the

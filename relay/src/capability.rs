@@ -9,8 +9,6 @@
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::AppState;
-use crate::auth::hex;
 use crate::db::Pool;
 use crate::error::Result;
 
@@ -53,10 +51,27 @@ pub async fn secret(db: &Pool) -> Result<Vec<u8>> {
     Ok(value.into_bytes())
 }
 
-/// The keyed hash of `message` under the relay's secret (read, or made, when the relay
-/// starts), in hex.
-pub async fn keyed(state: &AppState, message: &str) -> Result<String> {
-    Ok(hex(&hmac_sha256(&state.secret, message.as_bytes())))
+/// The keyed hash of `message` under the relay's secret (`AppState::secret`: read, or made,
+/// when the relay starts), in hex.
+pub fn keyed(secret: &[u8], message: &str) -> String {
+    hex(&hmac_sha256(secret, message.as_bytes()))
+}
+
+/// A random token: 32 bytes as lowercase hex.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex(&bytes)
+}
+
+/// Bytes as lowercase hex.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What is stored of a token: its SHA-256, in hex.
+pub(crate) fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
 }
 
 /// How many new codes a row is offered before giving up (each is taken with a chance of

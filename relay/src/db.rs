@@ -10,7 +10,9 @@
 //! walk-in tickets is one call of `mado_issue_tickets` (migration 0015, `tickets.rs`), and a
 //! saved setting is announced to the other relays (`pg_notify('mado_config', …)`).
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -95,6 +97,78 @@ impl Writes<'_> {
         let mut bytes = [0u8; 8];
         bytes.copy_from_slice(&digest[..8]);
         i64::from_be_bytes(bytes)
+    }
+}
+
+/// The database with this relay's write locks: what every write transaction goes through
+/// ([`Writer::begin_write`]). Cloned, it is the same database and the same locks.
+#[derive(Debug, Clone)]
+pub struct Writer {
+    pub pool: Pool,
+    pub dialect: Dialect,
+    /// This relay's write locks, by [`Writes::key`] (SQLite: one for every write).
+    locks: Arc<Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>>,
+}
+
+/// This relay's write locks of one transaction, held from its start to its commit.
+pub struct WriteGuard {
+    _held: Vec<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl Writer {
+    pub fn new(pool: Pool, dialect: Dialect) -> Self {
+        Self {
+            pool,
+            dialect,
+            locks: Arc::default(),
+        }
+    }
+
+    /// Starts a transaction that writes `writes` once every other writer of the same things
+    /// is done: with SQLite every other writer of this relay; with PostgreSQL every relay's
+    /// writers of the same things ([`Dialect::begin_locked`]). Hold the guard until the
+    /// transaction is committed.
+    pub async fn begin_write(
+        &self,
+        writes: &[Writes<'_>],
+    ) -> Result<(WriteGuard, sqlx::Transaction<'static, sqlx::Any>)> {
+        let (guard, keys) = self.lock_writes(writes).await;
+        let tx = match self.dialect {
+            // IMMEDIATE: the database's write lock is taken now, waiting (busy_timeout) for
+            // a transaction still being rolled back on another connection (sqlx rolls a
+            // dropped transaction back after the drop, when this relay's lock is already
+            // free). A deferred transaction that reads first cannot wait for it at its first
+            // write: SQLite answers "database is locked" at once.
+            Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            // BEGIN and the advisory locks in one round trip.
+            Dialect::Postgres => self.pool.begin_with(Dialect::begin_locked(&keys)).await?,
+        };
+        Ok((guard, tx))
+    }
+
+    /// Waits until this relay's other writers of `writes` are done (without holding a
+    /// connection) and returns the guard with the keys of the database locks the write
+    /// still has to take (with PostgreSQL: every relay's writers), in ascending order.
+    pub async fn lock_writes(&self, writes: &[Writes<'_>]) -> (WriteGuard, Vec<i64>) {
+        let mut keys: Vec<i64> = match self.dialect {
+            // One writer at a time.
+            Dialect::Sqlite => vec![0],
+            Dialect::Postgres => writes.iter().map(|w| w.key()).collect(),
+        };
+        keys.sort_unstable();
+        keys.dedup();
+        // Always in ascending key order.
+        let locks: Vec<_> = {
+            let mut map = self.locks.lock().unwrap_or_else(|p| p.into_inner());
+            keys.iter()
+                .map(|k| map.entry(*k).or_default().clone())
+                .collect()
+        };
+        let mut held = Vec::with_capacity(locks.len());
+        for lock in locks {
+            held.push(lock.lock_owned().await);
+        }
+        (WriteGuard { _held: held }, keys)
     }
 }
 

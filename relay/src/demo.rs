@@ -15,6 +15,6 @@ pub async fn seed_demo(pool: &Pool) -> Result<bool> {
     let office: mado_wire::Office = serde_json::from_str(db::DEMO_OFFICE)
         .map_err(|e| Error::Internal(format!("relay/demo/office.json: {e}")))?;
     db::insert_office(pool, &office).await?;
-    crate::reservations::seed_demo_bookings(pool, &office).await?;
+    crate::store::reservations::seed_demo_bookings(pool, &office).await?;
     Ok(true)
 }

@@ -23,10 +23,11 @@ use rand::Rng;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::AppState;
-use crate::auth::{Admin, cookie, random_token, token_hash};
+use crate::auth::{Admin, cookie};
+use crate::capability::{random_token, token_hash};
 use crate::db::now_ms;
 use crate::error::{Error, Json, Path, Result};
+use crate::state::AppState;
 
 /// Name of the device cookie.
 pub const COOKIE_NAME: &str = "mado_device";

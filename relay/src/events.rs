@@ -1,27 +1,23 @@
-//! Queue events: stored in order, broadcast to live listeners, streamed as server-sent events
-//! and replayed from `Last-Event-ID` so a reconnecting display misses nothing.
+//! Queue events as they reach this relay's listeners: the hub that fans each office's events
+//! out to its open streams in batches, and (PostgreSQL) the listener that feeds it every
+//! relay's commits. The streams themselves are `stream.rs`; the stored events `store/events.rs`.
 
 use std::collections::{HashMap, HashSet};
-use std::convert::Infallible;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use axum::body::{Body, Bytes};
-use axum::extract::State;
-use axum::http::{HeaderMap, HeaderName, header};
-use axum::response::{IntoResponse, Response};
-use futures_util::stream::{self, StreamExt};
+use axum::body::Bytes;
 use mado_wire::QueueEvent;
-use schemars::JsonSchema;
-use serde::Deserialize;
 use sqlx::postgres::PgListener;
 use tokio::sync::{broadcast, mpsc};
 use tokio_util::sync::CancellationToken;
 
-use crate::AppState;
+use crate::cache::OfficeCache;
 use crate::db::Pool;
-use crate::error::{Error, Path, Query, Result};
+use crate::error::Result;
+use crate::store;
 
 /// Fans events out to every open stream of this relay.
 ///
@@ -69,8 +65,6 @@ pub struct Batch {
 
 /// How long events are gathered before they are sent to the streams.
 pub const BATCH: Duration = Duration::from_millis(50);
-/// A comment line sent when nothing happened for this long, so proxies keep the stream open.
-const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// Batches a stream may fall behind before it is disconnected (it then resumes by its last id).
 const CHANNEL_BATCHES: usize = 256;
 /// Streams that get a batch at once.
@@ -244,7 +238,7 @@ pub struct Published {
 }
 
 impl Published {
-    fn of(event: &QueueEvent) -> Option<Self> {
+    pub(crate) fn of(event: &QueueEvent) -> Option<Self> {
         let json = serde_json::to_string(event).ok()?;
         Some(Self {
             id: event.id,
@@ -270,16 +264,12 @@ pub async fn follow_postgres(
     url: &str,
     db: Pool,
     hub: EventHub,
-    offices: Arc<crate::OfficeCache>,
+    offices: Arc<OfficeCache>,
     shutdown: CancellationToken,
 ) -> Result<()> {
     let mut listener = PgListener::connect(url).await?;
     listener.listen_all(["mado_events", "mado_config"]).await?;
-    let rows: Vec<(String, i64)> =
-        sqlx::query_as("SELECT office_id, MAX(id) FROM events GROUP BY office_id")
-            .fetch_all(&db)
-            .await?;
-    let mut last: HashMap<String, i64> = rows.into_iter().collect();
+    let mut last = store::events::last_ids(&db).await?;
     hub.fed_by_database.store(true, Ordering::Relaxed);
     tokio::spawn(async move {
         // Offices whose last read failed: events of theirs may not have been fed.
@@ -298,7 +288,7 @@ pub async fn follow_postgres(
                     offices.forget(n.payload());
                     continue;
                 }
-                Ok(Some(_)) if lost => (catch_up(&db, &last).await, true),
+                Ok(Some(_)) if lost => (store::events::catch_up(&db, &last).await, true),
                 Ok(Some(n)) => {
                     let Some(notice) = Notice::parse(n.payload()) else {
                         tracing::warn!("event listener: unexpected notification");
@@ -312,11 +302,11 @@ pub async fn follow_postgres(
                     let carried = notice
                         .payload
                         .filter(|_| !unread.contains(notice.office))
-                        .and_then(|p| parse_event(notice.id, p).ok());
+                        .and_then(|p| store::events::parse_event(notice.id, p).ok());
                     let read = match carried {
                         Some(event) => Ok(vec![event]),
                         None => {
-                            let read = events_of(&db, notice.office, after).await;
+                            let read = store::events::events_of(&db, notice.office, after).await;
                             if read.is_ok() {
                                 unread.remove(notice.office);
                             } else {
@@ -331,12 +321,12 @@ pub async fn follow_postgres(
                 // (settings may have changed meanwhile too).
                 Ok(None) => {
                     offices.clear();
-                    (catch_up(&db, &last).await, true)
+                    (store::events::catch_up(&db, &last).await, true)
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "event listener: connection lost, retrying");
                     tokio::time::sleep(Duration::from_millis(500)).await;
-                    (catch_up(&db, &last).await, true)
+                    (store::events::catch_up(&db, &last).await, true)
                 }
             };
             if all {
@@ -385,185 +375,9 @@ impl<'a> Notice<'a> {
     }
 }
 
-/// The events of `office` with an id greater than `after`, oldest first.
-async fn events_of(db: &Pool, office: &str, after: i64) -> Result<Vec<QueueEvent>> {
-    let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, payload FROM events WHERE office_id = $1 AND id > $2 AND payload <> '' ORDER BY id",
-    )
-    .bind(office)
-    .bind(after)
-    .fetch_all(db)
-    .await?;
-    rows.iter().map(|(id, p)| parse_event(*id, p)).collect()
-}
-
-/// Every office's events after the last one fed, office by office, oldest first.
-async fn catch_up(db: &Pool, last: &HashMap<String, i64>) -> Result<Vec<QueueEvent>> {
-    let offices: Vec<String> = sqlx::query_scalar("SELECT id FROM offices ORDER BY id")
-        .fetch_all(db)
-        .await?;
-    let mut events = Vec::new();
-    for office in offices {
-        let after = last.get(&office).copied().unwrap_or(0);
-        events.extend(events_of(db, &office, after).await?);
-    }
-    Ok(events)
-}
-
-/// A stored event: its payload, with the row's id (the id is not repeated in the payload,
-/// see `tickets::record`).
-pub(crate) fn parse_event(id: i64, payload: &str) -> Result<QueueEvent> {
-    let mut event: QueueEvent = serde_json::from_str(payload)
-        .map_err(|e| Error::Internal(format!("stored event {id} does not parse: {e}")))?;
-    event.id = id;
-    Ok(event)
-}
-
 impl Default for EventHub {
     fn default() -> Self {
         Self::new()
-    }
-}
-
-/// The query of `GET /api/offices/{office}/events`.
-#[derive(Debug, Deserialize, JsonSchema)]
-pub struct EventsQuery {
-    /// Resume after this event id (for clients that cannot set the `Last-Event-ID` header).
-    last_event_id: Option<i64>,
-}
-
-/// Events of `office_id` with an id greater than `after`, oldest first.
-pub async fn events_after(
-    db: &crate::db::Pool,
-    office_id: &str,
-    after: i64,
-) -> Result<Vec<QueueEvent>> {
-    let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, payload FROM events WHERE office_id = $1 AND id > $2 ORDER BY id",
-    )
-    .bind(office_id)
-    .bind(after)
-    .fetch_all(db)
-    .await?;
-    rows.iter().map(|(id, p)| parse_event(*id, p)).collect()
-}
-
-fn last_event_id(headers: &HeaderMap, query: &EventsQuery) -> Result<Option<i64>> {
-    match headers.get("last-event-id") {
-        Some(v) => v
-            .to_str()
-            .ok()
-            .and_then(|s| s.trim().parse::<i64>().ok())
-            .map(Some)
-            .ok_or_else(|| {
-                Error::bad_request(
-                    "invalid_header",
-                    "Last-Event-ID must be an event id (an integer)",
-                )
-            }),
-        None => Ok(query.last_event_id),
-    }
-}
-
-/// `GET /api/offices/{office}/events`: the office's queue events as server-sent events.
-///
-/// With `Last-Event-ID` (or `?last_event_id=`), every stored event after that id is sent
-/// first, then live ones; without, only live ones. A listener that falls more than the
-/// channel's capacity behind is disconnected, and its browser resumes from its last id.
-pub async fn events_stream(
-    State(state): State<AppState>,
-    Path(office_id): Path<String>,
-    Query(query): Query<EventsQuery>,
-    headers: HeaderMap,
-) -> Result<Response> {
-    state.office(&office_id).await?;
-    let resume = last_event_id(&headers, &query)?;
-    // Subscribe before reading the backlog so nothing falls between the two.
-    let live = state.events.subscribe(&office_id);
-    let backlog: Vec<Arc<Published>> = match resume {
-        Some(after) => events_after(&state.db, &office_id, after)
-            .await?
-            .iter()
-            .filter_map(Published::of)
-            .map(Arc::new)
-            .collect(),
-        None => Vec::new(),
-    };
-    // Live only: nothing committed before this moment, even if its notification reaches this
-    // relay later (with PostgreSQL, events arrive through LISTEN after their commit).
-    let baseline = match resume {
-        Some(after) => after,
-        None => {
-            sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events WHERE office_id = $1")
-                .bind(&office_id)
-                .fetch_one(&state.db)
-                .await?
-        }
-    };
-    let last_sent = backlog.last().map_or(baseline, |e| e.id);
-    // The backlog in one write.
-    let first: Vec<Bytes> = backlog.iter().map(|e| e.frame.clone()).collect();
-    let first = (!first.is_empty()).then(|| Bytes::from(first.concat()));
-    let batches = Batches {
-        rx: live,
-        last_sent,
-    };
-    let shutdown = state.shutdown.clone();
-    let body = stream::iter(first)
-        .chain(stream::unfold(batches, Batches::next))
-        .map(Ok::<_, Infallible>)
-        .take_until(async move { shutdown.cancelled().await });
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/event-stream"),
-            (header::CACHE_CONTROL, "no-cache"),
-            // Nginx and similar proxies: pass each write on at once.
-            (HeaderName::from_static("x-accel-buffering"), "no"),
-        ],
-        Body::from_stream(body),
-    )
-        .into_response())
-}
-
-/// The live part of one stream: its office's batches, without the events it already sent.
-struct Batches {
-    rx: broadcast::Receiver<Arc<Batch>>,
-    last_sent: i64,
-}
-
-impl Batches {
-    /// The next write: a batch (or the part of it this stream has not sent), or a keep-alive
-    /// comment; `None` ends the stream (relay shutting down, or this listener fell more than
-    /// the channel's capacity behind: its browser reconnects and resumes from its last id).
-    async fn next(mut self) -> Option<(Bytes, Self)> {
-        loop {
-            let batch = match tokio::time::timeout(KEEP_ALIVE, self.rx.recv()).await {
-                Err(_) => return Some((Bytes::from_static(b": keep-alive\n\n"), self)),
-                Ok(Ok(batch)) => batch,
-                Ok(Err(_)) => return None,
-            };
-            let Some(&(last, _)) = batch.frames.last() else {
-                continue;
-            };
-            if last <= self.last_sent {
-                continue;
-            }
-            let bytes = if batch.frames[0].0 > self.last_sent {
-                batch.all.clone()
-            } else {
-                Bytes::from(
-                    batch
-                        .frames
-                        .iter()
-                        .filter(|(id, _)| *id > self.last_sent)
-                        .map(|(_, f)| f.as_ref())
-                        .collect::<Vec<_>>()
-                        .concat(),
-                )
-            };
-            self.last_sent = last;
-            return Some((bytes, self));
-        }
     }
 }
 

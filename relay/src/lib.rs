@@ -37,14 +37,25 @@
 //! | pre-applications, exports | residents, staff | see [`submissions`] |
 //! | `GET /api/openapi.json` | anyone | all of the above as an OpenAPI 3.1 document ([`openapi`]) |
 //!
-//! Storage: SQLite (one relay) or PostgreSQL (several relays sharing one database), the same
-//! SQL for both; see [`db`].
+//! Storage: SQLite (one relay) or PostgreSQL (several relays sharing one database); see
+//! [`db`]. Most SQL serves both engines; where they differ (PostgreSQL's writing CTEs and its
+//! `mado_issue_tickets` function, SQLite's step-by-step statements) the store says which.
+//!
+//! # Where things are
+//!
+//! Lowest first (`cargo xtask layers` holds imports to this order; ARCHITECTURE.md has the
+//! table): `error`; `db` (connections, migrations, the clock, `db::Writer` with the write
+//! locks); `store/` (the SQL); `cache`; `events` (the hub); `queue` (each office's queue
+//! writer); `state` ([`AppState`]); then the routes by resource (`auth`, `stream`, `devices`,
+//! `reservations`, `records`, `staff`, `submissions`, `tickets`, `stats`, `settings`,
+//! `offices`); `routes` and [`openapi`]; this file, which opens the state and builds the app.
 //!
 //! # Not handled
 //!
 //! - TLS: run behind the city's reverse proxy and set `--secure-cookies`.
 
 mod auth;
+mod cache;
 mod capability;
 mod config;
 mod db;
@@ -62,13 +73,15 @@ mod reservations;
 pub mod routes;
 mod settings;
 mod staff;
+mod state;
 mod stats;
 mod store;
+mod stream;
 mod submissions;
 mod tickets;
 mod web;
 
-use std::collections::HashMap;
+use crate::cache::OfficeCache;
 use std::sync::Arc;
 
 use axum::Router;
@@ -86,102 +99,8 @@ pub use db::{
 pub use demo::seed_demo;
 pub use error::{BODY_LIMIT, Error};
 pub use events::EventHub;
+pub use state::AppState;
 pub use submissions::purge as purge_submissions;
-
-/// Offices read so far, by id (see [`AppState::office`]).
-///
-/// A value read from the database is kept only if nothing was forgotten while it was read:
-/// a save that lands meanwhile (on this relay or, through `mado_config`, another) cannot
-/// leave the older value kept.
-#[derive(Debug, Default)]
-pub(crate) struct OfficeCache {
-    map: std::sync::RwLock<HashMap<String, CachedOffice>>,
-    /// Counts forgets: a reader notes it before reading the database.
-    epoch: std::sync::atomic::AtomicU64,
-}
-
-impl OfficeCache {
-    fn map(&self) -> std::sync::RwLockReadGuard<'_, HashMap<String, CachedOffice>> {
-        self.map.read().unwrap_or_else(|p| p.into_inner())
-    }
-
-    fn map_mut(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<String, CachedOffice>> {
-        self.map.write().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Note this before reading what is to be kept.
-    pub(crate) fn epoch(&self) -> u64 {
-        self.epoch.load(std::sync::atomic::Ordering::Acquire)
-    }
-
-    /// Keeps a value read since `epoch`, unless something was forgotten meanwhile.
-    fn keep(&self, office: &str, epoch: u64, set: impl FnOnce(&mut CachedOffice)) {
-        let mut map = self.map_mut();
-        if self.epoch() == epoch {
-            set(map.entry(office.to_owned()).or_default());
-        }
-    }
-
-    pub(crate) fn kiosks_only(&self, office: &str) -> Option<bool> {
-        self.map().get(office).and_then(|c| c.kiosks_only)
-    }
-
-    pub(crate) fn keep_kiosks_only(&self, office: &str, epoch: u64, only: bool) {
-        self.keep(office, epoch, |c| c.kiosks_only = Some(only));
-    }
-
-    /// Forgets what is kept of `office` (its settings changed).
-    pub(crate) fn forget(&self, office: &str) {
-        let mut map = self.map_mut();
-        self.epoch.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
-        map.remove(office);
-    }
-
-    /// Forgets every office (changes may have been missed).
-    pub(crate) fn clear(&self) {
-        let mut map = self.map_mut();
-        self.epoch.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
-        map.clear();
-    }
-}
-
-/// What is kept of one office: the office, and its calendar and slot rules once asked for.
-#[derive(Debug, Default)]
-pub(crate) struct CachedOffice {
-    office: Option<Arc<mado_wire::Office>>,
-    bookings: Option<Arc<reservations::BookingConfig>>,
-    /// Whether it takes tickets only at its kiosks (`devices::require_kiosk`).
-    kiosks_only: Option<bool>,
-}
-
-/// Everything handlers share.
-#[derive(Debug, Clone)]
-pub struct AppState {
-    pub db: Pool,
-    /// Which engine `db` is: SQLite (one relay) or PostgreSQL (several).
-    pub dialect: Dialect,
-    pub events: EventHub,
-    pub config: Arc<Config>,
-    /// This relay's write locks, by [`db::Writes::key`] (SQLite: one for every write).
-    write_locks: Arc<std::sync::Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>>,
-    /// Each office's queue writer ([`queue`]).
-    queue_writers: Arc<queue::Writers>,
-    /// Cancelled on shutdown: ends open event streams so the server can stop.
-    pub shutdown: CancellationToken,
-    /// The relay's own secret for keyed tokens and hashes, read at start (`capability`).
-    pub(crate) secret: Arc<Vec<u8>>,
-    /// Offices read so far (see [`AppState::office`]).
-    pub(crate) offices: Arc<OfficeCache>,
-    /// Each counter's office, as read so far: a counter never moves (it is retired, not
-    /// deleted, and its id is not used again), so this is never stale.
-    counter_offices: Arc<std::sync::RwLock<HashMap<i64, String>>>,
-    /// Walk-ins' next free slots, reused for a moment ([`reservations::NextSlots`]).
-    pub(crate) next_slots: Arc<reservations::NextSlots>,
-    /// Rate-limit buckets of the public endpoints.
-    pub limiter: Arc<limits::Limiter>,
-    /// A real argon2id hash checked for unknown logins, so timing does not reveal accounts.
-    pub dummy_hash: Arc<str>,
-}
 
 impl AppState {
     /// Opens the database named by `config`, applies migrations and, unless disabled, loads
@@ -225,13 +144,15 @@ impl AppState {
             .await?;
         }
         let secret = Arc::new(capability::secret(&db).await?);
+        // One set of write locks for the queue writers and every other writer.
+        let writer = db::Writer::new(db.clone(), dialect);
         let state = Self {
+            queue_writers: Arc::new(queue::Writers::new(writer.clone(), events.clone())),
+            writer,
             db,
             dialect,
             events,
             config: Arc::new(config),
-            write_locks: Arc::default(),
-            queue_writers: Arc::default(),
             counter_offices: Arc::default(),
             next_slots: Arc::default(),
             shutdown,
@@ -246,127 +167,6 @@ impl AppState {
         }
         Ok(state)
     }
-}
-
-impl AppState {
-    /// An office with its services and counters. Offices are configuration: each is read
-    /// from the database once and then served from memory until `/admin` saves it
-    /// ([`AppState::forget_office`], and on PostgreSQL every relay through `mado_config`).
-    pub(crate) async fn office(&self, id: &str) -> Result<mado_wire::Office, Error> {
-        Ok(self.shared_office(id).await?.as_ref().clone())
-    }
-
-    /// The office of counter `counter_id` (retired counters included).
-    pub(crate) async fn counter_office(&self, counter_id: i64) -> Result<String, Error> {
-        let known = self
-            .counter_offices
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&counter_id)
-            .cloned();
-        if let Some(office) = known {
-            return Ok(office);
-        }
-        let office: String = sqlx::query_scalar("SELECT office_id FROM counters WHERE id = $1")
-            .bind(counter_id)
-            .fetch_optional(&self.db)
-            .await?
-            .ok_or_else(|| Error::NotFound(format!("no counter with id {counter_id}")))?;
-        self.counter_offices
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(counter_id, office.clone());
-        Ok(office)
-    }
-
-    /// [`AppState::office`] without copying it: the kept value itself.
-    pub(crate) async fn shared_office(&self, id: &str) -> Result<Arc<mado_wire::Office>, Error> {
-        if let Some(o) = self.offices.map().get(id).and_then(|c| c.office.clone()) {
-            return Ok(o);
-        }
-        let epoch = self.offices.epoch();
-        let office = Arc::new(db::load_office(&self.db, id).await?);
-        let kept = office.clone();
-        self.offices.keep(id, epoch, |c| c.office = Some(kept));
-        Ok(office)
-    }
-
-    /// The kept calendar and slot rules of `office`, if read since its settings last changed.
-    pub(crate) fn cached_bookings(&self, office: &str) -> Option<Arc<reservations::BookingConfig>> {
-        self.offices
-            .map()
-            .get(office)
-            .and_then(|c| c.bookings.clone())
-    }
-
-    /// Keeps the calendar and slot rules of `office`, read since `epoch`
-    /// ([`OfficeCache::epoch`]).
-    pub(crate) fn keep_bookings(
-        &self,
-        office: &str,
-        epoch: u64,
-        config: Arc<reservations::BookingConfig>,
-    ) {
-        self.offices
-            .keep(office, epoch, |c| c.bookings = Some(config));
-    }
-
-    /// Drops the cached copy of `office` after its settings changed.
-    pub(crate) fn forget_office(&self, office: &str) {
-        self.offices.forget(office);
-    }
-
-    /// Starts a transaction that writes `writes` once every other writer of the same things
-    /// is done: with SQLite every other writer of this relay; with PostgreSQL every relay's
-    /// writers of the same things ([`Dialect::begin_locked`]). Hold the guard until the
-    /// transaction is committed.
-    pub(crate) async fn begin_write(
-        &self,
-        writes: &[db::Writes<'_>],
-    ) -> Result<(WriteGuard, sqlx::Transaction<'static, sqlx::Any>), Error> {
-        let (guard, keys) = self.lock_writes(writes).await;
-        let tx = match self.dialect {
-            // IMMEDIATE: the database's write lock is taken now, waiting (busy_timeout) for
-            // a transaction still being rolled back on another connection (sqlx rolls a
-            // dropped transaction back after the drop, when this relay's lock is already
-            // free). A deferred transaction that reads first cannot wait for it at its first
-            // write: SQLite answers "database is locked" at once.
-            Dialect::Sqlite => self.db.begin_with("BEGIN IMMEDIATE").await?,
-            // BEGIN and the advisory locks in one round trip.
-            Dialect::Postgres => self.db.begin_with(Dialect::begin_locked(&keys)).await?,
-        };
-        Ok((guard, tx))
-    }
-
-    /// Waits until this relay's other writers of `writes` are done (without holding a
-    /// connection) and returns the guard with the keys of the database locks the write
-    /// still has to take (with PostgreSQL: every relay's writers), in ascending order.
-    pub(crate) async fn lock_writes(&self, writes: &[db::Writes<'_>]) -> (WriteGuard, Vec<i64>) {
-        let mut keys: Vec<i64> = match self.dialect {
-            // One writer at a time.
-            Dialect::Sqlite => vec![0],
-            Dialect::Postgres => writes.iter().map(|w| w.key()).collect(),
-        };
-        keys.sort_unstable();
-        keys.dedup();
-        // Always in ascending key order.
-        let locks: Vec<_> = {
-            let mut map = self.write_locks.lock().unwrap_or_else(|p| p.into_inner());
-            keys.iter()
-                .map(|k| map.entry(*k).or_default().clone())
-                .collect()
-        };
-        let mut held = Vec::with_capacity(locks.len());
-        for lock in locks {
-            held.push(lock.lock_owned().await);
-        }
-        (WriteGuard { _held: held }, keys)
-    }
-}
-
-/// This relay's write locks of one transaction, held from its start to its commit.
-pub(crate) struct WriteGuard {
-    _held: Vec<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 /// SQLite: copies the write-ahead log into the database file every second ([`db::checkpoint`]).
@@ -417,7 +217,11 @@ pub fn app(state: AppState) -> Router {
         .merge(staff::router())
         .merge(openapi::router())
         .route_layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            limits::Limits {
+                limiter: state.limiter.clone(),
+                on: state.config.rate_limits,
+                trust_forwarded_for: state.config.trust_forwarded_for,
+            },
             limits::enforce,
         ))
         .route("/api/{*rest}", axum::routing::any(api_not_found))
@@ -460,42 +264,4 @@ async fn method_not_allowed(
         "method_not_allowed",
         format!("{method} is not allowed on {}", uri.path()),
     )
-}
-
-#[cfg(test)]
-mod cache_tests {
-    use super::*;
-
-    fn office(name: &str) -> Arc<mado_wire::Office> {
-        let mut o: mado_wire::Office = serde_json::from_str(DEMO_OFFICE).unwrap();
-        o.name = name.into();
-        Arc::new(o)
-    }
-
-    #[test]
-    fn a_value_read_across_a_forget_is_not_kept() {
-        let cache = OfficeCache::default();
-        let before = cache.epoch();
-        cache.keep("kokurakita", before, |c| c.office = Some(office("旧")));
-        assert_eq!(
-            cache.map()["kokurakita"].office.as_ref().unwrap().name,
-            "旧"
-        );
-
-        // Read begins; the settings are saved meanwhile; the (older) value read is dropped.
-        let read_from = cache.epoch();
-        cache.forget("kokurakita");
-        cache.keep("kokurakita", read_from, |c| c.office = Some(office("旧")));
-        assert!(!cache.map().contains_key("kokurakita"));
-
-        // Read again after the save: kept.
-        let read_from = cache.epoch();
-        cache.keep("kokurakita", read_from, |c| c.office = Some(office("新")));
-        assert_eq!(
-            cache.map()["kokurakita"].office.as_ref().unwrap().name,
-            "新"
-        );
-        cache.clear();
-        assert!(cache.map().is_empty());
-    }
 }

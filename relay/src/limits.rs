@@ -16,8 +16,6 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::AppState;
-
 /// A kind of limited request: how many may come at once, and how many per minute after.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Limit {
@@ -108,16 +106,25 @@ fn client(req: &Request, trust_forwarded_for: bool) -> IpAddr {
         .map_or(IpAddr::from([0, 0, 0, 0]), |c| c.0.ip())
 }
 
+/// What the middleware needs: the buckets, and how the relay is configured
+/// (`--no-rate-limits`, `--trust-forwarded-for`).
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub limiter: std::sync::Arc<Limiter>,
+    pub on: bool,
+    pub trust_forwarded_for: bool,
+}
+
 /// The middleware: limited routes take from their bucket first.
-pub async fn enforce(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if state.config.rate_limits {
+pub async fn enforce(State(limits): State<Limits>, req: Request, next: Next) -> Response {
+    if limits.on {
         let route = req
             .extensions()
             .get::<MatchedPath>()
             .map(|m| m.as_str().to_owned());
         if let Some(limit) = route.and_then(|r| limit_for(req.method(), &r)) {
-            let ip = client(&req, state.config.trust_forwarded_for);
-            if let Err(wait) = state.limiter.take(ip, limit, Instant::now()) {
+            let ip = client(&req, limits.trust_forwarded_for);
+            if let Err(wait) = limits.limiter.take(ip, limit, Instant::now()) {
                 tracing::warn!(limit = limit.name, "rate limited");
                 let secs = wait.as_secs().max(1);
                 let mut res = crate::error::error_response(

@@ -5,8 +5,8 @@ use axum::extract::State;
 use axum::routing::get;
 use mado_wire::Office;
 
-use crate::AppState;
 use crate::error::{Json, Path, Result};
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -21,7 +21,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/offices/{office}", get(office_get))
         .route(
             "/api/offices/{office}/events",
-            get(crate::events::events_stream),
+            get(crate::stream::events_stream),
         )
 }
 

@@ -33,8 +33,8 @@ use schemars::SchemaGenerator;
 use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value, json};
 
-use crate::AppState;
 use crate::routes::{Access, Answer, ROUTES, Route, SchemaFn};
+use crate::state::AppState;
 
 /// Where schemas live in the document.
 const SCHEMAS: &str = "#/components/schemas/";

@@ -18,7 +18,7 @@
 //! returned if it was issued). Nothing is answered or published before its commit.
 //!
 //! Staff actions on one ticket (recall, done, no-show, transfer) and check-ins are written
-//! step by step under the same lock ([`AppState::begin_write`]): they are few.
+//! step by step under the same lock ([`Writer::begin_write`]): they are few.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -27,9 +27,9 @@ use std::sync::{Arc, Mutex};
 use mado_wire::QueueEvent;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::AppState;
-use crate::db::{Dialect, Writes};
+use crate::db::{Dialect, Writer, Writes};
 use crate::error::{Error, Result};
+use crate::events::EventHub;
 use crate::store::tickets::{self, Done, Written};
 
 /// The most jobs written in one transaction: under load a batch holds the queue lock for its
@@ -61,11 +61,20 @@ struct Job {
 }
 
 /// Each office's writer, started at its office's first job.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Writers {
     senders: Mutex<HashMap<String, mpsc::Sender<Job>>>,
+    /// What the writers write with.
+    with: With,
+}
+
+/// What a writer writes with: the database, where its events go, and a count.
+#[derive(Debug, Clone)]
+struct With {
+    db: Writer,
+    events: EventHub,
     /// Transactions the writers committed (how many jobs share one shows in the tests).
-    committed: AtomicU64,
+    committed: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for Job {
@@ -74,38 +83,52 @@ impl std::fmt::Debug for Job {
     }
 }
 
-impl AppState {
+impl Writers {
+    /// Writers that write to `db` and publish their events to `events`.
+    pub(crate) fn new(db: Writer, events: EventHub) -> Self {
+        Self {
+            senders: Mutex::default(),
+            with: With {
+                db,
+                events,
+                committed: Arc::default(),
+            },
+        }
+    }
+
     /// Writes `work` to the queue of `office` (an office that exists) with the other jobs
     /// waiting for it, and returns what it did once it is committed and its events published.
-    pub(crate) async fn write_queue(&self, office: &str, work: Work) -> Result<Done> {
+    pub(crate) async fn write(&self, office: &str, work: Work) -> Result<Done> {
         let (reply, answer) = oneshot::channel();
         let stopped = || Error::Internal(format!("the queue writer of office {office:?} stopped"));
-        self.queue_writer(office)
+        self.sender(office)
             .send(Job { work, reply })
             .await
             .map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
     }
 
+    /// Transactions committed so far.
+    #[cfg(test)]
+    pub(crate) fn committed(&self) -> u64 {
+        self.with.committed.load(Ordering::Relaxed)
+    }
+
     /// The sender to the writer of `office`, started if it has none (or if it stopped).
-    fn queue_writer(&self, office: &str) -> mpsc::Sender<Job> {
-        let mut senders = self
-            .queue_writers
-            .senders
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
+    fn sender(&self, office: &str) -> mpsc::Sender<Job> {
+        let mut senders = self.senders.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(sender) = senders.get(office).filter(|s| !s.is_closed()) {
             return sender.clone();
         }
         let (sender, jobs) = mpsc::channel(CHANNEL);
-        tokio::spawn(run(self.clone(), office.to_owned(), jobs));
+        tokio::spawn(run(self.with.clone(), office.to_owned(), jobs));
         senders.insert(office.to_owned(), sender.clone());
         sender
     }
 }
 
 /// The writer of `office`: takes the jobs waiting (at most [`MAX_BATCH`]) and writes them.
-async fn run(state: AppState, office: String, mut jobs: mpsc::Receiver<Job>) {
+async fn run(with: With, office: String, mut jobs: mpsc::Receiver<Job>) {
     while let Some(first) = jobs.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -114,7 +137,7 @@ async fn run(state: AppState, office: String, mut jobs: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        write_batch(&state, &office, batch).await;
+        write_batch(&with, &office, batch).await;
     }
 }
 
@@ -125,10 +148,10 @@ enum Failed {
 }
 
 /// Writes `batch` in one transaction, or one job at a time if a job fails, and answers each.
-async fn write_batch(state: &AppState, office: &str, batch: Vec<Job>) {
+async fn write_batch(with: &With, office: &str, batch: Vec<Job>) {
     if batch.len() > 1 {
         let works: Vec<&Work> = batch.iter().map(|j| &j.work).collect();
-        match write(state, office, &works).await {
+        match write(with, office, &works).await {
             Ok(written) => {
                 for (job, w) in batch.into_iter().zip(written) {
                     // The caller may have gone (its client hung up): the job is written anyway.
@@ -149,7 +172,7 @@ async fn write_batch(state: &AppState, office: &str, batch: Vec<Job>) {
         }
     }
     for job in batch {
-        let result = match write(state, office, &[&job.work]).await {
+        let result = match write(with, office, &[&job.work]).await {
             Ok(mut written) => written
                 .pop()
                 .map(|w| w.done)
@@ -173,18 +196,20 @@ fn copy(e: &Error) -> Error {
 /// tickets go first, all together ([`tickets::issue_in`]), then the calls in order: the jobs
 /// of a batch waited together and none was answered, so any order between them is one their
 /// senders could have met, and this one takes the fewest round trips under the lock.
-async fn write(state: &AppState, office: &str, works: &[&Work]) -> Result<Vec<Written>, Failed> {
-    if state.dialect == Dialect::Postgres && works.iter().all(|w| matches!(w, Work::Issue { .. })) {
-        return write_tickets_alone(state, office, works).await;
+async fn write(with: &With, office: &str, works: &[&Work]) -> Result<Vec<Written>, Failed> {
+    if with.db.dialect == Dialect::Postgres && works.iter().all(|w| matches!(w, Work::Issue { .. }))
+    {
+        return write_tickets_alone(with, office, works).await;
     }
-    let (lock, mut tx) = state
+    let (lock, mut tx) = with
+        .db
         .begin_write(&[Writes::Queue(office)])
         .await
         .map_err(Failed::Before)?;
-    let (written, events) = match write_in(state, &mut tx, office, works).await {
+    let (written, events) = match write_in(with.db.dialect, &mut tx, office, works).await {
         Ok(done) => done,
         Err(e) => {
-            // Rolled back before the lock goes (see `AppState::begin_write`).
+            // Rolled back before the lock goes (see `Writer::begin_write`).
             if let Err(rollback) = tx.rollback().await {
                 tracing::warn!(error = %rollback, "rolling back a failed queue write failed");
             }
@@ -194,12 +219,9 @@ async fn write(state: &AppState, office: &str, works: &[&Work]) -> Result<Vec<Wr
     tx.commit()
         .await
         .map_err(|e| Failed::Commit(Error::from(e)))?;
-    state
-        .queue_writers
-        .committed
-        .fetch_add(1, Ordering::Relaxed);
+    with.committed.fetch_add(1, Ordering::Relaxed);
     for event in events {
-        state.events.publish(event);
+        with.events.publish(event);
     }
     drop(lock);
     Ok(written)
@@ -209,7 +231,7 @@ async fn write(state: &AppState, office: &str, works: &[&Work]) -> Result<Vec<Wr
 /// office's queue lock and commits as it ends ([`tickets::issue_alone`]), one round trip where
 /// a transaction takes three.
 async fn write_tickets_alone(
-    state: &AppState,
+    with: &With,
     office: &str,
     works: &[&Work],
 ) -> Result<Vec<Written>, Failed> {
@@ -229,9 +251,10 @@ async fn write_tickets_alone(
         })
         .collect();
     // This relay's other writers of the queue wait (the database's lock is the statement's).
-    let (lock, _) = state.lock_writes(&[Writes::Queue(office)]).await;
-    let mut conn = state
+    let (lock, _) = with.db.lock_writes(&[Writes::Queue(office)]).await;
+    let mut conn = with
         .db
+        .pool
         .acquire()
         .await
         .map_err(|e| Failed::Before(e.into()))?;
@@ -240,12 +263,9 @@ async fn write_tickets_alone(
         Err((e, false)) => return Err(Failed::Before(e)),
         Err((e, true)) => return Err(Failed::Commit(e)),
     };
-    state
-        .queue_writers
-        .committed
-        .fetch_add(1, Ordering::Relaxed);
+    with.committed.fetch_add(1, Ordering::Relaxed);
     for event in written.iter().flat_map(|w| w.events.iter()) {
-        state.events.publish(event.clone());
+        with.events.publish(event.clone());
     }
     drop(lock);
     Ok(written)
@@ -253,7 +273,7 @@ async fn write_tickets_alone(
 
 /// [`write`]'s statements: each job's result, and the events in the order they were stored.
 async fn write_in(
-    state: &AppState,
+    dialect: Dialect,
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     office: &str,
     works: &[&Work],
@@ -278,7 +298,7 @@ async fn write_in(
         }
     }
     if !to_issue.is_empty() {
-        let issued = tickets::issue_in(state, tx, &to_issue).await?;
+        let issued = tickets::issue_in(dialect, tx, &to_issue).await?;
         for (i, w) in issues.into_iter().zip(issued) {
             events.extend(w.events.iter().cloned());
             written[i] = Some(w);
@@ -300,7 +320,7 @@ async fn write_in(
         }
     }
     if !to_call.is_empty() {
-        let called = tickets::call_next_in(state, tx, office, &to_call).await?;
+        let called = tickets::call_next_in(dialect, tx, office, &to_call).await?;
         for (i, w) in calls.into_iter().zip(called) {
             events.extend(w.events.iter().cloned());
             written[i] = Some(w);
@@ -317,6 +337,7 @@ async fn write_in(
 mod tests {
     use super::*;
     use crate::Config;
+    use crate::state::AppState;
     use mado_wire::{EventKind, TicketNumber};
 
     /// The relay on a fresh database: an SQLite file (deleted with the directory returned), or
@@ -374,7 +395,7 @@ mod tests {
     /// Puts `works` in the office's queue without giving its writer a chance to run: the test
     /// runs on one thread and does not yield until it awaits the answers.
     fn queue_all(state: &AppState, works: Vec<Work>) -> Vec<oneshot::Receiver<Result<Done>>> {
-        let sender = state.queue_writer("kokurakita");
+        let sender = state.queue_writers.sender("kokurakita");
         works
             .into_iter()
             .map(|work| {
@@ -402,7 +423,7 @@ mod tests {
     }
 
     fn committed(state: &AppState) -> u64 {
-        state.queue_writers.committed.load(Ordering::Relaxed)
+        state.queue_writers.committed()
     }
 
     /// The office's stored events, oldest first: kind, ticket number, waiting for jumin.
@@ -413,7 +434,7 @@ mod tests {
             .unwrap();
         rows.iter()
             .map(|(id, payload)| {
-                let e = crate::events::parse_event(*id, payload).unwrap();
+                let e = crate::store::events::parse_event(*id, payload).unwrap();
                 let jumin = e.waiting.iter().find(|w| w.service_id == "jumin").unwrap();
                 (e.kind, e.ticket.number.to_string(), jumin.count)
             })
@@ -594,7 +615,7 @@ mod tests {
             let events: Vec<String> = rows
                 .iter()
                 .map(|(id, payload)| {
-                    let e = crate::events::parse_event(*id, payload).unwrap();
+                    let e = crate::store::events::parse_event(*id, payload).unwrap();
                     let counts: Vec<String> = e
                         .waiting
                         .iter()
@@ -686,7 +707,7 @@ mod tests {
 
         let mut tx = state.db.begin().await.unwrap();
         let issued = tickets::issue_in(
-            &state,
+            state.dialect,
             &mut tx,
             &[tickets::ToIssue {
                 office: &office,
@@ -708,7 +729,7 @@ mod tests {
             counter_id: 2,
             services: &jumin,
         };
-        let called = tickets::call_next_in(&state, &mut tx, "kokurakita", &[call])
+        let called = tickets::call_next_in(state.dialect, &mut tx, "kokurakita", &[call])
             .await
             .unwrap();
         // The first jumin ticket waiting.

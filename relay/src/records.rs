@@ -11,10 +11,10 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use sqlx::Row;
 
-use crate::AppState;
 use crate::auth::Staff;
 use crate::db::now_ms;
 use crate::error::{Error, Json, Path, Query, Result};
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new().route(

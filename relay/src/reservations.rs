@@ -11,11 +11,13 @@
 //! HMAC-SHA-256 from a secret the relay keeps (`relay_secrets`) and the office and key.
 
 use crate::db::Pool;
+use crate::store;
+use crate::store::reservations::{BookingConfig, Rule};
 use axum::Router;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
-use mado_wire::calendar::{self, ClosedWhy, Day, OfficeCalendar, SlotRule, WalkIn};
+use mado_wire::calendar::{self, ClosedWhy, Day, OfficeCalendar, WalkIn};
 use mado_wire::{
     BookRequest, Booking, CheckInRequest, IssuedTicket, RescheduleRequest, Reservation,
     ReservationStatus, SlotOffer,
@@ -26,12 +28,11 @@ use sqlx::{Any, Row, Transaction};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::AppState;
-use crate::auth::token_hash;
-use crate::capability::{keyed, new_codes, no_unused_code};
+use crate::capability::{keyed, new_codes, no_unused_code, token_hash};
 use crate::db::{Writes, local_day, now_ms};
 use crate::error::{Error, Json, Path, Query, Result};
 use crate::headers::idempotency_key;
+use crate::state::AppState;
 use crate::store::tickets::{CheckedIn, insert_ticket, issued};
 use axum::extract::State;
 
@@ -56,60 +57,6 @@ const CODE_LEN: usize = 6;
 /// Longest range of days one slot listing covers (a year: no booking window is longer).
 const MAX_DAYS: u32 = 366;
 
-/// How one service is booked at one office.
-#[derive(Debug, Clone, Copy)]
-struct Rule {
-    slot: SlotRule,
-    horizon_days: i64,
-    lead_minutes: i64,
-}
-
-/// Gives the demo office weekday hours (8:30–17:15, closed on holidays and 12/29–1/3) and
-/// 30-minute slots for every service, bookable up to 60 days ahead and until 30 minutes before.
-pub async fn seed_demo_bookings(pool: &Pool, office: &mado_wire::Office) -> Result<()> {
-    let cal = OfficeCalendar::weekdays(8 * 60 + 30, 17 * 60 + 15);
-    let json = serde_json::to_string(&cal).map_err(|e| Error::Internal(e.to_string()))?;
-    let mut tx = pool.begin().await?;
-    sqlx::query("INSERT INTO office_calendars (office_id, calendar) VALUES ($1, $2)")
-        .bind(&office.id)
-        .bind(json)
-        .execute(&mut *tx)
-        .await?;
-    for s in &office.services {
-        sqlx::query("INSERT INTO slot_rules (office_id, service_id, minutes, capacity, horizon_days, lead_minutes) VALUES ($1, $2, 30, 2, 60, 30)")
-            .bind(&office.id)
-            .bind(&s.id)
-            .execute(&mut *tx)
-            .await?;
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
-/// An office's calendar and slot rules, read once and kept with the office (see
-/// [`AppState::office`]): a busy kiosk asks for them with every ticket.
-#[derive(Debug)]
-pub(crate) struct BookingConfig {
-    calendar: Option<OfficeCalendar>,
-    rules: HashMap<String, Rule>,
-}
-
-impl BookingConfig {
-    fn calendar(&self, office: &str) -> Result<&OfficeCalendar> {
-        self.calendar
-            .as_ref()
-            .ok_or_else(|| Error::NotFound(format!("office {office:?} does not take reservations")))
-    }
-
-    fn rule(&self, office: &str, service: &str) -> Result<Rule> {
-        self.rules.get(service).copied().ok_or_else(|| {
-            Error::NotFound(format!(
-                "service {service:?} of office {office:?} does not take reservations"
-            ))
-        })
-    }
-}
-
 async fn booking_config(state: &AppState, office: &str) -> Result<Arc<BookingConfig>> {
     // Unknown offices are refused here, so nothing is kept for them.
     state.shared_office(office).await?;
@@ -117,26 +64,7 @@ async fn booking_config(state: &AppState, office: &str) -> Result<Arc<BookingCon
         return Ok(cached);
     }
     let epoch = state.offices.epoch();
-    let calendar = crate::db::load_calendar(&state.db, office).await?;
-    let rows = sqlx::query("SELECT service_id, minutes, capacity, horizon_days, lead_minutes FROM slot_rules WHERE office_id = $1")
-        .bind(office)
-        .fetch_all(&state.db)
-        .await?;
-    let rules = rows
-        .iter()
-        .map(|row| {
-            let rule = Rule {
-                slot: SlotRule {
-                    minutes: u16::try_from(row.get::<i64, _>("minutes")).unwrap_or(u16::MAX),
-                    capacity: u32::try_from(row.get::<i64, _>("capacity")).unwrap_or(0),
-                },
-                horizon_days: row.get("horizon_days"),
-                lead_minutes: row.get("lead_minutes"),
-            };
-            (row.get::<String, _>("service_id"), rule)
-        })
-        .collect();
-    let config = Arc::new(BookingConfig { calendar, rules });
+    let config = Arc::new(store::reservations::booking_config(&state.db, office).await?);
     state.keep_bookings(office, epoch, config.clone());
     Ok(config)
 }
@@ -333,80 +261,6 @@ async fn alternatives(state: &AppState, office: &str, service: &str, day: Day) -
             tracing::warn!(error = %e, "the free slots to offer instead could not be read");
             Vec::new()
         }
-    }
-}
-
-/// How long a walk-in's next free slot is reused before it is read again.
-const NEXT_SLOT_FOR: std::time::Duration = std::time::Duration::from_secs(1);
-
-/// The next free slot of each office's services, as last read ([`next_free_slot`]).
-///
-/// On a busy day the kiosk offers it with nearly every ticket, and every ticket would read
-/// the day's slots again (some 250 reads a second at the benchmark's load). The offer is a
-/// hint: the resident books on `/apply`, which shows the slots as they are. So it is reused
-/// for [`NEXT_SLOT_FOR`], forgotten when this relay books, cancels or moves a reservation of
-/// that service, and when the office's settings change (here or, with PostgreSQL, on another
-/// relay); a booking on another relay shows within a second.
-#[derive(Debug, Default)]
-pub(crate) struct NextSlots {
-    map: std::sync::Mutex<HashMap<(String, String), NextSlot>>,
-    /// Counts forgets: a read is kept only if none came while it was made.
-    forgets: std::sync::atomic::AtomicU64,
-}
-
-#[derive(Debug)]
-struct NextSlot {
-    read_at: std::time::Instant,
-    /// [`crate::OfficeCache::epoch`] when it was read: the office's settings as they were.
-    settings: u64,
-    offer: Option<SlotOffer>,
-}
-
-impl NextSlots {
-    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<(String, String), NextSlot>> {
-        self.map.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    fn forgets(&self) -> u64 {
-        self.forgets.load(std::sync::atomic::Ordering::Acquire)
-    }
-
-    /// The offer read less than [`NEXT_SLOT_FOR`] ago under the same settings, if any.
-    fn get(&self, office: &str, service: &str, settings: u64) -> Option<Option<SlotOffer>> {
-        let map = self.map();
-        let slot = map.get(&(office.to_owned(), service.to_owned()))?;
-        (slot.settings == settings && slot.read_at.elapsed() < NEXT_SLOT_FOR)
-            .then(|| slot.offer.clone())
-    }
-
-    /// Keeps an offer whose read began at `read_at`, when [`Self::forgets`] was `forgets`.
-    fn keep(
-        &self,
-        key: (String, String),
-        forgets: u64,
-        read_at: std::time::Instant,
-        settings: u64,
-        offer: Option<SlotOffer>,
-    ) {
-        let mut map = self.map();
-        if self.forgets() == forgets {
-            map.insert(
-                key,
-                NextSlot {
-                    read_at,
-                    settings,
-                    offer,
-                },
-            );
-        }
-    }
-
-    /// After a commit that changed the booked places of `service`.
-    pub(crate) fn forget(&self, office: &str, service: &str) {
-        let mut map = self.map();
-        self.forgets
-            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
-        map.remove(&(office.to_owned(), service.to_owned()));
     }
 }
 
@@ -619,12 +473,11 @@ fn contact(phone: Option<&str>, birth: Option<&str>) -> Result<Option<Contact>> 
 }
 
 /// The keyed hash kept instead of the phone number and birth date.
-async fn checkin_hash(state: &AppState, office: &str, c: &Contact) -> Result<String> {
+fn checkin_hash(state: &AppState, office: &str, c: &Contact) -> String {
     keyed(
-        state,
+        &state.secret,
         &format!("check-in\n{office}\n{}\n{}", c.phone, c.birth),
     )
-    .await
 }
 
 /// `POST /api/offices/{office}/check-in` (kiosk): finds today's reservation by its code, its
@@ -643,7 +496,7 @@ async fn check_in(
     let (column, value) = match (&req.code, &req.token, who) {
         (Some(code), None, None) => ("code", code.trim().to_uppercase()),
         (None, Some(token), None) => ("token_hash", token_hash(token.trim())),
-        (None, None, Some(c)) => ("checkin_hash", checkin_hash(&state, &office_id, &c).await?),
+        (None, None, Some(c)) => ("checkin_hash", checkin_hash(&state, &office_id, &c)),
         _ => {
             return Err(Error::bad_request(
                 "invalid_body",
@@ -686,7 +539,10 @@ async fn check_in(
         let issued = issued(&mut tx, &office, ticket).await?;
         return Ok((
             StatusCode::OK,
-            Json(crate::store::tickets::with_status_token(&state, issued).await?),
+            Json(crate::store::tickets::with_status_token(
+                &state.secret,
+                issued,
+            )),
         ));
     }
     let service_id: String = row.get("service_id");
@@ -722,7 +578,10 @@ async fn check_in(
     tracing::info!(office = %office_id, number = %ticket.ticket.number, "reservation checked in");
     Ok((
         StatusCode::CREATED,
-        Json(crate::store::tickets::with_status_token(&state, ticket).await?),
+        Json(crate::store::tickets::with_status_token(
+            &state.secret,
+            ticket,
+        )),
     ))
 }
 
@@ -762,8 +621,8 @@ async fn book(
     let contact = contact(req.phone.as_deref(), req.birth_date.as_deref())?;
 
     let token = match &key {
-        Some(k) => keyed(&state, &format!("{office}\n{k}")).await?,
-        None => crate::auth::random_token(),
+        Some(k) => keyed(&state.secret, &format!("{office}\n{k}")),
+        None => crate::capability::random_token(),
     };
     // A retried booking gets the same answer, even if the slot has filled up since.
     if key.is_some()
@@ -772,10 +631,7 @@ async fn book(
         return Ok((StatusCode::OK, Json(Booking { token, reservation })));
     }
     let (rule, end) = check_slot(&state, &office, &req.service, day, start).await?;
-    let checkin_hash = match &contact {
-        Some(c) => Some(checkin_hash(&state, &office, c).await?),
-        None => None,
-    };
+    let checkin_hash = contact.as_ref().map(|c| checkin_hash(&state, &office, c));
     let (_write, mut tx) = state.begin_write(&[Writes::Bookings(&office)]).await?;
     if key.is_some()
         && let Ok((_, reservation)) = reservation_by_token(&mut tx, &token).await
@@ -1090,61 +946,5 @@ mod tests {
         assert!(text.ends_with("END:VCALENDAR\r\n"));
         assert!(text.split("\r\n").all(|l| l.len() <= 75));
         assert!(text.contains("DESCRIPTION:受付番号"));
-    }
-
-    fn offer(start: &str) -> SlotOffer {
-        SlotOffer {
-            service: "okuyami".into(),
-            day: "2026-11-24".into(),
-            start: start.into(),
-            end: "09:30".into(),
-            free: 2,
-        }
-    }
-
-    fn key() -> (String, String) {
-        ("kokurakita".into(), "okuyami".into())
-    }
-
-    #[test]
-    fn a_next_slot_is_reused_for_a_moment_under_the_same_settings() {
-        let slots = NextSlots::default();
-        assert_eq!(slots.get("kokurakita", "okuyami", 0), None);
-        let now = std::time::Instant::now();
-        slots.keep(key(), slots.forgets(), now, 0, Some(offer("09:00")));
-        assert_eq!(
-            slots.get("kokurakita", "okuyami", 0),
-            Some(Some(offer("09:00")))
-        );
-        // Nothing free is an answer too.
-        slots.keep(key(), slots.forgets(), now, 0, None);
-        assert_eq!(slots.get("kokurakita", "okuyami", 0), Some(None));
-        // Another service, or settings changed since: read again.
-        assert_eq!(slots.get("kokurakita", "jumin", 0), None);
-        assert_eq!(slots.get("kokurakita", "okuyami", 1), None);
-        // Read too long ago: read again.
-        let old = now.checked_sub(NEXT_SLOT_FOR).unwrap();
-        slots.keep(key(), slots.forgets(), old, 0, Some(offer("09:00")));
-        assert_eq!(slots.get("kokurakita", "okuyami", 0), None);
-    }
-
-    #[test]
-    fn a_booking_forgets_the_next_slot_and_a_read_it_overlapped_is_not_kept() {
-        let slots = NextSlots::default();
-        let now = std::time::Instant::now();
-        slots.keep(key(), slots.forgets(), now, 0, Some(offer("09:00")));
-        slots.forget("kokurakita", "okuyami");
-        assert_eq!(slots.get("kokurakita", "okuyami", 0), None);
-        // A read that began before a booking committed may miss it: not kept.
-        let began = slots.forgets();
-        slots.forget("kokurakita", "okuyami");
-        slots.keep(key(), began, now, 0, Some(offer("09:00")));
-        assert_eq!(slots.get("kokurakita", "okuyami", 0), None);
-        // One that began after it is.
-        slots.keep(key(), slots.forgets(), now, 0, Some(offer("10:00")));
-        assert_eq!(
-            slots.get("kokurakita", "okuyami", 0),
-            Some(Some(offer("10:00")))
-        );
     }
 }

@@ -21,10 +21,10 @@ use mado_wire::{
 };
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 
-use crate::events::EventsQuery;
 use crate::records::ListQuery;
 use crate::reservations::SlotsQuery;
 use crate::stats::Period;
+use crate::stream::EventsQuery;
 use crate::submissions::{Filter, OpenRequest};
 
 /// Who may call a route.

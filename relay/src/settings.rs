@@ -15,9 +15,10 @@ use mado_wire::calendar::OfficeCalendar;
 use sqlx::{Any, Transaction};
 
 use crate::auth::Admin;
+use crate::db;
 use crate::db::{Dialect, Pool, Writes};
 use crate::error::{Error, Json, Path, Result};
-use crate::{AppState, db};
+use crate::state::AppState;
 
 /// `GET /api/offices/{office}/settings` (admin).
 pub async fn settings_get(

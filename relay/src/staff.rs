@@ -12,10 +12,10 @@ use mado_wire::Role;
 use mado_wire::admin::{NewStaff, StaffAccount, StaffUpdate};
 use sqlx::Row;
 
-use crate::AppState;
 use crate::auth::{Admin, hash_password};
 use crate::db::Writes;
 use crate::error::{Error, Json, Path, Result};
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

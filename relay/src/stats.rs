@@ -12,10 +12,10 @@ use mado_wire::stats::{OfficeStats, SubmissionCount, TicketTimes, hour_stats};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::AppState;
 use crate::auth::Staff;
 use crate::db::{local_day, now_ms};
 use crate::error::{Error, Json, Path, Query, Result};
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/offices/{office}/stats", get(stats))

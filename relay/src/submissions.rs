@@ -34,12 +34,12 @@ use serde::Deserialize;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
-use crate::AppState;
-use crate::auth::{Staff, random_token, token_hash};
-use crate::capability::{keyed, new_codes, no_unused_code};
+use crate::auth::Staff;
+use crate::capability::{keyed, new_codes, no_unused_code, random_token, token_hash};
 use crate::db::{Pool, Writes, local_day, now_ms};
 use crate::error::{Error, Json, Path, Query, Result};
 use crate::headers::idempotency_key;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -204,7 +204,7 @@ async fn create(
         ));
     }
     let token = match &key {
-        Some(k) => keyed(&state, &format!("submission\n{office}\n{k}")).await?,
+        Some(k) => keyed(&state.secret, &format!("submission\n{office}\n{k}")),
         None => random_token(),
     };
     let reservation_id: Option<i64> = match &sub.reservation_token {

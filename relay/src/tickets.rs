@@ -19,12 +19,12 @@ use mado_wire::{
 
 use mado_wire::calendar::{ClosedWhy, Opening, WalkIn, hhmm};
 
-use crate::AppState;
 use crate::auth::Staff;
 use crate::db::{Writes, local_day, local_day_start_ms, now_ms};
 use crate::error::{Error, Json, Path, Result};
 use crate::headers::idempotency_key;
 use crate::queue::Work;
+use crate::state::AppState;
 use crate::store::tickets::{
     Action, Done, TICKET_COLUMNS, check_transition, fetch_ticket, issued, just_issued, key_taken,
     record, set_status, status_token, ticket_from_row, waiting_counts, with_status_token,
@@ -102,7 +102,7 @@ async fn tickets_issue(
             let issued = issued(&mut conn, &office, ticket).await?;
             return Ok((
                 StatusCode::OK,
-                Json(with_status_token(&state, issued).await?),
+                Json(with_status_token(&state.secret, issued)),
             ));
         }
         Done::Called(_) => {
@@ -119,7 +119,7 @@ async fn tickets_issue(
     }
     Ok((
         StatusCode::CREATED,
-        Json(with_status_token(&state, issued).await?),
+        Json(with_status_token(&state.secret, issued)),
     ))
 }
 
@@ -169,7 +169,7 @@ async fn ticket_status(
     let unknown = || Error::NotFound("no ticket with this status link".into());
     let (id, tag) = token.split_once('-').ok_or_else(unknown)?;
     let id: i64 = id.parse().map_err(|_| unknown())?;
-    let expected = status_token(&state, id).await?;
+    let expected = status_token(&state.secret, id);
     let (_, expected_tag) = expected.split_once('-').ok_or_else(unknown)?;
     // Compared in constant time: the answer's timing tells nothing about the tag.
     let same = tag.len() == expected_tag.len()
@@ -206,7 +206,7 @@ async fn board_get(
     .await?;
     let mut board = Board::default();
     for (id, payload) in rows {
-        let event = crate::events::parse_event(id, &payload)?;
+        let event = crate::store::events::parse_event(id, &payload)?;
         board.apply(&event, &office.counters);
     }
     board.waiting = waiting_counts(&mut tx, &office_id, &local_day(now)).await?;

@@ -8,8 +8,8 @@
 //!   `BENCHMARKS.md`.
 //! - `build` — builds the frontend and the relay only.
 //! - `size`  — the built bundles' brotli sizes against the lobby's 200 KB budget.
-//! - `layers` — imports only point down (see `xtask/src/layers.rs`, ARCHITECTURE.md);
-//!   `--all` also lists what in the relay still runs against its table.
+//! - `layers` — imports only point down, in the frontend and the relay, and between crates
+//!   (see `xtask/src/layers.rs`, ARCHITECTURE.md).
 
 mod bench;
 mod layers;
@@ -35,9 +35,7 @@ fn main() -> ExitCode {
         Some("build") => setup::for_run()
             .and_then(|()| build_frontend())
             .and_then(|()| build_relay().map(drop)),
-        _ => {
-            Err("usage: cargo xtask run | test | bench | build | size | layers [--all]".to_owned())
-        }
+        _ => Err("usage: cargo xtask run | test | bench | build | size | layers".to_owned()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,3 +1,5 @@
 //! What the relay keeps in its database, one module per resource, below the routes that use it.
 
+pub(crate) mod events;
+pub(crate) mod reservations;
 pub(crate) mod tickets;

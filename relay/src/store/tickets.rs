@@ -13,7 +13,6 @@ use sqlx::{Any, Row, Transaction};
 
 use mado_wire::policy::{CallPolicy, Waiting, pick_next};
 
-use crate::AppState;
 use crate::db::{Dialect, Writes, local_day, now_ms};
 use crate::error::{Error, Result};
 
@@ -287,7 +286,7 @@ pub(crate) struct ToIssue<'a> {
 /// (migration 0015), which numbers each ticket and fills in its event; step by step each
 /// takes three, and every other ticket and call of the office waits behind them.
 pub(crate) async fn issue_in(
-    state: &AppState,
+    dialect: Dialect,
     tx: &mut Transaction<'_, Any>,
     items: &[ToIssue<'_>],
 ) -> Result<Vec<Written>> {
@@ -295,7 +294,7 @@ pub(crate) async fn issue_in(
         return Ok(Vec::new());
     }
     // Each item's event, or the ticket its key issued before: its id, if already looked up.
-    let issued: Vec<std::result::Result<QueueEvent, Option<i64>>> = match state.dialect {
+    let issued: Vec<std::result::Result<QueueEvent, Option<i64>>> = match dialect {
         Dialect::Postgres => {
             let request = IssueRequest::of(items)?;
             let rows = request.run(tx).await?;
@@ -488,7 +487,7 @@ impl IssueRequest {
                         self.count
                     ))
                 })?;
-            *slot = Some(crate::events::parse_event(id, &payload)?);
+            *slot = Some(crate::store::events::parse_event(id, &payload)?);
         }
         Ok(events)
     }
@@ -496,18 +495,15 @@ impl IssueRequest {
 
 /// The status-page capability of ticket `id`: the id and a keyed tag (128 bits), so nothing
 /// is stored and nobody can guess another ticket's page.
-pub(crate) async fn status_token(state: &AppState, id: i64) -> Result<String> {
-    let tag = crate::capability::keyed(state, &format!("ticket-status\n{id}")).await?;
-    Ok(format!("{id}-{}", &tag[..32]))
+pub(crate) fn status_token(secret: &[u8], id: i64) -> String {
+    let tag = crate::capability::keyed(secret, &format!("ticket-status\n{id}"));
+    format!("{id}-{}", &tag[..32])
 }
 
 /// `issued` with its status-page token, for the kiosk (or check-in) that issued it.
-pub(crate) async fn with_status_token(
-    state: &AppState,
-    mut issued: IssuedTicket,
-) -> Result<IssuedTicket> {
-    issued.status_token = Some(status_token(state, issued.ticket.id).await?);
-    Ok(issued)
+pub(crate) fn with_status_token(secret: &[u8], mut issued: IssuedTicket) -> IssuedTicket {
+    issued.status_token = Some(status_token(secret, issued.ticket.id));
+    issued
 }
 
 /// A checked-in reservation behind a ticket: its row id and when its slot starts.
@@ -705,7 +701,7 @@ pub(crate) struct ToCall<'a> {
 /// they are ([`call_together`]); a counter that calls twice in one batch starts a new group,
 /// since its second call finishes what its first called.
 pub(crate) async fn call_next_in(
-    state: &AppState,
+    dialect: Dialect,
     tx: &mut Transaction<'_, Any>,
     office_id: &str,
     calls: &[ToCall<'_>],
@@ -718,7 +714,7 @@ pub(crate) async fn call_next_in(
             .enumerate()
             .position(|(i, c)| rest[..i].iter().any(|d| d.counter_id == c.counter_id))
             .unwrap_or(rest.len());
-        written.extend(call_together(state, tx, office_id, &rest[..group]).await?);
+        written.extend(call_together(dialect, tx, office_id, &rest[..group]).await?);
         rest = &rest[group..];
     }
     Ok(written)
@@ -805,14 +801,14 @@ pub(crate) fn finish_sql(counters: &str, at: &str) -> String {
 /// for each call in turn from what the calls before it left; every call and event is written
 /// in one more statement (two with SQLite, which has no writing CTE).
 pub(crate) async fn call_together(
-    state: &AppState,
+    dialect: Dialect,
     tx: &mut Transaction<'_, Any>,
     office_id: &str,
     calls: &[ToCall<'_>],
 ) -> Result<Vec<Written>> {
     let now = now_ms();
     let day = local_day(now);
-    let mut finished = match state.dialect {
+    let mut finished = match dialect {
         Dialect::Postgres => Vec::new(),
         Dialect::Sqlite => {
             let mut args = Args::default();
@@ -826,7 +822,7 @@ pub(crate) async fn call_together(
                 .collect::<Result<Vec<_>>>()?
         }
     };
-    let (sql, args) = call_query(state.dialect, office_id, &day, calls, now);
+    let (sql, args) = call_query(dialect, office_id, &day, calls, now);
     let rows = args.bind(&sql).fetch_all(&mut **tx).await?;
     let mut candidates = Vec::new();
     let mut recent = Vec::new();
@@ -901,7 +897,7 @@ pub(crate) async fn call_together(
         }
         results.push((first_event..events.len(), ticket));
     }
-    let events = store_calls(state.dialect, tx, events, &called).await?;
+    let events = store_calls(dialect, tx, events, &called).await?;
     Ok(results
         .into_iter()
         .map(|(range, ticket)| Written {
