@@ -5,13 +5,11 @@
 use crate::db::Pool;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use axum::Router;
 use axum::extract::{FromRequestParts, State};
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use mado_wire::{LoginRequest, Role, Session, StaffMe};
 use rand::RngCore;
 use sqlx::Row;
@@ -27,14 +25,6 @@ pub const COOKIE_NAME: &str = "mado_session";
 const SESSION_MS: i64 = 12 * 3600 * 1000;
 /// Longest accepted password, to bound hashing work.
 const MAX_PASSWORD: usize = 256;
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/auth/login", post(auth_login))
-        .route("/api/auth/logout", post(auth_logout))
-        .route("/api/auth/me", get(auth_me))
-        .route("/api/auth/session", get(auth_session))
-}
 
 /// Hashes a password with argon2id and a random salt (PHC string format).
 pub fn hash_password(password: &str) -> Result<String> {
@@ -106,7 +96,7 @@ pub(crate) fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> 
         .map(|(_, v)| v)
 }
 
-async fn auth_login(
+pub(crate) async fn auth_login(
     State(state): State<AppState>,
     Json(req): Json<LoginRequest>,
 ) -> Result<Response> {
@@ -156,7 +146,10 @@ async fn auth_login(
     Ok(response)
 }
 
-async fn auth_logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
+pub(crate) async fn auth_logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response> {
     if let Some(token) = cookie_token(&headers) {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash(token))
@@ -171,13 +164,13 @@ async fn auth_logout(State(state): State<AppState>, headers: HeaderMap) -> Resul
     Ok(response)
 }
 
-async fn auth_me(staff: Staff) -> Json<StaffMe> {
+pub(crate) async fn auth_me(staff: Staff) -> Json<StaffMe> {
     Json(staff.me)
 }
 
 /// `GET /api/auth/session`: the logged-in staff member, or `null`. Always 200, so a page
 /// can ask "am I logged in?" without a failed request in the browser console.
-async fn auth_session(staff: Option<Staff>) -> Json<Session> {
+pub(crate) async fn auth_session(staff: Option<Staff>) -> Json<Session> {
     Json(Session {
         staff: staff.map(|s| s.me),
     })

@@ -9,13 +9,11 @@
 //! A device token is not a staff session: staff routes refuse it (tested by enumerating every
 //! route, `tests/routes.rs`).
 
-use axum::Router;
 use axum::extract::{FromRequestParts, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
 use mado_wire::device::{
     Device, DeviceKind, KioskPolicy, NewDevice, PairRequest, PairingCode, SetKioskPolicy,
 };
@@ -35,22 +33,6 @@ pub const COOKIE_NAME: &str = "mado_device";
 const PAIRING_MS: i64 = 15 * 60 * 1000;
 /// A device token lasts until it is revoked; the cookie is renewed for ten years.
 const COOKIE_SECS: i64 = 10 * 365 * 86_400;
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/api/offices/{office}/devices",
-            get(devices_list).post(device_create),
-        )
-        .route("/api/devices/{id}", delete(device_revoke))
-        .route("/api/devices/pair", post(device_pair))
-        .route("/api/devices/me", get(device_me))
-        .route("/api/offices/{office}/kiosk", get(kiosk_check))
-        .route(
-            "/api/offices/{office}/kiosk-policy",
-            get(kiosk_policy_get).put(kiosk_policy_put),
-        )
-}
 
 /// The office's kiosk policy as stored.
 async fn kiosk_policy(state: &AppState, office: &str) -> Result<KioskPolicy> {
@@ -72,7 +54,7 @@ async fn kiosk_policy(state: &AppState, office: &str) -> Result<KioskPolicy> {
 }
 
 /// `GET /api/offices/{office}/kiosk-policy` (admin).
-async fn kiosk_policy_get(
+pub(crate) async fn kiosk_policy_get(
     _admin: Admin,
     State(state): State<AppState>,
     Path(office): Path<String>,
@@ -83,7 +65,7 @@ async fn kiosk_policy_get(
 /// `PUT /api/offices/{office}/kiosk-policy` (admin): tickets and check-ins only at the
 /// office's paired kiosks, or from any browser again. Turning it on needs a paired kiosk (or
 /// nobody could take a ticket).
-async fn kiosk_policy_put(
+pub(crate) async fn kiosk_policy_put(
     Admin(admin): Admin,
     State(state): State<AppState>,
     Path(office): Path<String>,
@@ -116,7 +98,7 @@ async fn kiosk_policy_put(
 /// `GET /api/offices/{office}/kiosk`: whether this browser may issue tickets at `office`, asked
 /// by the kiosk when it starts, so an unpaired kiosk says so before a resident taps anything
 /// (issue 17 item 9): 204, or the same refusal a ticket would get.
-async fn kiosk_check(
+pub(crate) async fn kiosk_check(
     _kiosk: KioskAccess,
     State(state): State<AppState>,
     Path(office): Path<String>,
@@ -152,7 +134,7 @@ fn pairing_code() -> String {
 }
 
 /// `POST /api/offices/{office}/devices` (admin): a device and its pairing code.
-async fn device_create(
+pub(crate) async fn device_create(
     Admin(admin): Admin,
     State(state): State<AppState>,
     Path(office): Path<String>,
@@ -201,7 +183,7 @@ async fn load(state: &AppState, id: i64) -> Result<Device> {
 }
 
 /// `GET /api/offices/{office}/devices` (admin).
-async fn devices_list(
+pub(crate) async fn devices_list(
     _admin: Admin,
     State(state): State<AppState>,
     Path(office): Path<String>,
@@ -215,7 +197,7 @@ async fn devices_list(
 }
 
 /// `DELETE /api/devices/{id}` (admin): the device's token stops working at once.
-async fn device_revoke(
+pub(crate) async fn device_revoke(
     Admin(admin): Admin,
     State(state): State<AppState>,
     Path(id): Path<i64>,
@@ -243,7 +225,7 @@ fn device_cookie(token: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
 }
 
 /// `POST /api/devices/pair` (the device): trades a valid pairing code for a device token.
-async fn device_pair(
+pub(crate) async fn device_pair(
     State(state): State<AppState>,
     Json(req): Json<PairRequest>,
 ) -> Result<Response> {
@@ -315,7 +297,7 @@ async fn kiosks_only(state: &AppState, office: &str) -> Result<bool> {
 }
 
 /// `GET /api/devices/me`: the device this browser is, or 401.
-async fn device_me(device: PairedDevice) -> Json<Device> {
+pub(crate) async fn device_me(device: PairedDevice) -> Json<Device> {
     Json(device.0)
 }
 

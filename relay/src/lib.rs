@@ -48,7 +48,9 @@
 //! locks); `store/` (the SQL); `cache`; `events` (the hub); `queue` (each office's queue
 //! writer); `state` ([`AppState`]); then the routes by resource (`auth`, `stream`, `devices`,
 //! `reservations`, `records`, `staff`, `submissions`, `tickets`, `stats`, `settings`,
-//! `offices`); `routes` and [`openapi`]; this file, which opens the state and builds the app.
+//! `offices`), each handler named `<resource>_<verb>`; `route` and [`openapi`]; [`routes`], the
+//! one route table the router, the OpenAPI document and the auth tests are built from; this
+//! file, which opens the state and builds the app.
 //!
 //! # Not handled
 //!
@@ -70,6 +72,7 @@ pub mod openapi;
 mod queue;
 mod records;
 mod reservations;
+pub mod route;
 pub mod routes;
 mod settings;
 mod staff;
@@ -87,7 +90,6 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath};
 use axum::http::{Request, StatusCode};
-use axum::routing::get;
 use tokio_util::sync::CancellationToken;
 use tower_http::trace::TraceLayer;
 
@@ -204,18 +206,7 @@ fn spawn_retention(state: AppState) {
 
 /// The whole relay: API, event streams and the static frontend.
 pub fn app(state: AppState) -> Router {
-    let api = Router::new()
-        .route("/healthz", get(healthz))
-        .merge(offices::router())
-        .merge(tickets::router())
-        .merge(auth::router())
-        .merge(records::router())
-        .merge(reservations::router())
-        .merge(submissions::router())
-        .merge(devices::router())
-        .merge(stats::router())
-        .merge(staff::router())
-        .merge(openapi::router())
+    let api = routes::router()
         .route_layer(axum::middleware::from_fn_with_state(
             limits::Limits {
                 limiter: state.limiter.clone(),
@@ -242,13 +233,6 @@ pub fn app(state: AppState) -> Router {
                     tracing::info_span!("request", method = %req.method(), route = %route)
                 }),
         )
-}
-
-async fn healthz(
-    axum::extract::State(state): axum::extract::State<AppState>,
-) -> Result<&'static str, Error> {
-    sqlx::query("SELECT 1").execute(&state.db).await?;
-    Ok("ok")
 }
 
 async fn api_not_found(uri: axum::http::Uri) -> Error {

@@ -1,5 +1,6 @@
 //! The relay's OpenAPI 3.1 document, `GET /api/openapi.json`, for integrators (AI phone
-//! booking, RPA, core systems). It is made from [`ROUTES`] and the wire types' JSON Schemas,
+//! booking, RPA, core systems). It is made from the route table (`crate::routes::ROUTES`,
+//! served by `crate::routes::openapi_document`) and the wire types' JSON Schemas,
 //! so it cannot drift from the code: a route, body or answer type changes there, and the
 //! document with it.
 //!
@@ -12,7 +13,7 @@
 //! two schemas agree is one component; one whose schemas differ is two, `Name` as answered
 //! and `NameInput` as read.
 //!
-//! The document is built on first use and kept ([`document`]).
+//! The document is built on first use and kept (`crate::routes::openapi_document`).
 //!
 //! # Not handled
 //!
@@ -23,39 +24,19 @@
 //!   schemes, the downloads' `Content-Disposition` by their descriptions).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::OnceLock;
 
-use axum::Router;
-use axum::http::{Method, header};
-use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::http::Method;
 use schemars::SchemaGenerator;
 use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value, json};
 
-use crate::routes::{Access, Answer, ROUTES, Route, SchemaFn};
-use crate::state::AppState;
+use crate::route::{Access, Answer, Route, SchemaFn};
 
 /// Where schemas live in the document.
 const SCHEMAS: &str = "#/components/schemas/";
 
 /// The suffix of a type's component as the relay reads it, when that differs from its answer.
 const INPUT: &str = "Input";
-
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/openapi.json", get(openapi_get))
-}
-
-/// `GET /api/openapi.json`: the document, built once.
-async fn openapi_get() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], document())
-}
-
-/// The document as JSON text, built on first use from [`ROUTES`].
-pub fn document() -> &'static str {
-    static DOCUMENT: OnceLock<String> = OnceLock::new();
-    DOCUMENT.get_or_init(|| format!("{:#}", build(ROUTES)))
-}
 
 const DESCRIPTION: &str = "\
 The JSON API of Mado's relay: offices, the walk-in queue, bookings, online pre-applications \
@@ -669,6 +650,7 @@ fn rename_read_refs(value: &mut Value, renamed: &BTreeMap<String, String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::routes::ROUTES;
 
     #[test]
     fn every_route_has_a_tag_and_a_unique_operation_id() {
@@ -727,19 +709,15 @@ mod tests {
 
     #[test]
     fn a_type_read_and_written_differently_is_two_components() {
-        let routes = [crate::routes::Route {
-            method: "PUT",
-            path: "/x",
-            access: Access::Public,
-            summary: "x",
+        let routes = [Route {
             body: Some(|g| g.subschema_for::<(Outer, Same)>()),
-            query: None,
-            idempotent: false,
             answer: Some(Answer::Json {
                 status: 200,
                 schema: |g| g.subschema_for::<(Outer, Same)>(),
             }),
-            also_ok: None,
+            ..crate::route::r("PUT", "/x", Access::Public, "x", |m| {
+                axum::routing::on(m, || async {})
+            })
         }];
         let doc = build(&routes);
         let schemas = &doc["components"]["schemas"];

@@ -2,10 +2,8 @@
 //! version, kept with the counter record. Staff only. The relay stores them as given; it
 //! never decides eligibility.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::post;
 use mado_wire::{AnswerValue, GuideRecord, NewGuideRecord};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -15,13 +13,6 @@ use crate::auth::Staff;
 use crate::db::now_ms;
 use crate::error::{Error, Json, Path, Query, Result};
 use crate::state::AppState;
-
-pub fn router() -> Router<AppState> {
-    Router::new().route(
-        "/api/offices/{office}/guide-records",
-        post(records_create).get(records_list),
-    )
-}
 
 const MAX_ANSWERS: usize = 200;
 const MAX_PROCEDURES: usize = 200;
@@ -136,7 +127,7 @@ fn default_limit() -> i64 {
     50
 }
 
-async fn records_create(
+pub(crate) async fn records_create(
     staff: Staff,
     State(state): State<AppState>,
     Path(office_id): Path<String>,
@@ -195,7 +186,7 @@ async fn records_create(
     ))
 }
 
-async fn records_list(
+pub(crate) async fn records_list(
     _staff: Staff,
     State(state): State<AppState>,
     Path(office_id): Path<String>,

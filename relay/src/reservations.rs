@@ -13,10 +13,8 @@
 use crate::db::Pool;
 use crate::store;
 use crate::store::reservations::{BookingConfig, Rule};
-use axum::Router;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
 use mado_wire::calendar::{self, ClosedWhy, Day, OfficeCalendar, WalkIn};
 use mado_wire::{
     BookRequest, Booking, CheckInRequest, IssuedTicket, RescheduleRequest, Reservation,
@@ -35,22 +33,6 @@ use crate::headers::idempotency_key;
 use crate::state::AppState;
 use crate::store::tickets::{CheckedIn, insert_ticket, issued};
 use axum::extract::State;
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/api/offices/{office}/services/{service}/slots",
-            get(slots_list),
-        )
-        .route("/api/offices/{office}/reservations", post(book))
-        .route(
-            "/api/reservations/{token}",
-            get(reservation_get).delete(reservation_cancel),
-        )
-        .route("/api/reservations/{token}/reschedule", post(reschedule))
-        .route("/api/reservations/{token}/ics", get(reservation_ics))
-        .route("/api/offices/{office}/check-in", post(check_in))
-}
 
 /// Letters and digits that cannot be confused when read aloud or typed at a kiosk.
 const CODE_LEN: usize = 6;
@@ -221,7 +203,7 @@ pub(crate) struct SlotsQuery {
 
 /// `GET /api/offices/{office}/services/{service}/slots?from=YYYY-MM-DD&days=N` (public):
 /// bookable slots with their free places (full ones included, with `free: 0`).
-async fn slots_list(
+pub(crate) async fn slots_list(
     State(state): State<AppState>,
     Path((office, service)): Path<(String, String)>,
     Query(q): Query<SlotsQuery>,
@@ -484,7 +466,7 @@ fn checkin_hash(state: &AppState, office: &str, c: &Contact) -> String {
 /// token (the booking's QR code) or phone number and birth date, and gives it a ticket that
 /// the calling policy puts ahead of walk-ins at its time. Checking in twice returns the same
 /// ticket (200).
-async fn check_in(
+pub(crate) async fn reservation_check_in(
     _kiosk: crate::devices::KioskAccess,
     State(state): State<AppState>,
     Path(office_id): Path<String>,
@@ -598,7 +580,7 @@ async fn existing(db: &Pool, token: &str) -> Result<Option<Reservation>> {
 /// `POST /api/offices/{office}/reservations` (public): books a place. 201 with the token and
 /// the reservation; 200 with the same answer when retried with the same `Idempotency-Key`;
 /// 409 `slot_full` with other free slots when the slot has no place left.
-async fn book(
+pub(crate) async fn reservation_book(
     State(state): State<AppState>,
     Path(office): Path<String>,
     headers: HeaderMap,
@@ -703,7 +685,7 @@ async fn book(
 }
 
 /// `GET /api/reservations/{token}`: the reservation, for its holder.
-async fn reservation_get(
+pub(crate) async fn reservation_get(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<Json<Reservation>> {
@@ -712,7 +694,7 @@ async fn reservation_get(
 }
 
 /// `DELETE /api/reservations/{token}`: cancels and frees the place (again: same answer).
-async fn reservation_cancel(
+pub(crate) async fn reservation_cancel(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<Json<Reservation>> {
@@ -746,7 +728,7 @@ async fn reservation_cancel(
 
 /// `POST /api/reservations/{token}/reschedule`: moves the booking to another slot of the same
 /// service, atomically (the old place is freed only if the new one is taken).
-async fn reschedule(
+pub(crate) async fn reservation_reschedule(
     State(state): State<AppState>,
     Path(token): Path<String>,
     Json(req): Json<RescheduleRequest>,
@@ -876,7 +858,7 @@ pub fn ics(r: &Reservation, office_name: &str, service_name: &str, stamp_ms: i64
 }
 
 /// `GET /api/reservations/{token}/ics`: the visit for the resident's calendar.
-async fn reservation_ics(
+pub(crate) async fn reservation_ics(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<impl IntoResponse> {

@@ -1,6 +1,6 @@
-//! Every API route with who may call it and what it reads and answers: the single list the
-//! route-enumeration test (`tests/routes.rs`, which also checks this list against the routers
-//! in the source) and the OpenAPI document ([`crate::openapi`]) are made from.
+//! Every API route with who may call it, what it reads and answers, and its handler: the
+//! single list the router ([`router`]), the OpenAPI document ([`openapi_document`], built by
+//! [`crate::openapi`]) and the route-enumeration test (`tests/routes.rs`) are made from.
 //!
 //! Bodies, queries and answers are named by their Rust types (`.body::<BookRequest>()`), so
 //! the compiler checks that each exists and the document shows exactly what serde reads and
@@ -19,189 +19,35 @@ use mado_wire::{
     QueueSnapshot, RescheduleRequest, Reservation, ServiceWalkIn, Session, SlotOffer, StaffMe,
     Ticket, TransferRequest,
 };
+use std::sync::OnceLock;
+
+use axum::Router;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::on;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 
 use crate::records::ListQuery;
 use crate::reservations::SlotsQuery;
+use crate::route::r;
+pub use crate::route::{Access, Answer, Handler, Route, SchemaFn};
+use crate::state::AppState;
 use crate::stats::Period;
 use crate::stream::EventsQuery;
 use crate::submissions::{Filter, OpenRequest};
-
-/// Who may call a route.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    /// Anyone: office data, public queue state, health.
-    Public,
-    /// Whoever holds the capability token in the path (a resident's booking or pre-application).
-    Capability,
-    /// A paired kiosk of the office, or anyone while the office has no paired kiosk.
-    Kiosk,
-    /// A paired device (the device itself, when pairing or asking who it is).
-    Device,
-    /// A logged-in staff member.
-    Staff,
-    /// A logged-in staff member with the admin role.
-    Admin,
-}
-
-/// Adds the JSON Schema of one type to a generator and returns it (a `$ref` once the type
-/// is named in the generator's definitions).
-pub type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
-
-fn schema<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
-    generator.subschema_for::<T>()
-}
-
-/// The schema of `T` itself, never a `$ref`: for a query string, whose fields become
-/// parameters.
-fn inline<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
-    T::json_schema(generator)
-}
-
-/// What a route answers when it succeeds.
-#[derive(Debug, Clone, Copy)]
-pub enum Answer {
-    /// JSON of this schema, with this status.
-    Json { status: u16, schema: SchemaFn },
-    /// Text of this media type (`text/csv; charset=utf-8`), described in words.
-    Text {
-        media_type: &'static str,
-        description: &'static str,
-    },
-    /// Server-sent events whose `data:` lines are JSON of this schema; resumable by
-    /// `Last-Event-ID`.
-    Events(SchemaFn),
-    /// 204 without a body.
-    NoContent,
-}
-
-/// One route: method, path template, access, what it does, reads and answers.
-#[derive(Debug, Clone, Copy)]
-pub struct Route {
-    pub method: &'static str,
-    pub path: &'static str,
-    pub access: Access,
-    pub summary: &'static str,
-    /// The JSON body it reads, if it reads one.
-    pub body: Option<SchemaFn>,
-    /// The query string, as the struct the handler reads it into.
-    pub query: Option<SchemaFn>,
-    /// Whether it honours an `Idempotency-Key` header.
-    pub idempotent: bool,
-    /// What it answers on success; `None` until stated (the OpenAPI test refuses that).
-    pub answer: Option<Answer>,
-    /// When [`Route::answer`] is 201: when the route answers 200 with the same body instead.
-    pub also_ok: Option<&'static str>,
-}
-
-const fn r(
-    method: &'static str,
-    path: &'static str,
-    access: Access,
-    summary: &'static str,
-) -> Route {
-    Route {
-        method,
-        path,
-        access,
-        summary,
-        body: None,
-        query: None,
-        idempotent: false,
-        answer: None,
-        also_ok: None,
-    }
-}
-
-impl Route {
-    /// Reads a JSON body of type `T`.
-    const fn body<T: JsonSchema>(self) -> Self {
-        Self {
-            body: Some(schema::<T>),
-            ..self
-        }
-    }
-
-    /// Reads its query string into `T`.
-    const fn query<T: JsonSchema>(self) -> Self {
-        Self {
-            query: Some(inline::<T>),
-            ..self
-        }
-    }
-
-    /// Answers 200 with JSON of type `T`.
-    const fn json<T: JsonSchema>(self) -> Self {
-        Self {
-            answer: Some(Answer::Json {
-                status: 200,
-                schema: schema::<T>,
-            }),
-            ..self
-        }
-    }
-
-    /// Answers 201 with JSON of type `T`.
-    const fn created<T: JsonSchema>(self) -> Self {
-        Self {
-            answer: Some(Answer::Json {
-                status: 201,
-                schema: schema::<T>,
-            }),
-            ..self
-        }
-    }
-
-    /// Answers text of `media_type`.
-    const fn text(self, media_type: &'static str, description: &'static str) -> Self {
-        Self {
-            answer: Some(Answer::Text {
-                media_type,
-                description,
-            }),
-            ..self
-        }
-    }
-
-    /// Answers server-sent events carrying JSON of type `T`.
-    const fn events<T: JsonSchema>(self) -> Self {
-        Self {
-            answer: Some(Answer::Events(schema::<T>)),
-            ..self
-        }
-    }
-
-    /// Answers 204.
-    const fn no_content(self) -> Self {
-        Self {
-            answer: Some(Answer::NoContent),
-            ..self
-        }
-    }
-
-    /// Honours `Idempotency-Key`: a repeat with the same key answers 200 with the first answer.
-    const fn idempotent(self) -> Self {
-        Self {
-            idempotent: true,
-            also_ok: Some("repeated with the same Idempotency-Key: the first answer again"),
-            ..self
-        }
-    }
-
-    /// Answers 200 with the same body when `why`.
-    const fn also_ok(self, why: &'static str) -> Self {
-        Self {
-            also_ok: Some(why),
-            ..self
-        }
-    }
-}
 
 use Access::*;
 
 /// Every API route of the relay.
 pub const ROUTES: &[Route] = &[
-    r("GET", "/healthz", Public, "liveness and database check").text(
+    r(
+        "GET",
+        "/healthz",
+        Public,
+        "liveness and database check",
+        |m| on(m, crate::web::healthz),
+    )
+    .text(
         "text/plain; charset=utf-8",
         "`ok` while the database answers",
     ),
@@ -210,6 +56,7 @@ pub const ROUTES: &[Route] = &[
         "/api/openapi.json",
         Public,
         "this API as an OpenAPI 3.1 document",
+        |m| on(m, openapi_get),
     )
     .json::<Document>(),
     r(
@@ -217,14 +64,19 @@ pub const ROUTES: &[Route] = &[
         "/api/offices",
         Public,
         "offices with services and counters",
+        |m| on(m, crate::offices::offices_list),
     )
     .json::<Vec<Office>>(),
-    r("GET", "/api/offices/{office}", Public, "one office").json::<Office>(),
+    r("GET", "/api/offices/{office}", Public, "one office", |m| {
+        on(m, crate::offices::office_get)
+    })
+    .json::<Office>(),
     r(
         "GET",
         "/api/offices/{office}/events",
         Public,
         "queue events as server-sent events, resumable by Last-Event-ID",
+        |m| on(m, crate::stream::events_stream),
     )
     .query::<EventsQuery>()
     .events::<QueueEvent>(),
@@ -233,6 +85,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/board",
         Public,
         "recent calls and waiting counts",
+        |m| on(m, crate::tickets::board_get),
     )
     .json::<Board>(),
     r(
@@ -240,6 +93,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/tickets",
         Kiosk,
         "issue a walk-in ticket (Idempotency-Key)",
+        |m| on(m, crate::tickets::tickets_issue),
     )
     .body::<IssueTicketRequest>()
     .created::<IssuedTicket>()
@@ -249,6 +103,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/walk-in",
         Public,
         "whether each service takes walk-in tickets now, and if not why and from when",
+        |m| on(m, crate::tickets::walk_in_get),
     )
     .json::<Vec<ServiceWalkIn>>(),
     r(
@@ -256,6 +111,7 @@ pub const ROUTES: &[Route] = &[
         "/api/ticket-status/{token}",
         Capability,
         "a ticket's place in line, for the resident's phone",
+        |m| on(m, crate::tickets::ticket_status),
     )
     .json::<IssuedTicket>(),
     r(
@@ -263,6 +119,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/queue",
         Staff,
         "every ticket of the day",
+        |m| on(m, crate::tickets::queue_get),
     )
     .json::<QueueSnapshot>(),
     r(
@@ -270,6 +127,7 @@ pub const ROUTES: &[Route] = &[
         "/api/counters/{counter}/call-next",
         Staff,
         "finish the counter's ticket and call the next",
+        |m| on(m, crate::tickets::counter_call_next),
     )
     .body::<CallNextRequest>()
     .json::<CallNextResult>(),
@@ -278,6 +136,7 @@ pub const ROUTES: &[Route] = &[
         "/api/tickets/{ticket}/recall",
         Staff,
         "call a ticket again",
+        |m| on(m, crate::tickets::ticket_recall),
     )
     .json::<Ticket>(),
     r(
@@ -285,6 +144,7 @@ pub const ROUTES: &[Route] = &[
         "/api/tickets/{ticket}/no-show",
         Staff,
         "mark a called ticket as not present",
+        |m| on(m, crate::tickets::ticket_no_show),
     )
     .json::<Ticket>(),
     r(
@@ -292,6 +152,7 @@ pub const ROUTES: &[Route] = &[
         "/api/tickets/{ticket}/done",
         Staff,
         "finish a ticket",
+        |m| on(m, crate::tickets::ticket_done),
     )
     .json::<Ticket>(),
     r(
@@ -299,6 +160,7 @@ pub const ROUTES: &[Route] = &[
         "/api/tickets/{ticket}/transfer",
         Staff,
         "send a ticket to another service's line",
+        |m| on(m, crate::tickets::ticket_transfer),
     )
     .body::<TransferRequest>()
     .json::<Ticket>(),
@@ -307,16 +169,32 @@ pub const ROUTES: &[Route] = &[
         "/api/auth/login",
         Public,
         "staff login: sets the session cookie",
+        |m| on(m, crate::auth::auth_login),
     )
     .body::<LoginRequest>()
     .json::<StaffMe>(),
-    r("POST", "/api/auth/logout", Public, "ends the session").no_content(),
-    r("GET", "/api/auth/me", Staff, "the logged-in staff member").json::<StaffMe>(),
+    r(
+        "POST",
+        "/api/auth/logout",
+        Public,
+        "ends the session",
+        |m| on(m, crate::auth::auth_logout),
+    )
+    .no_content(),
+    r(
+        "GET",
+        "/api/auth/me",
+        Staff,
+        "the logged-in staff member",
+        |m| on(m, crate::auth::auth_me),
+    )
+    .json::<StaffMe>(),
     r(
         "GET",
         "/api/auth/session",
         Public,
         "whether a staff session is open",
+        |m| on(m, crate::auth::auth_session),
     )
     .json::<Session>(),
     r(
@@ -324,6 +202,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/guide-records",
         Staff,
         "keep the guide's result with the counter record",
+        |m| on(m, crate::records::records_create),
     )
     .body::<NewGuideRecord>()
     .created::<GuideRecord>(),
@@ -332,6 +211,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/guide-records",
         Staff,
         "the office's recent guide records",
+        |m| on(m, crate::records::records_list),
     )
     .query::<ListQuery>()
     .json::<Vec<GuideRecord>>(),
@@ -340,6 +220,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/services/{service}/slots",
         Public,
         "free booking slots",
+        |m| on(m, crate::reservations::slots_list),
     )
     .query::<SlotsQuery>()
     .json::<Vec<SlotOffer>>(),
@@ -348,16 +229,25 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/reservations",
         Public,
         "book a visit (Idempotency-Key)",
+        |m| on(m, crate::reservations::reservation_book),
     )
     .body::<BookRequest>()
     .created::<Booking>()
     .idempotent(),
-    r("GET", "/api/reservations/{token}", Capability, "a booking").json::<Reservation>(),
+    r(
+        "GET",
+        "/api/reservations/{token}",
+        Capability,
+        "a booking",
+        |m| on(m, crate::reservations::reservation_get),
+    )
+    .json::<Reservation>(),
     r(
         "DELETE",
         "/api/reservations/{token}",
         Capability,
         "cancel a booking",
+        |m| on(m, crate::reservations::reservation_cancel),
     )
     .json::<Reservation>(),
     r(
@@ -365,6 +255,7 @@ pub const ROUTES: &[Route] = &[
         "/api/reservations/{token}/reschedule",
         Capability,
         "move a booking",
+        |m| on(m, crate::reservations::reservation_reschedule),
     )
     .body::<RescheduleRequest>()
     .json::<Reservation>(),
@@ -373,6 +264,7 @@ pub const ROUTES: &[Route] = &[
         "/api/reservations/{token}/ics",
         Capability,
         "a booking as an iCalendar file",
+        |m| on(m, crate::reservations::reservation_ics),
     )
     .text(
         "text/calendar; charset=utf-8",
@@ -383,6 +275,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/check-in",
         Kiosk,
         "check a booking in and get its ticket",
+        |m| on(m, crate::reservations::reservation_check_in),
     )
     .body::<CheckInRequest>()
     .created::<IssuedTicket>()
@@ -392,6 +285,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/submissions",
         Public,
         "send a pre-application (Idempotency-Key)",
+        |m| on(m, crate::submissions::submission_create),
     )
     .body::<NewSubmission>()
     .created::<SubmissionReceipt>()
@@ -401,6 +295,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/submissions",
         Staff,
         "the pre-application inbox",
+        |m| on(m, crate::submissions::submissions_list),
     )
     .query::<Filter>()
     .json::<Vec<SubmissionSummary>>(),
@@ -409,6 +304,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/submissions/open",
         Staff,
         "open a pre-application at the counter by code or QR",
+        |m| on(m, crate::submissions::submission_open),
     )
     .body::<OpenRequest>()
     .json::<Submission>(),
@@ -417,6 +313,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/submissions/export.csv",
         Staff,
         "pre-applications as CSV",
+        |m| on(m, crate::submissions::submissions_export_csv),
     )
     .query::<Filter>()
     .text(
@@ -428,15 +325,24 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/submissions/export.json",
         Staff,
         "pre-applications as JSON",
+        |m| on(m, crate::submissions::submissions_export_json),
     )
     .query::<Filter>()
     .json::<Vec<Submission>>(),
-    r("GET", "/api/submissions/{id}", Staff, "one pre-application").json::<Submission>(),
+    r(
+        "GET",
+        "/api/submissions/{id}",
+        Staff,
+        "one pre-application",
+        |m| on(m, crate::submissions::submission_get),
+    )
+    .json::<Submission>(),
     r(
         "POST",
         "/api/submissions/{id}/status",
         Staff,
         "change a pre-application's status",
+        |m| on(m, crate::submissions::submission_status_set),
     )
     .body::<StatusUpdate>()
     .json::<Submission>(),
@@ -445,6 +351,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/stats",
         Staff,
         "waits, service times and pre-applications for the charts",
+        |m| on(m, crate::stats::stats_get),
     )
     .query::<Period>()
     .json::<OfficeStats>(),
@@ -453,6 +360,7 @@ pub const ROUTES: &[Route] = &[
         "/api/submission-status/{token}",
         Capability,
         "a pre-application's progress, for the resident",
+        |m| on(m, crate::submissions::submission_progress),
     )
     .json::<SubmissionProgress>(),
     r(
@@ -460,6 +368,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/devices",
         Admin,
         "the office's kiosks and displays",
+        |m| on(m, crate::devices::devices_list),
     )
     .json::<Vec<Device>>(),
     r(
@@ -467,18 +376,29 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/devices",
         Admin,
         "create a device and its pairing code",
+        |m| on(m, crate::devices::device_create),
     )
     .body::<NewDevice>()
     .created::<PairingCode>(),
-    r("DELETE", "/api/devices/{id}", Admin, "revoke a device").json::<Device>(),
-    r("POST", "/api/offices", Admin, "create an office")
-        .body::<OfficeSettings>()
-        .created::<OfficeSettings>(),
+    r(
+        "DELETE",
+        "/api/devices/{id}",
+        Admin,
+        "revoke a device",
+        |m| on(m, crate::devices::device_revoke),
+    )
+    .json::<Device>(),
+    r("POST", "/api/offices", Admin, "create an office", |m| {
+        on(m, crate::settings::office_create)
+    })
+    .body::<OfficeSettings>()
+    .created::<OfficeSettings>(),
     r(
         "GET",
         "/api/offices/{office}/settings",
         Admin,
         "an office's services, counters, hours and booking rules",
+        |m| on(m, crate::settings::settings_get),
     )
     .json::<OfficeSettings>(),
     r(
@@ -486,18 +406,25 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/settings",
         Admin,
         "save an office's services, counters, hours and booking rules",
+        |m| on(m, crate::settings::settings_put),
     )
     .body::<OfficeSettings>()
     .json::<OfficeSettings>(),
-    r("GET", "/api/staff", Admin, "staff accounts").json::<Vec<StaffAccount>>(),
-    r("POST", "/api/staff", Admin, "add a staff account")
-        .body::<NewStaff>()
-        .created::<StaffAccount>(),
+    r("GET", "/api/staff", Admin, "staff accounts", |m| {
+        on(m, crate::staff::staff_list)
+    })
+    .json::<Vec<StaffAccount>>(),
+    r("POST", "/api/staff", Admin, "add a staff account", |m| {
+        on(m, crate::staff::staff_create)
+    })
+    .body::<NewStaff>()
+    .created::<StaffAccount>(),
     r(
         "PUT",
         "/api/staff/{id}",
         Admin,
         "rename, change role, set a password, disable",
+        |m| on(m, crate::staff::staff_update),
     )
     .body::<StaffUpdate>()
     .json::<StaffAccount>(),
@@ -506,6 +433,7 @@ pub const ROUTES: &[Route] = &[
         "/api/devices/pair",
         Public,
         "pair this browser with a pairing code",
+        |m| on(m, crate::devices::device_pair),
     )
     .body::<PairRequest>()
     .json::<Device>(),
@@ -514,6 +442,7 @@ pub const ROUTES: &[Route] = &[
         "/api/devices/me",
         Device,
         "the device this browser is",
+        |m| on(m, crate::devices::device_me),
     )
     .json::<Device>(),
     r(
@@ -521,6 +450,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/kiosk-policy",
         Admin,
         "whether the office takes tickets and check-ins only at its paired kiosks",
+        |m| on(m, crate::devices::kiosk_policy_get),
     )
     .json::<KioskPolicy>(),
     r(
@@ -528,6 +458,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/kiosk-policy",
         Admin,
         "take tickets only at paired kiosks, or from any browser again (on needs a paired kiosk)",
+        |m| on(m, crate::devices::kiosk_policy_put),
     )
     .body::<SetKioskPolicy>()
     .json::<KioskPolicy>(),
@@ -536,6 +467,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/kiosk",
         Kiosk,
         "whether this browser may issue tickets at the office (a kiosk asks when it starts)",
+        |m| on(m, crate::devices::kiosk_check),
     )
     .no_content(),
 ];
@@ -563,4 +495,25 @@ impl JsonSchema for Document {
             "additionalProperties": true
         })
     }
+}
+
+/// The API's router: every route of [`ROUTES`] with its handler.
+pub fn router() -> Router<AppState> {
+    ROUTES.iter().fold(Router::new(), |router, route| {
+        router.route(route.path, (route.handler)(route.filter))
+    })
+}
+
+/// `GET /api/openapi.json`: the document, built once.
+async fn openapi_get() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        openapi_document(),
+    )
+}
+
+/// The OpenAPI document as JSON text, built on first use from [`ROUTES`].
+pub fn openapi_document() -> &'static str {
+    static DOCUMENT: OnceLock<String> = OnceLock::new();
+    DOCUMENT.get_or_init(|| format!("{:#}", crate::openapi::build(ROUTES)))
 }

@@ -21,7 +21,7 @@ use crate::error::{Error, Json, Path, Result};
 use crate::state::AppState;
 
 /// `GET /api/offices/{office}/settings` (admin).
-pub async fn settings_get(
+pub(crate) async fn settings_get(
     _admin: Admin,
     State(state): State<AppState>,
     Path(office): Path<String>,
@@ -30,7 +30,7 @@ pub async fn settings_get(
 }
 
 /// `PUT /api/offices/{office}/settings` (admin): saves the whole configuration.
-pub async fn settings_put(
+pub(crate) async fn settings_put(
     Admin(admin): Admin,
     State(state): State<AppState>,
     Path(office): Path<String>,
@@ -51,7 +51,7 @@ pub async fn settings_put(
 }
 
 /// `POST /api/offices` (admin): a new office.
-pub async fn office_create(
+pub(crate) async fn office_create(
     Admin(admin): Admin,
     State(state): State<AppState>,
     Json(settings): Json<OfficeSettings>,

@@ -4,10 +4,8 @@
 //! as they do when its password changes. The relay never leaves itself without an active
 //! admin, and an admin cannot disable or demote themself.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, put};
 use mado_wire::Role;
 use mado_wire::admin::{NewStaff, StaffAccount, StaffUpdate};
 use sqlx::Row;
@@ -16,12 +14,6 @@ use crate::auth::{Admin, hash_password};
 use crate::db::Writes;
 use crate::error::{Error, Json, Path, Result};
 use crate::state::AppState;
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/staff", get(staff_list).post(staff_create))
-        .route("/api/staff/{id}", put(staff_update))
-}
 
 fn role_str(role: Role) -> &'static str {
     match role {
@@ -68,7 +60,7 @@ async fn accounts(state: &AppState, id: Option<i64>) -> Result<Vec<StaffAccount>
 }
 
 /// `GET /api/staff` (admin): every account, active first.
-async fn staff_list(
+pub(crate) async fn staff_list(
     _admin: Admin,
     State(state): State<AppState>,
 ) -> Result<Json<Vec<StaffAccount>>> {
@@ -76,7 +68,7 @@ async fn staff_list(
 }
 
 /// `POST /api/staff` (admin): a new account.
-async fn staff_create(
+pub(crate) async fn staff_create(
     Admin(admin): Admin,
     State(state): State<AppState>,
     Json(req): Json<NewStaff>,
@@ -105,7 +97,7 @@ async fn staff_create(
 }
 
 /// `PUT /api/staff/{id}` (admin): changes what the body names.
-async fn staff_update(
+pub(crate) async fn staff_update(
     Admin(admin): Admin,
     State(state): State<AppState>,
     Path(id): Path<i64>,

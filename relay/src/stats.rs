@@ -4,9 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
 use mado_wire::calendar::Day;
 use mado_wire::stats::{OfficeStats, SubmissionCount, TicketTimes, hour_stats};
 use schemars::JsonSchema;
@@ -16,10 +14,6 @@ use crate::auth::Staff;
 use crate::db::{local_day, now_ms};
 use crate::error::{Error, Json, Path, Query, Result};
 use crate::state::AppState;
-
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/offices/{office}/stats", get(stats))
-}
 
 /// The query of `GET /api/offices/{office}/stats`.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -46,7 +40,7 @@ fn day(s: &str, field: &str) -> Result<Day> {
     })
 }
 
-async fn stats(
+pub(crate) async fn stats_get(
     _staff: Staff,
     State(state): State<AppState>,
     Path(office): Path<String>,

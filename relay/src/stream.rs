@@ -51,7 +51,7 @@ fn last_event_id(headers: &HeaderMap, query: &EventsQuery) -> Result<Option<i64>
 /// With `Last-Event-ID` (or `?last_event_id=`), every stored event after that id is sent
 /// first, then live ones; without, only live ones. A listener that falls more than the
 /// channel's capacity behind is disconnected, and its browser resumes from its last id.
-pub async fn events_stream(
+pub(crate) async fn events_stream(
     State(state): State<AppState>,
     Path(office_id): Path<String>,
     Query(query): Query<EventsQuery>,

@@ -19,11 +19,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
 use mado_wire::calendar::{self, Day};
 use mado_wire::submission::{
     NewSubmission, StatusChange, StatusUpdate, Submission, SubmissionProgress, SubmissionReceipt,
@@ -40,23 +38,6 @@ use crate::db::{Pool, Writes, local_day, now_ms};
 use crate::error::{Error, Json, Path, Query, Result};
 use crate::headers::idempotency_key;
 use crate::state::AppState;
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/offices/{office}/submissions", post(create).get(inbox))
-        .route("/api/offices/{office}/submissions/open", post(open))
-        .route(
-            "/api/offices/{office}/submissions/export.csv",
-            get(export_csv),
-        )
-        .route(
-            "/api/offices/{office}/submissions/export.json",
-            get(export_json),
-        )
-        .route("/api/submissions/{id}", get(get_one))
-        .route("/api/submissions/{id}/status", post(set_status))
-        .route("/api/submission-status/{token}", get(progress))
-}
 
 /// Receipt codes: 8 characters, shown as `XXXX-XXXX`.
 const CODE_LEN: usize = 8;
@@ -187,7 +168,7 @@ async fn add_history(
 /// `POST /api/offices/{office}/submissions` (public): stores a pre-application. 201 with the
 /// receipt; 200 with the same receipt when retried with the same `Idempotency-Key`; 400
 /// `invalid_submission` naming every field that is wrong.
-async fn create(
+pub(crate) async fn submission_create(
     State(state): State<AppState>,
     Path(office): Path<String>,
     headers: HeaderMap,
@@ -301,7 +282,7 @@ async fn receipt_of(db: &Pool, token: &str) -> Result<Option<SubmissionReceipt>>
 }
 
 /// `GET /api/submission-status/{token}`: the resident's own pre-application, progress only.
-async fn progress(
+pub(crate) async fn submission_progress(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<Json<SubmissionProgress>> {
@@ -447,7 +428,7 @@ async fn matching(db: &Pool, office: &str, filter: &Filter) -> Result<Vec<Submis
 }
 
 /// `GET /api/offices/{office}/submissions` (staff): the inbox.
-async fn inbox(
+pub(crate) async fn submissions_list(
     _staff: Staff,
     State(state): State<AppState>,
     Path(office): Path<String>,
@@ -474,7 +455,7 @@ async fn inbox(
 }
 
 /// `GET /api/submissions/{id}` (staff).
-async fn get_one(
+pub(crate) async fn submission_get(
     _staff: Staff,
     State(state): State<AppState>,
     Path(id): Path<i64>,
@@ -535,7 +516,7 @@ async fn change(
 
 /// `POST /api/submissions/{id}/status` (staff): 処理中, 完了 or 差戻し (which needs a note for
 /// the resident). 409 when the move is not allowed from the current status.
-async fn set_status(
+pub(crate) async fn submission_status_set(
     staff: Staff,
     State(state): State<AppState>,
     Path(id): Path<i64>,
@@ -579,7 +560,7 @@ pub(crate) struct OpenRequest {
 
 /// `POST /api/offices/{office}/submissions/open` (staff, at the counter): finds a
 /// pre-application by its receipt code or QR code and, if it was 受付済, marks it 処理中.
-async fn open(
+pub(crate) async fn submission_open(
     staff: Staff,
     State(state): State<AppState>,
     Path(office): Path<String>,
@@ -628,7 +609,7 @@ async fn open(
 }
 
 /// `GET …/export.json` (staff): the filtered pre-applications with their history.
-async fn export_json(
+pub(crate) async fn submissions_export_json(
     _staff: Staff,
     State(state): State<AppState>,
     Path(office): Path<String>,
@@ -668,7 +649,7 @@ fn download(
 }
 
 /// `GET …/export.csv` (staff): one row per pre-application, for spreadsheets and RPA.
-async fn export_csv(
+pub(crate) async fn submissions_export_csv(
     _staff: Staff,
     State(state): State<AppState>,
     Path(office): Path<String>,

@@ -8,10 +8,8 @@
 //! part, go through the office's queue writer ([`crate::queue`]), which writes several in one
 //! transaction.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{get, post};
 use mado_wire::{
     Board, CallNextRequest, CallNextResult, EventKind, IssueTicketRequest, IssuedTicket,
     QueueSnapshot, ServiceWalkIn, Ticket, TicketStatus, TransferRequest,
@@ -30,26 +28,12 @@ use crate::store::tickets::{
     record, set_status, status_token, ticket_from_row, waiting_counts, with_status_token,
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/offices/{office}/tickets", post(tickets_issue))
-        .route("/api/offices/{office}/walk-in", get(walk_in_get))
-        .route("/api/ticket-status/{token}", get(ticket_status))
-        .route("/api/offices/{office}/board", get(board_get))
-        .route("/api/offices/{office}/queue", get(queue_get))
-        .route("/api/counters/{counter}/call-next", post(counter_call_next))
-        .route("/api/tickets/{ticket}/recall", post(ticket_recall))
-        .route("/api/tickets/{ticket}/no-show", post(ticket_no_show))
-        .route("/api/tickets/{ticket}/done", post(ticket_done))
-        .route("/api/tickets/{ticket}/transfer", post(ticket_transfer))
-}
-
 /// `POST /api/offices/{office}/tickets`: issues a walk-in ticket (public: kiosks).
 ///
 /// Numbers run per office, per service prefix and per office-local day. With an
 /// `Idempotency-Key`, repeating the request returns the same ticket (200) instead of a new
 /// one (201).
-async fn tickets_issue(
+pub(crate) async fn tickets_issue(
     _kiosk: crate::devices::KioskAccess,
     State(state): State<AppState>,
     Path(office_id): Path<String>,
@@ -144,7 +128,7 @@ fn closed_message(service: &mado_wire::Service, why: &ClosedWhy, next: Option<&O
 
 /// `GET /api/offices/{office}/walk-in` (public): whether each service takes walk-in tickets
 /// now and, if not, why and when it does again; kiosks ask as they start and every minute.
-async fn walk_in_get(
+pub(crate) async fn walk_in_get(
     State(state): State<AppState>,
     Path(office_id): Path<String>,
 ) -> Result<Json<Vec<ServiceWalkIn>>> {
@@ -162,7 +146,7 @@ async fn walk_in_get(
 
 /// `GET /api/ticket-status/{token}` (the token's holder): the ticket as it stands now, with
 /// the people ahead and the wait estimate; the resident's phone follows it live.
-async fn ticket_status(
+pub(crate) async fn ticket_status(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<Json<IssuedTicket>> {
@@ -190,7 +174,7 @@ async fn ticket_status(
 }
 
 /// `GET /api/offices/{office}/board`: what a lobby display shows now (public).
-async fn board_get(
+pub(crate) async fn board_get(
     State(state): State<AppState>,
     Path(office_id): Path<String>,
 ) -> Result<Json<Board>> {
@@ -217,7 +201,7 @@ async fn board_get(
 }
 
 /// `GET /api/offices/{office}/queue`: every ticket of the day (staff).
-async fn queue_get(
+pub(crate) async fn queue_get(
     _staff: Staff,
     State(state): State<AppState>,
     Path(office_id): Path<String>,
@@ -247,7 +231,7 @@ async fn queue_get(
 
 /// `POST /api/counters/{counter}/call-next`: finishes the counter's current ticket (if any)
 /// and calls the longest-waiting ticket of its services (staff).
-async fn counter_call_next(
+pub(crate) async fn counter_call_next(
     staff: Staff,
     State(state): State<AppState>,
     Path(counter_id): Path<i64>,
@@ -377,7 +361,7 @@ async fn act(
     Ok(updated)
 }
 
-async fn ticket_recall(
+pub(crate) async fn ticket_recall(
     staff: Staff,
     State(state): State<AppState>,
     Path(id): Path<i64>,
@@ -387,7 +371,7 @@ async fn ticket_recall(
         .map(Json)
 }
 
-async fn ticket_no_show(
+pub(crate) async fn ticket_no_show(
     staff: Staff,
     State(state): State<AppState>,
     Path(id): Path<i64>,
@@ -397,7 +381,7 @@ async fn ticket_no_show(
         .map(Json)
 }
 
-async fn ticket_done(
+pub(crate) async fn ticket_done(
     staff: Staff,
     State(state): State<AppState>,
     Path(id): Path<i64>,
@@ -407,7 +391,7 @@ async fn ticket_done(
 
 /// Moves a ticket to another service's line. It keeps its number and its original issue
 /// time, so it is called before tickets issued after it.
-async fn ticket_transfer(
+pub(crate) async fn ticket_transfer(
     staff: Staff,
     State(state): State<AppState>,
     Path(id): Path<i64>,

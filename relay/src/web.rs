@@ -190,3 +190,11 @@ pub fn with_security_headers(router: Router, dist: Option<&Path>, tls: bool) -> 
     }
     router
 }
+
+/// `GET /healthz`: `ok` while the database answers.
+pub(crate) async fn healthz(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+) -> Result<&'static str, crate::error::Error> {
+    sqlx::query("SELECT 1").execute(&state.db).await?;
+    Ok("ok")
+}

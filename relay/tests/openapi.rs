@@ -56,11 +56,11 @@ async fn the_document_lists_every_route_with_its_method_access_and_parameters() 
     );
     // Built once: the same text every time.
     assert!(std::ptr::eq(
-        mado_relay::openapi::document(),
-        mado_relay::openapi::document()
+        mado_relay::routes::openapi_document(),
+        mado_relay::routes::openapi_document()
     ));
     assert_eq!(
-        serde_json::from_str::<Value>(mado_relay::openapi::document()).unwrap(),
+        serde_json::from_str::<Value>(mado_relay::routes::openapi_document()).unwrap(),
         doc
     );
 
@@ -213,7 +213,7 @@ fn refs(value: &Value, out: &mut Vec<String>) {
 
 #[test]
 fn every_ref_resolves_and_every_component_is_used() {
-    let doc: Value = serde_json::from_str(mado_relay::openapi::document()).unwrap();
+    let doc: Value = serde_json::from_str(mado_relay::routes::openapi_document()).unwrap();
     let mut all = Vec::new();
     refs(&doc, &mut all);
     assert!(all.len() > 100, "{} refs", all.len());
@@ -239,7 +239,7 @@ fn every_ref_resolves_and_every_component_is_used() {
         );
     }
     // No marker of the generator's is left.
-    assert!(!mado_relay::openapi::document().contains("x-reads"));
+    assert!(!mado_relay::routes::openapi_document().contains("x-reads"));
 }
 
 /// A concrete path for a template.
