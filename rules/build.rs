@@ -34,7 +34,7 @@ fn main() {
     for p in yaml_in(&root.join("cities")) {
         let _ = writeln!(out, "    {},", entry(&p));
     }
-    out.push_str("];\n/// (pack file, text, its scenario files).\npub const PACKS: &[(File, &[File])] = &[\n");
+    out.push_str("];\n/// (pack file, its cities' files, its scenario files).\npub const PACKS: &[(File, &[File], &[File])] = &[\n");
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
         .map(|rd| {
             rd.filter_map(Result::ok)
@@ -46,6 +46,10 @@ fn main() {
     dirs.sort();
     for d in dirs {
         let _ = write!(out, "    ({}, &[", entry(&d.join("pack.yaml")));
+        for c in yaml_in(&d.join("cities")) {
+            let _ = write!(out, "{}, ", entry(&c));
+        }
+        out.push_str("], &[");
         for t in yaml_in(&d.join("tests")) {
             let _ = write!(out, "{}, ", entry(&t));
         }

@@ -12,7 +12,7 @@ use crate::Date;
 use crate::engine::{Answers, Value, add_months};
 use crate::expr::Expr;
 use crate::guide::{Guide, Name};
-use crate::load::{Diagnostic, Library, Source};
+use crate::load::{Diagnostic, Library, LoadedPack, Source};
 use crate::pack::{ParamValue, QuestionType, Status};
 use crate::scenario;
 
@@ -79,7 +79,7 @@ pub fn lint(lib: &Library) -> Vec<Finding> {
             }
         }
         for g in &guides {
-            explore(g, src, &mut out);
+            explore(g, lp, &mut out);
         }
         if let Some(g) = guides.first() {
             unused_questions(g, &guides, src, &mut out);
@@ -551,10 +551,27 @@ impl Search<'_> {
     }
 }
 
-fn explore(g: &Guide, src: &Source, out: &mut Vec<Finding>) {
+/// Where a procedure's table is written for `city`: the city's file when it replaces the
+/// rules, else `pack.yaml`.
+fn table_source<'a>(lp: &'a LoadedPack, city: &str, id: &str) -> &'a Source {
+    let replaced = lp
+        .pack
+        .procedures
+        .iter()
+        .find(|p| p.id == id)
+        .and_then(|p| p.cities.get(city))
+        .is_some_and(|o| o.rules.is_some());
+    match lp.city_sources.get(city) {
+        Some(cs) if replaced => cs,
+        _ => &lp.source,
+    }
+}
+
+fn explore(g: &Guide, lp: &LoadedPack, out: &mut Vec<Finding>) {
     let dates = lint_dates(g);
     for (pi, p) in g.procedures.iter().enumerate() {
         let started = std::time::Instant::now();
+        let src = table_source(lp, &g.city, &p.id);
         let line = src.line_of(Some(&p.id), None);
         let mut qs = BTreeSet::new();
         let mut b = Boundaries::default();

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::Guide;
 use crate::guide::BuildError;
-use crate::pack::{CityFile, PackFile, ScenarioDef};
+use crate::pack::{CityFile, PackCityFile, PackFile, ScenarioDef};
 
 /// One message about a file: `path:line: message`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,12 +75,112 @@ impl Source {
     }
 }
 
-/// A pack with its file and scenario files.
+/// A pack with its file, its cities' files and its scenario files.
 #[derive(Debug, Clone)]
 pub struct LoadedPack {
     pub source: Source,
     pub pack: PackFile,
+    /// Each city's differences (`cities/<city>.yaml`), by city id, as read.
+    pub city_sources: BTreeMap<String, Source>,
     pub scenarios: Vec<(Source, Vec<ScenarioDef>)>,
+}
+
+/// One pack's files as text: `pack.yaml`, `cities/<city>.yaml` and `tests/*.yaml`.
+#[derive(Debug, Clone)]
+pub struct PackSources {
+    pub pack: Source,
+    pub cities: Vec<Source>,
+    pub tests: Vec<Source>,
+}
+
+impl LoadedPack {
+    /// The file a problem of the guide for `city` is in: the city's file when it names the
+    /// procedure (and the text, if any) the problem is about, else `pack.yaml`.
+    pub fn source_of(&self, city: &str, id: Option<&str>, snippet: Option<&str>) -> &Source {
+        self.city_sources
+            .get(city)
+            .filter(|cs| {
+                id.is_some_and(|id| cs.text.lines().any(|l| l.trim() == format!("{id}:")))
+                    && snippet.is_none_or(|s| cs.text.contains(s))
+            })
+            .unwrap_or(&self.source)
+    }
+}
+
+/// The city id of a city file: its name without `.yaml` (`…/cities/kitami.yaml` → `kitami`).
+fn file_stem(file: &str) -> &str {
+    let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    name.strip_suffix(".yaml")
+        .or_else(|| name.strip_suffix(".yml"))
+        .unwrap_or(name)
+}
+
+/// Puts each city's differences into the pack: the pack's cities are its city files, and
+/// each override goes to the procedure it names. `pack.yaml` itself names no city.
+fn merge_cities(
+    src: &Source,
+    pack: &mut PackFile,
+    cities: &[Source],
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Source> {
+    if !pack.cities.is_empty() {
+        diags.push(Diagnostic {
+            file: src.file.clone(),
+            line: src.line_of(None, Some("cities:")),
+            message: "the pack's cities are its files cities/<city>.yaml beside pack.yaml; \
+                      remove this list"
+                .into(),
+        });
+    }
+    for p in &pack.procedures {
+        if let Some(city) = p.cities.keys().next() {
+            diags.push(Diagnostic {
+                file: src.file.clone(),
+                line: src.line_of(Some(&p.id), Some("cities:")),
+                message: format!(
+                    "procedure {}: what {city} does differently belongs in cities/{city}.yaml \
+                     (procedures: {{{}: …}}), not in pack.yaml",
+                    p.id, p.id
+                ),
+            });
+        }
+    }
+    let mut kept = BTreeMap::new();
+    let mut names = Vec::new();
+    for cs in cities {
+        let city = file_stem(&cs.file).to_owned();
+        let file = match parse_yaml::<PackCityFile>(cs) {
+            Ok(f) => f,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        for (id, o) in file.procedures {
+            match pack.procedures.iter_mut().find(|p| p.id == id) {
+                Some(p) => {
+                    p.cities.insert(city.clone(), o);
+                }
+                None => diags.push(Diagnostic {
+                    file: cs.file.clone(),
+                    line: cs.line_of(Some(&id), None),
+                    message: format!(
+                        "procedure {id:?} is not in {}; it has {:?}",
+                        src.file,
+                        pack.procedures
+                            .iter()
+                            .map(|p| p.id.as_str())
+                            .collect::<Vec<_>>()
+                    ),
+                }),
+            }
+        }
+        names.push(city.clone());
+        kept.insert(city, cs.clone());
+    }
+    names.sort();
+    pack.cities = names;
+    kept
 }
 
 /// Every pack and city profile under one directory.
@@ -96,10 +196,11 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(src: &Source) -> Result<T, Dia
 }
 
 impl Library {
-    /// Builds a library from texts: city profiles, and packs with their scenario files.
+    /// Builds a library from texts: city profiles, and packs with their cities' files and
+    /// scenario files.
     pub fn from_sources(
         cities: Vec<Source>,
-        packs: Vec<(Source, Vec<Source>)>,
+        packs: Vec<PackSources>,
     ) -> Result<Self, Vec<Diagnostic>> {
         let mut lib = Library::default();
         let mut diags = Vec::new();
@@ -111,14 +212,20 @@ impl Library {
                 Err(d) => diags.push(d),
             }
         }
-        for (src, tests) in packs {
-            let pack = match parse_yaml::<PackFile>(&src) {
+        for PackSources {
+            pack: src,
+            cities,
+            tests,
+        } in packs
+        {
+            let mut pack = match parse_yaml::<PackFile>(&src) {
                 Ok(p) => p,
                 Err(d) => {
                     diags.push(d);
                     continue;
                 }
             };
+            let city_sources = merge_cities(&src, &mut pack, &cities, &mut diags);
             let mut scenarios = Vec::new();
             for t in tests {
                 match parse_yaml::<Vec<ScenarioDef>>(&t) {
@@ -129,6 +236,7 @@ impl Library {
             lib.packs.push(LoadedPack {
                 source: src,
                 pack,
+                city_sources,
                 scenarios,
             });
         }
@@ -139,7 +247,8 @@ impl Library {
         }
     }
 
-    /// Reads `DIR/cities/*.yaml` and `DIR/<pack>/pack.yaml` with `DIR/<pack>/tests/*.yaml`.
+    /// Reads `DIR/cities/*.yaml` (the city profiles) and `DIR/<pack>/pack.yaml` with
+    /// `DIR/<pack>/cities/*.yaml` and `DIR/<pack>/tests/*.yaml`.
     /// `DIR` may also be one pack's directory; its cities are then in `DIR/../cities`.
     pub fn load_dir(dir: &Path) -> Result<Self, Vec<Diagnostic>> {
         let io = |p: &Path, e: std::io::Error| {
@@ -197,7 +306,15 @@ impl Library {
             for p in yaml_files(&d.join("tests"))? {
                 tests.push(read(&p)?);
             }
-            packs.push((read(&d.join("pack.yaml"))?, tests));
+            let mut cities = Vec::new();
+            for p in yaml_files(&d.join("cities"))? {
+                cities.push(read(&p)?);
+            }
+            packs.push(PackSources {
+                pack: read(&d.join("pack.yaml"))?,
+                cities,
+                tests,
+            });
         }
         Self::from_sources(cities, packs)
     }
@@ -215,8 +332,14 @@ impl Library {
                 ),
             }]);
         };
-        Guide::build(&lp.pack, c)
-            .map_err(|errs| errs.iter().map(|e| lp.source.diag(e, Some(city))).collect())
+        Guide::build(&lp.pack, c).map_err(|errs| {
+            errs.iter()
+                .map(|e| {
+                    lp.source_of(city, e.id.as_deref(), e.snippet.as_deref())
+                        .diag(e, Some(city))
+                })
+                .collect()
+        })
     }
 
     /// Everything, for the browser.

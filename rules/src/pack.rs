@@ -1,5 +1,8 @@
-//! The rule-pack file format, exactly as written in `rules/packs/*/pack.yaml` and
-//! `rules/cities/*.yaml` (the same structures travel to the browser as JSON).
+//! The rule-pack file format, exactly as written in `rules/packs/<pack>/pack.yaml`, the
+//! pack's city differences `rules/packs/<pack>/cities/<city>.yaml` ([`PackCityFile`]) and the
+//! city profiles `rules/packs/cities/<city>.yaml` ([`CityFile`]). The loader puts each city's
+//! differences into the pack ([`PackFile::cities`], [`ProcedureDef::cities`]), and the pack
+//! travels to the browser so, as JSON.
 //!
 //! Nothing here is checked beyond its shape; [`crate::Guide::build`] resolves names, parses
 //! conditions and checks types for one city.
@@ -21,7 +24,9 @@ pub struct PackFile {
     pub summary: String,
     /// The date question the deadlines count from (死亡日, 異動日, 交付日).
     pub event_date: String,
-    /// Cities the pack has a profile for; `Guide::build` refuses others.
+    /// Cities the pack is written for: one file `cities/<city>.yaml` each beside `pack.yaml`
+    /// (filled in by the loader; `pack.yaml` itself names none). `Guide::build` refuses others.
+    #[serde(default)]
     pub cities: Vec<String>,
     pub questions: Vec<QuestionDef>,
     #[serde(default)]
@@ -238,8 +243,19 @@ pub struct ProcedureDef {
     /// What holds when no row matches.
     #[serde(rename = "else")]
     pub otherwise: Status,
+    /// What each city does differently (from `cities/<city>.yaml`, filled in by the loader).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub cities: BTreeMap<String, ProcedureOverride>,
+}
+
+/// One city's differences from a pack: `rules/packs/<pack>/cities/<city>.yaml`. The file's
+/// name is the city's id; a city with no differences has the file all the same
+/// (`procedures: {}`): the file is what makes the pack offer the city.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackCityFile {
+    /// Procedure id → the fields the city replaces, or `absent: true`.
+    pub procedures: BTreeMap<String, ProcedureOverride>,
 }
 
 /// A municipality profile: its name and counters.

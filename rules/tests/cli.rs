@@ -21,8 +21,27 @@ fn text(o: &Output) -> String {
     )
 }
 
-/// A packs directory with the real city profiles and one small pack.
+/// A packs directory with the real city profiles and one small pack for both cities, with no
+/// city differences.
 fn packs_with(name: &str, pack: &str, tests: &str) -> PathBuf {
+    packs_with_cities(
+        name,
+        pack,
+        tests,
+        &[("kitakyushu", NO_DIFFERENCES), ("kitami", NO_DIFFERENCES)],
+    )
+}
+
+/// A city file that changes nothing.
+const NO_DIFFERENCES: &str = "procedures: {}\n";
+
+/// A packs directory with the real city profiles and one small pack with these cities' files.
+fn packs_with_cities(
+    name: &str,
+    pack: &str,
+    tests: &str,
+    cities_of_pack: &[(&str, &str)],
+) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("mado-rules-cli-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("cities")).unwrap();
@@ -35,6 +54,14 @@ fn packs_with(name: &str, pack: &str, tests: &str) -> PathBuf {
     }
     std::fs::write(dir.join("mini").join("pack.yaml"), pack).unwrap();
     std::fs::write(dir.join("mini").join("tests").join("cases.yaml"), tests).unwrap();
+    std::fs::create_dir_all(dir.join("mini").join("cities")).unwrap();
+    for (city, text) in cities_of_pack {
+        std::fs::write(
+            dir.join("mini").join("cities").join(format!("{city}.yaml")),
+            text,
+        )
+        .unwrap();
+    }
     dir
 }
 
@@ -42,7 +69,6 @@ const MINI: &str = r#"id: mini
 version: 1.0.0
 title: 小さな例
 event_date: event
-cities: [kitakyushu, kitami]
 parameters:
   - id: limit
     name: 所得制限額
@@ -472,4 +498,116 @@ fn bad_answers_get_a_clear_message_and_exit_2() {
         "{}",
         text(&out)
     );
+}
+
+/// Issue 18: a city's differences live in `cities/<city>.yaml` beside `pack.yaml`, and a
+/// problem in one is reported in that file, at its line.
+#[test]
+fn a_problem_in_a_city_file_is_reported_in_that_file_at_its_line() {
+    let kitami = "procedures:\n  bus-pass:\n    source: https://example.invalid/kitami-bus\n    rules:\n      - when: bus and grade == heart\n        then: may_apply\n  no-such-procedure:\n    absent: true\n";
+    let dir = packs_with_cities(
+        "city-file",
+        MINI,
+        "[]\n",
+        &[("kitakyushu", NO_DIFFERENCES), ("kitami", kitami)],
+    );
+    let f = dir.join("mini").join("cities").join("kitami.yaml");
+    let f = f.display().to_string();
+    let out = cli(&["lint", dir.to_str().unwrap()]);
+    let t = text(&out);
+    assert_ne!(out.status.code(), Some(0), "{t}");
+    assert!(
+        t.lines().any(|l| l.starts_with(&format!("{f}:7: "))
+            && l.contains("procedure \"no-such-procedure\" is not in")),
+        "{t}"
+    );
+    // Fix the unknown procedure: the bad condition is then reported in the city file.
+    let kitami = kitami.replace("  no-such-procedure:\n    absent: true\n", "");
+    let dir = packs_with_cities(
+        "city-file-rule",
+        MINI,
+        "[]\n",
+        &[("kitakyushu", NO_DIFFERENCES), ("kitami", &kitami)],
+    );
+    let f = dir.join("mini").join("cities").join("kitami.yaml");
+    let f = f.display().to_string();
+    let out = cli(&["lint", dir.to_str().unwrap()]);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{t}");
+    assert!(
+        t.lines().any(|l| l.starts_with(&format!("{f}:5: error:"))
+            && l.contains("[kitami]")
+            && l.contains("unknown name \"heart\"")),
+        "{t}"
+    );
+}
+
+/// Issue 18: `pack.yaml` names no city; the old inline form gets a message that says where
+/// the differences go.
+#[test]
+fn cities_written_in_pack_yaml_are_refused_with_where_they_belong() {
+    let inline = MINI
+        .replace(
+            "event_date: event\n",
+            "event_date: event\ncities: [kitakyushu, kitami]\n",
+        )
+        .replace(
+            "    source: https://example.invalid/bus\n",
+            "    source: https://example.invalid/bus\n    cities:\n      kitami:\n        absent: true\n",
+        );
+    let dir = packs_with("inline-cities", &inline, "[]\n");
+    let out = cli(&["lint", dir.to_str().unwrap()]);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{t}");
+    assert!(t.contains("pack.yaml:5:"), "{t}");
+    assert!(t.contains("remove this list"), "{t}");
+    assert!(
+        t.contains(
+            "procedure bus-pass: what kitami does differently belongs in cities/kitami.yaml"
+        ),
+        "{t}"
+    );
+}
+
+/// Issue 18: a third city is its profile and one file per pack.
+#[test]
+fn a_third_city_is_its_profile_and_one_file_per_pack() {
+    let dir = packs_with("third-city", MINI, "[]\n");
+    let profile = std::fs::read_to_string(dir.join("cities").join("kitami.yaml"))
+        .unwrap()
+        .replace("id: kitami", "id: obihiro")
+        .replace("name: 北見市", "name: 帯広市");
+    std::fs::write(dir.join("cities").join("obihiro.yaml"), profile).unwrap();
+    // The profile alone: the pack does not offer the city.
+    let out = cli(&[
+        "questions",
+        "--pack",
+        "mini",
+        "--city",
+        "obihiro",
+        "--dir",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("obihiro"), "{}", text(&out));
+    // With the pack's file for it: offered, and it lints clean once the file says what the
+    // city does differently (the bus pass is written for the two cities' own buses).
+    std::fs::write(
+        dir.join("mini").join("cities").join("obihiro.yaml"),
+        "procedures:\n  bus-pass:\n    absent: true\n",
+    )
+    .unwrap();
+    let out = cli(&[
+        "questions",
+        "--pack",
+        "mini",
+        "--city",
+        "obihiro",
+        "--dir",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("grade"), "{}", text(&out));
+    let out = cli(&["lint", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }

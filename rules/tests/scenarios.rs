@@ -8,7 +8,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use mado_rules::lint;
-use mado_rules::load::{Library, Source};
+use mado_rules::load::{Library, PackSources, Source};
 
 mod sources {
     include!(concat!(env!("OUT_DIR"), "/pack_sources.rs"));
@@ -25,7 +25,11 @@ fn library() -> Library {
     let cities = sources::CITIES.iter().map(src).collect();
     let packs = sources::PACKS
         .iter()
-        .map(|(pack, tests)| (src(pack), tests.iter().map(src).collect()))
+        .map(|(pack, cities, tests)| PackSources {
+            pack: src(pack),
+            cities: cities.iter().map(src).collect(),
+            tests: tests.iter().map(src).collect(),
+        })
         .collect();
     match Library::from_sources(cities, packs) {
         Ok(lib) => lib,

@@ -120,16 +120,19 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
                     .iter()
                     .flat_map(|lp| {
                         lp.pack.procedures.iter().flat_map(move |p| {
-                            p.forms
-                                .iter()
-                                .chain(p.cities.values().flat_map(|o| o.forms.iter().flatten()))
-                                .map(move |f| {
-                                    (
-                                        lp.source.file.clone(),
-                                        lp.source.line_of(Some(&p.id), Some(f)),
-                                        f.clone(),
-                                    )
-                                })
+                            let in_pack = p.forms.iter().map(move |f| (&lp.source, f));
+                            // A city's forms are in its file (cities/<city>.yaml).
+                            let in_cities = p.cities.iter().flat_map(move |(city, o)| {
+                                let src = lp.city_sources.get(city).unwrap_or(&lp.source);
+                                o.forms.iter().flatten().map(move |f| (src, f))
+                            });
+                            in_pack.chain(in_cities).map(move |(src, f)| {
+                                (
+                                    src.file.clone(),
+                                    src.line_of(Some(&p.id), Some(f)),
+                                    f.clone(),
+                                )
+                            })
                         })
                     })
                     .collect(),
