@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use mado_rules::Date;
+use mado_civil::Date;
 use serde::{Deserialize, Serialize};
 
 /// The person the forms are for.

@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 use leptos::prelude::*;
+use mado_civil::Date;
 use mado_rules::pack::{QuestionDef, QuestionType, Status};
-use mado_rules::{Answers, Bundle, Date, Evaluation, Guide, ProcedureResult, Value};
+use mado_rules::{Answers, Bundle, Evaluation, Guide, ProcedureResult, Value};
 
 use crate::i18n::use_lang;
 

@@ -5,7 +5,8 @@
 //! context set up by [`provide_lang`] and never hold literal UI text.
 
 use leptos::prelude::*;
-use mado_wire::calendar::{ClosedWhy, Day, Opening, h_mm};
+use mado_civil::Date;
+use mado_wire::calendar::{ClosedWhy, Opening, h_mm};
 
 /// A UI language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -845,7 +846,7 @@ impl Lang {
 
     /// When walk-in tickets start again: `本日 13:00 から発行します。` or
     /// `次の受付は 3月2日（火） 8:30 からです。`; `today` is the office-local day.
-    pub fn walk_in_next(self, next: &Opening, today: Day) -> String {
+    pub fn walk_in_next(self, next: &Opening, today: Date) -> String {
         let time = h_mm(next.at);
         let day = day_label_of(next.day, self);
         match (self, next.day == today) {
@@ -857,7 +858,7 @@ impl Lang {
     }
 
     /// The one line on a service button that takes no tickets now.
-    pub fn walk_in_button(self, why: &ClosedWhy, next: Option<&Opening>, today: Day) -> String {
+    pub fn walk_in_button(self, why: &ClosedWhy, next: Option<&Opening>, today: Date) -> String {
         let time = h_mm;
         match (self, why, next) {
             (Lang::Ja, ClosedWhy::NotYet | ClosedWhy::Break, Some(n)) if n.day == today => {
@@ -1019,16 +1020,16 @@ pub fn use_lang() -> RwSignal<Lang> {
 
 /// `2026-12-01` → `12月1日（火）` (or `Tue 1 Dec`).
 pub fn day_label(day: &str, lang: Lang) -> String {
-    match mado_wire::calendar::Day::parse(day) {
+    match Date::parse_iso(day) {
         Ok(d) => day_label_of(d, lang),
         Err(_) => day.to_owned(),
     }
 }
 
 /// [`day_label`] of a day already read.
-pub fn day_label_of(d: Day, lang: Lang) -> String {
+pub fn day_label_of(d: Date, lang: Lang) -> String {
     match lang {
-        Lang::Ja => format!("{}月{}日（{}）", d.month, d.day, d.weekday().ja()),
+        Lang::Ja => format!("{}月{}日（{}）", d.month(), d.day(), d.weekday().kanji()),
         Lang::En => {
             const W: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
             const M: [&str; 12] = [
@@ -1037,8 +1038,8 @@ pub fn day_label_of(d: Day, lang: Lang) -> String {
             format!(
                 "{} {} {}",
                 W[d.weekday().index()],
-                d.day,
-                M[(d.month as usize).saturating_sub(1).min(11)]
+                d.day(),
+                M[usize::from(d.month()).saturating_sub(1).min(11)]
             )
         }
     }
@@ -1059,8 +1060,8 @@ mod tests {
     /// Issue 17 item 6: a closed kiosk says why and from when, as a clerk would write it.
     #[test]
     fn issue_17_a_closed_kiosk_says_why_and_from_when() {
-        let mon = Day::new(2027, 3, 1).unwrap();
-        let tue = Day::new(2027, 3, 2).unwrap();
+        let mon = Date::new(2027, 3, 1).unwrap();
+        let tue = Date::new(2027, 3, 2).unwrap();
         let ended = ClosedWhy::Ended { at: 16 * 60 + 45 };
         assert_eq!(
             Lang::Ja.walk_in_closed(&ended),

@@ -69,7 +69,7 @@ async fn open_all_day(addr: SocketAddr, cookie: &str) {
         .duration_since(std::time::UNIX_EPOCH)
         .expect("after 1970")
         .as_millis() as i64;
-    let today = mado_wire::calendar::Day::from_number((now_ms + 9 * 3_600_000) / 86_400_000);
+    let today = mado_civil::Date::from_days_since_epoch((now_ms + 9 * 3_600_000) / 86_400_000);
     let extra = settings["calendar"]["extra"]
         .as_array_mut()
         .expect("calendar.extra");

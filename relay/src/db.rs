@@ -575,17 +575,13 @@ pub fn now_ms() -> i64 {
         + CLOCK_OFFSET_MS.load(std::sync::atomic::Ordering::Relaxed)
 }
 
-/// Japan Standard Time (UTC+9, no daylight saving), the offices' local time.
-fn jst() -> chrono::FixedOffset {
-    chrono::FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset")
-}
-
 /// The office-local day and minute after midnight of a Unix-millisecond instant.
-pub fn local_day_minute(at_ms: i64) -> (mado_wire::calendar::Day, u16) {
+/// Offices are in Japan: UTC+9, no daylight saving.
+pub fn local_day_minute(at_ms: i64) -> (mado_civil::Date, u16) {
     const DAY: i64 = 86_400_000;
     const OFFSET: i64 = 9 * 3_600_000;
     let local = at_ms + OFFSET;
-    let day = mado_wire::calendar::Day::from_number(local.div_euclid(DAY));
+    let day = mado_civil::Date::from_days_since_epoch(local.div_euclid(DAY));
     // Below 1,440.
     let minute = (local.rem_euclid(DAY) / 60_000) as u16;
     (day, minute)
@@ -594,8 +590,7 @@ pub fn local_day_minute(at_ms: i64) -> (mado_wire::calendar::Day, u16) {
 /// The office-local day (`YYYY-MM-DD`) of a Unix-millisecond instant. Ticket numbers
 /// restart each day.
 pub fn local_day(at_ms: i64) -> String {
-    let utc = chrono::DateTime::from_timestamp_millis(at_ms).unwrap_or_default();
-    utc.with_timezone(&jst()).format("%Y-%m-%d").to_string()
+    local_day_minute(at_ms).0.to_string()
 }
 
 /// The first millisecond of the office-local day containing `at_ms`.

@@ -15,7 +15,8 @@ use crate::store;
 use crate::store::reservations::{BookingConfig, Rule};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
-use mado_wire::calendar::{self, ClosedWhy, Day, OfficeCalendar, WalkIn};
+use mado_civil::Date;
+use mado_wire::calendar::{self, ClosedWhy, OfficeCalendar, WalkIn};
 use mado_wire::{
     BookRequest, Booking, CheckInRequest, IssuedTicket, RescheduleRequest, Reservation,
     ReservationStatus, SlotOffer,
@@ -27,7 +28,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::capability::{keyed, new_codes, no_unused_code, token_hash};
-use crate::db::{Writes, local_day, now_ms};
+use crate::db::{Writes, now_ms};
 use crate::error::{Error, Json, Path, Query, Result};
 use crate::headers::idempotency_key;
 use crate::state::AppState;
@@ -72,8 +73,8 @@ pub(crate) async fn walk_in(
         .map_err(|e| Error::Internal(format!("calendar of office {office:?}: {e}")))
 }
 
-fn parse_day(s: &str, field: &str) -> Result<Day> {
-    Day::parse(s).map_err(|_| {
+fn parse_day(s: &str, field: &str) -> Result<Date> {
+    Date::parse_iso(s).map_err(|_| {
         Error::bad_request(
             "invalid_body",
             format!("{field}: {s:?} is not a date; expected YYYY-MM-DD"),
@@ -100,20 +101,14 @@ fn parse_time(s: &str, field: &str) -> Result<u16> {
 }
 
 /// Today and the current minute, office-local (Japan).
-fn now_local() -> (Day, i64) {
-    let now = now_ms();
-    let today = Day::parse(&local_day(now)).unwrap_or(Day {
-        year: 1970,
-        month: 1,
-        day: 1,
-    });
-    let minute = (now + 9 * 3_600_000).rem_euclid(86_400_000) / 60_000;
-    (today, minute)
+fn now_local() -> (Date, i64) {
+    let (today, minute) = crate::db::local_day_minute(now_ms());
+    (today, i64::from(minute))
 }
 
 /// Whether a slot starting at `start` on `day` may still be booked.
-fn bookable(rule: &Rule, day: Day, start: u16, today: Day, minute: i64) -> bool {
-    let ahead = day.number() - today.number();
+fn bookable(rule: &Rule, day: Date, start: u16, today: Date, minute: i64) -> bool {
+    let ahead = day.days_since_epoch() - today.days_since_epoch();
     if ahead < 0 || ahead > rule.horizon_days {
         return false;
     }
@@ -125,7 +120,7 @@ async fn offers(
     state: &AppState,
     office: &str,
     service: &str,
-    from: Day,
+    from: Date,
     days: u32,
 ) -> Result<Vec<SlotOffer>> {
     let config = booking_config(state, office).await?;
@@ -141,7 +136,7 @@ async fn offers_in(
     service: &str,
     cal: &OfficeCalendar,
     rule: &Rule,
-    from: Day,
+    from: Date,
     days: u32,
 ) -> Result<Vec<SlotOffer>> {
     let (today, minute) = now_local();
@@ -219,8 +214,8 @@ pub(crate) async fn slots_list(
         None => {
             let config = booking_config(&state, &office).await?;
             let rule = config.rule(&office, &service)?;
-            let last = now_local().0.number() + rule.horizon_days;
-            u32::try_from(last - from.number() + 1)
+            let last = now_local().0.days_since_epoch() + rule.horizon_days;
+            u32::try_from(last - from.days_since_epoch() + 1)
                 .unwrap_or(0)
                 .clamp(1, MAX_DAYS)
         }
@@ -235,7 +230,7 @@ pub(crate) async fn slots_list(
 }
 
 /// The next free slots from `day` on (for a full slot's answer).
-async fn alternatives(state: &AppState, office: &str, service: &str, day: Day) -> Vec<SlotOffer> {
+async fn alternatives(state: &AppState, office: &str, service: &str, day: Date) -> Vec<SlotOffer> {
     match offers(state, office, service, day, 14).await {
         Ok(list) => list.into_iter().filter(|o| o.free > 0).take(5).collect(),
         Err(e) => {
@@ -277,7 +272,7 @@ async fn read_next_free_slot(
     office: &str,
     service: &str,
 ) -> std::result::Result<Option<SlotOffer>, ()> {
-    // Day by day, stopping at the first free place: the answer is nearly always today or the
+    // Date by day, stopping at the first free place: the answer is nearly always today or the
     // next open day. (Reading the two weeks at once is one query, but of every booked slot of
     // the two weeks: measured slower with SQLite, where each row costs more than a query.)
     let config = booking_config(state, office).await.map_err(|e| {
@@ -331,7 +326,7 @@ async fn take_place(
     tx: &mut Transaction<'_, Any>,
     office: &str,
     service: &str,
-    day: Day,
+    day: Date,
     start: u16,
     capacity: u32,
 ) -> Result<bool> {
@@ -372,7 +367,7 @@ async fn check_slot(
     state: &AppState,
     office: &str,
     service: &str,
-    day: Day,
+    day: Date,
     start: u16,
 ) -> Result<(Rule, u16)> {
     let config = booking_config(state, office).await?;
@@ -437,7 +432,7 @@ async fn reservation_by_token(
 /// A phone number and birth date given for checking in.
 struct Contact {
     phone: String,
-    birth: Day,
+    birth: Date,
 }
 
 fn contact(phone: Option<&str>, birth: Option<&str>) -> Result<Option<Contact>> {

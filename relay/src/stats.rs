@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use axum::extract::State;
-use mado_wire::calendar::Day;
+use mado_civil::Date;
 use mado_wire::stats::{OfficeStats, SubmissionCount, TicketTimes, hour_stats};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -31,8 +31,8 @@ type TicketRow = (String, i64, Option<i64>, Option<i64>, String);
 /// The longest period one request covers.
 const MAX_DAYS: i64 = 366;
 
-fn day(s: &str, field: &str) -> Result<Day> {
-    Day::parse(s).map_err(|_| {
+fn day(s: &str, field: &str) -> Result<Date> {
+    Date::parse_iso(s).map_err(|_| {
         Error::bad_request(
             "invalid_query",
             format!("{field}: {s:?} is not a date; expected YYYY-MM-DD"),
@@ -56,7 +56,9 @@ pub(crate) async fn stats_get(
         Some(s) => day(s, "from")?,
         None => to.add_days(-6),
     };
-    if from.number() > to.number() || to.number() - from.number() >= MAX_DAYS {
+    if from.days_since_epoch() > to.days_since_epoch()
+        || to.days_since_epoch() - from.days_since_epoch() >= MAX_DAYS
+    {
         return Err(Error::bad_request(
             "invalid_query",
             format!("from..to must be 1 to {MAX_DAYS} days, from first to last"),

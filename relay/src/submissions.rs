@@ -22,7 +22,8 @@ use std::collections::{BTreeMap, HashMap};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
-use mado_wire::calendar::{self, Day};
+use mado_civil::Date;
+use mado_wire::calendar;
 use mado_wire::submission::{
     NewSubmission, StatusChange, StatusUpdate, Submission, SubmissionProgress, SubmissionReceipt,
     SubmissionStatus, SubmissionSummary, display_code, normalise_code,
@@ -334,13 +335,13 @@ const DAY_MS: i64 = 86_400_000;
 const JST_MS: i64 = 9 * 3_600_000;
 
 fn day_start_ms(s: &str, field: &str) -> Result<i64> {
-    let day = Day::parse(s).map_err(|_| {
+    let day = Date::parse_iso(s).map_err(|_| {
         Error::bad_request(
             "invalid_query",
             format!("{field}: {s:?} is not a date; expected YYYY-MM-DD"),
         )
     })?;
-    Ok(day.number() * DAY_MS - JST_MS)
+    Ok(day.days_since_epoch() * DAY_MS - JST_MS)
 }
 
 /// The office's pre-applications matching `filter`, newest first.

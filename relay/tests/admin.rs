@@ -4,8 +4,9 @@
 //! staff accounts (add, disable, new password, roles) with their sessions.
 
 use axum::http::{Method, StatusCode};
+use mado_civil::Date;
 use mado_relay::local_day;
-use mado_wire::calendar::{Day, OfficeCalendar};
+use mado_wire::calendar::OfficeCalendar;
 use serde_json::{Value, json};
 
 mod common;
@@ -28,7 +29,7 @@ fn open_day() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_millis() as i64;
-    let today = Day::parse(&local_day(now)).unwrap();
+    let today = Date::parse_iso(&local_day(now)).unwrap();
     OfficeCalendar::weekdays(510, 1035)
         .next_open(today.add_days(3), 30)
         .unwrap()

@@ -1060,7 +1060,7 @@ async fn issue_17_walk_in_tickets_are_refused_on_a_closed_day_with_the_next_open
     let mut s = settings(&app, &cookie).await;
     // Closed every weekday; one 休日開庁 morning the day after tomorrow.
     let (today, _) = local_now();
-    let later = mado_wire::calendar::Day::parse(&today)
+    let later = mado_civil::Date::parse_iso(&today)
         .unwrap()
         .add_days(2)
         .to_string();

@@ -410,12 +410,13 @@ async fn every_route_that_reads_a_body_a_query_or_a_key_declares_it() {
 
 /// An open day at least three days ahead (so no booking is too late, whatever the hour).
 fn open_day() -> String {
-    use mado_wire::calendar::{Day, OfficeCalendar};
+    use mado_civil::Date;
+    use mado_wire::calendar::OfficeCalendar;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_millis() as i64;
-    let today = Day::parse(&mado_relay::local_day(now)).unwrap();
+    let today = Date::parse_iso(&mado_relay::local_day(now)).unwrap();
     OfficeCalendar::weekdays(510, 1035)
         .next_open(today.add_days(3), 30)
         .unwrap()

@@ -3,8 +3,9 @@
 //! what was wrong, and no double booking with 200 concurrent requests for the last place.
 
 use axum::http::{Method, Request, StatusCode, header};
+use mado_civil::Date;
 use mado_relay::{AppState, app, local_day};
-use mado_wire::calendar::{Day, OfficeCalendar};
+use mado_wire::calendar::OfficeCalendar;
 use serde_json::{Value, json};
 
 mod common;
@@ -16,7 +17,7 @@ fn open_day() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_millis() as i64;
-    let today = Day::parse(&local_day(now)).unwrap();
+    let today = Date::parse_iso(&local_day(now)).unwrap();
     OfficeCalendar::weekdays(510, 1035)
         .next_open(today.add_days(3), 30)
         .unwrap()
@@ -64,7 +65,7 @@ async fn slots_follow_the_office_calendar() {
     assert!(list.iter().all(|s| s["free"] == 2));
     // A Sunday has none.
     let sunday = {
-        let mut d = Day::parse(&day).unwrap();
+        let mut d = Date::parse_iso(&day).unwrap();
         while d.weekday() != mado_wire::calendar::Weekday::Sun {
             d = d.add_days(1);
         }
@@ -556,8 +557,8 @@ async fn slots_without_days_cover_the_whole_booking_window() {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_millis() as i64;
-    let today = Day::parse(&local_day(now)).unwrap();
-    let last = Day::parse(list.last().unwrap()["day"].as_str().unwrap()).unwrap();
+    let today = Date::parse_iso(&local_day(now)).unwrap();
+    let last = Date::parse_iso(list.last().unwrap()["day"].as_str().unwrap()).unwrap();
     // The last open weekday within 60 days (the demo rule) is listed, nothing after it.
     let cal = OfficeCalendar::weekdays(510, 1035);
     let mut want = today.add_days(60);

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::{Answers, Value};
 use crate::pack::QuestionType;
-use crate::{Date, Guide};
+use mado_civil::Date;
+
+use crate::Guide;
 
 /// Re-evaluations per timed block; the browser's clock is coarse (0.1 ms), so single
 /// evaluations are not timed one by one.

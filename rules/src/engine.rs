@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::Date;
 use crate::expr::{CmpOp, Expr};
 use crate::guide::{Guide, Name, Ty};
 use crate::pack::{DeadlineDef, ParamValue, QuestionType, Status};
+use mado_civil::Date;
 
 /// One answer, already checked against its question.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -344,57 +344,6 @@ pub fn wareki_with_weekday(d: Date) -> String {
     }
 }
 
-/// Civil age on `on` for someone born on `birth` (birthdays counted on the day).
-pub fn age(birth: Date, on: Date) -> i64 {
-    let mut years = i64::from(on.year() - birth.year());
-    if (on.month(), on.day()) < (birth.month(), birth.day()) {
-        years -= 1;
-    }
-    years
-}
-
-/// The age reached by the end of the 年度 (April–March) containing `on`, under
-/// 年齢計算ニ関スル法律 (an age is reached the day before the birthday, so someone born on
-/// 1 April belongs to the earlier school year). 「その年度中に70歳になる人」 is
-/// `fiscal_age(birth, today) >= 70`; 「18歳到達後の最初の3月31日まで」 is `fiscal_age <= 18`.
-pub fn fiscal_age(birth: Date, on: Date) -> i64 {
-    let fy_end_year = if on.month() >= 4 {
-        on.year() + 1
-    } else {
-        on.year()
-    };
-    let end = Date::new(fy_end_year, 3, 31).unwrap_or(on);
-    // Reached the day before the birthday: age(birth, end + 1 day).
-    age(birth, end.add_days(1))
-}
-
-/// Adds months, clamping to the month's last day (民法第143条第2項).
-pub fn add_months(d: Date, months: i64) -> Date {
-    let total = i64::from(d.year()) * 12 + i64::from(d.month()) - 1 + months;
-    let (y, m) = (
-        total.div_euclid(12) as i32,
-        (total.rem_euclid(12) + 1) as u8,
-    );
-    let mut day = d.day();
-    loop {
-        if let Ok(x) = Date::new(y, m, day) {
-            return x;
-        }
-        day -= 1;
-    }
-}
-
-/// The last day of a period of `months` that begins on `begin` (民法第143条): the day before
-/// the corresponding day, or the month's last day when there is no corresponding day.
-pub fn period_end(begin: Date, months: i64) -> Date {
-    let same = add_months(begin, months);
-    if same.day() == begin.day() {
-        same.add_days(-1)
-    } else {
-        same
-    }
-}
-
 /// A row's condition on partial answers and, when undecided, the questions it waits for.
 #[cfg(feature = "yaml")]
 pub(crate) type RowTruth = (Option<bool>, Vec<usize>);
@@ -458,8 +407,8 @@ impl Ctx<'_> {
                     return Ok(Err(missing));
                 }
                 Val::Int(match func.as_str() {
-                    "fiscal_age" => fiscal_age(dates[0], dates[1]),
-                    _ => age(dates[0], dates[1]),
+                    "fiscal_age" => mado_civil::fiscal_age(dates[0], dates[1]),
+                    _ => mado_civil::age(dates[0], dates[1]),
                 })
             }
             Expr::Add(a, b) | Expr::Sub(a, b) => {
@@ -858,9 +807,9 @@ impl Ctx<'_> {
             if let Some(n) = d.days {
                 Some(begin.add_days(n - 1))
             } else if let Some(n) = d.months {
-                Some(period_end(begin, n))
+                Some(begin.period_end(n))
             } else if let Some(n) = d.years {
-                Some(period_end(begin, n * 12))
+                Some(begin.period_end(n * 12))
             } else {
                 let next = d.next.as_ref()?;
                 let this_year = Date::parse_iso(&format!("{:04}-{next}", from.year())).ok()?;
@@ -1083,35 +1032,6 @@ mod tests {
 
     fn d(s: &str) -> Date {
         Date::parse_iso(s).unwrap()
-    }
-
-    #[test]
-    fn ages_count_birthdays_and_school_years_start_on_april_2() {
-        assert_eq!(age(d("1961-11-23"), d("2026-11-22")), 64);
-        assert_eq!(age(d("1961-11-22"), d("2026-11-22")), 65);
-        // Born 1 April: reaches 18 on 31 March, so belongs to the earlier school year.
-        assert_eq!(fiscal_age(d("2008-04-01"), d("2025-06-01")), 18);
-        assert_eq!(fiscal_age(d("2008-04-02"), d("2025-06-01")), 17);
-        // In January the school year is the one that started the April before.
-        assert_eq!(fiscal_age(d("1956-03-31"), d("2026-01-10")), 70);
-    }
-
-    #[test]
-    fn months_clamp_to_the_last_day() {
-        assert_eq!(add_months(d("2024-02-29"), 12), d("2025-02-28"));
-        assert_eq!(add_months(d("2026-01-31"), 1), d("2026-02-28"));
-        assert_eq!(add_months(d("2026-11-22"), 24), d("2028-11-22"));
-    }
-
-    #[test]
-    fn periods_end_by_civil_code_article_143() {
-        // Death 2026-02-28, "翌日から2年": begins 03-01, ends the day before 2028-03-01.
-        assert_eq!(period_end(d("2026-03-01"), 24), d("2028-02-29"));
-        // Begins 05-01, one month: ends 05-31.
-        assert_eq!(period_end(d("2026-05-01"), 1), d("2026-05-31"));
-        // Begins 01-31, one month: no 02-31, so the last day of February.
-        assert_eq!(period_end(d("2026-01-31"), 1), d("2026-02-28"));
-        assert_eq!(period_end(d("2026-11-23"), 24), d("2028-11-22"));
     }
 
     #[test]

@@ -7,7 +7,9 @@ use crate::pack::{
     CityFile, CounterDef, DeadlineDef, DerivedDef, PackFile, ParamValue, ParameterDef, QuestionDef,
     QuestionType, Status,
 };
-use crate::{Date, Parameter};
+use mado_civil::Date;
+
+use crate::Parameter;
 
 /// A problem in a pack or city file: which item, which text, what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

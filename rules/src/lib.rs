@@ -20,7 +20,8 @@
 //! the value on a date picks the latest value that had started by then.
 //!
 //! ```
-//! use mado_rules::{Date, Parameter};
+//! use mado_civil::Date;
+//! use mado_rules::Parameter;
 //!
 //! let limit = Parameter::new("特別障害者手当 所得制限（本人・扶養0人）", "円")
 //!     .with_value("2002-08-01", 3_604_000, "特別児童扶養手当等の支給に関する法律施行令 第7条")
@@ -33,8 +34,9 @@
 //! # Not handled
 //!
 //! - Deadlines are shown as computed; a last day on a closed day (土日祝・年末年始) is not
-//!   moved to the next open day, because the engine holds no holiday calendar.
-//! - Dates before 1873-01-01 have no era form (see [`Date::wareki`]).
+//!   moved to the next open day yet (the calendar to do it with is `mado_civil::closed`;
+//!   issue 20).
+//! - Dates before 1873-01-01 have no era form (see `mado_civil::Date::wareki`).
 
 #[cfg(feature = "bench")]
 pub mod bench;
@@ -49,14 +51,12 @@ pub mod load;
 pub mod pack;
 mod parameter;
 pub mod scenario;
-mod wareki;
 
 pub use bundle::Bundle;
 pub use engine::{Answers, Evaluation, ProcedureResult, Reason, Value};
 pub use guide::{BuildError, Guide};
 pub use pack::{CityFile, PackFile, Status};
 pub use parameter::{DatedValue, Parameter, ParameterError};
-pub use wareki::{Date, DateError, Era, Wareki, Weekday};
 
 #[cfg(all(test, target_arch = "wasm32"))]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

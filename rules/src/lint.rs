@@ -8,8 +8,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::Date;
-use crate::engine::{Answers, Value, add_months};
+use mado_civil::Date;
+
+use crate::engine::{Answers, Value};
 use crate::expr::Expr;
 use crate::guide::{Guide, Name};
 use crate::load::{Diagnostic, Library, LoadedPack, Source};
@@ -401,7 +402,7 @@ fn candidates(g: &Guide, q: usize, b: &Boundaries, today: Date) -> Vec<Value> {
                 .flatten()
                 .filter(|k| (-1..=131).contains(*k))
             {
-                let d = add_months(today, -12 * k);
+                let d = today.add_months(-12 * k);
                 dates.extend([d.add_days(-1), d, d.add_days(1)]);
                 let fy = if today.month() >= 4 {
                     today.year() + 1

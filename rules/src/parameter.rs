@@ -1,6 +1,6 @@
 //! Dated parameters (OpenFisca's `parameters/` idea): values with a start date and a source.
 
-use crate::{Date, DateError};
+use mado_civil::{Date, DateError};
 
 /// One value of a parameter and the day it took effect.
 #[derive(Debug, Clone, PartialEq, Eq)]

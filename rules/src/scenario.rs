@@ -4,7 +4,9 @@
 
 use crate::engine::Answers;
 use crate::pack::ScenarioDef;
-use crate::{Date, Guide};
+use mado_civil::Date;
+
+use crate::Guide;
 
 /// Runs one case against the guide for its city; returns every mismatch (empty = passed).
 pub fn check(guide: &Guide, case: &ScenarioDef) -> Vec<String> {

@@ -6,7 +6,8 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-use mado_rules::{Answers, CityFile, Date, Guide, PackFile, Status};
+use mado_civil::Date;
+use mado_rules::{Answers, CityFile, Guide, PackFile, Status};
 use serde_json::json;
 
 fn guide(city: &str) -> Guide {

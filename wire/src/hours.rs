@@ -3,7 +3,7 @@
 //! Full-width digits and separators (`０８：３０〜１７：１５`) are read as typed on a Japanese
 //! keyboard.
 
-use crate::calendar::{Day, Windows, hhmm};
+use crate::calendar::{Date, Windows, hhmm};
 
 /// Full-width digits and punctuation to ASCII; the separators `〜 ～ ー － − –` to `-`,
 /// `、 ，` to `,`.
@@ -72,14 +72,14 @@ pub fn format_windows(w: &Windows) -> String {
 }
 
 /// One date per line (`2027-05-06`); blank lines skipped. Errors name the line.
-pub fn parse_days(text: &str) -> Result<Vec<Day>, String> {
+pub fn parse_days(text: &str) -> Result<Vec<Date>, String> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line = ascii(line.trim());
         if line.is_empty() {
             continue;
         }
-        let day = Day::parse(&line).map_err(|e| format!("line {}: {e}", i + 1))?;
+        let day = Date::parse_iso(&line).map_err(|e| format!("line {}: {e}", i + 1))?;
         if !out.contains(&day) {
             out.push(day);
         }
@@ -89,8 +89,8 @@ pub fn parse_days(text: &str) -> Result<Vec<Day>, String> {
 }
 
 /// One extra opening day per line: `2027-03-28 09:00-12:00`.
-pub fn parse_extra(text: &str) -> Result<Vec<(Day, Windows)>, String> {
-    let mut out: Vec<(Day, Windows)> = Vec::new();
+pub fn parse_extra(text: &str) -> Result<Vec<(Date, Windows)>, String> {
+    let mut out: Vec<(Date, Windows)> = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line = ascii(line.trim());
         if line.is_empty() {
@@ -100,7 +100,7 @@ pub fn parse_extra(text: &str) -> Result<Vec<(Day, Windows)>, String> {
         let (day, hours) = line.split_once(' ').ok_or_else(|| {
             at("expected a date and its hours, such as 2027-03-28 09:00-12:00".into())
         })?;
-        let day = Day::parse(day.trim()).map_err(|e| at(e.to_string()))?;
+        let day = Date::parse_iso(day.trim()).map_err(|e| at(e.to_string()))?;
         let w = parse_windows(hours).map_err(at)?;
         if w.is_empty() {
             return Err(at("an extra opening day needs its hours".into()));
@@ -115,12 +115,12 @@ pub fn parse_extra(text: &str) -> Result<Vec<(Day, Windows)>, String> {
 }
 
 /// Days as typed back, one per line.
-pub fn format_days(days: &[Day]) -> String {
+pub fn format_days(days: &[Date]) -> String {
     days.iter().map(|d| format!("{d}\n")).collect()
 }
 
 /// Extra opening days as typed back, one per line.
-pub fn format_extra(extra: &[(Day, Windows)]) -> String {
+pub fn format_extra(extra: &[(Date, Windows)]) -> String {
     extra
         .iter()
         .map(|(d, w)| format!("{d} {}\n", format_windows(w)))

@@ -70,15 +70,22 @@ const CHECKED: &[&CrateLayers] = &[&FRONTEND, &RELAY];
 
 /// The workspace crates each crate may depend on (normal and build dependencies).
 const CRATE_DEPS: &[(&str, &[&str])] = &[
-    ("wire", &[]),
+    ("civil", &[]),
+    ("wire", &["mado-civil"]),
     ("card", &[]),
-    ("rules", &[]),
-    ("forms", &["mado-rules"]),
+    ("rules", &["mado-civil"]),
+    ("forms", &["mado-civil", "mado-rules"]),
     // The rule packs only at build time, for the names in the CSV exports.
-    ("relay", &["mado-wire", "mado-rules"]),
+    ("relay", &["mado-civil", "mado-wire", "mado-rules"]),
     (
         "frontend",
-        &["mado-wire", "mado-rules", "mado-forms", "mado-card"],
+        &[
+            "mado-civil",
+            "mado-wire",
+            "mado-rules",
+            "mado-forms",
+            "mado-card",
+        ],
     ),
     ("xtask", &[]),
 ];
@@ -450,6 +457,16 @@ fn cycles<'a>(edges: &BTreeMap<&'a str, BTreeSet<&'a str>>) -> Vec<Vec<String>> 
 /// Each crate's workspace dependencies against [`CRATE_DEPS`].
 fn check_crate_deps() -> Result<Vec<Violation>> {
     let mut found = Vec::new();
+    let manifest = root().join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest)
+        .map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
+    for member in members(&text) {
+        if !CRATE_DEPS.iter().any(|(dir, _)| *dir == member) {
+            found.push(Violation(format!(
+                "Cargo.toml: workspace member {member} has no row in CRATE_DEPS (xtask/src/layers.rs)"
+            )));
+        }
+    }
     for (dir, allowed) in CRATE_DEPS {
         let path: PathBuf = root().join(dir).join("Cargo.toml");
         let text = std::fs::read_to_string(&path)
@@ -463,6 +480,21 @@ fn check_crate_deps() -> Result<Vec<Violation>> {
         }
     }
     Ok(found)
+}
+
+/// The workspace's `members = [...]` (one line, as the root manifest writes it).
+fn members(manifest: &str) -> Vec<String> {
+    manifest
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("members = ["))
+        .and_then(|rest| rest.split(']').next())
+        .map(|list| {
+            list.split(',')
+                .map(|m| m.trim().trim_matches('"').to_owned())
+                .filter(|m| !m.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The `mado-*` crates a manifest depends on outside `[dev-dependencies]`.
@@ -568,5 +600,9 @@ mod tests {
     fn a_dependency_outside_the_table_is_found_and_dev_dependencies_are_not() {
         let manifest = "[package]\nname = \"x\"\n[dependencies]\nmado-wire.workspace = true\nserde = \"1\"\n[dev-dependencies]\nmado-relay = { path = \"../relay\" }\n[build-dependencies]\nmado-rules = { path = \"../rules\" }\n";
         assert_eq!(workspace_deps(manifest), vec!["mado-wire", "mado-rules"]);
+        assert_eq!(
+            members("[workspace]\nresolver = \"3\"\nmembers = [\"civil\", \"wire\"]\n"),
+            ["civil", "wire"]
+        );
     }
 }

@@ -225,7 +225,13 @@ fn run_system() -> Result {
 }
 
 /// The crates with no I/O that must build and pass their tests on wasm32 as well as natively.
-const PURE_CRATES: &[&str] = &["mado-wire", "mado-rules", "mado-forms", "mado-card"];
+const PURE_CRATES: &[&str] = &[
+    "mado-civil",
+    "mado-wire",
+    "mado-rules",
+    "mado-forms",
+    "mado-card",
+];
 
 /// `-p NAME` for each crate.
 fn packages(names: &[&str]) -> Vec<String> {

@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use mado_wire::calendar::{ClosedWhy, Day, Opening, WalkIn};
+use mado_civil::Date;
+use mado_wire::calendar::{ClosedWhy, Opening, WalkIn};
 use mado_wire::{Board, IssuedTicket, Office, Service, ServiceWalkIn};
 
 use crate::api::{self, ApiError};
@@ -57,13 +58,11 @@ fn local_time(ms: i64) -> String {
 }
 
 /// Today in the kiosk's (the office's) time zone.
-fn today() -> Day {
+fn today() -> Date {
     let d = js_sys::Date::new_0();
-    Day::new(d.get_full_year() as i32, d.get_month() + 1, d.get_date()).unwrap_or(Day {
-        year: 1970,
-        month: 1,
-        day: 1,
-    })
+    // The browser's local time (the office's), in whole days since 1970-01-01.
+    let local_ms = d.get_time() - d.get_timezone_offset() * 60_000.0;
+    Date::from_days_since_epoch((local_ms / 86_400_000.0).floor() as i64)
 }
 
 /// How often the kiosk asks whether its services take tickets (a cut-off at 16:45 shows by

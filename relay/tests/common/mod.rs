@@ -100,14 +100,15 @@ pub async fn test_app() -> (Router, AppState) {
 /// tests that issue walk-in tickets then run at any hour of any day; the hours themselves are
 /// tested with calendars that say so (`issue_17_walk_in_*` in `api.rs`).
 pub async fn open_all_day(state: &AppState) {
-    use mado_wire::calendar::{Day, OfficeCalendar};
+    use mado_civil::Date;
+    use mado_wire::calendar::OfficeCalendar;
     let stored: String =
         sqlx::query_scalar("SELECT calendar FROM office_calendars WHERE office_id = 'kokurakita'")
             .fetch_one(&state.db)
             .await
             .expect("the demo office has a calendar");
     let mut calendar: OfficeCalendar = serde_json::from_str(&stored).unwrap();
-    let today = Day::parse(&mado_relay::local_day(mado_relay::now_ms())).unwrap();
+    let today = Date::parse_iso(&mado_relay::local_day(mado_relay::now_ms())).unwrap();
     for day in [today, today.add_days(1)] {
         calendar.extra.push((day, vec![(0, 24 * 60)]));
     }

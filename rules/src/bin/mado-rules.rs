@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use mado_civil::Date;
+use mado_rules::Answers;
 use mado_rules::lint::{self, Severity};
 use mado_rules::load::Library;
 use mado_rules::pack::QuestionType;
-use mado_rules::{Answers, Date};
 
 #[derive(Debug, Parser)]
 #[command(

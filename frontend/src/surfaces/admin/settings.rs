@@ -307,7 +307,7 @@ fn SettingsForm(initial: OfficeSettings) -> impl IntoView {
                 Ok(w) => *slot = w,
                 Err(e) if ja => errors.push(format!(
                     "{}曜日の開庁時間は 08:30-17:15 のように入力してください（{e}）。",
-                    day.ja()
+                    day.kanji()
                 )),
                 Err(e) => errors.push(format!("{day:?}: {e}")),
             }
@@ -581,7 +581,7 @@ fn SettingsForm(initial: OfficeSettings) -> impl IntoView {
                     {weekly.iter().zip(Weekday::ALL).map(|(text, day)| {
                         let text = *text;
                         view! {
-                            <label>{format!("{}曜日", day.ja())}
+                            <label>{format!("{}曜日", day.kanji())}
                                 <input data-testid=format!("hours-{}", day.index()) placeholder=move || a().closed_placeholder prop:value=move || text.get()
                                     on:input=move |ev| text.set(event_target_value(&ev))/>
                             </label>

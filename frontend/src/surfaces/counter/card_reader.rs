@@ -196,7 +196,7 @@ fn review_of(b: &Basic4, lang: Lang) -> Review {
 /// `1952-07-14` → 「昭和27年7月14日」, as the card face prints the birth date; `None` for text
 /// that is not a date (a field being edited).
 fn wareki_of(iso: &str) -> Option<String> {
-    let d = mado_rules::Date::parse_iso(iso).ok()?;
+    let d = mado_civil::Date::parse_iso(iso).ok()?;
     Some(d.wareki().ok()?.to_string())
 }
 

@@ -1,9 +1,13 @@
-//! Gregorian dates and their 和暦 (Japanese era) form, for ages, deadlines and forms.
+//! [`Date`] and [`Weekday`].
 
 use core::fmt;
 
-/// A civil date (proleptic Gregorian).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+use serde::{Deserialize, Serialize};
+
+/// A civil date (proleptic Gregorian): a day in Japan, without clock or time zone. In JSON
+/// `"YYYY-MM-DD"`, read strictly ([`Date::parse_iso`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct Date {
     year: i32,
     month: u8,
@@ -24,63 +28,8 @@ pub enum DateError {
     BeforeGregorian(Date),
 }
 
-/// Japanese eras since the adoption of the Gregorian calendar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Era {
-    Meiji,
-    Taisho,
-    Showa,
-    Heisei,
-    Reiwa,
-}
-
-impl Era {
-    /// The era's name as printed on forms.
-    pub fn kanji(self) -> &'static str {
-        match self {
-            Era::Meiji => "明治",
-            Era::Taisho => "大正",
-            Era::Showa => "昭和",
-            Era::Heisei => "平成",
-            Era::Reiwa => "令和",
-        }
-    }
-}
-
-/// First day of each era, newest first (元号法 and the 改元 政令 of each era).
-const ERAS: [(Era, i32, u8, u8); 5] = [
-    (Era::Reiwa, 2019, 5, 1),
-    (Era::Heisei, 1989, 1, 8),
-    (Era::Showa, 1926, 12, 25),
-    (Era::Taisho, 1912, 7, 30),
-    (Era::Meiji, 1868, 1, 25),
-];
-
-/// A date in era form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Wareki {
-    pub era: Era,
-    /// 1 for 元年.
-    pub year: i32,
-    pub month: u8,
-    pub day: u8,
-}
-
-impl fmt::Display for Wareki {
-    /// `令和8年12月6日`; the first year of an era is written `元年`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.era.kanji())?;
-        if self.year == 1 {
-            f.write_str("元")?;
-        } else {
-            write!(f, "{}", self.year)?;
-        }
-        write!(f, "年{}月{}日", self.month, self.day)
-    }
-}
-
-/// Day of the week.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Day of the week, Monday first. In JSON its English abbreviation (`"Mon"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Weekday {
     Mon,
     Tue,
@@ -92,6 +41,22 @@ pub enum Weekday {
 }
 
 impl Weekday {
+    /// Monday to Sunday.
+    pub const ALL: [Weekday; 7] = [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ];
+
+    /// 0 for Monday … 6 for Sunday.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// One kanji, as in `12月6日（日）`.
     pub fn kanji(self) -> &'static str {
         match self {
@@ -198,29 +163,52 @@ impl Date {
         ];
         FROM_THURSDAY[self.days_since_epoch().rem_euclid(7) as usize]
     }
-
-    /// The era form of this date. Errors for dates before 1873-01-01.
-    pub fn wareki(self) -> Result<Wareki, DateError> {
-        if (self.year, self.month, self.day) < (1873, 1, 1) {
-            return Err(DateError::BeforeGregorian(self));
-        }
-        let (era, start_year, ..) = ERAS
-            .iter()
-            .copied()
-            .find(|&(_, y, m, d)| (self.year, self.month, self.day) >= (y, m, d))
-            .ok_or(DateError::BeforeGregorian(self))?;
-        Ok(Wareki {
-            era,
-            year: self.year - start_year + 1,
-            month: self.month,
-            day: self.day,
-        })
-    }
 }
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl core::str::FromStr for Date {
+    type Err = DateError;
+    fn from_str(s: &str) -> Result<Self, DateError> {
+        Self::parse_iso(s)
+    }
+}
+
+impl TryFrom<String> for Date {
+    type Error = DateError;
+    fn try_from(s: String) -> Result<Self, DateError> {
+        Self::parse_iso(&s)
+    }
+}
+
+impl From<Date> for String {
+    fn from(d: Date) -> String {
+        d.to_string()
+    }
+}
+
+/// In a JSON Schema a date is the string serde writes (`"2027-03-01"`), not the struct.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Date {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "format": "date",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+            "description": "A civil date in Japan, `YYYY-MM-DD`."
+        })
     }
 }
 
@@ -302,5 +290,47 @@ mod tests {
         for z in [-800_000_i64, -1, 0, 1, 19_000, 2_000_000] {
             assert_eq!(Date::from_days_since_epoch(z).days_since_epoch(), z);
         }
+    }
+
+    #[test]
+    fn in_json_a_date_is_its_iso_text_read_strictly() {
+        let d = Date::new(2027, 3, 1).unwrap();
+        assert_eq!(serde_json::to_string(&d).unwrap(), "\"2027-03-01\"");
+        assert_eq!(serde_json::from_str::<Date>("\"2027-03-01\"").unwrap(), d);
+        let err = serde_json::from_str::<Date>("\"2027-02-29\"").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("2027-02-29 is not a calendar date"),
+            "{err}"
+        );
+        let err = serde_json::from_str::<Date>("\"2027/03/01\"").unwrap_err();
+        assert!(
+            err.to_string().contains("expected a date as YYYY-MM-DD"),
+            "{err}"
+        );
+        assert_eq!(serde_json::to_string(&Weekday::Mon).unwrap(), "\"Mon\"");
+    }
+
+    /// The schema says what serde writes: the string, not the struct.
+    #[cfg(feature = "schema")]
+    #[test]
+    fn a_date_is_a_date_string_in_its_json_schema() {
+        let schema = schemars::SchemaGenerator::default()
+            .subschema_for::<Date>()
+            .to_value();
+        assert_eq!(schema["type"], "string");
+        assert_eq!(schema["format"], "date");
+        assert_eq!(schema["pattern"], "^[0-9]{4}-[0-9]{2}-[0-9]{2}$");
+    }
+
+    #[test]
+    fn weekdays_count_from_monday() {
+        assert_eq!(Weekday::ALL[0], Weekday::Mon);
+        assert_eq!(Weekday::Sun.index(), 6);
+        assert_eq!(Date::parse_iso("1970-01-01").unwrap().days_since_epoch(), 0);
+        assert_eq!(
+            Date::parse_iso("1970-01-01").unwrap().weekday(),
+            Weekday::Thu
+        );
     }
 }
