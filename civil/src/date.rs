@@ -324,6 +324,16 @@ mod tests {
     }
 
     #[test]
+    fn the_era_form_with_the_weekday_is_what_handouts_print() {
+        let d = Date::parse_iso("2026-12-06").unwrap();
+        assert_eq!(d.wareki_with_weekday(), "令和8年12月6日（日）");
+        let d = Date::parse_iso("2019-05-01").unwrap();
+        assert_eq!(d.wareki_with_weekday(), "令和元年5月1日（水）");
+        let d = Date::parse_iso("1872-12-31").unwrap();
+        assert_eq!(d.wareki_with_weekday(), "1872-12-31");
+    }
+
+    #[test]
     fn weekdays_count_from_monday() {
         assert_eq!(Weekday::ALL[0], Weekday::Mon);
         assert_eq!(Weekday::Sun.index(), 6);

@@ -77,4 +77,13 @@ impl Date {
             day: self.day(),
         })
     }
+
+    /// The era form with the weekday, as handouts and deadlines print it:
+    /// `令和8年12月6日（日）`; before 1873 (no era form) `YYYY-MM-DD`.
+    pub fn wareki_with_weekday(self) -> String {
+        match self.wareki() {
+            Ok(w) => format!("{w}（{}）", self.weekday().kanji()),
+            Err(_) => self.to_string(),
+        }
+    }
 }

@@ -57,7 +57,7 @@ pub fn sample_handout() -> Handout {
         title: "身体障害者手帳を受け取ったとき".into(),
         name: "山田 太郎".into(),
         office: "北九州市 小倉北区役所".into(),
-        date: "令和8年11月22日（日）".into(),
+        date: mado_civil::Date::parse_iso("2026-11-22").unwrap(),
         contact: "電話 093-582-2102".into(),
         url: "https://mado.example.jp/apply#shintai-techo/kitakyushu?grade=1&part=heart".into(),
         items: (1..=12)

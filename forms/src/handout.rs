@@ -35,8 +35,8 @@ pub struct Handout {
     /// The resident's name (「山田 太郎 様」).
     pub name: String,
     pub office: String,
-    /// 「令和8年11月22日（日）」.
-    pub date: String,
+    /// The day of the visit, printed 「令和8年11月22日（日）」.
+    pub date: mado_civil::Date,
     /// Telephone and hours, printed at the foot.
     #[serde(default)]
     pub contact: String,
@@ -206,7 +206,14 @@ pub fn render_handout(doc: &mut Document<'_>, font: &Font, h: &Handout) -> Resul
         doc.text(page, LEFT, y, 15.0, Align::Left, &l)?;
         y += 7.5;
     }
-    doc.text(page, LEFT, y, 11.0, Align::Left, &h.date)?;
+    doc.text(
+        page,
+        LEFT,
+        y,
+        11.0,
+        Align::Left,
+        &h.date.wareki_with_weekday(),
+    )?;
     y += 6.0;
     for l in wrap(font, &h.office, 11.0, head_width) {
         doc.text(page, LEFT, y, 11.0, Align::Left, &l)?;

@@ -45,7 +45,7 @@ fn the_handout_lists_every_procedure_across_pages() {
         title: "身体障害者手帳を受け取ったとき".into(),
         name: "山田 太郎".into(),
         office: "北九州市 小倉北区役所".into(),
-        date: "令和8年11月22日（日）".into(),
+        date: mado_civil::Date::parse_iso("2026-11-22").unwrap(),
         contact: "電話 093-582-2102（平日 8時30分〜17時15分）".into(),
         url: "https://mado.example.jp/apply#shintai-techo/kitakyushu?grade=1&part=heart".into(),
         items,
@@ -113,7 +113,7 @@ fn issue_17_the_handout_groups_once_wraps_every_line_and_numbers_its_pages() {
         title: "引越しをするとき（転入・転居・転出）".into(),
         name: "山田 太郎".into(),
         office: "北九州市 小倉北区役所".into(),
-        date: "令和8年11月22日（日）".into(),
+        date: mado_civil::Date::parse_iso("2026-11-22").unwrap(),
         contact:
             "〒803-8510 北九州市小倉北区大手町1番1号　電話 093-000-0000　受付 平日 8:30〜17:15"
                 .into(),

@@ -193,7 +193,7 @@ mod tests {
     fn offer(start: &str) -> SlotOffer {
         SlotOffer {
             service: "okuyami".into(),
-            day: "2026-11-24".into(),
+            day: mado_civil::Date::parse_iso("2026-11-24").unwrap(),
             start: start.into(),
             end: "09:30".into(),
             free: 2,

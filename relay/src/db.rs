@@ -576,6 +576,13 @@ pub fn now_ms() -> i64 {
 }
 
 /// The office-local day and minute after midnight of a Unix-millisecond instant.
+/// A date as stored (`YYYY-MM-DD` text, the same in both engines); `what` names the column for
+/// the message if it does not read (the database was written by hand).
+pub fn stored_date(text: &str, what: &str) -> Result<mado_civil::Date> {
+    mado_civil::Date::parse_iso(text)
+        .map_err(|e| Error::Internal(format!("stored {what} does not read: {e}")))
+}
+
 /// Offices are in Japan: UTC+9, no daylight saving.
 pub fn local_day_minute(at_ms: i64) -> (mado_civil::Date, u16) {
     const DAY: i64 = 86_400_000;

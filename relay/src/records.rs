@@ -38,28 +38,11 @@ fn check_id(what: &str, v: &str) -> Result<()> {
     }
 }
 
-fn check_date(v: &str) -> Result<()> {
-    let b = v.as_bytes();
-    let num = |r: std::ops::Range<usize>| v.get(r).and_then(|s| s.parse::<u32>().ok());
-    let ok = b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && num(0..4).is_some()
-        && num(5..7).is_some_and(|m| (1..=12).contains(&m))
-        && num(8..10).is_some_and(|d| (1..=31).contains(&d));
-    if ok {
-        Ok(())
-    } else {
-        Err(bad(format!("date must be YYYY-MM-DD, found {v:?}")))
-    }
-}
-
 /// Checks sizes and shapes; the content is the guide's and is stored as given.
 pub fn validate(r: &NewGuideRecord) -> Result<()> {
     check_id("pack", &r.pack)?;
     check_id("version", &r.version)?;
     check_id("city", &r.city)?;
-    check_date(&r.date)?;
     if r.answers.len() > MAX_ANSWERS {
         return Err(bad(format!(
             "answers has {} entries; at most {MAX_ANSWERS}",
@@ -165,7 +148,7 @@ pub(crate) async fn records_create(
     .bind(&req.pack)
     .bind(&req.version)
     .bind(&req.city)
-    .bind(&req.date)
+    .bind(req.date.to_string())
     .bind(answers)
     .bind(procedures)
     .bind(req.ticket_id)
@@ -227,7 +210,10 @@ pub(crate) async fn records_list(
                     pack: row.try_get("pack")?,
                     version: row.try_get("pack_version")?,
                     city: row.try_get("city")?,
-                    date: row.try_get("ref_date")?,
+                    date: crate::db::stored_date(
+                        &row.try_get::<String, _>("ref_date")?,
+                        "ref_date",
+                    )?,
                     answers: serde_json::from_str(&answers)
                         .map_err(|e| parse("answers", e.to_string()))?,
                     procedures: serde_json::from_str(&procedures)

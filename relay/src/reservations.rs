@@ -174,7 +174,7 @@ async fn offers_in(
             let free = i64::from(s.capacity).saturating_sub(booked).max(0);
             out.push(SlotOffer {
                 service: service.to_owned(),
-                day: day.to_string(),
+                day,
                 start: calendar::hhmm(s.start),
                 end: calendar::hhmm(s.end),
                 free: u32::try_from(free).unwrap_or(0),
@@ -348,13 +348,13 @@ async fn free_place(
     tx: &mut Transaction<'_, Any>,
     office: &str,
     service: &str,
-    day: &str,
+    day: Date,
     start: i64,
 ) -> Result<()> {
     sqlx::query("UPDATE slot_counts SET booked = booked - 1 WHERE office_id = $1 AND service_id = $2 AND day = $3 AND start_min = $4 AND booked > 0")
         .bind(office)
         .bind(service)
-        .bind(day)
+        .bind(day.to_string())
         .bind(start)
         .execute(&mut **tx)
         .await?;
@@ -420,7 +420,7 @@ async fn reservation_by_token(
         Reservation {
             office: row.get("office_id"),
             service: row.get("service_id"),
-            day: row.get("day"),
+            day: crate::db::stored_date(&row.get::<String, _>("day"), "reservation day")?,
             start: calendar::hhmm(minutes("start_min")),
             end: calendar::hhmm(minutes("end_min")),
             code: row.get("code"),
@@ -669,7 +669,7 @@ pub(crate) async fn reservation_book(
             reservation: Reservation {
                 office,
                 service: req.service,
-                day: day.to_string(),
+                day,
                 start: calendar::hhmm(start),
                 end: calendar::hhmm(end),
                 code,
@@ -710,7 +710,7 @@ pub(crate) async fn reservation_cancel(
         ReservationStatus::Booked => {}
     }
     let start = i64::from(parse_time(&r.start, "start")?);
-    free_place(&mut tx, &r.office, &r.service, &r.day, start).await?;
+    free_place(&mut tx, &r.office, &r.service, r.day, start).await?;
     sqlx::query("UPDATE reservations SET status = 'cancelled', checkin_hash = NULL WHERE id = $1")
         .bind(id)
         .execute(&mut *tx)
@@ -733,7 +733,7 @@ pub(crate) async fn reservation_reschedule(
     let r = existing(&state.db, &token)
         .await?
         .ok_or_else(|| Error::NotFound("no reservation for this link".into()))?;
-    if r.status == ReservationStatus::Booked && r.day == day.to_string() && r.start == req.start {
+    if r.status == ReservationStatus::Booked && r.day == day && r.start == req.start {
         return Ok(Json(r));
     }
     let (rule, end) = check_slot(&state, &r.office, &r.service, day, start).await?;
@@ -766,7 +766,7 @@ pub(crate) async fn reservation_reschedule(
         });
     }
     let old = i64::from(parse_time(&r.start, "start")?);
-    free_place(&mut tx, &r.office, &r.service, &r.day, old).await?;
+    free_place(&mut tx, &r.office, &r.service, r.day, old).await?;
     sqlx::query("UPDATE reservations SET day = $1, start_min = $2, end_min = $3 WHERE id = $4")
         .bind(day.to_string())
         .bind(i64::from(start))
@@ -777,7 +777,7 @@ pub(crate) async fn reservation_reschedule(
     tx.commit().await?;
     state.next_slots.forget(&r.office, &r.service);
     Ok(Json(Reservation {
-        day: day.to_string(),
+        day,
         start: calendar::hhmm(start),
         end: calendar::hhmm(end),
         ..r
@@ -808,8 +808,15 @@ fn fold(line: &str) -> String {
 
 /// The visit as an iCalendar event (RFC 5545), Japan time.
 pub fn ics(r: &Reservation, office_name: &str, service_name: &str, stamp_ms: i64) -> String {
-    let compact =
-        |day: &str, hhmm: &str| format!("{}T{}00", day.replace('-', ""), hhmm.replace(':', ""));
+    let compact = |day: Date, hhmm: &str| {
+        format!(
+            "{:04}{:02}{:02}T{}00",
+            day.year(),
+            day.month(),
+            day.day(),
+            hhmm.replace(':', "")
+        )
+    };
     let stamp = chrono::DateTime::from_timestamp_millis(stamp_ms)
         .unwrap_or_default()
         .format("%Y%m%dT%H%M%SZ");
@@ -830,8 +837,8 @@ pub fn ics(r: &Reservation, office_name: &str, service_name: &str, stamp_ms: i64
         "BEGIN:VEVENT".to_owned(),
         format!("UID:{}-{}@mado", r.office, r.code),
         format!("DTSTAMP:{stamp}"),
-        format!("DTSTART;TZID=Asia/Tokyo:{}", compact(&r.day, &r.start)),
-        format!("DTEND;TZID=Asia/Tokyo:{}", compact(&r.day, &r.end)),
+        format!("DTSTART;TZID=Asia/Tokyo:{}", compact(r.day, &r.start)),
+        format!("DTEND;TZID=Asia/Tokyo:{}", compact(r.day, &r.end)),
         format!(
             "SUMMARY:{}",
             ics_text(&format!("{office_name} {service_name}"))
@@ -905,7 +912,7 @@ mod tests {
         let r = Reservation {
             office: "kokurakita".into(),
             service: "jumin".into(),
-            day: "2026-12-01".into(),
+            day: mado_civil::Date::parse_iso("2026-12-01").unwrap(),
             start: "09:00".into(),
             end: "09:30".into(),
             code: "K7MX4P".into(),

@@ -631,11 +631,19 @@ async fn malformed_guide_records_are_refused_with_what_was_expected() {
         v
     };
     let cases: Vec<(Value, StatusCode, &str, &str)> = vec![
+        // The guide's date is a date by its type (like a status or a mark): refused as the
+        // body is read, naming the field.
         (
             with(&|v| v["date"] = json!("2026-13-01")),
             StatusCode::BAD_REQUEST,
-            "invalid_record",
-            "YYYY-MM-DD",
+            "invalid_body",
+            "date: 2026-13-01 is not a calendar date",
+        ),
+        (
+            with(&|v| v["date"] = json!("2026/12/01")),
+            StatusCode::BAD_REQUEST,
+            "invalid_body",
+            "date: expected a date as YYYY-MM-DD",
         ),
         (
             with(&|v| v["pack"] = json!("お悔やみ")),

@@ -257,9 +257,9 @@ pub struct CounterOut {
 pub struct DeadlineOut {
     /// As the source words it.
     pub text: String,
-    /// `YYYY-MM-DD`, when the date it counts from is known.
+    /// The last day (`YYYY-MM-DD` in JSON), when the date it counts from is known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
+    pub date: Option<Date>,
     /// `令和8年12月6日（日）`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wareki: Option<String>,
@@ -290,7 +290,8 @@ pub struct Evaluation {
     pub pack: String,
     pub version: String,
     pub city: String,
-    pub date: String,
+    /// The day of the visit the rules were read on (`YYYY-MM-DD` in JSON).
+    pub date: Date,
     pub procedures: Vec<ProcedureResult>,
     /// Questions shown now (their `ask_if` holds), in order.
     pub questions: Vec<String>,
@@ -334,14 +335,6 @@ pub fn group_digits(n: i64) -> String {
         out.push(c);
     }
     if n < 0 { format!("-{out}") } else { out }
-}
-
-/// `令和8年12月6日（日）`.
-pub fn wareki_with_weekday(d: Date) -> String {
-    match d.wareki() {
-        Ok(w) => format!("{w}（{}）", d.weekday().kanji()),
-        Err(_) => d.to_string(),
-    }
 }
 
 /// A row's condition on partial answers and, when undecided, the questions it waits for.
@@ -499,7 +492,7 @@ impl Ctx<'_> {
             Val::Bool(true) => "はい".into(),
             Val::Bool(false) => "いいえ".into(),
             Val::Int(n) => format!("{}{unit}", group_digits(*n)),
-            Val::Date(d) => wareki_with_weekday(*d),
+            Val::Date(d) => d.wareki_with_weekday(),
             Val::Opt(s) if choice_of.is_none() && *s == self.g.city => self.g.city_name.clone(),
             Val::Opt(s) => label_of(s),
             Val::Set(v) if v.is_empty() => "なし".into(),
@@ -822,8 +815,8 @@ impl Ctx<'_> {
         });
         DeadlineOut {
             text: d.text.clone(),
-            date: date.map(|x| x.to_string()),
-            wareki: date.map(wareki_with_weekday),
+            date,
+            wareki: date.map(Date::wareki_with_weekday),
         }
     }
 }
@@ -1010,7 +1003,7 @@ impl Guide {
             pack: self.pack.clone(),
             version: self.version.clone(),
             city: self.city.clone(),
-            date: today.to_string(),
+            date: today,
             procedures,
             questions: (0..self.questions.len())
                 .filter(|&i| ctx.visible[i])
@@ -1030,10 +1023,6 @@ mod tests {
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
-    fn d(s: &str) -> Date {
-        Date::parse_iso(s).unwrap()
-    }
-
     #[test]
     fn amounts_get_thousands_separators() {
         assert_eq!(group_digits(4_596_000), "4,596,000");
@@ -1041,6 +1030,5 @@ mod tests {
         assert_eq!(group_digits(3000), "3,000");
         assert_eq!(group_digits(999), "999");
         assert_eq!(group_digits(-213_000), "-213,000");
-        assert_eq!(wareki_with_weekday(d("2026-12-06")), "令和8年12月6日（日）");
     }
 }

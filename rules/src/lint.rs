@@ -123,14 +123,6 @@ pub fn lint(lib: &Library) -> Vec<Finding> {
                 let Some(g) = guides.iter().find(|g| g.city == case.city) else {
                     continue;
                 };
-                if let Err(e) = Date::parse_iso(&case.date) {
-                    out.push(finding(
-                        Severity::Error,
-                        tsrc,
-                        line,
-                        format!("scenario {:?}: date: {e}", case.name),
-                    ));
-                }
                 let raw = serde_json::Value::Object(case.answers.clone().into_iter().collect());
                 if let Err(e) = Answers::from_json(g, &raw) {
                     out.push(finding(

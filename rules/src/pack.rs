@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 
+use mado_civil::Date;
 use serde::{Deserialize, Serialize};
 
 /// One life event's pack (`okuyami`, `shintai-techo`, `hikkoshi`).
@@ -289,7 +290,7 @@ pub struct ScenarioDef {
     pub source: String,
     pub city: String,
     /// The reference date (the day of the counter visit).
-    pub date: String,
+    pub date: Date,
     #[serde(default)]
     pub answers: BTreeMap<String, serde_json::Value>,
     /// Procedure id → expected status. Procedures not listed are not checked.
@@ -297,9 +298,9 @@ pub struct ScenarioDef {
     /// Procedure id → text each expected to appear in one of its reasons.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub reasons: BTreeMap<String, Vec<String>>,
-    /// Procedure id → expected deadline date `YYYY-MM-DD`.
+    /// Procedure id → expected deadline date (`YYYY-MM-DD`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub deadlines: BTreeMap<String, String>,
+    pub deadlines: BTreeMap<String, Date>,
     /// Questions expected among those still worth asking.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ask: Vec<String>,

@@ -302,8 +302,8 @@ pub struct ServiceWalkIn {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SlotOffer {
     pub service: String,
-    /// `YYYY-MM-DD`, office-local.
-    pub day: String,
+    /// Office-local (`YYYY-MM-DD`).
+    pub day: mado_civil::Date,
     /// `HH:MM`, office-local.
     pub start: String,
     pub end: String,
@@ -367,7 +367,8 @@ pub enum ReservationStatus {
 pub struct Reservation {
     pub office: String,
     pub service: String,
-    pub day: String,
+    /// Office-local (`YYYY-MM-DD`).
+    pub day: mado_civil::Date,
     pub start: String,
     pub end: String,
     /// Short code for the kiosk and the phone (e.g. `K7MX4P`).
@@ -442,8 +443,8 @@ pub struct NewGuideRecord {
     pub pack: String,
     pub version: String,
     pub city: String,
-    /// The reference date of the evaluation, `YYYY-MM-DD`.
-    pub date: String,
+    /// The reference date of the evaluation (`YYYY-MM-DD`).
+    pub date: mado_civil::Date,
     pub answers: std::collections::BTreeMap<String, AnswerValue>,
     pub procedures: Vec<GuideRecordItem>,
     /// The ticket being served when the record was made, if any.

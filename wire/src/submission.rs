@@ -45,8 +45,8 @@ pub struct NewSubmission {
     pub pack: String,
     pub version: String,
     pub city: String,
-    /// The reference date the guide was evaluated on, `YYYY-MM-DD`.
-    pub date: String,
+    /// The reference date the guide was evaluated on (`YYYY-MM-DD`).
+    pub date: mado_civil::Date,
     pub answers: BTreeMap<String, AnswerValue>,
     /// The procedures the guide listed (the ones that apply or may apply).
     pub procedures: Vec<GuideRecordItem>,
@@ -235,16 +235,10 @@ pub const MAX_NOTE_CHARS: usize = 1000;
 /// Most procedures in one pre-application.
 pub const MAX_PROCEDURES: usize = 200;
 
+/// A calendar date written `YYYY-MM-DD` (what a person typed is checked here, so that every
+/// wrong field is named at once).
 fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
-        && matches!(s[5..7].parse::<u8>(), Ok(1..=12))
-        && matches!(s[8..10].parse::<u8>(), Ok(1..=31))
+    mado_civil::Date::parse_iso(s).is_ok()
 }
 
 fn is_id(s: &str) -> bool {
@@ -324,7 +318,6 @@ impl NewSubmission {
             "the rule pack version",
         );
         check(is_id(&self.city), "city", "a city id");
-        check(is_date(&self.date), "date", "a date YYYY-MM-DD");
         check(
             self.answers.len() <= 200 && self.answers.keys().all(|k| is_id(k)),
             "answers",
@@ -388,7 +381,7 @@ mod tests {
             pack: "okuyami".into(),
             version: "2026.11".into(),
             city: "kitakyushu".into(),
-            date: "2026-11-20".into(),
+            date: mado_civil::Date::parse_iso("2026-11-20").unwrap(),
             answers: BTreeMap::from([(
                 "death_date".into(),
                 AnswerValue::Text("2026-11-18".into()),
@@ -441,14 +434,27 @@ mod tests {
         );
         let mut s = sample();
         s.applicant.address = "北九州市\n小倉北区".into();
-        s.date = "2026-13-01".into();
+        s.applicant.birth_date = "2026-02-30".into();
         let problems = s.problems();
         assert_eq!(problems.len(), 2);
-        assert_eq!(problems[0].to_string(), "date: a date YYYY-MM-DD");
+        // A day that does not exist is not a date (the old check took any 01–31).
+        assert_eq!(
+            problems[0].to_string(),
+            "applicant.birth_date: a date YYYY-MM-DD"
+        );
         assert!(
             problems[1]
                 .to_string()
                 .starts_with("applicant.address: the address")
+        );
+        // The guide's date is a date by its type: text that is not one does not read.
+        let mut json = serde_json::to_value(sample()).unwrap();
+        json["date"] = "2026-13-01".into();
+        let err = serde_json::from_value::<NewSubmission>(json).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("2026-13-01 is not a calendar date"),
+            "{err}"
         );
     }
 

@@ -323,7 +323,7 @@ pub fn Kiosk() -> impl IntoView {
                                         view! {
                                             <div class="book-instead no-print" data-testid="book-instead">
                                                 <p><strong>{t().kiosk_long_wait}</strong>{t().kiosk_book_instead}</p>
-                                                <p class="slot" data-testid="next-free-slot">{format!("{} {}", crate::i18n::day_label(&slot.day, l), slot.start)}</p>
+                                                <p class="slot" data-testid="next-free-slot">{format!("{} {}", crate::i18n::day_label_of(slot.day, l), slot.start)}</p>
                                                 <div class="qr" inner_html=qr></div>
                                                 <p class="hint">{t().kiosk_book_scan}</p>
                                             </div>

@@ -5,12 +5,13 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
+use mado_civil::Date;
 use mado_wire::{BookRequest, Booking, Office, Reservation, ReservationStatus, SlotOffer};
 
 use crate::api::{self, ApiError};
 use crate::i18n::{Lang, use_lang};
 
-pub(super) use crate::i18n::day_label;
+pub(super) use crate::i18n::day_label_of;
 
 /// `09:00` → `9:00`.
 fn time_label(t: &str) -> String {
@@ -63,7 +64,7 @@ fn ReservationCard(
     let ics = format!("/api/reservations/{token}/ics");
     let when = format!(
         "{} {}〜{}",
-        day_label(&reservation.day, lang.get_untracked()),
+        day_label_of(reservation.day, lang.get_untracked()),
         time_label(&reservation.start),
         time_label(&reservation.end)
     );
@@ -91,10 +92,10 @@ fn ReservationCard(
 }
 
 /// Each day of `offers` with its free places, in order (a day whose slots are all taken has 0).
-fn free_by_day(offers: &[SlotOffer]) -> Vec<(String, u32)> {
-    let mut by_day: BTreeMap<String, u32> = BTreeMap::new();
+fn free_by_day(offers: &[SlotOffer]) -> Vec<(Date, u32)> {
+    let mut by_day: BTreeMap<Date, u32> = BTreeMap::new();
     for o in offers {
-        *by_day.entry(o.day.clone()).or_default() += o.free;
+        *by_day.entry(o.day).or_default() += o.free;
     }
     by_day.into_iter().collect()
 }
@@ -103,8 +104,8 @@ fn free_by_day(offers: &[SlotOffer]) -> Vec<(String, u32)> {
 /// chosen time.
 #[component]
 fn DayList(
-    days: Memo<Vec<(String, u32)>>,
-    day: RwSignal<Option<String>>,
+    days: Memo<Vec<(Date, u32)>>,
+    day: RwSignal<Option<Date>>,
     /// The chosen time, cleared when another day is chosen (not `slot`: a Leptos keyword).
     time: RwSignal<Option<String>>,
 ) -> impl IntoView {
@@ -112,14 +113,13 @@ fn DayList(
     let t = move || lang.get().desk();
     view! {
         <div class="day-list">
-            <For each=move || days.get() key=|(d, free)| (d.clone(), *free) let:item>
+            <For each=move || days.get() key=|(d, free)| (*d, *free) let:item>
                 {
                     let (d, free) = item;
-                    let (d2, d3) = (d.clone(), d.clone());
-                    let label = day_label(&d, lang.get_untracked());
+                    let label = day_label_of(d, lang.get_untracked());
                     view! {
-                        <button type="button" class="day" class:chosen=move || day.get().as_deref() == Some(d2.as_str())
-                            disabled=free == 0 on:click=move |_| { day.set(Some(d3.clone())); time.set(None); }>
+                        <button type="button" class="day" class:chosen=move || day.get() == Some(d)
+                            disabled=free == 0 on:click=move |_| { day.set(Some(d)); time.set(None); }>
                             {label}<small>{move || if free == 0 { t().book_full_day.to_owned() } else { lang.get().book_free(free) }}</small>
                         </button>
                     }
@@ -175,7 +175,7 @@ pub fn BookVisit(
     let office = RwSignal::new(None::<Office>);
     let service = RwSignal::new(None::<String>);
     let offers = RwSignal::new(Vec::<SlotOffer>::new());
-    let day = RwSignal::new(None::<String>);
+    let day = RwSignal::new(None::<Date>);
     let slot = RwSignal::new(None::<String>);
     let phone = RwSignal::new(String::new());
     let birth = RwSignal::new(String::new());
@@ -237,7 +237,7 @@ pub fn BookVisit(
         };
         let req = BookRequest {
             service: s,
-            day: d,
+            day: d.to_string(),
             start,
             phone: phone_opt,
             birth_date: birth_opt,
@@ -322,8 +322,8 @@ pub fn BookVisit(
                             <legend>{move || t().book_time}</legend>
                             <div class="slot-list">
                                 {move || {
-                                    let d = day.get().unwrap_or_default();
-                                    offers.get().into_iter().filter(|o| o.day == d).map(|o| {
+                                    let d = day.get();
+                                    offers.get().into_iter().filter(|o| Some(o.day) == d).map(|o| {
                                         let start = o.start.clone();
                                         let start2 = o.start.clone();
                                         view! {
@@ -363,7 +363,7 @@ fn MoveBooking(
     office: String,
     service: String,
     /// The booking's day and start, which are not offered as a move.
-    current: (String, String),
+    current: (Date, String),
     on_moved: Callback<Reservation>,
 ) -> impl IntoView {
     let tasks = crate::shell::Tasks::here();
@@ -371,7 +371,7 @@ fn MoveBooking(
     let t = move || lang.get().desk();
     let open = RwSignal::new(false);
     let offers = RwSignal::new(Vec::<SlotOffer>::new());
-    let day = RwSignal::new(None::<String>);
+    let day = RwSignal::new(None::<Date>);
     let slot = RwSignal::new(None::<String>);
     let problem = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -396,7 +396,10 @@ fn MoveBooking(
         };
         busy.set(true);
         tasks.spawn(async move {
-            let req = mado_wire::RescheduleRequest { day: d, start };
+            let req = mado_wire::RescheduleRequest {
+                day: d.to_string(),
+                start,
+            };
             match api::reschedule_reservation(&token.get_value(), &req).await {
                 Ok(r) => {
                     open.set(false);
@@ -417,9 +420,9 @@ fn MoveBooking(
                 <DayList days=days day=day time=slot/>
                 <div class="slot-list">
                     {move || {
-                        let d = day.get().unwrap_or_default();
+                        let d = day.get();
                         let (cur_day, cur_start) = current.get_value();
-                        offers.get().into_iter().filter(|o| o.day == d).map(|o| {
+                        offers.get().into_iter().filter(|o| Some(o.day) == d).map(|o| {
                             let (start, start2) = (o.start.clone(), o.start.clone());
                             let is_current = o.day == cur_day && o.start == cur_start;
                             view! {
@@ -501,7 +504,7 @@ pub fn MyReservation() -> impl IntoView {
                         };
                         let booked = r.status == ReservationStatus::Booked;
                         let (r_office, r_service) = (r.office.clone(), r.service.clone());
-                        let (r_day, r_start) = (r.day.clone(), r.start.clone());
+                        let (r_day, r_start) = (r.day, r.start.clone());
                         view! {
                             <p class="status-line" data-testid="reservation-status">{status}</p>
                             <Show when=move || moved.get()>
@@ -509,7 +512,7 @@ pub fn MyReservation() -> impl IntoView {
                             </Show>
                             <ReservationCard reservation=r token=token.get_value() office=office_name service=service_name/>
                             {booked.then(|| view! {
-                                <MoveBooking token=token.get_value() office=r_office.clone() service=r_service.clone() current=(r_day.clone(), r_start.clone())
+                                <MoveBooking token=token.get_value() office=r_office.clone() service=r_service.clone() current=(r_day, r_start.clone())
                                     on_moved=Callback::new(move |new: Reservation| { moved.set(true); reservation.set(Some(Ok(new))); })/>
                                 <Show when=move || confirm.get() fallback=move || view! {
                                     <button type="button" class="secondary" on:click=move |_| confirm.set(true)>{t().book_cancel}</button>

@@ -284,7 +284,7 @@ fn Receipt(receipt: SubmissionReceipt, booking: Option<Booking>) -> impl IntoVie
     let visit = booking.map(|b| {
         format!(
             "{} {}（{}）",
-            super::booking::day_label(&b.reservation.day, lang.get_untracked()),
+            super::booking::day_label_of(b.reservation.day, lang.get_untracked()),
             b.reservation.start,
             b.reservation.code
         )

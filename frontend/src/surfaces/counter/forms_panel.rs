@@ -266,7 +266,7 @@ pub fn FormsPanel(
             title,
             name: data.applicant.name.clone(),
             office: format!("{city_name} {}", data.office),
-            date: mado_rules::engine::wareki_with_weekday(session.today),
+            date: session.today,
             contact: office_contact.get_untracked(),
             url: link,
             items,

@@ -230,7 +230,7 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
                 Some(s) => {
                     let (title, version) = s.guide.with_value(|g| (g.title.clone(), g.version.clone()));
                     let city_name = s.guide.with_value(|g| g.city_name.clone());
-                    let as_of = mado_rules::engine::wareki_with_weekday(s.today);
+                    let as_of = s.today.wareki_with_weekday();
                     view! {
                         <div class="guide-head">
                             <div class="what">
