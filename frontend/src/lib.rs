@@ -6,7 +6,9 @@
 //!
 //! Each surface (kiosk, display, staff queue, …) is a route. Components are thin: queue state
 //! comes from [`mado_wire`]'s reducers, fed by a snapshot from the relay ([`api`]) and then
-//! by live events ([`live`]). Every visible string comes from [`i18n`].
+//! by live events (`device::live`); what a visit makes of the guide's result (the counter
+//! record, the forms and their data, the handout) is plain data in [`visit`], tested
+//! natively. Every visible string comes from [`i18n`]. ARCHITECTURE.md has the layers.
 //!
 //! # Not handled
 //!
@@ -19,6 +21,7 @@ pub mod guide;
 pub mod i18n;
 pub mod shell;
 mod surfaces;
+pub mod visit;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};

@@ -35,6 +35,7 @@ const FRONTEND: CrateLayers = CrateLayers {
         &["device"],
         &["shell"],
         &["guide"],
+        &["visit"],
         &["surfaces"],
         &["root"],
     ],

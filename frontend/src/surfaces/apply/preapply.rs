@@ -3,13 +3,11 @@
 //! counter staff load it by the code or by scanning the QR code, which fills the guide's
 //! answers and the applicant fields the forms are printed with.
 
-use std::collections::BTreeMap;
-
 use leptos::prelude::*;
 use mado_wire::submission::{
     ApplicantDetails, NewSubmission, SubmissionProgress, SubmissionReceipt, SubmissionStatus,
 };
-use mado_wire::{AnswerValue, Booking, GuideRecordItem, GuideStatus};
+use mado_wire::{Booking, GuideRecordItem};
 
 use crate::api::{self, ApiError};
 use crate::guide::Session;
@@ -25,25 +23,10 @@ fn status_link(token: &str) -> String {
 
 /// The procedures the guide lists as required or possibly applicable.
 fn chosen_procedures(session: Session) -> Vec<GuideRecordItem> {
-    let Ok(eval) = session.eval.get() else {
-        return Vec::new();
-    };
-    eval.procedures
-        .iter()
-        .filter_map(|p| {
-            let status = match p.status {
-                mado_rules::Status::Required => GuideStatus::Required,
-                mado_rules::Status::MayApply => GuideStatus::MayApply,
-                _ => return None,
-            };
-            Some(GuideRecordItem {
-                id: p.id.clone(),
-                name: p.name.clone(),
-                status,
-                mark: None,
-            })
-        })
-        .collect()
+    match session.eval.get() {
+        Ok(eval) => crate::visit::submission_procedures(&eval),
+        Err(_) => Vec::new(),
+    }
 }
 
 /// A field's label for a problem the wire checks report.
@@ -147,9 +130,13 @@ pub fn PreApply(
         let Ok(eval) = session.eval.get_untracked() else {
             return;
         };
-        let answers: BTreeMap<String, AnswerValue> =
-            serde_json::from_value(session.answers.with_untracked(|a| a.to_json()))
-                .unwrap_or_default();
+        let answers = match session.answers.with_untracked(crate::visit::wire_answers) {
+            Ok(a) => a,
+            Err(e) => {
+                problems.set(vec![e]);
+                return;
+            }
+        };
         let sub = NewSubmission {
             pack: eval.pack,
             version: eval.version,

@@ -2,50 +2,21 @@
 //! with issue 4), the forms the guide selected (editable), and one PDF — the handout first,
 //! then every form — opened for printing.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use mado_forms::{Applicant, Data, FormError, Handout, HandoutItem, NoticeKind};
-use mado_rules::Status;
+use mado_forms::{FormError, NoticeKind};
 
 use crate::device::printing;
 use crate::guide::{Mark, Session};
 use crate::i18n::use_lang;
+use crate::visit::{self, FormChoice};
 
-/// One form the guide asks for: (template id, title, the procedure it is for, preselected).
-fn forms_of(session: Session) -> Vec<(String, String, String, bool)> {
-    let Ok(eval) = session.eval.get() else {
-        return Vec::new();
-    };
-    let mut seen = BTreeSet::new();
-    let mut out = Vec::new();
-    for p in &eval.procedures {
-        if !matches!(p.status, Status::Required | Status::MayApply) {
-            continue;
-        }
-        for f in &p.forms {
-            if let Some(t) = printing::template(f)
-                && seen.insert(f.clone())
-            {
-                out.push((
-                    f.clone(),
-                    t.title.clone(),
-                    p.name.clone(),
-                    p.status == Status::Required,
-                ));
-            }
-        }
-    }
-    out
-}
-
-/// The handout is printed in Japanese whatever the screen's language.
-fn mark_text(m: Mark) -> &'static str {
-    let t = crate::i18n::Lang::Ja.desk();
-    match m {
-        Mark::Today => t.guide_mark_today,
-        Mark::Later => t.guide_mark_later,
-        Mark::Informed => t.guide_mark_informed,
+/// The forms the guide asks for, with the bundle's titles.
+fn forms_of(session: Session) -> Vec<FormChoice> {
+    match session.eval.get() {
+        Ok(eval) => visit::forms_of(&eval, |id| printing::template(id).map(|t| t.title.clone())),
+        Err(_) => Vec::new(),
     }
 }
 
@@ -92,21 +63,6 @@ fn Input(
     }
 }
 
-/// The handout's contact line from the office settings: 「〒… 所在地　電話 …　受付 月〜金 …」.
-pub fn contact_line(o: &mado_wire::Office) -> String {
-    let mut parts = Vec::new();
-    if !o.address.is_empty() {
-        parts.push(o.address.clone());
-    }
-    if !o.phone.is_empty() {
-        parts.push(format!("電話 {}", o.phone));
-    }
-    if !o.hours.is_empty() {
-        parts.push(format!("受付 {}", o.hours));
-    }
-    parts.join("　")
-}
-
 #[component]
 pub fn FormsPanel(
     session: Session,
@@ -116,7 +72,7 @@ pub fn FormsPanel(
     /// Whom they were printed for.
     printed_for: RwSignal<String>,
     office_name: RwSignal<String>,
-    /// The office's address, telephone and hours for the handout's foot ([`contact_line`]).
+    /// The office's address, telephone and hours for the handout's foot (`visit::contact_line`).
     office_contact: RwSignal<String>,
     staff_name: String,
     /// Details from a pre-application loaded at the counter, filled in when it is loaded.
@@ -165,23 +121,34 @@ pub fn FormsPanel(
         forms
             .get()
             .into_iter()
-            .filter(|(id, _, _, pre)| chosen.with(|c| c.get(id).copied().unwrap_or(*pre)))
-            .map(|(id, ..)| id)
+            .filter(|f| chosen.with(|c| c.get(&f.template).copied().unwrap_or(f.preselected)))
+            .map(|f| f.template)
             .collect::<Vec<_>>()
     };
 
     let print = move |_| {
-        let mut problems = Vec::new();
-        for (v, what) in [
-            (name, lang.get_untracked().desk().forms_name),
-            (address, lang.get_untracked().desk().forms_address),
-            (birth, lang.get_untracked().desk().forms_birth),
-            (sex, lang.get_untracked().desk().forms_sex),
-        ] {
-            if v.get_untracked().trim().is_empty() {
-                problems.push(lang.get_untracked().fill_in(what));
-            }
-        }
+        let l = lang.get_untracked();
+        let typed = visit::Typed {
+            name: name.get_untracked(),
+            kana: kana.get_untracked(),
+            address: address.get_untracked(),
+            birth: birth.get_untracked(),
+            sex: sex.get_untracked(),
+            phone: phone.get_untracked(),
+        };
+        let problems: Vec<String> = typed
+            .missing()
+            .into_iter()
+            .map(|n| {
+                let d = l.desk();
+                l.fill_in(match n {
+                    visit::Needed::Name => d.forms_name,
+                    visit::Needed::Address => d.forms_address,
+                    visit::Needed::Birth => d.forms_birth,
+                    visit::Needed::Sex => d.forms_sex,
+                })
+            })
+            .collect();
         if !problems.is_empty() {
             state.set(PrintState::Failed(problems));
             return;
@@ -200,33 +167,23 @@ pub fn FormsPanel(
         let answers = session.answers.get_untracked();
         let answer_text = session.guide.with_value(|g| g.answers_as_text(&answers));
         let event_date = match answers.0.get(&event_id) {
-            Some(mado_rules::Value::Date(d)) => d.to_string(),
-            _ => String::new(),
+            Some(mado_rules::Value::Date(d)) => Some(*d),
+            _ => None,
         };
-        let subject = (!subject_name.get_untracked().trim().is_empty()).then(|| Applicant {
-            name: subject_name.get_untracked().trim().to_owned(),
-            address: address.get_untracked().trim().to_owned(),
-            birth_date: subject_birth.get_untracked(),
-            ..Applicant::default()
-        });
-        let data = Data {
-            applicant: Applicant {
-                name: name.get_untracked().trim().to_owned(),
-                kana: kana.get_untracked().trim().to_owned(),
-                address: address.get_untracked().trim().to_owned(),
-                postal_code: String::new(),
-                birth_date: birth.get_untracked(),
-                sex: sex.get_untracked(),
-                phone: phone.get_untracked().trim().to_owned(),
-            },
-            subject,
-            answers: answer_text,
-            event_date,
-            today: session.today.to_string(),
+        let desk = visit::Desk {
             office: office_name.get_untracked(),
-            city: city_name.clone(),
+            city: city_name,
             staff: staff_name.get_value(),
         };
+        let data = visit::forms_data(
+            &typed,
+            &subject_name.get_untracked(),
+            &subject_birth.get_untracked(),
+            answer_text,
+            event_date,
+            session.today,
+            &desk,
+        );
         let link = web_sys::window()
             .and_then(|w| w.location().origin().ok())
             .map(|origin| {
@@ -238,39 +195,15 @@ pub fn FormsPanel(
                 )
             })
             .unwrap_or_default();
-        let ms = marks.get_untracked();
-        let items: Vec<HandoutItem> = eval
-            .procedures
-            .iter()
-            .filter(|p| p.status != Status::NotApplicable)
-            .map(|p| HandoutItem {
-                name: p.name.clone(),
-                group: p.status.heading_ja().to_owned(),
-                counter: p.counter.name.clone(),
-                deadline: p
-                    .deadline
-                    .as_ref()
-                    .map(|d| match &d.wareki {
-                        Some(w) => format!("{w}まで（{}）", d.text),
-                        None => d.text.clone(),
-                    })
-                    .unwrap_or_default(),
-                documents: p.documents.clone(),
-                done: ms
-                    .get(&p.id)
-                    .map(|m| mark_text(*m).to_owned())
-                    .unwrap_or_default(),
-            })
-            .collect();
-        let handout = Handout {
+        let items = visit::handout_items(&eval, &marks.get_untracked());
+        let handout = visit::handout(
             title,
-            name: data.applicant.name.clone(),
-            office: format!("{city_name} {}", data.office),
-            date: session.today,
-            contact: office_contact.get_untracked(),
-            url: link,
+            &data,
+            session.today,
+            office_contact.get_untracked(),
+            link,
             items,
-        };
+        );
         state.set(PrintState::Working);
         tasks.spawn(async move {
             let font = match printing::font().await {
@@ -343,9 +276,9 @@ pub fn FormsPanel(
                     <Show when=move || forms.with(Vec::is_empty)>
                         <p class="hint">{move || t().forms_none}</p>
                     </Show>
-                    <For each=move || forms.get() key=|f| f.0.clone() let:f>
+                    <For each=move || forms.get() key=|f| f.template.clone() let:f>
                         {
-                            let (id, title, procedure, pre) = f;
+                            let FormChoice { template: id, title, procedure, preselected: pre } = f;
                             let id2 = id.clone();
                             view! {
                                 <label class="form-choice">

@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use mado_rules::Answers;
 
 use mado_wire::submission::{ApplicantDetails, Submission};
-use mado_wire::{GuideMark, GuideRecordItem, GuideStatus, NewGuideRecord, StaffMe};
+use mado_wire::{NewGuideRecord, StaffMe};
 
 use crate::api;
 use crate::device::printing::print_page;
@@ -38,39 +38,11 @@ fn record_of(
     marks: &BTreeMap<String, Mark>,
     printed: Vec<String>,
     printed_for: String,
-) -> Option<NewGuideRecord> {
-    let eval = session.eval.get_untracked().ok()?;
-    let answers = serde_json::from_value(session.answers.with_untracked(|a| a.to_json())).ok()?;
-    let procedures = eval
-        .procedures
-        .iter()
-        .map(|p| GuideRecordItem {
-            id: p.id.clone(),
-            name: p.name.clone(),
-            status: match p.status {
-                mado_rules::Status::Required => GuideStatus::Required,
-                mado_rules::Status::MayApply => GuideStatus::MayApply,
-                mado_rules::Status::NotApplicable => GuideStatus::NotApplicable,
-                mado_rules::Status::NeedsAnswer => GuideStatus::NeedsAnswer,
-            },
-            mark: marks.get(&p.id).map(|m| match m {
-                Mark::Today => GuideMark::Today,
-                Mark::Later => GuideMark::Later,
-                Mark::Informed => GuideMark::Informed,
-            }),
-        })
-        .collect();
-    Some(NewGuideRecord {
-        pack: eval.pack,
-        version: eval.version,
-        city: eval.city,
-        date: eval.date,
-        answers,
-        procedures,
-        ticket_id: None,
-        printed_forms: printed,
-        printed_for,
-    })
+) -> Result<NewGuideRecord, String> {
+    let eval = session.eval.get_untracked()?;
+    session
+        .answers
+        .with_untracked(|a| crate::visit::record(&eval, a, marks, printed, printed_for))
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -101,7 +73,7 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
     let requested_office = StoredValue::new(office_param());
     tasks.spawn(async move {
         if let Ok(o) = resolve_office(requested_office.get_value()).await {
-            office_contact.set(forms_panel::contact_line(&o));
+            office_contact.set(crate::visit::contact_line(&o));
             office_name.set(o.name);
             office_id.set(Some(o.id));
         }
@@ -132,15 +104,20 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
         saved.set(SaveState::Idle);
     });
     let save = move |_| {
-        let Some(record) = session.get_untracked().and_then(|s| {
-            record_of(
-                s,
-                &marks.get_untracked(),
-                printed.get_untracked(),
-                printed_for.get_untracked(),
-            )
-        }) else {
+        let Some(s) = session.get_untracked() else {
             return;
+        };
+        let record = match record_of(
+            s,
+            &marks.get_untracked(),
+            printed.get_untracked(),
+            printed_for.get_untracked(),
+        ) {
+            Ok(r) => r,
+            Err(e) => {
+                saved.set(SaveState::Failed(e));
+                return;
+            }
         };
         saved.set(SaveState::Saving);
         let requested = requested_office.get_value();
