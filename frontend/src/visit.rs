@@ -461,7 +461,10 @@ mod tests {
         // A deadline in words only stays as the rule words it.
         assert_eq!(kouki.deadline, "速やかに");
         // 介護保険: 死亡日 2026-11-20 + 14日以内 → 12/4 (金).
-        let kaigo = items.iter().find(|i| i.name.starts_with("介護保険")).unwrap();
+        let kaigo = items
+            .iter()
+            .find(|i| i.name.starts_with("介護保険"))
+            .unwrap();
         assert_eq!(kaigo.done, "");
         assert!(
             kaigo.deadline.starts_with("令和8年12月4日（金）まで（"),

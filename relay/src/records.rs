@@ -7,12 +7,12 @@ use axum::http::StatusCode;
 use mado_wire::{AnswerValue, GuideRecord, NewGuideRecord};
 use schemars::JsonSchema;
 use serde::Deserialize;
-use sqlx::Row;
 
 use crate::auth::Staff;
 use crate::db::now_ms;
 use crate::error::{Error, Json, Path, Query, Result};
 use crate::state::AppState;
+use crate::store;
 
 const MAX_ANSWERS: usize = 200;
 const MAX_PROCEDURES: usize = 200;
@@ -118,44 +118,15 @@ pub(crate) async fn records_create(
 ) -> Result<(StatusCode, Json<GuideRecord>)> {
     state.office(&office_id).await?;
     validate(&req)?;
-    if let Some(t) = req.ticket_id {
-        let found: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM tickets WHERE id = $1 AND office_id = $2")
-                .bind(t)
-                .bind(&office_id)
-                .fetch_optional(&state.db)
-                .await?;
-        if found.is_none() {
-            return Err(Error::NotFound(format!(
-                "no ticket with id {t} in office {office_id:?}"
-            )));
-        }
+    if let Some(t) = req.ticket_id
+        && !store::records::ticket_in_office(&state.db, t, &office_id).await?
+    {
+        return Err(Error::NotFound(format!(
+            "no ticket with id {t} in office {office_id:?}"
+        )));
     }
-    let answers =
-        serde_json::to_string(&req.answers).map_err(|e| Error::Internal(e.to_string()))?;
-    let procedures =
-        serde_json::to_string(&req.procedures).map_err(|e| Error::Internal(e.to_string()))?;
-    let printed =
-        serde_json::to_string(&req.printed_forms).map_err(|e| Error::Internal(e.to_string()))?;
     let now = now_ms();
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO guide_records (office_id, staff_id, created_at_ms, pack, pack_version, city, ref_date, answers, procedures, ticket_id, printed_forms, printed_for)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-    )
-    .bind(&office_id)
-    .bind(staff.id)
-    .bind(now)
-    .bind(&req.pack)
-    .bind(&req.version)
-    .bind(&req.city)
-    .bind(req.date.to_string())
-    .bind(answers)
-    .bind(procedures)
-    .bind(req.ticket_id)
-    .bind(printed)
-    .bind(&req.printed_for)
-    .fetch_one(&state.db)
-    .await?;
+    let id = store::records::insert(&state.db, &office_id, staff.id, now, &req).await?;
     tracing::info!(record = id, staff = staff.id, "guide record saved");
     Ok((
         StatusCode::CREATED,
@@ -182,49 +153,7 @@ pub(crate) async fn records_list(
             format!("limit must be 1–500, found {}", q.limit),
         ));
     }
-    let rows = sqlx::query(
-        "SELECT r.id, r.created_at_ms, r.pack, r.pack_version, r.city, r.ref_date, r.answers, r.procedures, r.ticket_id, r.printed_forms, r.printed_for, s.login
-         FROM guide_records r JOIN staff s ON s.id = r.staff_id
-         WHERE r.office_id = $1 ORDER BY r.created_at_ms DESC, r.id DESC LIMIT $2",
-    )
-    .bind(&office_id)
-    .bind(q.limit)
-    .fetch_all(&state.db)
-    .await?;
-    let parse = |col: &str, text: String| {
-        Error::Internal(format!(
-            "guide record column {col} is not valid JSON: {text}"
-        ))
-    };
-    rows.iter()
-        .map(|row| {
-            let answers: String = row.try_get("answers")?;
-            let procedures: String = row.try_get("procedures")?;
-            let printed: String = row.try_get("printed_forms")?;
-            Ok(GuideRecord {
-                id: row.try_get("id")?,
-                office_id: office_id.clone(),
-                staff: row.try_get("login")?,
-                created_at_ms: row.try_get("created_at_ms")?,
-                record: NewGuideRecord {
-                    pack: row.try_get("pack")?,
-                    version: row.try_get("pack_version")?,
-                    city: row.try_get("city")?,
-                    date: crate::db::stored_date(
-                        &row.try_get::<String, _>("ref_date")?,
-                        "ref_date",
-                    )?,
-                    answers: serde_json::from_str(&answers)
-                        .map_err(|e| parse("answers", e.to_string()))?,
-                    procedures: serde_json::from_str(&procedures)
-                        .map_err(|e| parse("procedures", e.to_string()))?,
-                    ticket_id: row.try_get("ticket_id")?,
-                    printed_forms: serde_json::from_str(&printed)
-                        .map_err(|e| parse("printed_forms", e.to_string()))?,
-                    printed_for: row.try_get("printed_for")?,
-                },
-            })
-        })
-        .collect::<Result<Vec<_>>>()
-        .map(Json)
+    Ok(Json(
+        store::records::newest(&state.db, &office_id, q.limit).await?,
+    ))
 }

@@ -1,5 +1,7 @@
 //! What the relay keeps in its database, one module per resource, below the routes that use it.
 
 pub(crate) mod events;
+pub(crate) mod records;
 pub(crate) mod reservations;
+pub(crate) mod staff;
 pub(crate) mod tickets;

@@ -1,0 +1,407 @@
+//! Every string the UI shows, in Japanese (the default) and English.
+//!
+//! One table of strings per language and area makes a missing translation a compile error:
+//! [`Texts`] (every surface's basics and the lobby's, `lobby.rs`), [`DeskTexts`] (the guide,
+//! forms, booking: `desk.rs`), [`PreTexts`] (pre-applications: `preapply.rs`), [`AdminTexts`]
+//! (`admin.rs`) and [`StatsTexts`] (`stats.rs`). Messages with numbers or names are methods on
+//! [`Lang`] (here). Components read the current language from the context set up by
+//! [`provide_lang`] and never hold literal UI text.
+
+mod admin;
+mod desk;
+mod lang;
+mod lobby;
+mod preapply;
+mod stats;
+
+pub use admin::{AdminTexts, device_kind_label};
+pub use desk::DeskTexts;
+pub use lang::Lang;
+pub use lobby::Texts;
+pub use preapply::PreTexts;
+pub use stats::StatsTexts;
+
+use leptos::prelude::*;
+use mado_civil::Date;
+use mado_wire::calendar::{ClosedWhy, Opening, h_mm};
+
+impl Lang {
+    /// The BCP 47 tag for `<html lang>` and speech synthesis.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Ja => "ja-JP",
+            Lang::En => "en",
+        }
+    }
+
+    /// `ja` → Japanese, `en` → English, anything else → `None`.
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "ja" | "ja-JP" => Some(Lang::Ja),
+            "en" | "en-US" | "en-GB" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ja => "ja",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn other(self) -> Self {
+        match self {
+            Lang::Ja => Lang::En,
+            Lang::En => Lang::Ja,
+        }
+    }
+
+    /// Picks the text of this language from data that carries both (office and service names).
+    pub fn pick<'a>(self, ja: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Ja => ja,
+            Lang::En if en.is_empty() => ja,
+            Lang::En => en,
+        }
+    }
+
+    /// A lobby screen's `?office=` names no office.
+    pub fn office_unknown(self, id: &str) -> String {
+        match self {
+            Lang::Ja => format!(
+                "庁舎「{id}」は登録されていません。画面のアドレス（?office=）を確認してください。数秒ごとに確認し直します。"
+            ),
+            Lang::En => format!(
+                "No office \"{id}\" is registered. Check the screen's address (?office=). Checking again every few seconds."
+            ),
+        }
+    }
+
+    /// Why no walk-in tickets are issued now, as the kiosk says it (issue 17 item 6).
+    pub fn walk_in_closed(self, why: &ClosedWhy) -> String {
+        let time = h_mm;
+        match (self, why) {
+            (Lang::Ja, ClosedWhy::NotYet) => "ただいま受付開始前です。".into(),
+            (Lang::Ja, ClosedWhy::Break) => "ただいま休憩時間のため、番号札の発行を休止しています。".into(),
+            (Lang::Ja, ClosedWhy::Ended { at }) => {
+                format!("本日の番号札の発行は終了しました（{}まで）。", time(*at))
+            }
+            (Lang::Ja, ClosedWhy::ClosedDay { name }) if name == "休庁日" => {
+                "本日は閉庁しています。".into()
+            }
+            (Lang::Ja, ClosedWhy::ClosedDay { name }) => {
+                format!("本日は{name}のため閉庁しています。")
+            }
+            (Lang::Ja, ClosedWhy::NoHours) => {
+                "受付時間が設定されていないため、番号札を発行できません。近くの職員にお声がけください。".into()
+            }
+            (Lang::En, ClosedWhy::NotYet) => "Tickets are not issued yet.".into(),
+            (Lang::En, ClosedWhy::Break) => "Ticket issuing is paused for the break.".into(),
+            (Lang::En, ClosedWhy::Ended { at }) => {
+                format!("Today's tickets have ended (until {}).", time(*at))
+            }
+            (Lang::En, ClosedWhy::ClosedDay { .. }) => "The office is closed today.".into(),
+            (Lang::En, ClosedWhy::NoHours) => {
+                "No opening hours are set, so no tickets can be issued. Please ask a member of staff.".into()
+            }
+        }
+    }
+
+    /// When walk-in tickets start again: `本日 13:00 から発行します。` or
+    /// `次の受付は 3月2日（火） 8:30 からです。`; `today` is the office-local day.
+    pub fn walk_in_next(self, next: &Opening, today: Date) -> String {
+        let time = h_mm(next.at);
+        let day = day_label_of(next.day, self);
+        match (self, next.day == today) {
+            (Lang::Ja, true) => format!("本日 {time} から発行します。"),
+            (Lang::Ja, false) => format!("次の受付は {day} {time} からです。"),
+            (Lang::En, true) => format!("Tickets again from {time} today."),
+            (Lang::En, false) => format!("Next tickets: {day}, from {time}."),
+        }
+    }
+
+    /// The one line on a service button that takes no tickets now.
+    pub fn walk_in_button(self, why: &ClosedWhy, next: Option<&Opening>, today: Date) -> String {
+        let time = h_mm;
+        match (self, why, next) {
+            (Lang::Ja, ClosedWhy::NotYet | ClosedWhy::Break, Some(n)) if n.day == today => {
+                format!("{}から受付", time(n.at))
+            }
+            (Lang::Ja, ClosedWhy::Ended { at }, _) => {
+                format!("本日の受付は終了（{}まで）", time(*at))
+            }
+            (Lang::Ja, _, _) => "ただいま受付していません".into(),
+            (Lang::En, ClosedWhy::NotYet | ClosedWhy::Break, Some(n)) if n.day == today => {
+                format!("From {}", time(n.at))
+            }
+            (Lang::En, ClosedWhy::Ended { at }, _) => {
+                format!("Ended for today (until {})", time(*at))
+            }
+            (Lang::En, _, _) => "Not taking tickets now".into(),
+        }
+    }
+
+    /// "3人" / "3 people".
+    pub fn people(self, n: u32) -> String {
+        match (self, n) {
+            (Lang::Ja, n) => format!("{n}人"),
+            (Lang::En, 1) => "1 person".to_owned(),
+            (Lang::En, n) => format!("{n} people"),
+        }
+    }
+
+    /// "約15分" / "about 15 min"; no wait reads as "すぐにお呼びします".
+    pub fn wait(self, minutes: u32) -> String {
+        match (self, minutes) {
+            (Lang::Ja, 0) => "まもなくお呼びします".to_owned(),
+            (Lang::En, 0) => "You will be called shortly".to_owned(),
+            (Lang::Ja, m) => format!("約{m}分"),
+            (Lang::En, m) => format!("about {m} min"),
+        }
+    }
+
+    /// The spoken and written call: 「受付番号 A 12 番の方、3番窓口へお越しください」.
+    pub fn announcement(self, spoken_number: &str, counter_label: &str) -> String {
+        match self {
+            Lang::Ja => format!("受付番号 {spoken_number} 番の方、{counter_label}へお越しください"),
+            Lang::En => format!("Number {spoken_number}, please come to {counter_label}."),
+        }
+    }
+
+    /// `3番窓口へお越しください`.
+    pub fn go_to(self, counter_label: &str) -> String {
+        match self {
+            Lang::Ja => format!("{counter_label}へお越しください"),
+            Lang::En => format!("Please come to {counter_label}"),
+        }
+    }
+
+    /// Seconds left before the kiosk returns to its start screen.
+    pub fn back_in(self, seconds: u32) -> String {
+        match self {
+            Lang::Ja => format!("{seconds}秒後に最初の画面に戻ります"),
+            Lang::En => format!("Returning to the start in {seconds} s"),
+        }
+    }
+
+    /// "3件" / "3 items".
+    pub fn count(self, n: usize) -> String {
+        match (self, n) {
+            (Lang::Ja, n) => format!("{n}件"),
+            (Lang::En, 1) => "1 item".to_owned(),
+            (Lang::En, n) => format!("{n} items"),
+        }
+    }
+
+    /// A number outside its question's range.
+    pub fn number_range(self, min: Option<i64>, max: Option<i64>) -> String {
+        let (a, b) = (min.unwrap_or(0), max.unwrap_or(i64::MAX));
+        match self {
+            Lang::Ja => format!("{a}から{b}までの数字で入力してください"),
+            Lang::En => format!("Enter a whole number from {a} to {b}"),
+        }
+    }
+
+    /// The print button: 「ご案内と申請書をまとめて印刷（3件）」.
+    pub fn forms_print(self, n: usize) -> String {
+        match self {
+            Lang::Ja => format!("ご案内と申請書をまとめて印刷（{n}件）"),
+            Lang::En => format!("Print the handout and {n} forms"),
+        }
+    }
+
+    /// After the PDF is made.
+    pub fn forms_ready(self, n: usize) -> String {
+        match self {
+            Lang::Ja => {
+                format!(
+                    "ご案内と申請書{n}件のPDFを作りました。下の内容を確かめて印刷してください。"
+                )
+            }
+            Lang::En => format!(
+                "The PDF with the handout and {n} forms is ready; check it below and print."
+            ),
+        }
+    }
+
+    /// A required entry left empty.
+    /// A booking for another day, at the kiosk.
+    pub fn checkin_other_day(self, day: &str) -> String {
+        match self {
+            Lang::Ja => format!("この予約は{day}です。当日にお越しください。"),
+            Lang::En => format!("This booking is for {day}. Please come on that day."),
+        }
+    }
+
+    /// Free places on a day, for the booking's day buttons.
+    pub fn book_free(self, n: u32) -> String {
+        match self {
+            Lang::Ja => format!("空き{n}"),
+            Lang::En => format!("{n} free"),
+        }
+    }
+
+    /// PIN or 照合番号B tries left on the card.
+    pub fn card_tries(self, n: u8) -> String {
+        match self {
+            Lang::Ja => format!("残り{n}回"),
+            Lang::En => format!("{n} tries left"),
+        }
+    }
+
+    pub fn fill_in(self, what: &str) -> String {
+        match self {
+            Lang::Ja => format!("{what}を入力してください"),
+            Lang::En => format!("Enter the {what}"),
+        }
+    }
+
+    /// How long a ticket has waited, for staff.
+    pub fn waited(self, minutes: i64) -> String {
+        match self {
+            Lang::Ja => format!("{minutes}分待ち"),
+            Lang::En => format!("waiting {minutes} min"),
+        }
+    }
+}
+
+/// The current language, shared by every component.
+#[derive(Debug, Clone, Copy)]
+pub struct LangContext(pub RwSignal<Lang>);
+
+/// Sets up the language context: `?lang=` wins, then the saved choice, then Japanese.
+pub fn provide_lang(initial: Lang) -> RwSignal<Lang> {
+    let lang = RwSignal::new(initial);
+    provide_context(LangContext(lang));
+    lang
+}
+
+/// The current language signal (Japanese if no context was provided).
+pub fn use_lang() -> RwSignal<Lang> {
+    use_context::<LangContext>().map_or_else(|| RwSignal::new(Lang::Ja), |c| c.0)
+}
+
+/// `2026-12-01` → `12月1日（火）` (or `Tue 1 Dec`).
+pub fn day_label(day: &str, lang: Lang) -> String {
+    match Date::parse_iso(day) {
+        Ok(d) => day_label_of(d, lang),
+        Err(_) => day.to_owned(),
+    }
+}
+
+/// [`day_label`] of a day already read.
+pub fn day_label_of(d: Date, lang: Lang) -> String {
+    match lang {
+        Lang::Ja => format!("{}月{}日（{}）", d.month(), d.day(), d.weekday().kanji()),
+        Lang::En => {
+            const W: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+            const M: [&str; 12] = [
+                "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+            ];
+            format!(
+                "{} {} {}",
+                W[d.weekday().index()],
+                d.day(),
+                M[usize::from(d.month()).saturating_sub(1).min(11)]
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 17 item 6: a closed kiosk says why and from when, as a clerk would write it.
+    #[test]
+    fn issue_17_a_closed_kiosk_says_why_and_from_when() {
+        let mon = Date::new(2027, 3, 1).unwrap();
+        let tue = Date::new(2027, 3, 2).unwrap();
+        let ended = ClosedWhy::Ended { at: 16 * 60 + 45 };
+        assert_eq!(
+            Lang::Ja.walk_in_closed(&ended),
+            "本日の番号札の発行は終了しました（16:45まで）。"
+        );
+        let tomorrow = Opening { day: tue, at: 510 };
+        assert_eq!(
+            Lang::Ja.walk_in_next(&tomorrow, mon),
+            "次の受付は 3月2日（火） 8:30 からです。"
+        );
+        assert_eq!(
+            Lang::En.walk_in_next(&tomorrow, mon),
+            "Next tickets: Tue 2 Mar, from 8:30."
+        );
+        let sunday = ClosedWhy::ClosedDay {
+            name: "日曜日".into(),
+        };
+        assert_eq!(
+            Lang::Ja.walk_in_closed(&sunday),
+            "本日は日曜日のため閉庁しています。"
+        );
+        assert_eq!(
+            Lang::Ja.walk_in_closed(&ClosedWhy::ClosedDay {
+                name: "休庁日".into()
+            }),
+            "本日は閉庁しています。"
+        );
+        let after_lunch = Opening { day: mon, at: 780 };
+        assert_eq!(
+            Lang::Ja.walk_in_next(&after_lunch, mon),
+            "本日 13:00 から発行します。"
+        );
+        assert_eq!(
+            Lang::Ja.walk_in_button(&ClosedWhy::Break, Some(&after_lunch), mon),
+            "13:00から受付"
+        );
+        assert_eq!(
+            Lang::Ja.walk_in_button(&ended, Some(&tomorrow), mon),
+            "本日の受付は終了（16:45まで）"
+        );
+        assert_eq!(
+            Lang::En.walk_in_button(&ended, Some(&tomorrow), mon),
+            "Ended for today (until 16:45)"
+        );
+    }
+
+    #[test]
+    fn the_call_is_announced_as_a_clerk_would_say_it() {
+        assert_eq!(
+            Lang::Ja.announcement("A 12", "3番窓口"),
+            "受付番号 A 12 番の方、3番窓口へお越しください"
+        );
+        assert_eq!(
+            Lang::En.announcement("A 12", "Counter 3"),
+            "Number A 12, please come to Counter 3."
+        );
+    }
+
+    #[test]
+    fn counts_and_waits_read_naturally() {
+        assert_eq!(Lang::Ja.people(3), "3人");
+        assert_eq!(Lang::En.people(1), "1 person");
+        assert_eq!(Lang::En.people(0), "0 people");
+        assert_eq!(Lang::Ja.wait(15), "約15分");
+        assert_eq!(Lang::Ja.wait(0), "まもなくお呼びします");
+    }
+
+    #[test]
+    fn language_codes_round_trip() {
+        for lang in [Lang::Ja, Lang::En] {
+            assert_eq!(Lang::from_code(lang.code()), Some(lang));
+            assert_eq!(lang.other().other(), lang);
+        }
+        assert_eq!(Lang::from_code("fr"), None);
+    }
+
+    #[test]
+    fn no_text_is_left_empty_in_either_language() {
+        for lang in [Lang::Ja, Lang::En] {
+            let debug = format!("{:?} {:?}", lang.texts(), lang.desk());
+            assert!(
+                !debug.contains("\"\""),
+                "{lang:?} has an empty text: {debug}"
+            );
+        }
+    }
+}
