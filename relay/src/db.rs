@@ -289,6 +289,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0019_kiosks_only.sql"),
         include_str!("../migrations/postgres/0019_kiosks_only.sql"),
     ),
+    (
+        20,
+        "tickets_issued",
+        include_str!("../migrations/0020_tickets_issued.sql"),
+        include_str!("../migrations/postgres/0020_tickets_issued.sql"),
+    ),
 ];
 
 /// Opens the database at `url` (`sqlite://PATH`, `sqlite::memory:` or `postgres://…`).
@@ -575,7 +581,6 @@ pub fn now_ms() -> i64 {
         + CLOCK_OFFSET_MS.load(std::sync::atomic::Ordering::Relaxed)
 }
 
-/// The office-local day and minute after midnight of a Unix-millisecond instant.
 /// A date as stored (`YYYY-MM-DD` text, the same in both engines); `what` names the column for
 /// the message if it does not read (the database was written by hand).
 pub fn stored_date(text: &str, what: &str) -> Result<mado_civil::Date> {
@@ -583,7 +588,8 @@ pub fn stored_date(text: &str, what: &str) -> Result<mado_civil::Date> {
         .map_err(|e| Error::Internal(format!("stored {what} does not read: {e}")))
 }
 
-/// Offices are in Japan: UTC+9, no daylight saving.
+/// The office-local day and minute after midnight of a Unix-millisecond instant. Offices are
+/// in Japan: UTC+9, no daylight saving.
 pub fn local_day_minute(at_ms: i64) -> (mado_civil::Date, u16) {
     const DAY: i64 = 86_400_000;
     const OFFSET: i64 = 9 * 3_600_000;

@@ -513,6 +513,23 @@ pub(crate) struct CheckedIn {
     pub slot_start_ms: i64,
 }
 
+/// How a ticket is numbered, in one statement that reads the same in both engines: the next
+/// number of its prefix today (1 for the first), and as its time of issue the relay's clock,
+/// or the office's last time of issue today if that is later — so a clock that steps back
+/// never puts a ticket before one issued earlier (the line is ordered by time of issue).
+/// Writers hold the office's queue lock, so nobody numbers between the reads and the write.
+/// PostgreSQL's `mado_issue_ticket` (migrations 0014, 0015), which issues a kiosk's walk-ins in
+/// one round trip, numbers by the same rule; `tests/clock.rs` and the API tests hold both to it.
+///
+/// `$1` office, `$2` service, `$3` prefix, `$4` day, `$5` now, `$6` idempotency key,
+/// `$7` reservation, `$8` slot start; returns the id, the number and the time of issue.
+pub(crate) const NUMBER_TICKET: &str = "INSERT INTO tickets (office_id, service_id, prefix, day, seq, status, issued_at_ms, idempotency_key, reservation_id, slot_start_ms) \
+SELECT $1, $2, $3, $4, \
+COALESCE((SELECT MAX(t.seq) FROM tickets t WHERE t.office_id = $1 AND t.prefix = $3 AND t.day = $4), 0) + 1, \
+'waiting', CASE WHEN last.at > $5 THEN last.at ELSE $5 END, $6, $7, $8 \
+FROM (SELECT COALESCE((SELECT t.issued_at_ms FROM tickets t WHERE t.office_id = $1 AND t.day = $4 ORDER BY t.issued_at_ms DESC LIMIT 1), $5) AS at) AS last \
+RETURNING id, seq, issued_at_ms";
+
 /// Issues a waiting ticket (a walk-in, or a checked-in reservation) inside `tx` and returns it
 /// with the event to publish after commit; the event's waiting counts give its place in line
 /// ([`just_issued`]).
@@ -525,33 +542,29 @@ pub(crate) async fn insert_ticket(
 ) -> Result<(Ticket, QueueEvent)> {
     let now = now_ms();
     let day = local_day(now);
-    // The next number of the prefix today, taken in the same statement (writes hold the
-    // write lock, so no other writer numbers between).
-    let (id, seq): (i64, i64) = sqlx::query_as(
-        "INSERT INTO tickets (office_id, service_id, prefix, day, seq, status, issued_at_ms, idempotency_key, reservation_id, slot_start_ms) SELECT $1, $2, $3, $4, COALESCE(MAX(seq), 0) + 1, 'waiting', $5, $6, $7, $8 FROM tickets WHERE office_id = $1 AND prefix = $3 AND day = $4 RETURNING id, seq",
-    )
-    .bind(&office.id)
-    .bind(&service.id)
-    .bind(&service.prefix)
-    .bind(&day)
-    .bind(now)
-    .bind(key)
-    .bind(reservation.map(|r| r.reservation_id))
-    .bind(reservation.map(|r| r.slot_start_ms))
-    .fetch_one(&mut **tx)
-    .await?;
+    let (id, seq, issued_at): (i64, i64, i64) = sqlx::query_as(NUMBER_TICKET)
+        .bind(&office.id)
+        .bind(&service.id)
+        .bind(&service.prefix)
+        .bind(&day)
+        .bind(now)
+        .bind(key)
+        .bind(reservation.map(|r| r.reservation_id))
+        .bind(reservation.map(|r| r.slot_start_ms))
+        .fetch_one(&mut **tx)
+        .await?;
     let ticket = Ticket {
         id,
         office_id: office.id.clone(),
         service_id: service.id.clone(),
         number: TicketNumber::new(service.prefix.clone(), u32::try_from(seq).unwrap_or(0)),
         status: TicketStatus::Waiting,
-        issued_at_ms: now,
+        issued_at_ms: issued_at,
         called_at_ms: None,
         counter_id: None,
         slot_start_ms: reservation.map(|r| r.slot_start_ms),
     };
-    let event = record(tx, EventKind::Issued, &ticket, now).await?;
+    let event = record(tx, EventKind::Issued, &ticket, issued_at).await?;
     Ok((ticket, event))
 }
 
