@@ -18,14 +18,13 @@ use mado_wire::device::{
     Device, DeviceKind, KioskPolicy, NewDevice, PairRequest, PairingCode, SetKioskPolicy,
 };
 use rand::Rng;
-use sqlx::Row;
-use sqlx::any::AnyRow;
 
 use crate::auth::{Admin, cookie};
 use crate::capability::{random_token, token_hash};
 use crate::db::now_ms;
 use crate::error::{Error, Json, Path, Result};
 use crate::state::AppState;
+use crate::store;
 
 /// Name of the device cookie.
 pub const COOKIE_NAME: &str = "mado_device";
@@ -37,20 +36,7 @@ const COOKIE_SECS: i64 = 10 * 365 * 86_400;
 /// The office's kiosk policy as stored.
 async fn kiosk_policy(state: &AppState, office: &str) -> Result<KioskPolicy> {
     state.office(office).await?;
-    let kiosks_only: i64 = sqlx::query_scalar("SELECT kiosks_only FROM offices WHERE id = $1")
-        .bind(office)
-        .fetch_one(&state.db)
-        .await?;
-    let paired: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM devices WHERE office_id = $1 AND kind = 'kiosk' AND paired_at_ms IS NOT NULL AND revoked_at_ms IS NULL",
-    )
-    .bind(office)
-    .fetch_one(&state.db)
-    .await?;
-    Ok(KioskPolicy {
-        kiosks_only: kiosks_only == 1,
-        paired_kiosks: u32::try_from(paired).unwrap_or(u32::MAX),
-    })
+    store::devices::policy(&state.db, office).await
 }
 
 /// `GET /api/offices/{office}/kiosk-policy` (admin).
@@ -78,17 +64,7 @@ pub(crate) async fn kiosk_policy_put(
         )));
     }
     let mut tx = state.db.begin().await?;
-    sqlx::query("UPDATE offices SET kiosks_only = $2 WHERE id = $1")
-        .bind(&office)
-        .bind(i64::from(set.kiosks_only))
-        .execute(&mut *tx)
-        .await?;
-    if state.dialect == crate::db::Dialect::Postgres {
-        sqlx::query("SELECT pg_notify('mado_config', $1)")
-            .bind(&office)
-            .execute(&mut *tx)
-            .await?;
-    }
+    store::devices::set_kiosks_only(&mut tx, state.dialect, &office, set.kiosks_only).await?;
     tx.commit().await?;
     state.offices.forget(&office);
     tracing::info!(office = %office, staff_id = admin.id, kiosks_only = set.kiosks_only, "kiosk policy set");
@@ -105,24 +81,6 @@ pub(crate) async fn kiosk_check(
 ) -> Result<StatusCode> {
     state.office(&office).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-const COLUMNS: &str =
-    "id, office_id, kind, label, created_at_ms, paired_at_ms, last_seen_ms, revoked_at_ms";
-
-fn device_of(row: &AnyRow) -> Result<Device> {
-    let kind: String = row.try_get("kind")?;
-    Ok(Device {
-        id: row.try_get("id")?,
-        office_id: row.try_get("office_id")?,
-        kind: DeviceKind::parse(&kind)
-            .ok_or_else(|| Error::Internal(format!("stored device kind {kind:?}")))?,
-        label: row.try_get("label")?,
-        created_at_ms: row.try_get("created_at_ms")?,
-        paired_at_ms: row.try_get("paired_at_ms")?,
-        last_seen_ms: row.try_get("last_seen_ms")?,
-        revoked_at_ms: row.try_get("revoked_at_ms")?,
-    })
 }
 
 /// Eight random digits.
@@ -150,36 +108,25 @@ pub(crate) async fn device_create(
     }
     let code = pairing_code();
     let now = now_ms();
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO devices (office_id, kind, label, created_at_ms, pairing_hash, pairing_expires_ms) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    let id = store::devices::insert(
+        &state.db,
+        &office,
+        req.kind,
+        label,
+        now,
+        &token_hash(&code),
+        now + PAIRING_MS,
     )
-    .bind(&office)
-    .bind(req.kind.as_str())
-    .bind(label)
-    .bind(now)
-    .bind(token_hash(&code))
-    .bind(now + PAIRING_MS)
-    .fetch_one(&state.db)
     .await?;
     tracing::info!(office = %office, device = id, kind = req.kind.as_str(), staff_id = admin.id, "device created");
     Ok((
         StatusCode::CREATED,
         Json(PairingCode {
-            device: load(&state, id).await?,
+            device: store::devices::by_id(&state.db, id).await?,
             code,
             expires_at_ms: now + PAIRING_MS,
         }),
     ))
-}
-
-async fn load(state: &AppState, id: i64) -> Result<Device> {
-    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM devices WHERE id = $1"));
-    let row = sqlx::query(sql)
-        .bind(id)
-        .fetch_optional(&state.db)
-        .await?
-        .ok_or_else(|| Error::NotFound(format!("no device with id {id}")))?;
-    device_of(&row)
 }
 
 /// `GET /api/offices/{office}/devices` (admin).
@@ -189,11 +136,7 @@ pub(crate) async fn devices_list(
     Path(office): Path<String>,
 ) -> Result<Json<Vec<Device>>> {
     state.office(&office).await?;
-    let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM devices WHERE office_id = $1 ORDER BY kind, label, id"
-    ));
-    let rows = sqlx::query(sql).bind(&office).fetch_all(&state.db).await?;
-    Ok(Json(rows.iter().map(device_of).collect::<Result<_>>()?))
+    Ok(Json(store::devices::of_office(&state.db, &office).await?))
 }
 
 /// `DELETE /api/devices/{id}` (admin): the device's token stops working at once.
@@ -202,15 +145,9 @@ pub(crate) async fn device_revoke(
     State(state): State<AppState>,
     Path(id): Path<i64>,
 ) -> Result<Json<Device>> {
-    let done = sqlx::query(
-        "UPDATE devices SET revoked_at_ms = $1, token_hash = NULL, pairing_hash = NULL WHERE id = $2 AND revoked_at_ms IS NULL",
-    )
-    .bind(now_ms())
-    .bind(id)
-    .execute(&state.db)
-    .await?;
-    let device = load(&state, id).await?;
-    if done.rows_affected() == 1 {
+    let revoked = store::devices::revoke(&state.db, id, now_ms()).await?;
+    let device = store::devices::by_id(&state.db, id).await?;
+    if revoked {
         tracing::info!(device = id, staff_id = admin.id, "device revoked");
     }
     Ok(Json(device))
@@ -233,43 +170,28 @@ pub(crate) async fn device_pair(
     let now = now_ms();
     let token = random_token();
     let mut tx = state.db.begin().await?;
-    let paired: Option<(i64, String, String)> = sqlx::query_as(
-        "UPDATE devices SET token_hash = $1, pairing_hash = NULL, pairing_expires_ms = NULL, paired_at_ms = $2, last_seen_ms = $2 WHERE pairing_hash = $3 AND pairing_expires_ms > $2 AND revoked_at_ms IS NULL RETURNING id, office_id, kind",
-    )
-    .bind(token_hash(&token))
-    .bind(now)
-    .bind(token_hash(&code))
-    .fetch_optional(&mut *tx)
-    .await?;
+    let paired =
+        store::devices::pair(&mut tx, &token_hash(&code), &token_hash(&token), now).await?;
     // A kiosk: the office now takes tickets only at its kiosks, and every relay reads that
     // again.
     let kiosk_office = paired
         .as_ref()
-        .filter(|(_, _, kind)| kind == "kiosk")
-        .map(|(_, office, _)| office.clone());
+        .filter(|p| p.kind == "kiosk")
+        .map(|p| p.office.clone());
     if let Some(office) = &kiosk_office {
-        sqlx::query("UPDATE offices SET kiosks_only = 1 WHERE id = $1")
-            .bind(office)
-            .execute(&mut *tx)
-            .await?;
-        if state.dialect == crate::db::Dialect::Postgres {
-            sqlx::query("SELECT pg_notify('mado_config', $1)")
-                .bind(office)
-                .execute(&mut *tx)
-                .await?;
-        }
+        store::devices::set_kiosks_only(&mut tx, state.dialect, office, true).await?;
     }
     tx.commit().await?;
     if let Some(office) = &kiosk_office {
         state.offices.forget(office);
     }
-    let id = paired.map(|(id, _, _)| id).ok_or_else(|| {
+    let id = paired.map(|p| p.id).ok_or_else(|| {
         Error::NotFound(
             "no device is waiting for this pairing code (it is used once and lasts 15 minutes)"
                 .into(),
         )
     })?;
-    let device = load(&state, id).await?;
+    let device = store::devices::by_id(&state.db, id).await?;
     tracing::info!(device = id, office = %device.office_id, "device paired");
     let mut res = Json(device).into_response();
     res.headers_mut().insert(
@@ -288,12 +210,9 @@ async fn kiosks_only(state: &AppState, office: &str) -> Result<bool> {
         return Ok(only);
     }
     let epoch = state.offices.epoch();
-    let only: i64 = sqlx::query_scalar("SELECT kiosks_only FROM offices WHERE id = $1")
-        .bind(office)
-        .fetch_one(&state.db)
-        .await?;
-    state.offices.keep_kiosks_only(office, epoch, only == 1);
-    Ok(only == 1)
+    let only = store::devices::kiosks_only(&state.db, office).await?;
+    state.offices.keep_kiosks_only(office, epoch, only);
+    Ok(only)
 }
 
 /// `GET /api/devices/me`: the device this browser is, or 401.
@@ -311,24 +230,12 @@ impl FromRequestParts<AppState> for PairedDevice {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
         let token = cookie(&parts.headers, COOKIE_NAME)
             .ok_or_else(|| Error::DeviceRequired("this browser is not a paired device".into()))?;
-        let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM devices WHERE token_hash = $1 AND revoked_at_ms IS NULL"
-        ));
-        let row = sqlx::query(sql)
-            .bind(token_hash(token))
-            .fetch_optional(&state.db)
+        let device = store::devices::by_token(&state.db, &token_hash(token))
             .await?
             .ok_or_else(|| {
                 Error::DeviceRequired("this device's pairing was revoked or is unknown".into())
             })?;
-        let device = device_of(&row)?;
-        // Last seen: at most once a minute per device, to keep writes rare.
-        sqlx::query("UPDATE devices SET last_seen_ms = $1 WHERE id = $2 AND (last_seen_ms IS NULL OR last_seen_ms < $3)")
-            .bind(now_ms())
-            .bind(device.id)
-            .bind(now_ms() - 60_000)
-            .execute(&state.db)
-            .await?;
+        store::devices::seen(&state.db, device.id, now_ms()).await?;
         Ok(PairedDevice(device))
     }
 }
