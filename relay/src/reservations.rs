@@ -12,7 +12,7 @@
 
 use crate::db::Pool;
 use crate::store;
-use crate::store::reservations::{BookingConfig, Rule};
+use crate::store::reservations::{BookingConfig, Lookup, NewBooking, Rule, free_place, take_place};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use mado_civil::Date;
@@ -23,8 +23,6 @@ use mado_wire::{
 };
 use schemars::JsonSchema;
 use serde::Deserialize;
-use sqlx::{Any, Row, Transaction};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::capability::{keyed, new_codes, no_unused_code, token_hash};
@@ -143,20 +141,9 @@ async fn offers_in(
     let Some(last) = i64::from(days).checked_sub(1) else {
         return Ok(Vec::new());
     };
-    // The places booked on every day asked, in one read (days are ISO dates: in order as text).
-    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
-        "SELECT day, start_min, booked FROM slot_counts WHERE office_id = $1 AND service_id = $2 AND day >= $3 AND day <= $4",
-    )
-    .bind(office)
-    .bind(service)
-    .bind(from.to_string())
-    .bind(from.add_days(last).to_string())
-    .fetch_all(db)
-    .await?;
-    let booked: HashMap<(String, i64), i64> = rows
-        .into_iter()
-        .map(|(day, start, n)| ((day, start), n))
-        .collect();
+    // The places booked on every day asked, in one read.
+    let booked =
+        store::reservations::booked_between(db, office, service, from, from.add_days(last)).await?;
     let mut out = Vec::new();
     for i in 0..=last {
         let day = from.add_days(i);
@@ -321,46 +308,6 @@ fn normalise_phone(phone: &str) -> Result<String> {
     }
 }
 
-/// Takes one place of a slot; `false` when it is full.
-async fn take_place(
-    tx: &mut Transaction<'_, Any>,
-    office: &str,
-    service: &str,
-    day: Date,
-    start: u16,
-    capacity: u32,
-) -> Result<bool> {
-    // One statement: the slot's first booking stores its count, later ones add to it while
-    // places are left. (The WHERE of the SELECT also keeps SQLite from reading ON CONFLICT
-    // as a join's ON.)
-    let done = sqlx::query("INSERT INTO slot_counts (office_id, service_id, day, start_min, capacity, booked) SELECT $1, $2, $3, $4, $5, 1 WHERE $5 > 0 ON CONFLICT (office_id, service_id, day, start_min) DO UPDATE SET booked = slot_counts.booked + 1 WHERE slot_counts.booked < slot_counts.capacity")
-        .bind(office)
-        .bind(service)
-        .bind(day.to_string())
-        .bind(i64::from(start))
-        .bind(i64::from(capacity))
-        .execute(&mut **tx)
-        .await?;
-    Ok(done.rows_affected() == 1)
-}
-
-async fn free_place(
-    tx: &mut Transaction<'_, Any>,
-    office: &str,
-    service: &str,
-    day: Date,
-    start: i64,
-) -> Result<()> {
-    sqlx::query("UPDATE slot_counts SET booked = booked - 1 WHERE office_id = $1 AND service_id = $2 AND day = $3 AND start_min = $4 AND booked > 0")
-        .bind(office)
-        .bind(service)
-        .bind(day.to_string())
-        .bind(start)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
 /// Checks that `start` on `day` is a slot of the service's calendar that may be booked now,
 /// and returns its end.
 async fn check_slot(
@@ -399,34 +346,14 @@ async fn check_slot(
     Ok((rule, slot.end))
 }
 
+/// The reservation behind `token`, with its row id; 404 if there is none.
 async fn reservation_by_token(
     conn: &mut sqlx::AnyConnection,
     token: &str,
 ) -> Result<(i64, Reservation)> {
-    let row = sqlx::query("SELECT id, office_id, service_id, day, start_min, end_min, code, status FROM reservations WHERE token_hash = $1")
-        .bind(token_hash(token))
-        .fetch_optional(conn)
+    store::reservations::by_token_hash(conn, &token_hash(token))
         .await?
-        .ok_or_else(|| Error::NotFound("no reservation for this link".into()))?;
-    let status = match row.get::<String, _>("status").as_str() {
-        "booked" => ReservationStatus::Booked,
-        "cancelled" => ReservationStatus::Cancelled,
-        "checked_in" => ReservationStatus::CheckedIn,
-        other => return Err(Error::Internal(format!("reservation status {other:?}"))),
-    };
-    let minutes = |k: &str| u16::try_from(row.get::<i64, _>(k)).unwrap_or(0);
-    Ok((
-        row.get("id"),
-        Reservation {
-            office: row.get("office_id"),
-            service: row.get("service_id"),
-            day: crate::db::stored_date(&row.get::<String, _>("day"), "reservation day")?,
-            start: calendar::hhmm(minutes("start_min")),
-            end: calendar::hhmm(minutes("end_min")),
-            code: row.get("code"),
-            status,
-        },
-    ))
+        .ok_or_else(|| Error::NotFound("no reservation for this link".into()))
 }
 
 /// A phone number and birth date given for checking in.
@@ -470,10 +397,10 @@ pub(crate) async fn reservation_check_in(
     let office = state.office(&office_id).await?;
     let (today, _) = now_local();
     let who = contact(req.phone.as_deref(), req.birth_date.as_deref())?;
-    let (column, value) = match (&req.code, &req.token, who) {
-        (Some(code), None, None) => ("code", code.trim().to_uppercase()),
-        (None, Some(token), None) => ("token_hash", token_hash(token.trim())),
-        (None, None, Some(c)) => ("checkin_hash", checkin_hash(&state, &office_id, &c)),
+    let (by, value) = match (&req.code, &req.token, who) {
+        (Some(code), None, None) => (Lookup::Code, code.trim().to_uppercase()),
+        (None, Some(token), None) => (Lookup::TokenHash, token_hash(token.trim())),
+        (None, None, Some(c)) => (Lookup::CheckinHash, checkin_hash(&state, &office_id, &c)),
         _ => {
             return Err(Error::bad_request(
                 "invalid_body",
@@ -484,34 +411,23 @@ pub(crate) async fn reservation_check_in(
     let (_write, mut tx) = state
         .begin_write(&[Writes::Queue(&office_id), Writes::Bookings(&office_id)])
         .await?;
-    let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT id, service_id, day, start_min, status FROM reservations WHERE office_id = $1 AND {column} = $2 ORDER BY day = $3 DESC, day LIMIT 1"
-    ));
-    let row = sqlx::query(sql)
-        .bind(&office_id)
-        .bind(&value)
-        .bind(today.to_string())
-        .fetch_optional(&mut *tx)
+    let found = store::reservations::for_check_in(&mut tx, &office_id, by, &value, today)
         .await?
         .ok_or_else(|| {
             Error::NotFound("no reservation matches; check the code or ask at the counter".into())
         })?;
-    let id: i64 = row.get("id");
-    let day: String = row.get("day");
-    let status: String = row.get("status");
-    if status == "cancelled" {
+    let id = found.id;
+    if found.status == ReservationStatus::Cancelled {
         return Err(Error::Conflict("this reservation was cancelled".into()));
     }
-    if day != today.to_string() {
+    if found.day != today {
         return Err(Error::Conflict(format!(
-            "this reservation is for {day}, not today ({today})"
+            "this reservation is for {}, not today ({today})",
+            found.day
         )));
     }
-    if status == "checked_in" {
-        let ticket_id: i64 = sqlx::query_scalar("SELECT id FROM tickets WHERE reservation_id = $1")
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
+    if found.status == ReservationStatus::CheckedIn {
+        let ticket_id = store::reservations::ticket_of(&mut tx, id).await?;
         let ticket = crate::store::tickets::fetch_ticket(&mut tx, ticket_id).await?;
         let issued = issued(&mut tx, &office, ticket).await?;
         return Ok((
@@ -522,7 +438,7 @@ pub(crate) async fn reservation_check_in(
             )),
         ));
     }
-    let service_id: String = row.get("service_id");
+    let service_id = found.service;
     let service = office
         .services
         .iter()
@@ -530,8 +446,7 @@ pub(crate) async fn reservation_check_in(
         .ok_or_else(|| {
             Error::Internal(format!("reservation for a missing service {service_id:?}"))
         })?;
-    let start_min: i64 = row.get("start_min");
-    let slot_start_ms = crate::db::local_day_start_ms(now_ms()) + start_min * 60_000;
+    let slot_start_ms = crate::db::local_day_start_ms(now_ms()) + found.start_min * 60_000;
     let (ticket, event) = insert_ticket(
         &mut tx,
         &office,
@@ -543,10 +458,7 @@ pub(crate) async fn reservation_check_in(
         }),
     )
     .await?;
-    sqlx::query("UPDATE reservations SET status = 'checked_in' WHERE id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    store::reservations::checked_in(&mut tx, id).await?;
     tx.commit().await?;
     let ticket = crate::store::tickets::just_issued(&office, ticket, &event);
     // Published before the lock goes, so events reach the streams in commit order.
@@ -638,22 +550,21 @@ pub(crate) async fn reservation_book(
             alternatives,
         });
     }
+    let hash = token_hash(&token);
+    let booking = NewBooking {
+        office: &office,
+        service: &req.service,
+        day,
+        start,
+        end,
+        token_hash: &hash,
+        checkin_hash: checkin_hash.as_deref(),
+        idempotency_key: key.as_deref(),
+        now: now_ms(),
+    };
     let mut stored_code = None;
     for code in new_codes(CODE_LEN) {
-        let stored = sqlx::query("INSERT INTO reservations (office_id, service_id, day, start_min, end_min, token_hash, code, checkin_hash, status, created_at_ms, idempotency_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'booked', $9, $10) ON CONFLICT (office_id, code) DO NOTHING")
-            .bind(&office)
-            .bind(&req.service)
-            .bind(day.to_string())
-            .bind(i64::from(start))
-            .bind(i64::from(end))
-            .bind(token_hash(&token))
-            .bind(&code)
-            .bind(&checkin_hash)
-            .bind(now_ms())
-            .bind(&key)
-            .execute(&mut *tx)
-            .await?;
-        if stored.rows_affected() == 1 {
+        if store::reservations::insert(&mut tx, &booking, &code).await? {
             stored_code = Some(code);
             break;
         }
@@ -711,10 +622,7 @@ pub(crate) async fn reservation_cancel(
     }
     let start = i64::from(parse_time(&r.start, "start")?);
     free_place(&mut tx, &r.office, &r.service, r.day, start).await?;
-    sqlx::query("UPDATE reservations SET status = 'cancelled', checkin_hash = NULL WHERE id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    store::reservations::cancel(&mut tx, id).await?;
     tx.commit().await?;
     state.next_slots.forget(&r.office, &r.service);
     r.status = ReservationStatus::Cancelled;
@@ -767,13 +675,7 @@ pub(crate) async fn reservation_reschedule(
     }
     let old = i64::from(parse_time(&r.start, "start")?);
     free_place(&mut tx, &r.office, &r.service, r.day, old).await?;
-    sqlx::query("UPDATE reservations SET day = $1, start_min = $2, end_min = $3 WHERE id = $4")
-        .bind(day.to_string())
-        .bind(i64::from(start))
-        .bind(i64::from(end))
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    store::reservations::move_to(&mut tx, id, day, start, end).await?;
     tx.commit().await?;
     state.next_slots.forget(&r.office, &r.service);
     Ok(Json(Reservation {
