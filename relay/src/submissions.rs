@@ -17,21 +17,18 @@
 //! | `GET /api/submissions/{id}`, `POST /api/submissions/{id}/status` | staff |
 //! | `GET /api/offices/{office}/submissions/export.csv`, `…/export.json` | staff |
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use mado_civil::Date;
-use mado_wire::calendar;
 use mado_wire::submission::{
-    NewSubmission, StatusChange, StatusUpdate, Submission, SubmissionProgress, SubmissionReceipt,
+    NewSubmission, StatusUpdate, Submission, SubmissionProgress, SubmissionReceipt,
     SubmissionStatus, SubmissionSummary, display_code, normalise_code,
 };
 use schemars::JsonSchema;
 use serde::Deserialize;
-use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
 
 use crate::auth::Staff;
 use crate::capability::{keyed, new_codes, no_unused_code, random_token, token_hash};
@@ -39,6 +36,8 @@ use crate::db::{Pool, Writes, local_day, now_ms};
 use crate::error::{Error, Json, Path, Query, Result};
 use crate::headers::idempotency_key;
 use crate::state::AppState;
+use crate::store;
+use crate::store::submissions::Find;
 
 /// Receipt codes: 8 characters, shown as `XXXX-XXXX`.
 const CODE_LEN: usize = 8;
@@ -46,125 +45,6 @@ const CODE_LEN: usize = 8;
 const MAX_LIST: usize = 1000;
 /// Longest staff note on a status change, in characters.
 const MAX_STAFF_NOTE: usize = 500;
-
-const COLUMNS: &str = "s.id, s.office_id, s.code, s.status, s.created_at_ms, s.updated_at_ms, s.body, r.day AS visit_day, r.start_min AS visit_start";
-const FROM: &str = "FROM submissions s LEFT JOIN reservations r ON r.id = s.reservation_id";
-
-fn status_of(row: &AnyRow) -> Result<SubmissionStatus> {
-    let s: String = row.try_get("status")?;
-    SubmissionStatus::parse(&s)
-        .ok_or_else(|| Error::Internal(format!("stored submission status {s:?}")))
-}
-
-fn body_of(row: &AnyRow) -> Result<NewSubmission> {
-    let body: String = row.try_get("body")?;
-    serde_json::from_str(&body)
-        .map_err(|e| Error::Internal(format!("stored submission does not parse: {e}")))
-}
-
-fn visit_of(row: &AnyRow) -> Result<Option<String>> {
-    let day: Option<String> = row.try_get("visit_day")?;
-    let start: Option<i64> = row.try_get("visit_start")?;
-    Ok(day.zip(start).map(|(d, s)| {
-        format!(
-            "{d} {}",
-            calendar::hhmm(u16::try_from(s).unwrap_or_default())
-        )
-    }))
-}
-
-async fn history(db: &Pool, id: i64, with_staff: bool) -> Result<Vec<StatusChange>> {
-    let rows = sqlx::query(
-        "SELECT h.status, h.at_ms, h.note, st.display_name FROM submission_history h LEFT JOIN staff st ON st.id = h.staff_id WHERE h.submission_id = $1 ORDER BY h.seq",
-    )
-    .bind(id)
-    .fetch_all(db)
-    .await?;
-    rows.iter().map(|r| status_change(r, with_staff)).collect()
-}
-
-/// The histories of `ids` with who made each change, in one query per [`HISTORY_CHUNK`]
-/// pre-applications rather than one per pre-application.
-async fn histories(db: &Pool, ids: &[i64]) -> Result<HashMap<i64, Vec<StatusChange>>> {
-    let mut out: HashMap<i64, Vec<StatusChange>> = HashMap::new();
-    for chunk in ids.chunks(HISTORY_CHUNK) {
-        let params: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-        let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT h.submission_id, h.status, h.at_ms, h.note, st.display_name FROM submission_history h LEFT JOIN staff st ON st.id = h.staff_id WHERE h.submission_id IN ({}) ORDER BY h.submission_id, h.seq",
-            params.join(", ")
-        ));
-        let rows = chunk
-            .iter()
-            .fold(sqlx::query(sql), |q, id| q.bind(*id))
-            .fetch_all(db)
-            .await?;
-        for r in &rows {
-            out.entry(r.try_get("submission_id")?)
-                .or_default()
-                .push(status_change(r, true)?);
-        }
-    }
-    Ok(out)
-}
-
-/// Pre-applications whose histories [`histories`] reads in one query (bound parameters:
-/// SQLite allows 32,766 and PostgreSQL 65,535).
-const HISTORY_CHUNK: usize = 500;
-
-/// One row of `submission_history` (joined with the staff member's name).
-fn status_change(r: &AnyRow, with_staff: bool) -> Result<StatusChange> {
-    Ok(StatusChange {
-        status: status_of(r)?,
-        at_ms: r.try_get("at_ms")?,
-        by: if with_staff {
-            r.try_get("display_name")?
-        } else {
-            None
-        },
-        note: r.try_get("note")?,
-    })
-}
-
-async fn load(db: &Pool, id: i64) -> Result<Submission> {
-    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} {FROM} WHERE s.id = $1"));
-    let row = sqlx::query(sql)
-        .bind(id)
-        .fetch_optional(db)
-        .await?
-        .ok_or_else(|| Error::NotFound(format!("no pre-application with id {id}")))?;
-    Ok(Submission {
-        id,
-        office_id: row.try_get("office_id")?,
-        code: display_code(&row.try_get::<String, _>("code")?),
-        created_at_ms: row.try_get("created_at_ms")?,
-        updated_at_ms: row.try_get("updated_at_ms")?,
-        status: status_of(&row)?,
-        history: history(db, id, true).await?,
-        visit: visit_of(&row)?,
-        submission: body_of(&row)?,
-    })
-}
-
-async fn add_history(
-    tx: &mut Transaction<'_, Any>,
-    id: i64,
-    status: SubmissionStatus,
-    at_ms: i64,
-    staff: Option<i64>,
-    note: &str,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO submission_history (submission_id, seq, status, at_ms, staff_id, note) VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM submission_history WHERE submission_id = $1), $2, $3, $4, $5)",
-    )
-    .bind(id)
-    .bind(status.as_str())
-    .bind(at_ms)
-    .bind(staff)
-    .bind(note)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
 
 /// `POST /api/offices/{office}/submissions` (public): stores a pre-application. 201 with the
 /// receipt; 200 with the same receipt when retried with the same `Idempotency-Key`; 400
@@ -192,43 +72,40 @@ pub(crate) async fn submission_create(
     let reservation_id: Option<i64> = match &sub.reservation_token {
         None => None,
         Some(t) => Some(
-            sqlx::query_scalar(
-                "SELECT id FROM reservations WHERE token_hash = $1 AND office_id = $2",
-            )
-            .bind(token_hash(t))
-            .bind(&office)
-            .fetch_optional(&state.db)
-            .await?
-            .ok_or_else(|| {
-                Error::bad_request(
-                    "unknown_reservation",
-                    "reservation_token: no booking of this office has this token",
-                )
-            })?,
+            store::submissions::reservation_of(&state.db, &office, &token_hash(t))
+                .await?
+                .ok_or_else(|| {
+                    Error::bad_request(
+                        "unknown_reservation",
+                        "reservation_token: no booking of this office has this token",
+                    )
+                })?,
         ),
     };
     let body = serde_json::to_string(&sub).map_err(|e| Error::Internal(e.to_string()))?;
-    if let Some(receipt) = receipt_of(&state.db, &token).await? {
+    if let Some(receipt) = store::submissions::receipt_of(&state.db, &token).await? {
         return Ok((StatusCode::OK, Json(receipt)));
     }
     // Writes go one at a time (SQLite allows one writer; see `AppState::begin_write`).
     let (_write, mut tx) = state.begin_write(&[Writes::Submissions]).await?;
     let now = now_ms();
+    let hash = token_hash(&token);
     let mut inserted = Ok(None);
     for code in new_codes(CODE_LEN) {
-        inserted = sqlx::query_scalar::<_, i64>(
-            "INSERT INTO submissions (office_id, code, token_hash, idempotency_key, pack, city, status, created_at_ms, updated_at_ms, reservation_id, body) VALUES ($1, $2, $3, $4, $5, $6, 'received', $7, $7, $8, $9) ON CONFLICT (office_id, code) DO NOTHING RETURNING id",
+        inserted = store::submissions::insert(
+            &mut tx,
+            &store::submissions::NewRow {
+                office: &office,
+                code: &code,
+                token_hash: &hash,
+                idempotency_key: key.as_deref(),
+                pack: &sub.pack,
+                city: &sub.city,
+                now,
+                reservation_id,
+                body: &body,
+            },
         )
-        .bind(&office)
-        .bind(&code)
-        .bind(token_hash(&token))
-        .bind(&key)
-        .bind(&sub.pack)
-        .bind(&sub.city)
-        .bind(now)
-        .bind(reservation_id)
-        .bind(&body)
-        .fetch_optional(&mut *tx)
         .await
         .map(|id| id.map(|id| (code, id)));
         if !matches!(inserted, Ok(None)) {
@@ -241,7 +118,7 @@ pub(crate) async fn submission_create(
         // The same retry arriving twice at once: the other one stored it.
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() && key.is_some() => {
             tx.rollback().await?;
-            return match receipt_of(&state.db, &token).await? {
+            return match store::submissions::receipt_of(&state.db, &token).await? {
                 Some(receipt) => Ok((StatusCode::OK, Json(receipt))),
                 None => Err(Error::Conflict(
                     "the same pre-application is being sent twice at once; retry".into(),
@@ -250,7 +127,7 @@ pub(crate) async fn submission_create(
         }
         Err(e) => return Err(e.into()),
     };
-    add_history(&mut tx, id, SubmissionStatus::Received, now, None, "").await?;
+    store::submissions::add_history(&mut tx, id, SubmissionStatus::Received, now, None, "").await?;
     tx.commit().await?;
     tracing::info!(office = %office, submission = id, pack = %sub.pack, "pre-application received");
     Ok((
@@ -264,55 +141,20 @@ pub(crate) async fn submission_create(
     ))
 }
 
-/// The receipt of the pre-application `token` stands for, if it exists.
-async fn receipt_of(db: &Pool, token: &str) -> Result<Option<SubmissionReceipt>> {
-    let row =
-        sqlx::query("SELECT code, created_at_ms, status FROM submissions WHERE token_hash = $1")
-            .bind(token_hash(token))
-            .fetch_optional(db)
-            .await?;
-    row.map(|row| {
-        Ok(SubmissionReceipt {
-            code: display_code(&row.try_get::<String, _>("code")?),
-            token: token.to_owned(),
-            created_at_ms: row.try_get("created_at_ms")?,
-            status: status_of(&row)?,
-        })
-    })
-    .transpose()
-}
-
 /// `GET /api/submission-status/{token}`: the resident's own pre-application, progress only.
 pub(crate) async fn submission_progress(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> Result<Json<SubmissionProgress>> {
-    let row = sqlx::query(
-        "SELECT id, office_id, code, pack, status, created_at_ms, body FROM submissions WHERE token_hash = $1",
-    )
-    .bind(token_hash(&token))
-    .fetch_optional(&state.db)
-    .await?
-    .ok_or_else(|| {
-        Error::NotFound(
-            "no pre-application for this link (it may have been deleted after the retention period)"
-                .into(),
-        )
-    })?;
-    let id: i64 = row.try_get("id")?;
-    Ok(Json(SubmissionProgress {
-        code: display_code(&row.try_get::<String, _>("code")?),
-        office_id: row.try_get("office_id")?,
-        pack: row.try_get("pack")?,
-        created_at_ms: row.try_get("created_at_ms")?,
-        status: status_of(&row)?,
-        history: history(&state.db, id, false).await?,
-        procedures: body_of(&row)?
-            .procedures
-            .into_iter()
-            .map(|p| p.name)
-            .collect(),
-    }))
+    store::submissions::progress(&state.db, &token_hash(&token))
+        .await?
+        .map(Json)
+        .ok_or_else(|| {
+            Error::NotFound(
+                "no pre-application for this link (it may have been deleted after the retention period)"
+                    .into(),
+            )
+        })
 }
 
 /// Inbox and export filters.
@@ -374,26 +216,17 @@ async fn matching(db: &Pool, office: &str, filter: &Filter) -> Result<Vec<Submis
         .transpose()?;
     let q = filter.q.as_deref().map(str::trim).unwrap_or_default();
     let code_q = normalise_code(q);
-    let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} {FROM} WHERE s.office_id = $1 AND s.created_at_ms >= $2 AND s.created_at_ms < $3 ORDER BY s.created_at_ms DESC, s.id DESC"
-    ));
-    let rows = sqlx::query(sql)
-        .bind(office)
-        .bind(from)
-        .bind(to)
-        .fetch_all(db)
-        .await?;
     let mut out = Vec::new();
-    for row in &rows {
-        let status = status_of(row)?;
-        if statuses.as_ref().is_some_and(|s| !s.contains(&status)) {
+    for sub in store::submissions::sent_between(db, office, from, to).await? {
+        if statuses.as_ref().is_some_and(|s| !s.contains(&sub.status)) {
             continue;
         }
-        let code: String = row.try_get("code")?;
-        let body = body_of(row)?;
+        let body = &sub.submission;
         if filter.pack.as_ref().is_some_and(|p| *p != body.pack) {
             continue;
         }
+        // The code as stored has no hyphen.
+        let code = normalise_code(&sub.code);
         let hit = q.is_empty()
             || (!code_q.is_empty() && code.contains(&code_q))
             || body
@@ -409,18 +242,7 @@ async fn matching(db: &Pool, office: &str, filter: &Filter) -> Result<Vec<Submis
         if !hit {
             continue;
         }
-        let id: i64 = row.try_get("id")?;
-        out.push(Submission {
-            id,
-            office_id: row.try_get("office_id")?,
-            code: display_code(&code),
-            created_at_ms: row.try_get("created_at_ms")?,
-            updated_at_ms: row.try_get("updated_at_ms")?,
-            status,
-            history: Vec::new(),
-            visit: visit_of(row)?,
-            submission: body,
-        });
+        out.push(sub);
         if out.len() >= MAX_LIST {
             break;
         }
@@ -461,7 +283,7 @@ pub(crate) async fn submission_get(
     State(state): State<AppState>,
     Path(id): Path<i64>,
 ) -> Result<Json<Submission>> {
-    Ok(Json(load(&state.db, id).await?))
+    Ok(Json(store::submissions::load(&state.db, id).await?))
 }
 
 /// Moves `id` to `next`, recording who and why; refuses a move [`SubmissionStatus::may_become`]
@@ -474,13 +296,9 @@ async fn change(
     note: &str,
 ) -> Result<()> {
     let (_write, mut tx) = state.begin_write(&[Writes::Submissions]).await?;
-    let current: String = sqlx::query_scalar("SELECT status FROM submissions WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *tx)
+    let current = store::submissions::status(&mut tx, id)
         .await?
         .ok_or_else(|| Error::NotFound(format!("no pre-application with id {id}")))?;
-    let current = SubmissionStatus::parse(&current)
-        .ok_or_else(|| Error::Internal(format!("stored submission status {current:?}")))?;
     if !current.may_become(next) {
         return Err(Error::Conflict(format!(
             "a pre-application that is {} cannot become {}",
@@ -491,21 +309,12 @@ async fn change(
     let now = now_ms();
     // Conditional on the status read above: of two staff changing it at once, one wins and
     // the other is told, rather than both writing history.
-    let done = sqlx::query(
-        "UPDATE submissions SET status = $1, updated_at_ms = $2 WHERE id = $3 AND status = $4",
-    )
-    .bind(next.as_str())
-    .bind(now)
-    .bind(id)
-    .bind(current.as_str())
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() != 1 {
+    if !store::submissions::move_status(&mut tx, id, current, next, now).await? {
         return Err(Error::Conflict(
             "the pre-application was changed meanwhile; reload it".into(),
         ));
     }
-    add_history(&mut tx, id, next, now, Some(staff), note).await?;
+    store::submissions::add_history(&mut tx, id, next, now, Some(staff), note).await?;
     tx.commit().await?;
     tracing::info!(
         submission = id,
@@ -543,7 +352,7 @@ pub(crate) async fn submission_status_set(
         ));
     }
     change(&state, id, req.status, staff.id, note).await?;
-    Ok(Json(load(&state.db, id).await?))
+    Ok(Json(store::submissions::load(&state.db, id).await?))
 }
 
 /// Body of `POST /api/offices/{office}/submissions/open`: exactly one of `code`, `token`.
@@ -567,25 +376,15 @@ pub(crate) async fn submission_open(
     Path(office): Path<String>,
     Json(req): Json<OpenRequest>,
 ) -> Result<Json<Submission>> {
-    let row: Option<(i64, String)> = match (&req.code, &req.token) {
+    let row = match (&req.code, &req.token) {
         (Some(code), None) => {
-            let code = normalise_code(code);
-            sqlx::query_as("SELECT id, status FROM submissions WHERE office_id = $1 AND code = $2")
-                .bind(&office)
-                .bind(&code)
-                .fetch_optional(&state.db)
-                .await?
+            store::submissions::find(&state.db, &office, Find::Code(&normalise_code(code))).await?
         }
         (None, Some(token)) => {
             let token = token.trim();
             let token = token.rsplit_once('#').map_or(token, |(_, t)| t);
-            sqlx::query_as(
-                "SELECT id, status FROM submissions WHERE office_id = $1 AND token_hash = $2",
-            )
-            .bind(&office)
-            .bind(token_hash(token))
-            .fetch_optional(&state.db)
-            .await?
+            store::submissions::find(&state.db, &office, Find::TokenHash(&token_hash(token)))
+                .await?
         }
         _ => {
             return Err(Error::bad_request(
@@ -599,14 +398,14 @@ pub(crate) async fn submission_open(
             "no pre-application of this office has this code; check it with the resident".into(),
         )
     })?;
-    if status == SubmissionStatus::Received.as_str() {
+    if status == SubmissionStatus::Received {
         match change(&state, id, SubmissionStatus::InProgress, staff.id, "").await {
             // Opened by a colleague at the same moment: it is 処理中 either way.
             Ok(()) | Err(Error::Conflict(_)) => {}
             Err(e) => return Err(e),
         }
     }
-    Ok(Json(load(&state.db, id).await?))
+    Ok(Json(store::submissions::load(&state.db, id).await?))
 }
 
 /// `GET …/export.json` (staff): the filtered pre-applications with their history.
@@ -619,7 +418,7 @@ pub(crate) async fn submissions_export_json(
     state.office(&office).await?;
     let mut list = matching(&state.db, &office, &filter).await?;
     let ids: Vec<i64> = list.iter().map(|s| s.id).collect();
-    let mut histories = histories(&state.db, &ids).await?;
+    let mut histories = store::submissions::histories(&state.db, &ids).await?;
     for s in &mut list {
         s.history = histories.remove(&s.id).unwrap_or_default();
     }
@@ -789,12 +588,7 @@ pub fn csv(list: &[Submission]) -> String {
 pub async fn purge(state: &AppState, retention_days: u32, now_ms: i64) -> Result<u64> {
     let cutoff = now_ms - i64::from(retention_days) * DAY_MS;
     let (_write, mut tx) = state.begin_write(&[Writes::Submissions]).await?;
-    let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
-        "SELECT id, office_id, pack, status, created_at_ms FROM submissions WHERE updated_at_ms < $1",
-    )
-    .bind(cutoff)
-    .fetch_all(&mut *tx)
-    .await?;
+    let rows = store::submissions::unchanged_since(&mut tx, cutoff).await?;
     let mut counts: BTreeMap<(String, String, String, String), i64> = BTreeMap::new();
     for (_, office, pack, status, created) in &rows {
         *counts
@@ -807,26 +601,10 @@ pub async fn purge(state: &AppState, retention_days: u32, now_ms: i64) -> Result
             .or_default() += 1;
     }
     for ((office, day, pack, status), n) in counts {
-        sqlx::query(
-            "INSERT INTO submission_stats (office_id, day, pack, status, count) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (office_id, day, pack, status) DO UPDATE SET count = submission_stats.count + excluded.count",
-        )
-        .bind(office)
-        .bind(day)
-        .bind(pack)
-        .bind(status)
-        .bind(n)
-        .execute(&mut *tx)
-        .await?;
+        store::submissions::count_in(&mut tx, &office, &day, &pack, &status, n).await?;
     }
     for (id, ..) in &rows {
-        sqlx::query("DELETE FROM submission_history WHERE submission_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM submissions WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        store::submissions::delete(&mut tx, *id).await?;
     }
     tx.commit().await?;
     let n = rows.len() as u64;
@@ -849,22 +627,14 @@ pub async fn counts(
     to_day: &str,
 ) -> Result<BTreeMap<(String, String, SubmissionStatus), i64>> {
     let mut out = BTreeMap::new();
-    let kept: Vec<(String, String, i64)> = sqlx::query_as(
-        "SELECT pack, status, created_at_ms FROM submissions WHERE office_id = $1 AND created_at_ms >= $2 AND created_at_ms < $3",
+    let kept = store::submissions::kept_between(
+        db,
+        office,
+        day_start_ms(from_day, "from")?,
+        day_start_ms(to_day, "to")? + DAY_MS,
     )
-    .bind(office)
-    .bind(day_start_ms(from_day, "from")?)
-    .bind(day_start_ms(to_day, "to")? + DAY_MS)
-    .fetch_all(db)
     .await?;
-    let purged: Vec<(String, String, String, i64)> = sqlx::query_as(
-        "SELECT day, pack, status, count FROM submission_stats WHERE office_id = $1 AND day >= $2 AND day <= $3",
-    )
-    .bind(office)
-    .bind(from_day)
-    .bind(to_day)
-    .fetch_all(db)
-    .await?;
+    let purged = store::submissions::purged_between(db, office, from_day, to_day).await?;
     let rows = kept
         .into_iter()
         .map(|(pack, status, at)| (local_day(at), pack, status, 1))

@@ -7,4 +7,5 @@ pub(crate) mod records;
 pub(crate) mod reservations;
 pub(crate) mod settings;
 pub(crate) mod staff;
+pub(crate) mod submissions;
 pub(crate) mod tickets;
