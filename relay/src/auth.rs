@@ -12,12 +12,12 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use mado_wire::{LoginRequest, Role, Session, StaffMe};
 use rand::RngCore;
-use sqlx::Row;
 
 use crate::capability::{random_token, token_hash};
 use crate::db::now_ms;
 use crate::error::{Error, Json, Result};
 use crate::state::AppState;
+use crate::store;
 
 /// Name of the session cookie.
 pub const COOKIE_NAME: &str = "mado_session";
@@ -48,10 +48,7 @@ fn verify_password(password: &str, phc: &str) -> bool {
 /// Creates the first admin account if there is no staff account at all. Returns the
 /// generated password when `password` was `None`, so the caller can show it once.
 pub async fn bootstrap_admin(pool: &Pool, password: Option<&str>) -> Result<Option<String>> {
-    let staff: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM staff")
-        .fetch_one(pool)
-        .await?;
-    if staff > 0 {
+    if store::sessions::staff_count(pool).await? > 0 {
         return Ok(None);
     }
     let (password, generated) = match password {
@@ -64,10 +61,7 @@ pub async fn bootstrap_admin(pool: &Pool, password: Option<&str>) -> Result<Opti
     let hash = tokio::task::spawn_blocking(move || hash_password(&password))
         .await
         .map_err(|e| Error::Internal(format!("hashing task: {e}")))??;
-    sqlx::query("INSERT INTO staff (login, display_name, role, password_hash) VALUES ('admin', '管理者', 'admin', $1)")
-        .bind(hash)
-        .execute(pool)
-        .await?;
+    store::sessions::insert_first_admin(pool, &hash).await?;
     Ok(generated)
 }
 
@@ -103,16 +97,9 @@ pub(crate) async fn auth_login(
     if req.login.is_empty() || req.login.len() > 64 || req.password.len() > MAX_PASSWORD {
         return Err(Error::BadCredentials);
     }
-    let row = sqlx::query("SELECT id, password_hash FROM staff WHERE login = $1 AND disabled = 0")
-        .bind(&req.login)
-        .fetch_optional(&state.db)
-        .await?;
     // Verify against a real hash even for unknown logins, so timing does not tell which.
-    let (staff_id, phc) = match row {
-        Some(r) => (
-            Some(r.get::<i64, _>("id")),
-            r.get::<String, _>("password_hash"),
-        ),
+    let (staff_id, phc) = match store::sessions::credentials(&state.db, &req.login).await? {
+        Some((id, phc)) => (Some(id), phc),
         None => (None, state.dummy_hash.to_string()),
     };
     let password = req.password;
@@ -125,19 +112,16 @@ pub(crate) async fn auth_login(
     };
     let token = random_token();
     let now = now_ms();
-    sqlx::query("INSERT INTO sessions (token_hash, staff_id, created_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4)")
-        .bind(token_hash(&token))
-        .bind(staff_id)
-        .bind(now)
-        .bind(now + SESSION_MS)
-        .execute(&state.db)
-        .await?;
-    sqlx::query("DELETE FROM sessions WHERE expires_at_ms < $1")
-        .bind(now)
-        .execute(&state.db)
-        .await?;
+    store::sessions::start(
+        &state.db,
+        &token_hash(&token),
+        staff_id,
+        now,
+        now + SESSION_MS,
+    )
+    .await?;
     tracing::info!(staff_id, "staff login");
-    let me = load_me(&state.db, staff_id).await?;
+    let me = store::sessions::me(&state.db, staff_id).await?;
     let mut response = Json(me).into_response();
     response.headers_mut().insert(
         SET_COOKIE,
@@ -151,10 +135,7 @@ pub(crate) async fn auth_logout(
     headers: HeaderMap,
 ) -> Result<Response> {
     if let Some(token) = cookie_token(&headers) {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(token_hash(token))
-            .execute(&state.db)
-            .await?;
+        store::sessions::end(&state.db, &token_hash(token)).await?;
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
     response.headers_mut().insert(
@@ -174,26 +155,6 @@ pub(crate) async fn auth_session(staff: Option<Staff>) -> Json<Session> {
     Json(Session {
         staff: staff.map(|s| s.me),
     })
-}
-
-async fn load_me(pool: &Pool, staff_id: i64) -> Result<StaffMe> {
-    let row = sqlx::query("SELECT login, display_name, role FROM staff WHERE id = $1")
-        .bind(staff_id)
-        .fetch_one(pool)
-        .await?;
-    Ok(me_from_row(&row))
-}
-
-fn me_from_row(row: &sqlx::any::AnyRow) -> StaffMe {
-    let role = match row.get::<String, _>("role").as_str() {
-        "admin" => Role::Admin,
-        _ => Role::Staff,
-    };
-    StaffMe {
-        login: row.get("login"),
-        display_name: row.get("display_name"),
-        role,
-    }
 }
 
 /// A logged-in staff member. As an extractor it refuses requests without a live session
@@ -221,19 +182,10 @@ impl FromRequestParts<AppState> for Staff {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
         let token = cookie_token(&parts.headers).ok_or(Error::Unauthorized)?;
-        // The session and who holds it, in one query (every staff request asks).
-        let row = sqlx::query(
-            "SELECT s.staff_id, staff.login, staff.display_name, staff.role FROM sessions s JOIN staff ON staff.id = s.staff_id WHERE s.token_hash = $1 AND s.expires_at_ms > $2 AND staff.disabled = 0",
-        )
-        .bind(token_hash(token))
-        .bind(now_ms())
-        .fetch_optional(&state.db)
-        .await?
-        .ok_or(Error::Unauthorized)?;
-        Ok(Staff {
-            id: row.get("staff_id"),
-            me: me_from_row(&row),
-        })
+        let (id, me) = store::sessions::holder(&state.db, &token_hash(token), now_ms())
+            .await?
+            .ok_or(Error::Unauthorized)?;
+        Ok(Staff { id, me })
     }
 }
 

@@ -581,6 +581,12 @@ pub fn now_ms() -> i64 {
         + CLOCK_OFFSET_MS.load(std::sync::atomic::Ordering::Relaxed)
 }
 
+/// Whether the database answers (`GET /healthz`).
+pub async fn ping(pool: &Pool) -> Result<()> {
+    sqlx::query("SELECT 1").execute(pool).await?;
+    Ok(())
+}
+
 /// A date as stored (`YYYY-MM-DD` text, the same in both engines); `what` names the column for
 /// the message if it does not read (the database was written by hand).
 pub fn stored_date(text: &str, what: &str) -> Result<mado_civil::Date> {

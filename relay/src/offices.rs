@@ -5,11 +5,10 @@ use mado_wire::Office;
 
 use crate::error::{Json, Path, Result};
 use crate::state::AppState;
+use crate::store;
 
 pub(crate) async fn offices_list(State(state): State<AppState>) -> Result<Json<Vec<Office>>> {
-    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM offices ORDER BY id")
-        .fetch_all(&state.db)
-        .await?;
+    let ids = store::offices::ids(&state.db).await?;
     let mut offices = Vec::with_capacity(ids.len());
     for id in ids {
         offices.push(state.office(&id).await?);

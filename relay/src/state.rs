@@ -65,9 +65,7 @@ impl AppState {
         if let Some(office) = known {
             return Ok(office);
         }
-        let office: String = sqlx::query_scalar("SELECT office_id FROM counters WHERE id = $1")
-            .bind(counter_id)
-            .fetch_optional(&self.db)
+        let office = crate::store::offices::of_counter(&self.db, counter_id)
             .await?
             .ok_or_else(|| Error::NotFound(format!("no counter with id {counter_id}")))?;
         self.counter_offices

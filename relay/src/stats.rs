@@ -14,6 +14,7 @@ use crate::auth::Staff;
 use crate::db::{local_day, now_ms};
 use crate::error::{Error, Json, Path, Query, Result};
 use crate::state::AppState;
+use crate::store;
 
 /// The query of `GET /api/offices/{office}/stats`.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -24,9 +25,6 @@ pub(crate) struct Period {
     /// Last day (office-local `YYYY-MM-DD`), inclusive; today when absent.
     to: Option<String>,
 }
-
-/// service, issued, called, finished, status.
-type TicketRow = (String, i64, Option<i64>, Option<i64>, String);
 
 /// The longest period one request covers.
 const MAX_DAYS: i64 = 366;
@@ -64,14 +62,7 @@ pub(crate) async fn stats_get(
             format!("from..to must be 1 to {MAX_DAYS} days, from first to last"),
         ));
     }
-    let rows: Vec<TicketRow> = sqlx::query_as(
-        "SELECT service_id, issued_at_ms, called_at_ms, finished_at_ms, status FROM tickets WHERE office_id = $1 AND day >= $2 AND day <= $3",
-    )
-    .bind(&office)
-    .bind(from.to_string())
-    .bind(to.to_string())
-    .fetch_all(&state.db)
-    .await?;
+    let rows = store::tickets::times_between(&state.db, &office, from, to).await?;
     let tickets: Vec<TicketTimes<'_>> = rows
         .iter()
         .map(|(service, issued, called, finished, status)| TicketTimes {

@@ -23,9 +23,10 @@ use crate::error::{Error, Json, Path, Result};
 use crate::headers::idempotency_key;
 use crate::queue::Work;
 use crate::state::AppState;
+use crate::store;
 use crate::store::tickets::{
-    Action, Done, TICKET_COLUMNS, check_transition, fetch_ticket, issued, just_issued, key_taken,
-    record, set_status, status_token, ticket_from_row, waiting_counts, with_status_token,
+    Action, Done, check_transition, fetch_ticket, issued, just_issued, key_taken, record,
+    set_status, status_token, waiting_counts, with_status_token,
 };
 
 /// `POST /api/offices/{office}/tickets`: issues a walk-in ticket (public: kiosks).
@@ -181,22 +182,12 @@ pub(crate) async fn board_get(
     let office = state.office(&office_id).await?;
     let now = now_ms();
     let mut tx = state.db.begin().await?;
-    let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, payload FROM events WHERE office_id = $1 AND at_ms >= $2 ORDER BY id",
-    )
-    .bind(&office_id)
-    .bind(local_day_start_ms(now))
-    .fetch_all(&mut *tx)
-    .await?;
     let mut board = Board::default();
-    for (id, payload) in rows {
-        let event = crate::store::events::parse_event(id, &payload)?;
+    for event in store::events::since(&mut tx, &office_id, local_day_start_ms(now)).await? {
         board.apply(&event, &office.counters);
     }
     board.waiting = waiting_counts(&mut tx, &office_id, &local_day(now)).await?;
-    board.last_event_id = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
-        .fetch_one(&mut *tx)
-        .await?;
+    board.last_event_id = store::events::newest_id(&mut tx).await?;
     Ok(Json(board))
 }
 
@@ -208,20 +199,8 @@ pub(crate) async fn queue_get(
 ) -> Result<Json<QueueSnapshot>> {
     let office = state.office(&office_id).await?;
     let mut tx = state.db.begin().await?;
-    let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {TICKET_COLUMNS} FROM tickets WHERE office_id = $1 AND day = $2 ORDER BY issued_at_ms, id"
-    ));
-    let tickets = sqlx::query(sql)
-        .bind(&office_id)
-        .bind(local_day(now_ms()))
-        .fetch_all(&mut *tx)
-        .await?
-        .iter()
-        .map(ticket_from_row)
-        .collect::<Result<Vec<_>>>()?;
-    let last_event_id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
-        .fetch_one(&mut *tx)
-        .await?;
+    let tickets = store::tickets::of_day(&mut tx, &office_id, &local_day(now_ms())).await?;
+    let last_event_id = store::events::newest_id(&mut tx).await?;
     Ok(Json(QueueSnapshot {
         office,
         tickets,
@@ -288,9 +267,7 @@ async fn act(
     transfer_to: Option<&str>,
 ) -> Result<Ticket> {
     // Its office first (a ticket stays in its office), to wait only for that office's queue.
-    let office: String = sqlx::query_scalar("SELECT office_id FROM tickets WHERE id = $1")
-        .bind(ticket_id)
-        .fetch_optional(&state.db)
+    let office = store::tickets::office_of(&state.db, ticket_id)
         .await?
         .ok_or_else(|| Error::NotFound(format!("no ticket with id {ticket_id}")))?;
     let (_write, mut tx) = state.begin_write(&[Writes::Queue(&office)]).await?;
@@ -336,13 +313,7 @@ async fn act(
         ),
         Action::Transfer => {
             let to = transfer_to.unwrap_or(&t.service_id);
-            let known: Option<i64> =
-                sqlx::query_scalar("SELECT 1 FROM services WHERE office_id = $1 AND id = $2")
-                    .bind(&t.office_id)
-                    .bind(to)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if known.is_none() {
+            if !store::tickets::service_exists(&mut tx, &t.office_id, to).await? {
                 return Err(Error::bad_request(
                     "unknown_service",
                     format!("office {:?} has no service {to:?}", t.office_id),

@@ -195,6 +195,6 @@ pub fn with_security_headers(router: Router, dist: Option<&Path>, tls: bool) -> 
 pub(crate) async fn healthz(
     axum::extract::State(state): axum::extract::State<crate::state::AppState>,
 ) -> Result<&'static str, crate::error::Error> {
-    sqlx::query("SELECT 1").execute(&state.db).await?;
+    crate::db::ping(&state.db).await?;
     Ok("ok")
 }

@@ -7,8 +7,8 @@
 //! no file may import itself back through others (no module cycle). Between crates, each crate
 //! may depend only on the workspace crates its row names.
 //!
-//! What it reads is text: `//` comments and everything from a file's first `#[cfg(test)]`
-//! module on are left out (tests may reach anywhere), and `use super::*;` globs are not counted.
+//! What it reads is text: `//` comments and `#[cfg(test)]` modules are left out (tests may
+//! reach anywhere), and `use super::*;` globs are not counted.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -159,17 +159,42 @@ fn module_of(file: &str) -> Option<Vec<String>> {
     Some(parts)
 }
 
-/// The code a file imports with: without `//` comments and without its test modules.
+/// The code a file imports with: without `//` comments and without its test modules
+/// (`#[cfg(test)]` then `mod … {`, up to its closing brace at the same indentation, as
+/// rustfmt writes it). Removed lines are left blank, so line numbers stay true; code after a
+/// test module, and other `#[cfg(test)]` items, are read like the rest.
 fn code_of(text: &str) -> String {
-    let end = text.find("#[cfg(test)]").unwrap_or(text.len());
-    text[..end]
-        .lines()
-        .map(|l| match l.find("//") {
-            Some(i) => &l[..i],
-            None => l,
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out: Vec<&str> = Vec::with_capacity(lines.len());
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        let indent = line.len() - line.trim_start().len();
+        let next = lines.get(i + 1).map_or("", |l| l.trim_start());
+        if line.trim() == "#[cfg(test)]"
+            && (next.starts_with("mod ") || next.starts_with("pub mod "))
+        {
+            // A module on one line ends there; otherwise at its closing brace.
+            let end = if next.ends_with('{') {
+                let close = format!("{}}}", &line[..indent]);
+                lines[i + 2..]
+                    .iter()
+                    .position(|l| *l == close)
+                    .map_or(lines.len(), |p| i + 2 + p + 1)
+            } else {
+                i + 2
+            };
+            out.extend(std::iter::repeat_n("", end - i));
+            i = end;
+            continue;
+        }
+        out.push(match line.find("//") {
+            Some(c) => &line[..c],
+            None => line,
+        });
+        i += 1;
+    }
+    out.join("\n")
 }
 
 /// Every module path a file names: `crate::a::b` and `super::a` (resolved against `module`),
@@ -594,6 +619,26 @@ mod tests {
                 "t/src/surfaces/kiosk.rs:1: surfaces::kiosk imports crate::surfaces::counter (surfaces::counter): across peers".to_owned(),
                 "t/src: module cycle surfaces/counter/mod.rs → surfaces/counter/panel.rs → surfaces/counter/mod.rs".to_owned(),
             ]
+        );
+    }
+
+    #[test]
+    fn code_after_a_test_module_and_cfg_test_items_is_still_read() {
+        let files = tree(&[
+            ("lib.rs", "mod api; mod shell; mod surfaces;"),
+            ("shell/mod.rs", "pub fn gate() {}"),
+            (
+                "api.rs",
+                "#[cfg(test)]\nfn helper() {}\n#[cfg(test)]\nmod tests {\n    use crate::shell::gate;\n    fn f() {}\n}\nuse crate::shell::gate;",
+            ),
+        ]);
+        let found: Vec<String> = check_crate(&TABLE, &files)
+            .into_iter()
+            .map(|v| v.0)
+            .collect();
+        assert_eq!(
+            found,
+            vec!["t/src/api.rs:8: api imports crate::shell::gate (shell): up a layer".to_owned()]
         );
     }
 

@@ -4,6 +4,8 @@ use std::collections::HashMap;
 
 use mado_wire::QueueEvent;
 
+use sqlx::{Any, Transaction};
+
 use crate::db::Pool;
 use crate::error::{Error, Result};
 
@@ -72,6 +74,31 @@ pub(crate) async fn last_id(db: &Pool, office: &str) -> Result<i64> {
         sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events WHERE office_id = $1")
             .bind(office)
             .fetch_one(db)
+            .await?,
+    )
+}
+
+/// `office`'s events stored since `from_ms` (a day's start), oldest first.
+pub(crate) async fn since(
+    tx: &mut Transaction<'_, Any>,
+    office: &str,
+    from_ms: i64,
+) -> Result<Vec<QueueEvent>> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, payload FROM events WHERE office_id = $1 AND at_ms >= $2 ORDER BY id",
+    )
+    .bind(office)
+    .bind(from_ms)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter().map(|(id, p)| parse_event(*id, p)).collect()
+}
+
+/// The newest event id of any office, 0 if there is none.
+pub(crate) async fn newest_id(tx: &mut Transaction<'_, Any>) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
+            .fetch_one(&mut **tx)
             .await?,
     )
 }

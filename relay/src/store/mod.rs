@@ -5,6 +5,7 @@ pub(crate) mod events;
 pub(crate) mod offices;
 pub(crate) mod records;
 pub(crate) mod reservations;
+pub(crate) mod sessions;
 pub(crate) mod settings;
 pub(crate) mod staff;
 pub(crate) mod submissions;

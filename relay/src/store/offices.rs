@@ -1,8 +1,8 @@
-//! What every relay must hear of an office's settings.
+//! Offices: their ids, and what every relay must hear of an office's settings.
 
 use sqlx::{Any, Transaction};
 
-use crate::db::Dialect;
+use crate::db::{Dialect, Pool};
 use crate::error::Result;
 
 /// With PostgreSQL, tells every relay (`mado_config`, at commit) that `office`'s settings
@@ -20,4 +20,21 @@ pub(crate) async fn config_changed(
             .await?;
     }
     Ok(())
+}
+
+/// Every office's id, in order.
+pub(crate) async fn ids(db: &Pool) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar("SELECT id FROM offices ORDER BY id")
+        .fetch_all(db)
+        .await?)
+}
+
+/// The office of counter `counter` (retired counters included).
+pub(crate) async fn of_counter(db: &Pool, counter: i64) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT office_id FROM counters WHERE id = $1")
+            .bind(counter)
+            .fetch_optional(db)
+            .await?,
+    )
 }

@@ -995,6 +995,70 @@ pub(crate) async fn store_calls(
     }
 }
 
+/// Every ticket of `office` on `day`, in order of issue.
+pub(crate) async fn of_day(
+    tx: &mut Transaction<'_, Any>,
+    office: &str,
+    day: &str,
+) -> Result<Vec<Ticket>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets WHERE office_id = $1 AND day = $2 ORDER BY issued_at_ms, id"
+    ));
+    sqlx::query(sql)
+        .bind(office)
+        .bind(day)
+        .fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(ticket_from_row)
+        .collect()
+}
+
+/// The office of ticket `id` (a ticket never moves to another office).
+pub(crate) async fn office_of(db: &crate::db::Pool, id: i64) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT office_id FROM tickets WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db)
+            .await?,
+    )
+}
+
+/// Whether `office` has a service `service` (retired ones included).
+pub(crate) async fn service_exists(
+    tx: &mut Transaction<'_, Any>,
+    office: &str,
+    service: &str,
+) -> Result<bool> {
+    let known: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM services WHERE office_id = $1 AND id = $2")
+            .bind(office)
+            .bind(service)
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(known.is_some())
+}
+
+/// A ticket's times for the statistics: service, issued, called, finished, status.
+pub(crate) type TicketTimes = (String, i64, Option<i64>, Option<i64>, String);
+
+/// The times of `office`'s tickets from `from` to `to` (office-local days, both included).
+pub(crate) async fn times_between(
+    db: &crate::db::Pool,
+    office: &str,
+    from: mado_civil::Date,
+    to: mado_civil::Date,
+) -> Result<Vec<TicketTimes>> {
+    Ok(sqlx::query_as(
+        "SELECT service_id, issued_at_ms, called_at_ms, finished_at_ms, status FROM tickets WHERE office_id = $1 AND day >= $2 AND day <= $3",
+    )
+    .bind(office)
+    .bind(from.to_string())
+    .bind(to.to_string())
+    .fetch_all(db)
+    .await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
