@@ -33,12 +33,12 @@
 //! | `POST /api/tickets/{ticket}/{recall,no-show,done,transfer}` | staff | act on a ticket |
 //! | `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/auth/me` | staff | session cookie |
 //! | `…/guide-records` | staff | the guide's result kept with the counter record |
-//! | reservations, check-in | residents, kiosk | see [`reservations`] |
-//! | pre-applications, exports | residents, staff | see [`submissions`] |
+//! | reservations, check-in | residents, kiosk | see `http/reservations.rs` |
+//! | pre-applications, exports | residents, staff | see `http/submissions.rs` |
 //! | `GET /api/openapi.json` | anyone | all of the above as an OpenAPI 3.1 document ([`openapi`]) |
 //!
 //! Storage: SQLite (one relay) or PostgreSQL (several relays sharing one database); see
-//! [`db`]. Most SQL serves both engines; where they differ (PostgreSQL's writing CTEs and its
+//! `db.rs`. Most SQL serves both engines; where they differ (PostgreSQL's writing CTEs and its
 //! `mado_issue_tickets` function, SQLite's step-by-step statements) the store says which.
 //!
 //! # Where things are
@@ -46,9 +46,10 @@
 //! Lowest first (`cargo xtask layers` holds imports to this order; ARCHITECTURE.md has the
 //! table): `error`; `db` (connections, migrations, the clock, `db::Writer` with the write
 //! locks); `store/` (the SQL); `cache`; `events` (the hub); `queue` (each office's queue
-//! writer); `state` ([`AppState`]); then the routes by resource (`auth`, `stream`, `devices`,
-//! `reservations`, `records`, `staff`, `submissions`, `tickets`, `stats`, `settings`,
-//! `offices`), each handler named `<resource>_<verb>`; `route` and [`openapi`]; [`routes`], the
+//! writer); `state` ([`AppState`]); then `http/`, the routes by resource (`auth`, `stream`,
+//! `devices`, `reservations`, `records`, `staff`, `submissions`, `tickets`, `stats`,
+//! `settings`, `offices`, `web`), each handler named `<resource>_<verb>` and every query of
+//! theirs in `store/`; [`route`] and [`openapi`]; [`routes`], the
 //! one route table the router, the OpenAPI document and the auth tests are built from; this
 //! file, which opens the state and builds the app.
 //!
@@ -56,33 +57,22 @@
 //!
 //! - TLS: run behind the city's reverse proxy and set `--secure-cookies`.
 
-mod auth;
 mod cache;
 mod capability;
 mod config;
 mod db;
 mod demo;
-mod devices;
 mod error;
 mod events;
 mod headers;
+mod http;
 mod limits;
-mod offices;
 pub mod openapi;
 mod queue;
-mod records;
-mod reservations;
 pub mod route;
 pub mod routes;
-mod settings;
-mod staff;
 mod state;
-mod stats;
 mod store;
-mod stream;
-mod submissions;
-mod tickets;
-mod web;
 
 use crate::cache::OfficeCache;
 use std::sync::Arc;
@@ -93,7 +83,6 @@ use axum::http::{Request, StatusCode};
 use tokio_util::sync::CancellationToken;
 use tower_http::trace::TraceLayer;
 
-pub use auth::{bootstrap_admin, hash_password};
 pub use config::Config;
 pub use db::{
     DEMO_OFFICE, Dialect, Pool, Writes, connect, default_url, local_day, migrate, now_ms,
@@ -101,8 +90,9 @@ pub use db::{
 pub use demo::seed_demo;
 pub use error::{BODY_LIMIT, Error};
 pub use events::EventHub;
+pub use http::auth::{bootstrap_admin, hash_password};
+pub use http::submissions::purge as purge_submissions;
 pub use state::AppState;
-pub use submissions::purge as purge_submissions;
 
 impl AppState {
     /// Opens the database named by `config`, applies migrations and, unless disabled, loads
@@ -193,7 +183,7 @@ fn spawn_retention(state: AppState) {
     let shutdown = state.shutdown.clone();
     tokio::spawn(async move {
         loop {
-            if let Err(e) = submissions::purge(&state, days, db::now_ms()).await {
+            if let Err(e) = http::submissions::purge(&state, days, db::now_ms()).await {
                 tracing::warn!(error = %e, "retention purge failed; retrying in an hour");
             }
             tokio::select! {
@@ -219,8 +209,8 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed);
     let dist = state.config.dist_dir.clone();
     let tls = state.config.secure_cookies;
-    let site = web::with_frontend(api.with_state(state), dist.as_deref());
-    web::with_security_headers(site, dist.as_deref(), tls)
+    let site = http::web::with_frontend(api.with_state(state), dist.as_deref());
+    http::web::with_security_headers(site, dist.as_deref(), tls)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(
             TraceLayer::new_for_http()

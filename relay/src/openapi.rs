@@ -110,7 +110,7 @@ pub fn build(routes: &[Route]) -> Value {
                 "staffSession": {
                     "type": "apiKey",
                     "in": "cookie",
-                    "name": crate::auth::COOKIE_NAME,
+                    "name": crate::http::auth::COOKIE_NAME,
                     "description": "A staff session: set (HttpOnly, SameSite=Strict) by \
                         `POST /api/auth/login`, ended by `POST /api/auth/logout` or after \
                         12 hours. Admin routes also need the admin role.",
@@ -118,7 +118,7 @@ pub fn build(routes: &[Route]) -> Value {
                 "deviceCookie": {
                     "type": "apiKey",
                     "in": "cookie",
-                    "name": crate::devices::COOKIE_NAME,
+                    "name": crate::http::devices::COOKIE_NAME,
                     "description": "A paired kiosk or lobby display: set (HttpOnly, \
                         SameSite=Strict) by `POST /api/devices/pair` with the one-time code \
                         an admin made; valid until the admin revokes the device.",

@@ -27,14 +27,14 @@ use axum::response::IntoResponse;
 use axum::routing::on;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 
-use crate::records::ListQuery;
-use crate::reservations::SlotsQuery;
+use crate::http::records::ListQuery;
+use crate::http::reservations::SlotsQuery;
+use crate::http::stats::Period;
+use crate::http::stream::EventsQuery;
+use crate::http::submissions::{Filter, OpenRequest};
 use crate::route::r;
 pub use crate::route::{Access, Answer, Handler, Route, SchemaFn};
 use crate::state::AppState;
-use crate::stats::Period;
-use crate::stream::EventsQuery;
-use crate::submissions::{Filter, OpenRequest};
 
 use Access::*;
 
@@ -45,7 +45,7 @@ pub const ROUTES: &[Route] = &[
         "/healthz",
         Public,
         "liveness and database check",
-        |m| on(m, crate::web::healthz),
+        |m| on(m, crate::http::web::healthz),
     )
     .text(
         "text/plain; charset=utf-8",
@@ -64,11 +64,11 @@ pub const ROUTES: &[Route] = &[
         "/api/offices",
         Public,
         "offices with services and counters",
-        |m| on(m, crate::offices::offices_list),
+        |m| on(m, crate::http::offices::offices_list),
     )
     .json::<Vec<Office>>(),
     r("GET", "/api/offices/{office}", Public, "one office", |m| {
-        on(m, crate::offices::office_get)
+        on(m, crate::http::offices::office_get)
     })
     .json::<Office>(),
     r(
@@ -76,7 +76,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/events",
         Public,
         "queue events as server-sent events, resumable by Last-Event-ID",
-        |m| on(m, crate::stream::events_stream),
+        |m| on(m, crate::http::stream::events_stream),
     )
     .query::<EventsQuery>()
     .events::<QueueEvent>(),
@@ -85,7 +85,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/board",
         Public,
         "recent calls and waiting counts",
-        |m| on(m, crate::tickets::board_get),
+        |m| on(m, crate::http::tickets::board_get),
     )
     .json::<Board>(),
     r(
@@ -93,7 +93,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/tickets",
         Kiosk,
         "issue a walk-in ticket (Idempotency-Key)",
-        |m| on(m, crate::tickets::tickets_issue),
+        |m| on(m, crate::http::tickets::tickets_issue),
     )
     .body::<IssueTicketRequest>()
     .created::<IssuedTicket>()
@@ -103,7 +103,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/walk-in",
         Public,
         "whether each service takes walk-in tickets now, and if not why and from when",
-        |m| on(m, crate::tickets::walk_in_get),
+        |m| on(m, crate::http::tickets::walk_in_get),
     )
     .json::<Vec<ServiceWalkIn>>(),
     r(
@@ -111,7 +111,7 @@ pub const ROUTES: &[Route] = &[
         "/api/ticket-status/{token}",
         Capability,
         "a ticket's place in line, for the resident's phone",
-        |m| on(m, crate::tickets::ticket_status),
+        |m| on(m, crate::http::tickets::ticket_status),
     )
     .json::<IssuedTicket>(),
     r(
@@ -119,7 +119,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/queue",
         Staff,
         "every ticket of the day",
-        |m| on(m, crate::tickets::queue_get),
+        |m| on(m, crate::http::tickets::queue_get),
     )
     .json::<QueueSnapshot>(),
     r(
@@ -127,7 +127,7 @@ pub const ROUTES: &[Route] = &[
         "/api/counters/{counter}/call-next",
         Staff,
         "finish the counter's ticket and call the next",
-        |m| on(m, crate::tickets::counter_call_next),
+        |m| on(m, crate::http::tickets::counter_call_next),
     )
     .body::<CallNextRequest>()
     .json::<CallNextResult>(),
@@ -136,7 +136,7 @@ pub const ROUTES: &[Route] = &[
         "/api/tickets/{ticket}/recall",
         Staff,
         "call a ticket again",
-        |m| on(m, crate::tickets::ticket_recall),
+        |m| on(m, crate::http::tickets::ticket_recall),
     )
     .json::<Ticket>(),
     r(
@@ -144,7 +144,7 @@ pub const ROUTES: &[Route] = &[
         "/api/tickets/{ticket}/no-show",
         Staff,
         "mark a called ticket as not present",
-        |m| on(m, crate::tickets::ticket_no_show),
+        |m| on(m, crate::http::tickets::ticket_no_show),
     )
     .json::<Ticket>(),
     r(
@@ -152,7 +152,7 @@ pub const ROUTES: &[Route] = &[
         "/api/tickets/{ticket}/done",
         Staff,
         "finish a ticket",
-        |m| on(m, crate::tickets::ticket_done),
+        |m| on(m, crate::http::tickets::ticket_done),
     )
     .json::<Ticket>(),
     r(
@@ -160,7 +160,7 @@ pub const ROUTES: &[Route] = &[
         "/api/tickets/{ticket}/transfer",
         Staff,
         "send a ticket to another service's line",
-        |m| on(m, crate::tickets::ticket_transfer),
+        |m| on(m, crate::http::tickets::ticket_transfer),
     )
     .body::<TransferRequest>()
     .json::<Ticket>(),
@@ -169,7 +169,7 @@ pub const ROUTES: &[Route] = &[
         "/api/auth/login",
         Public,
         "staff login: sets the session cookie",
-        |m| on(m, crate::auth::auth_login),
+        |m| on(m, crate::http::auth::auth_login),
     )
     .body::<LoginRequest>()
     .json::<StaffMe>(),
@@ -178,7 +178,7 @@ pub const ROUTES: &[Route] = &[
         "/api/auth/logout",
         Public,
         "ends the session",
-        |m| on(m, crate::auth::auth_logout),
+        |m| on(m, crate::http::auth::auth_logout),
     )
     .no_content(),
     r(
@@ -186,7 +186,7 @@ pub const ROUTES: &[Route] = &[
         "/api/auth/me",
         Staff,
         "the logged-in staff member",
-        |m| on(m, crate::auth::auth_me),
+        |m| on(m, crate::http::auth::auth_me),
     )
     .json::<StaffMe>(),
     r(
@@ -194,7 +194,7 @@ pub const ROUTES: &[Route] = &[
         "/api/auth/session",
         Public,
         "whether a staff session is open",
-        |m| on(m, crate::auth::auth_session),
+        |m| on(m, crate::http::auth::auth_session),
     )
     .json::<Session>(),
     r(
@@ -202,7 +202,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/guide-records",
         Staff,
         "keep the guide's result with the counter record",
-        |m| on(m, crate::records::records_create),
+        |m| on(m, crate::http::records::records_create),
     )
     .body::<NewGuideRecord>()
     .created::<GuideRecord>(),
@@ -211,7 +211,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/guide-records",
         Staff,
         "the office's recent guide records",
-        |m| on(m, crate::records::records_list),
+        |m| on(m, crate::http::records::records_list),
     )
     .query::<ListQuery>()
     .json::<Vec<GuideRecord>>(),
@@ -220,7 +220,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/services/{service}/slots",
         Public,
         "free booking slots",
-        |m| on(m, crate::reservations::slots_list),
+        |m| on(m, crate::http::reservations::slots_list),
     )
     .query::<SlotsQuery>()
     .json::<Vec<SlotOffer>>(),
@@ -229,7 +229,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/reservations",
         Public,
         "book a visit (Idempotency-Key)",
-        |m| on(m, crate::reservations::reservation_book),
+        |m| on(m, crate::http::reservations::reservation_book),
     )
     .body::<BookRequest>()
     .created::<Booking>()
@@ -239,7 +239,7 @@ pub const ROUTES: &[Route] = &[
         "/api/reservations/{token}",
         Capability,
         "a booking",
-        |m| on(m, crate::reservations::reservation_get),
+        |m| on(m, crate::http::reservations::reservation_get),
     )
     .json::<Reservation>(),
     r(
@@ -247,7 +247,7 @@ pub const ROUTES: &[Route] = &[
         "/api/reservations/{token}",
         Capability,
         "cancel a booking",
-        |m| on(m, crate::reservations::reservation_cancel),
+        |m| on(m, crate::http::reservations::reservation_cancel),
     )
     .json::<Reservation>(),
     r(
@@ -255,7 +255,7 @@ pub const ROUTES: &[Route] = &[
         "/api/reservations/{token}/reschedule",
         Capability,
         "move a booking",
-        |m| on(m, crate::reservations::reservation_reschedule),
+        |m| on(m, crate::http::reservations::reservation_reschedule),
     )
     .body::<RescheduleRequest>()
     .json::<Reservation>(),
@@ -264,7 +264,7 @@ pub const ROUTES: &[Route] = &[
         "/api/reservations/{token}/ics",
         Capability,
         "a booking as an iCalendar file",
-        |m| on(m, crate::reservations::reservation_ics),
+        |m| on(m, crate::http::reservations::reservation_ics),
     )
     .text(
         "text/calendar; charset=utf-8",
@@ -275,7 +275,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/check-in",
         Kiosk,
         "check a booking in and get its ticket",
-        |m| on(m, crate::reservations::reservation_check_in),
+        |m| on(m, crate::http::reservations::reservation_check_in),
     )
     .body::<CheckInRequest>()
     .created::<IssuedTicket>()
@@ -285,7 +285,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/submissions",
         Public,
         "send a pre-application (Idempotency-Key)",
-        |m| on(m, crate::submissions::submission_create),
+        |m| on(m, crate::http::submissions::submission_create),
     )
     .body::<NewSubmission>()
     .created::<SubmissionReceipt>()
@@ -295,7 +295,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/submissions",
         Staff,
         "the pre-application inbox",
-        |m| on(m, crate::submissions::submissions_list),
+        |m| on(m, crate::http::submissions::submissions_list),
     )
     .query::<Filter>()
     .json::<Vec<SubmissionSummary>>(),
@@ -304,7 +304,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/submissions/open",
         Staff,
         "open a pre-application at the counter by code or QR",
-        |m| on(m, crate::submissions::submission_open),
+        |m| on(m, crate::http::submissions::submission_open),
     )
     .body::<OpenRequest>()
     .json::<Submission>(),
@@ -313,7 +313,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/submissions/export.csv",
         Staff,
         "pre-applications as CSV",
-        |m| on(m, crate::submissions::submissions_export_csv),
+        |m| on(m, crate::http::submissions::submissions_export_csv),
     )
     .query::<Filter>()
     .text(
@@ -325,7 +325,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/submissions/export.json",
         Staff,
         "pre-applications as JSON",
-        |m| on(m, crate::submissions::submissions_export_json),
+        |m| on(m, crate::http::submissions::submissions_export_json),
     )
     .query::<Filter>()
     .json::<Vec<Submission>>(),
@@ -334,7 +334,7 @@ pub const ROUTES: &[Route] = &[
         "/api/submissions/{id}",
         Staff,
         "one pre-application",
-        |m| on(m, crate::submissions::submission_get),
+        |m| on(m, crate::http::submissions::submission_get),
     )
     .json::<Submission>(),
     r(
@@ -342,7 +342,7 @@ pub const ROUTES: &[Route] = &[
         "/api/submissions/{id}/status",
         Staff,
         "change a pre-application's status",
-        |m| on(m, crate::submissions::submission_status_set),
+        |m| on(m, crate::http::submissions::submission_status_set),
     )
     .body::<StatusUpdate>()
     .json::<Submission>(),
@@ -351,7 +351,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/stats",
         Staff,
         "waits, service times and pre-applications for the charts",
-        |m| on(m, crate::stats::stats_get),
+        |m| on(m, crate::http::stats::stats_get),
     )
     .query::<Period>()
     .json::<OfficeStats>(),
@@ -360,7 +360,7 @@ pub const ROUTES: &[Route] = &[
         "/api/submission-status/{token}",
         Capability,
         "a pre-application's progress, for the resident",
-        |m| on(m, crate::submissions::submission_progress),
+        |m| on(m, crate::http::submissions::submission_progress),
     )
     .json::<SubmissionProgress>(),
     r(
@@ -368,7 +368,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/devices",
         Admin,
         "the office's kiosks and displays",
-        |m| on(m, crate::devices::devices_list),
+        |m| on(m, crate::http::devices::devices_list),
     )
     .json::<Vec<Device>>(),
     r(
@@ -376,7 +376,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/devices",
         Admin,
         "create a device and its pairing code",
-        |m| on(m, crate::devices::device_create),
+        |m| on(m, crate::http::devices::device_create),
     )
     .body::<NewDevice>()
     .created::<PairingCode>(),
@@ -385,11 +385,11 @@ pub const ROUTES: &[Route] = &[
         "/api/devices/{id}",
         Admin,
         "revoke a device",
-        |m| on(m, crate::devices::device_revoke),
+        |m| on(m, crate::http::devices::device_revoke),
     )
     .json::<Device>(),
     r("POST", "/api/offices", Admin, "create an office", |m| {
-        on(m, crate::settings::office_create)
+        on(m, crate::http::settings::office_create)
     })
     .body::<OfficeSettings>()
     .created::<OfficeSettings>(),
@@ -398,7 +398,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/settings",
         Admin,
         "an office's services, counters, hours and booking rules",
-        |m| on(m, crate::settings::settings_get),
+        |m| on(m, crate::http::settings::settings_get),
     )
     .json::<OfficeSettings>(),
     r(
@@ -406,16 +406,16 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/settings",
         Admin,
         "save an office's services, counters, hours and booking rules",
-        |m| on(m, crate::settings::settings_put),
+        |m| on(m, crate::http::settings::settings_put),
     )
     .body::<OfficeSettings>()
     .json::<OfficeSettings>(),
     r("GET", "/api/staff", Admin, "staff accounts", |m| {
-        on(m, crate::staff::staff_list)
+        on(m, crate::http::staff::staff_list)
     })
     .json::<Vec<StaffAccount>>(),
     r("POST", "/api/staff", Admin, "add a staff account", |m| {
-        on(m, crate::staff::staff_create)
+        on(m, crate::http::staff::staff_create)
     })
     .body::<NewStaff>()
     .created::<StaffAccount>(),
@@ -424,7 +424,7 @@ pub const ROUTES: &[Route] = &[
         "/api/staff/{id}",
         Admin,
         "rename, change role, set a password, disable",
-        |m| on(m, crate::staff::staff_update),
+        |m| on(m, crate::http::staff::staff_update),
     )
     .body::<StaffUpdate>()
     .json::<StaffAccount>(),
@@ -433,7 +433,7 @@ pub const ROUTES: &[Route] = &[
         "/api/devices/pair",
         Public,
         "pair this browser with a pairing code",
-        |m| on(m, crate::devices::device_pair),
+        |m| on(m, crate::http::devices::device_pair),
     )
     .body::<PairRequest>()
     .json::<Device>(),
@@ -442,7 +442,7 @@ pub const ROUTES: &[Route] = &[
         "/api/devices/me",
         Device,
         "the device this browser is",
-        |m| on(m, crate::devices::device_me),
+        |m| on(m, crate::http::devices::device_me),
     )
     .json::<Device>(),
     r(
@@ -450,7 +450,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/kiosk-policy",
         Admin,
         "whether the office takes tickets and check-ins only at its paired kiosks",
-        |m| on(m, crate::devices::kiosk_policy_get),
+        |m| on(m, crate::http::devices::kiosk_policy_get),
     )
     .json::<KioskPolicy>(),
     r(
@@ -458,7 +458,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/kiosk-policy",
         Admin,
         "take tickets only at paired kiosks, or from any browser again (on needs a paired kiosk)",
-        |m| on(m, crate::devices::kiosk_policy_put),
+        |m| on(m, crate::http::devices::kiosk_policy_put),
     )
     .body::<SetKioskPolicy>()
     .json::<KioskPolicy>(),
@@ -467,7 +467,7 @@ pub const ROUTES: &[Route] = &[
         "/api/offices/{office}/kiosk",
         Kiosk,
         "whether this browser may issue tickets at the office (a kiosk asks when it starts)",
-        |m| on(m, crate::devices::kiosk_check),
+        |m| on(m, crate::http::devices::kiosk_check),
     )
     .no_content(),
 ];

@@ -53,17 +53,24 @@ const RELAY: CrateLayers = CrateLayers {
         &["events"],
         &["queue"],
         &["state"],
-        &["auth", "stream"],
-        &["devices"],
-        &["reservations", "records", "staff", "submissions"],
-        &["tickets", "stats", "settings"],
-        &["offices", "web", "demo"],
+        &["http::auth", "http::stream"],
+        &["http::devices"],
+        &[
+            "http::reservations",
+            "http::records",
+            "http::staff",
+            "http::submissions",
+        ],
+        &["http::tickets", "http::stats", "http::settings"],
+        &["http::offices", "http::web", "demo"],
+        // The parent only names its children.
+        &["http"],
         &["route"],
         &["openapi"],
         &["routes"],
         &["root"],
     ],
-    peer_parents: &[],
+    peer_parents: &["http"],
 };
 
 /// The crates whose modules are checked.
@@ -367,10 +374,15 @@ fn unit_of(path: &[String], layers: &CrateLayers, modules: &BTreeSet<Vec<String>
     }
 }
 
-/// The layer of a unit (a peer unit is in its parent's layer).
+/// The layer of a unit: its own row (`http::auth`), or its parent's (`surfaces::kiosk` is in
+/// `surfaces`' layer).
 fn layer_of(unit: &str, layers: &CrateLayers) -> Option<usize> {
     let top = unit.split("::").next().unwrap_or(unit);
-    layers.layers.iter().position(|l| l.contains(&top))
+    layers
+        .layers
+        .iter()
+        .position(|l| l.contains(&unit))
+        .or_else(|| layers.layers.iter().position(|l| l.contains(&top)))
 }
 
 fn check_crate(layers: &CrateLayers, files: &BTreeMap<String, String>) -> Vec<Violation> {
@@ -618,6 +630,51 @@ mod tests {
                 "t/src/api.rs:1: api imports crate::shell::gate (shell): up a layer".to_owned(),
                 "t/src/surfaces/kiosk.rs:1: surfaces::kiosk imports crate::surfaces::counter (surfaces::counter): across peers".to_owned(),
                 "t/src: module cycle surfaces/counter/mod.rs → surfaces/counter/panel.rs → surfaces/counter/mod.rs".to_owned(),
+            ]
+        );
+    }
+
+    /// A peer unit may have a row of its own (`http::auth` below `http::tickets`).
+    #[test]
+    fn children_with_rows_of_their_own_are_ordered_by_them() {
+        const HTTP: CrateLayers = CrateLayers {
+            src: "r/src",
+            layers: &[
+                &["store"],
+                &["http::auth"],
+                &["http::tickets", "http::stats"],
+                &["http"],
+                &["root"],
+            ],
+            peer_parents: &["http"],
+        };
+        let files = tree(&[
+            ("lib.rs", "mod http; mod store;"),
+            ("store.rs", "pub fn q() {}"),
+            (
+                "http/mod.rs",
+                "pub mod auth; pub mod tickets; pub mod stats;",
+            ),
+            (
+                "http/auth.rs",
+                "use crate::store::q;\nuse crate::http::tickets::t;",
+            ),
+            (
+                "http/tickets.rs",
+                "use crate::http::auth::Staff;\npub fn t() {}",
+            ),
+            ("http/stats.rs", "use crate::http::tickets::t;"),
+        ]);
+        let found: Vec<String> = check_crate(&HTTP, &files)
+            .into_iter()
+            .map(|v| v.0)
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                "r/src/http/auth.rs:2: http::auth imports crate::http::tickets::t (http::tickets): up a layer".to_owned(),
+                "r/src/http/stats.rs:1: http::stats imports crate::http::tickets::t (http::tickets): across peers".to_owned(),
+                "r/src: module cycle http/auth.rs → http/tickets.rs → http/auth.rs".to_owned(),
             ]
         );
     }

@@ -2,7 +2,7 @@
 //! the next tickets (several in one statement), the statuses staff set, the places in line.
 //! Everything here runs inside a transaction its caller holds under the office's queue lock
 //! (the queue writer, [`crate::queue`], for issues and calls); the routes are
-//! [`crate::tickets`].
+//! [`crate::http::tickets`].
 
 use mado_wire::{
     EventKind, IssuedTicket, QueueEvent, Ticket, TicketNumber, TicketStatus, WaitingCount,

@@ -17,10 +17,10 @@ use mado_wire::{
 
 use mado_wire::calendar::{ClosedWhy, Opening, WalkIn, hhmm};
 
-use crate::auth::Staff;
 use crate::db::{Writes, local_day, local_day_start_ms, now_ms};
 use crate::error::{Error, Json, Path, Result};
 use crate::headers::idempotency_key;
+use crate::http::auth::Staff;
 use crate::queue::Work;
 use crate::state::AppState;
 use crate::store;
@@ -35,7 +35,7 @@ use crate::store::tickets::{
 /// `Idempotency-Key`, repeating the request returns the same ticket (200) instead of a new
 /// one (201).
 pub(crate) async fn tickets_issue(
-    _kiosk: crate::devices::KioskAccess,
+    _kiosk: crate::http::devices::KioskAccess,
     State(state): State<AppState>,
     Path(office_id): Path<String>,
     headers: HeaderMap,
@@ -57,7 +57,7 @@ pub(crate) async fn tickets_issue(
                 ),
             )
         })?;
-    let walk_in = crate::reservations::walk_in(&state, &office_id, service, now_ms()).await?;
+    let walk_in = crate::http::reservations::walk_in(&state, &office_id, service, now_ms()).await?;
     // A retry of a ticket issued just before the closing still gets its ticket.
     let retry = match (&walk_in, key.as_deref()) {
         (WalkIn::Closed { .. }, Some(k)) => {
@@ -100,7 +100,7 @@ pub(crate) async fn tickets_issue(
     tracing::info!(office = %office_id, service = %service.id, number = %issued.ticket.number, "ticket issued");
     if issued.estimated_wait_minutes >= mado_wire::LONG_WAIT_MINUTES {
         issued.next_free_slot =
-            crate::reservations::next_free_slot(&state, &office_id, &service.id).await;
+            crate::http::reservations::next_free_slot(&state, &office_id, &service.id).await;
     }
     Ok((
         StatusCode::CREATED,
@@ -139,7 +139,7 @@ pub(crate) async fn walk_in_get(
     for service in &office.services {
         out.push(ServiceWalkIn {
             service_id: service.id.clone(),
-            walk_in: crate::reservations::walk_in(&state, &office_id, service, at).await?,
+            walk_in: crate::http::reservations::walk_in(&state, &office_id, service, at).await?,
         });
     }
     Ok(Json(out))

@@ -9,9 +9,9 @@ use axum::http::StatusCode;
 use mado_wire::Role;
 use mado_wire::admin::{NewStaff, StaffAccount, StaffUpdate};
 
-use crate::auth::{Admin, hash_password};
 use crate::db::Writes;
 use crate::error::{Error, Json, Path, Result};
+use crate::http::auth::{Admin, hash_password};
 use crate::state::AppState;
 use crate::store;
 

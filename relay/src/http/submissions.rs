@@ -30,11 +30,11 @@ use mado_wire::submission::{
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::auth::Staff;
 use crate::capability::{keyed, new_codes, no_unused_code, random_token, token_hash};
 use crate::db::{Pool, Writes, local_day, now_ms};
 use crate::error::{Error, Json, Path, Query, Result};
 use crate::headers::idempotency_key;
+use crate::http::auth::Staff;
 use crate::state::AppState;
 use crate::store;
 use crate::store::submissions::Find;

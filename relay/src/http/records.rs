@@ -8,9 +8,9 @@ use mado_wire::{AnswerValue, GuideRecord, NewGuideRecord};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::auth::Staff;
 use crate::db::now_ms;
 use crate::error::{Error, Json, Path, Query, Result};
+use crate::http::auth::Staff;
 use crate::state::AppState;
 use crate::store;
 

@@ -19,10 +19,10 @@ use mado_wire::device::{
 };
 use rand::Rng;
 
-use crate::auth::{Admin, cookie};
 use crate::capability::{random_token, token_hash};
 use crate::db::now_ms;
 use crate::error::{Error, Json, Path, Result};
+use crate::http::auth::{Admin, cookie};
 use crate::state::AppState;
 use crate::store;
 

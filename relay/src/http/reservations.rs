@@ -389,7 +389,7 @@ fn checkin_hash(state: &AppState, office: &str, c: &Contact) -> String {
 /// the calling policy puts ahead of walk-ins at its time. Checking in twice returns the same
 /// ticket (200).
 pub(crate) async fn reservation_check_in(
-    _kiosk: crate::devices::KioskAccess,
+    _kiosk: crate::http::devices::KioskAccess,
     State(state): State<AppState>,
     Path(office_id): Path<String>,
     Json(req): Json<CheckInRequest>,

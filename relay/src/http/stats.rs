@@ -10,9 +10,9 @@ use mado_wire::stats::{OfficeStats, SubmissionCount, TicketTimes, hour_stats};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::auth::Staff;
 use crate::db::{local_day, now_ms};
 use crate::error::{Error, Json, Path, Query, Result};
+use crate::http::auth::Staff;
 use crate::state::AppState;
 use crate::store;
 
@@ -75,7 +75,8 @@ pub(crate) async fn stats_get(
     let mut per_status: BTreeMap<(String, mado_wire::submission::SubmissionStatus), u64> =
         BTreeMap::new();
     let counts =
-        crate::submissions::counts(&state.db, &office, &from.to_string(), &to.to_string()).await?;
+        crate::http::submissions::counts(&state.db, &office, &from.to_string(), &to.to_string())
+            .await?;
     for ((_, pack, status), n) in counts {
         *per_status.entry((pack, status)).or_default() += u64::try_from(n).unwrap_or(0);
     }

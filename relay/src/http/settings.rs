@@ -12,10 +12,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use mado_wire::admin::OfficeSettings;
 
-use crate::auth::Admin;
 use crate::db;
 use crate::db::Writes;
 use crate::error::{Error, Json, Path, Result};
+use crate::http::auth::Admin;
 use crate::state::AppState;
 use crate::store;
 
