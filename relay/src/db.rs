@@ -6,9 +6,9 @@
 //! (SQLite reads `$N` as the N-th parameter too), and run through sqlx's `Any` driver. What
 //! differs is kept apart: the schema files per engine (`migrations/` and
 //! `migrations/postgres/`), the connection settings and how a writer waits for the writers of
-//! the same things ([`Writes`], [`Dialect::begin_locked`]) here; on PostgreSQL a batch of
-//! walk-in tickets is one call of `mado_issue_tickets` (migration 0015, `tickets.rs`), and a
-//! saved setting is announced to the other relays (`pg_notify('mado_config', …)`).
+//! the same things ([`Writes`], [`Dialect::begin_locked`]) here; on PostgreSQL a saved
+//! setting is announced to the other relays (`pg_notify('mado_config', …)`), and the calls of
+//! several counters finish their current tickets in the same statement (`store/tickets.rs`).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -294,6 +294,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "tickets_issued",
         include_str!("../migrations/0020_tickets_issued.sql"),
         include_str!("../migrations/postgres/0020_tickets_issued.sql"),
+    ),
+    (
+        21,
+        "numbering_in_one_place",
+        include_str!("../migrations/0021_numbering_in_one_place.sql"),
+        include_str!("../migrations/postgres/0021_numbering_in_one_place.sql"),
     ),
 ];
 

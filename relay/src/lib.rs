@@ -38,8 +38,9 @@
 //! | `GET /api/openapi.json` | anyone | all of the above as an OpenAPI 3.1 document ([`openapi`]) |
 //!
 //! Storage: SQLite (one relay) or PostgreSQL (several relays sharing one database); see
-//! `db.rs`. Most SQL serves both engines; where they differ (PostgreSQL's writing CTEs and its
-//! `mado_issue_tickets` function, SQLite's step-by-step statements) the store says which.
+//! `db.rs`. Most SQL serves both engines (tickets are numbered by one statement on both);
+//! where they differ (PostgreSQL's writing CTEs, SQLite's step-by-step statements) the store
+//! says which.
 //!
 //! # Where things are
 //!

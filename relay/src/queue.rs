@@ -9,8 +9,8 @@
 //! without end (measured with PostgreSQL, issue 6). Written together, they share one flush,
 //! and the events keep their order: the order of the jobs in the transaction.
 //!
-//! With PostgreSQL a batch of tickets alone is one statement that takes the lock, writes and
-//! commits as it ends: one round trip instead of three (BEGIN, the tickets, COMMIT).
+//! A batch's tickets are issued together, in three statements however many they are
+//! (`store::tickets::issue`), on both engines.
 //!
 //! A job that fails rolls its whole batch back; the batch is then written again one job at a
 //! time, so only the failing job gets its error. A failed commit is every job's error (whether
@@ -197,10 +197,6 @@ fn copy(e: &Error) -> Error {
 /// of a batch waited together and none was answered, so any order between them is one their
 /// senders could have met, and this one takes the fewest round trips under the lock.
 async fn write(with: &With, office: &str, works: &[&Work]) -> Result<Vec<Written>, Failed> {
-    if with.db.dialect == Dialect::Postgres && works.iter().all(|w| matches!(w, Work::Issue { .. }))
-    {
-        return write_tickets_alone(with, office, works).await;
-    }
     let (lock, mut tx) = with
         .db
         .begin_write(&[Writes::Queue(office)])
@@ -222,50 +218,6 @@ async fn write(with: &With, office: &str, works: &[&Work]) -> Result<Vec<Written
     with.committed.fetch_add(1, Ordering::Relaxed);
     for event in events {
         with.events.publish(event);
-    }
-    drop(lock);
-    Ok(written)
-}
-
-/// [`write`] for a batch of tickets alone, with PostgreSQL: one statement, which takes the
-/// office's queue lock and commits as it ends ([`tickets::issue_alone`]), one round trip where
-/// a transaction takes three.
-async fn write_tickets_alone(
-    with: &With,
-    office: &str,
-    works: &[&Work],
-) -> Result<Vec<Written>, Failed> {
-    let items: Vec<tickets::ToIssue<'_>> = works
-        .iter()
-        .filter_map(|w| match w {
-            Work::Issue {
-                office,
-                service,
-                key,
-            } => Some(tickets::ToIssue {
-                office,
-                service,
-                key: key.as_deref(),
-            }),
-            Work::CallNext { .. } => None,
-        })
-        .collect();
-    // This relay's other writers of the queue wait (the database's lock is the statement's).
-    let (lock, _) = with.db.lock_writes(&[Writes::Queue(office)]).await;
-    let mut conn = with
-        .db
-        .pool
-        .acquire()
-        .await
-        .map_err(|e| Failed::Before(e.into()))?;
-    let written = match tickets::issue_alone(&mut conn, &items).await {
-        Ok(written) => written,
-        Err((e, false)) => return Err(Failed::Before(e)),
-        Err((e, true)) => return Err(Failed::Commit(e)),
-    };
-    with.committed.fetch_add(1, Ordering::Relaxed);
-    for event in written.iter().flat_map(|w| w.events.iter()) {
-        with.events.publish(event.clone());
     }
     drop(lock);
     Ok(written)
@@ -298,7 +250,7 @@ async fn write_in(
         }
     }
     if !to_issue.is_empty() {
-        let issued = tickets::issue_in(dialect, tx, &to_issue).await?;
+        let issued = tickets::issue_in(tx, &to_issue).await?;
         for (i, w) in issues.into_iter().zip(issued) {
             events.extend(w.events.iter().cloned());
             written[i] = Some(w);
@@ -477,10 +429,62 @@ mod tests {
         );
     }
 
+    /// Issue 18: one numbering for a batch on both engines — each prefix counts on in the
+    /// order of the jobs; a key used before, or twice in the batch, gives its first ticket;
+    /// each event carries the counts as they stood after its ticket.
+    #[tokio::test]
+    async fn a_batch_numbers_each_prefix_in_order_and_a_repeated_key_gives_its_first_ticket() {
+        let (state, _dir) = relay().await;
+        let office = Arc::new(state.office("kokurakita").await.unwrap());
+        let first = answers(queue_all(
+            &state,
+            vec![issue(&office, "kokuho", Some("k-1"))],
+        ))
+        .await;
+        assert_eq!(number(&first[0]).to_string(), "B-001");
+        let before = committed(&state);
+        let done = answers(queue_all(
+            &state,
+            vec![
+                issue(&office, "jumin", None),
+                issue(&office, "kokuho", Some("k-2")),
+                issue(&office, "jumin", Some("k-1")),
+                issue(&office, "jumin", None),
+                issue(&office, "kokuho", Some("k-2")),
+                issue(&office, "kokuho", None),
+            ],
+        ))
+        .await;
+        assert_eq!(committed(&state) - before, 1, "one batch, one commit");
+        let numbers: Vec<String> = done.iter().map(|d| number(d).to_string()).collect();
+        assert_eq!(
+            numbers,
+            ["A-001", "B-002", "B-001", "A-002", "B-002", "B-003"]
+        );
+        assert!(matches!(done[2], Ok(Done::AlreadyIssued(_))));
+        assert!(matches!(done[4], Ok(Done::AlreadyIssued(_))));
+        // The line follows the jobs: time of issue, then id.
+        let tickets: Vec<(i64, i64)> = done
+            .iter()
+            .filter_map(|d| match d {
+                Ok(Done::Issued(e)) => Some((e.ticket.issued_at_ms, e.ticket.id)),
+                _ => None,
+            })
+            .collect();
+        assert!(tickets.windows(2).all(|w| w[0] < w[1]), "{tickets:?}");
+        // Counts after each ticket: jumin 1, 1, 2, 2 as the batch goes.
+        let jumin: Vec<u32> = events(&state)
+            .await
+            .into_iter()
+            .skip(1)
+            .map(|(_, _, jumin)| jumin)
+            .collect();
+        assert_eq!(jumin, [1, 1, 2, 2]);
+    }
+
     #[tokio::test]
     async fn a_job_that_fails_fails_alone_and_the_others_are_written() {
-        // A batch with a call, and one of tickets alone (PostgreSQL writes those in one
-        // statement without a transaction around it: `write_tickets_alone`).
+        // A batch with a call, and one of tickets alone.
         for with_call in [true, false] {
             let (state, _dir) = relay().await;
             let office = Arc::new(state.office("kokurakita").await.unwrap());
@@ -707,7 +711,6 @@ mod tests {
 
         let mut tx = state.db.begin().await.unwrap();
         let issued = tickets::issue_in(
-            state.dialect,
             &mut tx,
             &[tickets::ToIssue {
                 office: &office,

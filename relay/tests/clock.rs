@@ -1,6 +1,6 @@
 //! A clock that steps back (a time sync, a restart on a machine whose time is behind) never
 //! puts a ticket before one issued earlier: the line is the order of issue, on both engines
-//! (`store/tickets.rs` `insert_ticket`; PostgreSQL's walk-ins, `mado_issue_ticket`, 0015).
+//! (`store/tickets.rs`, `number`: one statement for walk-ins and check-ins alike).
 //! A file of its own: the relay's clock is one per process.
 
 mod common;

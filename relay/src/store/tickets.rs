@@ -13,7 +13,7 @@ use sqlx::{Any, Row, Transaction};
 
 use mado_wire::policy::{CallPolicy, Waiting, pick_next};
 
-use crate::db::{Dialect, Writes, local_day, now_ms};
+use crate::db::{Dialect, local_day, now_ms};
 use crate::error::{Error, Result};
 
 /// What a job did.
@@ -243,6 +243,8 @@ pub(crate) struct Args<'a>(Vec<Arg<'a>>);
 pub(crate) enum Arg<'a> {
     Int(i64),
     Text(&'a str),
+    OptInt(Option<i64>),
+    OptText(Option<&'a str>),
 }
 
 impl<'a> Args<'a> {
@@ -258,6 +260,18 @@ impl<'a> Args<'a> {
         format!("${}", self.0.len())
     }
 
+    /// Adds an integer parameter that may be NULL and returns its placeholder.
+    fn opt_int(&mut self, n: Option<i64>) -> String {
+        self.0.push(Arg::OptInt(n));
+        format!("${}", self.0.len())
+    }
+
+    /// Adds a text parameter that may be NULL and returns its placeholder.
+    fn opt_text(&mut self, t: Option<&'a str>) -> String {
+        self.0.push(Arg::OptText(t));
+        format!("${}", self.0.len())
+    }
+
     /// `sql` with these parameters bound.
     fn bind(&self, sql: &str) -> sqlx::query::Query<'a, Any, <Any as sqlx::Database>::Arguments> {
         self.0.iter().fold(
@@ -265,6 +279,8 @@ impl<'a> Args<'a> {
             |q, a| match a {
                 Arg::Int(n) => q.bind(*n),
                 Arg::Text(t) => q.bind(*t),
+                Arg::OptInt(n) => q.bind(*n),
+                Arg::OptText(t) => q.bind(*t),
             },
         )
     }
@@ -280,98 +296,43 @@ pub(crate) struct ToIssue<'a> {
 
 /// Issues walk-in tickets of one office, in order, inside `tx`, which holds the office's queue
 /// lock (the queue writer's transaction: [`crate::queue`]). Each gives its event, or (a retry)
-/// the ticket its idempotency key issued before.
-///
-/// With PostgreSQL all of them in one round trip, with the database's `mado_issue_tickets`
-/// (migration 0015), which numbers each ticket and fills in its event; step by step each
-/// takes three, and every other ticket and call of the office waits behind them.
+/// the ticket its idempotency key issued before. The same statements on both engines: one
+/// read (the keys already used, the waiting counts), one numbering insert for the whole batch
+/// ([`number`]), one insert of their events, built here ([`event`]).
 pub(crate) async fn issue_in(
-    dialect: Dialect,
     tx: &mut Transaction<'_, Any>,
     items: &[ToIssue<'_>],
 ) -> Result<Vec<Written>> {
-    if items.is_empty() {
+    let Some(first) = items.first() else {
         return Ok(Vec::new());
+    };
+    let office = first.office;
+    if let Some(other) = items.iter().find(|i| i.office.id != office.id) {
+        return Err(Error::Internal(format!(
+            "tickets of offices {:?} and {:?} issued together",
+            office.id, other.office.id
+        )));
     }
-    // Each item's event, or the ticket its key issued before: its id, if already looked up.
-    let issued: Vec<std::result::Result<QueueEvent, Option<i64>>> = match dialect {
-        Dialect::Postgres => {
-            let request = IssueRequest::of(items)?;
-            let rows = request.run(tx).await?;
-            request
-                .events(rows)?
-                .into_iter()
-                .map(|event| event.ok_or(None))
-                .collect()
-        }
-        Dialect::Sqlite => {
-            let mut issued = Vec::with_capacity(items.len());
-            for item in items {
-                issued.push(match key_taken(tx, &item.office.id, item.key).await? {
-                    Some(id) => Err(Some(id)),
-                    None => Ok(insert_ticket(tx, item.office, item.service, item.key, None)
-                        .await?
-                        .1),
-                });
-            }
-            issued
-        }
-    };
-    written(tx, items, issued).await
-}
-
-/// With PostgreSQL, [`issue_in`] in a transaction of its own: the one statement takes the
-/// office's queue lock and commits as it ends (a batch of tickets alone is one round trip, not
-/// three). On failure, whether the tickets may have been written: not if the database refused
-/// the statement (it was rolled back), maybe if the connection failed on the way.
-pub(crate) async fn issue_alone(
-    conn: &mut sqlx::AnyConnection,
-    items: &[ToIssue<'_>],
-) -> std::result::Result<Vec<Written>, (Error, bool)> {
-    let request = IssueRequest::of(items).map_err(|e| (e, false))?;
-    let rows = match request.run(conn).await {
-        Ok(rows) => rows,
-        Err(e @ sqlx::Error::Database(_)) => return Err((e.into(), false)),
-        Err(e) => return Err((e.into(), true)),
-    };
-    // Written from here on.
-    let issued = request
-        .events(rows)
-        .map_err(|e| (e, true))?
-        .into_iter()
-        .map(|event| event.ok_or(None))
+    let tickets: Vec<NewTicket<'_>> = items
+        .iter()
+        .map(|i| NewTicket {
+            service: i.service,
+            key: i.key,
+            reservation: None,
+        })
         .collect();
-    written(conn, items, issued).await.map_err(|e| (e, true))
-}
-
-/// What each item did: its event, or the ticket its key issued before (by id when known).
-pub(crate) async fn written(
-    conn: &mut sqlx::AnyConnection,
-    items: &[ToIssue<'_>],
-    issued: Vec<std::result::Result<QueueEvent, Option<i64>>>,
-) -> Result<Vec<Written>> {
+    let issued = issue(tx, office, &tickets).await?;
     let mut written = Vec::with_capacity(items.len());
-    for (item, issued) in items.iter().zip(issued) {
-        let id = match issued {
-            Ok(event) => {
-                written.push(Written {
-                    events: vec![event.clone()],
-                    done: Done::Issued(event),
-                });
-                continue;
-            }
-            Err(Some(id)) => id,
-            Err(None) => key_taken(conn, &item.office.id, item.key)
-                .await?
-                .ok_or_else(|| {
-                    Error::Internal(
-                        "a ticket was not issued and its idempotency key is not taken".into(),
-                    )
-                })?,
-        };
-        written.push(Written {
-            events: Vec::new(),
-            done: Done::AlreadyIssued(fetch_ticket(conn, id).await?),
+    for result in issued {
+        written.push(match result {
+            Issue::New(event) => Written {
+                events: vec![event.clone()],
+                done: Done::Issued(event),
+            },
+            Issue::Before(ticket) => Written {
+                events: Vec::new(),
+                done: Done::AlreadyIssued(ticket),
+            },
         });
     }
     Ok(written)
@@ -395,104 +356,6 @@ pub(crate) async fn key_taken(
     )
 }
 
-/// With PostgreSQL: a call of `mado_issue_tickets`, which issues walk-in tickets of one office
-/// and stores their events.
-pub(crate) struct IssueRequest {
-    office: String,
-    now: i64,
-    count: usize,
-    /// Each item's service, prefix, key and draft event, as the function takes them.
-    items: String,
-}
-
-impl IssueRequest {
-    fn of(items: &[ToIssue<'_>]) -> Result<Self> {
-        let Some(first) = items.first() else {
-            return Err(Error::Internal("no tickets to issue".into()));
-        };
-        let office = &first.office.id;
-        if let Some(other) = items.iter().find(|i| &i.office.id != office) {
-            return Err(Error::Internal(format!(
-                "tickets of offices {office:?} and {:?} issued together",
-                other.office.id
-            )));
-        }
-        let now = now_ms();
-        // Each event as the relay writes it; the function fills in the ticket's id and number
-        // and the waiting counts.
-        let drafts: Vec<serde_json::Value> = items
-            .iter()
-            .map(|item| {
-                let draft = event(
-                    EventKind::Issued,
-                    &Ticket {
-                        id: 0,
-                        office_id: office.clone(),
-                        service_id: item.service.id.clone(),
-                        number: TicketNumber::new(item.service.prefix.clone(), 0),
-                        status: TicketStatus::Waiting,
-                        issued_at_ms: now,
-                        called_at_ms: None,
-                        counter_id: None,
-                        slot_start_ms: None,
-                    },
-                    now,
-                    Vec::new(),
-                );
-                Ok(serde_json::json!({
-                    "service": item.service.id,
-                    "prefix": item.service.prefix,
-                    "key": item.key,
-                    "event": serde_json::to_value(&draft)
-                        .map_err(|e| Error::Internal(format!("event json: {e}")))?,
-                }))
-            })
-            .collect::<Result<_>>()?;
-        Ok(Self {
-            office: office.clone(),
-            now,
-            count: items.len(),
-            items: serde_json::Value::Array(drafts).to_string(),
-        })
-    }
-
-    /// Runs it: a row (item from 1, event id, payload) per ticket issued. The function takes
-    /// the office's queue lock itself (migration 0014); a transaction that holds it already
-    /// does not wait for it again.
-    async fn run(
-        &self,
-        conn: &mut sqlx::AnyConnection,
-    ) -> std::result::Result<Vec<(i64, i64, String)>, sqlx::Error> {
-        sqlx::query_as("SELECT item, event_id, payload FROM mado_issue_tickets($1, $2, $3, $4, $5)")
-            .bind(Writes::Queue(&self.office).key())
-            .bind(&self.office)
-            .bind(local_day(self.now))
-            .bind(self.now)
-            .bind(&self.items)
-            .fetch_all(conn)
-            .await
-    }
-
-    /// Each item's event, or `None` when its key was already taken.
-    fn events(&self, rows: Vec<(i64, i64, String)>) -> Result<Vec<Option<QueueEvent>>> {
-        let mut events: Vec<Option<QueueEvent>> = vec![None; self.count];
-        for (item, id, payload) in rows {
-            let slot = usize::try_from(item)
-                .ok()
-                .and_then(|i| i.checked_sub(1))
-                .and_then(|i| events.get_mut(i))
-                .ok_or_else(|| {
-                    Error::Internal(format!(
-                        "mado_issue_tickets returned item {item} of {}",
-                        self.count
-                    ))
-                })?;
-            *slot = Some(crate::store::events::parse_event(id, &payload)?);
-        }
-        Ok(events)
-    }
-}
-
 /// The status-page capability of ticket `id`: the id and a keyed tag (128 bits), so nothing
 /// is stored and nobody can guess another ticket's page.
 pub(crate) fn status_token(secret: &[u8], id: i64) -> String {
@@ -513,26 +376,233 @@ pub(crate) struct CheckedIn {
     pub slot_start_ms: i64,
 }
 
-/// How a ticket is numbered, in one statement that reads the same in both engines: the next
-/// number of its prefix today (1 for the first), and as its time of issue the relay's clock,
-/// or the office's last time of issue today if that is later — so a clock that steps back
-/// never puts a ticket before one issued earlier (the line is ordered by time of issue).
-/// Writers hold the office's queue lock, so nobody numbers between the reads and the write.
-/// PostgreSQL's `mado_issue_ticket` (migrations 0014, 0015), which issues a kiosk's walk-ins in
-/// one round trip, numbers by the same rule; `tests/clock.rs` and the API tests hold both to it.
-///
-/// `$1` office, `$2` service, `$3` prefix, `$4` day, `$5` now, `$6` idempotency key,
-/// `$7` reservation, `$8` slot start; returns the id, the number and the time of issue.
-pub(crate) const NUMBER_TICKET: &str = "INSERT INTO tickets (office_id, service_id, prefix, day, seq, status, issued_at_ms, idempotency_key, reservation_id, slot_start_ms) \
-SELECT $1, $2, $3, $4, \
-COALESCE((SELECT MAX(t.seq) FROM tickets t WHERE t.office_id = $1 AND t.prefix = $3 AND t.day = $4), 0) + 1, \
-'waiting', CASE WHEN last.at > $5 THEN last.at ELSE $5 END, $6, $7, $8 \
-FROM (SELECT COALESCE((SELECT t.issued_at_ms FROM tickets t WHERE t.office_id = $1 AND t.day = $4 ORDER BY t.issued_at_ms DESC LIMIT 1), $5) AS at) AS last \
-RETURNING id, seq, issued_at_ms";
+/// A ticket to issue: its service, its idempotency key if it has one, and the checked-in
+/// reservation behind it if it is one.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NewTicket<'a> {
+    pub service: &'a mado_wire::Service,
+    pub key: Option<&'a str>,
+    pub reservation: Option<CheckedIn>,
+}
 
-/// Issues a waiting ticket (a walk-in, or a checked-in reservation) inside `tx` and returns it
-/// with the event to publish after commit; the event's waiting counts give its place in line
-/// ([`just_issued`]).
+/// What issuing one ticket did.
+#[derive(Debug, Clone)]
+pub(crate) enum Issue {
+    /// Issued now: its event (stored; published after the commit) carries it.
+    New(QueueEvent),
+    /// Its idempotency key issued this ticket before.
+    Before(Ticket),
+}
+
+/// Issues `tickets` of `office`, in order, inside `tx` (which holds the office's queue lock),
+/// with their events. A key used before, or twice in `tickets`, gives the ticket it issued.
+///
+/// Three statements however many tickets: the keys already used with the waiting counts,
+/// the tickets ([`number`]), their events. Each event is built here ([`event`]) with the
+/// waiting counts as they stand after its ticket: the counts before the batch (the database
+/// keeps them, migration 0013) plus the batch's tickets up to it.
+pub(crate) async fn issue(
+    tx: &mut Transaction<'_, Any>,
+    office: &mado_wire::Office,
+    tickets: &[NewTicket<'_>],
+) -> Result<Vec<Issue>> {
+    if tickets.is_empty() {
+        return Ok(Vec::new());
+    }
+    let now = now_ms();
+    let day = local_day(now);
+    // The keys already used and the counts, in one read.
+    let mut args = Args::default();
+    let office_p = args.text(&office.id);
+    let day_p = args.text(&day);
+    let keys: Vec<String> = tickets
+        .iter()
+        .filter_map(|t| t.key)
+        .map(|k| args.text(k))
+        .collect();
+    let keys_sql = if keys.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "SELECT 'key' AS part, idempotency_key AS k, id AS n FROM tickets WHERE office_id = {office_p} AND idempotency_key IN ({}) UNION ALL ",
+            keys.join(", ")
+        )
+    };
+    let sql = format!(
+        "{keys_sql}SELECT 'counts' AS part, {} AS k, 0 AS n",
+        waiting_counts_sql(&office_p, &day_p)
+    );
+    let rows = args.bind(&sql).fetch_all(&mut **tx).await?;
+    let mut taken: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+    let mut waiting = Vec::new();
+    for r in &rows {
+        match r.get::<&str, _>("part") {
+            "key" => {
+                taken.insert(r.get::<String, _>("k"), r.get::<i64, _>("n"));
+            }
+            _ => waiting = parse_waiting_counts(r.get::<Option<String>, _>("k").as_deref())?,
+        }
+    }
+    // Which tickets are new; a key used before (or earlier in the batch) gives that ticket.
+    enum Plan {
+        New(usize),
+        Taken(i64),
+        SameAs(usize),
+    }
+    let mut plan = Vec::with_capacity(tickets.len());
+    let mut new = Vec::new();
+    let mut first_of_key: std::collections::HashMap<&str, usize> = Default::default();
+    for (i, t) in tickets.iter().enumerate() {
+        plan.push(match t.key {
+            Some(k) if taken.contains_key(k) => Plan::Taken(taken[k]),
+            Some(k) if first_of_key.contains_key(k) => Plan::SameAs(first_of_key[k]),
+            _ => {
+                if let Some(k) = t.key {
+                    first_of_key.insert(k, i);
+                }
+                new.push(*t);
+                Plan::New(new.len() - 1)
+            }
+        });
+    }
+    let numbered = number(tx, &office.id, &day, now, &new).await?;
+    let mut events = Vec::with_capacity(new.len());
+    for (t, n) in new.iter().zip(&numbered) {
+        if let Some(w) = waiting.iter_mut().find(|w| w.service_id == t.service.id) {
+            w.count += 1;
+        }
+        let ticket = Ticket {
+            id: n.id,
+            office_id: office.id.clone(),
+            service_id: t.service.id.clone(),
+            number: TicketNumber::new(t.service.prefix.clone(), n.seq),
+            status: TicketStatus::Waiting,
+            issued_at_ms: n.issued_at_ms,
+            called_at_ms: None,
+            counter_id: None,
+            slot_start_ms: t.reservation.map(|r| r.slot_start_ms),
+        };
+        events.push(event(
+            EventKind::Issued,
+            &ticket,
+            n.issued_at_ms,
+            waiting.clone(),
+        ));
+    }
+    let events = store_events(tx, events).await?;
+    let mut out = Vec::with_capacity(tickets.len());
+    for p in plan {
+        out.push(match p {
+            Plan::New(j) => Issue::New(events[j].clone()),
+            Plan::SameAs(i) => match &out[i] {
+                Issue::New(e) => Issue::Before(e.ticket.clone()),
+                Issue::Before(t) => Issue::Before(t.clone()),
+            },
+            Plan::Taken(id) => Issue::Before(fetch_ticket(tx, id).await?),
+        });
+    }
+    Ok(out)
+}
+
+/// A ticket as numbered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Numbered {
+    pub id: i64,
+    pub seq: u32,
+    pub issued_at_ms: i64,
+}
+
+/// How tickets are numbered: the one definition, the same statement on both engines. Each
+/// ticket gets the next number of its prefix today (1 for the first; a batch's tickets of one
+/// prefix take the next ones in order), and as its time of issue the relay's clock, or the
+/// office's last time of issue today if that is later — so a clock that steps back never puts
+/// a ticket before one issued earlier (the line is ordered by time of issue, then id).
+/// Writers hold the office's queue lock, so nobody numbers between the reads and the write.
+/// Returns each ticket's id, number and time of issue, in the order of `tickets`.
+pub(crate) async fn number(
+    tx: &mut Transaction<'_, Any>,
+    office: &str,
+    day: &str,
+    now: i64,
+    tickets: &[NewTicket<'_>],
+) -> Result<Vec<Numbered>> {
+    if tickets.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut args = Args::default();
+    let office_p = args.text(office);
+    let day_p = args.text(day);
+    let now_p = args.int(now);
+    // Each ticket's place among the batch's tickets of its prefix.
+    let mut nth: std::collections::HashMap<&str, i64> = Default::default();
+    let mut places = Vec::with_capacity(tickets.len());
+    let rows: Vec<String> = tickets
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let n = nth.entry(t.service.prefix.as_str()).or_insert(0);
+            *n += 1;
+            places.push((t.service.prefix.as_str(), *n));
+            format!(
+                "({}, {}, {}, {}, {}, {}, {})",
+                args.int(i64::try_from(i).unwrap_or(i64::MAX)),
+                args.text(&t.service.id),
+                args.text(&t.service.prefix),
+                args.int(*n),
+                args.opt_text(t.key),
+                args.opt_int(t.reservation.map(|r| r.reservation_id)),
+                args.opt_int(t.reservation.map(|r| r.slot_start_ms)),
+            )
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO tickets (office_id, service_id, prefix, day, seq, status, issued_at_ms, idempotency_key, reservation_id, slot_start_ms) \
+         SELECT {office_p}, v.column2, v.column3, {day_p}, \
+         COALESCE((SELECT MAX(t.seq) FROM tickets t WHERE t.office_id = {office_p} AND t.prefix = v.column3 AND t.day = {day_p}), 0) + v.column4, \
+         'waiting', CASE WHEN last.at > {now_p} THEN last.at ELSE {now_p} END, v.column5, v.column6, v.column7 \
+         FROM (VALUES {}) AS v, \
+         (SELECT COALESCE((SELECT t.issued_at_ms FROM tickets t WHERE t.office_id = {office_p} AND t.day = {day_p} ORDER BY t.issued_at_ms DESC LIMIT 1), {now_p}) AS at) AS last \
+         ORDER BY v.column1 \
+         RETURNING id, prefix, seq, issued_at_ms",
+        rows.join(", ")
+    );
+    let stored = args.bind(&sql).fetch_all(&mut **tx).await?;
+    // Engines may return the rows in any order. A prefix's tickets took the numbers after its
+    // last one in order, so its n-th ticket has the prefix's lowest number returned + n - 1.
+    let mut by_number: std::collections::HashMap<(String, i64), Numbered> = Default::default();
+    let mut lowest: std::collections::HashMap<String, i64> = Default::default();
+    for r in &stored {
+        let prefix: String = r.get("prefix");
+        let seq: i64 = r.get("seq");
+        let e = lowest.entry(prefix.clone()).or_insert(seq);
+        *e = (*e).min(seq);
+        by_number.insert(
+            (prefix, seq),
+            Numbered {
+                id: r.get("id"),
+                seq: u32::try_from(seq)
+                    .map_err(|_| Error::Internal(format!("ticket number {seq} out of range")))?,
+                issued_at_ms: r.get("issued_at_ms"),
+            },
+        );
+    }
+    places
+        .iter()
+        .map(|(prefix, n)| {
+            let base = lowest.get(*prefix).copied().ok_or_else(|| {
+                Error::Internal(format!("no ticket of prefix {prefix:?} was numbered"))
+            })?;
+            by_number
+                .get(&((*prefix).to_owned(), base + n - 1))
+                .copied()
+                .ok_or_else(|| Error::Internal("a numbered ticket is missing".into()))
+        })
+        .collect()
+}
+
+/// Issues a waiting ticket for a checked-in reservation inside `tx` (which holds the office's
+/// queue lock) and returns it with the event to publish after commit; the event's waiting
+/// counts give its place in line ([`just_issued`]).
 pub(crate) async fn insert_ticket(
     tx: &mut Transaction<'_, Any>,
     office: &mado_wire::Office,
@@ -540,32 +610,19 @@ pub(crate) async fn insert_ticket(
     key: Option<&str>,
     reservation: Option<CheckedIn>,
 ) -> Result<(Ticket, QueueEvent)> {
-    let now = now_ms();
-    let day = local_day(now);
-    let (id, seq, issued_at): (i64, i64, i64) = sqlx::query_as(NUMBER_TICKET)
-        .bind(&office.id)
-        .bind(&service.id)
-        .bind(&service.prefix)
-        .bind(&day)
-        .bind(now)
-        .bind(key)
-        .bind(reservation.map(|r| r.reservation_id))
-        .bind(reservation.map(|r| r.slot_start_ms))
-        .fetch_one(&mut **tx)
-        .await?;
-    let ticket = Ticket {
-        id,
-        office_id: office.id.clone(),
-        service_id: service.id.clone(),
-        number: TicketNumber::new(service.prefix.clone(), u32::try_from(seq).unwrap_or(0)),
-        status: TicketStatus::Waiting,
-        issued_at_ms: issued_at,
-        called_at_ms: None,
-        counter_id: None,
-        slot_start_ms: reservation.map(|r| r.slot_start_ms),
+    let ticket = NewTicket {
+        service,
+        key,
+        reservation,
     };
-    let event = record(tx, EventKind::Issued, &ticket, issued_at).await?;
-    Ok((ticket, event))
+    match issue(tx, office, &[ticket]).await?.pop() {
+        Some(Issue::New(event)) => Ok((event.ticket.clone(), event)),
+        Some(Issue::Before(t)) => Err(Error::Internal(format!(
+            "ticket {} was issued before with this key",
+            t.id
+        ))),
+        None => Err(Error::Internal("the ticket was not issued".into())),
+    }
 }
 
 /// The ticket with its place in line and wait estimate.
