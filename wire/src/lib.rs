@@ -27,6 +27,8 @@
 //!   `OfficeCalendar::walk_in`; [`policy`]: which ticket a counter calls next); the relay
 //!   stores the bookings and asks these functions, it does not decide on its own.
 //! - Timestamps are Unix milliseconds (UTC); turning them into local dates is the caller's job.
+//!   Days are `mado_civil::Date` (`YYYY-MM-DD` in JSON); what a person typed (a birth date, a
+//!   day asked for) stays text here, for the relay to check field by field.
 
 pub mod admin;
 mod board;
