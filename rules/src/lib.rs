@@ -4,11 +4,12 @@
 //! # Mental model
 //!
 //! A **pack** (one life event: おくやみ, 身体障害者手帳, 引越し) holds questions, dated
-//! parameters and procedures; a **city profile** names the counters. [`Guide::build`] joins a
-//! pack with one city, parses every condition and checks its types. [`Guide::evaluate`] takes
-//! the answers so far and the day of the visit and returns, for each procedure, `required`,
-//! `may_apply`, `not_applicable` or `needs_answer`, with the facts that decided it, the
-//! counter, the deadline as a date, and the questions still worth asking.
+//! parameters and procedures, and what each city does differently (`<pack>/cities/<city>.yaml`,
+//! put into the pack by the loader, `load.rs`); a **city profile** names the counters.
+//! [`Guide::build`] joins a pack with one city, parses every condition and checks its types.
+//! [`Guide::evaluate`] takes the answers so far and the day of the visit and returns, for each
+//! procedure, `required`, `may_apply`, `not_applicable` or `needs_answer`, with the facts that
+//! decided it, the counter, the deadline as a date, and the questions still worth asking.
 //!
 //! Each procedure is a small decision table read top to bottom: the first row whose
 //! condition holds decides (DMN hit policy FIRST); `else` decides when none does. Conditions
