@@ -22,6 +22,17 @@ where
     F: Fn(StaffMe, Callback<()>) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
 {
+    // The gate itself is compiled once; only this wrapper is made for each surface.
+    gate(
+        admin_only,
+        std::sync::Arc::new(move |staff, logged_out| view(staff, logged_out).into_any()),
+    )
+}
+
+/// What a surface shows once the gate lets staff in.
+type Inside = std::sync::Arc<dyn Fn(StaffMe, Callback<()>) -> AnyView + Send + Sync>;
+
+fn gate(admin_only: bool, view: Inside) -> impl IntoView {
     let tasks = crate::shell::Tasks::here();
     let lang = use_lang();
     let me: RwSignal<Option<Result<StaffMe, ApiError>>> = RwSignal::new(None);
@@ -40,7 +51,7 @@ where
             view! { <p class="problem" role="alert">{move || lang.get().admin().admins_only}</p> }
                 .into_any()
         }
-        Some(Ok(staff)) => view(staff, logged_out).into_any(),
+        Some(Ok(staff)) => view(staff, logged_out),
         Some(Err(ApiError::Unauthorized)) => {
             view! { <Login on_login=Callback::new(move |s| me.set(Some(Ok(s))))/> }.into_any()
         }
