@@ -155,6 +155,18 @@ pub(crate) async fn free_place(
     Ok(())
 }
 
+/// A reservation row's status as stored.
+fn status_of(row: &sqlx::any::AnyRow) -> Result<ReservationStatus> {
+    match row.get::<String, _>("status").as_str() {
+        "booked" => Ok(ReservationStatus::Booked),
+        "cancelled" => Ok(ReservationStatus::Cancelled),
+        "checked_in" => Ok(ReservationStatus::CheckedIn),
+        other => Err(Error::Internal(format!(
+            "stored reservation status {other:?}"
+        ))),
+    }
+}
+
 /// The reservation whose token hashes to `token_hash`, with its row id.
 pub(crate) async fn by_token_hash(
     conn: &mut sqlx::AnyConnection,
@@ -167,12 +179,7 @@ pub(crate) async fn by_token_hash(
     else {
         return Ok(None);
     };
-    let status = match row.get::<String, _>("status").as_str() {
-        "booked" => ReservationStatus::Booked,
-        "cancelled" => ReservationStatus::Cancelled,
-        "checked_in" => ReservationStatus::CheckedIn,
-        other => return Err(Error::Internal(format!("reservation status {other:?}"))),
-    };
+    let status = status_of(&row)?;
     let minutes = |k: &str| u16::try_from(row.get::<i64, _>(k)).unwrap_or(0);
     Ok(Some((
         row.get("id"),
@@ -234,12 +241,7 @@ pub(crate) async fn for_check_in(
     else {
         return Ok(None);
     };
-    let status = match row.get::<String, _>("status").as_str() {
-        "booked" => ReservationStatus::Booked,
-        "cancelled" => ReservationStatus::Cancelled,
-        "checked_in" => ReservationStatus::CheckedIn,
-        other => return Err(Error::Internal(format!("reservation status {other:?}"))),
-    };
+    let status = status_of(&row)?;
     Ok(Some(ToCheckIn {
         id: row.get("id"),
         service: row.get("service_id"),
