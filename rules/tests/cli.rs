@@ -569,6 +569,19 @@ fn cities_written_in_pack_yaml_are_refused_with_where_they_belong() {
     );
 }
 
+/// `mado-rules questions` for the small pack in the third city.
+fn questions(dir: &Path) -> Output {
+    cli(&[
+        "questions",
+        "--pack",
+        "mini",
+        "--city",
+        "obihiro",
+        "--dir",
+        dir.to_str().unwrap(),
+    ])
+}
+
 /// Issue 18: a third city is its profile and one file per pack.
 #[test]
 fn a_third_city_is_its_profile_and_one_file_per_pack() {
@@ -579,15 +592,7 @@ fn a_third_city_is_its_profile_and_one_file_per_pack() {
         .replace("name: 北見市", "name: 帯広市");
     std::fs::write(dir.join("cities").join("obihiro.yaml"), profile).unwrap();
     // The profile alone: the pack does not offer the city.
-    let out = cli(&[
-        "questions",
-        "--pack",
-        "mini",
-        "--city",
-        "obihiro",
-        "--dir",
-        dir.to_str().unwrap(),
-    ]);
+    let out = questions(&dir);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("obihiro"), "{}", text(&out));
     // With the pack's file for it: offered, and it lints clean once the file says what the
@@ -597,15 +602,7 @@ fn a_third_city_is_its_profile_and_one_file_per_pack() {
         "procedures:\n  bus-pass:\n    absent: true\n",
     )
     .unwrap();
-    let out = cli(&[
-        "questions",
-        "--pack",
-        "mini",
-        "--city",
-        "obihiro",
-        "--dir",
-        dir.to_str().unwrap(),
-    ]);
+    let out = questions(&dir);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(text(&out).contains("grade"), "{}", text(&out));
     let out = cli(&["lint", dir.to_str().unwrap()]);

@@ -1,20 +1,16 @@
 //! Staff sessions as stored (only the SHA-256 of a session token) and what a login reads.
 
-use mado_wire::{Role, StaffMe};
+use mado_wire::StaffMe;
 use sqlx::Row;
 
 use crate::db::Pool;
 use crate::error::Result;
 
 fn me_from_row(row: &sqlx::any::AnyRow) -> StaffMe {
-    let role = match row.get::<String, _>("role").as_str() {
-        "admin" => Role::Admin,
-        _ => Role::Staff,
-    };
     StaffMe {
         login: row.get("login"),
         display_name: row.get("display_name"),
-        role,
+        role: super::staff::role_from_db(&row.get::<String, _>("role")),
     }
 }
 

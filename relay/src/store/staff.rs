@@ -15,6 +15,14 @@ fn role_str(role: Role) -> &'static str {
     }
 }
 
+/// A role as stored: `admin`, anything else is staff.
+pub(crate) fn role_from_db(role: &str) -> Role {
+    match role {
+        "admin" => Role::Admin,
+        _ => Role::Staff,
+    }
+}
+
 /// Every account (active first, then by login), or the one with `id`.
 pub(crate) async fn accounts(db: &Pool, id: Option<i64>) -> Result<Vec<StaffAccount>> {
     let rows = sqlx::query(
@@ -29,10 +37,7 @@ pub(crate) async fn accounts(db: &Pool, id: Option<i64>) -> Result<Vec<StaffAcco
                 id: r.try_get("id")?,
                 login: r.try_get("login")?,
                 display_name: r.try_get("display_name")?,
-                role: match r.try_get::<String, _>("role")?.as_str() {
-                    "admin" => Role::Admin,
-                    _ => Role::Staff,
-                },
+                role: role_from_db(&r.try_get::<String, _>("role")?),
                 disabled: r.try_get::<i64, _>("disabled")? != 0,
             })
         })
