@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::data::{Applicant, Data};
+use mado_civil::Date;
+
+use crate::data::{Data, Person, Sex};
 use crate::font::Font;
 use crate::handout::{Handout, HandoutItem, render_handout};
 use crate::pdf::Document;
@@ -23,14 +25,16 @@ pub struct BatchTiming {
 
 /// A resident, a subject and answers that fill most fields.
 pub fn sample_data() -> Data {
-    let person = |name: &str, birth: &str| Applicant {
+    let day = |s: &str| Date::parse_iso(s).expect("a sample date");
+    let person = |name: &str, birth: &str| Person {
         name: name.into(),
         kana: "やまだ たろう".into(),
         address: "福岡県北九州市小倉北区大手町1番1号 小倉北区役所前マンション1201号室".into(),
         postal_code: "803-8501".into(),
-        birth_date: birth.into(),
-        sex: "male".into(),
+        birth_date: Some(day(birth)),
+        sex: Some(Sex::Male),
         phone: "093-582-2102".into(),
+        ..Person::default()
     };
     Data {
         applicant: person("山田 太郎", "1956-05-01"),
@@ -43,11 +47,12 @@ pub fn sample_data() -> Data {
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect(),
-        event_date: "2026-11-20".into(),
-        today: "2026-11-22".into(),
+        event_date: Some(day("2026-11-20")),
         office: "小倉北区役所".into(),
         city: "北九州市".into(),
+        head: "北九州市小倉北区長".into(),
         staff: "窓口 花子".into(),
+        ..Data::new(day("2026-11-22"))
     }
 }
 

@@ -44,13 +44,13 @@ pub mod pdf;
 pub mod render;
 pub mod template;
 
-pub use data::{Applicant, Data};
+pub use data::{Account, Data, Person, Role, Sex};
 pub use font::{Font, FontError};
 pub use geometry::{Fit, Mm, Paper, Pt, fit_font_size};
 pub use handout::{Handout, HandoutItem, render_handout};
 pub use pdf::{Align, Document, RenderError};
-pub use render::{FormError, Notice, NoticeKind, preflight, render};
-pub use template::Template;
+pub use render::{Blank, BlankKind, FormError, Notice, NoticeKind, blanks, preflight, render};
+pub use template::{Hand, Template};
 
 #[cfg(all(test, target_arch = "wasm32"))]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

@@ -149,6 +149,9 @@ pub fn lint(templates: &[Loaded], forms_named_by_packs: &[NamedForm]) -> Vec<Dia
                 && bh >= 0.0
         };
         let mut fields: Vec<(&str, [f32; 4])> = Vec::new();
+        // Where something is filled in or ticked: every blank cell of a grid must hold one.
+        let mut writable: Vec<[f32; 4]> = Vec::new();
+        let mut cells: Vec<(String, [f32; 4])> = Vec::new();
         let mut has_name = false;
         for e in &t.elements {
             match e {
@@ -191,8 +194,26 @@ pub fn lint(templates: &[Loaded], forms_named_by_packs: &[NamedForm]) -> Vec<Dia
                     rows,
                     labels,
                     size,
+                    spare_rows,
                 } => {
                     let (gw, gh): (f32, f32) = (columns.iter().sum(), rows.iter().sum());
+                    if *spare_rows >= rows.len() {
+                        out.push(d(
+                            &format!("y: {y}"),
+                            format!("grid at ({x}, {y}): spare_rows {spare_rows} leaves no row of its {} to fill", rows.len()),
+                        ));
+                    }
+                    let mut cy = *y;
+                    for (r, rh) in rows.iter().enumerate().take(rows.len().saturating_sub(*spare_rows)) {
+                        let mut cx = *x;
+                        for (c, cw) in columns.iter().enumerate() {
+                            if !labels.iter().any(|l| l.row == r && l.col == c) {
+                                cells.push((format!("y: {y}"), [cx, cy, *cw, *rh]));
+                            }
+                            cx += cw;
+                        }
+                        cy += rh;
+                    }
                     if !inside(*x, *y, gw, gh) {
                         out.push(d(
                             &format!("y: {y}"),
@@ -245,6 +266,8 @@ pub fn lint(templates: &[Loaded], forms_named_by_packs: &[NamedForm]) -> Vec<Dia
                 Element::Field {
                     name,
                     source,
+                    hand,
+                    when,
                     x,
                     y,
                     w,
@@ -253,28 +276,48 @@ pub fn lint(templates: &[Loaded], forms_named_by_packs: &[NamedForm]) -> Vec<Dia
                     min_size,
                     ..
                 } => {
-                    if !is_source(source) {
-                        out.push(d(
+                    let at = source.as_deref().unwrap_or(name);
+                    match (source, hand) {
+                        (Some(source), _) if !is_source(source) => out.push(d(
                             source,
                             format!(
                                 "field {name:?}: unknown source {source:?}; see forms/README.md"
                             ),
+                        )),
+                        (Some(_), Some(_)) => out.push(d(
+                            at,
+                            format!("field {name:?}: has both a source and hand; a field is either filled or written by hand"),
+                        )),
+                        (None, None) => out.push(d(
+                            name,
+                            format!("field {name:?}: has no source; give one, or hand: signature, my_number, choice, photo or office to say why it is written by hand"),
+                        )),
+                        _ => {}
+                    }
+                    if let Some(wn) = when
+                        && !is_source(wn)
+                    {
+                        out.push(d(
+                            at,
+                            format!("field {name:?}: unknown source {wn:?} in when; see forms/README.md"),
                         ));
                     }
                     if !inside(*x, *y, *w, *h) {
                         out.push(d(
-                            source,
+                            at,
                             format!("field {name:?} at ({x}, {y}) {w}×{h} is off the sheet"),
                         ));
                     }
                     if min_size > size || *min_size < 5.0 {
-                        out.push(d(source, format!("field {name:?}: min_size {min_size} must be between 5 and size {size}")));
+                        out.push(d(at, format!("field {name:?}: min_size {min_size} must be between 5 and size {size}")));
                     }
-                    has_name |= source == "applicant.name";
+                    has_name |= source.as_deref() == Some("applicant.name");
                     fields.push((name, [*x, *y, *w, *h]));
+                    writable.push([*x, *y, *w, *h]);
                 }
                 Element::Check {
                     source,
+                    hand,
                     value,
                     values,
                     x,
@@ -288,13 +331,22 @@ pub fn lint(templates: &[Loaded], forms_named_by_packs: &[NamedForm]) -> Vec<Dia
                             source,
                             format!("{what}: unknown source {source:?}; see forms/README.md"),
                         )),
+                        Some(_) if hand.is_some() => out.push(d(
+                            at,
+                            format!("{what}: has both a source and hand; a box is either ticked from the data or by hand"),
+                        )),
                         Some(_) => {}
                         None if value.is_some() || values.is_some() => out.push(d(
                             at,
                             format!("{what}: value or values without a source never tick; add a source or remove them"),
                         )),
+                        None if hand.is_none() => out.push(d(
+                            at,
+                            format!("{what}: has no source; give one, or hand: choice or office to say who ticks it"),
+                        )),
                         None => {}
                     }
+                    writable.push([*x, *y, CHECK_BOX, CHECK_BOX]);
                     if value.is_some() && values.is_some() {
                         out.push(d(
                             at,
@@ -311,6 +363,20 @@ pub fn lint(templates: &[Loaded], forms_named_by_packs: &[NamedForm]) -> Vec<Dia
                         out.push(d(at, format!("{what} is off the sheet")));
                     }
                 }
+            }
+        }
+        for (needle, [cx, cy, cw, ch]) in &cells {
+            let holds_one = writable.iter().any(|[fx, fy, fw, fh]| {
+                let (mx, my) = (fx + fw / 2.0, fy + fh / 2.0);
+                mx > *cx && mx < cx + cw && my > *cy && my < cy + ch
+            });
+            if !holds_one {
+                out.push(d(
+                    needle,
+                    format!(
+                        "the grid's blank cell at ({cx}, {cy}) {cw}×{ch} holds no field or tick box: a resident would write there by hand; add a field with its source, or with hand: and why"
+                    ),
+                ));
             }
         }
         if !has_name {

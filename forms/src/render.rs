@@ -6,7 +6,7 @@ use crate::fit::{Layout, TWO_LINE_HEIGHTS, layout};
 use crate::font::Font;
 use crate::geometry::{Mm, Pt};
 use crate::pdf::{Align, Document, RenderError};
-use crate::template::{AlignName, Element, Template};
+use crate::template::{AlignName, Element, Hand, Template, holds};
 
 /// Something staff must see before printing, with the form and field it concerns.
 #[derive(Debug, Clone, PartialEq)]
@@ -119,7 +119,12 @@ pub fn preflight(
     for t in templates {
         for e in &t.elements {
             let texts: Vec<(&String, String)> = match e {
-                Element::Field { name, source, .. } => vec![(name, value(t, data, source)?)],
+                Element::Field {
+                    name,
+                    source: Some(source),
+                    ..
+                } => vec![(name, value(t, data, source)?)],
+                Element::Field { source: None, .. } => continue,
                 Element::Text { text, .. } | Element::Check { label: text, .. } => {
                     vec![(text, fill(t, data, text)?)]
                 }
@@ -187,7 +192,11 @@ pub fn render(
                     text,
                 } => {
                     let filled = fill(t, data, text)?;
-                    for (source, value) in [("city", &data.city), ("office", &data.office)] {
+                    for (source, value) in [
+                        ("city", &data.city),
+                        ("office", &data.office),
+                        ("head", &data.head),
+                    ] {
                         if text.contains(&format!("{{{source}}}")) && value.trim().is_empty() {
                             notices.push(Notice {
                                 form: t.title.clone(),
@@ -212,6 +221,7 @@ pub fn render(
                     rows,
                     labels,
                     size,
+                    ..
                 } => {
                     let col_x: Vec<f32> = std::iter::once(*x)
                         .chain(columns.iter().scan(*x, |a, w| {
@@ -266,7 +276,11 @@ pub fn render(
                     size,
                     min_size,
                     align,
+                    ..
                 } => {
+                    let Some(source) = source else {
+                        continue;
+                    };
                     let text = value(t, data, source)?;
                     if text.is_empty() {
                         continue;
@@ -340,4 +354,95 @@ pub fn render(
         }
     }
     Ok(notices)
+}
+
+/// A field of a batch that prints nothing: written by hand on purpose, or not filled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blank {
+    /// The form's title.
+    pub form: String,
+    /// The field's name, or a tick box's label.
+    pub field: String,
+    pub kind: BlankKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BlankKind {
+    /// Written by hand on purpose (the template says why).
+    Hand(Hand),
+    /// The data has nothing for it: the resident would have to write it. The source it reads.
+    Empty { source: String },
+}
+
+impl Blank {
+    /// Left for the resident's hand although Mado should have filled it.
+    pub fn is_missing(&self) -> bool {
+        matches!(self.kind, BlankKind::Empty { .. })
+    }
+}
+
+impl std::fmt::Display for Blank {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.kind {
+            BlankKind::Hand(h) => write!(f, "{}の{}: {}", self.form, self.field, h.ja()),
+            BlankKind::Empty { .. } => {
+                write!(f, "{}の{}: 未入力（手書きになります）", self.form, self.field)
+            }
+        }
+    }
+}
+
+/// Every field of `templates` that `data` leaves empty, in the order of the forms: those written
+/// by hand on purpose (their reason) and those Mado has nothing for (their source). A field
+/// asked only `when:` something holds is left out when it does not; tick boxes filled from a
+/// source are answers (unticked is "no"), and hand-ticked boxes are listed with their reason.
+pub fn blanks(templates: &[&Template], data: &Data) -> Result<Vec<Blank>, FormError> {
+    let mut out = Vec::new();
+    for t in templates {
+        for e in &t.elements {
+            let (field, kind) = match e {
+                Element::Field {
+                    name,
+                    source,
+                    hand,
+                    when,
+                    ..
+                } => {
+                    if let Some(w) = when
+                        && !holds(&value(t, data, w)?)
+                    {
+                        continue;
+                    }
+                    match (hand, source) {
+                        (Some(h), _) => (name, BlankKind::Hand(*h)),
+                        (None, Some(s)) if value(t, data, s)?.trim().is_empty() => {
+                            (name, BlankKind::Empty { source: s.clone() })
+                        }
+                        (None, Some(_)) => continue,
+                        // The linter refuses a field with neither; listed as missing if it
+                        // slips through.
+                        (None, None) => (
+                            name,
+                            BlankKind::Empty {
+                                source: String::new(),
+                            },
+                        ),
+                    }
+                }
+                Element::Check {
+                    source: None,
+                    hand: Some(h),
+                    label,
+                    ..
+                } => (label, BlankKind::Hand(*h)),
+                _ => continue,
+            };
+            out.push(Blank {
+                form: t.title.clone(),
+                field: field.clone(),
+                kind,
+            });
+        }
+    }
+    Ok(out)
 }

@@ -102,13 +102,29 @@ pub enum Element {
         labels: Vec<CellLabel>,
         #[serde(default = "default_size")]
         size: f32,
+        /// The last rows are for more people than a visit names (a household's other members):
+        /// their blank cells need no field.
+        #[serde(default, skip_serializing_if = "is_zero")]
+        spare_rows: usize,
     },
     /// A value filled in: the text of `source`, fitted to the box on one line or two, never
     /// below `min_size` (then left blank with a notice, never cut); see [`crate::fit`].
     Field {
         /// Name shown to staff in warnings: 「申請者 氏名」.
         name: String,
-        source: String,
+        /// Where the text comes from. Without one the field is written by hand, and `hand`
+        /// says why.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source: Option<String>,
+        /// Written by hand on purpose (a signature, the 個人番号, a choice only the resident
+        /// makes, the office's own boxes): never filled, reported apart from what Mado failed
+        /// to fill.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        hand: Option<Hand>,
+        /// Asked only when this source has a text (not いいえ/false/0): 転出先 only at a move.
+        /// Left empty otherwise without being reported.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        when: Option<String>,
         x: f32,
         y: f32,
         w: f32,
@@ -126,6 +142,9 @@ pub enum Element {
     Check {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         source: Option<String>,
+        /// Why a box without a source is ticked by hand (required then).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        hand: Option<Hand>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         value: Option<String>,
         /// Ticked when the source's text equals any of these (「市外へ転出」「国外へ転出」).
@@ -135,6 +154,45 @@ pub enum Element {
         y: f32,
         label: String,
     },
+}
+
+/// Why a field or box is written by hand on purpose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Hand {
+    /// 署名（自署）.
+    Signature,
+    /// 個人番号: Mado never reads the individual number, the resident writes it.
+    MyNumber,
+    /// A choice only the resident can make (受取方法, 理由の「その他」).
+    Choice,
+    /// A photo pasted on.
+    Photo,
+    /// The office's own boxes (市記入欄, 本人確認), filled by staff on acceptance.
+    Office,
+}
+
+impl Hand {
+    /// As the list before printing says it: 本人が記入（署名）.
+    pub fn ja(self) -> &'static str {
+        match self {
+            Hand::Signature => "本人が記入（署名）",
+            Hand::MyNumber => "本人が記入（個人番号）",
+            Hand::Choice => "本人が選んで記入",
+            Hand::Photo => "本人が貼付（写真）",
+            Hand::Office => "市記入欄（受付時に職員が記入）",
+        }
+    }
+
+    /// Does the resident write it (everything but the office's own boxes)?
+    pub fn by_resident(self) -> bool {
+        self != Hand::Office
+    }
+}
+
+/// Is a `when:` source's text a yes: not empty, not いいえ/false/0?
+pub fn holds(text: &str) -> bool {
+    !matches!(text.trim(), "" | "いいえ" | "false" | "0")
 }
 
 impl Element {
@@ -173,6 +231,10 @@ pub struct CellLabel {
     /// Points; the grid's `size` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<f32>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 fn is_left(a: &AlignName) -> bool {
@@ -227,6 +289,7 @@ mod tests {
             hand,
             Element::Check {
                 source: None,
+                hand: None,
                 value: None,
                 values: None,
                 x: 1.0,

@@ -254,6 +254,15 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
                 };
                 eprintln!("{level}: {n}");
             }
+            // What stays blank: by hand on purpose (hand:), and what the data did not fill.
+            let blanks = mado_forms::blanks(&chosen, &data_v).map_err(|e| {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            })?;
+            for b in &blanks {
+                let level = if b.is_missing() { "blank" } else { "hand" };
+                eprintln!("{level}: {b}");
+            }
             let pdf = doc.finish().map_err(|e| {
                 eprintln!("error: {e}");
                 ExitCode::from(2)
@@ -263,10 +272,12 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
                 ExitCode::from(2)
             })?;
             eprintln!(
-                "{}: {} pages, {} bytes",
+                "{}: {} pages, {} bytes; {} fields left blank, {} by hand on purpose",
                 output.display(),
                 chosen.len(),
-                pdf.len()
+                pdf.len(),
+                blanks.iter().filter(|b| b.is_missing()).count(),
+                blanks.iter().filter(|b| !b.is_missing()).count()
             );
             Ok(ExitCode::SUCCESS)
         }
