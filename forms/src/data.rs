@@ -76,6 +76,12 @@ pub struct Person {
     /// 続柄: to the 世帯主 on household forms, to the person concerned on claims (妻, 長男).
     #[serde(default)]
     pub relation: String,
+    /// 本籍 (住民異動届; not on the card: asked once).
+    #[serde(default)]
+    pub domicile: String,
+    /// 戸籍の筆頭者 (住民異動届).
+    #[serde(default)]
+    pub family_head: String,
     /// 身体障害者手帳の番号.
     #[serde(default)]
     pub techo_number: String,
@@ -107,7 +113,12 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Applicant, Role::Subject, Role::Householder, Role::Payee];
+    pub const ALL: [Role; 4] = [
+        Role::Applicant,
+        Role::Subject,
+        Role::Householder,
+        Role::Payee,
+    ];
 
     /// The prefix templates use: `applicant`.
     pub fn key(self) -> &'static str {
@@ -223,6 +234,8 @@ pub const PERSON_FIELDS: &[&str] = &[
     "birth_date.seireki",
     "sex",
     "relation",
+    "domicile",
+    "family_head",
     "techo_number",
     "insurer_number",
     "insured_number",
@@ -282,6 +295,8 @@ impl Person {
             "birth_date.seireki" => seireki(self.birth_date),
             "sex" => self.sex.map(Sex::ja).unwrap_or_default().to_owned(),
             "relation" => self.relation.clone(),
+            "domicile" => self.domicile.clone(),
+            "family_head" => self.family_head.clone(),
             "techo_number" => self.techo_number.clone(),
             "insurer_number" => self.insurer_number.clone(),
             "insured_number" => self.insured_number.clone(),
@@ -346,7 +361,10 @@ impl Data {
             {
                 out.push(DataProblem {
                     field: at("birth_date"),
-                    message: format!("生年月日（{b}）が作成日（{}）より後になっています", self.today),
+                    message: format!(
+                        "生年月日（{b}）が作成日（{}）より後になっています",
+                        self.today
+                    ),
                 });
             }
         }
@@ -431,7 +449,10 @@ mod tests {
             },
             ..Data::new(d("2026-11-22"))
         };
-        assert_eq!(data.value("applicant.birth_date").unwrap(), "昭和31年5月1日");
+        assert_eq!(
+            data.value("applicant.birth_date").unwrap(),
+            "昭和31年5月1日"
+        );
         assert_eq!(
             data.value("applicant.birth_date.seireki").unwrap(),
             "1956年5月1日"

@@ -204,7 +204,11 @@ pub fn lint(templates: &[Loaded], forms_named_by_packs: &[NamedForm]) -> Vec<Dia
                         ));
                     }
                     let mut cy = *y;
-                    for (r, rh) in rows.iter().enumerate().take(rows.len().saturating_sub(*spare_rows)) {
+                    for (r, rh) in rows
+                        .iter()
+                        .enumerate()
+                        .take(rows.len().saturating_sub(*spare_rows))
+                    {
                         let mut cx = *x;
                         for (c, cw) in columns.iter().enumerate() {
                             if !labels.iter().any(|l| l.row == r && l.col == c) {
@@ -299,7 +303,9 @@ pub fn lint(templates: &[Loaded], forms_named_by_packs: &[NamedForm]) -> Vec<Dia
                     {
                         out.push(d(
                             at,
-                            format!("field {name:?}: unknown source {wn:?} in when; see forms/README.md"),
+                            format!(
+                                "field {name:?}: unknown source {wn:?} in when; see forms/README.md"
+                            ),
                         ));
                     }
                     if !inside(*x, *y, *w, *h) {

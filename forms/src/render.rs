@@ -386,7 +386,11 @@ impl std::fmt::Display for Blank {
         match &self.kind {
             BlankKind::Hand(h) => write!(f, "{}の{}: {}", self.form, self.field, h.ja()),
             BlankKind::Empty { .. } => {
-                write!(f, "{}の{}: 未入力（手書きになります）", self.form, self.field)
+                write!(
+                    f,
+                    "{}の{}: 未入力（手書きになります）",
+                    self.form, self.field
+                )
             }
         }
     }

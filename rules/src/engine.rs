@@ -905,6 +905,37 @@ impl Guide {
         out
     }
 
+    /// A derived yes/no fact on these answers: `Some(true)`, `Some(false)`, or `None` when
+    /// unanswered questions decide it (or the pack has no such fact).
+    pub fn fact(
+        &self,
+        answers: &Answers,
+        id: &str,
+        today: Date,
+    ) -> Result<Option<bool>, EvalError> {
+        let Some(d) = self.derived.iter().find(|d| d.def.id == id) else {
+            return Ok(None);
+        };
+        let mut ctx = Ctx {
+            g: self,
+            answers,
+            visible: vec![false; self.questions.len()],
+            today,
+        };
+        // As in `evaluate`: an answer to a question not shown now does not count.
+        for i in 0..self.questions.len() {
+            ctx.visible[i] = match &self.questions[i].ask_if {
+                None => true,
+                Some(e) => ctx.truth(e)?.0 == Truth::True,
+            };
+        }
+        Ok(match ctx.truth(&d.expr)?.0 {
+            Truth::True => Some(true),
+            Truth::False => Some(false),
+            Truth::Unknown => None,
+        })
+    }
+
     /// Evaluates every procedure on `today` (the day of the visit; parameters are read on it).
     pub fn evaluate(&self, answers: &Answers, today: Date) -> Result<Evaluation, EvalError> {
         let mut ctx = Ctx {

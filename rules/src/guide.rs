@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use crate::expr::{self, CmpOp, Expr};
 use crate::pack::{
     CityFile, CounterDef, DeadlineDef, DerivedDef, PackFile, ParamValue, ParameterDef, QuestionDef,
-    QuestionType, Status,
+    QuestionType, Status, VisitDef,
 };
 use mado_civil::Date;
 
@@ -125,6 +125,8 @@ pub struct Guide {
     pub procedures: Vec<Procedure>,
     /// Every city of the pack (the values `city` can be compared with).
     pub cities: Vec<String>,
+    /// Who the visit's people are (`visit:` in the pack).
+    pub visit: VisitDef,
     pub(crate) names: HashMap<String, Name>,
 }
 
@@ -194,6 +196,7 @@ impl Guide {
             params: Vec::new(),
             procedures: Vec::new(),
             cities: Vec::new(),
+            visit: pack.visit.clone(),
             names: HashMap::new(),
         };
         g.names.insert("today".into(), Name::Today);
@@ -579,6 +582,19 @@ impl Guide {
                     None,
                     "two procedures have this id".into(),
                 ));
+            }
+        }
+        if let Some(m) = &pack.visit.moves {
+            for fact in [&m.into, &m.within, &m.out] {
+                let ty = g.names.get(fact).map(|n| g.name_ty(*n));
+                if !matches!(g.names.get(fact), Some(Name::Derived(_))) || ty != Some(Ty::Bool) {
+                    errors.push(err(
+                        "visit",
+                        None,
+                        Some(fact),
+                        format!("visit.moves names {fact:?}, which must be a derived yes/no fact of the pack"),
+                    ));
+                }
             }
         }
         if errors.is_empty() {

@@ -54,9 +54,9 @@ mod parameter;
 pub mod scenario;
 
 pub use bundle::Bundle;
-pub use engine::{Answers, Evaluation, ProcedureResult, Reason, Value};
+pub use engine::{Answers, EvalError, Evaluation, ProcedureResult, Reason, Value};
 pub use guide::{BuildError, Guide};
-pub use pack::{CityFile, PackFile, Status};
+pub use pack::{CityFile, MovesDef, PackFile, Status, VisitDef};
 pub use parameter::{DatedValue, Parameter, ParameterError};
 
 #[cfg(all(test, target_arch = "wasm32"))]

@@ -35,6 +35,39 @@ pub struct PackFile {
     #[serde(default)]
     pub parameters: Vec<ParameterDef>,
     pub procedures: Vec<ProcedureDef>,
+    /// Who the people of a visit are for this life event (issue 19).
+    #[serde(default)]
+    pub visit: VisitDef,
+}
+
+/// What the counter's visit takes from the pack: whom the procedures are about, and whether
+/// the life event is a move (which way it goes, from derived facts).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VisitDef {
+    /// 対象の方 as this life event names them: 亡くなった方, 手帳の交付を受ける方, 引越しする方.
+    #[serde(default)]
+    pub subject: String,
+    /// The applicant can be that person (本人が申請); not when they have died.
+    #[serde(default = "yes")]
+    pub subject_can_apply: bool,
+    /// A move: the derived yes/no facts that say it comes into the city, stays within it, or
+    /// leaves it. The forms then print the address before and after it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moves: Option<MovesDef>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The derived facts naming a move's direction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MovesDef {
+    pub into: String,
+    pub within: String,
+    pub out: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
