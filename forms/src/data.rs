@@ -73,7 +73,8 @@ pub struct Person {
     pub sex: Option<Sex>,
     #[serde(default)]
     pub phone: String,
-    /// 続柄: to the 世帯主 on household forms, to the person concerned on claims (妻, 長男).
+    /// 続柄: the applicant's to the person concerned (妻, 長男); a child's to the applicant
+    /// (長男); anyone else's to the 世帯主 (世帯主, 妻).
     #[serde(default)]
     pub relation: String,
     /// 本籍 (住民異動届; not on the card: asked once).
@@ -85,12 +86,28 @@ pub struct Person {
     /// 身体障害者手帳の番号.
     #[serde(default)]
     pub techo_number: String,
+    /// 職業.
+    #[serde(default)]
+    pub occupation: String,
+    /// 健康保険の種類: 国民健康保険, 協会けんぽ, 共済組合….
+    #[serde(default)]
+    pub insurance_kind: String,
+    /// The insured person's name when this person is their dependant (a child on a parent's
+    /// insurance: 被保険者氏名).
+    #[serde(default)]
+    pub insurance_holder: String,
+    /// 保険者名 of the health insurance the forms concern (全国健康保険協会福岡支部).
+    #[serde(default)]
+    pub insurer_name: String,
     /// 保険者番号 of the health or care insurance the forms concern.
     #[serde(default)]
     pub insurer_number: String,
-    /// 被保険者証の記号・番号 (後期・介護: 被保険者番号).
+    /// The health insurance's 記号・番号 (国保) or 被保険者番号 (後期高齢者医療).
     #[serde(default)]
     pub insured_number: String,
+    /// 介護保険の被保険者番号 (apart from the health insurance's).
+    #[serde(default)]
+    pub care_number: String,
     #[serde(default, skip_serializing_if = "Account::is_empty")]
     pub account: Account,
 }
@@ -110,14 +127,21 @@ pub enum Role {
     Householder,
     /// 口座の名義人・受取人: whose account money is paid into.
     Payee,
+    /// The child a form is about (児童手当・子ども医療: the first child; the form's other rows
+    /// are spare).
+    Child,
+    /// The applicant's 配偶者.
+    Spouse,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [
+    pub const ALL: [Role; 6] = [
         Role::Applicant,
         Role::Subject,
         Role::Householder,
         Role::Payee,
+        Role::Child,
+        Role::Spouse,
     ];
 
     /// The prefix templates use: `applicant`.
@@ -127,6 +151,8 @@ impl Role {
             Role::Subject => "subject",
             Role::Householder => "householder",
             Role::Payee => "payee",
+            Role::Child => "child",
+            Role::Spouse => "spouse",
         }
     }
 
@@ -137,6 +163,8 @@ impl Role {
             Role::Subject => "対象の方",
             Role::Householder => "世帯主",
             Role::Payee => "口座の名義人",
+            Role::Child => "お子さん",
+            Role::Spouse => "配偶者",
         }
     }
 
@@ -158,6 +186,10 @@ pub struct Data {
     pub householder: Option<Person>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payee: Option<Person>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub child: Option<Person>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spouse: Option<Person>,
     /// Guide answers: question id → the text to print (an option's label, a number, a date).
     #[serde(default)]
     pub answers: BTreeMap<String, String>,
@@ -237,8 +269,13 @@ pub const PERSON_FIELDS: &[&str] = &[
     "domicile",
     "family_head",
     "techo_number",
+    "occupation",
+    "insurance_kind",
+    "insurance_holder",
+    "insurer_name",
     "insurer_number",
     "insured_number",
+    "care_number",
     "account.bank",
     "account.branch",
     "account.kind",
@@ -298,8 +335,13 @@ impl Person {
             "domicile" => self.domicile.clone(),
             "family_head" => self.family_head.clone(),
             "techo_number" => self.techo_number.clone(),
+            "occupation" => self.occupation.clone(),
+            "insurance_kind" => self.insurance_kind.clone(),
+            "insurance_holder" => self.insurance_holder.clone(),
+            "insurer_name" => self.insurer_name.clone(),
             "insurer_number" => self.insurer_number.clone(),
             "insured_number" => self.insured_number.clone(),
+            "care_number" => self.care_number.clone(),
             "account.bank" => self.account.bank.clone(),
             "account.branch" => self.account.branch.clone(),
             "account.kind" => self.account.kind.clone(),
@@ -318,6 +360,8 @@ impl Data {
             subject: None,
             householder: None,
             payee: None,
+            child: None,
+            spouse: None,
             answers: BTreeMap::new(),
             event_date: None,
             today,
@@ -337,6 +381,8 @@ impl Data {
             Role::Subject => self.subject.as_ref(),
             Role::Householder => self.householder.as_ref(),
             Role::Payee => self.payee.as_ref(),
+            Role::Child => self.child.as_ref(),
+            Role::Spouse => self.spouse.as_ref(),
         }
     }
 

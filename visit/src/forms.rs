@@ -86,6 +86,8 @@ pub fn data(
     }
     let mut householder = people.get(Role::Householder).cloned();
     let payee = people.get(Role::Payee).cloned();
+    let child = people.get(Role::Child).cloned();
+    let spouse = people.get(Role::Spouse).cloned();
     // 続柄 that follow from the roles: the applicant applying for themselves is 本人; the
     // person concerned who is the 世帯主 is 世帯主 (as the household forms write it).
     if people.self_applying() && applicant.relation.trim().is_empty() {
@@ -135,6 +137,8 @@ pub fn data(
         subject: Some(subject),
         householder,
         payee,
+        child,
+        spouse,
         answers: guide.answers_as_text(answers),
         event_date,
         today,
@@ -212,4 +216,47 @@ pub fn hand_report(templates: &[&Template], data: &Data) -> Result<HandReport, F
         .into_iter()
         .partition(Blank::is_missing);
     Ok(HandReport { missing, by_design })
+}
+
+/// Every source the templates read (fields, ticks, `when:` and `{…}` in texts), so the counter
+/// asks only for what the chosen forms print: `subject.techo_number`, `new_address`.
+pub fn sources(templates: &[&Template]) -> BTreeSet<String> {
+    use mado_forms::template::Element;
+    let mut out = BTreeSet::new();
+    for t in templates {
+        for e in &t.elements {
+            match e {
+                Element::Field { source, when, .. } => {
+                    out.extend(source.iter().cloned());
+                    out.extend(when.iter().cloned());
+                }
+                Element::Check { source, label, .. } => {
+                    out.extend(source.iter().cloned());
+                    out.extend(placeholders(label));
+                }
+                Element::Text { text, .. } => out.extend(placeholders(text)),
+                Element::Grid { labels, .. } => {
+                    for l in labels {
+                        out.extend(placeholders(&l.text));
+                    }
+                }
+                Element::Line { .. } | Element::Box { .. } => {}
+            }
+        }
+    }
+    out
+}
+
+fn placeholders(text: &str) -> Vec<String> {
+    mado_rules::guide::placeholders(text)
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Does any of `sources` ask `field` of a person in any role (`kana` → `subject.kana`)?
+pub fn asks_person_field(sources: &BTreeSet<String>, field: &str) -> bool {
+    mado_forms::Role::ALL
+        .iter()
+        .any(|r| sources.contains(&format!("{}.{field}", r.key())))
 }

@@ -31,6 +31,12 @@ pub struct People {
     /// Whose account money is paid into, when a form pays money.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payee: Option<Who>,
+    /// The child the forms are about (児童手当, 子ども医療), when it is not the person concerned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub child: Option<Who>,
+    /// The applicant's 配偶者.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spouse: Option<Who>,
 }
 
 impl Default for People {
@@ -40,6 +46,8 @@ impl Default for People {
             subject: Who::Applicant,
             householder: None,
             payee: None,
+            child: None,
+            spouse: None,
         }
     }
 }
@@ -86,6 +94,8 @@ impl People {
             Role::Subject => Some(self.subject()),
             Role::Householder => self.householder.as_ref().map(|w| self.resolve(w)),
             Role::Payee => self.payee.as_ref().map(|w| self.resolve(w)),
+            Role::Child => self.child.as_ref().map(|w| self.resolve(w)),
+            Role::Spouse => self.spouse.as_ref().map(|w| self.resolve(w)),
         }
     }
 
@@ -103,6 +113,8 @@ impl People {
             Role::Subject => Some(&self.subject),
             Role::Householder => self.householder.as_ref(),
             Role::Payee => self.payee.as_ref(),
+            Role::Child => self.child.as_ref(),
+            Role::Spouse => self.spouse.as_ref(),
         }?;
         let target = match slot {
             Who::Other(_) => Target::Own,
@@ -121,6 +133,8 @@ impl People {
             (Target::Subject, _) | (Target::Own, Role::Subject) => own(Some(&mut self.subject)),
             (Target::Own, Role::Householder) => own(self.householder.as_mut()),
             (Target::Own, Role::Payee) => own(self.payee.as_mut()),
+            (Target::Own, Role::Child) => own(self.child.as_mut()),
+            (Target::Own, Role::Spouse) => own(self.spouse.as_mut()),
             (Target::Own, Role::Applicant) => None,
         }
     }
@@ -142,11 +156,19 @@ impl People {
         if a.sex.is_none() {
             out.push(Missing::Sex);
         }
-        for role in [Role::Subject, Role::Householder, Role::Payee] {
+        for role in [
+            Role::Subject,
+            Role::Householder,
+            Role::Payee,
+            Role::Child,
+            Role::Spouse,
+        ] {
             let other = match role {
                 Role::Subject => Some(&self.subject),
                 Role::Householder => self.householder.as_ref(),
-                _ => self.payee.as_ref(),
+                Role::Payee => self.payee.as_ref(),
+                Role::Child => self.child.as_ref(),
+                _ => self.spouse.as_ref(),
             };
             if let Some(Who::Other(p)) = other
                 && p.name.trim().is_empty()
@@ -160,6 +182,78 @@ impl People {
     /// Clears every person: a new visit.
     pub fn clear(&mut self, subject_can_apply: bool) {
         *self = People::for_event(subject_can_apply);
+    }
+}
+
+/// The text fields of a person as a form's source names them after the role (`kana`,
+/// `account.number`): everything but the birth date and the sex.
+pub const TEXT_FIELDS: &[&str] = &[
+    "name",
+    "kana",
+    "address",
+    "postal_code",
+    "phone",
+    "relation",
+    "domicile",
+    "family_head",
+    "techo_number",
+    "occupation",
+    "insurance_kind",
+    "insurance_holder",
+    "insurer_name",
+    "insurer_number",
+    "insured_number",
+    "care_number",
+    "account.bank",
+    "account.branch",
+    "account.kind",
+    "account.number",
+    "account.holder",
+];
+
+fn text_slot<'a>(p: &'a mut Person, key: &str) -> Option<&'a mut String> {
+    Some(match key {
+        "name" => &mut p.name,
+        "kana" => &mut p.kana,
+        "address" => &mut p.address,
+        "postal_code" => &mut p.postal_code,
+        "phone" => &mut p.phone,
+        "relation" => &mut p.relation,
+        "domicile" => &mut p.domicile,
+        "family_head" => &mut p.family_head,
+        "techo_number" => &mut p.techo_number,
+        "occupation" => &mut p.occupation,
+        "insurance_kind" => &mut p.insurance_kind,
+        "insurance_holder" => &mut p.insurance_holder,
+        "insurer_name" => &mut p.insurer_name,
+        "insurer_number" => &mut p.insurer_number,
+        "insured_number" => &mut p.insured_number,
+        "care_number" => &mut p.care_number,
+        "account.bank" => &mut p.account.bank,
+        "account.branch" => &mut p.account.branch,
+        "account.kind" => &mut p.account.kind,
+        "account.number" => &mut p.account.number,
+        "account.holder" => &mut p.account.holder,
+        _ => return None,
+    })
+}
+
+/// One of [`TEXT_FIELDS`] of a person (empty for another key).
+pub fn text(p: &Person, key: &str) -> String {
+    let mut copy = p.clone();
+    text_slot(&mut copy, key)
+        .map(std::mem::take)
+        .unwrap_or_default()
+}
+
+/// Sets one of [`TEXT_FIELDS`]; `false` for a key that is not one.
+pub fn set_text(p: &mut Person, key: &str, value: String) -> bool {
+    match text_slot(p, key) {
+        Some(slot) => {
+            *slot = value;
+            true
+        }
+        None => false,
     }
 }
 
