@@ -372,9 +372,13 @@ pub fn lint(templates: &[Loaded], forms_named_by_packs: &[NamedForm]) -> Vec<Dia
             }
         }
         for (needle, [cx, cy, cw, ch]) in &cells {
+            // A field or box whose centre lies in the cell, or one spanning the cell's centre
+            // (a field across merged cells).
+            let (ccx, ccy) = (cx + cw / 2.0, cy + ch / 2.0);
             let holds_one = writable.iter().any(|[fx, fy, fw, fh]| {
                 let (mx, my) = (fx + fw / 2.0, fy + fh / 2.0);
-                mx > *cx && mx < cx + cw && my > *cy && my < cy + ch
+                (mx > *cx && mx < cx + cw && my > *cy && my < cy + ch)
+                    || (ccx > *fx && ccx < fx + fw && ccy > *fy && ccy < fy + fh)
             });
             if !holds_one {
                 out.push(d(
@@ -455,7 +459,7 @@ mod tests {
     fn checks_may_list_values_or_have_no_source() {
         assert_eq!(
             findings(
-                "  - check: {source: answers.move_type, values: [市外へ転出, 国外へ転出], x: 52, y: 40, label: 転出}\n  - check: {x: 70, y: 40, label: その他}\n"
+                "  - check: {source: answers.move_type, values: [市外へ転出, 国外へ転出], x: 52, y: 40, label: 転出}\n  - check: {hand: choice, x: 70, y: 40, label: その他}\n"
             ),
             Vec::<String>::new()
         );
@@ -488,8 +492,64 @@ mod tests {
             vec!["6: check \"空\" at (52, 40): values is empty; list the texts that tick it"]
         );
         assert_eq!(
-            findings("  - check: {x: 208, y: 40, label: 端}\n"),
+            findings("  - check: {hand: office, x: 208, y: 40, label: 端}\n"),
             vec!["6: check \"端\" at (208, 40) is off the sheet"]
+        );
+    }
+
+    /// Issue 19 item 3: nothing is left blank without saying so. A field or a box is filled
+    /// from a source or says why it is written by hand; every blank cell holds one.
+    #[test]
+    fn every_blank_is_filled_or_says_why_it_is_written_by_hand() {
+        let grid = "  - grid: {x: 20, y: 40, columns: [30, 60, 60], rows: [10, 10], labels: [{row: 0, col: 0, text: 電話}, {row: 1, col: 0, text: 署名}], spare_rows: 0}\n";
+        let filled = "  - field: {name: 電話, source: applicant.phone, x: 50, y: 40, w: 60, h: 10}\n  - field: {name: 個人番号, hand: my_number, x: 110, y: 40, w: 60, h: 10}\n  - field: {name: 署名, hand: signature, x: 50, y: 50, w: 120, h: 10}\n";
+        assert_eq!(findings(&format!("{grid}{filled}")), Vec::<String>::new());
+        // The signature cell left empty: reported with where it is.
+        let no_signature = filled.lines().take(2).collect::<Vec<_>>().join("\n") + "\n";
+        assert_eq!(
+            findings(&format!("{grid}{no_signature}")),
+            vec![
+                "6: the grid's blank cell at (50, 50) 60×10 holds no field or tick box: a resident would write there by hand; add a field with its source, or with hand: and why",
+                "6: the grid's blank cell at (110, 50) 60×10 holds no field or tick box: a resident would write there by hand; add a field with its source, or with hand: and why",
+            ]
+        );
+        // The last row spare (more people than a visit names): no field needed there.
+        let spare = grid.replace("spare_rows: 0", "spare_rows: 1");
+        assert_eq!(
+            findings(&format!("{spare}{no_signature}")),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            findings(&grid.replace("spare_rows: 0", "spare_rows: 2"))
+                .last()
+                .unwrap(),
+            "6: grid at (20, 40): spare_rows 2 leaves no row of its 2 to fill"
+        );
+        assert_eq!(
+            findings("  - field: {name: 備考, x: 50, y: 60, w: 60, h: 10}\n"),
+            vec![
+                "6: field \"備考\": has no source; give one, or hand: signature, my_number, choice, photo or office to say why it is written by hand"
+            ]
+        );
+        assert_eq!(
+            findings(
+                "  - field: {name: 電話, source: applicant.phone, hand: choice, x: 50, y: 60, w: 60, h: 10}\n"
+            ),
+            vec![
+                "6: field \"電話\": has both a source and hand; a field is either filled or written by hand"
+            ]
+        );
+        assert_eq!(
+            findings(
+                "  - field: {name: 転出先, source: new_address, when: moving, x: 50, y: 60, w: 60, h: 10}\n"
+            ),
+            vec!["6: field \"転出先\": unknown source \"moving\" in when; see forms/README.md"]
+        );
+        assert_eq!(
+            findings("  - check: {x: 70, y: 80, label: その他}\n"),
+            vec![
+                "6: check \"その他\" at (70, 80): has no source; give one, or hand: choice or office to say who ticks it"
+            ]
         );
     }
 
@@ -499,7 +559,7 @@ mod tests {
         // 7 fit (24.7 mm), 8 do not (28.2 mm); ASCII counts half.
         let grid = |label: &str| {
             format!(
-                "  - grid:\n      x: 20\n      y: 40\n      columns: [30, 140]\n      rows: [10]\n      size: 10\n      labels:\n        - {label}\n"
+                "  - grid:\n      x: 20\n      y: 40\n      columns: [30, 140]\n      rows: [10]\n      size: 10\n      labels:\n        - {label}\n  - field: {{name: 値, source: applicant.kana, x: 50, y: 40, w: 140, h: 10}}\n"
             )
         };
         assert_eq!(

@@ -6,7 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use mado_forms::{Applicant, Data, Document, Font, Notice, NoticeKind, Template};
+use mado_civil::Date;
+use mado_forms::{Data, Document, Font, Notice, NoticeKind, Person, Sex, Template};
 
 fn font() -> Font {
     let path = "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf";
@@ -26,19 +27,18 @@ fn template(elements: &str) -> Template {
 
 fn data(address: &str, answers: &[(&str, &str)]) -> Data {
     Data {
-        applicant: Applicant {
+        applicant: Person {
             name: "山田 太郎".into(),
             address: address.into(),
-            birth_date: "1956-05-01".into(),
-            sex: "male".into(),
-            ..Applicant::default()
+            birth_date: Some(Date::parse_iso("1956-05-01").unwrap()),
+            sex: Some(Sex::Male),
+            ..Person::default()
         },
         answers: answers
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect(),
-        today: "2026-11-22".into(),
-        ..Data::default()
+        ..Data::new(Date::parse_iso("2026-11-22").unwrap())
     }
 }
 

@@ -334,9 +334,15 @@ mod tests {
             ..People::default()
         };
         assert!(people.self_applying());
-        for role in Role::ALL {
+        for role in [
+            Role::Applicant,
+            Role::Subject,
+            Role::Householder,
+            Role::Payee,
+        ] {
             assert_eq!(people.get(role).unwrap().name, "山田 花子", "{role:?}");
         }
+        assert_eq!(people.get(Role::Child), None);
         // Editing the subject edits the applicant: nothing is typed twice.
         people.get_mut(Role::Subject).unwrap().techo_number = "第1号".into();
         assert_eq!(people.applicant.techo_number, "第1号");
