@@ -178,8 +178,8 @@ test('book and pre-apply at home, check in at the kiosk, get called, load at the
   await expect(counter.getByTestId('pre-load').getByRole('status')).toContainText('事前申請を読み込みました');
   await expect(counter.getByRole('heading', { name: 'ご家族が亡くなったとき', exact: false }).first()).toBeVisible();
   await expect(counter.getByLabel('亡くなった方は何歳でしたか')).toHaveValue('80');
-  await expect(counter.locator('#ap-name')).toHaveValue(NAME);
-  await expect(counter.locator('#ap-address')).toHaveValue('北九州市小倉北区大手町1-1');
+  await expect(counter.locator('#applicant-name')).toHaveValue(NAME);
+  await expect(counter.locator('#applicant-address')).toHaveValue('北九州市小倉北区大手町1-1');
   await shot(counter.getByTestId('pre-load'), 'preapply-counter-loaded');
 
   // /office: the inbox shows it 処理中; staff complete it.

@@ -83,17 +83,8 @@ impl Session {
     }
 }
 
-/// How staff handled a procedure at the counter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Mark {
-    /// 本日受付.
-    Today,
-    /// 後日.
-    Later,
-    /// 案内済み.
-    Informed,
-}
+/// How staff handled a procedure at the counter (the visit's own type).
+pub use mado_visit::Mark;
 
 /// Scrolls to a question and focuses its first input.
 fn go_to_question(id: &str) {

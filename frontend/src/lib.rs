@@ -21,7 +21,6 @@ pub mod guide;
 pub mod i18n;
 pub mod shell;
 mod surfaces;
-pub mod visit;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};

@@ -15,7 +15,7 @@ pub enum Who {
     /// The person concerned (世帯主は亡くなった方, 口座はご本人の名義).
     Subject,
     /// Another person, with their own details.
-    Other(Person),
+    Other(Box<Person>),
 }
 
 /// The people of a visit. The applicant is always there; the others are named by who they are.
@@ -60,7 +60,7 @@ impl People {
             subject: if subject_can_apply {
                 Who::Applicant
             } else {
-                Who::Other(Person::default())
+                Who::Other(Box::default())
             },
             ..People::default()
         }
@@ -347,7 +347,7 @@ mod tests {
         people.get_mut(Role::Subject).unwrap().techo_number = "第1号".into();
         assert_eq!(people.applicant.techo_number, "第1号");
         // Someone else concerned: the householder follows them, the payee stays the applicant.
-        people.subject = Who::Other(named("山田 太郎"));
+        people.subject = Who::Other(Box::new(named("山田 太郎")));
         assert!(!people.self_applying());
         assert_eq!(people.get(Role::Householder).unwrap().name, "山田 太郎");
         assert_eq!(people.get(Role::Payee).unwrap().name, "山田 花子");

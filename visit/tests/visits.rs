@@ -206,7 +206,7 @@ fn bereaved_spouse(city: &'static str) -> Visit {
         }),
         people: People {
             applicant: me,
-            subject: Who::Other(husband),
+            subject: Who::Other(Box::new(husband)),
             householder: Some(Who::Subject),
             payee: Some(Who::Applicant),
             ..People::default()
@@ -383,8 +383,8 @@ fn full(mut v: Visit) -> Visit {
         a.insurer_name = "北九州市".into();
         a.techo_number = "第012345号".into();
     }
-    v.people.child = Some(Who::Other(child));
-    v.people.spouse = Some(Who::Other(spouse));
+    v.people.child = Some(Who::Other(Box::new(child)));
+    v.people.spouse = Some(Who::Other(Box::new(spouse)));
     v.people.payee = Some(Who::Applicant);
     v
 }

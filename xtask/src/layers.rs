@@ -35,7 +35,6 @@ const FRONTEND: CrateLayers = CrateLayers {
         &["device"],
         &["shell"],
         &["guide"],
-        &["visit"],
         &["surfaces"],
         &["root"],
     ],
@@ -83,6 +82,16 @@ const CRATE_DEPS: &[(&str, &[&str])] = &[
     ("card", &[]),
     ("rules", &["mado-civil"]),
     ("forms", &["mado-civil", "mado-rules"]),
+    (
+        "visit",
+        &[
+            "mado-civil",
+            "mado-wire",
+            "mado-rules",
+            "mado-forms",
+            "mado-card",
+        ],
+    ),
     // The rule packs only at build time, for the names in the CSV exports.
     ("relay", &["mado-civil", "mado-wire", "mado-rules"]),
     (
@@ -93,6 +102,7 @@ const CRATE_DEPS: &[(&str, &[&str])] = &[
             "mado-rules",
             "mado-forms",
             "mado-card",
+            "mado-visit",
         ],
     ),
     ("xtask", &[]),

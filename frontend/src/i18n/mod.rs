@@ -250,6 +250,18 @@ impl Lang {
         }
     }
 
+    /// How many fields the chosen forms would leave blank.
+    pub fn forms_blanks(self, n: usize) -> String {
+        match self {
+            Lang::Ja => format!(
+                "まだ入力されていない項目が{n}件あります。入力すると申請書に印字され、ご本人が書かずに済みます。"
+            ),
+            Lang::En => format!(
+                "{n} fields are not entered yet. Enter them and they are printed; the resident need not write them."
+            ),
+        }
+    }
+
     pub fn fill_in(self, what: &str) -> String {
         match self {
             Lang::Ja => format!("{what}を入力してください"),

@@ -24,7 +24,7 @@ fn status_link(token: &str) -> String {
 /// The procedures the guide lists as required or possibly applicable.
 fn chosen_procedures(session: Session) -> Vec<GuideRecordItem> {
     match session.eval.get() {
-        Ok(eval) => crate::visit::submission_procedures(&eval),
+        Ok(eval) => mado_visit::record::submission_procedures(&eval),
         Err(_) => Vec::new(),
     }
 }
@@ -130,7 +130,10 @@ pub fn PreApply(
         let Ok(eval) = session.eval.get_untracked() else {
             return;
         };
-        let answers = match session.answers.with_untracked(crate::visit::wire_answers) {
+        let answers = match session
+            .answers
+            .with_untracked(mado_visit::record::wire_answers)
+        {
             Ok(a) => a,
             Err(e) => {
                 problems.set(vec![e]);

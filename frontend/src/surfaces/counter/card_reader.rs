@@ -10,8 +10,8 @@ use std::cell::RefCell;
 use leptos::prelude::*;
 use mado_card::capture::{Capture, Flow};
 use mado_card::licence::{Licence, LicenceAp, PinSetting};
-use mado_card::readers::{Refusal, substitute_chars};
-use mado_card::{Basic4, Credential, ReadError, Secret, Sex, TextAp, Tries};
+use mado_card::readers::Refusal;
+use mado_card::{Basic4, Credential, ReadError, Secret, TextAp, Tries};
 use zeroize::Zeroize;
 
 use crate::device::cardio::{self, Reader};
@@ -150,45 +150,42 @@ struct Review {
     sex_note: Option<String>,
 }
 
-fn review_of(b: &Basic4, lang: Lang) -> Review {
-    let (y, m, d) = b.birth;
+/// The card's reading (`mado_visit::card`) as the review shows it, with what needs a look
+/// said in the screen's language.
+fn review_of(r: mado_visit::card::CardReading, lang: Lang) -> Review {
+    use mado_visit::card::SexFinding;
     let ja = lang == Lang::Ja;
-    let (sex, sex_note) = match b.sex {
-        Sex::Male => ("male", None),
-        Sex::Female => ("female", None),
-        Sex::NotApplicable => (
-            "",
-            Some(if ja {
-                "カードの性別は「適用不能」です。申請書の記載を確かめて選んでください。".to_owned()
-            } else {
-                "The card records sex as \"not applicable\". Check and choose.".to_owned()
-            }),
-        ),
-        Sex::Unknown => ("", Some(lang.desk().card_review_sex.to_owned())),
-        Sex::Other(c) => (
-            "",
-            Some(if ja {
-                format!(
-                    "カードの性別の値（{}）は読み取れない値です。確かめて選んでください。",
-                    char::from(c)
-                )
-            } else {
-                format!(
-                    "The card's sex value ({}) is not a known code. Check and choose.",
-                    char::from(c)
-                )
-            }),
-        ),
+    let sex_note = match r.sex {
+        SexFinding::Read => None,
+        SexFinding::NotApplicable => Some(if ja {
+            "カードの性別は「適用不能」です。申請書の記載を確かめて選んでください。".to_owned()
+        } else {
+            "The card records sex as \"not applicable\". Check and choose.".to_owned()
+        }),
+        SexFinding::Unknown => Some(lang.desk().card_review_sex.to_owned()),
+        SexFinding::Odd(c) => Some(if ja {
+            format!(
+                "カードの性別の値（{}）は読み取れない値です。確かめて選んでください。",
+                char::from(c)
+            )
+        } else {
+            format!(
+                "The card's sex value ({}) is not a known code. Check and choose.",
+                char::from(c)
+            )
+        }),
+        SexFinding::NotOnCard => Some(lang.desk().card_licence_no_sex.to_owned()),
     };
-    let mut odd = substitute_chars(&b.name);
-    odd.extend(substitute_chars(&b.address));
-    odd.dedup();
     Review {
-        name: b.name.clone(),
-        address: b.address.clone(),
-        birth: format!("{y:04}-{m:02}-{d:02}"),
-        sex: sex.to_owned(),
-        odd_chars: odd,
+        name: r.person.name.clone(),
+        address: r.person.address.clone(),
+        birth: r
+            .person
+            .birth_date
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        sex: mado_visit::people::sex_word(r.person.sex).to_owned(),
+        odd_chars: r.odd_chars,
         sex_note,
     }
 }
@@ -198,21 +195,6 @@ fn review_of(b: &Basic4, lang: Lang) -> Review {
 fn wareki_of(iso: &str) -> Option<String> {
     let d = mado_civil::Date::parse_iso(iso).ok()?;
     Some(d.wareki().ok()?.to_string())
-}
-
-fn review_of_licence(l: &Licence, lang: Lang) -> Review {
-    let (y, m, d) = l.birth;
-    let mut odd = substitute_chars(&l.name);
-    odd.extend(substitute_chars(&l.address));
-    odd.dedup();
-    Review {
-        name: l.name.clone(),
-        address: l.address.clone(),
-        birth: format!("{y:04}-{m:02}-{d:02}"),
-        sex: String::new(),
-        odd_chars: odd,
-        sex_note: Some(lang.desk().card_licence_no_sex.to_owned()),
-    }
 }
 
 fn read_error(e: &ReadError, lang: Lang) -> String {
@@ -302,10 +284,8 @@ fn TriesLeft(tries: u8, confirmed: RwSignal<bool>) -> impl IntoView {
 
 #[component]
 pub fn CardReader(
-    name: RwSignal<String>,
-    address: RwSignal<String>,
-    birth: RwSignal<String>,
-    sex: RwSignal<String>,
+    /// The reviewed 基本4情報, taken into the applicant (`mado_visit::card::take`).
+    on_apply: Callback<mado_forms::Person>,
 ) -> impl IntoView {
     let tasks = crate::shell::Tasks::here();
     let lang = use_lang();
@@ -683,11 +663,17 @@ pub fn CardReader(
             finish(Some(ap)).await;
             match read {
                 Ok(Read::MyNumber(b4)) => {
-                    review.set(review_of(&b4, lang.get_untracked()));
+                    review.set(review_of(
+                        mado_visit::card::from_basic4(&b4),
+                        lang.get_untracked(),
+                    ));
                     panel.set(Panel::Review);
                 }
                 Ok(Read::Licence(l)) => {
-                    review.set(review_of_licence(&l, lang.get_untracked()));
+                    review.set(review_of(
+                        mado_visit::card::from_licence(&l),
+                        lang.get_untracked(),
+                    ));
                     panel.set(Panel::Review);
                 }
                 Err(e) => {
@@ -708,10 +694,21 @@ pub fn CardReader(
 
     let apply = move |_| {
         let r = review.get_untracked();
-        name.set(r.name.trim().to_owned());
-        address.set(r.address.trim().to_owned());
-        birth.set(r.birth.clone());
-        sex.set(r.sex.clone());
+        let birth_date = match mado_visit::people::typed_date(&r.birth) {
+            Ok(d) => d,
+            Err(e) => {
+                error.set(Some(format!("{}: {e}", t().forms_birth)));
+                return;
+            }
+        };
+        error.set(None);
+        on_apply.run(mado_forms::Person {
+            name: r.name.trim().to_owned(),
+            address: r.address.trim().to_owned(),
+            birth_date,
+            sex: mado_visit::people::sex_of(&r.sex),
+            ..mado_forms::Person::default()
+        });
         review.set(Review::default());
         panel.set(Panel::Applied);
     };

@@ -13,7 +13,8 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use mado_rules::Answers;
 
-use mado_wire::submission::{ApplicantDetails, Submission};
+use mado_visit::People;
+use mado_wire::submission::Submission;
 use mado_wire::{NewGuideRecord, StaffMe};
 
 use crate::api;
@@ -42,7 +43,7 @@ fn record_of(
     let eval = session.eval.get_untracked()?;
     session
         .answers
-        .with_untracked(|a| crate::visit::record(&eval, a, marks, printed, printed_for))
+        .with_untracked(|a| mado_visit::record::record(&eval, a, marks, printed, printed_for))
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -73,18 +74,27 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
     let requested_office = StoredValue::new(office_param());
     tasks.spawn(async move {
         if let Ok(o) = resolve_office(requested_office.get_value()).await {
-            office_contact.set(crate::visit::contact_line(&o));
+            office_contact.set(mado_visit::handout::contact_line(&o));
             office_name.set(o.name);
             office_id.set(Some(o.id));
         }
     });
-    // A pre-application loaded at the counter: its answers wait for the guide to be built,
-    // its applicant for the forms panel.
+    // The people of the visit and, at a move, the new address: cleared for the next resident.
+    let people = RwSignal::new(People::default());
+    let new_address = RwSignal::new(String::new());
+    // A pre-application loaded at the counter: its answers wait for the guide to be built; its
+    // applicant becomes the visit's.
     let pending_answers = StoredValue::new(None::<serde_json::Value>);
-    let prefill = RwSignal::new(None::<ApplicantDetails>);
     let load_pre = Callback::new(move |s: Submission| {
         pending_answers.set_value(serde_json::to_value(&s.submission.answers).ok());
-        prefill.set(Some(s.submission.applicant.clone()));
+        match mado_visit::people::from_details(&s.submission.applicant) {
+            Ok(applicant) => people.set(People {
+                applicant,
+                ..People::default()
+            }),
+            Err(e) => problem.set(Some(e)),
+        }
+        new_address.set(String::new());
         marks.set(BTreeMap::new());
         if guide::cities()
             .iter()
@@ -166,6 +176,11 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
                     None => kept,
                 };
                 problem.set(None);
+                // The deceased cannot be the one who applies: the person concerned is someone
+                // else from the start (おくやみ).
+                if !g.visit.subject_can_apply && people.with_untracked(People::self_applying) {
+                    people.update(|p| p.subject = mado_visit::Who::Other(Default::default()));
+                }
                 // Owned by the page, not by this effect: a rerun must not dispose the session it
                 // reads the answers from.
                 session.set(Some(
@@ -176,15 +191,25 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
         }
     });
 
+    // Starting over or changing the life event clears every person: the next resident's forms
+    // never carry the previous one's name.
+    let clear_people = move || {
+        let can_apply = session
+            .get_untracked()
+            .map(|s| s.guide.with_value(|g| g.visit.subject_can_apply))
+            .unwrap_or(true);
+        people.set(People::for_event(can_apply));
+        new_address.set(String::new());
+    };
     let restart = move |_| {
-        prefill.set(None);
+        clear_people();
         if let Some(s) = session.get_untracked() {
             s.answers.set(Answers::default());
         }
         marks.set(BTreeMap::new());
     };
     let change_event = move |_| {
-        prefill.set(None);
+        clear_people();
         session.set(None);
         pack.set(None);
         marks.set(BTreeMap::new());
@@ -237,7 +262,7 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
                             <Questions session=s/>
                             <Results session=s marks=marks/>
                         </div>
-                        <forms_panel::FormsPanel session=s marks=marks printed=printed printed_for=printed_for office_name=office_name office_contact=office_contact staff_name=staff_name.get_value() prefill=prefill/>
+                        <forms_panel::FormsPanel session=s marks=marks people=people new_address=new_address printed=printed printed_for=printed_for office_name=office_name office_contact=office_contact staff_name=staff_name.get_value()/>
                     }.into_any()
                 }
             }}
