@@ -430,6 +430,127 @@ pub fn lint(templates: &[Loaded], forms_named_by_packs: &[NamedForm]) -> Vec<Dia
     out
 }
 
+/// What a rule pack asks, for checking the answers its forms print: the forms its procedures
+/// name (in any city), and each question with the texts its answer prints as (an option's
+/// label, はい/いいえ; empty for numbers and dates, which print as typed).
+#[derive(Debug, Clone)]
+pub struct PackAnswers {
+    /// `rules/packs/okuyami/pack.yaml`.
+    pub file: String,
+    pub forms: Vec<String>,
+    pub questions: Vec<(String, Vec<String>)>,
+}
+
+impl PackAnswers {
+    /// The pack's forms and questions (a city's extra options included).
+    pub fn of(file: &str, pack: &mado_rules::PackFile) -> Self {
+        use mado_rules::pack::QuestionType;
+        let mut forms: Vec<String> = pack
+            .procedures
+            .iter()
+            .flat_map(|p| {
+                p.forms
+                    .iter()
+                    .chain(p.cities.values().flat_map(|o| o.forms.iter().flatten()))
+                    .cloned()
+            })
+            .collect();
+        forms.sort();
+        forms.dedup();
+        let questions = pack
+            .questions
+            .iter()
+            .map(|q| {
+                let texts = match q.kind {
+                    QuestionType::Bool => vec!["はい".to_owned(), "いいえ".to_owned()],
+                    QuestionType::Choice | QuestionType::Multi => {
+                        q.options.iter().map(|o| o.label.clone()).collect()
+                    }
+                    QuestionType::Number | QuestionType::Date => Vec::new(),
+                };
+                (q.id.clone(), texts)
+            })
+            .collect();
+        PackAnswers {
+            file: file.to_owned(),
+            forms,
+            questions,
+        }
+    }
+}
+
+/// The guide's answers a template prints, checked against the packs that name it: every
+/// `answers.<id>` (fields, ticks, `when:`) is a question of one of those packs, and every text a
+/// tick compares with is one its answer prints as. A template no pack names is not checked.
+pub fn lint_answers(templates: &[Loaded], packs: &[PackAnswers]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for l in templates {
+        let t = &l.template;
+        let naming: Vec<&PackAnswers> = packs.iter().filter(|p| p.forms.contains(&t.id)).collect();
+        if naming.is_empty() {
+            continue;
+        }
+        let names = naming
+            .iter()
+            .map(|p| p.file.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let question = |q: &str| {
+            naming
+                .iter()
+                .flat_map(|p| p.questions.iter())
+                .filter(|(id, _)| id == q)
+                .collect::<Vec<_>>()
+        };
+        for e in &t.elements {
+            let (sources, compared): (Vec<&String>, Vec<&String>) = match e {
+                Element::Field { source, when, .. } => {
+                    (source.iter().chain(when.iter()).collect(), Vec::new())
+                }
+                Element::Check {
+                    source,
+                    value,
+                    values,
+                    ..
+                } => (
+                    source.iter().collect(),
+                    value.iter().chain(values.iter().flatten()).collect(),
+                ),
+                _ => continue,
+            };
+            for source in sources {
+                let Some(q) = source.strip_prefix("answers.") else {
+                    continue;
+                };
+                let found = question(q);
+                if found.is_empty() {
+                    out.push(Diagnostic {
+                        file: l.file.clone(),
+                        line: l.line_of(source),
+                        message: format!(
+                            "{source}: no question {q:?} in the packs that name this form ({names})"
+                        ),
+                    });
+                    continue;
+                }
+                let texts: Vec<&String> = found.iter().flat_map(|(_, t)| t.iter()).collect();
+                for v in &compared {
+                    if !texts.is_empty() && !texts.contains(v) {
+                        out.push(Diagnostic {
+                            file: l.file.clone(),
+                            line: l.line_of(v),
+                            message: format!(
+                                "{source}: {v:?} is never an answer to {q:?}; it prints as one of {texts:?}"
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

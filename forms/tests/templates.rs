@@ -127,6 +127,55 @@ fn every_template_passes_lint() {
     assert!(findings.is_empty(), "{}", findings.join("\n"));
 }
 
+/// Issue 19 item 2: every answer a template prints is a question of the packs that name it,
+/// and every text a tick compares with is one its answer prints as (checked against the real
+/// packs in rules/packs).
+#[test]
+fn every_answer_a_template_prints_is_asked_by_the_packs_that_name_it() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let all = mado_forms::load::load_dir(&dir.join("templates")).unwrap();
+    let lib = mado_rules::load::Library::load_dir(&dir.join("../rules/packs")).unwrap();
+    let packs: Vec<_> = lib
+        .packs
+        .iter()
+        .map(|lp| mado_forms::load::PackAnswers::of(&lp.source.file, &lp.pack))
+        .collect();
+    assert_eq!(packs.len(), 3);
+    let findings: Vec<String> = mado_forms::load::lint_answers(&all, &packs)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(findings.is_empty(), "{}", findings.join("\n"));
+    // A question no pack naming the form asks, and a tick on a text the answer never prints.
+    let mut wrong = all
+        .iter()
+        .find(|l| l.template.id == "kokuho-shikaku")
+        .unwrap()
+        .clone();
+    wrong.text = wrong.text.replace(
+        "answers.kokuho_join, value: はい",
+        "answers.kokuho_joined, value: はい",
+    );
+    wrong.template = mado_forms::load::parse(&wrong.file, &wrong.text).unwrap();
+    let mut odd = wrong.clone();
+    odd.text = odd.text.replace(
+        "answers.kokuho_joined, value: はい",
+        "answers.kokuho_join, value: 加入",
+    );
+    odd.template = mado_forms::load::parse(&odd.file, &odd.text).unwrap();
+    let found: Vec<String> = mado_forms::load::lint_answers(&[wrong, odd], &packs)
+        .iter()
+        .map(|d| d.message.replace(&format!("{}/../", dir.display()), ""))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "answers.kokuho_joined: no question \"kokuho_joined\" in the packs that name this form (rules/packs/hikkoshi/pack.yaml, rules/packs/okuyami/pack.yaml)".to_owned(),
+            "answers.kokuho_join: \"加入\" is never an answer to \"kokuho_join\"; it prints as one of [\"はい\", \"いいえ\"]".to_owned(),
+        ]
+    );
+}
+
 /// A long address (two lines at 13 pt in a 140 mm cell, one line would need 9 pt).
 const LONG_ADDRESS: &str =
     "北海道河東郡音更町木野大通西7丁目1番地10 サンハイツ木野グランドステージ南棟201号室";

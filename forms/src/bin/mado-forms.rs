@@ -113,8 +113,19 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
         Command::Lint { packs } => {
             let all = load_templates(&dir)?;
             let packs_dir = first_dir(packs, &["rules/packs", "../rules/packs"], "../rules/packs");
-            let named: Vec<load::NamedForm> = match mado_rules::load::Library::load_dir(&packs_dir)
-            {
+            let lib = match mado_rules::load::Library::load_dir(&packs_dir) {
+                Ok(lib) => lib,
+                Err(d) => {
+                    d.iter().for_each(|d| eprintln!("{d}: error"));
+                    return Err(ExitCode::from(2));
+                }
+            };
+            let answers: Vec<load::PackAnswers> = lib
+                .packs
+                .iter()
+                .map(|lp| load::PackAnswers::of(&lp.source.file, &lp.pack))
+                .collect();
+            let named: Vec<load::NamedForm> = match Ok::<_, ()>(&lib) {
                 Ok(lib) => lib
                     .packs
                     .iter()
@@ -136,12 +147,10 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
                         })
                     })
                     .collect(),
-                Err(d) => {
-                    d.iter().for_each(|d| eprintln!("{d}: error"));
-                    return Err(ExitCode::from(2));
-                }
+                Err(()) => Vec::new(),
             };
-            let findings = load::lint(&all, &named);
+            let mut findings = load::lint(&all, &named);
+            findings.extend(load::lint_answers(&all, &answers));
             for f in &findings {
                 println!("{f}");
             }
