@@ -301,6 +301,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0021_numbering_in_one_place.sql"),
         include_str!("../migrations/postgres/0021_numbering_in_one_place.sql"),
     ),
+    (
+        22,
+        "visit_records",
+        include_str!("../migrations/0022_visit_records.sql"),
+        include_str!("../migrations/postgres/0022_visit_records.sql"),
+    ),
 ];
 
 /// Opens the database at `url` (`sqlite://PATH`, `sqlite::memory:` or `postgres://…`).

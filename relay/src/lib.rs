@@ -32,7 +32,7 @@
 //! | `POST /api/counters/{counter}/call-next` | staff | finish the current ticket and call the next |
 //! | `POST /api/tickets/{ticket}/{recall,no-show,done,transfer}` | staff | act on a ticket |
 //! | `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/auth/me` | staff | session cookie |
-//! | `…/guide-records` | staff | the guide's result kept with the counter record |
+//! | `…/guide-records` | staff | the guide's result kept with the counter record (`Idempotency-Key` honoured: the counter's outbox sends each record once) |
 //! | reservations, check-in | residents, kiosk | see `http/reservations.rs` |
 //! | pre-applications, exports | residents, staff | see `http/submissions.rs` |
 //! | `GET /api/openapi.json` | anyone | all of the above as an OpenAPI 3.1 document ([`openapi`]) |

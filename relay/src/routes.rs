@@ -201,11 +201,12 @@ pub const ROUTES: &[Route] = &[
         "POST",
         "/api/offices/{office}/guide-records",
         Staff,
-        "keep the guide's result with the counter record",
+        "keep the guide's result with the counter record (Idempotency-Key)",
         |m| on(m, crate::http::records::records_create),
     )
     .body::<NewGuideRecord>()
-    .created::<GuideRecord>(),
+    .created::<GuideRecord>()
+    .idempotent(),
     r(
         "GET",
         "/api/offices/{office}/guide-records",

@@ -620,6 +620,75 @@ async fn guide_records_are_kept_with_the_counter_record() {
     assert_eq!(first["printed_for"], body["printed_for"]);
 }
 
+/// Issue 19 item 5: the counter's outbox sends a record with a key; sent again after a lost
+/// answer, the same key gives the first record, and only one is stored. The record keeps the
+/// fields left for the hand and the visit's times.
+#[tokio::test]
+async fn a_record_sent_twice_with_its_key_is_stored_once_with_its_hand_count_and_times() {
+    let (app, _) = test_app().await;
+    let cookie = login(&app).await;
+    let mut body = guide_record();
+    body["hand_fields"] = json!(0);
+    body["started_at_ms"] = json!(1_795_000_000_000_i64);
+    body["printed_at_ms"] = json!(1_795_000_300_000_i64);
+    body["done_at_ms"] = json!(1_795_000_600_000_i64);
+    let req = |key: &str| {
+        Request::builder()
+            .method(Method::POST)
+            .uri("/api/offices/kokurakita/guide-records")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::COOKIE, &cookie)
+            .header("idempotency-key", key)
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    };
+    let a = send_raw(&app, req("visit-7f3a")).await;
+    let b = send_raw(&app, req("visit-7f3a")).await;
+    assert_eq!(
+        (a.status, b.status),
+        (StatusCode::CREATED, StatusCode::OK),
+        "{}",
+        b.body
+    );
+    assert_eq!(a.body["id"], b.body["id"]);
+    let other = send_raw(&app, req("visit-9c01")).await;
+    assert_eq!(other.status, StatusCode::CREATED);
+    let list = send(
+        &app,
+        Method::GET,
+        "/api/offices/kokurakita/guide-records",
+        None,
+        Some(&cookie),
+    )
+    .await;
+    let list = list.body.as_array().unwrap();
+    assert_eq!(list.len(), 2, "{list:?}");
+    let first = list.iter().find(|r| r["id"] == a.body["id"]).unwrap();
+    assert_eq!(first["hand_fields"], 0);
+    assert_eq!(first["started_at_ms"], body["started_at_ms"]);
+    assert_eq!(first["printed_at_ms"], body["printed_at_ms"]);
+    assert_eq!(first["done_at_ms"], body["done_at_ms"]);
+    let mut late = body.clone();
+    late["done_at_ms"] = json!(1_794_000_000_000_i64);
+    let bad = send(
+        &app,
+        Method::POST,
+        "/api/offices/kokurakita/guide-records",
+        Some(late),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(
+        bad.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("done_at_ms (1794000000000) is before started_at_ms"),
+        "{}",
+        bad.body
+    );
+}
+
 #[tokio::test]
 async fn malformed_guide_records_are_refused_with_what_was_expected() {
     let (app, _) = test_app().await;

@@ -61,6 +61,10 @@ pub fn record(
         ticket_id: None,
         printed_forms,
         printed_for,
+        hand_fields: None,
+        started_at_ms: None,
+        printed_at_ms: None,
+        done_at_ms: None,
     })
 }
 

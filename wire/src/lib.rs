@@ -458,6 +458,18 @@ pub struct NewGuideRecord {
     /// Whom the forms were printed for (the applicant's name as printed).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub printed_for: String,
+    /// Fields the printed forms left for the resident's hand that Mado could have filled (the
+    /// counter's hand report; signatures and the 個人番号 are not counted). Absent when nothing
+    /// was printed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hand_fields: Option<u32>,
+    /// When staff began the visit, printed its forms and finished it (ms since the epoch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at_ms: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub printed_at_ms: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done_at_ms: Option<i64>,
 }
 
 /// A stored guide record.

@@ -3,13 +3,14 @@
 //! never decides eligibility.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use mado_wire::{AnswerValue, GuideRecord, NewGuideRecord};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::db::now_ms;
 use crate::error::{Error, Json, Path, Query, Result};
+use crate::headers::idempotency_key;
 use crate::http::auth::Staff;
 use crate::state::AppState;
 use crate::store;
@@ -84,6 +85,31 @@ pub fn validate(r: &NewGuideRecord) -> Result<()> {
     for f in &r.printed_forms {
         check_id("a printed form id", f)?;
     }
+    if r.hand_fields.is_some_and(|n| n > 10_000) {
+        return Err(bad(format!(
+            "hand_fields must be at most 10000, found {:?}",
+            r.hand_fields
+        )));
+    }
+    let times = [
+        ("started_at_ms", r.started_at_ms),
+        ("printed_at_ms", r.printed_at_ms),
+        ("done_at_ms", r.done_at_ms),
+    ];
+    for (what, t) in times {
+        if t.is_some_and(|t| t <= 0) {
+            return Err(bad(format!(
+                "{what} must be a time in ms since 1970, found {t:?}"
+            )));
+        }
+    }
+    if let (Some(a), Some(b)) = (r.started_at_ms, r.done_at_ms)
+        && b < a
+    {
+        return Err(bad(format!(
+            "done_at_ms ({b}) is before started_at_ms ({a})"
+        )));
+    }
     for p in &r.procedures {
         check_id("a procedure id", &p.id)?;
         if p.name.is_empty() || p.name.chars().count() > MAX_NAME {
@@ -114,10 +140,19 @@ pub(crate) async fn records_create(
     staff: Staff,
     State(state): State<AppState>,
     Path(office_id): Path<String>,
+    headers: HeaderMap,
     Json(req): Json<NewGuideRecord>,
 ) -> Result<(StatusCode, Json<GuideRecord>)> {
+    let key = idempotency_key(&headers)?;
     state.office(&office_id).await?;
     validate(&req)?;
+    // The counter's outbox may send a record again when an answer was lost: the same key gives
+    // the record stored the first time.
+    if let Some(k) = &key
+        && let Some(first) = store::records::by_key(&state.db, &office_id, k).await?
+    {
+        return Ok((StatusCode::OK, Json(first)));
+    }
     if let Some(t) = req.ticket_id
         && !store::records::ticket_in_office(&state.db, t, &office_id).await?
     {
@@ -126,7 +161,16 @@ pub(crate) async fn records_create(
         )));
     }
     let now = now_ms();
-    let id = store::records::insert(&state.db, &office_id, staff.id, now, &req).await?;
+    let Some(id) =
+        store::records::insert(&state.db, &office_id, staff.id, now, key.as_deref(), &req).await?
+    else {
+        // Another request with the same key stored it between the look and the insert.
+        let k = key.as_deref().unwrap_or_default();
+        let first = store::records::by_key(&state.db, &office_id, k)
+            .await?
+            .ok_or_else(|| Error::Internal(format!("record with key {k:?} vanished")))?;
+        return Ok((StatusCode::OK, Json(first)));
+    };
     tracing::info!(record = id, staff = staff.id, "guide record saved");
     Ok((
         StatusCode::CREATED,

@@ -18,21 +18,47 @@ pub(crate) async fn ticket_in_office(db: &Pool, ticket: i64, office: &str) -> Re
     Ok(found.is_some())
 }
 
-/// Stores a record made by staff member `staff_id` at `now`; returns its id.
+/// The columns of a stored record with its staff login, then `$tail` (a static statement).
+macro_rules! select {
+    ($tail:literal) => {
+        concat!(
+            "SELECT r.id, r.created_at_ms, r.pack, r.pack_version, r.city, r.ref_date, r.answers, r.procedures, r.ticket_id, r.printed_forms, r.printed_for, r.hand_fields, r.started_at_ms, r.printed_at_ms, r.done_at_ms, s.login
+             FROM guide_records r JOIN staff s ON s.id = r.staff_id ",
+            $tail
+        )
+    };
+}
+
+/// The record `office` stored with idempotency key `key`, if any.
+pub(crate) async fn by_key(db: &Pool, office: &str, key: &str) -> Result<Option<GuideRecord>> {
+    let row = sqlx::query(select!("WHERE r.office_id = $1 AND r.idempotency_key = $2"))
+        .bind(office)
+        .bind(key)
+        .fetch_optional(db)
+        .await?;
+    row.map(|r| from_row(&r, office)).transpose()
+}
+
+/// Stores a record made by staff member `staff_id` at `now` (with the counter's idempotency
+/// key, if it sent one); returns its id, or `None` when a record with that key is already
+/// stored (a retry that lost the race: read it with [`by_key`]).
 pub(crate) async fn insert(
     db: &Pool,
     office: &str,
     staff_id: i64,
     now: i64,
+    key: Option<&str>,
     r: &NewGuideRecord,
-) -> Result<i64> {
+) -> Result<Option<i64>> {
     let json = |v: serde_json::Result<String>| v.map_err(|e| Error::Internal(e.to_string()));
     let answers = json(serde_json::to_string(&r.answers))?;
     let procedures = json(serde_json::to_string(&r.procedures))?;
     let printed = json(serde_json::to_string(&r.printed_forms))?;
     Ok(sqlx::query_scalar(
-        "INSERT INTO guide_records (office_id, staff_id, created_at_ms, pack, pack_version, city, ref_date, answers, procedures, ticket_id, printed_forms, printed_for)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+        "INSERT INTO guide_records (office_id, staff_id, created_at_ms, pack, pack_version, city, ref_date, answers, procedures, ticket_id, printed_forms, printed_for, hand_fields, started_at_ms, printed_at_ms, done_at_ms, idempotency_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+         ON CONFLICT (office_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+         RETURNING id",
     )
     .bind(office)
     .bind(staff_id)
@@ -46,51 +72,64 @@ pub(crate) async fn insert(
     .bind(r.ticket_id)
     .bind(printed)
     .bind(&r.printed_for)
-    .fetch_one(db)
+    .bind(r.hand_fields.map(i64::from))
+    .bind(r.started_at_ms)
+    .bind(r.printed_at_ms)
+    .bind(r.done_at_ms)
+    .bind(key)
+    .fetch_optional(db)
     .await?)
 }
 
 /// The newest `limit` records of `office`, newest first, with the login of who saved each.
 pub(crate) async fn newest(db: &Pool, office: &str, limit: i64) -> Result<Vec<GuideRecord>> {
-    let rows = sqlx::query(
-        "SELECT r.id, r.created_at_ms, r.pack, r.pack_version, r.city, r.ref_date, r.answers, r.procedures, r.ticket_id, r.printed_forms, r.printed_for, s.login
-         FROM guide_records r JOIN staff s ON s.id = r.staff_id
-         WHERE r.office_id = $1 ORDER BY r.created_at_ms DESC, r.id DESC LIMIT $2",
-    )
+    let rows = sqlx::query(select!(
+        "WHERE r.office_id = $1 ORDER BY r.created_at_ms DESC, r.id DESC LIMIT $2"
+    ))
     .bind(office)
     .bind(limit)
     .fetch_all(db)
     .await?;
+    rows.iter().map(|row| from_row(row, office)).collect()
+}
+
+fn from_row(row: &sqlx::any::AnyRow, office: &str) -> Result<GuideRecord> {
     let parse = |col: &str, text: String| {
         Error::Internal(format!(
             "guide record column {col} is not valid JSON: {text}"
         ))
     };
-    rows.iter()
-        .map(|row| {
-            let answers: String = row.try_get("answers")?;
-            let procedures: String = row.try_get("procedures")?;
-            let printed: String = row.try_get("printed_forms")?;
-            Ok(GuideRecord {
-                id: row.try_get("id")?,
-                office_id: office.to_owned(),
-                staff: row.try_get("login")?,
-                created_at_ms: row.try_get("created_at_ms")?,
-                record: NewGuideRecord {
-                    pack: row.try_get("pack")?,
-                    version: row.try_get("pack_version")?,
-                    city: row.try_get("city")?,
-                    date: stored_date(&row.try_get::<String, _>("ref_date")?, "ref_date")?,
-                    answers: serde_json::from_str(&answers)
-                        .map_err(|e| parse("answers", e.to_string()))?,
-                    procedures: serde_json::from_str(&procedures)
-                        .map_err(|e| parse("procedures", e.to_string()))?,
-                    ticket_id: row.try_get("ticket_id")?,
-                    printed_forms: serde_json::from_str(&printed)
-                        .map_err(|e| parse("printed_forms", e.to_string()))?,
-                    printed_for: row.try_get("printed_for")?,
-                },
-            })
-        })
-        .collect()
+    let answers: String = row.try_get("answers")?;
+    let procedures: String = row.try_get("procedures")?;
+    let printed: String = row.try_get("printed_forms")?;
+    let hand: Option<i64> = row.try_get("hand_fields")?;
+    Ok(GuideRecord {
+        id: row.try_get("id")?,
+        office_id: office.to_owned(),
+        staff: row.try_get("login")?,
+        created_at_ms: row.try_get("created_at_ms")?,
+        record: NewGuideRecord {
+            pack: row.try_get("pack")?,
+            version: row.try_get("pack_version")?,
+            city: row.try_get("city")?,
+            date: stored_date(&row.try_get::<String, _>("ref_date")?, "ref_date")?,
+            answers: serde_json::from_str(&answers).map_err(|e| parse("answers", e.to_string()))?,
+            procedures: serde_json::from_str(&procedures)
+                .map_err(|e| parse("procedures", e.to_string()))?,
+            ticket_id: row.try_get("ticket_id")?,
+            printed_forms: serde_json::from_str(&printed)
+                .map_err(|e| parse("printed_forms", e.to_string()))?,
+            printed_for: row.try_get("printed_for")?,
+            hand_fields: hand
+                .map(|n| {
+                    u32::try_from(n).map_err(|_| {
+                        Error::Internal(format!("guide record hand_fields {n} is not a count"))
+                    })
+                })
+                .transpose()?,
+            started_at_ms: row.try_get("started_at_ms")?,
+            printed_at_ms: row.try_get("printed_at_ms")?,
+            done_at_ms: row.try_get("done_at_ms")?,
+        },
+    })
 }
