@@ -178,11 +178,18 @@ pub async fn logout() -> Result<(), ApiError> {
 }
 
 /// Keeps the guide's result with the counter record (staff).
+/// Saves a counter record with its visit's key: sent again (the outbox retries after a lost
+/// answer), the relay gives back the record it stored the first time.
 pub async fn save_guide_record(
     office: &str,
     record: &mado_wire::NewGuideRecord,
+    idempotency_key: &str,
 ) -> Result<mado_wire::GuideRecord, ApiError> {
-    post(&format!("/api/offices/{office}/guide-records"), record).await
+    let request = Request::post(&format!("/api/offices/{office}/guide-records"))
+        .header("Idempotency-Key", idempotency_key)
+        .json(record)
+        .map_err(|e| ApiError::BadAnswer(e.to_string()))?;
+    read(request.send().await).await
 }
 
 pub async fn queue(office: &str) -> Result<QueueSnapshot, ApiError> {

@@ -17,10 +17,12 @@
 pub mod card;
 pub mod forms;
 pub mod handout;
+pub mod keep;
 pub mod people;
 pub mod record;
 
 pub use forms::{Desk, FormChoice, HandReport, Move};
+pub use keep::{Outgoing, Printed, Visit};
 pub use people::{Missing, People, Who};
 
 /// How staff handled a procedure at the counter.

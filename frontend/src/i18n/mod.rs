@@ -250,6 +250,14 @@ impl Lang {
         }
     }
 
+    /// Records kept on this PC until the server is reachable.
+    pub fn counter_outbox_waiting(self, n: usize) -> String {
+        match self {
+            Lang::Ja => format!("未送信の記録 {n}件（サーバーにつながると自動で送ります）"),
+            Lang::En => format!("{n} records not sent yet (sent once the server is reachable)"),
+        }
+    }
+
     /// How many fields the chosen forms would leave blank.
     pub fn forms_blanks(self, n: usize) -> String {
         match self {

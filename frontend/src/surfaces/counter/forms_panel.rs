@@ -246,10 +246,11 @@ pub fn FormsPanel(
     people: RwSignal<People>,
     /// At a move: the new address (at a 転出, the 転出先), typed once.
     new_address: RwSignal<String>,
-    /// Template ids printed, for the counter record.
-    printed: RwSignal<Vec<String>>,
-    /// Whom they were printed for.
-    printed_for: RwSignal<String>,
+    /// Forms staff switched on or off (otherwise: required procedures' forms are on).
+    chosen: RwSignal<std::collections::BTreeMap<String, bool>>,
+    /// The batch printed, for the counter record: its forms, for whom, the fields left for the
+    /// hand.
+    printed: RwSignal<Option<mado_visit::Printed>>,
     office_name: RwSignal<String>,
     /// The office's address, telephone and hours for the handout's foot
     /// (`mado_visit::handout::contact_line`).
@@ -259,8 +260,6 @@ pub fn FormsPanel(
     let tasks = crate::shell::Tasks::here();
     let lang = use_lang();
     let t = move || lang.get().desk();
-    // Forms staff switched on or off (otherwise: required procedures' forms are on).
-    let chosen = RwSignal::new(std::collections::BTreeMap::<String, bool>::new());
     let state = RwSignal::new(PrintState::Idle);
     let staff_name = StoredValue::new(staff_name);
     let visit_def = session.guide.with_value(|g| g.visit.clone());
@@ -361,6 +360,7 @@ pub fn FormsPanel(
             }
         };
         let ids = selected();
+        let hand_fields = report.with_untracked(HandReport::missing_count);
         let title = session.guide.with_value(|g| g.title.clone());
         let answers = session.answers.get_untracked();
         let link = web_sys::window()
@@ -401,8 +401,12 @@ pub fn FormsPanel(
             match printing::batch(&font, &handout, &templates, &data) {
                 Ok((bytes, notices)) => match printing::pdf_url(&bytes) {
                     Ok(url) => {
-                        printed.set(ids.clone());
-                        printed_for.set(data.applicant.name.clone());
+                        printed.set(Some(mado_visit::Printed {
+                            at_ms: js_sys::Date::now() as i64,
+                            forms: ids.clone(),
+                            printed_for: data.applicant.name.clone(),
+                            hand_fields: u32::try_from(hand_fields).unwrap_or(u32::MAX),
+                        }));
                         let notes = notices
                             .iter()
                             .filter(|n| !matches!(n.kind, NoticeKind::Shrunk { .. }))

@@ -2,6 +2,11 @@
 //! questions with the resident (all on one screen, any answer can be changed), and see the
 //! procedures grouped as they answer; each can be marked 本日受付 / 後日 / 案内済み.
 //!
+//! The visit is kept in IndexedDB on every change (`device::keep`): a reload, a crash or a
+//! closed tab resumes it, and the PC lists its other open visits. 「次の方」 ends it: its record
+//! goes to the outbox (sent once, by its key, when the relay is reachable) and every person is
+//! cleared. Visits begun before today are removed when the counter opens, every visit at logout.
+//!
 //! Query parameters: `city=kitakyushu|kitami` (otherwise the device's saved choice), `lang=en`.
 
 mod card_reader;
@@ -13,37 +18,71 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use mado_rules::Answers;
 
-use mado_visit::People;
+use mado_visit::{Outgoing, People, Printed, Visit};
 use mado_wire::submission::Submission;
 use mado_wire::{NewGuideRecord, StaffMe};
 
 use crate::api;
+use crate::device::keep;
 use crate::device::printing::print_page;
 use crate::guide::{
     self, CITY_KEY, CityPicker, EventPicker, Mark, Questions, Results, Session, initial_city,
 };
 use crate::i18n::use_lang;
 use crate::shell::staff::StaffGate;
-use crate::shell::{LangToggle, save_setting};
+use crate::shell::{LangToggle, new_idempotency_key, save_setting};
 use crate::shell::{office_param, resolve_office};
 
 /// The counter is a staff surface: it asks for a login first.
 #[component]
 pub fn Counter() -> impl IntoView {
-    view! { <StaffGate view=|staff, _| view! { <CounterGuide staff=staff/> }/> }
+    view! { <StaffGate view=|staff, logged_out| view! { <CounterGuide staff=staff on_logout=logged_out/> }/> }
 }
 
 /// The guide's result as a record for the relay.
-fn record_of(
-    session: Session,
-    marks: &BTreeMap<String, Mark>,
-    printed: Vec<String>,
-    printed_for: String,
-) -> Result<NewGuideRecord, String> {
+fn record_of(session: Session, marks: &BTreeMap<String, Mark>) -> Result<NewGuideRecord, String> {
     let eval = session.eval.get_untracked()?;
-    session
-        .answers
-        .with_untracked(|a| mado_visit::record::record(&eval, a, marks, printed, printed_for))
+    session.answers.with_untracked(|a| {
+        mado_visit::record::record(&eval, a, marks, Vec::new(), String::new())
+    })
+}
+
+/// The key under which this tab remembers which visit it has open (a reload resumes it).
+const TAB_VISIT: &str = "mado.counter.visit";
+
+fn tab_visit() -> Option<String> {
+    web_sys::window()?
+        .session_storage()
+        .ok()??
+        .get_item(TAB_VISIT)
+        .ok()?
+}
+
+fn set_tab_visit(id: &str) {
+    if let Some(s) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+        let _ = s.set_item(TAB_VISIT, id);
+    }
+}
+
+/// The start of today on this PC's clock, ms since the epoch.
+fn day_start_ms() -> i64 {
+    let d = js_sys::Date::new_0();
+    d.set_hours(0);
+    d.set_minutes(0);
+    d.set_seconds(0);
+    d.set_milliseconds(0);
+    d.get_time() as i64
+}
+
+fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+/// Asks staff to confirm, in the browser's own dialog.
+fn confirm(text: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(text).ok())
+        .unwrap_or(false)
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -51,40 +90,158 @@ enum SaveState {
     Idle,
     Saving,
     Saved(i64),
+    /// In the outbox: the relay is out of reach; sent by itself when it is back.
+    Waiting,
     Failed(String),
 }
 
 #[component]
-fn CounterGuide(staff: StaffMe) -> impl IntoView {
+fn CounterGuide(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
     let tasks = crate::shell::Tasks::here();
     let staff_name = StoredValue::new(staff.display_name.clone());
+    let staff_login = StoredValue::new(staff.login.clone());
     let lang = use_lang();
     let t = move || lang.get().texts();
+    let d = move || lang.get().desk();
     let city = RwSignal::new(initial_city());
     let pack = RwSignal::new(None::<String>);
     let session = RwSignal::new(None::<Session>);
     let marks = RwSignal::new(BTreeMap::<String, Mark>::new());
     let problem = RwSignal::new(None::<String>);
     let saved = RwSignal::new(SaveState::Idle);
-    let printed = RwSignal::new(Vec::<String>::new());
-    let printed_for = RwSignal::new(String::new());
+    let printed = RwSignal::new(None::<Printed>);
+    let chosen = RwSignal::new(BTreeMap::<String, bool>::new());
+    let ticket = RwSignal::new(None::<i64>);
     let office_name = RwSignal::new(String::new());
     let office_contact = RwSignal::new(String::new());
     let office_id = RwSignal::new(None::<String>);
     let requested_office = StoredValue::new(office_param());
+    // The people of the visit and, at a move, the new address: cleared for the next resident.
+    let people = RwSignal::new(People::default());
+    let new_address = RwSignal::new(String::new());
+    // The visit this tab has open, when it began, and the others open at this PC.
+    let visit_id = StoredValue::new(String::new());
+    let started = StoredValue::new(now_ms());
+    let others = RwSignal::new(Vec::<Visit>::new());
+    // Nothing is written to the PC before what it kept has been read back.
+    let restored = RwSignal::new(false);
+    let outbox = RwSignal::new(keep::Flushed::default());
+    let pending_answers = StoredValue::new(None::<serde_json::Value>);
+
+    // Puts a kept visit back on the screen.
+    let restore = move |v: Visit| {
+        visit_id.set_value(v.id.clone());
+        set_tab_visit(&v.id);
+        started.set_value(v.started_ms);
+        if guide::cities().iter().any(|(id, _)| *id == v.city) {
+            city.set(v.city.clone());
+        }
+        people.set(v.people);
+        new_address.set(v.new_address);
+        marks.set(v.marks);
+        chosen.set(v.chosen);
+        printed.set(v.printed);
+        ticket.set(v.ticket);
+        pending_answers.set_value((!v.answers.is_null()).then_some(v.answers));
+        session.set(None);
+        pack.set(v.pack);
+    };
+    let flush = move || {
+        tasks.spawn(async move {
+            match keep::flush().await {
+                Ok(f) => {
+                    if let Some((_, id)) = f
+                        .sent
+                        .iter()
+                        .find(|(k, _)| *k == visit_id.get_value())
+                    {
+                        saved.set(SaveState::Saved(*id));
+                    }
+                    outbox.set(f);
+                }
+                Err(e) => problem.set(Some(e)),
+            }
+        });
+    };
     tasks.spawn(async move {
         if let Ok(o) = resolve_office(requested_office.get_value()).await {
             office_contact.set(mado_visit::handout::contact_line(&o));
             office_name.set(o.name);
             office_id.set(Some(o.id));
         }
+        // Yesterday's visits are personal data this PC no longer keeps.
+        if let Err(e) = keep::purge_before(day_start_ms()).await {
+            problem.set(Some(e));
+        }
+        match keep::visits().await {
+            Ok(mut list) => {
+                let mine = tab_visit().and_then(|id| list.iter().position(|v| v.id == id));
+                match mine {
+                    Some(i) => restore(list.remove(i)),
+                    None => {
+                        let id = new_idempotency_key();
+                        visit_id.set_value(id.clone());
+                        set_tab_visit(&id);
+                    }
+                }
+                others.set(list);
+            }
+            Err(e) => {
+                problem.set(Some(e));
+                visit_id.set_value(new_idempotency_key());
+            }
+        }
+        restored.set(true);
+        flush();
     });
-    // The people of the visit and, at a move, the new address: cleared for the next resident.
-    let people = RwSignal::new(People::default());
-    let new_address = RwSignal::new(String::new());
+    // The outbox is tried every 20 seconds while the counter is open.
+    crate::shell::every(std::time::Duration::from_secs(20), flush);
+    // And at once when the browser says the network is back.
+    let online = window_event_listener(leptos::ev::online, move |_| flush());
+    on_cleanup(move || online.remove());
+
+    // The visit as the PC keeps it, saved on every change.
+    let visit_now = move || {
+        let mut v = Visit::new(
+            visit_id.get_value(),
+            office_id.get().unwrap_or_default(),
+            staff_login.get_value(),
+            city.get(),
+            started.get_value(),
+        );
+        v.updated_ms = now_ms();
+        v.pack = pack.get();
+        v.answers = session
+            .get()
+            .map(|s| s.answers.with(Answers::to_json))
+            .unwrap_or(serde_json::Value::Null);
+        v.people = people.get();
+        v.new_address = new_address.get();
+        v.marks = marks.get();
+        v.chosen = chosen.get();
+        v.printed = printed.get();
+        v.ticket = ticket.get();
+        v
+    };
+    Effect::new(move |_| {
+        let v = visit_now();
+        if !restored.get() || office_id.get().is_none() {
+            return;
+        }
+        tasks.spawn(async move {
+            let result = if v.is_empty() {
+                keep::remove_visits(std::slice::from_ref(&v.id)).await
+            } else {
+                keep::save_visit(&v).await
+            };
+            if let Err(e) = result {
+                problem.set(Some(format!("この PC に来庁記録を保存できませんでした: {e}")));
+            }
+        });
+    });
+
     // A pre-application loaded at the counter: its answers wait for the guide to be built; its
     // applicant becomes the visit's.
-    let pending_answers = StoredValue::new(None::<serde_json::Value>);
     let load_pre = Callback::new(move |s: Submission| {
         pending_answers.set_value(serde_json::to_value(&s.submission.answers).ok());
         match mado_visit::people::from_details(&s.submission.applicant) {
@@ -113,35 +270,37 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
         marks.track();
         saved.set(SaveState::Idle);
     });
-    let save = move |_| {
+    // The visit's record, in the outbox under the visit's key, then sent.
+    let queue_record = move |done: Option<i64>| -> Result<bool, String> {
         let Some(s) = session.get_untracked() else {
-            return;
+            return Ok(false);
         };
-        let record = match record_of(
-            s,
-            &marks.get_untracked(),
+        let record = record_of(s, &marks.get_untracked())?;
+        let v = visit_now_untracked(
+            visit_id.get_value(),
+            started.get_value(),
+            ticket.get_untracked(),
             printed.get_untracked(),
-            printed_for.get_untracked(),
-        ) {
-            Ok(r) => r,
-            Err(e) => {
-                saved.set(SaveState::Failed(e));
-                return;
-            }
+        );
+        let out = Outgoing {
+            key: v.id.clone(),
+            office: office_id.get_untracked().unwrap_or_default(),
+            record: mado_visit::keep::finish(record, &v, done),
+            queued_ms: now_ms(),
+            refused: None,
         };
-        saved.set(SaveState::Saving);
-        let requested = requested_office.get_value();
         tasks.spawn(async move {
-            let result = async {
-                let office = resolve_office(requested).await?;
-                api::save_guide_record(&office.id, &record).await
+            match keep::enqueue(&out).await {
+                Ok(()) => flush(),
+                Err(e) => saved.set(SaveState::Failed(e)),
             }
-            .await;
-            saved.set(match result {
-                Ok(r) => SaveState::Saved(r.id),
-                Err(e) => SaveState::Failed(e.to_string()),
-            });
         });
+        Ok(true)
+    };
+    let save = move |_| match queue_record(None) {
+        Ok(true) => saved.set(SaveState::Waiting),
+        Ok(false) => {}
+        Err(e) => saved.set(SaveState::Failed(e)),
     };
 
     // (Re)builds the guide when the event or the city changes, keeping the answers.
@@ -200,8 +359,13 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
             .unwrap_or(true);
         people.set(People::for_event(can_apply));
         new_address.set(String::new());
+        printed.set(None);
+        chosen.set(BTreeMap::new());
     };
     let restart = move |_| {
+        if !confirm(d().counter_confirm_restart) {
+            return;
+        }
         clear_people();
         if let Some(s) = session.get_untracked() {
             s.answers.set(Answers::default());
@@ -214,17 +378,103 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
         pack.set(None);
         marks.set(BTreeMap::new());
     };
+    // 「次の方」: the record goes to the outbox, the visit is removed from the PC, everything
+    // about this resident is cleared, and a new visit begins.
+    let next = move |_| {
+        if !confirm(d().counter_confirm_next) {
+            return;
+        }
+        if let Err(e) = queue_record(Some(now_ms())) {
+            saved.set(SaveState::Failed(e));
+            return;
+        }
+        let old = visit_id.get_value();
+        let id = new_idempotency_key();
+        visit_id.set_value(id.clone());
+        set_tab_visit(&id);
+        started.set_value(now_ms());
+        people.set(People::default());
+        new_address.set(String::new());
+        printed.set(None);
+        chosen.set(BTreeMap::new());
+        ticket.set(None);
+        marks.set(BTreeMap::new());
+        session.set(None);
+        pack.set(None);
+        tasks.spawn(async move {
+            if let Err(e) = keep::remove_visits(&[old]).await {
+                problem.set(Some(e));
+            }
+        });
+    };
+    // Switching to another visit open at this PC: this one stays kept.
+    let resume = move |v: Visit| {
+        others.update(|o| o.retain(|x| x.id != v.id));
+        restore(v);
+        tasks.spawn(async move {
+            if let Ok(list) = keep::visits().await {
+                let me = visit_id.get_value();
+                others.set(list.into_iter().filter(|x| x.id != me).collect());
+            }
+        });
+    };
+    // Logout removes every visit of this PC, after putting their records in the outbox.
+    let logout = move |_| {
+        if !confirm(d().counter_confirm_logout) {
+            return;
+        }
+        let _ = queue_record(Some(now_ms()));
+        tasks.spawn(async move {
+            let ids: Vec<String> = keep::visits()
+                .await
+                .map(|l| l.into_iter().map(|v| v.id).collect())
+                .unwrap_or_default();
+            let mut all = ids;
+            all.push(visit_id.get_value());
+            let _ = keep::remove_visits(&all).await;
+            let _ = api::logout().await;
+            on_logout.run(());
+        });
+    };
 
     view! {
         <div class="desk counter">
             <header class="bar">
-                <h1>{move || t().surface_counter}" — "{move || lang.get().desk().guide_title}</h1>
+                <h1>{move || t().surface_counter}" — "{move || d().guide_title}</h1>
                 <CityPicker city=city/>
                 <span class="who">{staff.display_name.clone()}</span>
+                {move || (outbox.with(|o| o.waiting) > 0).then(|| view! {
+                    <span class="outbox-waiting" role="status" data-testid="outbox">{lang.get().counter_outbox_waiting(outbox.with(|o| o.waiting))}</span>
+                })}
                 <LangToggle/>
+                <button type="button" class="secondary" on:click=logout>{move || t().logout}</button>
             </header>
+            {move || outbox.with(|o| (!o.refused.is_empty()).then(|| view! {
+                <div class="problem" role="alert">
+                    <p>{d().counter_outbox_refused}</p>
+                    <ul>{o.refused.iter().map(|r| view! { <li>{r.clone()}</li> }).collect_view()}</ul>
+                </div>
+            }))}
+            {move || (!others.with(Vec::is_empty)).then(|| view! {
+                <section class="open-visits" aria-labelledby="open-visits-title">
+                    <h2 id="open-visits-title">{d().counter_open_visits}</h2>
+                    <ul>
+                        {others.get().into_iter().map(|v| {
+                            let who = v.who();
+                            let at = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(v.started_ms as f64));
+                            let time = format!("{}:{:02}", at.get_hours(), at.get_minutes());
+                            view! {
+                                <li>
+                                    <span>{time}" "{who}</span>
+                                    <button type="button" class="secondary" on:click=move |_| resume(v.clone())>{d().counter_resume}</button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
             {move || office_id.get().map(|o| view! { <preapplication::LoadPreApplication office=o on_load=load_pre/> })}
-            {move || problem.get().map(|p| view! { <p class="problem" role="alert">{lang.get().desk().guide_load_failed}" "{p}</p> })}
+            {move || problem.get().map(|p| view! { <p class="problem" role="alert">{d().guide_load_failed}" "{p}</p> })}
             {move || match session.get() {
                 None => view! {
                     <EventPicker on_pick=Callback::new(move |id: String| pack.set(Some(id)))/>
@@ -238,23 +488,25 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
                             <div class="what">
                                 <h2>{title}</h2>
                                 <p class="meta">
-                                    {city_name}"　"{move || lang.get().desk().guide_as_of}": "{as_of}"　"
-                                    {move || lang.get().desk().guide_version}": "{version}
+                                    {city_name}"　"{move || d().guide_as_of}": "{as_of}"　"
+                                    {move || d().guide_version}": "{version}
                                 </p>
                             </div>
                             <div class="tools">
-                                <button type="button" class="secondary" on:click=change_event>{move || lang.get().desk().guide_change_event}</button>
-                                <button type="button" class="secondary" on:click=restart>{move || lang.get().desk().guide_restart}</button>
-                                <button type="button" class="secondary" on:click=move |_| print_page()>{move || lang.get().desk().guide_print}</button>
+                                <button type="button" class="secondary" on:click=change_event>{move || d().guide_change_event}</button>
+                                <button type="button" class="secondary" on:click=restart>{move || d().guide_restart}</button>
+                                <button type="button" class="secondary" on:click=move |_| print_page()>{move || d().guide_print}</button>
                                 <button type="button" class="save" on:click=save disabled=move || saved.get() == SaveState::Saving>
-                                    {move || lang.get().desk().counter_save}
+                                    {move || d().counter_save}
                                 </button>
+                                <button type="button" class="next" on:click=next>{move || d().counter_next}</button>
                             </div>
                         </div>
-                        <p class="save-state" role="status">
+                        <p class=move || match saved.get() { SaveState::Saved(_) => "save-state ok", SaveState::Waiting => "save-state waiting", SaveState::Failed(_) => "save-state problem", _ => "save-state" } role="status">
                             {move || match saved.get() {
-                                SaveState::Saved(id) => format!("{}（No.{id}）", lang.get().desk().counter_saved),
-                                SaveState::Failed(e) => format!("{} {e}", lang.get().desk().counter_save_failed),
+                                SaveState::Saved(id) => format!("{}（No.{id}）", d().counter_saved),
+                                SaveState::Waiting => d().counter_save_waiting.to_owned(),
+                                SaveState::Failed(e) => format!("{} {e}", d().counter_save_failed),
                                 _ => String::new(),
                             }}
                         </p>
@@ -262,10 +514,23 @@ fn CounterGuide(staff: StaffMe) -> impl IntoView {
                             <Questions session=s/>
                             <Results session=s marks=marks/>
                         </div>
-                        <forms_panel::FormsPanel session=s marks=marks people=people new_address=new_address printed=printed printed_for=printed_for office_name=office_name office_contact=office_contact staff_name=staff_name.get_value()/>
+                        <forms_panel::FormsPanel session=s marks=marks people=people new_address=new_address chosen=chosen printed=printed office_name=office_name office_contact=office_contact staff_name=staff_name.get_value()/>
                     }.into_any()
                 }
             }}
         </div>
     }
+}
+
+/// The parts of a visit its record needs, read without tracking.
+fn visit_now_untracked(
+    id: String,
+    started_ms: i64,
+    ticket: Option<i64>,
+    printed: Option<Printed>,
+) -> Visit {
+    let mut v = Visit::new(id, String::new(), String::new(), String::new(), started_ms);
+    v.ticket = ticket;
+    v.printed = printed;
+    v
 }
