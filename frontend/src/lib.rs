@@ -49,6 +49,7 @@ pub fn LobbyApp() -> impl IntoView {
 #[component]
 pub fn DeskApp() -> impl IntoView {
     setup_lang();
+    shell::keep_desk_offline();
     view! {
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>

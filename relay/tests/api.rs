@@ -527,9 +527,15 @@ async fn the_frontend_is_served_for_client_routes_but_not_for_api_routes() {
         "<!doctype html><title>Mado desk</title>",
     )
     .unwrap();
+    std::fs::write(dist.path().join("desk").join("desk-sw.js"), "'use strict';").unwrap();
     let mut config = TestDb::new(false).await.config();
     config.dist_dir = Some(dist.path().to_owned());
     let app = app(AppState::open(config).await.unwrap());
+    // The desk's service worker may serve the desk routes from "/", and is never kept stale.
+    let sw = send(&app, Method::GET, "/desk/desk-sw.js", None, None).await;
+    assert_eq!(sw.status, StatusCode::OK);
+    assert_eq!(sw.headers["service-worker-allowed"], "/");
+    assert_eq!(sw.headers[header::CACHE_CONTROL], "no-cache");
     let page = send(&app, Method::GET, "/kiosk", None, None).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.as_str().unwrap().contains("<title>Mado</title>"));

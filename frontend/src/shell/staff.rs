@@ -16,6 +16,10 @@ pub fn StaffGate<F, V>(
     /// Other staff see that the surface is for administrators.
     #[prop(optional)]
     admin_only: bool,
+    /// With the relay out of reach, the member of staff this tab last saw logged in may go on
+    /// (the counter works offline: its visit and records are kept on the PC).
+    #[prop(optional)]
+    offline_ok: bool,
     view: F,
 ) -> impl IntoView
 where
@@ -25,6 +29,7 @@ where
     // The gate itself is compiled once; only this wrapper is made for each surface.
     gate(
         admin_only,
+        offline_ok,
         std::sync::Arc::new(move |staff, logged_out| view(staff, logged_out).into_any()),
     )
 }
@@ -32,19 +37,61 @@ where
 /// What a surface shows once the gate lets staff in.
 type Inside = std::sync::Arc<dyn Fn(StaffMe, Callback<()>) -> AnyView + Send + Sync>;
 
-fn gate(admin_only: bool, view: Inside) -> impl IntoView {
+/// The member of staff this tab last saw logged in (per tab, gone with it; no secret in it).
+const TAB_STAFF: &str = "mado.staff";
+
+fn tab_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+fn remember(staff: &StaffMe) {
+    if let (Some(s), Ok(json)) = (tab_storage(), serde_json::to_string(staff)) {
+        let _ = s.set_item(TAB_STAFF, &json);
+    }
+}
+
+fn remembered() -> Option<StaffMe> {
+    serde_json::from_str(&tab_storage()?.get_item(TAB_STAFF).ok()??).ok()
+}
+
+fn forget() {
+    if let Some(s) = tab_storage() {
+        let _ = s.remove_item(TAB_STAFF);
+    }
+}
+
+fn gate(admin_only: bool, offline_ok: bool, view: Inside) -> impl IntoView {
     let tasks = crate::shell::Tasks::here();
     let lang = use_lang();
     let me: RwSignal<Option<Result<StaffMe, ApiError>>> = RwSignal::new(None);
     let ask = move || {
         tasks.spawn(async move {
+            let answer = match api::me().await {
+                Ok(staff) => {
+                    remember(&staff);
+                    Ok(staff)
+                }
+                Err(ApiError::Network(e)) => match remembered().filter(|_| offline_ok) {
+                    Some(staff) => Ok(staff),
+                    None => Err(ApiError::Network(e)),
+                },
+                Err(ApiError::Unauthorized) => {
+                    forget();
+                    Err(ApiError::Unauthorized)
+                }
+                Err(e) => Err(e),
+            };
             // The surface may be gone by the time the relay answers.
-            let _ = me.try_set(Some(api::me().await));
+            let _ = me.try_set(Some(answer));
         })
     };
     ask();
-    let logged_out = Callback::new(move |()| me.set(Some(Err(ApiError::Unauthorized))));
-    move || match me.get() {
+    let logged_out = Callback::new(move |()| {
+        forget();
+        me.set(Some(Err(ApiError::Unauthorized)));
+    });
+    move || {
+        match me.get() {
         None => view! { <p class="status" role="status">{move || lang.get().texts().loading}</p> }
             .into_any(),
         Some(Ok(staff)) if admin_only && staff.role != Role::Admin => {
@@ -53,7 +100,7 @@ fn gate(admin_only: bool, view: Inside) -> impl IntoView {
         }
         Some(Ok(staff)) => view(staff, logged_out),
         Some(Err(ApiError::Unauthorized)) => {
-            view! { <Login on_login=Callback::new(move |s| me.set(Some(Ok(s))))/> }.into_any()
+            view! { <Login on_login=Callback::new(move |s: StaffMe| { remember(&s); me.set(Some(Ok(s))); })/> }.into_any()
         }
         Some(Err(e)) => {
             let t = move || lang.get().texts();
@@ -69,6 +116,7 @@ fn gate(admin_only: bool, view: Inside) -> impl IntoView {
             }
             .into_any()
         }
+    }
     }
 }
 
@@ -109,7 +157,7 @@ pub fn Login(on_login: Callback<StaffMe>) -> impl IntoView {
             </header>
             <form on:submit=submit class="login-form">
                 <label for="login-id">{move || t().login_id}</label>
-                <input id="login-id" name="username" autocomplete="username" required
+                <input id="login-id" name="username" autocomplete="username" required autofocus
                     prop:value=move || login.get() on:input=move |e| login.set(event_target_value(&e))/>
                 <label for="login-password">{move || t().login_password}</label>
                 <input id="login-password" name="password" type="password" autocomplete="current-password" required

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use axum::Router;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -63,6 +63,9 @@ pub const DESK_ROUTES: [&str; 9] = [
     "/counter", "/queue", "/apply", "/r", "/s", "/checkin", "/office", "/admin", "/pair",
 ];
 
+/// The desk's service worker in `dist/desk/` (frontend/desk/desk-sw.js).
+pub const SERVICE_WORKER: &str = "desk-sw.js";
+
 /// Adds the frontend in `dist` (Trunk's output) as the router's fallback. Hashed asset
 /// names are cached for a year; `index.html` (answered for any path that is not a file, so
 /// client routes like `/kiosk` load the app) is never cached. The desk routes answer with the
@@ -76,6 +79,24 @@ pub fn with_frontend(mut router: Router, dist: Option<&Path>) -> Router {
                     .service(ServeFile::new(file))
             };
             let index = page(dist.join("index.html"));
+            // The desk's service worker: never cached by the browser (a new build is seen at
+            // once), and allowed to serve the desk routes from "/" though it lives in /desk/.
+            let worker = dist.join("desk").join(SERVICE_WORKER);
+            if worker.is_file() {
+                router = router.route_service(
+                    &format!("/desk/{SERVICE_WORKER}"),
+                    tower::ServiceBuilder::new()
+                        .layer(SetResponseHeaderLayer::overriding(
+                            HeaderName::from_static("service-worker-allowed"),
+                            HeaderValue::from_static("/"),
+                        ))
+                        .layer(SetResponseHeaderLayer::overriding(
+                            CACHE_CONTROL,
+                            HeaderValue::from_static("no-cache"),
+                        ))
+                        .service(ServeFile::new(worker)),
+                );
+            }
             let desk = dist.join("desk").join("index.html");
             if desk.is_file() {
                 for route in DESK_ROUTES {
@@ -197,4 +218,24 @@ pub(crate) async fn healthz(
 ) -> Result<&'static str, crate::error::Error> {
     crate::db::ping(&state.db).await?;
     Ok("ok")
+}
+
+#[cfg(test)]
+mod tests {
+    /// The desk's service worker falls back to the kept desk page for exactly the routes this
+    /// relay answers with the desk page: its list is read from the worker's source.
+    #[test]
+    fn the_service_worker_knows_the_desk_routes() {
+        let js = include_str!("../../../frontend/desk/desk-sw.js");
+        let line = js
+            .lines()
+            .find(|l| l.starts_with("const DESK_ROUTES = ["))
+            .expect("desk-sw.js declares DESK_ROUTES on one line");
+        let inner = &line[line.find('[').unwrap() + 1..line.rfind(']').unwrap()];
+        let routes: Vec<&str> = inner
+            .split(',')
+            .map(|r| r.trim().trim_matches('\''))
+            .collect();
+        assert_eq!(routes, super::DESK_ROUTES);
+    }
 }

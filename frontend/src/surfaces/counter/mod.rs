@@ -36,15 +36,15 @@ use crate::shell::{office_param, resolve_office};
 /// The counter is a staff surface: it asks for a login first.
 #[component]
 pub fn Counter() -> impl IntoView {
-    view! { <StaffGate view=|staff, logged_out| view! { <CounterGuide staff=staff on_logout=logged_out/> }/> }
+    view! { <StaffGate offline_ok=true view=|staff, logged_out| view! { <CounterGuide staff=staff on_logout=logged_out/> }/> }
 }
 
 /// The guide's result as a record for the relay.
 fn record_of(session: Session, marks: &BTreeMap<String, Mark>) -> Result<NewGuideRecord, String> {
     let eval = session.eval.get_untracked()?;
-    session.answers.with_untracked(|a| {
-        mado_visit::record::record(&eval, a, marks, Vec::new(), String::new())
-    })
+    session
+        .answers
+        .with_untracked(|a| mado_visit::record::record(&eval, a, marks, Vec::new(), String::new()))
 }
 
 /// The key under which this tab remembers which visit it has open (a reload resumes it).
@@ -150,11 +150,7 @@ fn CounterGuide(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
         tasks.spawn(async move {
             match keep::flush().await {
                 Ok(f) => {
-                    if let Some((_, id)) = f
-                        .sent
-                        .iter()
-                        .find(|(k, _)| *k == visit_id.get_value())
-                    {
+                    if let Some((_, id)) = f.sent.iter().find(|(k, _)| *k == visit_id.get_value()) {
                         saved.set(SaveState::Saved(*id));
                     }
                     outbox.set(f);
@@ -235,7 +231,9 @@ fn CounterGuide(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
                 keep::save_visit(&v).await
             };
             if let Err(e) = result {
-                problem.set(Some(format!("この PC に来庁記録を保存できませんでした: {e}")));
+                problem.set(Some(format!(
+                    "この PC に来庁記録を保存できませんでした: {e}"
+                )));
             }
         });
     });
