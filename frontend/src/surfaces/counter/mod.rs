@@ -47,6 +47,9 @@ fn record_of(session: Session, marks: &BTreeMap<String, Mark>) -> Result<NewGuid
         .with_untracked(|a| mado_visit::record::record(&eval, a, marks, Vec::new(), String::new()))
 }
 
+/// The office this PC last served, for a counter opened while the relay is out of reach.
+const OFFICE_KEY: &str = "mado.counter.office";
+
 /// The key under which this tab remembers which visit it has open (a reload resumes it).
 const TAB_VISIT: &str = "mado.counter.visit";
 
@@ -160,10 +163,23 @@ fn CounterGuide(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
         });
     };
     tasks.spawn(async move {
-        if let Ok(o) = resolve_office(requested_office.get_value()).await {
-            office_contact.set(mado_visit::handout::contact_line(&o));
-            office_name.set(o.name);
-            office_id.set(Some(o.id));
+        match resolve_office(requested_office.get_value()).await {
+            Ok(o) => {
+                // Kept for a counter opened while the relay is out of reach.
+                save_setting(OFFICE_KEY, &serde_json::to_string(&o).unwrap_or_default());
+                office_contact.set(mado_visit::handout::contact_line(&o));
+                office_name.set(o.name);
+                office_id.set(Some(o.id));
+            }
+            Err(_) => {
+                if let Some(o) = crate::shell::load_setting(OFFICE_KEY)
+                    .and_then(|j| serde_json::from_str::<mado_wire::Office>(&j).ok())
+                {
+                    office_contact.set(mado_visit::handout::contact_line(&o));
+                    office_name.set(o.name);
+                    office_id.set(Some(o.id));
+                }
+            }
         }
         // Yesterday's visits are personal data this PC no longer keeps.
         if let Err(e) = keep::purge_before(day_start_ms()).await {
@@ -280,9 +296,12 @@ fn CounterGuide(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
             ticket.get_untracked(),
             printed.get_untracked(),
         );
+        let office = office_id
+            .get_untracked()
+            .ok_or("この窓口の事務所がまだわかりません。サーバーにつながってから保存してください")?;
         let out = Outgoing {
             key: v.id.clone(),
-            office: office_id.get_untracked().unwrap_or_default(),
+            office,
             record: mado_visit::keep::finish(record, &v, done),
             queued_ms: now_ms(),
             refused: None,

@@ -1,0 +1,175 @@
+// Issue 19: the visit has a home. A reload in the middle of a visit brings back everything
+// entered; 「次の方」 leaves no personal data in the page's IndexedDB; with the relay killed
+// mid-visit the counter reloads from the service worker's cache, guides and prints, and its
+// record is sent exactly once when the relay is back (checked through the API).
+import { test, expect } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ADMIN_PASSWORD, snapshot, watchErrors } from './fixtures/pages.mjs';
+import { crash, startRelay, tempDataDir } from './fixtures/relay.mjs';
+
+async function login(page, base = '') {
+  await page.goto(`${base}/counter?city=kitakyushu`);
+  // Issue 19 item 7: the login field has the focus on arrival.
+  await expect(page.getByLabel('ログインID')).toBeFocused();
+  await page.getByLabel('ログインID').fill('admin');
+  await page.getByLabel('パスワード').fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'ログイン' }).click();
+}
+
+async function answer(page, question, value) {
+  if (/^\d/.test(value)) await page.getByLabel(question).fill(value);
+  else await page.getByRole('group', { name: question }).getByRole('radio', { name: value, exact: true }).check();
+}
+
+/** A 手帳 visit begun: the life event, some answers, the applicant, one mark. */
+async function beginTecho(page) {
+  await page.getByRole('button', { name: /身体障害者手帳/ }).click();
+  for (const [q, v] of [
+    ['身体障害者手帳の手続きはどこまで進んでいますか', '手帳を受け取った'],
+    ['手帳を受け取った日（まだ届いていない方は申請した日）はいつですか', '2026-11-10'],
+    ['ご本人の生年月日はいつですか', '1956-04-10'],
+    ['手帳の等級（総合等級）は何級ですか', '1'],
+    ['主な障害はどれですか', '心臓機能障害'],
+    ['ご本人の健康保険はどれですか', '国民健康保険'],
+  ]) {
+    await answer(page, q, v);
+  }
+  await page.locator('#applicant-name').fill('田中 一郎');
+  await page.locator('#applicant-kana').fill('たなか いちろう');
+  await page.locator('#applicant-address').fill('福岡県北九州市小倉北区大手町1番1号');
+  await page.getByRole('radiogroup', { name: '性別' }).first().getByRole('radio', { name: '男' }).check();
+}
+
+/** Everything the page keeps in IndexedDB, as text. */
+async function kept(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('mado-desk');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const names = [...db.objectStoreNames];
+          if (names.length === 0) return resolve({});
+          const tx = db.transaction(names, 'readonly');
+          const out = {};
+          for (const n of names) {
+            const req = tx.objectStore(n).getAll();
+            req.onsuccess = () => (out[n] = req.result.map(String));
+          }
+          tx.oncomplete = () => resolve(out);
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+  );
+}
+
+test('a reload in the middle of a visit brings back its answers, people and marks', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await login(page);
+  await beginTecho(page);
+  await page.getByRole('button', { name: '本日受付' }).first().click();
+  await expect(page.getByRole('button', { name: '本日受付' }).first()).toHaveAttribute('aria-pressed', 'true');
+  // Saved on every change: the name is in IndexedDB before the reload.
+  await expect.poll(async () => JSON.stringify(await kept(page))).toContain('田中 一郎');
+  await page.reload();
+  await expect(page.locator('#applicant-name')).toHaveValue('田中 一郎');
+  await expect(page.locator('#applicant-kana')).toHaveValue('たなか いちろう');
+  await expect(page.getByLabel('手帳の等級（総合等級）は何級ですか')).toHaveValue('1');
+  await expect(page.getByRole('group', { name: '主な障害はどれですか' }).getByRole('radio', { name: '心臓機能障害' })).toBeChecked();
+  await expect(page.getByRole('button', { name: '本日受付' }).first()).toHaveAttribute('aria-pressed', 'true');
+  await snapshot(page, 'visit-after-reload');
+  await page.locator('.forms-panel').screenshot({ path: 'artifacts/visit-forms-panel.png' });
+  errors.assertNone();
+});
+
+test('「次の方」 ends the visit: its record is sent once and no personal data stays in IndexedDB', async ({ page }) => {
+  const errors = watchErrors(page);
+  await login(page);
+  await beginTecho(page);
+  await expect.poll(async () => JSON.stringify(await kept(page))).toContain('田中 一郎');
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: '次の方' }).click();
+  await expect(page.getByRole('button', { name: /身体障害者手帳/ })).toBeVisible();
+  // The record reached the relay (the outbox is empty once it has).
+  await expect.poll(async () => (await kept(page)).outbox?.length ?? 0).toBe(0);
+  await expect.poll(async () => JSON.stringify(await kept(page))).not.toContain('田中');
+  const records = await page.evaluate(async () => (await fetch('/api/offices/kokurakita/guide-records')).json());
+  const mine = records.filter((r) => r.pack === 'shintai-techo' && r.done_at_ms);
+  expect(mine.length).toBeGreaterThanOrEqual(1);
+  expect(mine[0].started_at_ms).toBeLessThanOrEqual(mine[0].done_at_ms);
+  // A new visit starts empty.
+  await page.getByRole('button', { name: /身体障害者手帳/ }).click();
+  await expect(page.locator('#applicant-name')).toHaveValue('');
+  errors.assertNone();
+});
+
+test('with the relay killed mid-visit the counter reloads from cache, guides, prints, and the record syncs once', async ({ page }) => {
+  const PORT = 18197;
+  const dir = tempDataDir();
+  let relay = await startRelay(PORT, dir);
+  // Whatever happens, no relay is left running on the port.
+
+  const cleanup = () => relay.child.exitCode === null && relay.child.kill('SIGKILL');
+  process.once('exit', cleanup);
+  const base = relay.base;
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await login(page, base);
+  await beginTecho(page);
+  // The service worker controls the page once it has kept the desk.
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 30_000 });
+  await expect.poll(async () => JSON.stringify(await kept(page))).toContain('田中 一郎');
+
+  await crash(relay);
+  await page.reload();
+  // Loaded from the cache: the visit is back and the guide still answers.
+  await expect(page.locator('#applicant-name')).toHaveValue('田中 一郎');
+  await answer(page, 'ご本人はいまどこで暮らしていますか', '自宅（入院が3か月以内の場合を含む）');
+  await expect(page.getByRole('heading', { name: '重度障害者医療証の交付申請' })).toBeVisible();
+  // What is entered offline is kept on the PC too.
+  await expect.poll(async () => JSON.stringify(await kept(page))).toContain('\\"residence\\":\\"home\\"');
+  // Printing needs no relay: the font is kept.
+  await page.getByRole('button', { name: /ご案内と申請書をまとめて印刷/ }).click();
+  const link = page.getByTestId('batch-pdf');
+  await expect(link).toBeVisible({ timeout: 30_000 });
+  const b64 = await page.evaluate(async (u) => {
+    const buf = new Uint8Array(await (await fetch(u)).arrayBuffer());
+    let s = '';
+    for (const x of buf) s += String.fromCharCode(x);
+    return btoa(s);
+  }, await link.getAttribute('href'));
+  const dirOut = path.resolve('artifacts');
+  mkdirSync(dirOut, { recursive: true });
+  const pdf = path.join(dirOut, 'visit-offline.pdf');
+  writeFileSync(pdf, Buffer.from(b64, 'base64'));
+  expect(execFileSync('pdftotext', ['-layout', pdf, '-']).toString()).toContain('田中 一郎');
+
+  // Saving while the relay is down: kept on the PC, said in plain Japanese, not as a success.
+  await page.getByRole('button', { name: '記録を保存' }).click();
+  const state = page.locator('.save-state');
+  await expect(state).toContainText('この PC に保存しました');
+  await expect(state).toHaveClass(/waiting/);
+  await expect(state).not.toContainText('network');
+  await expect(page.getByTestId('outbox')).toContainText('未送信の記録 1件');
+  await snapshot(page, 'visit-offline-waiting');
+  await page.locator('.desk.counter').screenshot({ path: 'artifacts/visit-offline-top.png', clip: { x: 0, y: 0, width: 1366, height: 260 } });
+  // Sent again while down: still one record waiting, under the same key.
+  await page.getByRole('button', { name: '記録を保存' }).click();
+  await expect(page.getByTestId('outbox')).toContainText('未送信の記録 1件');
+
+  relay = await startRelay(PORT, dir);
+  // Back online: the outbox is sent (every 20 s, or at once on the browser's "online").
+  await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  await expect(state).toContainText('記録を保存しました', { timeout: 30_000 });
+  await expect(page.getByTestId('outbox')).toHaveCount(0);
+  const records = await page.evaluate(async () => (await fetch('/api/offices/kokurakita/guide-records')).json());
+  const mine = records.filter((r) => r.printed_for === '田中 一郎');
+  expect(mine.length).toBe(1);
+  // Printed offline (the handout: this visit's forms are all "may apply", none preselected).
+  expect(mine[0].printed_at_ms).toBeGreaterThan(mine[0].started_at_ms - 1);
+  expect(mine[0].hand_fields).toBe(0);
+  await crash(relay);
+});
