@@ -399,10 +399,26 @@ impl std::fmt::Display for Blank {
 /// Every field of `templates` that `data` leaves empty, in the order of the forms: those written
 /// by hand on purpose (their reason) and those Mado has nothing for (their source). A field
 /// asked only `when:` something holds is left out when it does not; tick boxes filled from a
-/// source are answers (unticked is "no"), and hand-ticked boxes are listed with their reason.
+/// source are answers (unticked is "no"), and hand-ticked boxes are listed with their reason,
+/// but not a choice on a row where the data ticked a box (転入 ticked: 「職場の保険をやめた」
+/// on that row is settled).
 pub fn blanks(templates: &[&Template], data: &Data) -> Result<Vec<Blank>, FormError> {
     let mut out = Vec::new();
     for t in templates {
+        // Rows of tick boxes where the data ticked one: the other choices on that row are
+        // settled, not left for the resident.
+        let mut ticked_rows: Vec<f32> = Vec::new();
+        for e in &t.elements {
+            if let Element::Check {
+                source: Some(source),
+                y,
+                ..
+            } = e
+                && e.ticked(&value(t, data, source)?)
+            {
+                ticked_rows.push(*y);
+            }
+        }
         for e in &t.elements {
             let (field, kind) = match e {
                 Element::Field {
@@ -437,8 +453,14 @@ pub fn blanks(templates: &[&Template], data: &Data) -> Result<Vec<Blank>, FormEr
                     source: None,
                     hand: Some(h),
                     label,
+                    y,
                     ..
-                } => (label, BlankKind::Hand(*h)),
+                } => {
+                    if *h == Hand::Choice && ticked_rows.iter().any(|r| (r - y).abs() < 1.0) {
+                        continue;
+                    }
+                    (label, BlankKind::Hand(*h))
+                }
                 _ => continue,
             };
             out.push(Blank {

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use mado_civil::Date;
-use mado_forms::{Blank, Data, FormError, Template};
+use mado_forms::{Blank, Data, FormError, Person, Template};
 use mado_rules::{Answers, EvalError, Evaluation, Guide, Status, Value};
 
 use crate::people::{People, Who};
@@ -69,7 +69,7 @@ pub fn move_of(guide: &Guide, answers: &Answers, today: Date) -> Result<Option<M
 /// At a 転入 or 転居 the card's address is the old one: it prints as 従前の住所 and everyone who
 /// lived there with the applicant (an address left blank counts as theirs) prints at
 /// `new_address`. At a 転出 the address being left is the current one and `new_address` is the
-/// 転出先. The person concerned without an address of their own lives at the applicant's.
+/// 転出先. Anyone named without an address of their own lives at the applicant's.
 pub fn data(
     guide: &Guide,
     answers: &Answers,
@@ -84,10 +84,20 @@ pub fn data(
     if subject.address.trim().is_empty() {
         subject.address = applicant.address.clone();
     }
-    let mut householder = people.get(Role::Householder).cloned();
-    let payee = people.get(Role::Payee).cloned();
-    let child = people.get(Role::Child).cloned();
-    let spouse = people.get(Role::Spouse).cloned();
+    // Anyone named without an address of their own lives at the applicant's (the person
+    // concerned, the 世帯主, a child, a spouse: the household the applicant comes for).
+    let at_home = |p: Option<&Person>| {
+        p.cloned().map(|mut p| {
+            if p.address.trim().is_empty() {
+                p.address = applicant.address.clone();
+            }
+            p
+        })
+    };
+    let mut householder = at_home(people.get(Role::Householder));
+    let payee = at_home(people.get(Role::Payee));
+    let child = at_home(people.get(Role::Child));
+    let spouse = at_home(people.get(Role::Spouse));
     // 続柄 that follow from the roles: the applicant applying for themselves is 本人; the
     // person concerned who is the 世帯主 is 世帯主 (as the household forms write it).
     if people.self_applying() && applicant.relation.trim().is_empty() {

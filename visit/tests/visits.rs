@@ -177,13 +177,8 @@ fn bereaved_spouse(city: &'static str) -> Visit {
     );
     me.relation = "妻".into();
     me.account = account("スズキ カズコ");
-    let mut husband = resident(
-        "鈴木 茂",
-        "すずき しげる",
-        city_address(city),
-        "1952-03-03",
-        Sex::Male,
-    );
+    // Typed at the counter without an address: he lived at hers.
+    let mut husband = resident("鈴木 茂", "すずき しげる", "", "1952-03-03", Sex::Male);
     husband.phone = String::new();
     husband.relation = "世帯主".into();
     husband.insurer_number = "401000".into();

@@ -541,7 +541,7 @@ pub fn FormsPanel(
                         } else {
                             view! {
                                 <p class="warn">{lang.get().forms_blanks(r.missing.len())}</p>
-                                <ul>{r.missing.iter().map(|b| view! { <li>{b.form.clone()}"：" {b.field.clone()}</li> }).collect_view()}</ul>
+                                <ul data-testid="blank-list">{r.missing.iter().map(|b| view! { <li>{b.form.clone()}"：" {b.field.clone()}</li> }).collect_view()}</ul>
                             }.into_any()
                         })}
                         <details>

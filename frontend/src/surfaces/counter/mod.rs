@@ -296,9 +296,9 @@ fn CounterGuide(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
             ticket.get_untracked(),
             printed.get_untracked(),
         );
-        let office = office_id
-            .get_untracked()
-            .ok_or("この窓口の事務所がまだわかりません。サーバーにつながってから保存してください")?;
+        let office = office_id.get_untracked().ok_or(
+            "この窓口の事務所がまだわかりません。サーバーにつながってから保存してください",
+        )?;
         let out = Outgoing {
             key: v.id.clone(),
             office,
