@@ -3,6 +3,7 @@
 import { chromium } from '@playwright/test';
 import { launchOptions } from '../chromium.mjs';
 import { openAllDay } from '../hours.mjs';
+import { VISITS, runVisit } from '../visits.mjs';
 
 const base = process.argv[2];
 if (!base) throw new Error('usage: node bench/bench.mjs BASE_URL');
@@ -111,6 +112,26 @@ async function formsTimings() {
   return { forms, print_to_pdf: { ...stats(times), bytes, pages } };
 }
 
+// A counter visit (issue 19): the six scripted visits of ../visits.mjs, each from the login on
+// a fresh page: the staff actions it took and the fields its printed batch left for the hand
+// (Mado's own count before printing; signatures and the 個人番号 are not counted).
+async function counterVisits() {
+  const browser = await chromium.launch(launchOptions);
+  const out = [];
+  for (const visit of VISITS) {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    await page.goto(`${base}/counter?city=${visit.city}`);
+    await page.getByLabel('ログインID').fill('admin');
+    await page.getByLabel('パスワード').fill('bench-password');
+    await page.getByRole('button', { name: 'ログイン' }).click();
+    const r = await runVisit(page, visit);
+    out.push({ id: visit.id, name: visit.name, city: visit.city, actions: r.actions, hand_fields: r.missing, forms: r.forms });
+    await page.close();
+  }
+  await browser.close();
+  return out;
+}
+
 // The relay `cargo xtask bench` starts (its --admin-password); its demo office is opened
 // today and tomorrow all day first: kiosks issue tickets only while the office is open.
 await openAllDay(base, 'bench-password');
@@ -118,4 +139,5 @@ const tti = await timeToInteractive(5);
 const issue = await issueLatency(1000, 4);
 const guide = await guideTimings((process.argv[3] || '').split(',').filter(Boolean));
 const { forms, print_to_pdf } = await formsTimings();
-console.log(JSON.stringify({ tti_ms: tti.inPage, tti_driver_ms: tti.driver, issue, guide, forms, print_to_pdf }));
+const visits = await counterVisits();
+console.log(JSON.stringify({ tti_ms: tti.inPage, tti_driver_ms: tti.driver, issue, guide, forms, print_to_pdf, visits }));

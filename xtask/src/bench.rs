@@ -532,6 +532,7 @@ pub fn bench() -> Result {
         pmax = num(&pdf["max"]),
         pkb = num(&pdf["bytes"]) / 1000.0,
     ));
+    md.push_str(&visits_table(&m["visits"]));
     md.push_str(
         "\n## Card reading: one 基本4情報 read per transport\n\n\
          `mado-card bench` (relay profile): open the 券面事項入力補助AP, ask the PIN tries, VERIFY, read EF 0002 \
@@ -578,6 +579,54 @@ pub fn bench() -> Result {
     std::fs::write(&path, &md).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     println!("{md}");
     Ok(())
+}
+
+/// The "A counter visit" section: staff actions and fields left for the hand per scripted visit
+/// (e2e/visits.mjs). Target for the 手帳 visit: at most 25 actions and no field for the hand.
+fn visits_table(visits: &serde_json::Value) -> String {
+    let mut md = String::from(
+        "\n## A counter visit\n\n\
+         The six scripted visits of `e2e/visits.mjs` (the same as `visit/tests/visits.rs`), driven in Chromium from the \
+         staff login to the printed batch. A staff action is a click, a tick, or typing one whole field; questions the \
+         guide does not show are not asked. Fields left for the hand: what the printed forms still leave for the \
+         resident to write that Mado could have filled (its own count before printing: the counter lists them); \
+         signatures, the 個人番号 and the office's boxes are written by hand on purpose and not counted.\n\n\
+         | visit | city | forms printed | staff actions | fields left for the hand | target | verdict |\n|---|---|---|---|---|---|---|\n",
+    );
+    for v in visits.as_array().into_iter().flatten() {
+        let actions = v["actions"].as_u64().unwrap_or(u64::MAX);
+        let hand = v["hand_fields"].as_u64().unwrap_or(u64::MAX);
+        let forms = v["forms"]
+            .as_array()
+            .map(|f| {
+                f.iter()
+                    .filter_map(|x| x.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            })
+            .unwrap_or_default();
+        let techo = v["id"]
+            .as_str()
+            .is_some_and(|id| id.starts_with("shintai-techo"));
+        let (target, verdict) = if techo {
+            (
+                "≤ 25 actions, 0 fields",
+                if actions <= 25 && hand == 0 {
+                    "meets"
+                } else {
+                    "over"
+                },
+            )
+        } else {
+            ("0 fields", if hand == 0 { "meets" } else { "over" })
+        };
+        md.push_str(&format!(
+            "| {} | {} | {forms} | {actions} | {hand} | {target} | {verdict} |\n",
+            v["name"].as_str().unwrap_or(""),
+            v["city"].as_str().unwrap_or(""),
+        ));
+    }
+    md
 }
 
 /// The "Relay under load" section.
@@ -753,6 +802,24 @@ mod tests {
             "sender_lag": {"p99": 3.0, "max": 9.0},
             "slowest_windows": [{"from_ms": 4100, "max": p99 + 1.0, "requests": 50, "over_20ms": 7}],
         })
+    }
+
+    #[test]
+    fn the_visits_table_judges_the_techo_visit_by_actions_and_every_visit_by_fields() {
+        let md = super::visits_table(&serde_json::json!([
+            {"id": "shintai-techo-kitakyushu", "name": "手帳1級", "city": "kitakyushu", "actions": 25, "hand_fields": 0, "forms": ["補装具費支給申請書"]},
+            {"id": "shintai-techo-kitami", "name": "手帳1級", "city": "kitami", "actions": 26, "hand_fields": 0, "forms": []},
+            {"id": "okuyami-kitami", "name": "葬祭費", "city": "kitami", "actions": 43, "hand_fields": 1, "forms": ["a", "b"]}
+        ]));
+        assert!(md.contains("| 手帳1級 | kitakyushu | 補装具費支給申請書 | 25 | 0 | ≤ 25 actions, 0 fields | meets |"), "{md}");
+        assert!(
+            md.contains("| 手帳1級 | kitami |  | 26 | 0 | ≤ 25 actions, 0 fields | over |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| 葬祭費 | kitami | a、b | 43 | 1 | 0 fields | over |"),
+            "{md}"
+        );
     }
 
     #[test]
