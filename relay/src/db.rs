@@ -307,6 +307,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0022_visit_records.sql"),
         include_str!("../migrations/postgres/0022_visit_records.sql"),
     ),
+    (
+        23,
+        "handovers",
+        include_str!("../migrations/0023_handovers.sql"),
+        include_str!("../migrations/postgres/0023_handovers.sql"),
+    ),
 ];
 
 /// Opens the database at `url` (`sqlite://PATH`, `sqlite::memory:` or `postgres://…`).

@@ -33,6 +33,7 @@
 //! | `POST /api/tickets/{ticket}/{recall,no-show,done,transfer}` | staff | act on a ticket |
 //! | `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/auth/me` | staff | session cookie |
 //! | `…/guide-records` | staff | the guide's result kept with the counter record (`Idempotency-Key` honoured: the counter's outbox sends each record once) |
+//! | `/api/tickets/{id}/handover`, `…/handovers` | staff | a visit handed over with a ticket sent to another counter, and who is coming (kept while the ticket is served) |
 //! | reservations, check-in | residents, kiosk | see `http/reservations.rs` |
 //! | pre-applications, exports | residents, staff | see `http/submissions.rs` |
 //! | `GET /api/openapi.json` | anyone | all of the above as an OpenAPI 3.1 document ([`openapi`]) |
@@ -178,7 +179,8 @@ fn spawn_checkpoints(state: AppState) {
     });
 }
 
-/// Deletes pre-applications past the retention period now, then every hour.
+/// Deletes pre-applications past the retention period, and handovers of earlier days, now and
+/// then every hour.
 fn spawn_retention(state: AppState) {
     let days = state.config.submission_retention_days;
     let shutdown = state.shutdown.clone();
@@ -186,6 +188,13 @@ fn spawn_retention(state: AppState) {
         loop {
             if let Err(e) = http::submissions::purge(&state, days, db::now_ms()).await {
                 tracing::warn!(error = %e, "retention purge failed; retrying in an hour");
+            }
+            // Visits handed over with yesterday's tickets are not kept past the day.
+            let today = db::local_day_start_ms(db::now_ms());
+            match store::handovers::purge_before(&state.db, today).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(handovers = n, "yesterday's handovers deleted"),
+                Err(e) => tracing::warn!(error = %e, "handover purge failed; retrying in an hour"),
             }
             tokio::select! {
                 () = shutdown.cancelled() => return,

@@ -182,9 +182,8 @@ fn tag(path: &str) -> &'static str {
     };
     match resource {
         "offices" | "settings" => "offices",
-        "tickets" | "walk-in" | "board" | "queue" | "events" | "counters" | "ticket-status" => {
-            "queue"
-        }
+        "tickets" | "walk-in" | "board" | "queue" | "events" | "counters" | "ticket-status"
+        | "handovers" => "queue",
         "services" | "reservations" | "check-in" => "reservations",
         "submissions" | "submission-status" => "submissions",
         "guide-records" => "guide-records",

@@ -15,9 +15,9 @@ use mado_wire::submission::{
 };
 use mado_wire::{
     Board, BookRequest, Booking, CallNextRequest, CallNextResult, CheckInRequest, GuideRecord,
-    IssueTicketRequest, IssuedTicket, LoginRequest, NewGuideRecord, Office, QueueEvent,
-    QueueSnapshot, RescheduleRequest, Reservation, ServiceWalkIn, Session, SlotOffer, StaffMe,
-    Ticket, TransferRequest,
+    Handover, HandoverSummary, IssueTicketRequest, IssuedTicket, LoginRequest, NewGuideRecord,
+    NewHandover, Office, QueueEvent, QueueSnapshot, RescheduleRequest, Reservation, ServiceWalkIn,
+    Session, SlotOffer, StaffMe, Ticket, TransferRequest,
 };
 use std::sync::OnceLock;
 
@@ -164,6 +164,31 @@ pub const ROUTES: &[Route] = &[
     )
     .body::<TransferRequest>()
     .json::<Ticket>(),
+    r(
+        "PUT",
+        "/api/tickets/{ticket}/handover",
+        Staff,
+        "leave the visit with a ticket sent to another counter (kept while the ticket is served)",
+        |m| on(m, crate::http::handovers::handover_put),
+    )
+    .body::<NewHandover>()
+    .json::<Handover>(),
+    r(
+        "GET",
+        "/api/tickets/{ticket}/handover",
+        Staff,
+        "the visit handed over with a ticket",
+        |m| on(m, crate::http::handovers::handover_get),
+    )
+    .json::<Handover>(),
+    r(
+        "GET",
+        "/api/offices/{office}/handovers",
+        Staff,
+        "who is coming with a handed-over visit, and why (no personal data)",
+        |m| on(m, crate::http::handovers::handovers_list),
+    )
+    .json::<Vec<HandoverSummary>>(),
     r(
         "POST",
         "/api/auth/login",

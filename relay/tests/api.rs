@@ -695,6 +695,138 @@ async fn a_record_sent_twice_with_its_key_is_stored_once_with_its_hand_count_and
     );
 }
 
+/// Issue 19 item 6 (「回さない」窓口): a counter leaves the visit with a ticket it sends to
+/// another service; the office's list says who is coming and why without the visit; the
+/// next counter opens the visit; it is gone once the ticket is done.
+#[tokio::test]
+async fn a_visit_handed_over_with_a_ticket_is_opened_by_the_next_counter_and_gone_when_done() {
+    let (app, _) = test_app().await;
+    let cookie = login(&app).await;
+    let ticket = issue(&app, "jumin").await;
+    let id = ticket["ticket"]["id"].as_i64().unwrap();
+    let called = send(
+        &app,
+        Method::POST,
+        "/api/counters/1/call-next",
+        Some(json!({})),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(called.body["called"]["id"], id, "{}", called.body);
+    let visit =
+        json!({"id": "v-1", "people": {"applicant": {"name": "佐藤 健"}, "subject": "applicant"}});
+    let url = format!("/api/tickets/{id}/handover");
+    let put = |body: Value| send(&app, Method::PUT, &url, Some(body), Some(&cookie));
+    let a = put(json!({
+        "from_counter_id": 1, "title": "引越し（転入）",
+        "procedures": ["国民健康保険の加入"], "visit": visit
+    }))
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let moved = send(
+        &app,
+        Method::POST,
+        &format!("/api/tickets/{id}/transfer"),
+        Some(json!({"service_id": "kokuho"})),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+    let list = send(
+        &app,
+        Method::GET,
+        "/api/offices/kokurakita/handovers",
+        None,
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    let row = &list.body[0];
+    assert_eq!(row["ticket_id"], id);
+    assert_eq!(row["service_id"], "kokuho");
+    assert_eq!(row["status"], "waiting");
+    assert_eq!(row["from_counter_id"], 1);
+    assert_eq!(row["title"], "引越し（転入）");
+    assert!(
+        !list.body.to_string().contains("佐藤"),
+        "the list carries no personal data: {}",
+        list.body
+    );
+    let got = send(
+        &app,
+        Method::GET,
+        &format!("/api/tickets/{id}/handover"),
+        None,
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert_eq!(got.body["visit"], visit);
+    // Refused with what was expected.
+    for (body, want) in [
+        (
+            json!({"title": "", "visit": {}}),
+            "title must be 1–200 characters",
+        ),
+        (
+            json!({"title": "x", "visit": [1]}),
+            "visit must be a JSON object",
+        ),
+        (
+            json!({"title": "x", "visit": {"a": "あ".repeat(18_000)}}),
+            "at most 49152",
+        ),
+    ] {
+        let r = put(body).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+        assert!(
+            r.body["error"]["message"].as_str().unwrap().contains(want),
+            "{}",
+            r.body
+        );
+    }
+    let unknown = put(json!({"from_counter_id": 99, "title": "x", "visit": {}})).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND, "{}", unknown.body);
+    // Called by the next counter and served: the visit is not kept.
+    send(
+        &app,
+        Method::POST,
+        "/api/counters/3/call-next",
+        Some(json!({})),
+        Some(&cookie),
+    )
+    .await;
+    let done = send(
+        &app,
+        Method::POST,
+        &format!("/api/tickets/{id}/done"),
+        None,
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    let gone = send(
+        &app,
+        Method::GET,
+        &format!("/api/tickets/{id}/handover"),
+        None,
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+    let after = put(json!({"title": "x", "visit": {}})).await;
+    assert_eq!(after.status, StatusCode::CONFLICT, "{}", after.body);
+    let list = send(
+        &app,
+        Method::GET,
+        "/api/offices/kokurakita/handovers",
+        None,
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(list.body, json!([]));
+}
+
 #[tokio::test]
 async fn malformed_guide_records_are_refused_with_what_was_expected() {
     let (app, _) = test_app().await;

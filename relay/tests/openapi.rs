@@ -797,9 +797,29 @@ async fn every_answer_validates_against_the_declared_schema() {
         StatusCode::OK,
     );
     let transfer = format!("/api/tickets/{}/transfer", id(&third));
+    let handover = format!("/api/tickets/{}/handover", id(&third));
+    let visit = json!({"title": "引越し（転入）", "from_counter_id": 1, "procedures": ["国民健康保険の加入"], "visit": {"id": "v-1"}});
+    json_ok(
+        &t.call(M::PUT, &handover, Some(visit), Some(admin)).await,
+        StatusCode::OK,
+    );
     let to = json!({"service_id": "fukushi"});
     json_ok(
         &t.call(M::POST, &transfer, Some(to), Some(admin)).await,
+        StatusCode::OK,
+    );
+    json_ok(
+        &t.call(M::GET, &handover, None, Some(admin)).await,
+        StatusCode::OK,
+    );
+    json_ok(
+        &t.call(
+            M::GET,
+            "/api/offices/kokurakita/handovers",
+            None,
+            Some(admin),
+        )
+        .await,
         StatusCode::OK,
     );
     let nobody = t

@@ -487,3 +487,47 @@ pub struct GuideRecord {
 
 #[cfg(all(test, target_arch = "wasm32"))]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+/// A visit handed over with its ticket to another counter (「回さない」窓口): the counter it
+/// comes from, the life event in words, and the visit as the counter keeps it (opaque to the
+/// relay: `mado_visit::Visit`). Kept only while the ticket waits or is being served.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewHandover {
+    /// The counter handing over.
+    pub from_counter_id: Option<i64>,
+    /// What the visit is about, as staff read it: 「引越し（転入）」. No personal data.
+    pub title: String,
+    /// The procedures the next counter is asked to take (their names), for its list.
+    #[serde(default)]
+    pub procedures: Vec<String>,
+    /// The visit itself.
+    pub visit: serde_json::Value,
+}
+
+/// `GET /api/tickets/{ticket}/handover`: the visit handed over with a ticket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Handover {
+    pub ticket_id: i64,
+    pub created_at_ms: i64,
+    #[serde(flatten)]
+    pub handover: NewHandover,
+}
+
+/// `GET /api/offices/{office}/handovers`: who is coming and why, without the visit itself (no
+/// personal data): for the counters that will call them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct HandoverSummary {
+    pub ticket_id: i64,
+    pub number: TicketNumber,
+    /// The service whose line the ticket waits in now.
+    pub service_id: String,
+    pub status: TicketStatus,
+    pub from_counter_id: Option<i64>,
+    pub title: String,
+    pub procedures: Vec<String>,
+    pub created_at_ms: i64,
+}

@@ -57,6 +57,7 @@ const RELAY: CrateLayers = CrateLayers {
         &[
             "http::reservations",
             "http::records",
+            "http::handovers",
             "http::staff",
             "http::submissions",
         ],

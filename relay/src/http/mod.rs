@@ -4,10 +4,11 @@
 //!
 //! Lowest first (`cargo xtask layers`): `auth` (staff sessions and their extractors) and
 //! `stream` (the event stream); `devices` (kiosks, displays, `KioskAccess`); `reservations`,
-//! `records`, `staff`, `submissions`; `tickets`, `stats`, `settings`; `offices`, `web`.
+//! `records`, `handovers`, `staff`, `submissions`; `tickets`, `stats`, `settings`; `offices`, `web`.
 
 pub(crate) mod auth;
 pub(crate) mod devices;
+pub(crate) mod handovers;
 pub(crate) mod offices;
 pub(crate) mod records;
 pub(crate) mod reservations;

@@ -325,6 +325,10 @@ async fn act(
             )
         }
     };
+    // A visit handed over with the ticket is kept only while the ticket is still served.
+    if matches!(action, Action::Done | Action::NoShow) {
+        store::handovers::delete_in(&mut tx, ticket_id).await?;
+    }
     let event = record(&mut tx, kind, &updated, now).await?;
     tx.commit().await?;
     state.events.publish(event);

@@ -2,6 +2,7 @@
 
 pub(crate) mod devices;
 pub(crate) mod events;
+pub(crate) mod handovers;
 pub(crate) mod offices;
 pub(crate) mod records;
 pub(crate) mod reservations;
