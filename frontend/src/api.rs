@@ -233,6 +233,24 @@ pub async fn transfer(ticket_id: i64, service_id: String) -> Result<Ticket, ApiE
     .await
 }
 
+/// Leaves the visit with a ticket sent to another counter (「回さない」窓口).
+pub async fn put_handover(
+    ticket_id: i64,
+    handover: &mado_wire::NewHandover,
+) -> Result<mado_wire::Handover, ApiError> {
+    put(&format!("/api/tickets/{ticket_id}/handover"), handover).await
+}
+
+/// The visit handed over with a ticket, if any ([`ApiError::Refused`] 404 when none).
+pub async fn handover(ticket_id: i64) -> Result<mado_wire::Handover, ApiError> {
+    get(&format!("/api/tickets/{ticket_id}/handover")).await
+}
+
+/// Who is coming to the office's counters with a handed-over visit, and why.
+pub async fn handovers(office: &str) -> Result<Vec<mado_wire::HandoverSummary>, ApiError> {
+    get(&format!("/api/offices/{office}/handovers")).await
+}
+
 /// Bookable slots of a service from `from` (`YYYY-MM-DD`) to the end of the service's booking
 /// window (60 days for the demo office), as the relay knows it.
 pub async fn slots(office: &str, service: &str, from: &str) -> Result<Vec<SlotOffer>, ApiError> {

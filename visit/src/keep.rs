@@ -37,9 +37,11 @@ pub struct Visit {
     /// The last batch printed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub printed: Option<Printed>,
-    /// The ticket being served, when the visit began from a call.
+    /// The ticket being served, when the visit began from a call, and its number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_number: Option<String>,
 }
 
 /// A printed batch.
@@ -72,7 +74,21 @@ impl Visit {
             chosen: BTreeMap::new(),
             printed: None,
             ticket: None,
+            ticket_number: None,
         }
+    }
+
+    /// The visit handed over from another counter, continued here: a visit of its own (its
+    /// own id, its own record, begun now) with everything already known and the same ticket.
+    pub fn continued(mut self, id: String, office: String, staff: String, now_ms: i64) -> Visit {
+        self.id = id;
+        self.office = office;
+        self.staff = staff;
+        self.started_ms = now_ms;
+        self.updated_ms = now_ms;
+        self.printed = None;
+        self.chosen = BTreeMap::new();
+        self
     }
 
     /// Nothing worth keeping: no life event chosen and nobody named.

@@ -250,6 +250,16 @@ impl Lang {
         }
     }
 
+    /// Where a handed-over resident comes from: 「3番窓口から」.
+    pub fn ticket_from(self, counter: &str) -> String {
+        match self {
+            Lang::Ja if counter.is_empty() => "ほかの窓口から".to_owned(),
+            Lang::Ja => format!("{counter}から"),
+            Lang::En if counter.is_empty() => "from another counter".to_owned(),
+            Lang::En => format!("from {counter}"),
+        }
+    }
+
     /// Records kept on this PC until the server is reachable.
     pub fn counter_outbox_waiting(self, n: usize) -> String {
         match self {

@@ -12,6 +12,7 @@
 mod card_reader;
 mod forms_panel;
 mod preapplication;
+mod ticket_bar;
 
 use std::collections::BTreeMap;
 
@@ -20,7 +21,7 @@ use mado_rules::Answers;
 
 use mado_visit::{Outgoing, People, Printed, Visit};
 use mado_wire::submission::Submission;
-use mado_wire::{NewGuideRecord, StaffMe};
+use mado_wire::{NewGuideRecord, NewHandover, Office, StaffMe};
 
 use crate::api;
 use crate::device::keep;
@@ -115,6 +116,11 @@ fn CounterGuide(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
     let printed = RwSignal::new(None::<Printed>);
     let chosen = RwSignal::new(BTreeMap::<String, bool>::new());
     let ticket = RwSignal::new(None::<i64>);
+    let ticket_number = RwSignal::new(None::<String>);
+    let counter = RwSignal::new(None::<i64>);
+    let office = RwSignal::new(None::<Office>);
+    // Where a handed-over visit came from, shown while it is served here.
+    let handed = RwSignal::new(None::<String>);
     let office_name = RwSignal::new(String::new());
     let office_contact = RwSignal::new(String::new());
     let office_id = RwSignal::new(None::<String>);
@@ -145,6 +151,7 @@ fn CounterGuide(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
         chosen.set(v.chosen);
         printed.set(v.printed);
         ticket.set(v.ticket);
+        ticket_number.set(v.ticket_number);
         pending_answers.set_value((!v.answers.is_null()).then_some(v.answers));
         session.set(None);
         pack.set(v.pack);
@@ -168,16 +175,18 @@ fn CounterGuide(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
                 // Kept for a counter opened while the relay is out of reach.
                 save_setting(OFFICE_KEY, &serde_json::to_string(&o).unwrap_or_default());
                 office_contact.set(mado_visit::handout::contact_line(&o));
-                office_name.set(o.name);
-                office_id.set(Some(o.id));
+                office_name.set(o.name.clone());
+                office_id.set(Some(o.id.clone()));
+                office.set(Some(o));
             }
             Err(_) => {
                 if let Some(o) = crate::shell::load_setting(OFFICE_KEY)
                     .and_then(|j| serde_json::from_str::<mado_wire::Office>(&j).ok())
                 {
                     office_contact.set(mado_visit::handout::contact_line(&o));
-                    office_name.set(o.name);
-                    office_id.set(Some(o.id));
+                    office_name.set(o.name.clone());
+                    office_id.set(Some(o.id.clone()));
+                    office.set(Some(o));
                 }
             }
         }
@@ -233,6 +242,7 @@ fn CounterGuide(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
         v.chosen = chosen.get();
         v.printed = printed.get();
         v.ticket = ticket.get();
+        v.ticket_number = ticket_number.get();
         v
     };
     Effect::new(move |_| {
@@ -395,16 +405,9 @@ fn CounterGuide(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
         pack.set(None);
         marks.set(BTreeMap::new());
     };
-    // 「次の方」: the record goes to the outbox, the visit is removed from the PC, everything
-    // about this resident is cleared, and a new visit begins.
-    let next = move |_| {
-        if !confirm(d().counter_confirm_next) {
-            return;
-        }
-        if let Err(e) = queue_record(Some(now_ms())) {
-            saved.set(SaveState::Failed(e));
-            return;
-        }
+    // Ends this counter's part of the visit: a new, empty visit begins and the old one is
+    // removed from the PC (its record is in the outbox by then).
+    let end_visit = move || {
         let old = visit_id.get_value();
         let id = new_idempotency_key();
         visit_id.set_value(id.clone());
@@ -415,6 +418,8 @@ fn CounterGuide(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
         printed.set(None);
         chosen.set(BTreeMap::new());
         ticket.set(None);
+        ticket_number.set(None);
+        handed.set(None);
         marks.set(BTreeMap::new());
         session.set(None);
         pack.set(None);
@@ -423,6 +428,122 @@ fn CounterGuide(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
                 problem.set(Some(e));
             }
         });
+    };
+    // A number called: the visit is linked to its ticket; a visit handed over with it by
+    // another counter is opened here with everything already known.
+    let on_called = Callback::new(move |c: ticket_bar::Called| match c.handover {
+        Some(h) => match serde_json::from_value::<Visit>(h.handover.visit.clone()) {
+            Ok(v) => {
+                let from = office.with_untracked(|o| {
+                    o.as_ref()
+                        .and_then(|o| {
+                            o.counters
+                                .iter()
+                                .find(|x| Some(x.id) == h.handover.from_counter_id)
+                        })
+                        .map(|x| x.label.clone())
+                        .unwrap_or_default()
+                });
+                let mut v = v.continued(
+                    visit_id.get_value(),
+                    office_id.get_untracked().unwrap_or_default(),
+                    staff_login.get_value(),
+                    now_ms(),
+                );
+                v.ticket = Some(c.ticket.id);
+                v.ticket_number = Some(c.ticket.number.to_string());
+                restore(v);
+                handed.set(Some(format!(
+                    "{}{}",
+                    lang.get_untracked().ticket_from(&from),
+                    h.handover.title
+                )));
+            }
+            Err(e) => problem.set(Some(format!("{} {e}", d().ticket_handed_over))),
+        },
+        None => {
+            ticket.set(Some(c.ticket.id));
+            ticket_number.set(Some(c.ticket.number.to_string()));
+        }
+    });
+    // 「回す」: the visit goes with the ticket to another service's line; this counter's record
+    // is saved and its part ends.
+    let on_transfer = Callback::new(move |service: String| {
+        let Some(t) = ticket.get_untracked() else {
+            return;
+        };
+        if !confirm(d().ticket_confirm_send) {
+            return;
+        }
+        let v = untrack(visit_now);
+        let (title, procedures) = match session.get_untracked() {
+            Some(s) => {
+                let title = s.guide.with_value(|g| g.title.clone());
+                let marked = marks.get_untracked();
+                let left = s
+                    .eval
+                    .get_untracked()
+                    .map(|e| {
+                        e.procedures
+                            .iter()
+                            .filter(|p| {
+                                matches!(
+                                    p.status,
+                                    mado_rules::Status::Required | mado_rules::Status::MayApply
+                                ) && !marked.contains_key(&p.id)
+                            })
+                            .map(|p| p.name.clone())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                (title, left)
+            }
+            None => (d().ticket_send.to_owned(), Vec::new()),
+        };
+        let visit = match serde_json::to_value(&v) {
+            Ok(j) => j,
+            Err(e) => return problem.set(Some(e.to_string())),
+        };
+        let handover = NewHandover {
+            from_counter_id: counter.get_untracked(),
+            title,
+            procedures,
+            visit,
+        };
+        tasks.spawn(async move {
+            let sent = async {
+                api::put_handover(t, &handover).await?;
+                api::transfer(t, service).await
+            }
+            .await;
+            match sent {
+                Ok(_) => match queue_record(Some(now_ms())) {
+                    Ok(_) => end_visit(),
+                    Err(e) => saved.set(SaveState::Failed(e)),
+                },
+                Err(e) => problem.set(Some(e.to_string())),
+            }
+        });
+    });
+    // 「次の方」: the record goes to the outbox, the visit is removed from the PC, everything
+    // about this resident is cleared, and a new visit begins.
+    let next = move |_| {
+        if !confirm(d().counter_confirm_next) {
+            return;
+        }
+        if let Err(e) = queue_record(Some(now_ms())) {
+            saved.set(SaveState::Failed(e));
+            return;
+        }
+        // The ticket is served: done.
+        if let Some(t) = ticket.get_untracked() {
+            tasks.spawn(async move {
+                if let Err(e) = api::ticket_action(t, api::TicketAction::Done).await {
+                    problem.set(Some(format!("{} {e}", d().counter_ticket_not_done)));
+                }
+            });
+        }
+        end_visit();
     };
     // Switching to another visit open at this PC: this one stays kept.
     let resume = move |v: Visit| {
@@ -466,6 +587,8 @@ fn CounterGuide(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
                 <LangToggle/>
                 <button type="button" class="secondary" on:click=logout>{move || t().logout}</button>
             </header>
+            <ticket_bar::TicketBar office=office counter=counter ticket=ticket number=ticket_number on_called=on_called on_transfer=on_transfer/>
+            {move || handed.get().map(|h| view! { <p class="handed" role="status" data-testid="handed">{d().ticket_handed_over}" "{h}</p> })}
             {move || outbox.with(|o| (!o.refused.is_empty()).then(|| view! {
                 <div class="problem" role="alert">
                     <p>{d().counter_outbox_refused}</p>
