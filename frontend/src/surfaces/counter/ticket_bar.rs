@@ -97,13 +97,22 @@ pub fn TicketBar(
             match api::call_next(c).await {
                 Ok(r) => match r.called {
                     Some(ticket) => {
-                        let handover = match api::handover(ticket.id).await {
-                            Ok(h) => Some(h),
-                            Err(ApiError::Refused { status: 404, .. }) => None,
-                            Err(e) => {
-                                say(e);
-                                None
+                        // Only a ticket the office's list names has a visit to open.
+                        let office_id = office.get_untracked().map(|o| o.id).unwrap_or_default();
+                        let handed = api::handovers(&office_id)
+                            .await
+                            .map(|l| l.iter().any(|h| h.ticket_id == ticket.id))
+                            .unwrap_or(false);
+                        let handover = if handed {
+                            match api::handover(ticket.id).await {
+                                Ok(h) => Some(h),
+                                Err(e) => {
+                                    say(e);
+                                    None
+                                }
                             }
+                        } else {
+                            None
                         };
                         on_called.run(Called { ticket, handover });
                         refresh();
