@@ -26,6 +26,17 @@ pub enum DateError {
     /// Bad input: the date is before the Gregorian calendar was adopted in Japan.
     #[error("{0} is before 1873-01-01 and has no era form here")]
     BeforeGregorian(Date),
+    /// Bad input: text that is not a date in era form (昭和31年4月10日, S31.4.10).
+    #[error("expected a date in era form such as 昭和31年4月10日 or S31.4.10, found {0:?}")]
+    NotWareki(String),
+    /// Bad input: an era date the era does not have (昭和64年1月8日 is 平成元年1月8日).
+    #[error("{text} is not a day of {era}: {date} is {actual}")]
+    OutsideEra {
+        text: String,
+        era: &'static str,
+        date: Date,
+        actual: String,
+    },
 }
 
 /// Day of the week, Monday first. In JSON its English abbreviation (`"Mon"`).

@@ -173,3 +173,35 @@ test('with the relay killed mid-visit the counter reloads from cache, guides, pr
   expect(mine[0].hand_fields).toBe(0);
   await crash(relay);
 });
+
+test('the counter for speed: 和暦 entry, every required procedure taken in one action, keyboard shortcuts', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await login(page);
+  await page.getByRole('button', { name: /身体障害者手帳/ }).click();
+  // A date read off a document in era form.
+  const era = page.getByLabel('ご本人の生年月日はいつですか（和暦）');
+  await era.fill('S31.4.10');
+  await era.press('Enter');
+  await expect(page.getByLabel('ご本人の生年月日はいつですか', { exact: true })).toHaveValue('1956-04-10');
+  await era.fill('昭和64年1月8日');
+  await era.press('Enter');
+  await expect(page.getByRole('alert').filter({ hasText: '昭和にない日です（平成元年1月8日）' })).toBeVisible();
+  await answer(page, '身体障害者手帳の手続きはどこまで進んでいますか', '手帳を受け取った');
+  await answer(page, '手帳の等級（総合等級）は何級ですか', '1');
+  // One action marks every required procedure 本日受付.
+  await page.getByRole('button', { name: '必要な手続きをまとめて本日受付' }).click();
+  const required = page.locator('.group.required article.procedure');
+  const n = await required.count();
+  expect(n).toBeGreaterThan(0);
+  await expect(page.locator('.group.required button.mark[aria-pressed="true"]')).toHaveCount(n);
+  // The shortcuts are on the screen, and Alt+P goes to the print button.
+  await expect(page.getByText('Alt+A まとめて本日受付')).toBeVisible();
+  await page.keyboard.press('Alt+KeyP');
+  await expect(page.locator('button.print-batch')).toBeFocused();
+  // The action bar stays in view after scrolling down.
+  await page.mouse.wheel(0, 3000);
+  await expect(page.getByRole('button', { name: '次の方' })).toBeInViewport();
+  await page.screenshot({ path: 'artifacts/counter-action-bar.png' });
+  errors.assertNone();
+});

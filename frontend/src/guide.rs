@@ -235,17 +235,25 @@ fn QuestionField(session: Session, id: String) -> impl IntoView {
             .into_any()
         }
         QuestionType::Date => {
-            let (id2, id3) = (id.clone(), id.clone());
+            let (id2, id3, id4, id5) = (id.clone(), id.clone(), id.clone(), id.clone());
             let value = move || match session.get(&id2) {
                 Some(Value::Date(d)) => d.to_string(),
                 _ => String::new(),
             };
+            let current = move || match session.get(&id5) {
+                Some(Value::Date(d)) => Some(d),
+                _ => None,
+            };
             view! {
-                <input id=input_id.clone() type="date" prop:value=value
-                    on:change=move |ev| {
-                        let text = event_target_value(&ev);
-                        session.set(&id3, Date::parse_iso(text.trim()).ok().map(Value::Date));
-                    }/>
+                <span class="date">
+                    <input id=input_id.clone() type="date" prop:value=value
+                        on:change=move |ev| {
+                            let text = event_target_value(&ev);
+                            session.set(&id3, Date::parse_iso(text.trim()).ok().map(Value::Date));
+                        }/>
+                    <WarekiInput label=def.label.clone() current=Signal::derive(current)
+                        on_date=Callback::new(move |d: Date| session.set(&id4, Some(Value::Date(d))))/>
+                </span>
             }
             .into_any()
         }
@@ -268,6 +276,49 @@ fn QuestionField(session: Session, id: String) -> impl IntoView {
         </fieldset>
     }
     .into_any()
+}
+
+/// A date typed in era form beside a date field (issue 19 item 7): 「S31.4.10」「昭和31年4月10日」
+/// as a clerk reads it off a document; shows the current date in era form, and says what is
+/// wrong with text that is not one.
+#[component]
+pub fn WarekiInput(
+    /// The question or field, for the input's accessible name.
+    label: String,
+    current: Signal<Option<Date>>,
+    on_date: Callback<Date>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let text = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let name = move || format!("{label}（{}）", lang.get().desk().guide_wareki);
+    let read = move || {
+        let t = text.get_untracked();
+        if t.trim().is_empty() {
+            problem.set(None);
+            return;
+        }
+        match Date::parse_wareki(&t) {
+            Ok(d) => {
+                problem.set(None);
+                text.set(String::new());
+                on_date.run(d);
+            }
+            Err(e) => problem.set(Some(lang.get_untracked().wareki_problem(&t, &e))),
+        }
+    };
+    view! {
+        <span class="wareki-entry">
+            <input type="text" class="wareki-input" aria-label=name inputmode="text" autocomplete="off"
+                placeholder=move || lang.get().desk().guide_wareki_placeholder
+                prop:value=move || text.get()
+                on:input=move |ev| text.set(event_target_value(&ev))
+                on:change=move |_| read()
+                on:keydown=move |ev| if ev.key() == "Enter" { ev.prevent_default(); read(); }/>
+            <span class="wareki">{move || current.get().and_then(|d| d.wareki().ok()).map(|w| w.to_string()).unwrap_or_default()}</span>
+            {move || problem.get().map(|p| view! { <span class="field-error" role="alert">{p}</span> })}
+        </span>
+    }
 }
 
 fn heading(status: Status, t: &'static crate::i18n::DeskTexts) -> &'static str {

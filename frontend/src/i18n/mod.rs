@@ -250,6 +250,21 @@ impl Lang {
         }
     }
 
+    /// Why typed text is not a date in era form.
+    pub fn wareki_problem(self, text: &str, e: &mado_civil::DateError) -> String {
+        use mado_civil::DateError;
+        match (self, e) {
+            (Lang::Ja, DateError::OutsideEra { era, actual, .. }) => {
+                format!("「{text}」は{era}にない日です（{actual}）")
+            }
+            (Lang::Ja, DateError::NotADate { .. }) => format!("「{text}」はない日付です"),
+            (Lang::Ja, _) => format!(
+                "「{text}」は和暦として読めません。「昭和31年4月10日」や「S31.4.10」のように入力してください"
+            ),
+            (Lang::En, e) => format!("{text:?}: {e}"),
+        }
+    }
+
     /// Where a handed-over resident comes from: 「3番窓口から」.
     pub fn ticket_from(self, counter: &str) -> String {
         match self {

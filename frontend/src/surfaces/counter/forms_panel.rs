@@ -53,6 +53,7 @@ type Label = fn(&'static DeskTexts) -> &'static str;
 fn label_of(t: &'static DeskTexts, key: &str) -> &'static str {
     match key {
         "name" => t.forms_name,
+        "birth" => t.forms_birth,
         "kana" => t.forms_kana,
         "address" => t.forms_address,
         "postal_code" => t.forms_postal,
@@ -136,7 +137,9 @@ fn BirthEntry(people: RwSignal<People>, role: Role) -> impl IntoView {
                     }
                     Err(e) => problem.set(Some(e)),
                 }/>
-            <span class="wareki">{move || people.with(|p| p.get(role).and_then(|x| x.birth_date).and_then(|d| d.wareki().ok()).map(|w| w.to_string())).unwrap_or_default()}</span>
+            <crate::guide::WarekiInput label=label_of(lang.get_untracked().desk(), "birth").to_owned()
+                current=Signal::derive(move || people.with(|p| p.get(role).and_then(|x| x.birth_date)))
+                on_date=Callback::new(move |d| people.update(|p| if let Some(x) = p.get_mut(role) { x.birth_date = Some(d); }))/>
             {move || problem.get().map(|e| view! { <span class="problem" role="alert">{e}</span> })}
         </div>
     }

@@ -324,7 +324,7 @@ fn CounterGuide(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
         });
         Ok(true)
     };
-    let save = move |_| match queue_record(None) {
+    let save = move |_: ()| match queue_record(None) {
         Ok(true) => saved.set(SaveState::Waiting),
         Ok(false) => {}
         Err(e) => saved.set(SaveState::Failed(e)),
@@ -527,7 +527,7 @@ fn CounterGuide(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
     });
     // 「次の方」: the record goes to the outbox, the visit is removed from the PC, everything
     // about this resident is cleared, and a new visit begins.
-    let next = move |_| {
+    let next = move |_: ()| {
         if !confirm(d().counter_confirm_next) {
             return;
         }
@@ -545,6 +545,64 @@ fn CounterGuide(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
         }
         end_visit();
     };
+    // 「必要な手続きをまとめて本日受付」: every required procedure marked in one action.
+    let all_today = move || {
+        let Some(s) = session.get_untracked() else {
+            return;
+        };
+        if let Ok(e) = s.eval.get_untracked() {
+            marks.update(|m| {
+                for p in e
+                    .procedures
+                    .iter()
+                    .filter(|p| p.status == mado_rules::Status::Required)
+                {
+                    m.insert(p.id.clone(), Mark::Today);
+                }
+            });
+        }
+    };
+    // To the forms panel, and its print button.
+    let to_print = move || {
+        if let Some(b) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector("button.print-batch").ok().flatten())
+        {
+            b.scroll_into_view();
+            if let Ok(b) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(b) {
+                let _ = b.focus();
+            }
+        }
+    };
+    // Keyboard shortcuts (listed on the screen): Alt+A, Alt+P, Alt+S, Alt+N.
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        if !ev.alt_key() || ev.ctrl_key() || ev.meta_key() || session.get_untracked().is_none() {
+            return;
+        }
+        let handled = match ev.code().as_str() {
+            "KeyA" => {
+                all_today();
+                true
+            }
+            "KeyP" => {
+                to_print();
+                true
+            }
+            "KeyS" => {
+                save(());
+                true
+            }
+            "KeyN" => {
+                next(());
+                true
+            }
+            _ => false,
+        };
+        if handled {
+            ev.prevent_default();
+        }
+    });
+    on_cleanup(move || keys.remove());
     // Switching to another visit open at this PC: this one stays kept.
     let resume = move |v: Visit| {
         others.update(|o| o.retain(|x| x.id != v.id));
@@ -636,11 +694,14 @@ fn CounterGuide(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
                                 <button type="button" class="secondary" on:click=change_event>{move || d().guide_change_event}</button>
                                 <button type="button" class="secondary" on:click=restart>{move || d().guide_restart}</button>
                                 <button type="button" class="secondary" on:click=move |_| print_page()>{move || d().guide_print}</button>
-                                <button type="button" class="save" on:click=save disabled=move || saved.get() == SaveState::Saving>
+                                <button type="button" class="secondary" on:click=move |_| all_today()>{move || d().counter_all_today}</button>
+                                <button type="button" class="secondary" on:click=move |_| to_print()>{move || d().counter_to_print}</button>
+                                <button type="button" class="save" on:click=move |_| save(()) disabled=move || saved.get() == SaveState::Saving>
                                     {move || d().counter_save}
                                 </button>
-                                <button type="button" class="next" on:click=next>{move || d().counter_next}</button>
+                                <button type="button" class="next" on:click=move |_| next(())>{move || d().counter_next}</button>
                             </div>
+                            <p class="shortcuts">{move || d().counter_shortcuts}</p>
                         </div>
                         <p class=move || match saved.get() { SaveState::Saved(_) => "save-state ok", SaveState::Waiting => "save-state waiting", SaveState::Failed(_) => "save-state problem", _ => "save-state" } role="status">
                             {move || match saved.get() {
