@@ -73,3 +73,32 @@ test('a visit sent on with its ticket is opened by the next counter with everyth
   expect(gone.status()).toBe(404);
   errors.assertNone();
 });
+
+test('the office lists counter records by day and counter, opens one, and exports CSV', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await page.goto('/office');
+  await page.getByLabel('ログインID').fill('admin');
+  await page.getByLabel('パスワード').fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'ログイン' }).click();
+  await page.getByRole('button', { name: '窓口の記録' }).click();
+  const days = page.getByTestId('records-days');
+  await expect(days).toBeVisible();
+  // The visits of the test before (both counters' parts), today.
+  const visits = Number(await days.locator('tbody tr').first().locator('td').nth(1).textContent());
+  expect(visits).toBeGreaterThanOrEqual(2);
+  const list = page.getByTestId('records-list');
+  await expect(list).toContainText('1番窓口');
+  await expect(list).toContainText('3番窓口');
+  // One counter's records only.
+  await page.locator('#records-counter').selectOption({ label: '3番窓口' });
+  await expect(list).not.toContainText('1番窓口');
+  await list.getByRole('button', { name: '詳しく見る' }).first().click();
+  await expect(page.getByTestId('record-detail')).toContainText('3番窓口');
+  const href = await page.getByRole('link', { name: 'CSVで書き出す' }).getAttribute('href');
+  const csv = await page.evaluate(async (u) => (await fetch(u)).text(), href);
+  expect(csv).toContain('記録番号,日付,時刻,窓口,用件');
+  expect(csv).toContain('3番窓口');
+  await page.locator('.records').screenshot({ path: 'artifacts/office-records.png' });
+  errors.assertNone();
+});

@@ -233,6 +233,14 @@ pub async fn transfer(ticket_id: i64, service_id: String) -> Result<Ticket, ApiE
     .await
 }
 
+/// The office's counter records, filtered by `query` (`from`, `to`, `counter`, `pack`, `limit`).
+pub async fn guide_records(
+    office: &str,
+    query: &str,
+) -> Result<Vec<mado_wire::GuideRecord>, ApiError> {
+    get(&format!("/api/offices/{office}/guide-records?{query}")).await
+}
+
 /// Leaves the visit with a ticket sent to another counter (「回さない」窓口).
 pub async fn put_handover(
     ticket_id: i64,

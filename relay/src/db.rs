@@ -313,6 +313,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0023_handovers.sql"),
         include_str!("../migrations/postgres/0023_handovers.sql"),
     ),
+    (
+        24,
+        "record_counter",
+        include_str!("../migrations/0024_record_counter.sql"),
+        include_str!("../migrations/postgres/0024_record_counter.sql"),
+    ),
 ];
 
 /// Opens the database at `url` (`sqlite://PATH`, `sqlite::memory:` or `postgres://…`).

@@ -695,6 +695,71 @@ async fn a_record_sent_twice_with_its_key_is_stored_once_with_its_hand_count_and
     );
 }
 
+/// Issue 19 item 8: the office lists counter records by day, counter and life event.
+#[tokio::test]
+async fn records_are_listed_by_day_counter_and_life_event() {
+    let (app, _) = test_app().await;
+    let cookie = login(&app).await;
+    let url = "/api/offices/kokurakita/guide-records";
+    for (counter, pack) in [(3, "okuyami"), (4, "okuyami"), (3, "hikkoshi")] {
+        let mut body = guide_record();
+        body["counter_id"] = json!(counter);
+        body["pack"] = json!(pack);
+        let a = send(&app, Method::POST, url, Some(body), Some(&cookie)).await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    }
+    let list = |query: &'static str| {
+        let app = app.clone();
+        let cookie = cookie.clone();
+        async move {
+            send(
+                &app,
+                Method::GET,
+                &format!("{url}?{query}"),
+                None,
+                Some(&cookie),
+            )
+            .await
+        }
+    };
+    let today = mado_relay::local_day(mado_relay::now_ms());
+    let count = |a: &Answer| a.body.as_array().map_or(usize::MAX, Vec::len);
+    assert_eq!(count(&list("counter=3").await), 2);
+    assert_eq!(count(&list("pack=okuyami").await), 2);
+    assert_eq!(count(&list("counter=3&pack=hikkoshi").await), 1);
+    let day = send(
+        &app,
+        Method::GET,
+        &format!("{url}?from={today}&to={today}"),
+        None,
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(count(&day), 3, "{}", day.body);
+    assert_eq!(day.body[0]["counter_id"], 3);
+    let yesterday = send(
+        &app,
+        Method::GET,
+        &format!("{url}?to=2020-01-01"),
+        None,
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(count(&yesterday), 0);
+    let bad = list("from=2026-12-07&to=2026-12-01").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(
+        bad.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("before from")
+    );
+    let mut unknown = guide_record();
+    unknown["counter_id"] = json!(99);
+    let refused = send(&app, Method::POST, url, Some(unknown), Some(&cookie)).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND, "{}", refused.body);
+}
+
 /// Issue 19 item 6 (「回さない」窓口): a counter leaves the visit with a ticket it sends to
 /// another service; the office's list says who is coming and why without the visit; the
 /// next counter opens the visit; it is gone once the ticket is done.

@@ -129,9 +129,16 @@ pub struct Outgoing {
 }
 
 /// The record of a visit as it stands: the guide's result with what was printed, the fields
-/// left for the hand and the visit's times. `done_ms` when staff end the visit.
-pub fn finish(mut record: NewGuideRecord, v: &Visit, done_ms: Option<i64>) -> NewGuideRecord {
+/// left for the hand, the counter that served it and the visit's times. `done_ms` when staff
+/// end the visit.
+pub fn finish(
+    mut record: NewGuideRecord,
+    v: &Visit,
+    counter: Option<i64>,
+    done_ms: Option<i64>,
+) -> NewGuideRecord {
     record.ticket_id = v.ticket;
+    record.counter_id = counter;
     record.started_at_ms = Some(v.started_ms);
     if let Some(p) = &v.printed {
         record.printed_forms = p.forms.clone();
@@ -197,17 +204,19 @@ mod tests {
             ticket_id: None,
             printed_forms: Vec::new(),
             printed_for: String::new(),
+            counter_id: None,
             hand_fields: None,
             started_at_ms: None,
             printed_at_ms: None,
             done_at_ms: None,
         };
-        let r = finish(base.clone(), &v, Some(3_000));
+        let r = finish(base.clone(), &v, Some(4), Some(3_000));
+        assert_eq!(r.counter_id, Some(4));
         assert_eq!(r.ticket_id, Some(7));
         assert_eq!(r.printed_forms, ["jumin-ido", "kokuho-shikaku"]);
         assert_eq!((r.hand_fields, r.printed_at_ms), (Some(2), Some(2_000)));
         assert_eq!((r.started_at_ms, r.done_at_ms), (Some(1_000), Some(3_000)));
         // A clock that stepped back never ends a visit before it began.
-        assert_eq!(finish(base, &v, Some(500)).done_at_ms, Some(1_000));
+        assert_eq!(finish(base, &v, None, Some(500)).done_at_ms, Some(1_000));
     }
 }

@@ -20,6 +20,7 @@ pub mod handout;
 pub mod keep;
 pub mod people;
 pub mod record;
+pub mod report;
 
 pub use forms::{Desk, FormChoice, HandReport, Move};
 pub use keep::{Outgoing, Printed, Visit};

@@ -61,6 +61,7 @@ pub fn record(
         ticket_id: None,
         printed_forms,
         printed_for,
+        counter_id: None,
         hand_fields: None,
         started_at_ms: None,
         printed_at_ms: None,

@@ -458,6 +458,9 @@ pub struct NewGuideRecord {
     /// Whom the forms were printed for (the applicant's name as printed).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub printed_for: String,
+    /// The counter that served the visit (its part, when the resident was sent on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counter_id: Option<i64>,
     /// Fields the printed forms left for the resident's hand that Mado could have filled (the
     /// counter's hand report; signatures and the 個人番号 are not counted). Absent when nothing
     /// was printed.

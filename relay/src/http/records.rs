@@ -130,6 +130,18 @@ pub(crate) struct ListQuery {
     #[serde(default = "default_limit")]
     #[schemars(range(min = 1, max = 500))]
     limit: i64,
+    /// The first day (Japan's time), `YYYY-MM-DD`.
+    #[serde(default)]
+    from: Option<mado_civil::Date>,
+    /// The last day, `YYYY-MM-DD`.
+    #[serde(default)]
+    to: Option<mado_civil::Date>,
+    /// One counter's records.
+    #[serde(default)]
+    counter: Option<i64>,
+    /// One life event's records (a pack id).
+    #[serde(default)]
+    pack: Option<String>,
 }
 
 fn default_limit() -> i64 {
@@ -152,6 +164,18 @@ pub(crate) async fn records_create(
         && let Some(first) = store::records::by_key(&state.db, &office_id, k).await?
     {
         return Ok((StatusCode::OK, Json(first)));
+    }
+    if let Some(c) = req.counter_id
+        && !state
+            .office(&office_id)
+            .await?
+            .counters
+            .iter()
+            .any(|x| x.id == c)
+    {
+        return Err(Error::NotFound(format!(
+            "office {office_id:?} has no counter {c}"
+        )));
     }
     if let Some(t) = req.ticket_id
         && !store::records::ticket_in_office(&state.db, t, &office_id).await?
@@ -197,7 +221,30 @@ pub(crate) async fn records_list(
             format!("limit must be 1–500, found {}", q.limit),
         ));
     }
+    const DAY: i64 = 86_400_000;
+    // A day in Japan starts at 15:00 UTC the day before.
+    let start = |d: mado_civil::Date| d.days_since_epoch() * DAY - 9 * 3_600_000;
+    if let (Some(a), Some(b)) = (q.from, q.to)
+        && b < a
+    {
+        return Err(Error::bad_request(
+            "invalid_query",
+            format!("to ({b}) is before from ({a})"),
+        ));
+    }
+    if q.counter.is_some_and(|c| c < 1) {
+        return Err(Error::bad_request(
+            "invalid_query",
+            format!("counter must be a counter id, found {:?}", q.counter),
+        ));
+    }
+    let filter = store::records::Filter {
+        from_ms: q.from.map_or(i64::MIN, start),
+        until_ms: q.to.map_or(i64::MAX, |d| start(d) + DAY),
+        counter: q.counter.unwrap_or(0),
+        pack: q.pack.unwrap_or_default(),
+    };
     Ok(Json(
-        store::records::newest(&state.db, &office_id, q.limit).await?,
+        store::records::newest(&state.db, &office_id, &filter, q.limit).await?,
     ))
 }

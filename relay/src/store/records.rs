@@ -22,7 +22,7 @@ pub(crate) async fn ticket_in_office(db: &Pool, ticket: i64, office: &str) -> Re
 macro_rules! select {
     ($tail:literal) => {
         concat!(
-            "SELECT r.id, r.created_at_ms, r.pack, r.pack_version, r.city, r.ref_date, r.answers, r.procedures, r.ticket_id, r.printed_forms, r.printed_for, r.hand_fields, r.started_at_ms, r.printed_at_ms, r.done_at_ms, s.login
+            "SELECT r.id, r.created_at_ms, r.pack, r.pack_version, r.city, r.ref_date, r.answers, r.procedures, r.ticket_id, r.printed_forms, r.printed_for, r.hand_fields, r.started_at_ms, r.printed_at_ms, r.done_at_ms, r.counter_id, s.login
              FROM guide_records r JOIN staff s ON s.id = r.staff_id ",
             $tail
         )
@@ -55,8 +55,8 @@ pub(crate) async fn insert(
     let procedures = json(serde_json::to_string(&r.procedures))?;
     let printed = json(serde_json::to_string(&r.printed_forms))?;
     Ok(sqlx::query_scalar(
-        "INSERT INTO guide_records (office_id, staff_id, created_at_ms, pack, pack_version, city, ref_date, answers, procedures, ticket_id, printed_forms, printed_for, hand_fields, started_at_ms, printed_at_ms, done_at_ms, idempotency_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+        "INSERT INTO guide_records (office_id, staff_id, created_at_ms, pack, pack_version, city, ref_date, answers, procedures, ticket_id, printed_forms, printed_for, hand_fields, started_at_ms, printed_at_ms, done_at_ms, idempotency_key, counter_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
          ON CONFLICT (office_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
          RETURNING id",
     )
@@ -77,16 +77,39 @@ pub(crate) async fn insert(
     .bind(r.printed_at_ms)
     .bind(r.done_at_ms)
     .bind(key)
+    .bind(r.counter_id)
     .fetch_optional(db)
     .await?)
 }
 
-/// The newest `limit` records of `office`, newest first, with the login of who saved each.
-pub(crate) async fn newest(db: &Pool, office: &str, limit: i64) -> Result<Vec<GuideRecord>> {
+/// Which records to list: a span of days (from the start of `from` to the end of `to`, in
+/// Japan's time), one counter (0: any) and one life event (empty: any).
+#[derive(Debug, Clone)]
+pub(crate) struct Filter {
+    pub from_ms: i64,
+    pub until_ms: i64,
+    pub counter: i64,
+    pub pack: String,
+}
+
+/// The newest `limit` records of `office` the filter lets through, newest first, with the
+/// login of who saved each.
+pub(crate) async fn newest(
+    db: &Pool,
+    office: &str,
+    f: &Filter,
+    limit: i64,
+) -> Result<Vec<GuideRecord>> {
     let rows = sqlx::query(select!(
-        "WHERE r.office_id = $1 ORDER BY r.created_at_ms DESC, r.id DESC LIMIT $2"
+        "WHERE r.office_id = $1 AND r.created_at_ms >= $2 AND r.created_at_ms < $3
+           AND ($4 = 0 OR r.counter_id = $4) AND ($5 = '' OR r.pack = $5)
+         ORDER BY r.created_at_ms DESC, r.id DESC LIMIT $6"
     ))
     .bind(office)
+    .bind(f.from_ms)
+    .bind(f.until_ms)
+    .bind(f.counter)
+    .bind(&f.pack)
     .bind(limit)
     .fetch_all(db)
     .await?;
@@ -130,6 +153,7 @@ fn from_row(row: &sqlx::any::AnyRow, office: &str) -> Result<GuideRecord> {
             started_at_ms: row.try_get("started_at_ms")?,
             printed_at_ms: row.try_get("printed_at_ms")?,
             done_at_ms: row.try_get("done_at_ms")?,
+            counter_id: row.try_get("counter_id")?,
         },
     })
 }

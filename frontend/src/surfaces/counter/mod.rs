@@ -312,7 +312,7 @@ fn CounterGuide(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
         let out = Outgoing {
             key: v.id.clone(),
             office,
-            record: mado_visit::keep::finish(record, &v, done),
+            record: mado_visit::keep::finish(record, &v, counter.get_untracked(), done),
             queued_ms: now_ms(),
             refused: None,
         };

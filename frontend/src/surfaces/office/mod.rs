@@ -3,6 +3,7 @@
 //! history, move it to 処理中 / 完了 / 差戻し (with a note the resident sees), and export
 //! what the filter shows as CSV or JSON for RPA and core systems.
 
+mod records;
 mod stats;
 
 use leptos::prelude::*;
@@ -52,7 +53,8 @@ fn Inbox(staff: StaffMe) -> impl IntoView {
     let q = RwSignal::new(String::new());
     let list = RwSignal::new(None::<Result<Vec<SubmissionSummary>, ApiError>>);
     let open = RwSignal::new(None::<Submission>);
-    let show_stats = RwSignal::new(false);
+    // 0: the inbox, 1: statistics, 2: counter records.
+    let tab = RwSignal::new(0u8);
     let requested = StoredValue::new(office_param());
 
     let query = move || {
@@ -105,11 +107,13 @@ fn Inbox(staff: StaffMe) -> impl IntoView {
                 <LangToggle/>
             </header>
             <nav class="tabs" aria-label=move || lang.get().stats().tabs>
-                <button type="button" class="tab" aria-pressed=move || (!show_stats.get()).to_string() on:click=move |_| show_stats.set(false)>{move || lang.get().stats().inbox}</button>
-                <button type="button" class="tab" aria-pressed=move || show_stats.get().to_string() on:click=move |_| show_stats.set(true)>{move || lang.get().stats().title}</button>
+                <button type="button" class="tab" aria-pressed=move || (tab.get() == 0).to_string() on:click=move |_| tab.set(0)>{move || lang.get().stats().inbox}</button>
+                <button type="button" class="tab" aria-pressed=move || (tab.get() == 1).to_string() on:click=move |_| tab.set(1)>{move || lang.get().stats().title}</button>
+                <button type="button" class="tab" aria-pressed=move || (tab.get() == 2).to_string() on:click=move |_| tab.set(2)>{move || lang.get().desk().records_title}</button>
             </nav>
-            {move || (show_stats.get()).then(|| office.get().map(|o| view! { <stats::Stats office=o/> }))}
-            <Show when=move || !show_stats.get()>
+            {move || (tab.get() == 1).then(|| office.get().map(|o| view! { <stats::Stats office=o/> }))}
+            {move || (tab.get() == 2).then(|| office.get().map(|o| view! { <records::Records office=o/> }))}
+            <Show when=move || tab.get() == 0>
             <form class="filters" on:submit=move |ev| { ev.prevent_default(); reload(); }>
                 <label>{move || p().status}
                     <select prop:value=move || status.get() on:change=move |ev| { status.set(event_target_value(&ev)); reload(); }>
