@@ -37,6 +37,14 @@ pub fn today() -> Date {
     ))
 }
 
+/// The life event's title from the rule packs (the pack id if unknown).
+pub fn event_title(pack: &str, city: &str) -> String {
+    bundle()
+        .ok()
+        .and_then(|b| b.guide(pack, city).ok())
+        .map_or_else(|| pack.to_owned(), |g| g.title.clone())
+}
+
 /// Saved per device: which city's rules the counter uses.
 pub const CITY_KEY: &str = "mado.city";
 

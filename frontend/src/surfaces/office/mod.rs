@@ -22,14 +22,6 @@ pub fn Office() -> impl IntoView {
     view! { <StaffGate view=|staff, _| view! { <Inbox staff=staff/> }/> }
 }
 
-/// The life event's title from the rule packs (the pack id if unknown).
-fn event_title(pack: &str, city: &str) -> String {
-    guide::bundle()
-        .ok()
-        .and_then(|b| b.guide(pack, city).ok())
-        .map_or_else(|| pack.to_owned(), |g| g.title.clone())
-}
-
 fn query_of(status: &str, from: &str, to: &str, q: &str) -> String {
     let enc = |s: &str| String::from(js_sys::encode_uri_component(s));
     let mut parts = Vec::new();
@@ -154,7 +146,7 @@ fn Inbox(staff: StaffMe) -> impl IntoView {
                                             <td><button type="button" class="link code" on:click=move |_| show(id)>{r.code.clone()}</button></td>
                                             <td>{when(r.created_at_ms, l)}</td>
                                             <td>{r.name.clone()}</td>
-                                            <td>{event_title(&r.pack, &r.city)}</td>
+                                            <td>{guide::event_title(&r.pack, &r.city)}</td>
                                             <td><span class=format!("badge status-{}", r.status.as_str())>{l.status_label(r.status)}</span></td>
                                             <td>{r.visit.clone().unwrap_or_default()}</td>
                                         </tr>
@@ -237,7 +229,7 @@ fn Detail(
             </header>
             <div class="detail-grid">
                 <dl>
-                    <dt>{p().col_event}</dt><dd>{event_title(&submission.submission.pack, &submission.submission.city)}</dd>
+                    <dt>{p().col_event}</dt><dd>{guide::event_title(&submission.submission.pack, &submission.submission.city)}</dd>
                     <dt>{p().col_received}</dt><dd>{when(submission.created_at_ms, l)}</dd>
                     <dt>{d().forms_name}</dt><dd>{a.name.clone()}</dd>
                     <dt>{d().forms_kana}</dt><dd>{a.kana.clone()}</dd>

@@ -63,7 +63,7 @@ pub fn Records(office: Office) -> impl IntoView {
                 .unwrap_or_default()
         })
     };
-    let title = |pack: &str, city: &str| super::event_title(pack, city);
+    let title = |pack: &str, city: &str| crate::guide::event_title(pack, city);
     let csv = move || {
         list.with(|l| match l {
             Some(Ok(rs)) => csv_url(&mado_visit::report::csv(rs, counter_label, title)),
