@@ -314,6 +314,18 @@ pub fn LangToggle() -> impl IntoView {
     }
 }
 
+/// Registers the desk's service worker (`frontend/desk/desk-sw.js`), which keeps the desk page,
+/// its assets and the print font so a counter opened or reloaded while the relay is out of
+/// reach still loads, guides and prints. A browser without service workers just goes without.
+pub fn keep_desk_offline() {
+    let Some(sw) = web_sys::window().map(|w| w.navigator().service_worker()) else {
+        return;
+    };
+    let options = web_sys::RegistrationOptions::new();
+    options.set_scope("/");
+    let _ = sw.register_with_options("/desk/desk-sw.js", &options);
+}
+
 #[cfg(test)]
 mod lobby_tests {
     use super::*;
@@ -371,16 +383,4 @@ mod lobby_tests {
         assert!(lobby_should_reset(60, false, true, false));
         assert!(!lobby_should_reset(3_600, false, true, true));
     }
-}
-
-/// Registers the desk's service worker (`frontend/desk/desk-sw.js`), which keeps the desk page,
-/// its assets and the print font so a counter opened or reloaded while the relay is out of
-/// reach still loads, guides and prints. A browser without service workers just goes without.
-pub fn keep_desk_offline() {
-    let Some(sw) = web_sys::window().map(|w| w.navigator().service_worker()) else {
-        return;
-    };
-    let options = web_sys::RegistrationOptions::new();
-    options.set_scope("/");
-    let _ = sw.register_with_options("/desk/desk-sw.js", &options);
 }
