@@ -35,7 +35,7 @@ async function answer(page, question, value) {
   if (typeof value === 'string' && !/^\d{4}-\d{2}-\d{2}$/.test(value) && !/^\d+$/.test(value)) {
     await group.getByRole('radio', { name: value, exact: true }).check();
   } else {
-    await page.getByLabel(question).fill(String(value));
+    await page.getByLabel(question, { exact: true }).fill(String(value));
   }
 }
 

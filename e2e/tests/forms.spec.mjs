@@ -7,7 +7,7 @@ import path from 'node:path';
 import { ADMIN_PASSWORD, snapshot, watchErrors } from './fixtures/pages.mjs';
 
 async function answer(page, question, value) {
-  if (/^\d/.test(value)) await page.getByLabel(question).fill(value);
+  if (/^\d/.test(value)) await page.getByLabel(question, { exact: true }).fill(value);
   else await page.getByRole('group', { name: question }).getByRole('radio', { name: value, exact: true }).check();
 }
 

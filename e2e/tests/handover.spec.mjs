@@ -32,7 +32,7 @@ test('a visit sent on with its ticket is opened by the next counter with everyth
   await first.getByRole('group', { name: 'どのような引越しですか' }).getByRole('radio', { name: '市外から転入' }).check();
   await first.locator('#applicant-name').fill('佐藤 健');
   await first.locator('#applicant-kana').fill('さとう けん');
-  await first.getByRole('button', { name: '本日受付' }).first().click();
+  await first.getByRole('button', { name: '本日受付', exact: true }).first().click();
 
   // Sent on to 国保 (counter 3).
   await first.locator('#send-to').selectOption('kokuho');

@@ -19,7 +19,7 @@ async function login(page, base = '') {
 }
 
 async function answer(page, question, value) {
-  if (/^\d/.test(value)) await page.getByLabel(question).fill(value);
+  if (/^\d/.test(value)) await page.getByLabel(question, { exact: true }).fill(value);
   else await page.getByRole('group', { name: question }).getByRole('radio', { name: value, exact: true }).check();
 }
 
@@ -71,8 +71,8 @@ test('a reload in the middle of a visit brings back its answers, people and mark
   await page.setViewportSize({ width: 1366, height: 900 });
   await login(page);
   await beginTecho(page);
-  await page.getByRole('button', { name: '本日受付' }).first().click();
-  await expect(page.getByRole('button', { name: '本日受付' }).first()).toHaveAttribute('aria-pressed', 'true');
+  await page.getByRole('button', { name: '本日受付', exact: true }).first().click();
+  await expect(page.getByRole('button', { name: '本日受付', exact: true }).first()).toHaveAttribute('aria-pressed', 'true');
   // Saved on every change: the name is in IndexedDB before the reload.
   await expect.poll(async () => JSON.stringify(await kept(page))).toContain('田中 一郎');
   await page.reload();
@@ -80,7 +80,7 @@ test('a reload in the middle of a visit brings back its answers, people and mark
   await expect(page.locator('#applicant-kana')).toHaveValue('たなか いちろう');
   await expect(page.getByLabel('手帳の等級（総合等級）は何級ですか')).toHaveValue('1');
   await expect(page.getByRole('group', { name: '主な障害はどれですか' }).getByRole('radio', { name: '心臓機能障害' })).toBeChecked();
-  await expect(page.getByRole('button', { name: '本日受付' }).first()).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByRole('button', { name: '本日受付', exact: true }).first()).toHaveAttribute('aria-pressed', 'true');
   await snapshot(page, 'visit-after-reload');
   await page.locator('.forms-panel').screenshot({ path: 'artifacts/visit-forms-panel.png' });
   errors.assertNone();
