@@ -2,8 +2,9 @@
 // clock is set to a Monday 09:00 in Japan (`--clock`), so same-day bookings and check-ins are
 // possible whatever the real time is:
 // book on /apply and send a pre-application → check in at the kiosk by showing the booking's
-// QR code to its camera and (a second booking) by phone number and birth date → the display calls the number →
-// staff load the pre-application at the counter → complete it in /office → the CSV export
+// QR code to its camera and (a second booking) by phone number and birth date → staff call the
+// number from the counter's ticket bar, the display shows it and the booking's pre-application
+// opens with the visit → complete it in /office → the CSV export
 // contains it. At the end the relay's log is searched for the resident's details: none.
 import { test, expect, chromium } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
@@ -164,22 +165,26 @@ test('book and pre-apply at home, check in at the kiosk, get called, load at the
   await counter.goto('/counter?office=kokurakita');
   await staffLogin(counter);
   await expect(counter.getByRole('heading', { name: 'どのようなことがありましたか' })).toBeVisible();
-  const called = await counter.evaluate(async () => {
-    const r = await fetch('/api/counters/6/call-next', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
-    return r.json();
-  });
-  expect(called.called.id).toBeGreaterThan(0);
+  // The ticket bar calls it; the booking's pre-application opens with the visit (issue 19).
+  await counter.getByLabel('担当する窓口').selectOption({ label: '6番窓口' });
+  await counter.getByTestId('call-next').click();
+  await expect(counter.getByTestId('serving')).toHaveText(firstNumber);
   await expect(display.getByTestId('call').first()).toContainText(firstNumber);
   await shot(display.locator('body'), 'flow-display-called');
 
-  // At the counter: the pre-application by its receipt code fills the guide and the forms.
-  await counter.getByLabel('事前申請を読み込む').fill(code.replace('-', '').toLowerCase());
-  await counter.getByRole('button', { name: '読み込む' }).click();
-  await expect(counter.getByTestId('pre-load').getByRole('status')).toContainText('事前申請を読み込みました');
+  // At the counter: the pre-application fills the guide and the forms without a code typed.
+  await expect(counter.getByTestId('ticket-pre')).toContainText(`事前申請（受付番号 ${code}）を読み込みました`);
   await expect(counter.getByRole('heading', { name: 'ご家族が亡くなったとき', exact: false }).first()).toBeVisible();
   await expect(counter.getByLabel('亡くなった方は何歳でしたか')).toHaveValue('80');
   await expect(counter.locator('#applicant-name')).toHaveValue(NAME);
   await expect(counter.locator('#applicant-address')).toHaveValue('北九州市小倉北区大手町1-1');
+  await shot(counter.locator('.ticket-bar'), 'preapply-counter-called');
+  await counter.screenshot({ path: path.resolve('artifacts', 'preapply-counter-called-page.png') });
+  // Typed by its receipt code (a resident without a booking), it loads the same.
+  await counter.getByLabel('事前申請を読み込む').fill(code.replace('-', '').toLowerCase());
+  await counter.getByRole('button', { name: '読み込む' }).click();
+  await expect(counter.getByTestId('pre-load').getByRole('status')).toContainText('事前申請を読み込みました');
+  await expect(counter.locator('#applicant-name')).toHaveValue(NAME);
   await shot(counter.getByTestId('pre-load'), 'preapply-counter-loaded');
 
   // /office: the inbox shows it 処理中; staff complete it.

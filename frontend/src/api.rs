@@ -344,6 +344,8 @@ pub async fn submission_progress(token: &str) -> Result<SubmissionProgress, ApiE
 pub enum OpenBy {
     Code(String),
     Token(String),
+    /// The ticket just called: the pre-application sent with its booking.
+    Ticket(i64),
 }
 
 /// Opens a pre-application at the counter (受付済 becomes 処理中).

@@ -231,6 +231,75 @@ async fn staff_open_it_at_the_counter_and_complete_it_with_history() {
     assert!(!progress.body.to_string().contains("管理者"));
 }
 
+/// Issue 19 item 6: a ticket checked in for a booking that came with a pre-application
+/// opens that pre-application at the counter that calls it; a walk-in ticket has none.
+#[tokio::test]
+async fn the_ticket_of_a_booking_opens_its_pre_application() {
+    let (app, state) = test_app().await;
+    open_all_day(&state).await;
+    let (token, code) = booked_today(&state, 0, None).await;
+    let mut body = sample("窓口 花子");
+    body["reservation_token"] = json!(token);
+    let sent = submit(&app, &body, None).await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.body);
+    let checked = send(
+        &app,
+        Method::POST,
+        "/api/offices/kokurakita/check-in",
+        Some(json!({ "code": code })),
+        None,
+    )
+    .await;
+    assert_eq!(checked.status, StatusCode::CREATED, "{}", checked.body);
+    let ticket = checked.body["ticket"]["id"].as_i64().unwrap();
+    let walk = walk_in(&app, "jumin").await;
+    assert_eq!(walk.status, StatusCode::CREATED, "{}", walk.body);
+    let walk = walk.body["ticket"]["id"].as_i64().unwrap();
+
+    let cookie = login(&app).await;
+    let open = |body: Value| {
+        let app = app.clone();
+        let cookie = cookie.clone();
+        async move {
+            send(
+                &app,
+                Method::POST,
+                "/api/offices/kokurakita/submissions/open",
+                Some(body),
+                Some(&cookie),
+            )
+            .await
+        }
+    };
+    let opened = open(json!({ "ticket": ticket })).await;
+    assert_eq!(opened.status, StatusCode::OK, "{}", opened.body);
+    assert_eq!(opened.body["code"], sent.body["code"]);
+    assert_eq!(opened.body["status"], "in_progress");
+    assert_eq!(opened.body["applicant"]["name"], "窓口 花子");
+    let none = open(json!({ "ticket": walk })).await;
+    assert_error(&none, StatusCode::NOT_FOUND, "not_found");
+    assert!(
+        none.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no pre-application"),
+        "{}",
+        none.body
+    );
+    // The ticket of another office is not this office's.
+    let elsewhere = send(
+        &app,
+        Method::POST,
+        "/api/offices/moji/submissions/open",
+        Some(json!({ "ticket": ticket })),
+        Some(&cookie),
+    )
+    .await;
+    assert_ne!(elsewhere.status, StatusCode::OK, "{}", elsewhere.body);
+    let both = open(json!({ "ticket": ticket, "code": code })).await;
+    assert_error(&both, StatusCode::BAD_REQUEST, "invalid_body");
+}
+
 #[tokio::test]
 async fn exports_give_csv_and_json_with_the_filters_of_the_inbox() {
     let (app, _state) = test_app().await;

@@ -275,6 +275,30 @@ impl Lang {
         }
     }
 
+    /// A called booking's pre-application, loaded into the visit.
+    pub fn ticket_pre_loaded(self, code: &str) -> String {
+        match self {
+            Lang::Ja => format!(
+                "予約の方です。事前申請（受付番号 {code}）を読み込みました。内容をご本人と確認してください。"
+            ),
+            Lang::En => format!(
+                "A booked resident: their pre-application ({code}) is loaded. Check it with them."
+            ),
+        }
+    }
+
+    /// A called booking's pre-application, not loaded over a visit already begun.
+    pub fn ticket_pre_waiting(self, code: &str) -> String {
+        match self {
+            Lang::Ja => format!(
+                "この番号の方には事前申請（受付番号 {code}）があります。入力中の内容を残したため読み込んでいません。読み込むときは「事前申請を読み込む」に受付番号を入力してください。"
+            ),
+            Lang::En => format!(
+                "This resident sent a pre-application ({code}). It was not loaded over the visit already begun; type its code under “Load a pre-application” to load it."
+            ),
+        }
+    }
+
     /// Records kept on this PC until the server is reachable.
     pub fn counter_outbox_waiting(self, n: usize) -> String {
         match self {

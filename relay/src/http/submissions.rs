@@ -13,7 +13,7 @@
 //! | `POST /api/offices/{office}/submissions` | anyone (`Idempotency-Key` honoured) |
 //! | `GET /api/submission-status/{token}` | the resident, by capability token |
 //! | `GET /api/offices/{office}/submissions?status=&from=&to=&q=` | staff: the inbox |
-//! | `POST /api/offices/{office}/submissions/open` | staff: by code or token, 受付済 → 処理中 |
+//! | `POST /api/offices/{office}/submissions/open` | staff: by code, token or called ticket, 受付済 → 処理中 |
 //! | `GET /api/submissions/{id}`, `POST /api/submissions/{id}/status` | staff |
 //! | `GET /api/offices/{office}/submissions/export.csv`, `…/export.json` | staff |
 
@@ -355,7 +355,8 @@ pub(crate) async fn submission_status_set(
     Ok(Json(store::submissions::load(&state.db, id).await?))
 }
 
-/// Body of `POST /api/offices/{office}/submissions/open`: exactly one of `code`, `token`.
+/// Body of `POST /api/offices/{office}/submissions/open`: exactly one of `code`, `token`,
+/// `ticket`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct OpenRequest {
@@ -366,6 +367,10 @@ pub(crate) struct OpenRequest {
     /// token alone.
     #[serde(default)]
     token: Option<String>,
+    /// …or the ticket just called: the pre-application sent with the booking that ticket was
+    /// checked in for (404 when it has none, as a walk-in ticket).
+    #[serde(default)]
+    ticket: Option<i64>,
 }
 
 /// `POST /api/offices/{office}/submissions/open` (staff, at the counter): finds a
@@ -376,20 +381,30 @@ pub(crate) async fn submission_open(
     Path(office): Path<String>,
     Json(req): Json<OpenRequest>,
 ) -> Result<Json<Submission>> {
-    let row = match (&req.code, &req.token) {
-        (Some(code), None) => {
+    let row = match (&req.code, &req.token, req.ticket) {
+        (Some(code), None, None) => {
             store::submissions::find(&state.db, &office, Find::Code(&normalise_code(code))).await?
         }
-        (None, Some(token)) => {
+        (None, Some(token), None) => {
             let token = token.trim();
             let token = token.rsplit_once('#').map_or(token, |(_, t)| t);
             store::submissions::find(&state.db, &office, Find::TokenHash(&token_hash(token)))
                 .await?
         }
+        (None, None, Some(ticket)) => {
+            store::submissions::find(&state.db, &office, Find::Ticket(ticket))
+                .await?
+                .ok_or_else(|| {
+                    Error::NotFound(format!(
+                        "ticket {ticket} of this office came with no pre-application"
+                    ))
+                })
+                .map(Some)?
+        }
         _ => {
             return Err(Error::bad_request(
                 "invalid_body",
-                "give exactly one of: code, token",
+                "give exactly one of: code, token, ticket",
             ));
         }
     };

@@ -310,6 +310,8 @@ pub(crate) enum Find<'a> {
     Code(&'a str),
     /// The hash of the token its QR code carries.
     TokenHash(&'a str),
+    /// The ticket a checked-in booking gave: the pre-application sent with that booking.
+    Ticket(i64),
 }
 
 /// The id and status of `office`'s pre-application named by `by`.
@@ -332,6 +334,20 @@ pub(crate) async fn find(
             )
             .bind(office)
             .bind(hash)
+            .fetch_optional(db)
+            .await?
+        }
+        Find::Ticket(ticket) => {
+            // A booking sent with two pre-applications (a second one after a correction):
+            // the newest is the one the resident means.
+            sqlx::query_as(
+                "SELECT s.id, s.status FROM submissions s \
+                 JOIN tickets t ON t.reservation_id = s.reservation_id \
+                 WHERE s.office_id = $1 AND t.office_id = $1 AND t.id = $2 \
+                 ORDER BY s.id DESC LIMIT 1",
+            )
+            .bind(office)
+            .bind(ticket)
             .fetch_optional(db)
             .await?
         }

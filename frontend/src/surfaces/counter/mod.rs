@@ -121,6 +121,8 @@ fn CounterGuide(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
     let office = RwSignal::new(None::<Office>);
     // Where a handed-over visit came from, shown while it is served here.
     let handed = RwSignal::new(None::<String>);
+    // The pre-application that came with a called booking: loaded, or waiting to be.
+    let pre_note = RwSignal::new(None::<String>);
     let office_name = RwSignal::new(String::new());
     let office_contact = RwSignal::new(String::new());
     let office_id = RwSignal::new(None::<String>);
@@ -420,6 +422,7 @@ fn CounterGuide(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
         ticket.set(None);
         ticket_number.set(None);
         handed.set(None);
+        pre_note.set(None);
         marks.set(BTreeMap::new());
         session.set(None);
         pack.set(None);
@@ -462,8 +465,21 @@ fn CounterGuide(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
             Err(e) => problem.set(Some(format!("{} {e}", d().ticket_handed_over))),
         },
         None => {
+            // A visit begun before the call keeps what was typed; the pre-application waits.
+            let empty = pack.get_untracked().is_none()
+                && people.with_untracked(|p| *p == People::default())
+                && new_address.with_untracked(String::is_empty);
             ticket.set(Some(c.ticket.id));
             ticket_number.set(Some(c.ticket.number.to_string()));
+            if let Some(s) = c.pre {
+                let l = lang.get_untracked();
+                if empty {
+                    pre_note.set(Some(l.ticket_pre_loaded(&s.code)));
+                    load_pre.run(s);
+                } else {
+                    pre_note.set(Some(l.ticket_pre_waiting(&s.code)));
+                }
+            }
         }
     });
     // 「回す」: the visit goes with the ticket to another service's line; this counter's record
@@ -647,6 +663,7 @@ fn CounterGuide(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
             </header>
             <ticket_bar::TicketBar office=office counter=counter ticket=ticket number=ticket_number on_called=on_called on_transfer=on_transfer/>
             {move || handed.get().map(|h| view! { <p class="handed" role="status" data-testid="handed">{d().ticket_handed_over}" "{h}</p> })}
+            {move || pre_note.get().map(|n| view! { <p class="handed" role="status" data-testid="ticket-pre">{n}</p> })}
             {move || outbox.with(|o| (!o.refused.is_empty()).then(|| view! {
                 <div class="problem" role="alert">
                     <p>{d().counter_outbox_refused}</p>

@@ -1,10 +1,11 @@
 //! The counter's ticket bar (issue 19 item 6): the queue and the counter as one staff flow.
 //! Staff choose their counter (the same choice as `/queue`), call the next number — the visit
 //! opens linked to that ticket, with the visit handed over by another counter if there is
-//! one — and see who is coming to their counter with a handed-over visit, and why. Sending a
+//! one, or the pre-application sent with the booking the ticket was checked in for — and see who is coming to their counter with a handed-over visit, and why. Sending a
 //! resident on (「回す」) and ending the visit are the counter's (`super`).
 
 use leptos::prelude::*;
+use mado_wire::submission::Submission;
 use mado_wire::{Handover, HandoverSummary, Office, Ticket};
 
 use crate::api::{self, ApiError};
@@ -14,11 +15,13 @@ use crate::shell::{load_setting, save_setting};
 /// The counter this PC serves (shared with `/queue`).
 pub const COUNTER_KEY: &str = "mado.counter";
 
-/// A called ticket, with the visit handed over with it.
+/// A called ticket, with the visit handed over with it, or else the pre-application sent
+/// with its booking (now 処理中).
 #[derive(Debug, Clone)]
 pub struct Called {
     pub ticket: Ticket,
     pub handover: Option<Handover>,
+    pub pre: Option<Submission>,
 }
 
 #[component]
@@ -114,7 +117,26 @@ pub fn TicketBar(
                         } else {
                             None
                         };
-                        on_called.run(Called { ticket, handover });
+                        // A booked resident who sent a pre-application: it opens with the visit.
+                        let pre = if handover.is_none() && ticket.slot_start_ms.is_some() {
+                            match api::open_submission(&office_id, api::OpenBy::Ticket(ticket.id))
+                                .await
+                            {
+                                Ok(s) => Some(s),
+                                Err(ApiError::Refused { status: 404, .. }) => None,
+                                Err(e) => {
+                                    say(e);
+                                    None
+                                }
+                            }
+                        } else {
+                            None
+                        };
+                        on_called.run(Called {
+                            ticket,
+                            handover,
+                            pre,
+                        });
                         refresh();
                     }
                     None => problem.set(Some(d().ticket_nobody_waiting.to_owned())),
