@@ -319,6 +319,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0024_record_counter.sql"),
         include_str!("../migrations/postgres/0024_record_counter.sql"),
     ),
+    (
+        25,
+        "office_head",
+        include_str!("../migrations/0025_office_head.sql"),
+        include_str!("../migrations/postgres/0025_office_head.sql"),
+    ),
 ];
 
 /// Opens the database at `url` (`sqlite://PATH`, `sqlite::memory:` or `postgres://…`).
@@ -453,13 +459,14 @@ pub const DEMO_OFFICE: &str = include_str!("../demo/office.json");
 pub async fn insert_office(pool: &Pool, office: &mado_wire::Office) -> Result<()> {
     let mut tx = pool.begin().await?;
     sqlx::query(
-        "INSERT INTO offices (id, name, name_en, address, phone) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO offices (id, name, name_en, address, phone, head) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(&office.id)
     .bind(&office.name)
     .bind(&office.name_en)
     .bind(&office.address)
     .bind(&office.phone)
+    .bind(&office.head)
     .execute(&mut *tx)
     .await?;
     for (sort, s) in office.services.iter().enumerate() {
@@ -523,11 +530,12 @@ pub async fn load_calendar(
 
 /// Loads an office with its services and counters.
 pub async fn load_office(pool: &Pool, office_id: &str) -> Result<mado_wire::Office> {
-    let row = sqlx::query("SELECT id, name, name_en, address, phone FROM offices WHERE id = $1")
-        .bind(office_id)
-        .fetch_optional(pool)
-        .await?
-        .ok_or_else(|| Error::NotFound(format!("no office with id {office_id:?}")))?;
+    let row =
+        sqlx::query("SELECT id, name, name_en, address, phone, head FROM offices WHERE id = $1")
+            .bind(office_id)
+            .fetch_optional(pool)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("no office with id {office_id:?}")))?;
     let services = sqlx::query(
         "SELECT id, prefix, name, name_en, avg_service_secs, walk_in_cutoff_minutes FROM services WHERE office_id = $1 AND retired = 0 ORDER BY sort",
     )
@@ -585,6 +593,7 @@ pub async fn load_office(pool: &Pool, office_id: &str) -> Result<mado_wire::Offi
         counters,
         address: row.get("address"),
         phone: row.get("phone"),
+        head: row.get("head"),
         hours,
     })
 }

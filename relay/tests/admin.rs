@@ -564,13 +564,21 @@ async fn the_office_contact_is_a_setting_and_public_with_the_office() {
         office["hours"],
         "月〜金 8:30〜17:15（土・日・祝日・年末年始は休み）"
     );
+    // Issue 19 item 2: the 宛先 of the office's own forms is a setting too.
+    assert_eq!(office["head"], "北九州市小倉北区長");
     let mut s = settings(&app, &admin).await;
+    assert_eq!(s["head"], "北九州市小倉北区長");
     s["phone"] = json!("call us");
     s["address"] = json!("");
+    s["head"] = json!("北九州市長\n小倉北区長");
     let refused = put(&app, &admin, &s).await;
     assert_error(&refused, StatusCode::BAD_REQUEST, "invalid_settings");
     let m = refused.body["error"]["message"].as_str().unwrap();
-    assert!(m.contains("phone") && m.contains("address"), "{m}");
+    assert!(
+        m.contains("phone") && m.contains("address") && m.contains("head"),
+        "{m}"
+    );
+    s["head"] = json!("北九州市長");
     s["phone"] = json!("093-582-3311");
     s["address"] = json!("北九州市小倉北区大手町1番1号 北九州市役所");
     s["calendar"]["weekly"][2] = json!([[510, 720], [780, 1035]]);
@@ -578,6 +586,7 @@ async fn the_office_contact_is_a_setting_and_public_with_the_office() {
     assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
     let office = get(&app, "/api/offices/kokurakita").await.body;
     assert_eq!(office["phone"], "093-582-3311");
+    assert_eq!(office["head"], "北九州市長");
     assert_eq!(
         office["hours"],
         "月・火・木・金 8:30〜17:15、水 8:30〜12:00・13:00〜17:15（土・日・祝日・年末年始は休み）"

@@ -17,14 +17,19 @@ pub struct Desk {
     pub city: String,
     /// The staff member's name.
     pub staff: String,
+    /// 宛先 as the office settings give it (`北九州市小倉北区長`); empty: made by [`Desk::head`].
+    pub addressee: String,
 }
 
 impl Desk {
     /// The head of the office, to whom the ward's own procedures (住民異動届, 世帯主変更) are
-    /// addressed: a ward office's is the ward head (小倉北区役所 of 北九州市 → 北九州市小倉北区長:
-    /// 地方自治法第252条の20, a ward of a 政令市 has a 区長); any other office's is the mayor
-    /// (北見市長).
+    /// addressed: the office settings' 宛先 when set; else a ward office's is the ward head
+    /// (小倉北区役所 of 北九州市 → 北九州市小倉北区長: 地方自治法第252条の20, a ward of a 政令市
+    /// has a 区長) and any other office's is the mayor (北見市長).
     pub fn head(&self) -> String {
+        if !self.addressee.trim().is_empty() {
+            return self.addressee.trim().to_owned();
+        }
         match self.office.trim().strip_suffix("区役所") {
             Some(ward) if !ward.is_empty() && !self.city.is_empty() => {
                 format!("{}{ward}区長", self.city)

@@ -44,11 +44,13 @@ fn desk(city: &str) -> Desk {
             office: "小倉北区役所".into(),
             city: "北九州市".into(),
             staff: "窓口 一郎".into(),
+            addressee: String::new(),
         },
         _ => Desk {
             office: "北見市役所".into(),
             city: "北見市".into(),
             staff: "窓口 一郎".into(),
+            addressee: String::new(),
         },
     }
 }
@@ -346,6 +348,13 @@ fn the_ward_head_is_addressed_at_a_ward_office_and_the_mayor_elsewhere() {
     assert_eq!(desk("kitakyushu").head(), "北九州市小倉北区長");
     assert_eq!(desk("kitami").head(), "北見市長");
     assert_eq!(Desk::default().head(), "");
+    // The office settings' 宛先 wins (an 出張所 whose forms go to the ward head).
+    let branch = Desk {
+        office: "東部出張所".into(),
+        addressee: " 北九州市小倉北区長 ".into(),
+        ..desk("kitakyushu")
+    };
+    assert_eq!(branch.head(), "北九州市小倉北区長");
 }
 
 /// A scripted visit with everyone a form of its pack may name: a child (on the applicant's

@@ -33,6 +33,10 @@ pub struct OfficeSettings {
     /// 電話番号 residents are given (printed on every handout).
     #[serde(default)]
     pub phone: String,
+    /// 宛先 of the office's own forms (`北九州市小倉北区長`); empty: made from the office's
+    /// name and the city (区役所 → 区長, otherwise 市長).
+    #[serde(default)]
+    pub head: String,
     /// In the order kiosks show them.
     pub services: Vec<ServiceSettings>,
     /// In the order staff pick them.
@@ -159,6 +163,11 @@ impl OfficeSettings {
             is_phone(&self.phone),
             "phone".into(),
             "a telephone number such as 093-582-0000 (digits, hyphens, parentheses)",
+        );
+        check(
+            self.head.chars().count() <= 40 && !self.head.contains(['\n', '\r']),
+            "head".into(),
+            "the addressee of the office's forms (北九州市小倉北区長), one line of at most 40 characters, or empty",
         );
         check(
             (1..=MAX_SERVICES).contains(&self.services.len()),
@@ -406,6 +415,7 @@ mod tests {
             name_en: "Minami Ward Office".into(),
             address: "北九州市小倉南区若園五丁目1番2号".into(),
             phone: "093-000-0000".into(),
+            head: String::new(),
             services: vec![
                 ServiceSettings {
                     id: "jumin".into(),

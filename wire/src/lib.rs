@@ -63,6 +63,10 @@ pub struct Office {
     /// 電話番号 residents call.
     #[serde(default)]
     pub phone: String,
+    /// 宛先 of the office's own forms (住民異動届, 世帯主変更届), e.g. `北九州市小倉北区長`;
+    /// empty: made from the office and the city (`mado_visit::forms::Desk::head`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub head: String,
     /// The opening hours in words, from the office calendar
     /// (`月〜金 8:30〜17:15（土・日・祝日・年末年始は休み）`); empty without a calendar.
     #[serde(default)]

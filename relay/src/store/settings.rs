@@ -40,6 +40,7 @@ pub(crate) async fn load(db: &Pool, office: &str) -> Result<OfficeSettings> {
         name_en: o.name_en,
         address: o.address,
         phone: o.phone,
+        head: o.head,
         services: o
             .services
             .into_iter()
@@ -97,22 +98,24 @@ pub(crate) async fn save_in(
         }
         (false, false) => return Err(Error::NotFound(format!("no office with id {office:?}"))),
         (true, false) => {
-            sqlx::query("INSERT INTO offices (id, name, name_en, address, phone) VALUES ($1, $2, $3, $4, $5)")
+            sqlx::query("INSERT INTO offices (id, name, name_en, address, phone, head) VALUES ($1, $2, $3, $4, $5, $6)")
                 .bind(office)
                 .bind(&settings.name)
                 .bind(&settings.name_en)
                 .bind(settings.address.trim())
                 .bind(settings.phone.trim())
+                .bind(settings.head.trim())
                 .execute(&mut **tx)
                 .await?;
         }
         (false, true) => {
-            sqlx::query("UPDATE offices SET name = $2, name_en = $3, address = $4, phone = $5 WHERE id = $1")
+            sqlx::query("UPDATE offices SET name = $2, name_en = $3, address = $4, phone = $5, head = $6 WHERE id = $1")
                 .bind(office)
                 .bind(&settings.name)
                 .bind(&settings.name_en)
                 .bind(settings.address.trim())
                 .bind(settings.phone.trim())
+                .bind(settings.head.trim())
                 .execute(&mut **tx)
                 .await?;
         }

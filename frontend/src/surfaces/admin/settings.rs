@@ -120,6 +120,9 @@ fn describe_parts(field: &str, expected: &str, lang: Lang) -> String {
         "the office's address for residents, one line of 1 to 100 characters" => {
             "所在地を100文字以内で入力してください（ご案内の用紙に印刷されます）。"
         }
+        "the addressee of the office's forms (北九州市小倉北区長), one line of at most 40 characters, or empty" => {
+            "申請書の宛先は40文字以内の1行で入力してください（空欄なら庁舎の名称から作ります）。"
+        }
         "a telephone number such as 093-582-0000 (digits, hyphens, parentheses)" => {
             "電話番号は 093-582-0000 のように数字とハイフンで入力してください。"
         }
@@ -182,6 +185,7 @@ mod tests {
             name_en: String::new(),
             address: String::new(),
             phone: "call us".into(),
+            head: String::new(),
             services: vec![bad_service.clone(), bad_service],
             counters: vec![
                 CounterSettings {
@@ -243,6 +247,7 @@ fn SettingsForm(initial: OfficeSettings) -> impl IntoView {
     let name_en = RwSignal::new(initial.name_en.clone());
     let address = RwSignal::new(initial.address.clone());
     let phone = RwSignal::new(initial.phone.clone());
+    let head = RwSignal::new(initial.head.clone());
     let next_key = StoredValue::new(0u32);
     let key = move || {
         let k = next_key.get_value();
@@ -351,6 +356,7 @@ fn SettingsForm(initial: OfficeSettings) -> impl IntoView {
             name_en: name_en.get_untracked().trim().to_owned(),
             address: address.get_untracked().trim().to_owned(),
             phone: phone.get_untracked().trim().to_owned(),
+            head: head.get_untracked().trim().to_owned(),
             services: service_list,
             counters: counters
                 .get_untracked()
@@ -503,6 +509,9 @@ fn SettingsForm(initial: OfficeSettings) -> impl IntoView {
                     </label>
                     <label>{move || a().office_phone}
                         <input type="tel" data-testid="office-phone" prop:value=move || phone.get() on:input=move |ev| phone.set(event_target_value(&ev))/>
+                    </label>
+                    <label class="grow">{move || a().office_head}
+                        <input data-testid="office-head" placeholder=move || a().office_head_placeholder prop:value=move || head.get() on:input=move |ev| head.set(event_target_value(&ev))/>
                     </label>
                 </div>
                 <p class="hint">{move || a().office_contact_help}</p>

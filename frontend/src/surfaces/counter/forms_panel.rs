@@ -258,6 +258,8 @@ pub fn FormsPanel(
     /// The office's address, telephone and hours for the handout's foot
     /// (`mado_visit::handout::contact_line`).
     office_contact: RwSignal<String>,
+    /// 宛先 from the office settings (empty: made from the office's name and the city).
+    office_head: RwSignal<String>,
     staff_name: String,
 ) -> impl IntoView {
     let tasks = crate::shell::Tasks::here();
@@ -310,6 +312,7 @@ pub fn FormsPanel(
         office: office_name.get(),
         city: session.guide.with_value(|g| g.city_name.clone()),
         staff: staff_name.get_value(),
+        addressee: office_head.get(),
     };
     // The data the forms are filled from, as it stands now.
     let data = Memo::new(move |_| {

@@ -125,6 +125,7 @@ fn CounterGuide(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
     let pre_note = RwSignal::new(None::<String>);
     let office_name = RwSignal::new(String::new());
     let office_contact = RwSignal::new(String::new());
+    let office_head = RwSignal::new(String::new());
     let office_id = RwSignal::new(None::<String>);
     let requested_office = StoredValue::new(office_param());
     // The people of the visit and, at a move, the new address: cleared for the next resident.
@@ -177,6 +178,7 @@ fn CounterGuide(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
                 // Kept for a counter opened while the relay is out of reach.
                 save_setting(OFFICE_KEY, &serde_json::to_string(&o).unwrap_or_default());
                 office_contact.set(mado_visit::handout::contact_line(&o));
+                office_head.set(o.head.clone());
                 office_name.set(o.name.clone());
                 office_id.set(Some(o.id.clone()));
                 office.set(Some(o));
@@ -186,6 +188,7 @@ fn CounterGuide(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
                     .and_then(|j| serde_json::from_str::<mado_wire::Office>(&j).ok())
                 {
                     office_contact.set(mado_visit::handout::contact_line(&o));
+                    office_head.set(o.head.clone());
                     office_name.set(o.name.clone());
                     office_id.set(Some(o.id.clone()));
                     office.set(Some(o));
@@ -732,7 +735,7 @@ fn CounterGuide(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
                             <Questions session=s/>
                             <Results session=s marks=marks/>
                         </div>
-                        <forms_panel::FormsPanel session=s marks=marks people=people new_address=new_address chosen=chosen printed=printed office_name=office_name office_contact=office_contact staff_name=staff_name.get_value()/>
+                        <forms_panel::FormsPanel session=s marks=marks people=people new_address=new_address chosen=chosen printed=printed office_name=office_name office_contact=office_contact office_head=office_head staff_name=staff_name.get_value()/>
                     }.into_any()
                 }
             }}
