@@ -103,13 +103,70 @@ pub fn label_width_mm(text: &str, size: f32) -> f32 {
     em * size * 25.4 / 72.0
 }
 
-/// A form a rule pack names: (file, line, template id).
-pub type NamedForm = (String, usize, String);
+/// A form a rule pack names: where (file and line), for which procedure, and the cities that
+/// print it there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedForm {
+    pub file: String,
+    pub line: usize,
+    pub procedure: String,
+    pub form: String,
+    pub cities: Vec<String>,
+}
+
+/// Every form the packs of `lib` name: a procedure's `forms:` for the pack's cities that keep
+/// them, and a city's own `forms:` (cities/<city>.yaml) for that city; a procedure a city does
+/// not have (`absent`) names nothing there.
+pub fn named_forms(lib: &mado_rules::load::Library) -> Vec<NamedForm> {
+    let mut out = Vec::new();
+    for lp in &lib.packs {
+        for p in &lp.pack.procedures {
+            let keeping: Vec<String> = lp
+                .pack
+                .cities
+                .iter()
+                .filter(|c| {
+                    p.cities
+                        .get(*c)
+                        .is_none_or(|o| !o.absent && o.forms.is_none())
+                })
+                .cloned()
+                .collect();
+            for f in &p.forms {
+                out.push(NamedForm {
+                    file: lp.source.file.clone(),
+                    line: lp.source.line_of(Some(&p.id), Some(f)),
+                    procedure: p.id.clone(),
+                    form: f.clone(),
+                    cities: keeping.clone(),
+                });
+            }
+            for (city, o) in &p.cities {
+                if o.absent {
+                    continue;
+                }
+                let src = lp.city_sources.get(city).unwrap_or(&lp.source);
+                for f in o.forms.iter().flatten() {
+                    out.push(NamedForm {
+                        file: src.file.clone(),
+                        line: src.line_of(Some(&p.id), Some(f)),
+                        procedure: p.id.clone(),
+                        form: f.clone(),
+                        cities: vec![city.clone()],
+                    });
+                }
+            }
+        }
+    }
+    out
+}
 
 /// Checks templates: unknown sources, elements off the sheet, overlapping fields, grid labels
 /// outside their grid or wider than their cell ([`label_width_mm`]), checks with both
-/// `value` and `values` or with either but no source, missing sources, duplicate ids; and
-/// that every form a rule pack names exists.
+/// `value` and `values` or with either but no source, missing sources, duplicate ids, a
+/// missing 様式 citation (`form:`); and, given the forms the rule packs name, that each exists,
+/// is printed only in its own cities (`cities:`), and that every template is named by a pack
+/// (a form no procedure prints is refused, so the two stay linted both ways).
 pub fn lint(templates: &[Loaded], forms_named_by_packs: &[NamedForm]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for l in templates {
@@ -137,6 +194,25 @@ pub fn lint(templates: &[Loaded], forms_named_by_packs: &[NamedForm]) -> Vec<Dia
                     t.source
                 ),
             ));
+        }
+        match &t.form {
+            None => out.push(d(
+                "title:",
+                "form: missing — say which official 様式 this template follows and its version \
+                 (form: {cites: 〇〇省令 様式第1号, version: 令和〇年〇月改正}); where the city's own \
+                 sheet could not be found, say so in form.note and cite what is followed instead"
+                    .to_owned(),
+            )),
+            Some(f) => {
+                for (key, value) in [("cites", &f.cites), ("version", &f.version)] {
+                    if value.trim().is_empty() {
+                        out.push(d(
+                            "form:",
+                            format!("form.{key}: empty; the 様式 citation needs its {key}"),
+                        ));
+                    }
+                }
+            }
         }
         let (w, h) = Paper::from(t.paper).size_mm();
         let (pw, ph) = (w.0, h.0);
@@ -416,15 +492,53 @@ pub fn lint(templates: &[Loaded], forms_named_by_packs: &[NamedForm]) -> Vec<Dia
             });
         }
     }
-    for (file, line, id) in forms_named_by_packs {
-        if !templates.iter().any(|l| &l.template.id == id) {
+    for n in forms_named_by_packs {
+        let Some(l) = templates.iter().find(|l| l.template.id == n.form) else {
             out.push(Diagnostic {
-                file: file.clone(),
-                line: *line,
+                file: n.file.clone(),
+                line: n.line,
                 message: format!(
-                    "the rule pack names form {id:?}, but forms/templates has no such template"
+                    "procedure {:?} names form {:?}, but forms/templates has no such template",
+                    n.procedure, n.form
                 ),
             });
+            continue;
+        };
+        let own = &l.template.cities;
+        for city in n
+            .cities
+            .iter()
+            .filter(|c| !own.is_empty() && !own.contains(c))
+        {
+            out.push(Diagnostic {
+                file: n.file.clone(),
+                line: n.line,
+                message: format!(
+                    "procedure {:?} gives {city} the form {:?}, which is the form of {} \
+                     (its cities:); name {city}'s own form in cities/{city}.yaml",
+                    n.procedure,
+                    n.form,
+                    own.join(", ")
+                ),
+            });
+        }
+    }
+    if !forms_named_by_packs.is_empty() {
+        for l in templates {
+            if !forms_named_by_packs
+                .iter()
+                .any(|n| n.form == l.template.id && !n.cities.is_empty())
+            {
+                out.push(Diagnostic {
+                    file: l.file.clone(),
+                    line: l.line_of("id:"),
+                    message: format!(
+                        "no procedure of the rule packs prints {:?}; name it in a procedure's \
+                         forms: (or a city's), or remove it",
+                        l.template.id
+                    ),
+                });
+            }
         }
     }
     out
@@ -554,12 +668,13 @@ pub fn lint_answers(templates: &[Loaded], packs: &[PackAnswers]) -> Vec<Diagnost
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::template::FormCitation;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn loaded(elements: &str) -> Loaded {
         let text = format!(
-            "id: t\ntitle: T\nsource: https://example.invalid/form\nelements:\n  - field: {{name: 氏名, source: applicant.name, x: 50, y: 20, w: 100, h: 10}}\n{elements}"
+            "id: t\ntitle: T\nsource: https://example.invalid/form\nelements:\n  - field: {{name: 氏名, source: applicant.name, x: 50, y: 20, w: 100, h: 10}}\n{elements}\nform: {{cites: 試験の様式第1号, version: 2026年12月}}\n"
         );
         let template = parse("t.yaml", &text).unwrap_or_else(|d| panic!("{d}"));
         Loaded {
@@ -716,5 +831,77 @@ mod tests {
         assert!((label_width_mm("氏名", 10.0) - 2.0 * em).abs() < 1e-4);
         assert!((label_width_mm("No.", 10.0) - 1.5 * em).abs() < 1e-4);
         assert!((label_width_mm("{city}長", 10.0) - em).abs() < 1e-4);
+    }
+    fn named(form: &str, cities: &[&str]) -> NamedForm {
+        NamedForm {
+            file: "rules/packs/p/pack.yaml".into(),
+            line: 7,
+            procedure: "proc".into(),
+            form: form.into(),
+            cities: cities.iter().map(|c| (*c).to_owned()).collect(),
+        }
+    }
+
+    /// Issue 26: a template says which official 様式 it follows, with its version.
+    #[test]
+    fn a_template_without_its_form_citation_is_refused() {
+        let mut l = loaded("");
+        l.template.form = None;
+        let found: Vec<String> = lint(&[l.clone()], &[])
+            .iter()
+            .map(|d| d.message.clone())
+            .collect();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("form: missing"), "{found:?}");
+        l.template.form = Some(FormCitation {
+            cites: "試験の様式第1号".into(),
+            version: " ".into(),
+            note: String::new(),
+        });
+        let found: Vec<String> = lint(&[l], &[]).iter().map(|d| d.message.clone()).collect();
+        assert_eq!(
+            found,
+            ["form.version: empty; the 様式 citation needs its version"]
+        );
+    }
+
+    /// Issue 26: a city's own form is never printed for another city, a named form exists, and
+    /// every template is named by a pack.
+    #[test]
+    fn forms_are_linted_both_ways_and_by_city() {
+        let mut kitami = loaded("");
+        kitami.template.id = "t-kitami".into();
+        kitami.file = "t-kitami.yaml".into();
+        kitami.template.cities = vec!["kitami".into()];
+        let shared = loaded("");
+        let found: Vec<String> = lint(
+            &[shared, kitami],
+            &[
+                named("t", &["kitakyushu", "kitami"]),
+                named("t-kitami", &["kitakyushu"]),
+                named("nothing", &["kitami"]),
+            ],
+        )
+        .iter()
+        .map(|d| format!("{}:{}: {}", d.file, d.line, d.message))
+        .collect();
+        assert_eq!(
+            found,
+            [
+                "rules/packs/p/pack.yaml:7: procedure \"proc\" gives kitakyushu the form \"t-kitami\", which is the form of kitami (its cities:); name kitakyushu's own form in cities/kitakyushu.yaml",
+                "rules/packs/p/pack.yaml:7: procedure \"proc\" names form \"nothing\", but forms/templates has no such template",
+            ]
+        );
+        let orphan = loaded("");
+        let found: Vec<String> = lint(&[orphan], &[named("other", &[])])
+            .iter()
+            .map(|d| d.message.clone())
+            .collect();
+        assert!(
+            found
+                .iter()
+                .any(|m| m.starts_with("no procedure of the rule packs prints \"t\"")),
+            "{found:?}"
+        );
     }
 }

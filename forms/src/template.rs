@@ -19,7 +19,31 @@ pub struct Template {
     pub paper: PaperName,
     /// The municipal form (or its instructions) this layout follows.
     pub source: String,
+    /// The official 様式 this template reproduces, and its version (issue 26): required
+    /// (`mado-forms lint` refuses a template without it).
+    #[serde(default)]
+    pub form: Option<FormCitation>,
+    /// The cities whose own form this is (`[kitami]`); empty: a national or shared form any
+    /// city may print. A rule pack that gives a city another city's form is refused by the lint.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cities: Vec<String>,
     pub elements: Vec<Element>,
+}
+
+/// Which official form a template follows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormCitation {
+    /// The 様式 and what defines it: 「障害児福祉手当及び特別障害者手当の支給に関する省令（昭和50年
+    /// 厚生省令第34号）様式第1号」, 「福岡県後期高齢者医療広域連合後期高齢者医療に関する規則 様式第1号」;
+    /// for a form no law or rule numbers, the law that sets its items.
+    pub cites: String,
+    /// The version followed (「平成28年5月改正（個人番号の追加）」), or that it could not be
+    /// established and as of when.
+    pub version: String,
+    /// Where the city's own sheet could not be found: saying so, and what is followed instead.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -125,30 +125,7 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
                 .iter()
                 .map(|lp| load::PackAnswers::of(&lp.source.file, &lp.pack))
                 .collect();
-            let named: Vec<load::NamedForm> = match Ok::<_, ()>(&lib) {
-                Ok(lib) => lib
-                    .packs
-                    .iter()
-                    .flat_map(|lp| {
-                        lp.pack.procedures.iter().flat_map(move |p| {
-                            let in_pack = p.forms.iter().map(move |f| (&lp.source, f));
-                            // A city's forms are in its file (cities/<city>.yaml).
-                            let in_cities = p.cities.iter().flat_map(move |(city, o)| {
-                                let src = lp.city_sources.get(city).unwrap_or(&lp.source);
-                                o.forms.iter().flatten().map(move |f| (src, f))
-                            });
-                            in_pack.chain(in_cities).map(move |(src, f)| {
-                                (
-                                    src.file.clone(),
-                                    src.line_of(Some(&p.id), Some(f)),
-                                    f.clone(),
-                                )
-                            })
-                        })
-                    })
-                    .collect(),
-                Err(()) => Vec::new(),
-            };
+            let named = load::named_forms(&lib);
             let mut findings = load::lint(&all, &named);
             findings.extend(load::lint_answers(&all, &answers));
             for f in &findings {
