@@ -178,7 +178,50 @@ const TECHO: &[Item] = &[
     ByHand("申請者署名", Hand::Signature),
 ];
 
+/// 北九州市重度障害者医療費支給制度（file_0186: 手帳・健康保険・本人の所得）。
+const JUUDO_KK: &[Item] = &[
+    Text("重度障害者医療証交付申請書"),
+    Filled("対象者氏名", "山田 太郎"),
+    Filled("手帳番号", "北九州 第123456号"),
+    Filled("等級", "1級"),
+    Filled("障害名", "心臓機能障害"),
+    Filled("保険の種類", "国民健康保険"),
+    Filled("保険者名", "北九州市"),
+    Filled("記号・番号", "12-3456"),
+    Filled("保険者番号", "401000"),
+    Filled("申請者氏名", "山田 花子"),
+    ByHand("署名", Hand::Signature),
+];
+
+/// 北見市重度心身障がい者医療費助成（content=9124: 1・2級と3級内部、生計維持者の所得）。
+const JUUDO_KT: &[Item] = &[
+    Text("重度心身障がい者医療費受給者証交付申請書"),
+    Filled("受給者", "山田 太郎"),
+    Filled("手帳の番号", "北九州 第123456号"),
+    Text("3級の内部障がい"),
+    Filled("保険者名", "北九州市"),
+    Filled("記号・番号", "12-3456"),
+    Text("後期高齢者医療に加入"),
+    Text("主たる生計維持者"),
+    Filled("本人の所得額", "1,200,000円"),
+    Text("世帯全員が市民税非課税"),
+    Filled("申請者氏名", "山田 花子"),
+    ByHand("署名", Hand::Signature),
+];
+
 const OFFICIAL: &[Official] = &[
+    Official {
+        template: "juudo-iryo-shinsei",
+        source: "北九州市 重度障害者医療証（file_0186）",
+        items: JUUDO_KK,
+        never: &["生計維持者"],
+    },
+    Official {
+        template: "juudo-iryo-shinsei-kitami",
+        source: "北見市 重度心身障がい者医療費助成（content=9124）",
+        items: JUUDO_KT,
+        never: &["重度障害者医療証"],
+    },
     Official {
         template: "jumin-ido",
         source: "住民基本台帳法 第22〜25条・第27条・第30条の45〜47・第38条",
@@ -268,10 +311,6 @@ const PENDING: &[(&str, &str)] = &[
     (
         "jidou-teate-nintei",
         "令和6年10月の様式: 兄姉等の欄, 個人番号 of the spouse and children, the 請求者's own account",
-    ),
-    (
-        "juudo-iryo-shinsei",
-        "保険者名・被保険者氏名; 北見市's 重度心身障がい者医療 form with the 生計維持者",
     ),
     (
         "kodomo-iryo-shinsei",
