@@ -209,7 +209,29 @@ const JUUDO_KT: &[Item] = &[
     ByHand("署名", Hand::Signature),
 ];
 
+/// 北見市子ども医療費助成に関する条例施行規則（平成18年規則第94号）; 北見市の案内: 申請者と対象者の
+/// 個人番号、生計維持者（市外なら所得課税証明書）; 札幌市規則 様式1。
+const KODOMO_KT: &[Item] = &[
+    Text("子ども医療費受給資格登録申請書"),
+    Filled("申請者（保護者）", "山田 花子"),
+    ByHand("個人番号", Hand::MyNumber),
+    Text("生計維持者"),
+    Filled("ふりがな・氏名", "山田 翔"),
+    Filled("生年月日", "令和元年5月5日"),
+    Filled("続柄", "孫"),
+    Filled("保険者名", "北九州市"),
+    Filled("記号・番号", "北九 12-3457"),
+    Filled("被保険者氏名", "山田 太郎"),
+    ByHand("申請者署名", Hand::Signature),
+];
+
 const OFFICIAL: &[Official] = &[
+    Official {
+        template: "kodomo-iryo-shinsei-kitami",
+        source: "北見市 子ども医療費助成（規則第94号、2016年の案内）",
+        items: KODOMO_KT,
+        never: &["子ども医療証交付申請書"],
+    },
     Official {
         template: "juudo-iryo-shinsei",
         source: "北九州市 重度障害者医療証（file_0186）",
@@ -314,7 +336,7 @@ const PENDING: &[(&str, &str)] = &[
     ),
     (
         "kodomo-iryo-shinsei",
-        "生計維持者, the child's 個人番号; 北見市's own form",
+        "生計維持者 and the child's 個人番号 (asked by 福岡県's towns for the 県補助; 北九州市's own sheet not found)",
     ),
     ("kokuho-shikaku", "世帯主の個人番号; each city's own form"),
     ("kokuho-sousaihi", "北見市's own form"),
