@@ -225,7 +225,69 @@ const KODOMO_KT: &[Item] = &[
     ByHand("申請者署名", Hand::Signature),
 ];
 
+/// 国民健康保険法施行規則第2条・第3条（取得）・第11条〜第13条（喪失）; 世帯主と対象の方の個人番号
+/// （北見市の案内）。
+const KOKUHO_SHIKAKU: &[Item] = &[
+    Text("国民健康保険資格取得・喪失届"),
+    Text("取得"),
+    Text("喪失"),
+    Filled("異動年月日", "令和8年11月20日"),
+    Text("死亡"),
+    Text("後期高齢者医療に加入"),
+    Filled("前住所", "福岡県福岡市中央区天神1丁目8番1号"),
+    Filled("新住所・転出先", "福岡県北九州市小倉北区大手町1番1号"),
+    Filled("世帯主", "山田 太郎"),
+    ByHand("世帯主の個人番号", Hand::MyNumber),
+    Filled("届出人氏名", "山田 花子"),
+    Filled("届出の対象となる方", "昭和25年2月3日"),
+    ByHand("個人番号", Hand::MyNumber),
+    ByHand("届出人署名", Hand::Signature),
+];
+
+/// 国民健康保険法第58条（葬祭を行う者に支給）と両市の案内（喪主の預金通帳）。
+const KOKUHO_SOUSAIHI: &[Item] = &[
+    Text("国民健康保険葬祭費支給申請書"),
+    Filled("亡くなった方（被保険者）", "山田 太郎"),
+    Filled("記号・番号", "12-3456"),
+    Filled("死亡年月日", "令和8年11月20日"),
+    Filled("葬祭年月日", "令和8年11月23日"),
+    Filled("申請者（葬祭を行った方・喪主）", "山田 花子"),
+    Filled("故人との続柄", "妻"),
+    Filled("喪主）名義の口座", "1234567"),
+    ByHand("申請者（喪主）署名", Hand::Signature),
+];
+
+/// 介護保険法施行規則第32条（氏名・喪失の年月日と理由・被保険者番号）; 個人番号（平成28年から）。
+const KAIGO: &[Item] = &[
+    Text("介護保険資格喪失届"),
+    Filled("被保険者番号", "0012345678"),
+    ByHand("個人番号", Hand::MyNumber),
+    Filled("氏名", "山田 太郎"),
+    Text("喪失の理由"),
+    Filled("死亡・転出の日", "令和8年11月20日"),
+    Filled("届出人", "山田 花子"),
+    ByHand("届出人署名", Hand::Signature),
+];
+
 const OFFICIAL: &[Official] = &[
+    Official {
+        template: "kokuho-shikaku",
+        source: "国保法施行規則第2条・第3条・第11〜13条",
+        items: KOKUHO_SHIKAKU,
+        never: &[],
+    },
+    Official {
+        template: "kokuho-sousaihi",
+        source: "国保法第58条",
+        items: KOKUHO_SOUSAIHI,
+        never: &[],
+    },
+    Official {
+        template: "kaigo-soushitsu",
+        source: "介護保険法施行規則第32条",
+        items: KAIGO,
+        never: &[],
+    },
     Official {
         template: "kodomo-iryo-shinsei-kitami",
         source: "北見市 子ども医療費助成（規則第94号、2016年の案内）",
@@ -338,9 +400,6 @@ const PENDING: &[(&str, &str)] = &[
         "kodomo-iryo-shinsei",
         "生計維持者 and the child's 個人番号 (asked by 福岡県's towns for the 県補助; 北九州市's own sheet not found)",
     ),
-    ("kokuho-shikaku", "世帯主の個人番号; each city's own form"),
-    ("kokuho-sousaihi", "北見市's own form"),
-    ("kaigo-soushitsu", "each city's own form (施行規則第32条)"),
     (
         "setainushi-henkou",
         "the 住民異動届 with 世帯変更 ticked, as the cities print it",
