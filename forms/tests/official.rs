@@ -269,7 +269,28 @@ const KAIGO: &[Item] = &[
     ByHand("届出人署名", Hand::Signature),
 ];
 
+/// 児童手当法施行規則第7条（受給事由消滅の届出）; 事由の並びは安城市の案内。
+const JIDOU_SHOMETSU: &[Item] = &[
+    Text("児童手当受給事由消滅届"),
+    Filled("受給者", "山田 花子"),
+    Filled("住所", "福岡県北九州市小倉北区大手町1番1号"),
+    ByHand("受給者番号", Hand::Office),
+    Text("市外へ転出"),
+    Text("公務員になった"),
+    Text("児童が亡くなった"),
+    Filled("事由が生じた日", "令和8年11月20日"),
+    Filled("転出先", "福岡県北九州市小倉北区大手町1番1号"),
+    Text("15日以内に認定請求"),
+    ByHand("受給者署名", Hand::Signature),
+];
+
 const OFFICIAL: &[Official] = &[
+    Official {
+        template: "jidou-teate-shometsu",
+        source: "児童手当法施行規則第7条",
+        items: JIDOU_SHOMETSU,
+        never: &[],
+    },
     Official {
         template: "kokuho-shikaku",
         source: "国保法施行規則第2条・第3条・第11〜13条",
