@@ -284,7 +284,29 @@ const JIDOU_SHOMETSU: &[Item] = &[
     ByHand("受給者署名", Hand::Signature),
 ];
 
+/// 住民基本台帳法第25条（世帯変更: 氏名・変更があった事項・変更の年月日）・第27条（届出人）; 住民異動届の
+/// 「世帯変更」として。
+const SETAI: &[Item] = &[
+    Text("住民異動届"),
+    Text("世帯変更（世帯主変更）"),
+    Filled("異動年月日", "令和8年11月20日"),
+    Text("世帯主の死亡"),
+    Filled("住所", "福岡県北九州市小倉北区大手町1番1号"),
+    Filled("旧世帯主", "山田 太郎"),
+    ByHand("新世帯主", Hand::Choice),
+    Filled("届出人", "山田 花子"),
+    Filled("亡くなった方との続柄", "妻"),
+    Text("変更後の世帯員"),
+    ByHand("届出人署名", Hand::Signature),
+];
+
 const OFFICIAL: &[Official] = &[
+    Official {
+        template: "setainushi-henkou",
+        source: "住民基本台帳法第25条・第27条",
+        items: SETAI,
+        never: &[],
+    },
     Official {
         template: "jidou-teate-shometsu",
         source: "児童手当法施行規則第7条",
@@ -420,10 +442,6 @@ const PENDING: &[(&str, &str)] = &[
     (
         "kodomo-iryo-shinsei",
         "生計維持者 and the child's 個人番号 (asked by 福岡県's towns for the 県補助; 北九州市's own sheet not found)",
-    ),
-    (
-        "setainushi-henkou",
-        "the 住民異動届 with 世帯変更 ticked, as the cities print it",
     ),
 ];
 
