@@ -300,7 +300,33 @@ const SETAI: &[Item] = &[
     ByHand("届出人署名", Hand::Signature),
 ];
 
+/// 障害者総合支援法第76条・同法施行規則第65条の7; 補装具費支給事務取扱指針の様式例（申請者・使用する人の
+/// 個人番号、種目・区分、世帯の市民税）; 46万円は世帯の誰か1人の所得割額（北九州市 file_0890）。
+const HOSOUGU: &[Item] = &[
+    Text("補装具費（購入・借受け・修理）支給申請書"),
+    Filled("補装具を使用する人", "山田 太郎"),
+    ByHand("個人番号", Hand::MyNumber),
+    Text("要介護認定"),
+    ByHand("受けていない", Hand::Choice),
+    Filled("申請者氏名", "山田 花子"),
+    Filled("申請者住所", "福岡県北九州市小倉北区大手町1番1号"),
+    Filled("手帳番号", "北九州 第123456号"),
+    Filled("等級", "1級"),
+    ByHand("種目・名称", Hand::Choice),
+    Text("借受け"),
+    Text("世帯の状況"),
+    ByHand("所得割額", Hand::Office),
+    Text("46万円以上の方がいる"),
+    ByHand("申請者署名", Hand::Signature),
+];
+
 const OFFICIAL: &[Official] = &[
+    Official {
+        template: "hosougu-shinsei",
+        source: "補装具費支給事務取扱指針 様式例",
+        items: HOSOUGU,
+        never: &["本人と配偶者の合計"],
+    },
     Official {
         template: "setainushi-henkou",
         source: "住民基本台帳法第25条・第27条",
@@ -431,10 +457,6 @@ const OFFICIAL: &[Official] = &[
 
 /// Not yet gone through against their official form, and what it still asks (issue 26).
 const PENDING: &[(&str, &str)] = &[
-    (
-        "hosougu-shinsei",
-        "個人番号 boxes (本人・保護者), the 申請者's address and birth date, 所得割 per person (46万円 is one person's)",
-    ),
     (
         "jidou-teate-nintei",
         "令和6年10月の様式: 兄姉等の欄, 個人番号 of the spouse and children, the 請求者's own account",
