@@ -320,7 +320,32 @@ const HOSOUGU: &[Item] = &[
     ByHand("申請者署名", Hand::Signature),
 ];
 
+/// 児童手当法施行規則 様式第2号（第1条の4）、令和6年10月改正後: 請求者・配偶者・児童の個人番号、兄姉等の欄、
+/// 請求者名義の口座（春日井市・久留米市の案内）。
+const JIDOU_NINTEI: &[Item] = &[
+    Text("児童手当認定請求書"),
+    Text("様式第2号"),
+    Filled("請求者", "山田 花子"),
+    ByHand("個人番号", Hand::MyNumber),
+    Filled("職業", "会社員"),
+    Filled("配偶者の氏名", "山田 太郎"),
+    ByHand("配偶者の個人番号", Hand::MyNumber),
+    ByHand("被用者", Hand::Choice),
+    Filled("支給要件児童（高校生年代まで）", "山田 翔"),
+    Text("児童の兄姉等"),
+    Text("監護相当・生計費の負担についての確認書"),
+    Filled("請求者名義の口座", "1234567"),
+    ByHand("公金受取口座を利用する", Hand::Choice),
+    ByHand("請求者署名", Hand::Signature),
+];
+
 const OFFICIAL: &[Official] = &[
+    Official {
+        template: "jidou-teate-nintei",
+        source: "児童手当法施行規則 様式第2号（令和6年10月改正後）",
+        items: JIDOU_NINTEI,
+        never: &["所得・課税"],
+    },
     Official {
         template: "hosougu-shinsei",
         source: "補装具費支給事務取扱指針 様式例",
@@ -456,16 +481,10 @@ const OFFICIAL: &[Official] = &[
 ];
 
 /// Not yet gone through against their official form, and what it still asks (issue 26).
-const PENDING: &[(&str, &str)] = &[
-    (
-        "jidou-teate-nintei",
-        "令和6年10月の様式: 兄姉等の欄, 個人番号 of the spouse and children, the 請求者's own account",
-    ),
-    (
-        "kodomo-iryo-shinsei",
-        "生計維持者 and the child's 個人番号 (asked by 福岡県's towns for the 県補助; 北九州市's own sheet not found)",
-    ),
-];
+const PENDING: &[(&str, &str)] = &[(
+    "kodomo-iryo-shinsei",
+    "生計維持者 and the child's 個人番号 (asked by 福岡県's towns for the 県補助; 北九州市's own sheet not found)",
+)];
 
 fn font() -> Font {
     let path = "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf";
