@@ -339,7 +339,29 @@ const JIDOU_NINTEI: &[Item] = &[
     ByHand("請求者署名", Hand::Signature),
 ];
 
+/// 児童手当法施行規則 様式第4号（第2条・第3条）; 事由は登別市の案内、期限は北九州市の案内。
+const JIDOU_GAKU: &[Item] = &[
+    Text("児童手当 額改定認定請求書・額改定届"),
+    Text("様式第4号"),
+    Text("減額（額改定届）"),
+    Filled("受給者", "山田 花子"),
+    ByHand("個人番号", Hand::MyNumber),
+    ByHand("受給者番号", Hand::Office),
+    Filled("配偶者の氏名", "山田 太郎"),
+    Text("児童が亡くなった"),
+    Text("大学生年代の子を加える"),
+    Filled("事由が生じた日", "令和8年11月20日"),
+    Filled("対象となる児童", "山田 太郎"),
+    ByHand("受給者署名", Hand::Signature),
+];
+
 const OFFICIAL: &[Official] = &[
+    Official {
+        template: "jidou-teate-gakukaitei",
+        source: "児童手当法施行規則 様式第4号",
+        items: JIDOU_GAKU,
+        never: &[],
+    },
     Official {
         template: "jidou-teate-nintei",
         source: "児童手当法施行規則 様式第2号（令和6年10月改正後）",
