@@ -370,7 +370,7 @@ pub fn lint(templates: &[Loaded], forms_named_by_packs: &[NamedForm]) -> Vec<Dia
                         )),
                         (None, None) => out.push(d(
                             name,
-                            format!("field {name:?}: has no source; give one, or hand: signature, my_number, choice, photo or office to say why it is written by hand"),
+                            format!("field {name:?}: has no source; give one, or hand: signature, my_number, choice, photo, seal or office to say why it is written by hand"),
                         )),
                         _ => {}
                     }
@@ -764,7 +764,7 @@ mod tests {
         assert_eq!(
             findings("  - field: {name: 備考, x: 50, y: 60, w: 60, h: 10}\n"),
             vec![
-                "6: field \"備考\": has no source; give one, or hand: signature, my_number, choice, photo or office to say why it is written by hand"
+                "6: field \"備考\": has no source; give one, or hand: signature, my_number, choice, photo, seal or office to say why it is written by hand"
             ]
         );
         assert_eq!(

@@ -192,6 +192,8 @@ pub enum Hand {
     Choice,
     /// A photo pasted on.
     Photo,
+    /// A seal pressed (the 印影 of the seal registered).
+    Seal,
     /// The office's own boxes (市記入欄, 本人確認), filled by staff on acceptance.
     Office,
 }
@@ -204,6 +206,7 @@ impl Hand {
             Hand::MyNumber => "本人が記入（個人番号）",
             Hand::Choice => "本人が選んで記入",
             Hand::Photo => "本人が貼付（写真）",
+            Hand::Seal => "本人が押印（印影）",
             Hand::Office => "市記入欄（受付時に職員が記入）",
         }
     }

@@ -355,7 +355,28 @@ const JIDOU_GAKU: &[Item] = &[
     ByHand("受給者署名", Hand::Signature),
 ];
 
+/// 印鑑登録申請書: 政令市の例（福岡市印鑑条例第3条・同施行規則第4条、札幌市印鑑条例施行規則 様式1）;
+/// 北九州市の印鑑登録証は北九州市民カード。
+const INKAN: &[Item] = &[
+    Text("印鑑登録申請書"),
+    Text("北九州市小倉北区長"),
+    Filled("登録する方", "山田 太郎"),
+    Filled("生年月日", "昭和25年2月3日"),
+    ByHand("登録する印鑑", Hand::Seal),
+    Text("代理人"),
+    Text("保証人"),
+    Filled("申請者", "山田 花子"),
+    ByHand("署名", Hand::Signature),
+    ByHand("市民カード", Hand::Office),
+];
+
 const OFFICIAL: &[Official] = &[
+    Official {
+        template: "inkan-touroku",
+        source: "政令市の印鑑条例・施行規則の例",
+        items: INKAN,
+        never: &[],
+    },
     Official {
         template: "jidou-teate-gakukaitei",
         source: "児童手当法施行規則 様式第4号",
