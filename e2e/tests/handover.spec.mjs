@@ -59,10 +59,12 @@ test('a visit sent on with its ticket is opened by the next counter with everyth
 
   // Both counters' parts are recorded with the ticket; the ticket is done.
   const cookie = (await second.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
-  const records = await (await request.get('/api/offices/kokurakita/guide-records', { headers: { cookie } })).json();
   const ticketId = (await issued.json()).ticket.id;
-  const parts = records.filter((r) => r.ticket_id === ticketId);
-  expect(parts.length).toBe(2);
+  // Each counter's record goes through its outbox: poll until both have arrived.
+  const partsNow = async () => (await (await request.get('/api/offices/kokurakita/guide-records', { headers: { cookie } })).json())
+    .filter((r) => r.ticket_id === ticketId);
+  await expect.poll(async () => (await partsNow()).length, { timeout: 10_000 }).toBe(2);
+  const parts = await partsNow();
   for (const p of parts) expect(p.done_at_ms).toBeGreaterThanOrEqual(p.started_at_ms);
   // The ticket ended as done, in 国保's line where it was sent (it kept its number).
   const queue = await (await request.get('/api/offices/kokurakita/queue', { headers: { cookie } })).json();

@@ -370,7 +370,74 @@ const INKAN: &[Item] = &[
     ByHand("市民カード", Hand::Office),
 ];
 
+/// 特別児童扶養手当等の支給に関する法律施行規則 様式第一号: 請求者（父母・養育者）・配偶者・対象児童・
+/// 請求者と配偶者・扶養義務者の所得・請求者名義の口座（石川県の様式）。
+const TOKUJI: &[Item] = &[
+    Text("特別児童扶養手当認定請求書"),
+    Text("様式第一号"),
+    Filled("請求者（児童を育てている父母・養育者）", "山田 花子"),
+    ByHand("個人番号", Hand::MyNumber),
+    Filled("児との続柄", "妻"),
+    Filled("配偶者の氏名", "山田 太郎"),
+    Filled("対象となる児童", "山田 太郎"),
+    Filled("手帳の番号", "北九州 第123456号"),
+    Filled("障害名", "心臓機能障害"),
+    Text("所得の状況"),
+    ByHand("所得額", Hand::Choice),
+    Filled("請求者名義", "1234567"),
+    ByHand("請求者署名", Hand::Signature),
+];
+
+/// 児童手当法施行規則による受給者の住所・氏名の変更の届出（北九州市の手続きの一覧）。
+const JIDOU_HENKOU: &[Item] = &[
+    Text("児童手当 住所・氏名変更届"),
+    Filled("受給者", "山田 花子"),
+    ByHand("受給者番号", Hand::Office),
+    Filled("新しい住所", "福岡県北九州市小倉北区大手町1番1号"),
+    Filled("前の住所", "福岡県福岡市中央区天神1丁目8番1号"),
+    Filled("変わった日", "令和8年11月20日"),
+    Text("児童の住所"),
+    ByHand("受給者署名", Hand::Signature),
+];
+
+/// 北九州市子ども医療費支給制度の変更の届出（札幌市の変更届・標津町の届出の一覧の事由）。
+const KODOMO_HENKOU: &[Item] = &[
+    Text("子ども医療証 変更届"),
+    Filled("医療証を持っている子", "山田 翔"),
+    ByHand("医療証の番号", Hand::Office),
+    Filled("届け出る人（保護者）", "山田 花子"),
+    Text("市外・国外へ転出"),
+    Text("健康保険"),
+    Filled("新住所・転出先", "福岡県北九州市小倉北区大手町1番1号"),
+    Filled("変わった日", "令和8年11月20日"),
+    ByHand("保護者署名", Hand::Signature),
+];
+
 const OFFICIAL: &[Official] = &[
+    Official {
+        template: "tokubetsu-jidou-fuyou",
+        source: "特児扶法施行規則 様式第一号（北九州市長あて）",
+        items: TOKUJI,
+        never: &["北海道"],
+    },
+    Official {
+        template: "tokubetsu-jidou-fuyou-hokkaido",
+        source: "特児扶法施行規則 様式第一号（北海道知事あて、北見市経由）",
+        items: TOKUJI,
+        never: &[],
+    },
+    Official {
+        template: "jidou-teate-henkou",
+        source: "児童手当法施行規則（住所・氏名の変更）",
+        items: JIDOU_HENKOU,
+        never: &[],
+    },
+    Official {
+        template: "kodomo-iryo-henkou",
+        source: "北九州市 子ども医療費支給制度（変更）",
+        items: KODOMO_HENKOU,
+        never: &[],
+    },
     Official {
         template: "inkan-touroku",
         source: "政令市の印鑑条例・施行規則の例",
