@@ -45,6 +45,18 @@ async fn submit(app: &Router, body: &Value, key: Option<&str>) -> Answer {
     send_raw(app, req.body(Body::from(body.to_string())).unwrap()).await
 }
 
+/// `POST /api/offices/{office}/submissions/open` as staff with `cookie`.
+async fn open_at(app: &Router, cookie: &str, office: &str, body: Value) -> Answer {
+    send(
+        app,
+        Method::POST,
+        &format!("/api/offices/{office}/submissions/open"),
+        Some(body),
+        Some(cookie),
+    )
+    .await
+}
+
 async fn count(state: &mado_relay::AppState, table: &str) -> i64 {
     sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
         .fetch_one(&state.db)
@@ -147,37 +159,22 @@ async fn staff_open_it_at_the_counter_and_complete_it_with_history() {
 
     // Typed at the counter in lower case without the hyphen, as an IME might.
     let typed = code.replace('-', "").to_lowercase();
-    let opened = send(
-        &app,
-        Method::POST,
-        "/api/offices/kokurakita/submissions/open",
-        Some(json!({ "code": typed })),
-        Some(&cookie),
-    )
-    .await;
+    let opened = open_at(&app, &cookie, "kokurakita", json!({ "code": typed })).await;
     assert_eq!(opened.status, StatusCode::OK, "{}", opened.body);
     assert_eq!(opened.body["status"], "in_progress");
     assert_eq!(opened.body["applicant"]["name"], "窓口 花子");
     assert_eq!(opened.body["answers"]["deceased_age"], 80);
     let id = opened.body["id"].as_i64().unwrap();
     // Scanning the QR code (the status link) finds the same one.
-    let scanned = send(
+    let scanned = open_at(
         &app,
-        Method::POST,
-        "/api/offices/kokurakita/submissions/open",
-        Some(json!({ "token": format!("https://mado.example/s#{token}") })),
-        Some(&cookie),
+        &cookie,
+        "kokurakita",
+        json!({ "token": format!("https://mado.example/s#{token}") }),
     )
     .await;
     assert_eq!(scanned.body["id"], id);
-    let wrong = send(
-        &app,
-        Method::POST,
-        "/api/offices/kokurakita/submissions/open",
-        Some(json!({ "code": "AAAA-AAAA" })),
-        Some(&cookie),
-    )
-    .await;
+    let wrong = open_at(&app, &cookie, "kokurakita", json!({ "code": "AAAA-AAAA" })).await;
     assert_error(&wrong, StatusCode::NOT_FOUND, "not_found");
 
     let status = |body: Value| {
@@ -257,20 +254,7 @@ async fn the_ticket_of_a_booking_opens_its_pre_application() {
     let walk = walk.body["ticket"]["id"].as_i64().unwrap();
 
     let cookie = login(&app).await;
-    let open = |body: Value| {
-        let app = app.clone();
-        let cookie = cookie.clone();
-        async move {
-            send(
-                &app,
-                Method::POST,
-                "/api/offices/kokurakita/submissions/open",
-                Some(body),
-                Some(&cookie),
-            )
-            .await
-        }
-    };
+    let open = |body: Value| open_at(&app, &cookie, "kokurakita", body);
     let opened = open(json!({ "ticket": ticket })).await;
     assert_eq!(opened.status, StatusCode::OK, "{}", opened.body);
     assert_eq!(opened.body["code"], sent.body["code"]);
@@ -287,14 +271,7 @@ async fn the_ticket_of_a_booking_opens_its_pre_application() {
         none.body
     );
     // The ticket of another office is not this office's.
-    let elsewhere = send(
-        &app,
-        Method::POST,
-        "/api/offices/moji/submissions/open",
-        Some(json!({ "ticket": ticket })),
-        Some(&cookie),
-    )
-    .await;
+    let elsewhere = open_at(&app, &cookie, "moji", json!({ "ticket": ticket })).await;
     assert_ne!(elsewhere.status, StatusCode::OK, "{}", elsewhere.body);
     let both = open(json!({ "ticket": ticket, "code": code })).await;
     assert_error(&both, StatusCode::BAD_REQUEST, "invalid_body");
@@ -379,14 +356,7 @@ async fn the_json_export_gives_each_pre_application_its_own_history() {
     // The first is opened and completed, the second only opened, the third left as sent.
     let mut opened = Vec::new();
     for code in &ids[..2] {
-        let a = send(
-            &app,
-            Method::POST,
-            "/api/offices/kokurakita/submissions/open",
-            Some(json!({ "code": code })),
-            Some(&cookie),
-        )
-        .await;
+        let a = open_at(&app, &cookie, "kokurakita", json!({ "code": code })).await;
         assert_eq!(a.status, StatusCode::OK, "{}", a.body);
         opened.push(a.body["id"].as_i64().unwrap());
     }
