@@ -767,6 +767,7 @@ impl Ctx<'_> {
             return text.to_owned();
         }
         let mut out = text.to_owned();
+        let mut stale = Vec::new();
         for name in crate::guide::placeholders(text) {
             let e = Expr::Name {
                 name: name.to_owned(),
@@ -780,8 +781,35 @@ impl Ctx<'_> {
                 _ => "（未回答）".to_owned(),
             };
             out = out.replace(&format!("{{{name}}}"), &shown);
+            if let Some(note) = self.stale_note(name) {
+                stale.push(note);
+            }
+        }
+        if !stale.is_empty() {
+            out.push_str(&format!("（{}）", stale.join("。")));
         }
         out
+    }
+
+    /// For a yearly amount (`yearly: true`) whose newest value is from an earlier fiscal year
+    /// than the visit's: which year's amount is shown, so it is never read as current.
+    fn stale_note(&self, name: &str) -> Option<String> {
+        let Some(Name::Param(i)) = self.g.names.get(name) else {
+            return None;
+        };
+        let p = &self.g.params[*i];
+        if !p.def.yearly {
+            return None;
+        }
+        let since = p.values.value_on(self.today).ok()?.since;
+        let fy = crate::parameter::fiscal_year_start(self.today);
+        (since < fy).then(|| {
+            format!(
+                "{}の額です。{}の額はまだ登録されていません",
+                crate::parameter::fiscal_year_name(crate::parameter::fiscal_year_start(since)),
+                crate::parameter::fiscal_year_name(fy)
+            )
+        })
     }
 
     fn deadline(&self, d: &DeadlineDef) -> DeadlineOut {
@@ -1019,7 +1047,20 @@ impl Guide {
                     note: p.counter.def.note.clone(),
                     phone: p.counter.def.phone.clone(),
                 },
-                deadline: p.deadline.as_ref().map(|d| ctx.deadline(d)),
+                deadline: match &p.deadline {
+                    None => None,
+                    Some(main) => {
+                        // The first case whose condition holds; unanswered ones leave the main.
+                        let mut chosen = main;
+                        for (when, case) in &p.deadline_cases {
+                            if ctx.truth(when)?.0 == Truth::True {
+                                chosen = case;
+                                break;
+                            }
+                        }
+                        Some(ctx.deadline(chosen))
+                    }
+                },
                 documents: p.documents.clone(),
                 forms: p.forms.clone(),
                 source: p.source.clone(),

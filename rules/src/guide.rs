@@ -101,6 +101,8 @@ pub struct Procedure {
     pub name: String,
     pub counter: Counter,
     pub deadline: Option<DeadlineDef>,
+    /// The deadline's `cases`, their conditions parsed: the first that holds replaces it.
+    pub deadline_cases: Vec<(Expr, DeadlineDef)>,
     pub documents: Vec<String>,
     pub forms: Vec<String>,
     pub source: String,
@@ -498,8 +500,52 @@ impl Guide {
                 errors.push(err(&item, Some(&p.id), Some(&source), format!("source must be the URL of the page the rule is written from, found {source:?}")));
             }
             let deadline = o.deadline.clone().or_else(|| p.deadline.clone());
+            let mut deadline_cases = Vec::new();
             if let Some(d) = &deadline {
                 g.check_deadline(d, &item, &p.id, &mut errors);
+                if let Some(w) = &d.when {
+                    errors.push(err(&item, Some(&p.id), Some(w), format!(
+                        "the main deadline cannot have when: {w:?}; put the deadline that applies under a condition in cases:"
+                    )));
+                }
+                for c in &d.cases {
+                    g.check_deadline(c, &item, &p.id, &mut errors);
+                    if !c.cases.is_empty() {
+                        errors.push(err(
+                            &item,
+                            Some(&p.id),
+                            Some(&c.text),
+                            "a deadline case cannot have cases of its own".into(),
+                        ));
+                    }
+                    let Some(w) = &c.when else {
+                        errors.push(err(&item, Some(&p.id), Some(&c.text), format!(
+                            "deadline case {:?} needs when: (the condition under which it applies)", c.text
+                        )));
+                        continue;
+                    };
+                    match expr::parse(w)
+                        .map_err(|e| e.to_string())
+                        .and_then(|e| g.ty(&e).map(|t| (e, t)))
+                    {
+                        Ok((e, Ty::Bool)) => deadline_cases.push((e, c.clone())),
+                        Ok((_, t)) => errors.push(err(
+                            &item,
+                            Some(&p.id),
+                            Some(w),
+                            format!(
+                                "deadline case when {w:?} must be a condition, found {}",
+                                t.describe()
+                            ),
+                        )),
+                        Err(m) => errors.push(err(
+                            &item,
+                            Some(&p.id),
+                            Some(w),
+                            format!("deadline case when {w:?}: {m}"),
+                        )),
+                    }
+                }
             }
             let note = o.note.clone().unwrap_or_else(|| p.note.clone());
             for text in std::iter::once(&note).chain(
@@ -564,6 +610,7 @@ impl Guide {
                 name: o.name.clone().unwrap_or_else(|| p.name.clone()),
                 counter,
                 deadline,
+                deadline_cases,
                 documents: o.documents.clone().unwrap_or_else(|| p.documents.clone()),
                 forms: o.forms.clone().unwrap_or_else(|| p.forms.clone()),
                 source,

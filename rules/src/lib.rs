@@ -57,7 +57,7 @@ pub use bundle::Bundle;
 pub use engine::{Answers, EvalError, Evaluation, ProcedureResult, Reason, Value};
 pub use guide::{BuildError, Guide};
 pub use pack::{CityFile, MovesDef, PackFile, Status, VisitDef};
-pub use parameter::{DatedValue, Parameter, ParameterError};
+pub use parameter::{DatedValue, Parameter, ParameterError, fiscal_year_name, fiscal_year_start};
 
 #[cfg(all(test, target_arch = "wasm32"))]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

@@ -15,6 +15,7 @@ use crate::expr::Expr;
 use crate::guide::{Guide, Name};
 use crate::load::{Diagnostic, Library, LoadedPack, Source};
 use crate::pack::{ParamValue, QuestionType, Status};
+use crate::parameter::{fiscal_year_name, fiscal_year_start};
 use crate::scenario;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -54,10 +55,15 @@ fn finding(severity: Severity, src: &Source, line: usize, message: String) -> Fi
     }
 }
 
-/// Lints every pack of the library for every city it names, and its scenario files.
-pub fn lint(lib: &Library) -> Vec<Finding> {
+/// Lints every pack of the library for every city it names, and its scenario files, as
+/// they stand on `on` (the day of the visits to come: `mado-rules lint` takes today): a
+/// yearly amount with no value for `on`'s fiscal year, and facts last checked more than a
+/// year before `on`, are warnings.
+pub fn lint(lib: &Library, on: Date) -> Vec<Finding> {
     let mut out = Vec::new();
     for lp in &lib.packs {
+        staleness(lp, on, &mut out);
+        other_cities(lib, lp, &mut out);
         let src = &lp.source;
         let mut guides = Vec::new();
         for city in &lp.pack.cities {
@@ -164,6 +170,127 @@ pub fn lint(lib: &Library) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// Yearly amounts without a value for `on`'s fiscal year, and procedures whose facts were
+/// last checked against their source more than a year before `on` (or never).
+fn staleness(lp: &LoadedPack, on: Date, out: &mut Vec<Finding>) {
+    let src = &lp.source;
+    let fy = fiscal_year_start(on);
+    for p in lp.pack.parameters.iter().filter(|p| p.yearly) {
+        let last = p
+            .values
+            .iter()
+            .filter_map(|v| Date::parse_iso(&v.since).ok().map(|d| (d, v)))
+            .max_by_key(|(d, _)| *d);
+        let Some((since, v)) = last else { continue };
+        if since < fy {
+            let shown = match &v.value {
+                ParamValue::One(n) => format!("{}{}", crate::engine::group_digits(*n), p.unit),
+                ParamValue::Table(_) => "表".to_owned(),
+            };
+            out.push(finding(
+                Severity::Warning,
+                src,
+                src.line_of(Some(&p.id), None),
+                format!(
+                    "parameter {}（{}）: {}の額が未入力です。{on} の案内では{}の額（{shown}、{since}から）を、その年度の額として示します。{fy} からの値を出典とともに足してください",
+                    p.id,
+                    p.name,
+                    fiscal_year_name(fy),
+                    fiscal_year_name(fiscal_year_start(since)),
+                ),
+            ));
+        }
+    }
+    let year_before = on.add_days(-365);
+    let mut check = |file: &Source,
+                     id: &str,
+                     what: &str,
+                     checked: Option<&String>,
+                     source: &str| {
+        let line = file.line_of(Some(id), Some("checked:"));
+        match checked.map(|c| (c, Date::parse_iso(c))) {
+            None => out.push(finding(
+                Severity::Error,
+                file,
+                file.line_of(Some(id), None),
+                format!("procedure {id}{what}: checked: is missing (the day its facts were last checked against {source}, YYYY-MM-DD)"),
+            )),
+            Some((c, Err(e))) => out.push(finding(
+                Severity::Error,
+                file,
+                line,
+                format!("procedure {id}{what}: checked: {c:?} is not a date: {e}"),
+            )),
+            Some((_, Ok(d))) if d < year_before => out.push(finding(
+                Severity::Warning,
+                file,
+                line,
+                format!("procedure {id}{what}: its facts were last checked on {d}, more than a year before {on}; check them against {source} and update checked:"),
+            )),
+            Some(_) => {}
+        }
+    };
+    for p in &lp.pack.procedures {
+        check(src, &p.id, "", p.checked.as_ref(), &p.source);
+        for (city, o) in &p.cities {
+            let Some(file) = lp.city_sources.get(city) else {
+                continue;
+            };
+            // A city that writes its facts from its own page dates them itself.
+            if let Some(own) = &o.source {
+                check(file, &p.id, &format!(" in {city}"), o.checked.as_ref(), own);
+            } else if let Some(c) = &o.checked {
+                check(file, &p.id, &format!(" in {city}"), Some(c), &p.source);
+            }
+        }
+    }
+}
+
+/// A procedure as shown in one city must not carry another city's name, page or form: that
+/// is the pack's text for one city silently falling back to the other (`marks:` in the city
+/// profiles).
+fn other_cities(lib: &Library, lp: &LoadedPack, out: &mut Vec<Finding>) {
+    for city in &lp.pack.cities {
+        let Ok(g) = lib.guide(&lp.pack.id, city) else {
+            continue;
+        };
+        let others: Vec<(&str, &String)> = lp
+            .pack
+            .cities
+            .iter()
+            .filter(|c| *c != city)
+            .filter_map(|c| lib.cities.get(c))
+            .flat_map(|(_, cf)| cf.marks.iter().map(move |m| (cf.name.as_str(), m)))
+            .collect();
+        for p in &g.procedures {
+            let mut texts: Vec<(&str, &String)> =
+                vec![("name", &p.name), ("source", &p.source), ("note", &p.note)];
+            texts.extend(p.documents.iter().map(|d| ("documents", d)));
+            texts.extend(p.forms.iter().map(|f| ("forms", f)));
+            texts.extend(p.rows.iter().map(|r| ("because", &r.because)));
+            if let Some(d) = &p.deadline {
+                texts.push(("deadline", &d.text));
+                texts.extend(p.deadline_cases.iter().map(|(_, c)| ("deadline", &c.text)));
+            }
+            for (field, text) in texts {
+                if let Some((other, mark)) = others.iter().find(|(_, m)| text.contains(m.as_str()))
+                {
+                    let file = lp.source_of(city, Some(&p.id), Some(text));
+                    out.push(finding(
+                        Severity::Error,
+                        file,
+                        file.line_of(Some(&p.id), Some(text.lines().next().unwrap_or(""))),
+                        format!(
+                            "procedure {} for {}: its {field} {text:?} is {other}'s ({mark:?}); write {}'s own in cities/{city}.yaml",
+                            p.id, g.city_name, g.city_name
+                        ),
+                    ));
+                }
+            }
+        }
+    }
 }
 
 /// Outcome of running every scenario: (file, case name, problems).
@@ -692,10 +819,15 @@ fn unused_questions(first: &Guide, guides: &[Guide], src: &Source, out: &mut Vec
                 for r in &p.rows {
                     r.when.names(&mut names);
                 }
-                if let Some(d) = &p.deadline
-                    && let Some(f) = &d.from
-                {
-                    names.push((f.clone(), 0));
+                if let Some(d) = &p.deadline {
+                    for d in std::iter::once(d).chain(&d.cases) {
+                        if let Some(f) = &d.from {
+                            names.push((f.clone(), 0));
+                        }
+                    }
+                }
+                for (when, _) in &p.deadline_cases {
+                    when.names(&mut names);
                 }
             }
             for d in &g.derived {

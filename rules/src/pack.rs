@@ -141,6 +141,11 @@ pub struct ParameterDef {
     /// For tables: added per person beyond the last entry (北見市: 6人目以降 +213,000円).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step: Option<i64>,
+    /// Revised every fiscal year from 4月1日 (手当の月額): `mado-rules lint` warns when a date
+    /// falls in a fiscal year with no value of its own, and the guide then says which year's
+    /// amount it shows instead of showing it as current.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub yearly: bool,
     pub values: Vec<ParameterValueDef>,
 }
 
@@ -228,6 +233,14 @@ pub struct DeadlineDef {
     /// `MM-DD`: the next such day after `from` (固定資産税の賦課期日 01-01).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
+    /// Only in `cases`: the condition under which this deadline replaces the main one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
+    /// Deadlines that apply instead of this one when their `when` holds, the first that holds
+    /// winning (死亡届: 国外で亡くなったときは3か月; 年金受給権者死亡届: 国民年金は14日).
+    /// When a case's condition is not yet answered, this main deadline is shown.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cases: Vec<DeadlineDef>,
 }
 
 /// Fields a city profile may replace for one procedure.
@@ -250,6 +263,9 @@ pub struct ProcedureOverride {
     pub note: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<RowDef>>,
+    /// The day this city's facts were last checked against its source (`YYYY-MM-DD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked: Option<String>,
     /// The city does not offer this procedure.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub absent: bool,
@@ -271,6 +287,10 @@ pub struct ProcedureDef {
     pub forms: Vec<String>,
     /// The page the rule is written from.
     pub source: String,
+    /// The day its facts (deadline, counter, documents, amounts, forms) were last checked
+    /// against `source` (`YYYY-MM-DD`); `mado-rules lint` lists those older than a year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked: Option<String>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
     pub rules: Vec<RowDef>,
@@ -299,6 +319,11 @@ pub struct CityFile {
     pub id: String,
     /// 北九州市.
     pub name: String,
+    /// Words that belong to this city alone (its name, its web hosts' names): a procedure
+    /// shown in another city must not contain them, so a pack never silently hands one city's
+    /// counter, documents, page or form to the other.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub marks: Vec<String>,
     pub counters: BTreeMap<String, CounterDef>,
 }
 

@@ -2,6 +2,25 @@
 
 use mado_civil::{Date, DateError};
 
+/// The first day (4月1日) of the fiscal year `on` falls in.
+pub fn fiscal_year_start(on: Date) -> Date {
+    let year = if on.month() >= 4 {
+        on.year()
+    } else {
+        on.year() - 1
+    };
+    Date::new(year, 4, 1).unwrap_or(on)
+}
+
+/// 「令和8年度」: the fiscal year beginning on `start` (a 4月1日), in the era of that day.
+pub fn fiscal_year_name(start: Date) -> String {
+    match start.wareki() {
+        Ok(w) if w.year == 1 => format!("{}元年度", w.era.kanji()),
+        Ok(w) => format!("{}{}年度", w.era.kanji(), w.year),
+        Err(_) => format!("{}年度", start.year()),
+    }
+}
+
 /// One value of a parameter and the day it took effect.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DatedValue<T> {

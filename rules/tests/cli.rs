@@ -123,6 +123,7 @@ procedures:
     counter: shogai
     deadline: {text: 14日以内, from: event, days: 14}
     source: https://example.invalid/iryo
+    checked: 2026-11-22
     rules:
       - when: grade >= 3
         then: not_applicable
@@ -137,6 +138,7 @@ procedures:
     name: バス乗車証
     counter: kotsu
     source: https://example.invalid/bus
+    checked: 2026-11-22
     rules:
       - when: (city == kitami and bus) or (city == kitakyushu and severe)
         then: may_apply
@@ -187,13 +189,32 @@ const MINI_TESTS: &str = r#"- name: 2級で所得が限度額より1円少ない
 
 #[test]
 fn lint_and_test_pass_on_the_real_packs() {
-    let lint = cli(&["lint"]);
+    // On 2026-03-31 (the last day of 令和7年度) every amount is current and every fact was
+    // checked within the year: no warnings at all.
+    let lint = cli(&["lint", "--on", "2026-03-31"]);
     assert!(lint.status.success(), "{}", text(&lint));
     assert!(
         text(&lint).contains("0 errors, 0 warnings"),
         "{}",
         text(&lint)
     );
+    // From 2026-04-01 the two 手当 amounts of 令和8年度 are missing (no published source was
+    // found yet): exactly those two warnings, and still no error.
+    let lint = cli(&["lint", "--on", "2026-12-07"]);
+    assert!(lint.status.success(), "{}", text(&lint));
+    let out = text(&lint);
+    assert!(out.contains("0 errors, 2 warnings"), "{out}");
+    for p in [
+        "tokubetsu_monthly（特別障害者手当の月額）",
+        "shougaiji_monthly（障害児福祉手当の月額）",
+    ] {
+        assert!(
+            out.contains(&format!(
+                "warning: parameter {p}: 令和8年度の額が未入力です"
+            )),
+            "{out}"
+        );
+    }
     let test = cli(&["test"]);
     assert!(test.status.success(), "{}", text(&test));
     assert!(
@@ -207,7 +228,7 @@ fn lint_and_test_pass_on_the_real_packs() {
 fn a_small_pack_with_boundaries_and_a_4_1_change_passes() {
     let dir = packs_with("ok", MINI, MINI_TESTS);
     let d = dir.to_str().unwrap();
-    let lint = cli(&["lint", d]);
+    let lint = cli(&["lint", "--on", "2026-12-07", d]);
     assert!(lint.status.success(), "{}", text(&lint));
     let test = cli(&["test", d]);
     assert!(test.status.success(), "{}", text(&test));
@@ -239,13 +260,13 @@ fn lint_reports_each_problem_with_file_and_line_and_exits_1() {
         );
     let broken = broken.replacen(
         "    else: not_applicable\n",
-        "    else: not_applicable\n  - id: katachigai\n    name: 型の誤り\n    counter: shogai\n    source: https://example.invalid/t\n    rules:\n      - when: grade == heart\n        then: required\n    else: not_applicable\n",
+        "    else: not_applicable\n  - id: katachigai\n    name: 型の誤り\n    counter: shogai\n    source: https://example.invalid/t\n    checked: 2026-11-22\n    rules:\n      - when: grade == heart\n        then: required\n    else: not_applicable\n",
         1,
     );
     let dir = packs_with("broken", &broken, "[]\n");
     let file = dir.join("mini").join("pack.yaml");
     let f = file.display().to_string();
-    let out = cli(&["lint", dir.to_str().unwrap()]);
+    let out = cli(&["lint", "--on", "2026-12-07", dir.to_str().unwrap()]);
     let t = text(&out);
     assert_eq!(out.status.code(), Some(1), "{t}");
     let line_of = |needle: &str| {
@@ -278,12 +299,12 @@ fn lint_finds_unreachable_procedures_overlapping_rows_and_rows_that_never_hold()
         .replace("      - when: grade <= 2\n        then: required", "      - when: grade <= 2 and grade >= 3\n        then: required")
         .replacen(
             "    else: not_applicable\n",
-            "    else: not_applicable\n  - id: kaburi\n    name: 重なりの例\n    counter: shogai\n    source: https://example.invalid/k\n    rules:\n      - when: grade <= 3\n        then: required\n      - when: grade == 2\n        then: not_applicable\n    else: not_applicable\n",
+            "    else: not_applicable\n  - id: kaburi\n    name: 重なりの例\n    counter: shogai\n    source: https://example.invalid/k\n    checked: 2026-11-22\n    rules:\n      - when: grade <= 3\n        then: required\n      - when: grade == 2\n        then: not_applicable\n    else: not_applicable\n",
             1,
         );
     let dir = packs_with("unreachable", &pack, "[]\n");
     let f = dir.join("mini").join("pack.yaml").display().to_string();
-    let out = cli(&["lint", dir.to_str().unwrap()]);
+    let out = cli(&["lint", "--on", "2026-12-07", dir.to_str().unwrap()]);
     let t = text(&out);
     assert_eq!(out.status.code(), Some(1), "{t}");
     let line_of = |needle: &str| {
@@ -322,7 +343,7 @@ fn malformed_yaml_is_reported_with_its_line_and_exit_2() {
         ),
         "[]\n",
     );
-    let out = cli(&["lint", dir.to_str().unwrap()]);
+    let out = cli(&["lint", "--on", "2026-12-07", dir.to_str().unwrap()]);
     let t = text(&out);
     assert_eq!(out.status.code(), Some(2), "{t}");
     let line = MINI
@@ -504,7 +525,7 @@ fn bad_answers_get_a_clear_message_and_exit_2() {
 /// problem in one is reported in that file, at its line.
 #[test]
 fn a_problem_in_a_city_file_is_reported_in_that_file_at_its_line() {
-    let kitami = "procedures:\n  bus-pass:\n    source: https://example.invalid/kitami-bus\n    rules:\n      - when: bus and grade == heart\n        then: may_apply\n  no-such-procedure:\n    absent: true\n";
+    let kitami = "procedures:\n  bus-pass:\n    source: https://example.invalid/kitami-bus\n    checked: 2026-11-22\n    rules:\n      - when: bus and grade == heart\n        then: may_apply\n  no-such-procedure:\n    absent: true\n";
     let dir = packs_with_cities(
         "city-file",
         MINI,
@@ -513,11 +534,11 @@ fn a_problem_in_a_city_file_is_reported_in_that_file_at_its_line() {
     );
     let f = dir.join("mini").join("cities").join("kitami.yaml");
     let f = f.display().to_string();
-    let out = cli(&["lint", dir.to_str().unwrap()]);
+    let out = cli(&["lint", "--on", "2026-12-07", dir.to_str().unwrap()]);
     let t = text(&out);
     assert_ne!(out.status.code(), Some(0), "{t}");
     assert!(
-        t.lines().any(|l| l.starts_with(&format!("{f}:7: "))
+        t.lines().any(|l| l.starts_with(&format!("{f}:8: "))
             && l.contains("procedure \"no-such-procedure\" is not in")),
         "{t}"
     );
@@ -531,11 +552,11 @@ fn a_problem_in_a_city_file_is_reported_in_that_file_at_its_line() {
     );
     let f = dir.join("mini").join("cities").join("kitami.yaml");
     let f = f.display().to_string();
-    let out = cli(&["lint", dir.to_str().unwrap()]);
+    let out = cli(&["lint", "--on", "2026-12-07", dir.to_str().unwrap()]);
     let t = text(&out);
     assert_eq!(out.status.code(), Some(1), "{t}");
     assert!(
-        t.lines().any(|l| l.starts_with(&format!("{f}:5: error:"))
+        t.lines().any(|l| l.starts_with(&format!("{f}:6: error:"))
             && l.contains("[kitami]")
             && l.contains("unknown name \"heart\"")),
         "{t}"
@@ -556,7 +577,7 @@ fn cities_written_in_pack_yaml_are_refused_with_where_they_belong() {
             "    source: https://example.invalid/bus\n    cities:\n      kitami:\n        absent: true\n",
         );
     let dir = packs_with("inline-cities", &inline, "[]\n");
-    let out = cli(&["lint", dir.to_str().unwrap()]);
+    let out = cli(&["lint", "--on", "2026-12-07", dir.to_str().unwrap()]);
     let t = text(&out);
     assert_eq!(out.status.code(), Some(2), "{t}");
     assert!(t.contains("pack.yaml:5:"), "{t}");
@@ -605,6 +626,133 @@ fn a_third_city_is_its_profile_and_one_file_per_pack() {
     let out = questions(&dir);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(text(&out).contains("grade"), "{}", text(&out));
-    let out = cli(&["lint", dir.to_str().unwrap()]);
+    let out = cli(&["lint", "--on", "2026-12-07", dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
+
+/// A yearly amount (`yearly: true`) whose newest value is from an earlier fiscal year: lint
+/// warns from the 4月1日 it goes stale, at the parameter's line, and the guide then says
+/// which year's amount it shows (issue 24).
+#[test]
+fn lint_warns_when_a_yearly_amount_has_no_value_for_the_visits_fiscal_year() {
+    let pack = MINI.replace(
+        "  - id: limit\n    name: 所得制限額\n    unit: 円\n",
+        "  - id: monthly\n    name: 手当の月額\n    unit: 円\n    yearly: true\n    values:\n      - since: 2025-04-01\n        value: 29590\n        ref: https://example.invalid/monthly-r7\n  - id: limit\n    name: 所得制限額\n    unit: 円\n",
+    );
+    let dir = packs_with("yearly", &pack, "[]\n");
+    let d = dir.to_str().unwrap();
+    let before = cli(&["lint", "--on", "2026-03-31", d]);
+    assert!(
+        text(&before).contains("0 errors, 0 warnings"),
+        "{}",
+        text(&before)
+    );
+    let after = cli(&["lint", "--on", "2026-04-01", d]);
+    let out = text(&after);
+    assert!(after.status.success(), "a warning is not an error: {out}");
+    let line = pack.lines().position(|l| l == "  - id: monthly").unwrap() + 1;
+    assert!(
+        out.contains(&format!(
+            "mini/pack.yaml:{line}: warning: parameter monthly（手当の月額）: 令和8年度の額が未入力です。2026-04-01 の案内では令和7年度の額（29,590円、2025-04-01から）を、その年度の額として示します"
+        )),
+        "{out}"
+    );
+    assert!(out.contains("0 errors, 1 warnings"), "{out}");
+    // The income limit is not yearly: its 2026-04-01 value is simply in force.
+    assert!(!out.contains("parameter limit"), "{out}");
+}
+
+/// Every procedure says when its facts were last checked against its source; lint lists those
+/// checked more than a year before the date, refuses a missing or malformed date, and a city
+/// that replaces the source dates its own facts.
+#[test]
+fn lint_lists_facts_checked_more_than_a_year_ago_and_refuses_a_missing_date() {
+    let old = MINI.replacen("    checked: 2026-11-22\n", "    checked: 2025-03-01\n", 1);
+    let dir = packs_with("checked-old", &old, "[]\n");
+    let out = text(&cli(&["lint", "--on", "2026-12-07", dir.to_str().unwrap()]));
+    let line = old
+        .lines()
+        .position(|l| l == "    checked: 2025-03-01")
+        .unwrap()
+        + 1;
+    assert!(
+        out.contains(&format!("mini/pack.yaml:{line}: warning: procedure iryo: its facts were last checked on 2025-03-01, more than a year before 2026-12-07; check them against https://example.invalid/iryo and update checked:")),
+        "{out}"
+    );
+    assert!(out.contains("0 errors, 1 warnings"), "{out}");
+
+    let missing = MINI.replacen("    checked: 2026-11-22\n", "", 1);
+    let dir = packs_with("checked-missing", &missing, "[]\n");
+    let o = cli(&["lint", "--on", "2026-12-07", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("error: procedure iryo: checked: is missing (the day its facts were last checked against https://example.invalid/iryo, YYYY-MM-DD)"), "{}", text(&o));
+
+    let city = "procedures:\n  bus-pass:\n    source: https://example.invalid/kitami-bus\n";
+    let dir = packs_with_cities(
+        "checked-city",
+        MINI,
+        "[]\n",
+        &[("kitakyushu", NO_DIFFERENCES), ("kitami", city)],
+    );
+    let o = cli(&["lint", "--on", "2026-12-07", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("mini/cities/kitami.yaml:2: error: procedure bus-pass in kitami: checked: is missing (the day its facts were last checked against https://example.invalid/kitami-bus"), "{}", text(&o));
+}
+
+/// A procedure shown in one city must not carry the other city's name, page or form: the
+/// pack's text silently falling back to the other city (the city profiles' `marks:`).
+#[test]
+fn lint_refuses_one_citys_page_or_words_shown_in_the_other_city() {
+    let pack = MINI.replace(
+        "    source: https://example.invalid/iryo\n",
+        "    source: https://www.city.kitakyushu.lg.jp/iryo.html\n",
+    );
+    let dir = packs_with("other-city", &pack, "[]\n");
+    let o = cli(&["lint", "--on", "2026-12-07", dir.to_str().unwrap()]);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    let line = pack
+        .lines()
+        .position(|l| l.contains("city.kitakyushu.lg.jp/iryo"))
+        .unwrap()
+        + 1;
+    assert!(
+        out.contains(&format!("mini/pack.yaml:{line}: error: procedure iryo for 北見市: its source \"https://www.city.kitakyushu.lg.jp/iryo.html\" is 北九州市's (\"kitakyushu\"); write 北見市's own in cities/kitami.yaml")),
+        "{out}"
+    );
+    // 北九州市 showing its own page is fine; so is 北見市 once it has its own.
+    assert_eq!(out.matches("error: procedure iryo").count(), 1, "{out}");
+    let kitami = "procedures:\n  iryo:\n    source: https://www.city.kitami.lg.jp/iryo.html\n    checked: 2026-12-01\n";
+    let dir = packs_with_cities(
+        "other-city-fixed",
+        &pack,
+        "[]\n",
+        &[("kitakyushu", NO_DIFFERENCES), ("kitami", kitami)],
+    );
+    let o = cli(&["lint", "--on", "2026-12-07", dir.to_str().unwrap()]);
+    assert!(text(&o).contains("0 errors, 0 warnings"), "{}", text(&o));
+}
+
+/// A deadline with cases: the first case whose condition holds replaces it; a case needs a
+/// condition, of yes/no type.
+#[test]
+fn a_deadline_case_needs_a_yes_no_condition() {
+    let pack = MINI.replace(
+        "    deadline: {text: 14日以内, from: event, days: 14}\n",
+        "    deadline:\n      text: 14日以内\n      from: event\n      days: 14\n      cases:\n        - when: grade\n          text: 30日以内\n          from: event\n          days: 30\n        - text: 条件のない場合\n",
+    );
+    let dir = packs_with("deadline-cases", &pack, "[]\n");
+    let o = cli(&["lint", "--on", "2026-12-07", dir.to_str().unwrap()]);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("deadline case when \"grade\" must be a condition, found a number"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "deadline case \"条件のない場合\" needs when: (the condition under which it applies)"
+        ),
+        "{out}"
+    );
 }

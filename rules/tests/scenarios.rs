@@ -94,15 +94,29 @@ fn every_scenario_passes_and_there_are_at_least_80_with_sources() {
 
 #[cfg(not(target_arch = "wasm32"))]
 #[test]
-fn every_pack_lints_without_errors_or_warnings() {
-    let findings = lint::lint(&library());
-    assert!(
-        findings.is_empty(),
-        "{}",
-        findings
-            .iter()
+fn every_pack_lints_without_errors_or_warnings_while_its_amounts_are_current() {
+    let date = |s| mado_civil::Date::parse_iso(s).unwrap();
+    let show = |f: &[lint::Finding]| {
+        f.iter()
             .map(ToString::to_string)
             .collect::<Vec<_>>()
             .join("\n")
+    };
+    // The last day of 令和7年度: every amount has its value and every fact a recent check.
+    let findings = lint::lint(&library(), date("2026-03-31"));
+    assert!(findings.is_empty(), "{}", show(&findings));
+    // In 令和8年度 the two 手当 amounts are not entered yet (no published source found):
+    // those two warnings, nothing else.
+    let findings = lint::lint(&library(), date("2026-12-07"));
+    let messages: Vec<&str> = findings.iter().map(|f| f.diag.message.as_str()).collect();
+    assert_eq!(findings.len(), 2, "{}", show(&findings));
+    assert!(
+        messages[0].starts_with(
+            "parameter tokubetsu_monthly（特別障害者手当の月額）: 令和8年度の額が未入力です"
+        ) && messages[1].starts_with(
+            "parameter shougaiji_monthly（障害児福祉手当の月額）: 令和8年度の額が未入力です"
+        ),
+        "{}",
+        show(&findings)
     );
 }

@@ -31,6 +31,11 @@ enum Command {
     Lint {
         /// A packs directory (with cities/) or one pack's directory. Default: rules/packs.
         dir: Option<PathBuf>,
+        /// The day of the visits the packs are checked for, YYYY-MM-DD: yearly amounts need a
+        /// value for its fiscal year, facts a check within the year before it. Default:
+        /// today in Japan.
+        #[arg(long)]
+        on: Option<String>,
     },
     /// Run every scenario test; prints "N passed, N failed".
     Test {
@@ -76,6 +81,14 @@ enum Command {
     },
 }
 
+/// Today's date in Japan (UTC+9, no daylight saving), from the system clock.
+fn today_in_japan() -> Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    Date::from_days_since_epoch((secs + 9 * 3600).div_euclid(86_400))
+}
+
 /// rules/packs from the workspace root, or packs/ from rules/, or the source tree's.
 fn packs_dir(dir: Option<PathBuf>) -> PathBuf {
     if let Some(d) = dir {
@@ -113,9 +126,16 @@ fn print_json(v: &impl serde::Serialize) -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
     match cli.command {
-        Command::Lint { dir } => {
+        Command::Lint { dir, on } => {
+            let on = match on {
+                Some(text) => Date::parse_iso(&text).map_err(|e| {
+                    eprintln!("error: --on {text:?}: {e}");
+                    ExitCode::from(2)
+                })?,
+                None => today_in_japan(),
+            };
             let lib = load(dir)?;
-            let findings = lint::lint(&lib);
+            let findings = lint::lint(&lib, on);
             for f in &findings {
                 println!("{f}");
             }
