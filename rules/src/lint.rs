@@ -142,7 +142,10 @@ pub fn lint(lib: &Library, on: Date) -> Vec<Finding> {
                     .expect
                     .keys()
                     .chain(case.reasons.keys())
-                    .chain(case.deadlines.keys());
+                    .chain(case.deadlines.keys())
+                    .chain(case.counters.keys())
+                    .chain(case.shown.keys())
+                    .chain(case.not_shown.keys());
                 for id in ids {
                     if g.procedure(id).is_none() {
                         out.push(finding(

@@ -362,4 +362,14 @@ pub struct ScenarioDef {
     /// Questions expected among those still worth asking.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ask: Vec<String>,
+    /// Procedure id → the counter's name, exactly as shown.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub counters: BTreeMap<String, String>,
+    /// Procedure id → texts each expected somewhere in what the guide and the handout show for
+    /// it: its name, counter (name and note), deadline, documents, note and reasons.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub shown: BTreeMap<String, Vec<String>>,
+    /// Procedure id → texts that must appear nowhere in what is shown for it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub not_shown: BTreeMap<String, Vec<String>>,
 }

@@ -66,6 +66,51 @@ pub fn check(guide: &Guide, case: &ScenarioDef) -> Vec<String> {
             ));
         }
     }
+    for (id, want) in &case.counters {
+        match find(id) {
+            None => problems.push(format!("{id}: no such procedure (in counters:)")),
+            Some(p) if p.counter.name != *want => problems.push(format!(
+                "{id}: expected the counter {want:?}, got {:?}",
+                p.counter.name
+            )),
+            Some(_) => {}
+        }
+    }
+    for (id, texts, present) in case
+        .shown
+        .iter()
+        .map(|(id, t)| (id, t, true))
+        .chain(case.not_shown.iter().map(|(id, t)| (id, t, false)))
+    {
+        let Some(p) = find(id) else {
+            problems.push(format!("{id}: no such procedure (in shown:/not_shown:)"));
+            continue;
+        };
+        let mut all = vec![
+            p.name.as_str(),
+            p.counter.name.as_str(),
+            p.counter.note.as_str(),
+            p.note.as_str(),
+        ];
+        if let Some(d) = &p.deadline {
+            all.push(d.text.as_str());
+        }
+        all.extend(p.documents.iter().map(String::as_str));
+        all.extend(p.reasons.iter().map(|r| r.text.as_str()));
+        for t in texts {
+            if all.iter().any(|s| s.contains(t.as_str())) != present {
+                problems.push(format!(
+                    "{id}: {t:?} is {} what is shown ({})",
+                    if present { "not in" } else { "in" },
+                    all.iter()
+                        .filter(|s| !s.is_empty())
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(" / ")
+                ));
+            }
+        }
+    }
     for q in &case.ask {
         if !eval.ask.contains(q) {
             problems.push(format!(
