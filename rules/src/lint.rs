@@ -251,6 +251,36 @@ fn staleness(lp: &LoadedPack, on: Date, out: &mut Vec<Finding>) {
     }
 }
 
+/// An amount of money written out in a sentence (「46万円」「37,200円」「3千円」), outside any
+/// `{placeholder}`: amounts change with the law and must be dated parameters instead.
+pub fn written_amount(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut depth = 0;
+    for (i, &c) in chars.iter().enumerate() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            '円' if depth == 0 => {
+                let mut j = i;
+                while j > 0
+                    && (chars[j - 1].is_ascii_digit()
+                        || matches!(chars[j - 1], ',' | '万' | '千' | '億' | '０'..='９'))
+                {
+                    j -= 1;
+                }
+                if chars[j..i]
+                    .iter()
+                    .any(|c| c.is_ascii_digit() || matches!(c, '０'..='９'))
+                {
+                    return Some(chars[j..=i].iter().collect());
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 /// A procedure as shown in one city must not carry another city's name, page or form: that
 /// is the pack's text for one city silently falling back to the other (`marks:` in the city
 /// profiles).
@@ -278,6 +308,18 @@ fn other_cities(lib: &Library, lp: &LoadedPack, out: &mut Vec<Finding>) {
                 texts.extend(p.deadline_cases.iter().map(|(_, c)| ("deadline", &c.text)));
             }
             for (field, text) in texts {
+                if let Some(amount) = written_amount(text) {
+                    let file = lp.source_of(city, Some(&p.id), Some(text));
+                    out.push(finding(
+                        Severity::Error,
+                        file,
+                        file.line_of(Some(&p.id), Some(text.lines().next().unwrap_or(""))),
+                        format!(
+                            "procedure {} for {}: its {field} writes the amount 「{amount}」; make it a dated parameter (with its source) and write {{id}}",
+                            p.id, g.city_name
+                        ),
+                    ));
+                }
                 if let Some((other, mark)) = others.iter().find(|(_, m)| text.contains(m.as_str()))
                 {
                     let file = lp.source_of(city, Some(&p.id), Some(text));

@@ -198,15 +198,17 @@ fn lint_and_test_pass_on_the_real_packs() {
         "{}",
         text(&lint)
     );
-    // From 2026-04-01 the two 手当 amounts of 令和8年度 are missing (no published source was
-    // found yet): exactly those two warnings, and still no error.
+    // From 2026-04-01 the 手当 amounts of 令和8年度 are missing (no published source was found
+    // yet): exactly those four warnings, and still no error.
     let lint = cli(&["lint", "--on", "2026-12-07"]);
     assert!(lint.status.success(), "{}", text(&lint));
     let out = text(&lint);
-    assert!(out.contains("0 errors, 2 warnings"), "{out}");
+    assert!(out.contains("0 errors, 4 warnings"), "{out}");
     for p in [
         "tokubetsu_monthly（特別障害者手当の月額）",
         "shougaiji_monthly（障害児福祉手当の月額）",
+        "tokuji_monthly_1（特別児童扶養手当の月額（1級））",
+        "tokuji_monthly_2（特別児童扶養手当の月額（2級））",
     ] {
         assert!(
             out.contains(&format!(
@@ -755,4 +757,44 @@ fn a_deadline_case_needs_a_yes_no_condition() {
         ),
         "{out}"
     );
+}
+
+/// An amount written out in a procedure's sentence is refused: amounts change with the law
+/// and must be dated parameters shown through `{id}` (issue 24).
+#[test]
+fn lint_refuses_an_amount_written_out_in_a_sentence() {
+    let pack = MINI.replacen(
+        "        because: 1・2級の方が対象です\n",
+        "        because: 1・2級の方が対象です（月額は3万5千円です）\n",
+        1,
+    );
+    let dir = packs_with("written-amount", &pack, "[]\n");
+    let o = cli(&["lint", "--on", "2026-12-07", dir.to_str().unwrap()]);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    let line = pack
+        .lines()
+        .position(|l| l.contains("月額は3万5千円です"))
+        .unwrap()
+        + 1;
+    for city in ["北九州市", "北見市"] {
+        assert!(
+            out.contains(&format!("mini/pack.yaml:{line}: error: procedure iryo for {city}: its because writes the amount 「3万5千円」; make it a dated parameter (with its source) and write {{id}}")),
+            "{out}"
+        );
+    }
+    // Through a parameter it is fine: 「月額は{limit[1]}」 is not a written amount.
+    assert_eq!(
+        mado_rules::lint::written_amount("上限は{hosougu_futan_max}まで（37,200円）"),
+        Some("37,200円".to_owned())
+    );
+    assert_eq!(
+        mado_rules::lint::written_amount("上限は{hosougu_futan_max}まで"),
+        None
+    );
+    assert_eq!(
+        mado_rules::lint::written_amount("負担は0円"),
+        Some("0円".to_owned())
+    );
+    assert_eq!(mado_rules::lint::written_amount("円の形の印鑑"), None);
 }
