@@ -798,3 +798,40 @@ fn lint_refuses_an_amount_written_out_in_a_sentence() {
     );
     assert_eq!(mado_rules::lint::written_amount("円の形の印鑑"), None);
 }
+
+/// `mado-rules … | head` closes the pipe early: the command stops quietly, without a panic.
+#[test]
+fn a_closed_pipe_ends_the_command_quietly() {
+    use std::io::Read as _;
+    // A question help longer than a pipe's buffer (64 KiB), so the write must meet the
+    // closed pipe.
+    let long = "長い説明".repeat(20_000);
+    let pack = MINI.replacen(
+        "    short: 日付\n",
+        &format!("    short: 日付\n    help: {long}\n"),
+        1,
+    );
+    let dir = packs_with("closed-pipe", &pack, "[]\n");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mado-rules"))
+        .args([
+            "questions",
+            "--pack",
+            "mini",
+            "--city",
+            "kitakyushu",
+            "--dir",
+        ])
+        .arg(&dir)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("mado-rules runs");
+    let mut first = [0u8; 1];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The read end is dropped here: the rest of the output meets a closed pipe.
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(out.status.success(), "{:?}: {err}", out.status);
+}

@@ -11,6 +11,21 @@ use mado_forms::load::{self, Loaded};
 use mado_forms::template::Element;
 use mado_forms::{Data, Document, Font, FormError};
 
+/// Prints a line to standard output. A closed pipe (`… | head`) ends the program quietly
+/// instead of panicking; any other write error is reported.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout().lock(), $($arg)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+            eprintln!("error: cannot write to standard output: {e}");
+            std::process::exit(2);
+        }
+    }};
+}
+
 /// Debian's fonts-ipaexfont-gothic.
 const DEFAULT_FONT: &str = "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf";
 
@@ -104,7 +119,7 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
                     serde_json::json!({"id": t.id, "title": t.title, "paper": format!("{:?}", t.paper), "source": t.source, "fields": fields})
                 })
                 .collect();
-            println!(
+            say!(
                 "{}",
                 serde_json::to_string_pretty(&list).unwrap_or_default()
             );
@@ -129,9 +144,9 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
             let mut findings = load::lint(&all, &named);
             findings.extend(load::lint_answers(&all, &answers));
             for f in &findings {
-                println!("{f}");
+                say!("{f}");
             }
-            println!(
+            say!(
                 "{} templates, {} forms named by rule packs: {} errors",
                 all.len(),
                 named.len(),
@@ -162,7 +177,7 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
                     ExitCode::from(2)
                 },
             )?;
-            println!("{}", serde_json::to_string(&t).unwrap_or_default());
+            say!("{}", serde_json::to_string(&t).unwrap_or_default());
             Ok(ExitCode::SUCCESS)
         }
         Command::Render {

@@ -13,6 +13,21 @@ use mado_rules::lint::{self, Severity};
 use mado_rules::load::Library;
 use mado_rules::pack::QuestionType;
 
+/// Prints a line to standard output. A closed pipe (`… | head`) ends the program quietly
+/// instead of panicking; any other write error is reported.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout().lock(), $($arg)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+            eprintln!("error: cannot write to standard output: {e}");
+            std::process::exit(2);
+        }
+    }};
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "mado-rules",
@@ -114,7 +129,7 @@ fn load(dir: Option<PathBuf>) -> Result<Library, ExitCode> {
 fn print_json(v: &impl serde::Serialize) -> ExitCode {
     match serde_json::to_string_pretty(v) {
         Ok(s) => {
-            println!("{s}");
+            say!("{s}");
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -137,7 +152,7 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
             let lib = load(dir)?;
             let findings = lint::lint(&lib, on);
             for f in &findings {
-                println!("{f}");
+                say!("{f}");
             }
             let errors = findings
                 .iter()
@@ -151,7 +166,7 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
                 .map(|(_, c)| c.len())
                 .sum();
             let procs: usize = lib.packs.iter().map(|p| p.pack.procedures.len()).sum();
-            println!(
+            say!(
                 "{} packs, {} cities, {procs} procedures, {cases} scenarios: {errors} errors, {warnings} warnings",
                 lib.packs.len(),
                 lib.cities.len()
@@ -169,17 +184,17 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
             for (file, name, problems) in &results {
                 if problems.is_empty() {
                     if verbose {
-                        println!("ok   {file}: {name}");
+                        say!("ok   {file}: {name}");
                     }
                 } else {
                     failed += 1;
-                    println!("FAIL {file}: {name}");
+                    say!("FAIL {file}: {name}");
                     for p in problems {
-                        println!("     {p}");
+                        say!("     {p}");
                     }
                 }
             }
-            println!("{} passed, {failed} failed", results.len() - failed);
+            say!("{} passed, {failed} failed", results.len() - failed);
             Ok(if failed > 0 {
                 ExitCode::from(1)
             } else {
