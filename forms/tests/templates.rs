@@ -374,3 +374,30 @@ fn tempfile_dir() -> PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     d
 }
+
+/// Issue 24 item 4: in おくやみ the `subject` is the deceased, so a form おくやみ prints for
+/// the family that goes on (the 児童手当認定請求書 after the recipient's death) must take its
+/// child rows from `child` and its claimant from `applicant`, never from `subject`: the
+/// deceased was printed as a child being raised.
+#[test]
+fn the_claim_after_a_death_never_prints_the_deceased_as_a_child() {
+    use mado_forms::template::Element;
+    let t = template("jidou-teate-nintei");
+    let sources: Vec<&str> = t
+        .elements
+        .iter()
+        .filter_map(|e| match e {
+            Element::Field { source, .. } | Element::Check { source, .. } => source.as_deref(),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        sources.iter().any(|s| s.starts_with("child.")),
+        "the child rows come from `child`: {sources:?}"
+    );
+    let subject: Vec<&&str> = sources
+        .iter()
+        .filter(|s| s.starts_with("subject."))
+        .collect();
+    assert!(subject.is_empty(), "sources from the deceased: {subject:?}");
+}
