@@ -30,6 +30,28 @@ pub struct Template {
     pub elements: Vec<Element>,
 }
 
+impl Template {
+    /// The questions whose answers the form prints or ticks (`answers.<id>` in a field's or a
+    /// box's `source`, or a field's `when`), each once, in the order they first appear: the
+    /// guide keeps asking them while a procedure printing this form applies.
+    pub fn answers_read(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for e in &self.elements {
+            let sources: Vec<&String> = match e {
+                Element::Field { source, when, .. } => source.iter().chain(when.iter()).collect(),
+                Element::Check { source, .. } => source.iter().collect(),
+                _ => continue,
+            };
+            for q in sources.into_iter().filter_map(|s| s.strip_prefix("answers.")) {
+                if !q.is_empty() && !out.iter().any(|o| o == q) {
+                    out.push(q.to_owned());
+                }
+            }
+        }
+        out
+    }
+}
+
 /// Which official form a template follows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

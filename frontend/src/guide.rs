@@ -59,6 +59,10 @@ pub struct Session {
 
 impl Session {
     pub fn new(guide: Guide, answers: Answers, today: Date) -> Self {
+        // What the forms print stays asked while their procedure applies (issue 20).
+        let guide = guide.with_form_answers(|id| {
+            crate::device::printing::template(id).map_or_else(Vec::new, |t| t.answers_read())
+        });
         let guide = Arc::new(guide);
         let answers = RwSignal::new(answers);
         let g = guide.clone();

@@ -1,12 +1,12 @@
 //! Evaluation: answers + reference date → every procedure's status, reasons, counter and
 //! deadline, and the questions still worth asking.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
 use crate::expr::{CmpOp, Expr};
-use crate::guide::{Guide, Name, Ty};
+use crate::guide::{Guide, Name, Procedure, Ty};
 use crate::pack::{DeadlineDef, ParamValue, QuestionType, Status};
 use mado_civil::Date;
 
@@ -321,6 +321,33 @@ enum Val {
     Set(Vec<String>),
 }
 
+/// A row's status and which row gave it (`None`: `else`).
+type Decided = (Status, Option<usize>);
+
+/// A status no open answer changes, and the rows that gave it.
+type Settled = (Status, BTreeSet<Option<usize>>);
+
+/// The state of [`Guide::settle`]'s search for one procedure.
+struct Search<'a> {
+    p: &'a Procedure,
+    /// The answers with the values being tried.
+    work: Answers,
+    today: Date,
+    /// Steps left.
+    budget: u32,
+    /// The status every way of answering tried so far gave.
+    found: Option<Status>,
+    /// The rows that gave it.
+    rows: BTreeSet<Option<usize>>,
+}
+
+/// Steps allowed to settle one procedure by trying the ways its open questions can be
+/// answered; past it the procedure keeps waiting for the answer (never a guess).
+const SETTLE_BUDGET: u32 = 128;
+
+/// Ways of answering a row's open questions tried to see whether it can still change.
+const ROW_COMBINATIONS: usize = 16;
+
 /// Thousands separators for amounts: 4596000 → 4,596,000.
 pub fn group_digits(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
@@ -346,6 +373,8 @@ struct Ctx<'a> {
     answers: &'a Answers,
     visible: Vec<bool>,
     today: Date,
+    /// Build the sentences of the facts that held (off while searching: only truth counts).
+    explain: bool,
 }
 
 impl Ctx<'_> {
@@ -640,11 +669,15 @@ impl Ctx<'_> {
                             (Val::Opt(a), Val::Opt(b)) => op.holds(a, b),
                             _ => false,
                         };
-                        let fact = self.fact_cmp(*op, lhs, rhs, &lv, &rv, held);
+                        let facts = if self.explain {
+                            vec![self.fact_cmp(*op, lhs, rhs, &lv, &rv, held)]
+                        } else {
+                            vec![]
+                        };
                         (
                             if held { Truth::True } else { Truth::False },
                             Outcome {
-                                facts: vec![fact],
+                                facts,
                                 missing: vec![],
                             },
                         )
@@ -671,6 +704,13 @@ impl Ctx<'_> {
                         }
                     }
                     let member = items.contains(&lv);
+                    if !self.explain {
+                        let held = member != *negated;
+                        return Ok((
+                            if held { Truth::True } else { Truth::False },
+                            Outcome::default(),
+                        ));
+                    }
                     let (label, unit) = self.label(lhs);
                     let choice = self.choice_q(lhs);
                     let list = items
@@ -707,6 +747,12 @@ impl Ctx<'_> {
             Expr::Has { lhs, option } => match (self.val(lhs)?, self.val(option)?) {
                 (Ok(Val::Set(chosen)), Ok(Val::Opt(o))) => {
                     let held = chosen.contains(&o);
+                    if !self.explain {
+                        return Ok((
+                            if held { Truth::True } else { Truth::False },
+                            Outcome::default(),
+                        ));
+                    }
                     let (label, _) = self.label(lhs);
                     let choice = self.choice_q(lhs);
                     let text = format!(
@@ -737,6 +783,10 @@ impl Ctx<'_> {
             | Expr::Int(_)
             | Expr::Add(..)
             | Expr::Sub(..) => match self.val(e)? {
+                Ok(Val::Bool(b)) if !self.explain => (
+                    if b { Truth::True } else { Truth::False },
+                    Outcome::default(),
+                ),
                 Ok(Val::Bool(b)) => {
                     let (label, _) = self.label(e);
                     let text = format!("{label}: {}", if b { "はい" } else { "いいえ" });
@@ -877,6 +927,7 @@ impl Guide {
             answers,
             visible: vec![false; self.questions.len()],
             today,
+            explain: false,
         };
         for i in 0..self.questions.len() {
             ctx.visible[i] = match &self.questions[i].ask_if {
@@ -949,6 +1000,7 @@ impl Guide {
             answers,
             visible: vec![false; self.questions.len()],
             today,
+            explain: false,
         };
         // As in `evaluate`: an answer to a question not shown now does not count.
         for i in 0..self.questions.len() {
@@ -964,6 +1016,231 @@ impl Guide {
         })
     }
 
+    /// The question visibility on these answers: a question is shown when its `ask_if` holds
+    /// on the answers before it.
+    fn visibility(&self, answers: &Answers, today: Date) -> Result<Vec<bool>, EvalError> {
+        self.visibility_from(answers, today, vec![false; self.questions.len()], 0)
+    }
+
+    /// As [`Guide::visibility`], keeping `base` for the questions before `from`: an `ask_if`
+    /// reads only earlier questions, so an answer to question `k` changes nothing up to `k`.
+    fn visibility_from(
+        &self,
+        answers: &Answers,
+        today: Date,
+        base: Vec<bool>,
+        from: usize,
+    ) -> Result<Vec<bool>, EvalError> {
+        let mut ctx = Ctx {
+            g: self,
+            answers,
+            visible: base,
+            today,
+            explain: false,
+        };
+        for i in from..self.questions.len() {
+            ctx.visible[i] = match &self.questions[i].ask_if {
+                None => true,
+                Some(e) => ctx.truth(e)?.0 == Truth::True,
+            };
+        }
+        Ok(ctx.visible)
+    }
+
+    /// How `p`'s table comes out on these answers: the status and the row that decided it
+    /// (`None`: `else`), or the questions the first undecided row waits for.
+    fn decide(
+        &self,
+        p: &Procedure,
+        answers: &Answers,
+        today: Date,
+        visible: Vec<bool>,
+    ) -> Result<Result<Decided, Vec<usize>>, EvalError> {
+        let ctx = Ctx {
+            g: self,
+            answers,
+            visible,
+            today,
+            explain: false,
+        };
+        for (r, row) in p.rows.iter().enumerate() {
+            match ctx.truth(&row.when)? {
+                (Truth::True, _) => return Ok(Ok((row.then, Some(r)))),
+                (Truth::False, _) => {}
+                // The search that calls this tries the answers itself.
+                (Truth::Unknown, o) => return Ok(Err(o.missing)),
+            }
+        }
+        Ok(Ok((p.otherwise, None)))
+    }
+
+    /// A row waiting for answers whose condition comes out the same for every way of
+    /// answering the questions it waits for (「所得が限度額以上」 with an income below every
+    /// entry of the table does not need the number of dependants): that truth. `None` when
+    /// an answer changes it, when it waits for a question not shown now, or when there are
+    /// more than [`ROW_COMBINATIONS`] ways to try.
+    fn row_fixed(
+        &self,
+        p: &Procedure,
+        when: &Expr,
+        answers: &Answers,
+        today: Date,
+        visible: &[bool],
+        missing: &[usize],
+    ) -> Result<Option<bool>, EvalError> {
+        let mut open: Vec<usize> = missing.to_vec();
+        open.sort_unstable();
+        open.dedup();
+        if open.is_empty() || open.iter().any(|&i| !visible[i]) {
+            return Ok(None);
+        }
+        let values: Vec<Vec<Value>> = open
+            .iter()
+            .map(|&q| crate::complete::candidates(self, q, &p.bounds, today))
+            .collect();
+        let combinations = values
+            .iter()
+            .try_fold(1usize, |n, v| n.checked_mul(v.len()))
+            .unwrap_or(usize::MAX);
+        if combinations == 0 || combinations > ROW_COMBINATIONS {
+            return Ok(None);
+        }
+        let mut work = answers.clone();
+        let mut seen = None;
+        for k in 0..combinations {
+            let mut rest = k;
+            for (j, &q) in open.iter().enumerate() {
+                let v = &values[j][rest % values[j].len()];
+                rest /= values[j].len();
+                work.0.insert(self.questions[q].def.id.clone(), v.clone());
+            }
+            let ctx = Ctx {
+                g: self,
+                answers: &work,
+                visible: self.visibility_from(&work, today, visible.to_vec(), open[0] + 1)?,
+                today,
+                explain: false,
+            };
+            let held = match ctx.truth(when)?.0 {
+                Truth::True => true,
+                Truth::False => false,
+                Truth::Unknown => return Ok(None),
+            };
+            if seen.is_some_and(|s| s != held) {
+                return Ok(None);
+            }
+            seen = Some(held);
+        }
+        Ok(seen)
+    }
+
+    /// `p`'s status when every way of answering its open questions gives the same one (each
+    /// option, each side of every boundary its conditions use), with the rows that gave it;
+    /// `None` when an answer can change it, or when a question it waits for can never be
+    /// asked, or when trying them all would take more than [`SETTLE_BUDGET`] steps.
+    fn settle(
+        &self,
+        p: &Procedure,
+        answers: &Answers,
+        today: Date,
+    ) -> Result<Option<Settled>, EvalError> {
+        let mut search = Search {
+            p,
+            work: answers.clone(),
+            today,
+            budget: SETTLE_BUDGET,
+            found: None,
+            rows: BTreeSet::new(),
+        };
+        let same = self.complete(&mut search, None)?;
+        Ok(search.found.filter(|_| same).map(|s| (s, search.rows)))
+    }
+
+    /// One step of [`Guide::settle`]: false as soon as two ways of answering disagree.
+    fn complete(
+        &self,
+        search: &mut Search,
+        changed: Option<(&[bool], usize)>,
+    ) -> Result<bool, EvalError> {
+        if search.budget == 0 {
+            return Ok(false);
+        }
+        search.budget -= 1;
+        let (p, today) = (search.p, search.today);
+        let work = &search.work;
+        let visible = match changed {
+            Some((base, q)) => self.visibility_from(work, today, base.to_vec(), q + 1)?,
+            None => self.visibility(work, today)?,
+        };
+        let missing = match self.decide(p, work, today, visible.clone())? {
+            Ok((status, row)) => {
+                if search.found.is_some_and(|f| f != status) {
+                    return Ok(false);
+                }
+                search.found = Some(status);
+                search.rows.insert(row);
+                return Ok(true);
+            }
+            Err(missing) => missing,
+        };
+        // Branch on a question shown now; else on one that decides whether a hidden one the
+        // row reads is shown.
+        let mut pick = missing.iter().copied().find(|&i| visible[i]);
+        if pick.is_none() {
+            let ctx = Ctx {
+                g: self,
+                answers: work,
+                visible: visible.clone(),
+                today,
+                explain: false,
+            };
+            for &h in &missing {
+                if let Some(a) = &self.questions[h].ask_if
+                    && let (Truth::Unknown, o) = ctx.truth(a)?
+                {
+                    pick = o.missing.into_iter().find(|&i| visible[i]);
+                    if pick.is_some() {
+                        break;
+                    }
+                }
+            }
+        }
+        let Some(q) = pick else {
+            return Ok(false);
+        };
+        let id = self.questions[q].def.id.clone();
+        for value in crate::complete::candidates(self, q, &p.bounds, today) {
+            search.work.0.insert(id.clone(), value);
+            let same = self.complete(search, Some((&visible, q)))?;
+            search.work.0.remove(&id);
+            if !same {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// 「「葬儀の日」がどの答えでも、必要な手続きです」: the reason of a status no open question
+    /// changes.
+    fn whatever_the_answer(&self, open: &[usize], status: Status) -> String {
+        let what = match status {
+            Status::Required => "必要な手続きです",
+            Status::MayApply => "対象になる可能性があります",
+            Status::NotApplicable | Status::NeedsAnswer => "対象外です",
+        };
+        let labels: Vec<String> = open
+            .iter()
+            .map(|&i| format!("「{}」", self.questions[i].def.short))
+            .collect();
+        match open {
+            [] => format!("まだ答えていない質問がどの答えでも、{what}"),
+            [q] if self.questions[*q].def.kind == QuestionType::Bool => {
+                format!("{}がはい・いいえのどちらでも、{what}", labels[0])
+            }
+            _ => format!("{}がどの答えでも、{what}", labels.join("と")),
+        }
+    }
+
     /// Evaluates every procedure on `today` (the day of the visit; parameters are read on it).
     pub fn evaluate(&self, answers: &Answers, today: Date) -> Result<Evaluation, EvalError> {
         let mut ctx = Ctx {
@@ -971,6 +1248,7 @@ impl Guide {
             answers,
             visible: vec![false; self.questions.len()],
             today,
+            explain: true,
         };
         // A question is shown when its ask_if holds on the answers before it.
         for i in 0..self.questions.len() {
@@ -981,11 +1259,23 @@ impl Guide {
             ctx.visible[i] = shown;
         }
         let mut procedures = Vec::with_capacity(self.procedures.len());
-        let mut ask = vec![false; self.questions.len()];
+        // How many procedures each unanswered question can still change.
+        let mut ask = vec![0usize; self.questions.len()];
+        // Questions whose answer is used although no status waits for it: the deadline's
+        // date, a deadline case, what the procedure's forms print.
+        let mut used = vec![false; self.questions.len()];
+        // The event's date is asked where deadlines count from it (not in 手帳, where none do).
+        used[self.event_date] = self.procedures.iter().any(|p| {
+            p.deadline.as_ref().is_some_and(|d| {
+                std::iter::once(d).chain(&d.cases).any(|d| {
+                    d.from.as_deref() == Some(self.questions[self.event_date].def.id.as_str())
+                })
+            })
+        });
         for p in &self.procedures {
             let mut status = None;
             let mut reasons = Vec::new();
-            let mut missing = Vec::new();
+            let mut missing: Vec<usize> = Vec::new();
             let mut unmatched = Vec::new();
             for row in &p.rows {
                 let (t, o) = ctx.truth(&row.when)?;
@@ -1002,6 +1292,38 @@ impl Guide {
                         break;
                     }
                     Truth::False => unmatched.extend(o.facts),
+                    Truth::Unknown
+                        if let Some(fixed) = self.row_fixed(
+                            p,
+                            &row.when,
+                            answers,
+                            today,
+                            &ctx.visible,
+                            &o.missing,
+                        )? =>
+                    {
+                        // Every answer to what the row waits for gives the row the same truth.
+                        if fixed {
+                            if !row.because.is_empty() {
+                                reasons.push(Reason {
+                                    text: ctx.fill(&row.because),
+                                    source: Some(p.source.clone()),
+                                });
+                            }
+                            let open: Vec<usize> = o
+                                .missing
+                                .iter()
+                                .copied()
+                                .filter(|&i| ctx.visible[i])
+                                .collect();
+                            reasons.push(Reason {
+                                text: self.whatever_the_answer(&open, row.then),
+                                source: None,
+                            });
+                            status = Some(row.then);
+                            break;
+                        }
+                    }
                     Truth::Unknown => {
                         missing = o.missing;
                         missing.sort_unstable();
@@ -1010,6 +1332,36 @@ impl Guide {
                         break;
                     }
                 }
+            }
+            // Waiting for answers: when every way of answering gives one status, that is the
+            // status (issue 20), and the reason says no answer changes it.
+            if status == Some(Status::NeedsAnswer)
+                && let Some((settled, rows)) = self.settle(p, answers, today)?
+            {
+                let open: Vec<usize> = if missing.iter().any(|&i| ctx.visible[i]) {
+                    missing
+                        .iter()
+                        .copied()
+                        .filter(|&i| ctx.visible[i])
+                        .collect()
+                } else {
+                    missing.clone()
+                };
+                reasons.clear();
+                if let [Some(r)] = rows.iter().copied().collect::<Vec<_>>()[..]
+                    && !p.rows[r].because.is_empty()
+                {
+                    reasons.push(Reason {
+                        text: ctx.fill(&p.rows[r].because),
+                        source: Some(p.source.clone()),
+                    });
+                }
+                reasons.push(Reason {
+                    text: self.whatever_the_answer(&open, settled),
+                    source: None,
+                });
+                status = Some(settled);
+                missing.clear();
             }
             let status = match status {
                 Some(Status::NeedsAnswer) => {
@@ -1026,7 +1378,7 @@ impl Guide {
                         source: None,
                     });
                     for &i in &missing {
-                        ask[i] = true;
+                        ask[i] += 1;
                     }
                     Status::NeedsAnswer
                 }
@@ -1036,6 +1388,35 @@ impl Guide {
                     p.otherwise
                 }
             };
+            if matches!(status, Status::Required | Status::MayApply) {
+                let mut names = Vec::new();
+                if let Some(d) = &p.deadline {
+                    for from in std::iter::once(d)
+                        .chain(&d.cases)
+                        .filter_map(|d| d.from.clone())
+                    {
+                        names.push((from, 0));
+                    }
+                }
+                for (when, _) in &p.deadline_cases {
+                    // A case still open can change the date: its questions are worth asking.
+                    if let (Truth::Unknown, o) = ctx.truth(when)? {
+                        for i in o.missing {
+                            ask[i] += 1;
+                        }
+                    }
+                }
+                for (name, _) in names {
+                    let mut qs = BTreeSet::new();
+                    crate::complete::questions_in(self, &Expr::Name { name, at: 0 }, &mut qs);
+                    for i in qs {
+                        used[i] = true;
+                    }
+                }
+                for &i in &p.form_answers {
+                    used[i] = true;
+                }
+            }
             procedures.push(ProcedureResult {
                 id: p.id.clone(),
                 name: p.name.clone(),
@@ -1077,14 +1458,27 @@ impl Guide {
             city: self.city.clone(),
             date: today,
             procedures,
+            // Shown: what is answered (it can be changed), what can still change a status or
+            // a date, and what the forms print; a question no answer of which changes anything
+            // is not asked.
             questions: (0..self.questions.len())
                 .filter(|&i| ctx.visible[i])
+                .filter(|&i| {
+                    answers.0.contains_key(&self.questions[i].def.id) || ask[i] > 0 || used[i]
+                })
                 .map(|i| self.questions[i].def.id.clone())
                 .collect(),
-            ask: (0..self.questions.len())
-                .filter(|&i| ask[i] && ctx.visible[i])
-                .map(|i| self.questions[i].def.id.clone())
-                .collect(),
+            ask: {
+                // Those that decide the most procedures first.
+                let mut open: Vec<usize> = (0..self.questions.len())
+                    .filter(|&i| ask[i] > 0 && ctx.visible[i])
+                    .filter(|&i| !answers.0.contains_key(&self.questions[i].def.id))
+                    .collect();
+                open.sort_by_key(|&i| (std::cmp::Reverse(ask[i]), i));
+                open.into_iter()
+                    .map(|i| self.questions[i].def.id.clone())
+                    .collect()
+            },
         })
     }
 }

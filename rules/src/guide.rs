@@ -109,6 +109,11 @@ pub struct Procedure {
     pub note: String,
     pub rows: Vec<Row>,
     pub otherwise: Status,
+    /// The values worth trying for its unanswered questions (filled in once the guide is built).
+    pub bounds: crate::complete::Boundaries,
+    /// Questions whose answers its forms print (see [`Guide::with_form_answers`]): shown
+    /// while it applies, though no status waits for them.
+    pub form_answers: Vec<usize>,
 }
 
 /// One pack for one city, ready to evaluate.
@@ -617,6 +622,8 @@ impl Guide {
                 note,
                 rows,
                 otherwise: p.otherwise,
+                bounds: Default::default(),
+                form_answers: Vec::new(),
             });
         }
         let mut ids: Vec<&str> = pack.procedures.iter().map(|p| p.id.as_str()).collect();
@@ -645,6 +652,10 @@ impl Guide {
             }
         }
         if errors.is_empty() {
+            for i in 0..g.procedures.len() {
+                g.procedures[i].bounds =
+                    crate::complete::procedure_bounds(&g, &g.procedures[i].rows);
+            }
             Ok(g)
         } else {
             Err(errors)
@@ -706,6 +717,27 @@ impl Guide {
                 format!("next must be MM-DD, found {next:?}"),
             ));
         }
+    }
+
+    /// Tells the guide which answers each form prints (`answers.<question id>` sources of the
+    /// templates, given by `reads` for a template id), so those questions stay asked while a
+    /// procedure printing that form applies. Unknown ids are ignored.
+    pub fn with_form_answers(mut self, reads: impl Fn(&str) -> Vec<String>) -> Self {
+        for p in &mut self.procedures {
+            let mut qs: Vec<usize> = p
+                .forms
+                .iter()
+                .flat_map(|f| reads(f))
+                .filter_map(|id| match self.names.get(&id) {
+                    Some(Name::Question(i)) => Some(*i),
+                    _ => None,
+                })
+                .collect();
+            qs.sort_unstable();
+            qs.dedup();
+            p.form_answers = qs;
+        }
+        self
     }
 
     pub(crate) fn name_ty(&self, n: Name) -> Ty {

@@ -42,6 +42,7 @@
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod bundle;
+pub mod complete;
 pub mod engine;
 pub mod expr;
 pub mod guide;

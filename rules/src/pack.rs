@@ -362,6 +362,9 @@ pub struct ScenarioDef {
     /// Questions expected among those still worth asking.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ask: Vec<String>,
+    /// Questions expected not to be shown at all: no answer to them changes anything now.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_asked: Vec<String>,
     /// Procedure id → the counter's name, exactly as shown.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub counters: BTreeMap<String, String>,

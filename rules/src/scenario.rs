@@ -111,6 +111,14 @@ pub fn check(guide: &Guide, case: &ScenarioDef) -> Vec<String> {
             }
         }
     }
+    for q in &case.not_asked {
+        if eval.questions.contains(q) {
+            problems.push(format!(
+                "expected {q:?} not to be asked (no answer to it changes anything), but it is shown: {:?}",
+                eval.questions
+            ));
+        }
+    }
     for q in &case.ask {
         if !eval.ask.contains(q) {
             problems.push(format!(
