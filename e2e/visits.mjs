@@ -38,17 +38,19 @@ export class Clerk {
     await locator.fill(value);
     this.actions++;
   }
-  /** Answers a question if the guide shows it now: a number or date typed, a choice ticked. */
+  /** Answers a question if the guide shows it now (a number or date typed, a choice
+   *  ticked); says whether it did. */
   async answer(question, value) {
     const group = this.page.getByRole('group', { name: question, exact: true });
     if (/^[\d-]+$/.test(value)) {
       const input = this.page.getByLabel(question, { exact: true });
-      if ((await input.count()) === 0) return;
+      if ((await input.count()) === 0) return false;
       await this.fill(input, value);
     } else {
-      if ((await group.count()) === 0) return;
+      if ((await group.count()) === 0) return false;
       await this.check(group.getByRole('radio', { name: value, exact: true }));
     }
+    return true;
   }
   field(role, key) {
     return this.page.locator(`#${role}-${key.replace('.', '-')}`);
@@ -183,7 +185,18 @@ for (const city of ['kitakyushu', 'kitami']) {
 export async function runVisit(page, visit) {
   const c = new Clerk(page);
   await c.click(page.getByRole('button', { name: visit.event }));
-  for (const [q, v] of visit.answers) await c.answer(q, v);
+  // The guide shows only the questions that can still change something (issue 20): answer
+  // what it shows, pass after pass, until nothing of the script is left to answer.
+  const done = new Set();
+  for (let more = true; more; ) {
+    more = false;
+    for (const [q, v] of visit.answers) {
+      if (!done.has(q) && (await c.answer(q, v))) {
+        done.add(q);
+        more = true;
+      }
+    }
+  }
   const a = visit.applicant;
   await c.type('applicant', 'name', a.name);
   await c.type('applicant', 'kana', a.kana);

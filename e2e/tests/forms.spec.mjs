@@ -4,12 +4,7 @@ import { test, expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ADMIN_PASSWORD, snapshot, watchErrors } from './fixtures/pages.mjs';
-
-async function answer(page, question, value) {
-  if (/^\d/.test(value)) await page.getByLabel(question, { exact: true }).fill(value);
-  else await page.getByRole('group', { name: question }).getByRole('radio', { name: value, exact: true }).check();
-}
+import { ADMIN_PASSWORD, answerShown, snapshot, watchErrors } from './fixtures/pages.mjs';
 
 test('a 重度身体障害者手帳 visit prints the handout and the selected forms in one PDF', async ({ page }) => {
   const errors = watchErrors(page);
@@ -19,6 +14,7 @@ test('a 重度身体障害者手帳 visit prints the handout and the selected fo
   await page.getByLabel('パスワード').fill(ADMIN_PASSWORD);
   await page.getByRole('button', { name: 'ログイン' }).click();
   await page.getByRole('button', { name: /身体障害者手帳/ }).click();
+  const script = [];
   for (const [q, v] of [
     ['身体障害者手帳の手続きはどこまで進んでいますか', '手帳を受け取った'],
     ['手帳を受け取った日（まだ届いていない方は申請した日）はいつですか', '2026-11-20'],
@@ -32,8 +28,9 @@ test('a 重度身体障害者手帳 visit prints the handout and the selected fo
     ['ご本人の生計を主に支えているのはどなたですか', 'ご本人'],
     ['補装具（車椅子・補聴器・義肢・装具・つえなど）を作ったり、修理したりする予定はありますか', 'はい'],
   ]) {
-    await answer(page, q, v);
+    script.push([q, v]);
   }
+  await answerShown(page, script);
   await page.getByLabel('氏名', { exact: true }).fill('山田 太郎');
   await page.getByLabel('ふりがな', { exact: true }).fill('やまだ たろう');
   await page.getByLabel('住所', { exact: true }).fill('福岡県北九州市小倉北区大手町1番1号');

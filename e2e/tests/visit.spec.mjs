@@ -6,7 +6,7 @@ import { test, expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ADMIN_PASSWORD, snapshot, watchErrors } from './fixtures/pages.mjs';
+import { ADMIN_PASSWORD, answerShown, snapshot, watchErrors } from './fixtures/pages.mjs';
 import { crash, startRelay, tempDataDir } from './fixtures/relay.mjs';
 
 async function login(page, base = '') {
@@ -26,6 +26,7 @@ async function answer(page, question, value) {
 /** A 手帳 visit begun: the life event, some answers, the applicant, one mark. */
 async function beginTecho(page) {
   await page.getByRole('button', { name: /身体障害者手帳/ }).click();
+  const script = [];
   for (const [q, v] of [
     ['身体障害者手帳の手続きはどこまで進んでいますか', '手帳を受け取った'],
     ['手帳を受け取った日（まだ届いていない方は申請した日）はいつですか', '2026-11-10'],
@@ -34,8 +35,9 @@ async function beginTecho(page) {
     ['主な障害はどれですか', '心臓機能障害'],
     ['ご本人の健康保険はどれですか', '国民健康保険'],
   ]) {
-    await answer(page, q, v);
+    script.push([q, v]);
   }
+  await answerShown(page, script);
   await page.locator('#applicant-name').fill('田中 一郎');
   await page.locator('#applicant-kana').fill('たなか いちろう');
   await page.locator('#applicant-address').fill('福岡県北九州市小倉北区大手町1番1号');

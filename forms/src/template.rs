@@ -32,8 +32,9 @@ pub struct Template {
 
 impl Template {
     /// The questions whose answers the form prints or ticks (`answers.<id>` in a field's or a
-    /// box's `source`, or a field's `when`), each once, in the order they first appear: the
-    /// guide keeps asking them while a procedure printing this form applies.
+    /// box's `source`, or a field's `when`; `event_date` for the pack's date question), each
+    /// once, in the order they first appear: the guide keeps asking them while a procedure
+    /// printing this form applies.
     pub fn answers_read(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for e in &self.elements {
@@ -42,7 +43,12 @@ impl Template {
                 Element::Check { source, .. } => source.iter().collect(),
                 _ => continue,
             };
-            for q in sources.into_iter().filter_map(|s| s.strip_prefix("answers.")) {
+            // `event_date` is the answer to the pack's date question (死亡日, 交付日, 異動日).
+            let read = sources.into_iter().filter_map(|s| {
+                s.strip_prefix("answers.")
+                    .or_else(|| (s == "event_date").then_some("event_date"))
+            });
+            for q in read {
                 if !q.is_empty() && !out.iter().any(|o| o == q) {
                     out.push(q.to_owned());
                 }

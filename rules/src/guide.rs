@@ -720,7 +720,8 @@ impl Guide {
     }
 
     /// Tells the guide which answers each form prints (`answers.<question id>` sources of the
-    /// templates, given by `reads` for a template id), so those questions stay asked while a
+    /// templates, and `event_date` for the pack's date question, given by `reads` for a
+    /// template id), so those questions stay asked while a
     /// procedure printing that form applies. Unknown ids are ignored.
     pub fn with_form_answers(mut self, reads: impl Fn(&str) -> Vec<String>) -> Self {
         for p in &mut self.procedures {
@@ -730,6 +731,7 @@ impl Guide {
                 .flat_map(|f| reads(f))
                 .filter_map(|id| match self.names.get(&id) {
                     Some(Name::Question(i)) => Some(*i),
+                    _ if id == "event_date" => Some(self.event_date),
                     _ => None,
                 })
                 .collect();
