@@ -482,8 +482,9 @@ pub fn bench() -> Result {
     ));
     md.push_str(
         "\n## Procedure guide: re-evaluation after one answer\n\n\
-         Every procedure of a pack re-evaluated after one answer changes (all questions answered, the most work), \
-         as the counter does on each keystroke. Browser: the release desk bundle in Chromium (no throttling), \
+         Every procedure of a pack re-evaluated after one answer changes, as the counter does on each keystroke: \
+         alternately with every question answered and with the questions answered only up to one of them (each in turn), \
+         where procedures still open are settled by trying the ways their questions can be answered (issue 20). Browser: the release desk bundle in Chromium (no throttling), \
          `performance.now()` around blocks of 20 evaluations. Native: the same code, `mado-rules bench` built with the relay profile (opt-level 3). \
          After one untimed warm-up block: median of 50 blocks; max = slowest block.\n\n\
          | pack | city | procedures | wasm median | wasm max | native median | target | verdict |\n|---|---|---|---|---|---|---|---|\n",
