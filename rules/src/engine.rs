@@ -37,6 +37,10 @@ pub enum AnswerError {
     },
     #[error("answers must be a JSON object of question id → answer, found {0}")]
     NotAnObject(String),
+    #[error(
+        "answer {id:?}: {date} is after the day of the visit ({today}); it asks about something that has already happened"
+    )]
+    AfterVisit { id: String, date: Date, today: Date },
 }
 
 fn json_kind(v: &serde_json::Value) -> String {
@@ -51,6 +55,64 @@ fn json_kind(v: &serde_json::Value) -> String {
 }
 
 impl Answers {
+    /// Refuses an answer to a `past` date question that falls after `today`, the day of the
+    /// visit (a death or a birth cannot be tomorrow).
+    pub fn check_on(&self, guide: &Guide, today: Date) -> Result<(), AnswerError> {
+        for q in guide.questions.iter().filter(|q| q.def.past) {
+            if let Some(Value::Date(d)) = self.0.get(&q.def.id)
+                && *d > today
+            {
+                return Err(AnswerError::AfterVisit {
+                    id: q.def.id.clone(),
+                    date: *d,
+                    today,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// As [`Answers::from_json`], for the visit on `today`: an answer to a question not shown
+    /// (its `ask_if` false on the other answers) is ignored, not type-checked, as the README
+    /// says; a `past` date after `today` is refused.
+    pub fn from_json_on(
+        guide: &Guide,
+        raw: &serde_json::Value,
+        today: Date,
+    ) -> Result<Self, AnswerError> {
+        let obj = raw
+            .as_object()
+            .ok_or_else(|| AnswerError::NotAnObject(json_kind(raw)))?;
+        let mut good = serde_json::Map::new();
+        let mut bad = Vec::new();
+        for (id, v) in obj {
+            let one = serde_json::Value::Object([(id.clone(), v.clone())].into_iter().collect());
+            match Self::from_json(guide, &one) {
+                Ok(_) => {
+                    good.insert(id.clone(), v.clone());
+                }
+                Err(e @ AnswerError::UnknownQuestion { .. }) => return Err(e),
+                Err(e) => bad.push((id.clone(), e)),
+            }
+        }
+        let answers = Self::from_json(guide, &serde_json::Value::Object(good))?;
+        if !bad.is_empty() {
+            let visible = guide.visibility(&answers, today).unwrap_or_default();
+            for (id, e) in bad {
+                let shown = guide
+                    .questions
+                    .iter()
+                    .position(|q| q.def.id == id)
+                    .is_none_or(|i| visible.get(i).copied().unwrap_or(true));
+                if shown {
+                    return Err(e);
+                }
+            }
+        }
+        answers.check_on(guide, today)?;
+        Ok(answers)
+    }
+
     /// Checks raw answers (`{"grade": 2, "part": "heart"}`) against the guide's questions.
     /// `null` means "not answered yet".
     pub fn from_json(guide: &Guide, raw: &serde_json::Value) -> Result<Self, AnswerError> {
@@ -91,7 +153,15 @@ impl Answers {
                         def.min.map(|m| format!(" ≥ {m}")).unwrap_or_default(),
                         def.max.map(|m| format!(" ≤ {m}")).unwrap_or_default()
                     );
-                    let n = v.as_i64().ok_or_else(|| wrong(range.clone()))?;
+                    // 70.0 is 70; 70.5 is not a whole number.
+                    let n = v
+                        .as_i64()
+                        .or_else(|| {
+                            v.as_f64()
+                                .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                                .map(|f| f as i64)
+                        })
+                        .ok_or_else(|| wrong(range.clone()))?;
                     if def.min.is_some_and(|m| n < m) || def.max.is_some_and(|m| n > m) {
                         return Err(wrong(range));
                     }

@@ -18,6 +18,10 @@ pub struct Diagnostic {
 
 impl std::fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // A problem with the request, not with a file (an unknown pack or city): no place.
+        if self.file.is_empty() {
+            return f.write_str(&self.message);
+        }
         write!(f, "{}:{}: {}", self.file, self.line, self.message)
     }
 }
@@ -324,8 +328,8 @@ impl Library {
         let lp = self.pack(pack)?;
         let Some((_, c)) = self.cities.get(city) else {
             return Err(vec![Diagnostic {
-                file: lp.source.file.clone(),
-                line: 1,
+                file: String::new(),
+                line: 0,
                 message: format!(
                     "unknown city {city:?}; there are profiles for {:?}",
                     self.cities.keys().collect::<Vec<_>>()
@@ -353,8 +357,8 @@ impl Library {
     pub fn pack(&self, id: &str) -> Result<&LoadedPack, Vec<Diagnostic>> {
         self.packs.iter().find(|p| p.pack.id == id).ok_or_else(|| {
             vec![Diagnostic {
-                file: "-".into(),
-                line: 1,
+                file: String::new(),
+                line: 0,
                 message: format!(
                     "unknown pack {id:?}; there are {:?}",
                     self.packs

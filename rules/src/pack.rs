@@ -108,6 +108,10 @@ pub struct QuestionDef {
     /// Ask only when this condition holds (answers to questions not asked are ignored).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ask_if: Option<String>,
+    /// A date question about something that has happened (a birth, a death, a 手帳 received):
+    /// an answer after the day of the visit is refused.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub past: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

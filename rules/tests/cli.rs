@@ -835,3 +835,102 @@ fn a_closed_pipe_ends_the_command_quietly() {
     assert!(!err.contains("panicked"), "{err}");
     assert!(out.status.success(), "{:?}: {err}", out.status);
 }
+
+/// `mado-rules eval` reading `bytes` as the answers for 北九州市's おくやみ on 2026-11-24.
+fn eval_okuyami(name: &str, bytes: &[u8]) -> Output {
+    let file = std::env::temp_dir().join(format!(
+        "mado-rules-eval-{}-{name}.json",
+        std::process::id()
+    ));
+    std::fs::write(&file, bytes).unwrap();
+    cli(&[
+        "eval",
+        "--pack",
+        "okuyami",
+        "--city",
+        "kitakyushu",
+        "--date",
+        "2026-11-24",
+        "--answers",
+        file.to_str().unwrap(),
+    ])
+}
+
+/// Issue 20 item 6: what eval refuses, and what it accepts, with a message saying what and
+/// where.
+#[test]
+fn eval_refuses_a_bom_a_repeated_answer_and_a_death_after_the_visit() {
+    let bom = eval_okuyami("bom", b"\xef\xbb\xbf{\"deceased_age\": 70}");
+    assert_eq!(bom.status.code(), Some(2));
+    assert!(
+        text(&bom).contains("starts with a UTF-8 BOM"),
+        "{}",
+        text(&bom)
+    );
+
+    let twice = eval_okuyami("twice", br#"{"deceased_age": 70, "deceased_age": 71}"#);
+    assert_eq!(twice.status.code(), Some(2));
+    assert!(
+        text(&twice).contains("the answer \"deceased_age\" is given twice"),
+        "{}",
+        text(&twice)
+    );
+
+    let later = eval_okuyami("later", br#"{"death_date": "2026-11-25"}"#);
+    assert_eq!(later.status.code(), Some(2));
+    assert!(
+        text(&later).contains(
+            "answer \"death_date\": 2026-11-25 is after the day of the visit (2026-11-24)"
+        ),
+        "{}",
+        text(&later)
+    );
+
+    // 70.0 is the whole number 70; 70.5 is not.
+    let whole = eval_okuyami("whole", br#"{"deceased_age": 70.0}"#);
+    assert!(whole.status.success(), "{}", text(&whole));
+    let half = eval_okuyami("half", br#"{"deceased_age": 70.5}"#);
+    assert_eq!(half.status.code(), Some(2));
+    assert!(
+        text(&half).contains("expected a whole number"),
+        "{}",
+        text(&half)
+    );
+
+    // An answer to a question not shown is ignored, not type-checked (README): 葬儀の日 is
+    // asked only for 国保・後期.
+    let hidden = eval_okuyami(
+        "hidden",
+        br#"{"deceased_insurance": "shaho", "funeral_date": "someday"}"#,
+    );
+    assert!(hidden.status.success(), "{}", text(&hidden));
+    let shown = eval_okuyami(
+        "shown",
+        br#"{"deceased_insurance": "kokuho", "funeral_date": "someday"}"#,
+    );
+    assert_eq!(shown.status.code(), Some(2));
+    assert!(
+        text(&shown).contains("answer \"funeral_date\": expected a date"),
+        "{}",
+        text(&shown)
+    );
+
+    // An unknown pack is named, with no made-up file and line.
+    let unknown = cli(&[
+        "eval",
+        "--pack",
+        "nope",
+        "--city",
+        "kitami",
+        "--date",
+        "2026-11-24",
+        "--answers",
+        "-",
+    ]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        text(&unknown).starts_with("error: unknown pack \"nope\"; there are"),
+        "{}",
+        text(&unknown)
+    );
+}

@@ -96,6 +96,34 @@ enum Command {
     },
 }
 
+/// The first key given twice in the top-level JSON object of `text`, if any (serde_json
+/// would silently keep the last one).
+fn duplicate_key(text: &str) -> Option<String> {
+    use serde::de::{Deserializer as _, MapAccess, Visitor};
+    struct Keys;
+    impl<'de> Visitor<'de> for Keys {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut seen = std::collections::BTreeSet::new();
+            let mut dup = None;
+            while let Some(k) = map.next_key::<String>()? {
+                map.next_value::<serde::de::IgnoredAny>()?;
+                if !seen.insert(k.clone()) && dup.is_none() {
+                    dup = Some(k);
+                }
+            }
+            Ok(dup)
+        }
+    }
+    serde_json::Deserializer::from_str(text)
+        .deserialize_map(Keys)
+        .ok()
+        .flatten()
+}
+
 /// Today's date in Japan (UTC+9, no daylight saving), from the system clock.
 fn today_in_japan() -> Date {
     let secs = std::time::SystemTime::now()
@@ -306,6 +334,20 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
                 eprintln!("error: {}: cannot read: {e}", answers.display());
                 ExitCode::from(2)
             })?;
+            if text.starts_with('\u{feff}') {
+                eprintln!(
+                    "error: {}:1:1: the file starts with a UTF-8 BOM (byte order mark); save it as UTF-8 without a BOM",
+                    answers.display()
+                );
+                return Err(ExitCode::from(2));
+            }
+            if let Some(dup) = duplicate_key(&text) {
+                eprintln!(
+                    "error: {}: the answer {dup:?} is given twice; give each question one answer",
+                    answers.display()
+                );
+                return Err(ExitCode::from(2));
+            }
             let raw: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
                 eprintln!(
                     "error: {}:{}:{}: malformed JSON: {e}",
@@ -315,7 +357,7 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
                 );
                 ExitCode::from(2)
             })?;
-            let answers = Answers::from_json(&g, &raw).map_err(|e| {
+            let answers = Answers::from_json_on(&g, &raw, date).map_err(|e| {
                 eprintln!("error: {}: {e}", answers.display());
                 ExitCode::from(2)
             })?;
