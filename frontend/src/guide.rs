@@ -428,9 +428,10 @@ fn ProcedureCard(
     let t = move || lang.get().desk();
     let id = p.id.clone();
     let deadline = p.deadline.clone().map(|d| {
-        let when = match d.wareki {
-            Some(w) => format!("{w}まで（{}）", d.text),
-            None => d.text,
+        let when = match (d.wareki, d.moved) {
+            (Some(w), Some(m)) => format!("{w}まで（{}。{m}）", d.text),
+            (Some(w), None) => format!("{w}まで（{}）", d.text),
+            (None, _) => d.text,
         };
         view! {
             <div class="row"><dt>{move || t().guide_deadline}</dt><dd class="deadline">{when}</dd></div>

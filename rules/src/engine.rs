@@ -333,6 +333,10 @@ pub struct DeadlineOut {
     /// `令和8年12月6日（日）`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wareki: Option<String>,
+    /// Why the last day is later than the period's end: 「令和8年12月6日（日）は日曜日のため、
+    /// 翌開庁日まで（地方自治法第4条の2第4項）」.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moved: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -961,10 +965,27 @@ impl Ctx<'_> {
                 }
             }
         });
+        // A last day on a closed day moves to the next open day where the law says so.
+        let mut moved = None;
+        let date = match (date, &d.closed) {
+            (Some(last), Some(law)) => match mado_civil::closed(last) {
+                Some(why) => {
+                    moved = Some(format!(
+                        "{}は{}のため、翌開庁日まで（{law}）",
+                        last.wareki_with_weekday(),
+                        why.ja()
+                    ));
+                    Some(mado_civil::open_on_or_after(last))
+                }
+                None => Some(last),
+            },
+            (date, _) => date,
+        };
         DeadlineOut {
             text: d.text.clone(),
             date,
             wareki: date.map(Date::wareki_with_weekday),
+            moved,
         }
     }
 }

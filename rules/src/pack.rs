@@ -237,6 +237,12 @@ pub struct DeadlineDef {
     /// `MM-DD`: the next such day after `from` (固定資産税の賦課期日 01-01).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
+    /// The law that moves a last day falling on a day the office is closed (土日祝・12/29–1/3)
+    /// to the next day it is open: 「地方自治法第4条の2第4項」 for a period a law or an order
+    /// under it sets for the city, 「行政機関の休日に関する法律第2条」 for the nation's offices,
+    /// the city's 休日条例 for its own rules. Without it the day stays (a 時効 is not moved).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed: Option<String>,
     /// Only in `cases`: the condition under which this deadline replaces the main one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<String>,

@@ -94,6 +94,7 @@ pub fn check(guide: &Guide, case: &ScenarioDef) -> Vec<String> {
         ];
         if let Some(d) = &p.deadline {
             all.push(d.text.as_str());
+            all.extend(d.moved.as_deref());
         }
         all.extend(p.documents.iter().map(String::as_str));
         all.extend(p.reasons.iter().map(|r| r.text.as_str()));

@@ -418,8 +418,13 @@ fn eval_prints_the_documented_contract() {
         .unwrap();
     assert_eq!(kaigo["status"], "required");
     assert_eq!(kaigo["counter"]["name"], "区役所 保健福祉課（介護保険）");
-    assert_eq!(kaigo["deadline"]["date"], "2026-12-06");
-    assert_eq!(kaigo["deadline"]["wareki"], "令和8年12月6日（日）");
+    // The 14th day is a Sunday: the deadline moves to Monday (地方自治法第4条の2第4項).
+    assert_eq!(kaigo["deadline"]["date"], "2026-12-07");
+    assert_eq!(kaigo["deadline"]["wareki"], "令和8年12月7日（月）");
+    assert_eq!(
+        kaigo["deadline"]["moved"],
+        "令和8年12月6日（日）は日曜日のため、翌開庁日まで（地方自治法第4条の2第4項）"
+    );
     assert!(
         kaigo["reasons"]
             .as_array()

@@ -21,9 +21,10 @@ pub fn items(eval: &Evaluation, marks: &BTreeMap<String, Mark>) -> Vec<HandoutIt
             deadline: p
                 .deadline
                 .as_ref()
-                .map(|d| match &d.wareki {
-                    Some(w) => format!("{w}まで（{}）", d.text),
-                    None => d.text.clone(),
+                .map(|d| match (&d.wareki, &d.moved) {
+                    (Some(w), Some(m)) => format!("{w}まで（{}。{m}）", d.text),
+                    (Some(w), None) => format!("{w}まで（{}）", d.text),
+                    (None, _) => d.text.clone(),
                 })
                 .unwrap_or_default(),
             documents: p.documents.clone(),
