@@ -308,31 +308,28 @@ fn other_cities(lib: &Library, lp: &LoadedPack, out: &mut Vec<Finding>) {
                 texts.extend(p.deadline_cases.iter().map(|(_, c)| ("deadline", &c.text)));
             }
             for (field, text) in texts {
+                let mut problems = Vec::new();
                 if let Some(amount) = written_amount(text) {
-                    let file = lp.source_of(city, Some(&p.id), Some(text));
-                    out.push(finding(
-                        Severity::Error,
-                        file,
-                        file.line_of(Some(&p.id), Some(text.lines().next().unwrap_or(""))),
-                        format!(
-                            "procedure {} for {}: its {field} writes the amount 「{amount}」; make it a dated parameter (with its source) and write {{id}}",
-                            p.id, g.city_name
-                        ),
+                    problems.push(format!(
+                        "procedure {} for {}: its {field} writes the amount 「{amount}」; make it a dated parameter (with its source) and write {{id}}",
+                        p.id, g.city_name
                     ));
                 }
                 if let Some((other, mark)) = others.iter().find(|(_, m)| text.contains(m.as_str()))
                 {
-                    let file = lp.source_of(city, Some(&p.id), Some(text));
-                    out.push(finding(
-                        Severity::Error,
-                        file,
-                        file.line_of(Some(&p.id), Some(text.lines().next().unwrap_or(""))),
-                        format!(
-                            "procedure {} for {}: its {field} {text:?} is {other}'s ({mark:?}); write {}'s own in cities/{city}.yaml",
-                            p.id, g.city_name, g.city_name
-                        ),
+                    problems.push(format!(
+                        "procedure {} for {}: its {field} {text:?} is {other}'s ({mark:?}); write {}'s own in cities/{city}.yaml",
+                        p.id, g.city_name, g.city_name
                     ));
                 }
+                // Reported where the text is written: the city's file when it replaces it.
+                let file = lp.source_of(city, Some(&p.id), Some(text));
+                let line = file.line_of(Some(&p.id), Some(text.lines().next().unwrap_or("")));
+                out.extend(
+                    problems
+                        .into_iter()
+                        .map(|m| finding(Severity::Error, file, line, m)),
+                );
             }
         }
     }
