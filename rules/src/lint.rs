@@ -63,7 +63,6 @@ pub fn lint(lib: &Library, on: Date) -> Vec<Finding> {
     let mut out = Vec::new();
     for lp in &lib.packs {
         staleness(lp, on, &mut out);
-        other_cities(lib, lp, &mut out);
         let src = &lp.source;
         let mut guides = Vec::new();
         for city in &lp.pack.cities {
@@ -85,6 +84,7 @@ pub fn lint(lib: &Library, on: Date) -> Vec<Finding> {
                 ));
             }
         }
+        other_cities(lib, lp, &guides, &mut out);
         for g in &guides {
             explore(g, lp, &mut out);
         }
@@ -284,11 +284,9 @@ pub fn written_amount(text: &str) -> Option<String> {
 /// A procedure as shown in one city must not carry another city's name, page or form: that
 /// is the pack's text for one city silently falling back to the other (`marks:` in the city
 /// profiles).
-fn other_cities(lib: &Library, lp: &LoadedPack, out: &mut Vec<Finding>) {
-    for city in &lp.pack.cities {
-        let Ok(g) = lib.guide(&lp.pack.id, city) else {
-            continue;
-        };
+fn other_cities(lib: &Library, lp: &LoadedPack, guides: &[Guide], out: &mut Vec<Finding>) {
+    for g in guides {
+        let city = &g.city;
         let others: Vec<(&str, &String)> = lp
             .pack
             .cities
