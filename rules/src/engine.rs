@@ -1356,13 +1356,10 @@ impl Guide {
         // date, a deadline case, what the procedure's forms print.
         let mut used = vec![false; self.questions.len()];
         // The event's date is asked where deadlines count from it (not in 手帳, where none do).
-        used[self.event_date] = self.procedures.iter().any(|p| {
-            p.deadline.as_ref().is_some_and(|d| {
-                std::iter::once(d).chain(&d.cases).any(|d| {
-                    d.from.as_deref() == Some(self.questions[self.event_date].def.id.as_str())
-                })
-            })
-        });
+        used[self.event_date] = self
+            .procedures
+            .iter()
+            .any(|p| p.date_questions.contains(&self.event_date));
         for p in &self.procedures {
             let mut status = None;
             let mut reasons = Vec::new();
@@ -1480,15 +1477,6 @@ impl Guide {
                 }
             };
             if matches!(status, Status::Required | Status::MayApply) {
-                let mut names = Vec::new();
-                if let Some(d) = &p.deadline {
-                    for from in std::iter::once(d)
-                        .chain(&d.cases)
-                        .filter_map(|d| d.from.clone())
-                    {
-                        names.push((from, 0));
-                    }
-                }
                 for (when, _) in &p.deadline_cases {
                     // A case still open can change the date: its questions are worth asking.
                     if let (Truth::Unknown, o) = ctx.truth(when)? {
@@ -1497,14 +1485,7 @@ impl Guide {
                         }
                     }
                 }
-                for (name, _) in names {
-                    let mut qs = BTreeSet::new();
-                    crate::complete::questions_in(self, &Expr::Name { name, at: 0 }, &mut qs);
-                    for i in qs {
-                        used[i] = true;
-                    }
-                }
-                for &i in &p.form_answers {
+                for &i in p.date_questions.iter().chain(&p.form_answers) {
                     used[i] = true;
                 }
             }

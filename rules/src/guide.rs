@@ -114,6 +114,9 @@ pub struct Procedure {
     /// Questions whose answers its forms print (see [`Guide::with_form_answers`]): shown
     /// while it applies, though no status waits for them.
     pub form_answers: Vec<usize>,
+    /// Questions its deadlines count from (filled in once the guide is built): shown while it
+    /// applies.
+    pub date_questions: Vec<usize>,
 }
 
 /// One pack for one city, ready to evaluate.
@@ -624,6 +627,7 @@ impl Guide {
                 otherwise: p.otherwise,
                 bounds: Default::default(),
                 form_answers: Vec::new(),
+                date_questions: Vec::new(),
             });
         }
         let mut ids: Vec<&str> = pack.procedures.iter().map(|p| p.id.as_str()).collect();
@@ -655,6 +659,16 @@ impl Guide {
             for i in 0..g.procedures.len() {
                 g.procedures[i].bounds =
                     crate::complete::procedure_bounds(&g, &g.procedures[i].rows);
+                let mut qs = std::collections::BTreeSet::new();
+                if let Some(d) = &g.procedures[i].deadline {
+                    for name in std::iter::once(d)
+                        .chain(&d.cases)
+                        .filter_map(|d| d.from.clone())
+                    {
+                        crate::complete::questions_in(&g, &Expr::Name { name, at: 0 }, &mut qs);
+                    }
+                }
+                g.procedures[i].date_questions = qs.into_iter().collect();
             }
             Ok(g)
         } else {
