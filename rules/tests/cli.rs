@@ -13,6 +13,12 @@ fn cli(args: &[&str]) -> Output {
         .expect("mado-rules runs")
 }
 
+/// `mado-rules lint` of a packs directory as of 2026-12-07 (a fixed day, so the checked dates
+/// and the yearly amounts do not drift with the calendar).
+fn lint_on(dir: &Path) -> Output {
+    cli(&["lint", "--on", "2026-12-07", dir.to_str().unwrap()])
+}
+
 fn text(o: &Output) -> String {
     format!(
         "{}{}",
@@ -268,7 +274,7 @@ fn lint_reports_each_problem_with_file_and_line_and_exits_1() {
     let dir = packs_with("broken", &broken, "[]\n");
     let file = dir.join("mini").join("pack.yaml");
     let f = file.display().to_string();
-    let out = cli(&["lint", "--on", "2026-12-07", dir.to_str().unwrap()]);
+    let out = lint_on(&dir);
     let t = text(&out);
     assert_eq!(out.status.code(), Some(1), "{t}");
     let line_of = |needle: &str| {
@@ -306,7 +312,7 @@ fn lint_finds_unreachable_procedures_overlapping_rows_and_rows_that_never_hold()
         );
     let dir = packs_with("unreachable", &pack, "[]\n");
     let f = dir.join("mini").join("pack.yaml").display().to_string();
-    let out = cli(&["lint", "--on", "2026-12-07", dir.to_str().unwrap()]);
+    let out = lint_on(&dir);
     let t = text(&out);
     assert_eq!(out.status.code(), Some(1), "{t}");
     let line_of = |needle: &str| {
@@ -345,7 +351,7 @@ fn malformed_yaml_is_reported_with_its_line_and_exit_2() {
         ),
         "[]\n",
     );
-    let out = cli(&["lint", "--on", "2026-12-07", dir.to_str().unwrap()]);
+    let out = lint_on(&dir);
     let t = text(&out);
     assert_eq!(out.status.code(), Some(2), "{t}");
     let line = MINI
@@ -541,7 +547,7 @@ fn a_problem_in_a_city_file_is_reported_in_that_file_at_its_line() {
     );
     let f = dir.join("mini").join("cities").join("kitami.yaml");
     let f = f.display().to_string();
-    let out = cli(&["lint", "--on", "2026-12-07", dir.to_str().unwrap()]);
+    let out = lint_on(&dir);
     let t = text(&out);
     assert_ne!(out.status.code(), Some(0), "{t}");
     assert!(
@@ -559,7 +565,7 @@ fn a_problem_in_a_city_file_is_reported_in_that_file_at_its_line() {
     );
     let f = dir.join("mini").join("cities").join("kitami.yaml");
     let f = f.display().to_string();
-    let out = cli(&["lint", "--on", "2026-12-07", dir.to_str().unwrap()]);
+    let out = lint_on(&dir);
     let t = text(&out);
     assert_eq!(out.status.code(), Some(1), "{t}");
     assert!(
@@ -584,7 +590,7 @@ fn cities_written_in_pack_yaml_are_refused_with_where_they_belong() {
             "    source: https://example.invalid/bus\n    cities:\n      kitami:\n        absent: true\n",
         );
     let dir = packs_with("inline-cities", &inline, "[]\n");
-    let out = cli(&["lint", "--on", "2026-12-07", dir.to_str().unwrap()]);
+    let out = lint_on(&dir);
     let t = text(&out);
     assert_eq!(out.status.code(), Some(2), "{t}");
     assert!(t.contains("pack.yaml:5:"), "{t}");
@@ -633,7 +639,7 @@ fn a_third_city_is_its_profile_and_one_file_per_pack() {
     let out = questions(&dir);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(text(&out).contains("grade"), "{}", text(&out));
-    let out = cli(&["lint", "--on", "2026-12-07", dir.to_str().unwrap()]);
+    let out = lint_on(&dir);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
 
@@ -676,7 +682,7 @@ fn lint_warns_when_a_yearly_amount_has_no_value_for_the_visits_fiscal_year() {
 fn lint_lists_facts_checked_more_than_a_year_ago_and_refuses_a_missing_date() {
     let old = MINI.replacen("    checked: 2026-11-22\n", "    checked: 2025-03-01\n", 1);
     let dir = packs_with("checked-old", &old, "[]\n");
-    let out = text(&cli(&["lint", "--on", "2026-12-07", dir.to_str().unwrap()]));
+    let out = text(&lint_on(&dir));
     let line = old
         .lines()
         .position(|l| l == "    checked: 2025-03-01")
@@ -690,7 +696,7 @@ fn lint_lists_facts_checked_more_than_a_year_ago_and_refuses_a_missing_date() {
 
     let missing = MINI.replacen("    checked: 2026-11-22\n", "", 1);
     let dir = packs_with("checked-missing", &missing, "[]\n");
-    let o = cli(&["lint", "--on", "2026-12-07", dir.to_str().unwrap()]);
+    let o = lint_on(&dir);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("error: procedure iryo: checked: is missing (the day its facts were last checked against https://example.invalid/iryo, YYYY-MM-DD)"), "{}", text(&o));
 
@@ -701,7 +707,7 @@ fn lint_lists_facts_checked_more_than_a_year_ago_and_refuses_a_missing_date() {
         "[]\n",
         &[("kitakyushu", NO_DIFFERENCES), ("kitami", city)],
     );
-    let o = cli(&["lint", "--on", "2026-12-07", dir.to_str().unwrap()]);
+    let o = lint_on(&dir);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("mini/cities/kitami.yaml:2: error: procedure bus-pass in kitami: checked: is missing (the day its facts were last checked against https://example.invalid/kitami-bus"), "{}", text(&o));
 }
@@ -715,7 +721,7 @@ fn lint_refuses_one_citys_page_or_words_shown_in_the_other_city() {
         "    source: https://www.city.kitakyushu.lg.jp/iryo.html\n",
     );
     let dir = packs_with("other-city", &pack, "[]\n");
-    let o = cli(&["lint", "--on", "2026-12-07", dir.to_str().unwrap()]);
+    let o = lint_on(&dir);
     let out = text(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
     let line = pack
@@ -736,7 +742,7 @@ fn lint_refuses_one_citys_page_or_words_shown_in_the_other_city() {
         "[]\n",
         &[("kitakyushu", NO_DIFFERENCES), ("kitami", kitami)],
     );
-    let o = cli(&["lint", "--on", "2026-12-07", dir.to_str().unwrap()]);
+    let o = lint_on(&dir);
     assert!(text(&o).contains("0 errors, 0 warnings"), "{}", text(&o));
 }
 
@@ -749,7 +755,7 @@ fn a_deadline_case_needs_a_yes_no_condition() {
         "    deadline:\n      text: 14日以内\n      from: event\n      days: 14\n      cases:\n        - when: grade\n          text: 30日以内\n          from: event\n          days: 30\n        - text: 条件のない場合\n",
     );
     let dir = packs_with("deadline-cases", &pack, "[]\n");
-    let o = cli(&["lint", "--on", "2026-12-07", dir.to_str().unwrap()]);
+    let o = lint_on(&dir);
     let out = text(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
     assert!(
@@ -774,7 +780,7 @@ fn lint_refuses_an_amount_written_out_in_a_sentence() {
         1,
     );
     let dir = packs_with("written-amount", &pack, "[]\n");
-    let o = cli(&["lint", "--on", "2026-12-07", dir.to_str().unwrap()]);
+    let o = lint_on(&dir);
     let out = text(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
     let line = pack
