@@ -132,16 +132,19 @@ pub enum Role {
     Child,
     /// The applicant's 配偶者.
     Spouse,
+    /// 生計維持者: who mainly supports the household (子ども医療, 重度医療 check their income).
+    Supporter,
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
         Role::Applicant,
         Role::Subject,
         Role::Householder,
         Role::Payee,
         Role::Child,
         Role::Spouse,
+        Role::Supporter,
     ];
 
     /// The prefix templates use: `applicant`.
@@ -153,6 +156,7 @@ impl Role {
             Role::Payee => "payee",
             Role::Child => "child",
             Role::Spouse => "spouse",
+            Role::Supporter => "supporter",
         }
     }
 
@@ -165,6 +169,7 @@ impl Role {
             Role::Payee => "口座の名義人",
             Role::Child => "お子さん",
             Role::Spouse => "配偶者",
+            Role::Supporter => "生計維持者",
         }
     }
 
@@ -190,6 +195,8 @@ pub struct Data {
     pub child: Option<Person>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spouse: Option<Person>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supporter: Option<Person>,
     /// Guide answers: question id → the text to print (an option's label, a number, a date).
     #[serde(default)]
     pub answers: BTreeMap<String, String>,
@@ -362,6 +369,7 @@ impl Data {
             payee: None,
             child: None,
             spouse: None,
+            supporter: None,
             answers: BTreeMap::new(),
             event_date: None,
             today,
@@ -383,6 +391,7 @@ impl Data {
             Role::Payee => self.payee.as_ref(),
             Role::Child => self.child.as_ref(),
             Role::Spouse => self.spouse.as_ref(),
+            Role::Supporter => self.supporter.as_ref(),
         }
     }
 

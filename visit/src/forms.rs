@@ -100,9 +100,20 @@ pub fn data(
         })
     };
     let mut householder = at_home(people.get(Role::Householder));
-    let payee = at_home(people.get(Role::Payee));
-    let child = at_home(people.get(Role::Child));
-    let spouse = at_home(people.get(Role::Spouse));
+    let mut payee = at_home(people.get(Role::Payee));
+    let mut child = at_home(people.get(Role::Child));
+    let mut spouse = at_home(people.get(Role::Spouse));
+    // The 生計維持者's 続柄 is to the applicant: 申請者本人 when the applicant supports the
+    // household (the applicant's own 続柄 is to someone else).
+    let mut supporter = at_home(people.get(Role::Supporter));
+    if let (Some(Who::Applicant), Some(s)) = (&people.supporter, supporter.as_mut()) {
+        s.relation = "申請者本人".into();
+    }
+    if let (Some(Who::Subject), Some(s)) = (&people.supporter, supporter.as_mut())
+        && people.self_applying()
+    {
+        s.relation = "申請者本人".into();
+    }
     // 続柄 that follow from the roles: the applicant applying for themselves is 本人; the
     // person concerned who is the 世帯主 is 世帯主 (as the household forms write it).
     if people.self_applying() && applicant.relation.trim().is_empty() {
@@ -130,10 +141,15 @@ pub fn data(
         String::new()
     };
     if matches!(moving, Some(Move::Into | Move::Within)) && !new_address.is_empty() {
+        // Everyone living at the applicant's moves with them.
         for p in [
             Some(&mut applicant),
             Some(&mut subject),
             householder.as_mut(),
+            payee.as_mut(),
+            child.as_mut(),
+            spouse.as_mut(),
+            supporter.as_mut(),
         ]
         .into_iter()
         .flatten()
@@ -154,6 +170,7 @@ pub fn data(
         payee,
         child,
         spouse,
+        supporter,
         answers: guide.answers_as_text(answers),
         event_date,
         today,

@@ -37,6 +37,9 @@ pub struct People {
     /// The applicant's 配偶者.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spouse: Option<Who>,
+    /// 生計維持者: who mainly supports the household.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supporter: Option<Who>,
 }
 
 impl Default for People {
@@ -48,6 +51,7 @@ impl Default for People {
             payee: None,
             child: None,
             spouse: None,
+            supporter: None,
         }
     }
 }
@@ -96,6 +100,7 @@ impl People {
             Role::Payee => self.payee.as_ref().map(|w| self.resolve(w)),
             Role::Child => self.child.as_ref().map(|w| self.resolve(w)),
             Role::Spouse => self.spouse.as_ref().map(|w| self.resolve(w)),
+            Role::Supporter => self.supporter.as_ref().map(|w| self.resolve(w)),
         }
     }
 
@@ -115,6 +120,7 @@ impl People {
             Role::Payee => self.payee.as_ref(),
             Role::Child => self.child.as_ref(),
             Role::Spouse => self.spouse.as_ref(),
+            Role::Supporter => self.supporter.as_ref(),
         }?;
         let target = match slot {
             Who::Other(_) => Target::Own,
@@ -135,6 +141,7 @@ impl People {
             (Target::Own, Role::Payee) => own(self.payee.as_mut()),
             (Target::Own, Role::Child) => own(self.child.as_mut()),
             (Target::Own, Role::Spouse) => own(self.spouse.as_mut()),
+            (Target::Own, Role::Supporter) => own(self.supporter.as_mut()),
             (Target::Own, Role::Applicant) => None,
         }
     }
@@ -162,13 +169,15 @@ impl People {
             Role::Payee,
             Role::Child,
             Role::Spouse,
+            Role::Supporter,
         ] {
             let other = match role {
                 Role::Subject => Some(&self.subject),
                 Role::Householder => self.householder.as_ref(),
                 Role::Payee => self.payee.as_ref(),
                 Role::Child => self.child.as_ref(),
-                _ => self.spouse.as_ref(),
+                Role::Spouse => self.spouse.as_ref(),
+                _ => self.supporter.as_ref(),
             };
             if let Some(Who::Other(p)) = other
                 && p.name.trim().is_empty()

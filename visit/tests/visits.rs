@@ -363,8 +363,36 @@ fn the_ward_head_is_addressed_at_a_ward_office_and_the_mayor_elsewhere() {
     assert_eq!(branch.head(), "北九州市小倉北区長");
 }
 
+/// The 生計維持者 (issue 26: 子ども医療 and 北見市's 重度医療 print them): the applicant prints as
+/// 申請者本人 whatever their own 続柄 to someone else; another person keeps the 続柄 typed and,
+/// with no address of their own, lives at the applicant's (the new one at a move).
+#[test]
+fn the_supporter_is_the_applicant_or_someone_typed_once() {
+    let all = templates();
+    let mut v = moving_in("kitakyushu");
+    v.people.applicant.relation = "世帯主".into();
+    v.people.supporter = Some(Who::Applicant);
+    let f = fill(&v, &all);
+    assert_eq!(f.data.value("supporter.name").unwrap(), "佐藤 健");
+    assert_eq!(f.data.value("supporter.relation").unwrap(), "申請者本人");
+    assert_eq!(f.data.value("applicant.relation").unwrap(), "世帯主");
+    let mut husband = resident("佐藤 進", "さとう すすむ", "", "1980-01-01", Sex::Male);
+    husband.relation = "夫".into();
+    v.people.supporter = Some(Who::Other(Box::new(husband)));
+    let f = fill(&v, &all);
+    assert_eq!(f.data.value("supporter.name").unwrap(), "佐藤 進");
+    assert_eq!(f.data.value("supporter.relation").unwrap(), "夫");
+    assert_eq!(
+        f.data.value("supporter.address").unwrap(),
+        city_address("kitakyushu")
+    );
+    // Nobody named: the forms that ask report it as not filled, nothing is guessed.
+    v.people.supporter = None;
+    assert_eq!(fill(&v, &all).data.value("supporter.name").unwrap(), "");
+}
+
 /// A scripted visit with everyone a form of its pack may name: a child (on the applicant's
-/// insurance), a spouse, the applicant's occupation and an account.
+/// insurance), a spouse, the applicant's occupation and an account, the applicant as 生計維持者.
 fn full(mut v: Visit) -> Visit {
     let child = Person {
         relation: "長男".into(),
@@ -396,6 +424,8 @@ fn full(mut v: Visit) -> Visit {
     v.people.child = Some(Who::Other(Box::new(child)));
     v.people.spouse = Some(Who::Other(Box::new(spouse)));
     v.people.payee = Some(Who::Applicant);
+    // The applicant supports the household: the forms print 申請者本人 as the 続柄.
+    v.people.supporter = Some(Who::Applicant);
     v
 }
 

@@ -1,6 +1,6 @@
 //! The counter's printing step: the people of the visit by role (the applicant from the card
 //! or typed once; the person concerned — the applicant themselves or someone else — the 世帯主,
-//! the account, a child, a spouse, each asked only when a chosen form prints them), the forms the
+//! the account, a child, a spouse, the 生計維持者, each asked only when a chosen form prints them), the forms the
 //! guide selected (editable), what the forms would still leave blank, and one PDF — the handout
 //! first, then every form — opened for printing.
 
@@ -182,6 +182,7 @@ fn WhoChoice(people: RwSignal<People>, role: Role) -> impl IntoView {
             Role::Payee => p.payee.clone(),
             Role::Child => p.child.clone(),
             Role::Spouse => p.spouse.clone(),
+            Role::Supporter => p.supporter.clone(),
             Role::Applicant => None,
         })
     };
@@ -192,6 +193,7 @@ fn WhoChoice(people: RwSignal<People>, role: Role) -> impl IntoView {
             Role::Payee => p.payee = Some(w),
             Role::Child => p.child = Some(w),
             Role::Spouse => p.spouse = Some(w),
+            Role::Supporter => p.supporter = Some(w),
             Role::Applicant => {}
         })
     };
@@ -235,6 +237,7 @@ fn someone_else(p: &People, role: Role) -> bool {
             Role::Payee => p.payee.as_ref(),
             Role::Child => p.child.as_ref(),
             Role::Spouse => p.spouse.as_ref(),
+            Role::Supporter => p.supporter.as_ref(),
             Role::Applicant => None,
         },
         Some(Who::Other(_))
@@ -520,6 +523,10 @@ pub fn FormsPanel(
                     })}
                     {move || asks_role(Role::Child).then(|| block(Role::Child, |t| t.forms_child))}
                     {move || asks_role(Role::Spouse).then(|| block(Role::Spouse, |t| t.forms_spouse))}
+                    {move || asks_role(Role::Supporter).then(|| view! {
+                        <p class="help">{move || t().forms_supporter_help}</p>
+                        {block(Role::Supporter, |t| t.forms_supporter)}
+                    })}
                 </div>
                 <fieldset class="form-list">
                     <legend>{move || t().forms_list}</legend>
