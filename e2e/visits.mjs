@@ -25,6 +25,9 @@ export class Clerk {
   constructor(page) {
     this.page = page;
     this.actions = 0;
+    // The guide's questions the clerk answered (one already answered from the card or the
+    // typed 基本4情報 is not asked again, and not counted).
+    this.questions = 0;
   }
   async click(locator) {
     await locator.click();
@@ -45,11 +48,15 @@ export class Clerk {
     if (/^[\d-]+$/.test(value)) {
       const input = this.page.getByLabel(question, { exact: true });
       if ((await input.count()) === 0) return false;
+      if ((await input.inputValue()) === value) return true;
       await this.fill(input, value);
     } else {
       if ((await group.count()) === 0) return false;
-      await this.check(group.getByRole('radio', { name: value, exact: true }));
+      const radio = group.getByRole('radio', { name: value, exact: true });
+      if (await radio.isChecked()) return true;
+      await this.check(radio);
     }
+    this.questions++;
     return true;
   }
   field(role, key) {
@@ -121,8 +128,8 @@ for (const city of ['kitakyushu', 'kitami']) {
       ['障害を軽くするための手術や治療（人工透析、ペースメーカー、人工関節、白内障の手術など）を受けていますか、または受ける予定ですか', 'いいえ'],
       ['ご本人の通院や通学・通勤などに車を使いますか。使う場合、その車は軽自動車ですか', '車は使わない'],
     ],
-    // The birth date is the guide's answer: not typed again.
-    applicant: { name: '田中 一郎', kana: 'たなか いちろう', address: CITY_ADDRESS[city], sex: '男', phone: '090-1234-5678' },
+    // The birth date typed with the 基本4情報 answers the guide's question: not asked again.
+    applicant: { name: '田中 一郎', kana: 'たなか いちろう', address: CITY_ADDRESS[city], birth: '1956-04-10', sex: '男', phone: '090-1234-5678' },
     async people(c) {
       await c.type('subject', 'techo_number', '第012345号');
     },
@@ -185,6 +192,14 @@ for (const city of ['kitakyushu', 'kitami']) {
 export async function runVisit(page, visit) {
   const c = new Clerk(page);
   await c.click(page.getByRole('button', { name: visit.event }));
+  // The card's 基本4情報 first (typed here, as from a driver's licence): a guide question they
+  // answer (the 手帳 holder's birth date) is not asked again.
+  const a = visit.applicant;
+  await c.type('applicant', 'name', a.name);
+  await c.type('applicant', 'kana', a.kana);
+  await c.type('applicant', 'address', a.address);
+  if (a.birth) await c.birth('applicant', a.birth);
+  await c.sex('applicant', a.sex);
   // The guide shows only the questions that can still change something (issue 20): answer
   // what it shows, pass after pass, until nothing of the script is left to answer.
   const done = new Set();
@@ -197,12 +212,6 @@ export async function runVisit(page, visit) {
       }
     }
   }
-  const a = visit.applicant;
-  await c.type('applicant', 'name', a.name);
-  await c.type('applicant', 'kana', a.kana);
-  await c.type('applicant', 'address', a.address);
-  if (a.birth) await c.birth('applicant', a.birth);
-  await c.sex('applicant', a.sex);
   await c.type('applicant', 'phone', a.phone);
   await visit.people(c);
   const blanks = page.getByTestId('blanks');
@@ -218,5 +227,5 @@ export async function runVisit(page, visit) {
     for (const x of buf) s += String.fromCharCode(x);
     return btoa(s);
   }, await link.getAttribute('href'));
-  return { actions: c.actions, missing, missingList, forms, pdf: Buffer.from(b64, 'base64') };
+  return { actions: c.actions, questions: c.questions, missing, missingList, forms, pdf: Buffer.from(b64, 'base64') };
 }

@@ -125,7 +125,7 @@ async function counterVisits() {
     await page.getByLabel('パスワード').fill('bench-password');
     await page.getByRole('button', { name: 'ログイン' }).click();
     const r = await runVisit(page, visit);
-    out.push({ id: visit.id, name: visit.name, city: visit.city, actions: r.actions, hand_fields: r.missing, forms: r.forms });
+    out.push({ id: visit.id, name: visit.name, city: visit.city, actions: r.actions, questions: r.questions, hand_fields: r.missing, forms: r.forms });
     await page.close();
   }
   await browser.close();

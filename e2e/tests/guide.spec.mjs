@@ -4,9 +4,10 @@
 import { test, expect } from '@playwright/test';
 import { ADMIN_PASSWORD, answerShown, snapshot, watchErrors } from './fixtures/pages.mjs';
 
-/** The 手帳 case's questions never shown: none, since what no status needs (the 交付日, the
- *  number of dependants) the forms of the procedures that apply print. */
-const SKIPPED_TECHO = [];
+/** The 手帳 case's questions never shown: the household's 非課税, since a 1級 世帯主 and
+ *  受信契約者 applies for the NHK exemption either way. What no status needs (the 交付日, the
+ *  number of dependants) stays asked: the forms of the procedures that apply print it. */
+const SKIPPED_TECHO = ['世帯の全員が市民税（住民税）非課税ですか'];
 
 /** Answers a yes/no or choice question by its wording, or fills a number or date field. */
 async function answer(page, question, value) {

@@ -207,3 +207,54 @@ test('the counter for speed: 和暦 entry, every required procedure taken in one
   await page.screenshot({ path: 'artifacts/counter-action-bar.png' });
   errors.assertNone();
 });
+
+/** A day `days` from today (negative: in the past) as the date input takes it. */
+function dayFrom(days) {
+  const d = new Date(Date.now() + days * 86_400_000);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+test('typed once: the birth date of the 基本4情報 answers the guide, a future date is refused, the 生計維持者 is asked for the 子ども医療 form', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await login(page);
+  await page.getByRole('button', { name: /身体障害者手帳/ }).click();
+  // Issue 20: the holder applying for themselves, their birth date typed (or read) once.
+  await page.locator('#applicant-birth').fill('1956-04-10');
+  await expect(page.getByLabel('ご本人の生年月日はいつですか', { exact: true })).toHaveValue('1956-04-10');
+  // Issue 20 item 6: a birth date after today is refused with a reason, and the answer kept
+  // as it was (the guide still reads 1956).
+  const birth = page.getByLabel('ご本人の生年月日はいつですか', { exact: true });
+  await birth.fill(dayFrom(3)); // after today in Japan too (the page counts days in JST)
+  const refusal = page.getByRole('alert').filter({ hasText: '今日より後の日付は入れられません' });
+  await expect(refusal).toBeVisible();
+  await expect(page.locator('#q-birth_date .wareki')).toHaveText(/昭和31年4月10日/);
+  await birth.fill('1956-04-11');
+  await expect(refusal).toHaveCount(0);
+  await expect(page.locator('#q-birth_date .wareki')).toHaveText(/昭和31年4月11日/);
+
+  // Issue 26: a family moving in with a child prints the 子ども医療証 form, which names the
+  // 生計維持者; the applicant is chosen once and nothing is left blank for them.
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: '用件を選び直す' }).click();
+  await page.getByRole('button', { name: /引越し/ }).click();
+  await answerShown(page, [
+    ['引越しの日はいつですか（新しい住所に住み始めた日。国外からの方は帰国した日、転出の方は引っ越す予定の日）', dayFrom(-2)],
+    ['どのような引越しですか', '市外から転入'],
+    ['一緒に引っ越す方の中に、18歳以下のお子さんはいますか', 'はい'],
+    ['いちばん年下のお子さんの生年月日はいつですか', '2019-05-05'],
+    ['生活保護を受けていますか', 'いいえ'],
+  ]);
+  await expect(page.locator('label.form-choice:has(input:checked)').filter({ hasText: '子ども医療証交付申請書' })).toHaveCount(1);
+  const supporter = page.locator('fieldset[data-role="supporter"]');
+  await expect(supporter).toBeVisible();
+  await expect(page.getByTestId('blank-list')).toContainText('生計維持者 氏名');
+  await supporter.locator('.who label').filter({ hasText: '申請者ご本人' }).locator('input').check();
+  await expect(page.getByTestId('blank-list')).not.toContainText('生計維持者 申請者との続柄');
+  await page.locator('#applicant-name').fill('山田 花子');
+  await page.locator('#applicant-address').fill('福岡県北九州市小倉北区大手町1番1号');
+  await expect(page.getByTestId('blank-list')).not.toContainText('生計維持者');
+  await supporter.screenshot({ path: 'artifacts/counter-supporter.png' });
+  errors.assertNone();
+});

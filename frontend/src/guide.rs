@@ -256,15 +256,29 @@ fn QuestionField(session: Session, id: String) -> impl IntoView {
                 Some(Value::Date(d)) => Some(d),
                 _ => None,
             };
+            // A date of something that has happened (a death, a birth) cannot be after today:
+            // refused here as `mado-rules eval` refuses it, the answer kept as it was.
+            let past = def.past;
+            let today = session.today;
+            let accept = move |id: &str, d: Option<Date>| match d {
+                Some(d) if past && d > today => {
+                    problem.set(Some(t().guide_future_date.to_owned()));
+                }
+                d => {
+                    problem.set(None);
+                    session.set(id, d.map(Value::Date));
+                }
+            };
             view! {
                 <span class="date">
                     <input id=input_id.clone() type="date" prop:value=value
+                        aria-invalid=move || problem.get().is_some().then_some("true")
                         on:change=move |ev| {
                             let text = event_target_value(&ev);
-                            session.set(&id3, Date::parse_iso(text.trim()).ok().map(Value::Date));
+                            accept(&id3, Date::parse_iso(text.trim()).ok());
                         }/>
                     <WarekiInput label=def.label.clone() current=Signal::derive(current)
-                        on_date=Callback::new(move |d: Date| session.set(&id4, Some(Value::Date(d))))/>
+                        on_date=Callback::new(move |d: Date| accept(&id4, Some(d)))/>
                 </span>
             }
             .into_any()

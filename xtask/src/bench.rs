@@ -582,20 +582,23 @@ pub fn bench() -> Result {
     Ok(())
 }
 
-/// The "A counter visit" section: staff actions and fields left for the hand per scripted visit
-/// (e2e/visits.mjs). Target for the 手帳 visit: at most 25 actions and no field for the hand.
+/// The "A counter visit" section: guide questions, staff actions and fields left for the hand per
+/// scripted visit (e2e/visits.mjs). Targets for the 手帳 visit: at most 25 actions and no field for
+/// the hand; in 北九州市 also at most 12 questions (issue 20).
 fn visits_table(visits: &serde_json::Value) -> String {
     let mut md = String::from(
         "\n## A counter visit\n\n\
          The six scripted visits of `e2e/visits.mjs` (the same as `visit/tests/visits.rs`), driven in Chromium from the \
-         staff login to the printed batch. A staff action is a click, a tick, or typing one whole field; questions the \
-         guide does not show are not asked. Fields left for the hand: what the printed forms still leave for the \
+         staff login to the printed batch, the 基本4情報 typed first (as read from a card). A staff action is a click, \
+         a tick, or typing one whole field; questions the guide does not show are not asked, and one the 基本4情報 \
+         already answered (the 手帳 holder's birth date) is not asked again. Fields left for the hand: what the printed forms still leave for the \
          resident to write that Mado could have filled (its own count before printing: the counter lists them); \
          signatures, the 個人番号 and the office's boxes are written by hand on purpose and not counted.\n\n\
-         | visit | city | forms printed | staff actions | fields left for the hand | target | verdict |\n|---|---|---|---|---|---|---|\n",
+         | visit | city | forms printed | questions asked | staff actions | fields left for the hand | target | verdict |\n|---|---|---|---|---|---|---|---|\n",
     );
     for v in visits.as_array().into_iter().flatten() {
         let actions = v["actions"].as_u64().unwrap_or(u64::MAX);
+        let questions = v["questions"].as_u64().unwrap_or(u64::MAX);
         let hand = v["hand_fields"].as_u64().unwrap_or(u64::MAX);
         let forms = v["forms"]
             .as_array()
@@ -609,7 +612,17 @@ fn visits_table(visits: &serde_json::Value) -> String {
         let techo = v["id"]
             .as_str()
             .is_some_and(|id| id.starts_with("shintai-techo"));
-        let (target, verdict) = if techo {
+        let kitakyushu = v["city"].as_str() == Some("kitakyushu");
+        let (target, verdict) = if techo && kitakyushu {
+            (
+                "≤ 12 questions, ≤ 25 actions, 0 fields",
+                if questions <= 12 && actions <= 25 && hand == 0 {
+                    "meets"
+                } else {
+                    "over"
+                },
+            )
+        } else if techo {
             (
                 "≤ 25 actions, 0 fields",
                 if actions <= 25 && hand == 0 {
@@ -622,7 +635,7 @@ fn visits_table(visits: &serde_json::Value) -> String {
             ("0 fields", if hand == 0 { "meets" } else { "over" })
         };
         md.push_str(&format!(
-            "| {} | {} | {forms} | {actions} | {hand} | {target} | {verdict} |\n",
+            "| {} | {} | {forms} | {questions} | {actions} | {hand} | {target} | {verdict} |\n",
             v["name"].as_str().unwrap_or(""),
             v["city"].as_str().unwrap_or(""),
         ));
@@ -806,19 +819,22 @@ mod tests {
     }
 
     #[test]
-    fn the_visits_table_judges_the_techo_visit_by_actions_and_every_visit_by_fields() {
+    fn the_visits_table_judges_the_techo_visit_by_questions_and_actions_and_every_visit_by_fields()
+    {
         let md = super::visits_table(&serde_json::json!([
-            {"id": "shintai-techo-kitakyushu", "name": "手帳1級", "city": "kitakyushu", "actions": 25, "hand_fields": 0, "forms": ["補装具費支給申請書"]},
-            {"id": "shintai-techo-kitami", "name": "手帳1級", "city": "kitami", "actions": 26, "hand_fields": 0, "forms": []},
-            {"id": "okuyami-kitami", "name": "葬祭費", "city": "kitami", "actions": 43, "hand_fields": 1, "forms": ["a", "b"]}
+            {"id": "shintai-techo-kitakyushu", "name": "手帳1級", "city": "kitakyushu", "questions": 12, "actions": 25, "hand_fields": 0, "forms": ["補装具費支給申請書"]},
+            {"id": "shintai-techo-kitakyushu", "name": "手帳1級 13問", "city": "kitakyushu", "questions": 13, "actions": 25, "hand_fields": 0, "forms": []},
+            {"id": "shintai-techo-kitami", "name": "手帳1級", "city": "kitami", "questions": 14, "actions": 26, "hand_fields": 0, "forms": []},
+            {"id": "okuyami-kitami", "name": "葬祭費", "city": "kitami", "questions": 20, "actions": 43, "hand_fields": 1, "forms": ["a", "b"]}
         ]));
-        assert!(md.contains("| 手帳1級 | kitakyushu | 補装具費支給申請書 | 25 | 0 | ≤ 25 actions, 0 fields | meets |"), "{md}");
+        assert!(md.contains("| 手帳1級 | kitakyushu | 補装具費支給申請書 | 12 | 25 | 0 | ≤ 12 questions, ≤ 25 actions, 0 fields | meets |"), "{md}");
+        assert!(md.contains("| 手帳1級 13問 | kitakyushu |  | 13 | 25 | 0 | ≤ 12 questions, ≤ 25 actions, 0 fields | over |"), "{md}");
         assert!(
-            md.contains("| 手帳1級 | kitami |  | 26 | 0 | ≤ 25 actions, 0 fields | over |"),
+            md.contains("| 手帳1級 | kitami |  | 14 | 26 | 0 | ≤ 25 actions, 0 fields | over |"),
             "{md}"
         );
         assert!(
-            md.contains("| 葬祭費 | kitami | a、b | 43 | 1 | 0 fields | over |"),
+            md.contains("| 葬祭費 | kitami | a、b | 20 | 43 | 1 | 0 fields | over |"),
             "{md}"
         );
     }

@@ -276,6 +276,24 @@ pub fn FormsPanel(
     let subject_title = StoredValue::new(visit_def.subject.clone());
 
     let forms = Memo::new(move |_| forms_of(session));
+    // The card (or the typed 基本4情報) may already know the person concerned's birth date:
+    // the guide does not ask it again (身体障害者手帳: ご本人の生年月日, issue 20).
+    Effect::new(move |_| {
+        let known = people.with(|p| p.subject().birth_date);
+        if let Some(d) = known
+            && session
+                .guide
+                .with_value(|g| g.question("birth_date").is_some())
+            && session
+                .answers
+                .with_untracked(|a| !a.0.contains_key("birth_date"))
+            && d <= session.today
+        {
+            session.answers.update(|a| {
+                a.0.insert("birth_date".into(), mado_rules::Value::Date(d));
+            });
+        }
+    });
     // The guide may already know the person concerned's birth date (身体障害者手帳:
     // ご本人の生年月日).
     Effect::new(move |_| {
