@@ -151,6 +151,26 @@ fn QuestionField(session: Session, id: String) -> impl IntoView {
     let problem = RwSignal::new(None::<String>);
     let input_id = format!("in-{id}");
     let help = (!def.help.is_empty()).then(|| view! { <p class="help">{def.help.clone()}</p> });
+    // 「わからない」 where the pack offers it (issue 20 item 4): not asked again, and what
+    // settles it is said here and in the reasons of what waits for it.
+    let unknown = def.unknown.clone().map(|settles| {
+        let (id2, id3) = (id.clone(), id.clone());
+        let is_unknown = move || session.get(&id2) == Some(Value::Unknown);
+        let name = format!("{id}-unknown");
+        view! {
+            <label class="choice unknown">
+                <input type="checkbox" name=name prop:checked=is_unknown.clone()
+                    on:change=move |ev| {
+                        problem.set(None);
+                        session.set(&id3, event_target_checked(&ev).then_some(Value::Unknown));
+                    }/>
+                <span>{move || t().guide_unknown}</span>
+            </label>
+            <Show when=is_unknown>
+                <p class="help unknown-help">{settles.clone()}</p>
+            </Show>
+        }
+    });
     let body = match def.kind {
         QuestionType::Bool => {
             [true, false]
@@ -294,7 +314,7 @@ fn QuestionField(session: Session, id: String) -> impl IntoView {
         <fieldset class="q" id=format!("q-{id}") class:answered=answered.clone()>
             {legend}
             {help}
-            <div class="answer">{body}</div>
+            <div class="answer">{body}{unknown}</div>
             {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
             <Show when=answered.clone()>
                 <button type="button" class="link" on:click=clear.clone()>{move || t().guide_clear}</button>

@@ -18,7 +18,13 @@ pub enum Value {
     Date(Date),
     Choice(String),
     Multi(Vec<String>),
+    /// 「わからない」: the resident does not know, on a question whose pack says which document
+    /// settles it (`unknown:`). Evaluated as unanswered, but not asked again (issue 20 item 4).
+    Unknown,
 }
+
+/// How an answer of 「わからない」 is written in answers JSON and links.
+pub const UNKNOWN: &str = "unknown";
 
 /// Answers by question id.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -131,6 +137,17 @@ impl Answers {
                 continue;
             }
             let def = &q.def;
+            if v.as_str() == Some(UNKNOWN) {
+                if def.unknown.is_none() {
+                    return Err(AnswerError::WrongType {
+                        id: id.clone(),
+                        expected: "an answer (this question does not offer 「わからない」)".into(),
+                        found: json_kind(v),
+                    });
+                }
+                out.insert(id.clone(), Value::Unknown);
+                continue;
+            }
             let options = || {
                 def.options
                     .iter()
@@ -224,6 +241,7 @@ impl Answers {
                 Value::Date(d) => d.to_string(),
                 Value::Choice(s) => s.clone(),
                 Value::Multi(v) => v.join(","),
+                Value::Unknown => UNKNOWN.to_owned(),
             };
             parts.push(format!("{k}={v}"));
         }
@@ -242,6 +260,9 @@ impl Answers {
                 continue;
             };
             let j = match q.def.kind {
+                _ if v == UNKNOWN && q.def.unknown.is_some() => {
+                    serde_json::Value::String(UNKNOWN.to_owned())
+                }
                 QuestionType::Bool => match v {
                     "1" => serde_json::Value::Bool(true),
                     "0" => serde_json::Value::Bool(false),
@@ -283,6 +304,7 @@ impl Answers {
                 Value::Date(d) => serde_json::Value::String(d.to_string()),
                 Value::Choice(s) => serde_json::Value::String(s.clone()),
                 Value::Multi(v) => v.iter().cloned().map(serde_json::Value::String).collect(),
+                Value::Unknown => serde_json::Value::String(UNKNOWN.to_owned()),
             };
             m.insert(k.clone(), j);
         }
@@ -467,7 +489,7 @@ impl Ctx<'_> {
                         Some(Value::Date(d)) => Val::Date(*d),
                         Some(Value::Choice(s)) => Val::Opt(s.clone()),
                         Some(Value::Multi(v)) => Val::Set(v.clone()),
-                        None => return Ok(Err(vec![*i])),
+                        Some(Value::Unknown) | None => return Ok(Err(vec![*i])),
                     }
                 }
                 Some(Name::Derived(i)) => return self.val(&self.g.derived[*i].expr),
@@ -1069,6 +1091,8 @@ impl Guide {
                 Value::Date(x) => x.wareki().map_or_else(|_| x.to_string(), |w| w.to_string()),
                 Value::Choice(c) => label(c),
                 Value::Multi(list) => list.iter().map(|c| label(c)).collect::<Vec<_>>().join("、"),
+                // Not known: the form leaves the box for the resident, reported as not filled.
+                Value::Unknown => continue,
             };
             out.insert(d.id.clone(), text);
         }
@@ -1300,10 +1324,15 @@ impl Guide {
             return Ok(false);
         };
         let id = self.questions[q].def.id.clone();
+        // The answer given (「わからない」) comes back after each way of answering is tried.
+        let given = search.work.0.get(&id).cloned();
         for value in crate::complete::candidates(self, q, &p.bounds, today) {
             search.work.0.insert(id.clone(), value);
             let same = self.complete(search, Some((&visible, q)))?;
-            search.work.0.remove(&id);
+            match &given {
+                Some(v) => search.work.0.insert(id.clone(), v.clone()),
+                None => search.work.0.remove(&id),
+            };
             if !same {
                 return Ok(false);
             }
@@ -1457,14 +1486,32 @@ impl Guide {
                     if missing.iter().any(|&i| ctx.visible[i]) {
                         missing.retain(|&i| ctx.visible[i]);
                     }
-                    let labels: Vec<String> = missing
-                        .iter()
-                        .map(|&i| format!("「{}」", self.questions[i].def.short))
-                        .collect();
-                    reasons.push(Reason {
-                        text: format!("{}の回答で決まります", labels.join("と")),
-                        source: None,
-                    });
+                    // 「わからない」 answers: what settles each; the others: their answers.
+                    let (unknown, open): (Vec<usize>, Vec<usize>) =
+                        missing.iter().partition(|&&i| {
+                            answers.0.get(&self.questions[i].def.id) == Some(&Value::Unknown)
+                        });
+                    if !open.is_empty() {
+                        let labels: Vec<String> = open
+                            .iter()
+                            .map(|&i| format!("「{}」", self.questions[i].def.short))
+                            .collect();
+                        reasons.push(Reason {
+                            text: format!("{}の回答で決まります", labels.join("と")),
+                            source: None,
+                        });
+                    }
+                    for &i in &unknown {
+                        let def = &self.questions[i].def;
+                        reasons.push(Reason {
+                            text: format!(
+                                "「{}」がわからないため、まだ決まりません。{}",
+                                def.short,
+                                def.unknown.as_deref().unwrap_or_default()
+                            ),
+                            source: None,
+                        });
+                    }
                     for &i in &missing {
                         ask[i] += 1;
                     }

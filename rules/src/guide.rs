@@ -345,6 +345,29 @@ impl Guide {
                 }
                 seen.push(&o.id);
             }
+            match (&q.unknown, q.kind) {
+                (Some(_), QuestionType::Multi) => errors.push(err(
+                    &item,
+                    Some(&q.id),
+                    None,
+                    "unknown: is for yes/no, number, date and choice questions; a list question can have an option for it".into(),
+                )),
+                (Some(text), _) if text.trim().is_empty() => errors.push(err(
+                    &item,
+                    Some(&q.id),
+                    None,
+                    "unknown: must say what settles the answer (a document or an office)".into(),
+                )),
+                (Some(_), _) if q.options.iter().any(|o| o.id == crate::engine::UNKNOWN) => {
+                    errors.push(err(
+                        &item,
+                        Some(&q.id),
+                        Some(crate::engine::UNKNOWN),
+                        "option id \"unknown\" is how 「わからない」 is written when the question has unknown:".into(),
+                    ))
+                }
+                _ => {}
+            }
             if let (Some(min), Some(max)) = (q.min, q.max)
                 && min > max
             {

@@ -112,6 +112,11 @@ pub struct QuestionDef {
     /// an answer after the day of the visit is refused.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub past: bool,
+    /// Offers 「わからない」 where a resident may not know the answer (income, insurance
+    /// history): the document or office that settles it, shown in the reason of what waits
+    /// for it (「課税証明書の「所得割額」で確かめられます」).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unknown: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -375,6 +380,10 @@ pub struct ScenarioDef {
     /// Questions expected not to be shown at all: no answer to them changes anything now.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_asked: Vec<String>,
+    /// Questions expected not among those still to ask, though they may be shown (answered
+    /// 「わからない」: not asked again).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_to_ask: Vec<String>,
     /// Procedure id → the counter's name, exactly as shown.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub counters: BTreeMap<String, String>,

@@ -120,6 +120,14 @@ pub fn check(guide: &Guide, case: &ScenarioDef) -> Vec<String> {
             ));
         }
     }
+    for q in &case.not_to_ask {
+        if eval.ask.contains(q) {
+            problems.push(format!(
+                "expected {q:?} not among the questions to ask, got {:?}",
+                eval.ask
+            ));
+        }
+    }
     for q in &case.ask {
         if !eval.ask.contains(q) {
             problems.push(format!(

@@ -770,6 +770,33 @@ fn a_deadline_case_needs_a_yes_no_condition() {
     );
 }
 
+/// 「わからない」 (issue 20 item 4): offered with what settles the answer, never on a list
+/// question, never empty.
+#[test]
+fn unknown_needs_a_document_and_a_question_that_is_not_a_list() {
+    let pack = MINI
+        .replace(
+            "    short: 所得\n",
+            "    short: 所得\n    unknown: \"  \"\n",
+        )
+        .replace(
+            "derived:\n",
+            "  - id: parts\n    type: multi\n    label: どれですか\n    short: 部位\n    unknown: 手帳で確かめられます\n    options:\n      - {id: a, label: あ}\nderived:\n",
+        );
+    let dir = packs_with("unknown", &pack, "[]\n");
+    let o = lint_on(&dir);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("unknown: must say what settles the answer (a document or an office)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("unknown: is for yes/no, number, date and choice questions"),
+        "{out}"
+    );
+}
+
 /// An amount written out in a procedure's sentence is refused: amounts change with the law
 /// and must be dated parameters shown through `{id}` (issue 24).
 #[test]
@@ -870,7 +897,8 @@ fn eval_okuyami(name: &str, bytes: &[u8]) -> Output {
 /// Issue 20 item 6: what eval refuses, and what it accepts, with a message saying what and
 /// where.
 #[test]
-fn eval_refuses_a_bom_a_repeated_answer_and_a_death_after_the_visit() {
+fn eval_refuses_a_bom_a_repeated_answer_and_a_death_after_the_visit_and_takes_unknown_where_offered()
+ {
     let bom = eval_okuyami("bom", b"\xef\xbb\xbf{\"deceased_age\": 70}");
     assert_eq!(bom.status.code(), Some(2));
     assert!(
@@ -906,6 +934,29 @@ fn eval_refuses_a_bom_a_repeated_answer_and_a_death_after_the_visit() {
         text(&half).contains("expected a whole number"),
         "{}",
         text(&half)
+    );
+
+    // 「わからない」 only where the question offers it (issue 20 item 4), and said so elsewhere.
+    let dunno = eval_okuyami(
+        "dunno",
+        br#"{"deceased_insurance": "kokuho", "switched_from_shaho": "unknown"}"#,
+    );
+    assert!(dunno.status.success(), "{}", text(&dunno));
+    let out: serde_json::Value = serde_json::from_slice(&dunno.stdout).unwrap();
+    assert!(
+        !out["ask"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|q| q == "switched_from_shaho"),
+        "asked again: {out}"
+    );
+    let not_offered = eval_okuyami("not-offered", br#"{"deceased_age": "unknown"}"#);
+    assert_eq!(not_offered.status.code(), Some(2));
+    assert!(
+        text(&not_offered).contains("this question does not offer 「わからない」"),
+        "{}",
+        text(&not_offered)
     );
 
     // An answer to a question not shown is ignored, not type-checked (README): 葬儀の日 is
