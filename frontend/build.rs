@@ -5,7 +5,11 @@
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Read when the script runs, not when it is compiled: a build script shared by two
+    // checkouts of the same workspace (one target directory) must read its own.
+    let here =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let here = here.as_path();
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into()));
 
     let packs = here.join("../rules/packs");

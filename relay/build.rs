@@ -6,7 +6,11 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Read when the script runs, not when it is compiled: a build script shared by two
+    // checkouts of the same workspace (one target directory) must read its own.
+    let here =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let here = here.as_path();
     let packs = here.join("../rules/packs");
     println!("cargo:rerun-if-changed={}", packs.display());
     let lib = match mado_rules::load::Library::load_dir(&packs) {

@@ -18,10 +18,14 @@ fn yaml_in(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("packs");
+    // Read when the script runs, not when it is compiled: a build script shared by two
+    // checkouts of the same workspace (one target directory) must read its own.
+    let manifest =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let root = manifest.join("packs");
     println!("cargo:rerun-if-changed={}", root.display());
     let entry = |p: &Path| {
-        let rel = p.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap_or(p);
+        let rel = p.strip_prefix(&manifest).unwrap_or(p);
         format!(
             "({:?}, include_str!({:?}))",
             format!("rules/{}", rel.display()),
