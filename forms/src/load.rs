@@ -647,7 +647,13 @@ pub fn lint_answers(templates: &[Loaded], packs: &[PackAnswers]) -> Vec<Diagnost
                     });
                     continue;
                 }
-                let texts: Vec<&String> = found.iter().flat_map(|(_, t)| t.iter()).collect();
+                // Each text once, though several packs print the same (はい・いいえ).
+                let mut texts: Vec<&String> = Vec::new();
+                for t in found.iter().flat_map(|(_, t)| t.iter()) {
+                    if !texts.contains(&t) {
+                        texts.push(t);
+                    }
+                }
                 for v in &compared {
                     if !texts.is_empty() && !texts.contains(v) {
                         out.push(Diagnostic {
