@@ -145,7 +145,7 @@ fn every_answer_a_template_prints_is_asked_by_the_packs_that_name_it() {
         .iter()
         .map(|lp| mado_forms::load::PackAnswers::of(&lp.source.file, &lp.pack))
         .collect();
-    assert_eq!(packs.len(), 3);
+    assert_eq!(packs.len(), 4);
     let findings: Vec<String> = mado_forms::load::lint_answers(&all, &packs)
         .iter()
         .map(ToString::to_string)
@@ -175,7 +175,7 @@ fn every_answer_a_template_prints_is_asked_by_the_packs_that_name_it() {
     assert_eq!(
         found,
         [
-            "answers.kokuho_joined: no question \"kokuho_joined\" in the packs that name this form (rules/packs/hikkoshi/pack.yaml, rules/packs/okuyami/pack.yaml)".to_owned(),
+            "answers.kokuho_joined: no question \"kokuho_joined\" in the packs that name this form (rules/packs/hikkoshi/pack.yaml, rules/packs/okuyami/pack.yaml, rules/packs/shussan/pack.yaml)".to_owned(),
             "answers.kokuho_join: \"加入\" is never an answer to \"kokuho_join\"; it prints as one of [\"はい\", \"いいえ\"]".to_owned(),
         ]
     );

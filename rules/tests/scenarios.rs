@@ -45,9 +45,9 @@ fn library() -> Library {
 }
 
 #[test]
-fn the_three_packs_exist_for_both_cities() {
+fn the_four_packs_exist_for_both_cities() {
     let lib = library();
-    for pack in ["okuyami", "shintai-techo", "hikkoshi"] {
+    for pack in ["okuyami", "shintai-techo", "hikkoshi", "shussan"] {
         for city in ["kitakyushu", "kitami"] {
             if let Err(d) = lib.guide(pack, city) {
                 panic!(

@@ -139,10 +139,11 @@ pub struct BookingContact {
 
 /// The demo office's service for each life event, chosen before the resident picks one (they
 /// can still pick another). An office without that service starts with none chosen.
-const SERVICE_FOR_EVENT: [(&str, &str); 3] = [
+const SERVICE_FOR_EVENT: [(&str, &str); 4] = [
     ("okuyami", "okuyami"),
     ("shintai-techo", "fukushi"),
     ("hikkoshi", "jumin"),
+    ("shussan", "jumin"),
 ];
 
 /// The service to preselect for life event `pack` among `office`'s services.
