@@ -3,7 +3,7 @@
 //! columns). A broken pack fails the build with its file and line, as in the frontend.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 fn main() {
     // Read when the script runs, not when it is compiled: a build script shared by two
