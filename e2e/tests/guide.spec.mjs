@@ -179,3 +179,41 @@ test('a 重度身体障害者手帳 case at the counter: list, reasons, city dif
   expect(saved.procedures.find((p) => p.id === 'juudo-iryo')).toMatchObject({ status: 'required', mark: 'later' });
   errors.assertNone();
 });
+
+/** `days` from today in Japan (the guide counts days in JST), as a date input takes it. */
+function jstDay(days) {
+  const d = new Date(Date.now() + 9 * 3_600_000 + days * 86_400_000);
+  return d.toISOString().slice(0, 10);
+}
+
+test('a birth on /apply (issue 20 item 5): a parent on a phone gets the whole list with nothing left to confirm', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/apply?city=kitakyushu');
+  await page.getByRole('button', { name: /赤ちゃんが生まれたとき/ }).click();
+  const left = await answerShown(page, [
+    ['赤ちゃんが生まれた日はいつですか', jstDay(-3)],
+    ['出生届はもう出しましたか（里帰り先など、ほかの市区町村に出した場合を含みます）', 'いいえ'],
+    ['赤ちゃんは国外で生まれましたか', 'いいえ'],
+    ['生活保護を受けていますか', 'いいえ'],
+    ['赤ちゃんは国民健康保険に入りますか', 'いいえ'],
+    ['出産した方（お母さん）は国民健康保険に入っていますか', 'いいえ'],
+    ['出産した方（お母さん）は、国民年金の第1号被保険者（自営業・学生・無職などで、自分で保険料を納める方）ですか', 'いいえ'],
+    ['出産育児一時金の直接支払制度（または受取代理制度）を使いましたか', '使った（出産費用は一時金の額以上だった）'],
+    ['児童手当を受け取る方（父母のうち所得の高い方）は公務員ですか', 'いいえ'],
+    ['上のお子さんの児童手当を、いま受け取っていますか', 'いいえ'],
+    ['赤ちゃんをひとりで育てますか（父母が婚姻していない、離婚したなど）', 'いいえ'],
+    ['赤ちゃんは、医師から入院して養育を受ける必要があると言われていますか（NICUなどに入院中）', 'いいえ'],
+    ['赤ちゃんの生まれたときの体重は何グラムでしたか', '3000'],
+  ]);
+  expect(left).toEqual([]);
+  await expect(group(page, /確認が必要/)).toHaveCount(0);
+  const required = group(page, /必要な手続き/);
+  for (const name of ['出生届', '勤務先の健康保険の扶養に入れる届出（被扶養者異動届）', '児童手当の認定請求', '子ども医療証の交付申請', '妊婦のための支援給付（2回目）の申請']) {
+    await expect(required.getByRole('heading', { name, exact: true })).toBeVisible();
+  }
+  // The 出生届's last day is a date, 14 days counting the day of birth (戸籍法第43条・第49条).
+  await expect(card(page, '出生届')).toContainText('生まれた日からかぞえて14日以内');
+  await snapshot(page, 'guide-apply-shussan-kitakyushu');
+  errors.assertNone();
+});
