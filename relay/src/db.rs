@@ -400,6 +400,73 @@ pub async fn connect(url: &str) -> Result<(Pool, Dialect)> {
     Ok((pool, dialect))
 }
 
+/// Creates the data directory readable by the relay's user only (0700), whatever the umask;
+/// an existing one open to others is closed (residents' pre-applications are in it).
+pub fn private_dir(dir: &Path) -> Result<()> {
+    let fail = |e: std::io::Error| {
+        Error::Internal(format!("cannot create data dir {}: {e}", dir.display()))
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(fail)?;
+        let mode = std::fs::metadata(dir).map_err(fail)?.permissions().mode();
+        if mode & 0o077 != 0 {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(fail)?;
+            tracing::warn!(dir = %dir.display(), mode = format!("{:o}", mode & 0o777), "the data directory was open to other users; now 0700");
+        }
+    }
+    #[cfg(not(unix))]
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    Ok(())
+}
+
+/// For a SQLite file database: the file (created empty if missing) and its `-wal` and `-shm`
+/// readable by the relay's user only (0600), whatever the umask. SQLite gives the `-wal` and
+/// `-shm` files it creates the main file's permissions.
+pub fn private_sqlite_file(url: &str) -> Result<()> {
+    let Some(rest) = url.strip_prefix("sqlite://") else {
+        return Ok(());
+    };
+    let path = rest.split('?').next().unwrap_or(rest);
+    if path.is_empty() || path.contains(":memory:") {
+        return Ok(());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let fail = |p: &str, e: std::io::Error| {
+            Error::Internal(format!("cannot make {p} private to the relay's user: {e}"))
+        };
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(path)
+            .map_err(|e| fail(path, e))?;
+        for p in [
+            path.to_owned(),
+            format!("{path}-wal"),
+            format!("{path}-shm"),
+        ] {
+            match std::fs::metadata(&p) {
+                Ok(m) if m.permissions().mode() & 0o077 != 0 => {
+                    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600))
+                        .map_err(|e| fail(&p, e))?;
+                }
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(fail(&p, e)),
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The `sqlite://` URL of the database file in `data_dir`.
 pub fn default_url(data_dir: &Path) -> String {
     format!("sqlite://{}", data_dir.join("mado.sqlite3").display())

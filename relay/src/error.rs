@@ -171,10 +171,91 @@ impl From<QueryRejection> for Error {
     }
 }
 
-/// `axum::Json` whose rejections are our JSON error body.
-#[derive(Debug, FromRequest)]
-#[from_request(via(axum::Json), rejection(Error))]
+/// A JSON request body read strictly, whose rejections are our JSON error body: an object
+/// where the type is a struct (serde would read an array field by field: `["admin"]` as a
+/// name), and no NUL character in any string or key (PostgreSQL cannot store one: it would be
+/// a 500 after the work was done). As an answer, plain `axum::Json`.
+#[derive(Debug)]
 pub struct Json<T>(pub T);
+
+impl<T, S> FromRequest<S> for Json<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Error;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self> {
+        let axum::Json(value) = axum::Json::<serde_json::Value>::from_request(req, state).await?;
+        if !value.is_object() {
+            return Err(Error::bad_request(
+                "invalid_body",
+                format!(
+                    "the body must be a JSON object ({{\"…\": …}}), found {}",
+                    json_kind(&value)
+                ),
+            ));
+        }
+        if let Some(at) = nul_at(&value, &mut String::from("$")) {
+            return Err(Error::bad_request(
+                "invalid_body",
+                format!("{at} holds a NUL character (\\u0000), which no field can hold"),
+            ));
+        }
+        serde_path_to_error::deserialize(value).map(Json).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            Error::bad_request(
+                "invalid_body",
+                if path == "." {
+                    format!("Failed to deserialize the JSON body into the target type: {inner}")
+                } else {
+                    format!(
+                        "Failed to deserialize the JSON body into the target type: {path}: {inner}"
+                    )
+                },
+            )
+        })
+    }
+}
+
+/// What a JSON value is, for messages.
+fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "true or false",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+/// Where the first NUL character is in a JSON value (`$.label`, `$.answers.name`, `$[2]`).
+fn nul_at(v: &serde_json::Value, at: &mut String) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) => s.contains('\0').then(|| at.clone()),
+        serde_json::Value::Array(items) => items.iter().enumerate().find_map(|(i, x)| {
+            let len = at.len();
+            at.push_str(&format!("[{i}]"));
+            let found = nul_at(x, at);
+            at.truncate(len);
+            found
+        }),
+        serde_json::Value::Object(map) => map.iter().find_map(|(k, x)| {
+            if k.contains('\0') {
+                return Some(format!("a key in {at}"));
+            }
+            let len = at.len();
+            at.push('.');
+            at.push_str(k);
+            let found = nul_at(x, at);
+            at.truncate(len);
+            found
+        }),
+        _ => None,
+    }
+}
 
 impl<T: serde::Serialize> IntoResponse for Json<T> {
     fn into_response(self) -> Response {
@@ -193,3 +274,19 @@ pub struct Path<T>(pub T);
 pub struct Query<T>(pub T);
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Refuses a path or query holding an encoded NUL (`%00`) before any handler reads it: no id,
+/// token or filter holds one, and PostgreSQL cannot take one as text.
+pub async fn refuse_nul(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let nul = |s: &str| s.as_bytes().windows(3).any(|w| w == b"%00");
+    let uri = req.uri();
+    if nul(uri.path()) {
+        return Error::bad_request("invalid_path", "the path holds a NUL character (%00)")
+            .into_response();
+    }
+    if uri.query().is_some_and(nul) {
+        return Error::bad_request("invalid_query", "the query holds a NUL character (%00)")
+            .into_response();
+    }
+    next.run(req).await
+}

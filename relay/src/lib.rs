@@ -101,9 +101,7 @@ impl AppState {
     /// the demo office on first start.
     pub async fn open(config: Config) -> Result<Self, Error> {
         if let Some(dir) = &config.data_dir {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                Error::Internal(format!("cannot create data dir {}: {e}", dir.display()))
-            })?;
+            db::private_dir(dir)?;
         }
         if let Some(clock) = &config.clock {
             let start = chrono::DateTime::parse_from_rfc3339(clock).map_err(|e| {
@@ -115,6 +113,7 @@ impl AppState {
             tracing::warn!(clock = %clock, "the relay's clock is set: for training and tests only");
         }
         let url = config.database_url();
+        db::private_sqlite_file(&url)?;
         let (db, dialect) = connect(&url).await?;
         migrate(&db, dialect).await?;
         if config.demo && seed_demo(&db).await? {
@@ -216,7 +215,17 @@ pub fn app(state: AppState) -> Router {
             limits::enforce,
         ))
         .route("/api/{*rest}", axum::routing::any(api_not_found))
-        .method_not_allowed_fallback(method_not_allowed);
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn(error::refuse_nul))
+        // No API answer is kept by a browser or a proxy: most carry personal data (a
+        // pre-application, a booking, the inbox), and the rest are live (issue 21 item 6).
+        // Event streams keep their own `no-cache`.
+        .layer(
+            tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+                axum::http::header::CACHE_CONTROL,
+                axum::http::HeaderValue::from_static("no-store"),
+            ),
+        );
     let dist = state.config.dist_dir.clone();
     let tls = state.config.secure_cookies;
     let site = http::web::with_frontend(api.with_state(state), dist.as_deref());

@@ -44,6 +44,8 @@ pub fn limit_for(method: &Method, route: &str) -> Option<Limit> {
             limit("booking", 10, 20)
         }
         "/api/offices/{office}/submissions" => limit("submission", 5, 10),
+        // A pairing code is short-lived but short: guessing it is held to a few tries.
+        "/api/devices/pair" => limit("pairing", 10, 10),
         _ => None,
     }
 }

@@ -263,7 +263,13 @@ impl FromRequestParts<AppState> for KioskAccess {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
         let params = axum::extract::RawPathParams::from_request_parts(parts, state)
             .await
-            .map_err(|e| Error::Internal(format!("kiosk route without path parameters: {e}")))?;
+            .map_err(|e| match e {
+                // `/api/offices/%ff/tickets`: the client's path, not our route, is wrong.
+                axum::extract::rejection::RawPathParamsRejection::InvalidUtf8InPathParam(e) => {
+                    Error::bad_request("invalid_path", e.body_text())
+                }
+                e => Error::Internal(format!("kiosk route without path parameters: {e}")),
+            })?;
         let office = params
             .iter()
             .find(|(k, _)| *k == "office")

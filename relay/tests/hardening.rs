@@ -1,0 +1,258 @@
+//! The relay under abuse (issue 21): what an independent fault-and-security run found, each
+//! point a test that failed before its fix. On SQLite by default and on PostgreSQL when
+//! `MADO_TEST_POSTGRES` is set (`cargo xtask test` runs both).
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::{assert_error, login, send, test_app};
+use serde_json::json;
+
+/// Item 1: an undecodable office in a kiosk route (`%ff` is not UTF-8) is the client's error
+/// (400 `invalid_path`), not the relay's (it was 500: the kiosk check turned the path
+/// rejection into an internal error).
+#[tokio::test]
+async fn an_undecodable_path_is_a_400_on_every_kiosk_route() {
+    let (app, _state) = test_app().await;
+    for uri in [
+        "/api/offices/%ff/tickets",
+        "/api/offices/%ff/check-in",
+        "/api/offices/%c3%28/tickets",
+    ] {
+        let a = send(
+            &app,
+            Method::POST,
+            uri,
+            Some(json!({"service_id": "jumin"})),
+            None,
+        )
+        .await;
+        assert_error(&a, StatusCode::BAD_REQUEST, "invalid_path");
+    }
+    let a = send(&app, Method::GET, "/api/offices/%ff", None, None).await;
+    assert_error(&a, StatusCode::BAD_REQUEST, "invalid_path");
+}
+
+/// Item 2: a NUL character in a path, a query or any string of a JSON body is refused with a
+/// 400 that says where, before anything reaches the database (PostgreSQL answered 500
+/// "invalid byte sequence for encoding UTF8").
+#[tokio::test]
+async fn a_nul_anywhere_in_a_request_is_a_400_that_says_where() {
+    let (app, _state) = test_app().await;
+    for uri in [
+        "/api/offices/%00",
+        "/api/offices/kokurakita/services/jumin%00/slots",
+    ] {
+        let a = send(&app, Method::GET, uri, None, None).await;
+        assert_error(&a, StatusCode::BAD_REQUEST, "invalid_path");
+    }
+    let a = send(
+        &app,
+        Method::GET,
+        "/api/offices/kokurakita/services/jumin/slots?from=2026-12-07%00",
+        None,
+        None,
+    )
+    .await;
+    assert_error(&a, StatusCode::BAD_REQUEST, "invalid_query");
+
+    let a = send(
+        &app,
+        Method::POST,
+        "/api/auth/login",
+        Some(json!({"login": "\u{0}", "password": "x"})),
+        None,
+    )
+    .await;
+    assert_error(&a, StatusCode::BAD_REQUEST, "invalid_body");
+    assert!(
+        a.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("$.login"),
+        "{}",
+        a.body
+    );
+
+    let admin = login(&app).await;
+    let a = send(
+        &app,
+        Method::POST,
+        "/api/offices/kokurakita/devices",
+        Some(json!({"kind": "kiosk", "label": "ロビー\u{0}発券機"})),
+        Some(&admin),
+    )
+    .await;
+    assert_error(&a, StatusCode::BAD_REQUEST, "invalid_body");
+    assert!(
+        a.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("$.label"),
+        "{}",
+        a.body
+    );
+
+    // Deep in a pre-application's answers, and in a key.
+    let a = send(
+        &app,
+        Method::POST,
+        "/api/offices/kokurakita/submissions",
+        Some(json!({"pack": "okuyami", "answers": {"name\u{0}": "x"}})),
+        None,
+    )
+    .await;
+    assert_error(&a, StatusCode::BAD_REQUEST, "invalid_body");
+    assert!(
+        a.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("a key in $.answers"),
+        "{}",
+        a.body
+    );
+}
+
+/// Item 4: where an object is expected an array is refused, not read field by field
+/// (`["jumin"]` issued a ticket; `["admin"]` renamed a staff account).
+#[tokio::test]
+async fn an_array_is_not_an_object() {
+    let (app, _state) = test_app().await;
+    let a = send(
+        &app,
+        Method::POST,
+        "/api/offices/kokurakita/tickets",
+        Some(json!(["jumin"])),
+        None,
+    )
+    .await;
+    assert_error(&a, StatusCode::BAD_REQUEST, "invalid_body");
+    assert!(
+        a.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("must be a JSON object"),
+        "{}",
+        a.body
+    );
+    let admin = login(&app).await;
+    let list = send(&app, Method::GET, "/api/staff", None, Some(&admin)).await;
+    let id = list.body[0]["id"].as_i64().expect("an account id");
+    let a = send(
+        &app,
+        Method::PUT,
+        &format!("/api/staff/{id}"),
+        Some(json!(["admin"])),
+        Some(&admin),
+    )
+    .await;
+    assert_error(&a, StatusCode::BAD_REQUEST, "invalid_body");
+    for body in [json!("jumin"), json!(1), json!(null), json!(true)] {
+        let a = send(
+            &app,
+            Method::POST,
+            "/api/offices/kokurakita/tickets",
+            Some(body),
+            None,
+        )
+        .await;
+        assert_error(&a, StatusCode::BAD_REQUEST, "invalid_body");
+    }
+    // An object still reads, and a wrong field still says which.
+    let a = send(
+        &app,
+        Method::POST,
+        "/api/offices/kokurakita/tickets",
+        Some(json!({"service_id": 5})),
+        None,
+    )
+    .await;
+    assert_error(&a, StatusCode::BAD_REQUEST, "invalid_body");
+    assert!(
+        a.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("service_id"),
+        "{}",
+        a.body
+    );
+    let a = send(
+        &app,
+        Method::POST,
+        "/api/offices/kokurakita/tickets",
+        Some(json!({"service_id": "jumin"})),
+        None,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+}
+
+/// Item 6: no API answer may be stored by a browser or proxy — a pre-application, the inbox,
+/// a booking — and errors neither; event streams keep `no-cache`.
+#[tokio::test]
+async fn api_answers_carry_no_store() {
+    let (app, _state) = test_app().await;
+    let admin = login(&app).await;
+    for (uri, cookie) in [
+        ("/api/offices/kokurakita/submissions", Some(admin.as_str())),
+        (
+            "/api/offices/kokurakita/submissions/1",
+            Some(admin.as_str()),
+        ),
+        ("/api/staff", Some(admin.as_str())),
+        ("/api/offices/kokurakita", None),
+        ("/api/no-such-route", None),
+    ] {
+        let a = send(&app, Method::GET, uri, None, cookie).await;
+        assert_eq!(
+            a.headers.get("cache-control").and_then(|v| v.to_str().ok()),
+            Some("no-store"),
+            "{uri}: {}",
+            a.status
+        );
+    }
+}
+
+/// Item 7: guessing pairing codes is rate limited per address like the other public POSTs
+/// (one address could try ~600 codes a second).
+#[tokio::test]
+async fn pairing_guesses_are_rate_limited() {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    let db = common::TestDb::new(false).await;
+    let mut config = db.config();
+    config.rate_limits = true;
+    config.trust_forwarded_for = true;
+    let app = mado_relay::app(mado_relay::AppState::open(config).await.unwrap());
+    let guess = |code: u32, from: &'static str| {
+        let app = app.clone();
+        async move {
+            let req = Request::builder()
+                .method(Method::POST)
+                .uri("/api/devices/pair")
+                .header(header::CONTENT_TYPE, "application/json")
+                .header("x-forwarded-for", from)
+                .body(Body::from(
+                    json!({"code": format!("{code:06}")}).to_string(),
+                ))
+                .unwrap();
+            common::send_raw(&app, req).await
+        }
+    };
+    let mut limited = None;
+    for code in 0..30 {
+        let a = guess(code, "198.51.100.20").await;
+        if a.status == StatusCode::TOO_MANY_REQUESTS {
+            limited = Some(code);
+            assert_error(&a, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+            assert!(a.headers.contains_key(header::RETRY_AFTER));
+            break;
+        }
+        assert_ne!(a.status, StatusCode::OK, "a guess paired");
+    }
+    assert_eq!(limited, Some(10), "the 11th guess from one address waits");
+    assert_ne!(
+        guess(99, "198.51.100.21").await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
