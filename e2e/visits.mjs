@@ -45,7 +45,17 @@ export class Clerk {
    *  ticked); says whether it did. */
   async answer(question, value) {
     const group = this.page.getByRole('group', { name: question, exact: true });
-    if (/^[\d-]+$/.test(value)) {
+    if (Array.isArray(value)) {
+      // A multiple choice: each option listed is one tick.
+      if ((await group.count()) === 0) return false;
+      let all = true;
+      for (const o of value) all = (await group.getByRole('checkbox', { name: o, exact: true }).isChecked()) && all;
+      if (all) return true;
+      for (const o of value) {
+        const box = group.getByRole('checkbox', { name: o, exact: true });
+        if (!(await box.isChecked())) await this.check(box);
+      }
+    } else if (/^[\d-]+$/.test(value)) {
       const input = this.page.getByLabel(question, { exact: true });
       if ((await input.count()) === 0) return false;
       if ((await input.inputValue()) === value) return true;
@@ -114,8 +124,7 @@ for (const city of ['kitakyushu', 'kitami']) {
       ['手帳を受け取った日（まだ届いていない方は申請した日）はいつですか', daysAgo(10)],
       ['ご本人の生年月日はいつですか', '1956-04-10'],
       ['手帳の等級（総合等級）は何級ですか', '1'],
-      ['主な障害はどれですか', '心臓機能障害'],
-      ['手帳に書かれた障害は2つ以上ありますか', 'いいえ'],
+      ['手帳に書かれている障害をすべて選んでください', ['心臓機能障害']],
       ['ご本人の健康保険はどれですか', '国民健康保険'],
       ['ご本人はいまどこで暮らしていますか', '自宅（入院が3か月以内の場合を含む）'],
       ['ご本人の前年の所得（控除を引いた額）はいくらですか', '1200000'],
@@ -202,13 +211,24 @@ export async function runVisit(page, visit) {
   await c.sex('applicant', a.sex);
   // The guide shows only the questions that can still change something (issue 20): answer
   // what it shows, pass after pass, until nothing of the script is left to answer.
+  // First what decides the list, then what only the forms print (listed after, under its own
+  // heading): the number of questions asked until no procedure waits for an answer is noted.
   const done = new Set();
-  for (let more = true; more; ) {
-    more = false;
-    for (const [q, v] of visit.answers) {
-      if (!done.has(q) && (await c.answer(q, v))) {
-        done.add(q);
-        more = true;
+  const waiting = page.locator('.results section.needs-answer');
+  let toComplete = null;
+  for (const formsPart of [false, true]) {
+    for (let more = true; more; ) {
+      more = false;
+      for (const [q, v] of visit.answers) {
+        if (done.has(q)) continue;
+        const inForms = (await page.locator('.for-forms-part').getByRole('group', { name: q, exact: true }).count()) > 0
+          || (await page.locator('.for-forms-part').getByLabel(q, { exact: true }).count()) > 0;
+        if (inForms !== formsPart) continue;
+        if (await c.answer(q, v)) {
+          done.add(q);
+          more = true;
+          if (toComplete === null && (await waiting.count()) === 0) toComplete = c.questions;
+        }
       }
     }
   }
@@ -227,5 +247,5 @@ export async function runVisit(page, visit) {
     for (const x of buf) s += String.fromCharCode(x);
     return btoa(s);
   }, await link.getAttribute('href'));
-  return { actions: c.actions, questions: c.questions, missing, missingList, forms, pdf: Buffer.from(b64, 'base64') };
+  return { actions: c.actions, questions: c.questions, toComplete, missing, missingList, forms, pdf: Buffer.from(b64, 'base64') };
 }

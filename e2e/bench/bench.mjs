@@ -91,7 +91,7 @@ async function guideTimings(guides) {
 async function formsTimings() {
   const browser = await chromium.launch(launchOptions);
   const page = await browser.newPage();
-  await page.goto(base + '/apply#shintai-techo/kitakyushu?techo_stage=issued&issue_date=2026-11-20&birth_date=1956-05-01&grade=1&part=heart&insurance=kouki&residence=home');
+  await page.goto(base + '/apply#shintai-techo/kitakyushu?techo_stage=issued&issue_date=2026-11-20&birth_date=1956-05-01&grade=1&parts=heart&insurance=kouki&residence=home');
   await page.waitForFunction(() => typeof window.wasmBindings?.forms_batch_timing === 'function');
   await page.locator('article.procedure').first().waitFor();
   const forms = JSON.parse(await page.evaluate(async () => {
@@ -125,7 +125,7 @@ async function counterVisits() {
     await page.getByLabel('パスワード').fill('bench-password');
     await page.getByRole('button', { name: 'ログイン' }).click();
     const r = await runVisit(page, visit);
-    out.push({ id: visit.id, name: visit.name, city: visit.city, actions: r.actions, questions: r.questions, hand_fields: r.missing, forms: r.forms });
+    out.push({ id: visit.id, name: visit.name, city: visit.city, actions: r.actions, questions: r.questions, to_complete: r.toComplete, hand_fields: r.missing, forms: r.forms });
     await page.close();
   }
   await browser.close();

@@ -32,7 +32,7 @@ async function beginTecho(page) {
     ['手帳を受け取った日（まだ届いていない方は申請した日）はいつですか', '2026-11-10'],
     ['ご本人の生年月日はいつですか', '1956-04-10'],
     ['手帳の等級（総合等級）は何級ですか', '1'],
-    ['主な障害はどれですか', '心臓機能障害'],
+    ['手帳に書かれている障害をすべて選んでください', ['心臓機能障害']],
     ['ご本人の健康保険はどれですか', '国民健康保険'],
   ]) {
     script.push([q, v]);
@@ -81,7 +81,7 @@ test('a reload in the middle of a visit brings back its answers, people and mark
   await expect(page.locator('#applicant-name')).toHaveValue('田中 一郎');
   await expect(page.locator('#applicant-kana')).toHaveValue('たなか いちろう');
   await expect(page.getByLabel('手帳の等級（総合等級）は何級ですか')).toHaveValue('1');
-  await expect(page.getByRole('group', { name: '主な障害はどれですか' }).getByRole('radio', { name: '心臓機能障害' })).toBeChecked();
+  await expect(page.getByRole('group', { name: '手帳に書かれている障害をすべて選んでください' }).getByRole('checkbox', { name: '心臓機能障害' })).toBeChecked();
   await expect(page.getByRole('button', { name: '本日受付', exact: true }).first()).toHaveAttribute('aria-pressed', 'true');
   await snapshot(page, 'visit-after-reload');
   await page.locator('.forms-panel').screenshot({ path: 'artifacts/visit-forms-panel.png' });

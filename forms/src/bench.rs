@@ -41,7 +41,7 @@ pub fn sample_data() -> Data {
         subject: Some(person("山田 一郎", "1930-02-03")),
         answers: [
             ("grade", "1級"),
-            ("part", "心臓機能障害"),
+            ("parts", "心臓機能障害"),
             ("insurance", "国民健康保険"),
         ]
         .into_iter()

@@ -118,17 +118,37 @@ fn go_to_question(id: &str) {
 #[component]
 pub fn Questions(session: Session) -> impl IntoView {
     let lang = use_lang();
-    let shown = move || {
-        session
-            .eval
-            .with(|e| e.as_ref().map(|e| e.questions.clone()).unwrap_or_default())
+    // What decides the list first; what only the forms print after, under its own heading,
+    // so that the list is complete once the first part is answered (issue 20).
+    let part = move |forms: bool| {
+        session.eval.with(|e| {
+            e.as_ref()
+                .map(|e| {
+                    e.questions
+                        .iter()
+                        .filter(|q| e.for_forms.contains(q) == forms)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
     };
+    let any_for_forms = move || !part(true).is_empty();
     view! {
         <section class="questions" aria-labelledby="questions-title">
             <h2 id="questions-title">{move || lang.get().desk().guide_questions}</h2>
-            <For each=shown key=|id| id.clone() let:id>
+            <For each=move || part(false) key=|id| id.clone() let:id>
                 <QuestionField session=session id=id/>
             </For>
+            <div class="for-forms-part">
+                <Show when=any_for_forms>
+                    <h3 class="for-forms">{move || lang.get().desk().guide_for_forms}</h3>
+                    <p class="help">{move || lang.get().desk().guide_for_forms_help}</p>
+                </Show>
+                <For each=move || part(true) key=|id| id.clone() let:id>
+                    <QuestionField session=session id=id/>
+                </For>
+            </div>
         </section>
     }
 }

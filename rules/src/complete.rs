@@ -103,7 +103,7 @@ impl Boundaries {
                     .collect();
                 self.solve(g, b, &other);
             }
-            Expr::Call { args, .. } => {
+            Expr::Call { func, args, .. } if func != "count" => {
                 if let Some(Expr::Name { name, .. }) = args.first() {
                     let mut qs = BTreeSet::new();
                     questions_in(
@@ -196,11 +196,30 @@ pub(crate) fn candidates(g: &Guide, q: usize, b: &Boundaries, today: Date) -> Ve
         QuestionType::Bool => v.extend([Value::Bool(true), Value::Bool(false)]),
         QuestionType::Choice => v.extend(def.options.iter().map(|o| Value::Choice(o.id.clone()))),
         QuestionType::Multi => {
-            v.push(Value::Multi(vec![]));
-            v.extend(def.options.iter().map(|o| Value::Multi(vec![o.id.clone()])));
-            v.push(Value::Multi(
-                def.options.iter().map(|o| o.id.clone()).collect(),
-            ));
+            // None, each alone, each with the next (two chosen, most left out), all, and all
+            // but each one: enough to reach "two or more, but not this one" in a condition.
+            let ids: Vec<String> = def.options.iter().map(|o| o.id.clone()).collect();
+            let n = ids.len();
+            let mut sets: Vec<Vec<String>> = vec![vec![]];
+            sets.extend(ids.iter().map(|o| vec![o.clone()]));
+            if n > 2 {
+                sets.extend((0..n).map(|i| vec![ids[i].clone(), ids[(i + 1) % n].clone()]));
+            }
+            sets.push(ids.clone());
+            if n > 2 {
+                sets.extend((0..n).map(|i| {
+                    ids.iter()
+                        .enumerate()
+                        .filter(|&(j, _)| j != i)
+                        .map(|(_, o)| o.clone())
+                        .collect()
+                }));
+            }
+            v.extend(
+                sets.into_iter()
+                    .filter(|s| def.min.is_none_or(|m| s.len() as i64 >= m))
+                    .map(Value::Multi),
+            );
         }
         QuestionType::Number => {
             let mut nums: BTreeSet<i64> = b.numbers.get(&q).cloned().unwrap_or_default();

@@ -119,7 +119,7 @@ impl Answers {
         Ok(answers)
     }
 
-    /// Checks raw answers (`{"grade": 2, "part": "heart"}`) against the guide's questions.
+    /// Checks raw answers (`{"grade": 2, "parts": ["heart"]}`) against the guide's questions.
     /// `null` means "not answered yet".
     pub fn from_json(guide: &Guide, raw: &serde_json::Value) -> Result<Self, AnswerError> {
         let obj = raw
@@ -216,6 +216,16 @@ impl Answers {
                         if !chosen.iter().any(|c| c == s) {
                             chosen.push(s.to_owned());
                         }
+                    }
+                    // `min:` on a multiple choice: at least that many options.
+                    if let Some(m) = def.min
+                        && (chosen.len() as i64) < m
+                    {
+                        return Err(AnswerError::WrongType {
+                            id: id.clone(),
+                            expected: format!("a list of at least {m} of {}", options()),
+                            found: format!("a list of {}", chosen.len()),
+                        });
                     }
                     Value::Multi(chosen)
                 }
@@ -393,6 +403,10 @@ pub struct Evaluation {
     pub questions: Vec<String>,
     /// Unanswered questions that would settle a `needs_answer` procedure, in order.
     pub ask: Vec<String>,
+    /// Of `questions`, those no status or deadline of this city reads: asked only for what
+    /// the forms of the applying procedures print (the counter lists them after the others).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub for_forms: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -511,6 +525,14 @@ impl Ctx<'_> {
                 };
                 Val::Int(self.entry(name, idx)?.1)
             }
+            Expr::Call { func, args, .. } if func == "count" => match args.first() {
+                Some(a) => match self.val(a)? {
+                    Ok(Val::Set(v)) => Val::Int(v.len() as i64),
+                    Ok(_) => return Ok(Err(vec![])),
+                    Err(m) => return Ok(Err(m)),
+                },
+                None => return Ok(Err(vec![])),
+            },
             Expr::Call { func, args, .. } => {
                 let mut dates = Vec::new();
                 let mut missing = Vec::new();
@@ -1571,6 +1593,10 @@ impl Guide {
                     .collect(),
             });
         }
+        let shown: Vec<usize> = (0..self.questions.len())
+            .filter(|&i| ctx.visible[i])
+            .filter(|&i| answers.0.contains_key(&self.questions[i].def.id) || ask[i] > 0 || used[i])
+            .collect();
         Ok(Evaluation {
             pack: self.pack.clone(),
             version: self.version.clone(),
@@ -1580,12 +1606,14 @@ impl Guide {
             // Shown: what is answered (it can be changed), what can still change a status or
             // a date, and what the forms print; a question no answer of which changes anything
             // is not asked.
-            questions: (0..self.questions.len())
-                .filter(|&i| ctx.visible[i])
-                .filter(|&i| {
-                    answers.0.contains_key(&self.questions[i].def.id) || ask[i] > 0 || used[i]
-                })
-                .map(|i| self.questions[i].def.id.clone())
+            questions: shown
+                .iter()
+                .map(|&i| self.questions[i].def.id.clone())
+                .collect(),
+            for_forms: shown
+                .iter()
+                .filter(|&&i| !self.decides[i])
+                .map(|&i| self.questions[i].def.id.clone())
                 .collect(),
             ask: {
                 // Those that decide the most procedures first.

@@ -308,6 +308,22 @@ impl Parser<'_> {
             }
             Tok::Ident(k) if k == "has" => {
                 self.bump();
+                // `parts has any [visual, hearing]`: includes at least one of them.
+                if self.is_kw("any")
+                    && matches!(self.toks.get(self.pos + 1), Some((Tok::Op(o), _)) if *o == "[")
+                {
+                    self.bump();
+                    let options = self.list()?;
+                    return Ok(Expr::Or(
+                        options
+                            .into_iter()
+                            .map(|option| Expr::Has {
+                                lhs: Box::new(lhs.clone()),
+                                option: Box::new(option),
+                            })
+                            .collect(),
+                    ));
+                }
                 let option = self.primary()?;
                 return Ok(Expr::Has {
                     lhs: Box::new(lhs),
@@ -537,6 +553,19 @@ mod tests {
                 "today"
             ]
         );
+    }
+
+    #[test]
+    fn has_any_is_one_has_per_option() {
+        let e = parse("parts has any [visual, hearing] and grade <= 2").unwrap();
+        assert_eq!(
+            e.to_string(),
+            "(parts has visual or parts has hearing) and grade <= 2"
+        );
+        // An option named `any` is still an option.
+        assert_eq!(parse("parts has any").unwrap().to_string(), "parts has any");
+        let e = parse("parts has any visual").unwrap_err();
+        assert!(e.to_string().contains("column"), "{e}");
     }
 
     #[test]

@@ -138,9 +138,12 @@ pub struct Guide {
     /// Who the visit's people are (`visit:` in the pack).
     pub visit: VisitDef,
     pub(crate) names: HashMap<String, Name>,
+    /// Per question: whether a status or a deadline of this city can read it (through
+    /// derived facts and `ask_if`s); the others are asked only for what the forms print.
+    pub(crate) decides: Vec<bool>,
 }
 
-const BUILTIN_FUNCS: [&str; 2] = ["age", "fiscal_age"];
+const BUILTIN_FUNCS: [&str; 3] = ["age", "fiscal_age", "count"];
 
 fn err(
     item: impl Into<String>,
@@ -208,6 +211,7 @@ impl Guide {
             cities: Vec::new(),
             visit: pack.visit.clone(),
             names: HashMap::new(),
+            decides: Vec::new(),
         };
         g.names.insert("today".into(), Name::Today);
         g.names.insert("city".into(), Name::City);
@@ -367,6 +371,24 @@ impl Guide {
                     ))
                 }
                 _ => {}
+            }
+            if !matches!(q.kind, QuestionType::Number | QuestionType::Multi)
+                && (q.min.is_some() || q.max.is_some())
+            {
+                errors.push(err(
+                    &item,
+                    Some(&q.id),
+                    None,
+                    "min and max are for number questions (and min for the least options of a multi); this question is not one".into(),
+                ));
+            }
+            if q.kind == QuestionType::Multi && q.max.is_some() {
+                errors.push(err(
+                    &item,
+                    Some(&q.id),
+                    None,
+                    "a multiple choice takes min (the least options to choose), not max".into(),
+                ));
             }
             if let (Some(min), Some(max)) = (q.min, q.max)
                 && min > max
@@ -693,6 +715,19 @@ impl Guide {
                 }
                 g.procedures[i].date_questions = qs.into_iter().collect();
             }
+            let mut read = std::collections::BTreeSet::new();
+            for p in &g.procedures {
+                for e in p
+                    .rows
+                    .iter()
+                    .map(|r| &r.when)
+                    .chain(p.deadline_cases.iter().map(|c| &c.0))
+                {
+                    crate::complete::questions_in(&g, e, &mut read);
+                }
+                read.extend(p.date_questions.iter().copied());
+            }
+            g.decides = (0..g.questions.len()).map(|i| read.contains(&i)).collect();
             Ok(g)
         } else {
             Err(errors)
@@ -853,6 +888,22 @@ impl Guide {
                     return Err(format!(
                         "unknown function {func:?}; there are {BUILTIN_FUNCS:?}"
                     ));
+                }
+                if func == "count" {
+                    // `count(parts)`: how many options a multiple-choice answer holds.
+                    let [arg] = args.as_slice() else {
+                        return Err(format!(
+                            "count(answer) takes 1 multiple-choice answer, found {} arguments",
+                            args.len()
+                        ));
+                    };
+                    return match self.ty(arg)? {
+                        Ty::Multi(_) => Ok(Ty::Int),
+                        t => Err(format!(
+                            "count() takes a multiple-choice answer, found {} ({arg})",
+                            t.describe()
+                        )),
+                    };
                 }
                 if args.len() != 2 {
                     return Err(format!(

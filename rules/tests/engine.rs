@@ -209,3 +209,71 @@ fn build_errors_name_the_item_and_what_is_wrong() {
         "{errs:?}"
     );
 }
+
+/// `count(parts)` and `parts has any [..]` on a multiple choice (the 手帳's impairments, chosen
+/// all at once: one question where a choice and a yes/no were two), and `min:` on it.
+#[test]
+fn a_multiple_choice_is_counted_and_matched_against_a_list() {
+    let pack: PackFile = serde_json::from_value(json!({
+        "id": "t", "version": "1", "title": "テスト", "event_date": "day", "cities": ["kitami"],
+        "questions": [
+            {"id": "day", "type": "date", "label": "いつ", "short": "日付"},
+            {"id": "parts", "type": "multi", "label": "障害をすべて", "short": "障害", "min": 1,
+             "options": [{"id": "visual", "label": "視覚"}, {"id": "hearing", "label": "聴覚"},
+                         {"id": "heart", "label": "心臓"}]}
+        ],
+        "derived": [{"id": "multi", "short": "障害が2つ以上", "expr": "count(parts) >= 2"}],
+        "procedures": [
+            {"id": "p", "name": "手続き", "counter": "shimin", "source": "https://example.invalid/p",
+             "rules": [
+                 {"when": "multi", "then": "may_apply", "because": "障害ごとの等級で確かめます"},
+                 {"when": "parts has any [visual, hearing]", "then": "required", "because": "視覚・聴覚"}
+             ],
+             "else": "not_applicable"}
+        ]
+    }))
+    .unwrap();
+    let city: CityFile = serde_json::from_value(
+        json!({"id": "kitami", "name": "北見市", "counters": {"shimin": {"name": "市民課"}}}),
+    )
+    .unwrap();
+    let g = Guide::build(&pack, &city).unwrap();
+    let on = "2026-12-07";
+    assert_eq!(
+        eval(&g, json!({"parts": ["hearing"]}), on).status,
+        Status::Required
+    );
+    assert_eq!(
+        eval(&g, json!({"parts": ["heart"]}), on).status,
+        Status::NotApplicable
+    );
+    assert_eq!(
+        eval(&g, json!({"parts": ["heart", "visual"]}), on).status,
+        Status::MayApply
+    );
+    // The same option twice is one.
+    assert_eq!(
+        eval(&g, json!({"parts": ["heart", "heart"]}), on).status,
+        Status::NotApplicable
+    );
+    assert_eq!(eval(&g, json!({}), on).status, Status::NeedsAnswer);
+    assert_eq!(
+        Answers::from_json(&g, &json!({"parts": []}))
+            .unwrap_err()
+            .to_string(),
+        "answer \"parts\": expected a list of at least 1 of visual, hearing, heart, found a list of 0"
+    );
+    // count() reads a multiple choice only.
+    let mut bad = pack.clone();
+    bad.derived[0].expr = "count(day) >= 2".into();
+    let errs: Vec<String> = Guide::build(&bad, &city)
+        .unwrap_err()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        errs.iter()
+            .any(|e| e.contains("count() takes a multiple-choice answer, found a date (day)")),
+        "{errs:?}"
+    );
+}

@@ -151,7 +151,7 @@ fn own_techo(city: &'static str) -> Visit {
         city,
         answers: json!({
             "techo_stage": "issued", "issue_date": "2026-11-10", "birth_date": "1956-04-10",
-            "grade": 1, "part": "heart", "multi_impairment": false, "insurance": "kokuho",
+            "grade": 1, "parts": ["heart"], "insurance": "kokuho",
             "residence": "home", "income": 1200000, "dependents": 1, "supporter": "self",
             "household_nontaxable": false, "nhk_householder": true, "want_device": true,
             "shotokuwari": 50000, "treatment": false, "car": "none", "dialysis_transport": false

@@ -593,12 +593,16 @@ fn visits_table(visits: &serde_json::Value) -> String {
          a tick, or typing one whole field; questions the guide does not show are not asked, and one the 基本4情報 \
          already answered (the 手帳 holder's birth date) is not asked again. Fields left for the hand: what the printed forms still leave for the \
          resident to write that Mado could have filled (its own count before printing: the counter lists them); \
-         signatures, the 個人番号 and the office's boxes are written by hand on purpose and not counted.\n\n\
-         | visit | city | forms printed | questions asked | staff actions | fields left for the hand | target | verdict |\n|---|---|---|---|---|---|---|---|\n",
+         signatures, the 個人番号 and the office's boxes are written by hand on purpose and not counted. The clerk \
+         answers what decides the list first, then what only the forms print (listed after it, under its own heading); \
+         until complete: the questions asked when no procedure waits for an answer any more.\n\n\
+         | visit | city | forms printed | questions until complete | questions asked | staff actions | fields left for the hand | target | verdict |\n|---|---|---|---|---|---|---|---|---|\n",
     );
     for v in visits.as_array().into_iter().flatten() {
         let actions = v["actions"].as_u64().unwrap_or(u64::MAX);
         let questions = v["questions"].as_u64().unwrap_or(u64::MAX);
+        // Never complete: shown as "—" and over any target.
+        let to_complete = v["to_complete"].as_u64();
         let hand = v["hand_fields"].as_u64().unwrap_or(u64::MAX);
         let forms = v["forms"]
             .as_array()
@@ -615,8 +619,8 @@ fn visits_table(visits: &serde_json::Value) -> String {
         let kitakyushu = v["city"].as_str() == Some("kitakyushu");
         let (target, verdict) = if techo && kitakyushu {
             (
-                "≤ 12 questions, ≤ 25 actions, 0 fields",
-                if questions <= 12 && actions <= 25 && hand == 0 {
+                "≤ 12 questions until complete, ≤ 25 actions, 0 fields",
+                if to_complete.is_some_and(|q| q <= 12) && actions <= 25 && hand == 0 {
                     "meets"
                 } else {
                     "over"
@@ -635,9 +639,10 @@ fn visits_table(visits: &serde_json::Value) -> String {
             ("0 fields", if hand == 0 { "meets" } else { "over" })
         };
         md.push_str(&format!(
-            "| {} | {} | {forms} | {questions} | {actions} | {hand} | {target} | {verdict} |\n",
+            "| {} | {} | {forms} | {} | {questions} | {actions} | {hand} | {target} | {verdict} |\n",
             v["name"].as_str().unwrap_or(""),
             v["city"].as_str().unwrap_or(""),
+            to_complete.map_or_else(|| "—".to_owned(), |q| q.to_string()),
         ));
     }
     md
@@ -822,19 +827,34 @@ mod tests {
     fn the_visits_table_judges_the_techo_visit_by_questions_and_actions_and_every_visit_by_fields()
     {
         let md = super::visits_table(&serde_json::json!([
-            {"id": "shintai-techo-kitakyushu", "name": "手帳1級", "city": "kitakyushu", "questions": 12, "actions": 25, "hand_fields": 0, "forms": ["補装具費支給申請書"]},
-            {"id": "shintai-techo-kitakyushu", "name": "手帳1級 13問", "city": "kitakyushu", "questions": 13, "actions": 25, "hand_fields": 0, "forms": []},
-            {"id": "shintai-techo-kitami", "name": "手帳1級", "city": "kitami", "questions": 14, "actions": 26, "hand_fields": 0, "forms": []},
-            {"id": "okuyami-kitami", "name": "葬祭費", "city": "kitami", "questions": 20, "actions": 43, "hand_fields": 1, "forms": ["a", "b"]}
+            {"id": "shintai-techo-kitakyushu", "name": "手帳1級", "city": "kitakyushu", "questions": 13, "to_complete": 12, "actions": 25, "hand_fields": 0, "forms": ["補装具費支給申請書"]},
+            {"id": "shintai-techo-kitakyushu", "name": "手帳1級 13問", "city": "kitakyushu", "questions": 13, "to_complete": 13, "actions": 25, "hand_fields": 0, "forms": []},
+            {"id": "shintai-techo-kitakyushu", "name": "手帳1級 未完", "city": "kitakyushu", "questions": 9, "to_complete": null, "actions": 20, "hand_fields": 0, "forms": []},
+            {"id": "shintai-techo-kitami", "name": "手帳1級", "city": "kitami", "questions": 14, "to_complete": 13, "actions": 26, "hand_fields": 0, "forms": []},
+            {"id": "okuyami-kitami", "name": "葬祭費", "city": "kitami", "questions": 20, "to_complete": 19, "actions": 43, "hand_fields": 1, "forms": ["a", "b"]}
         ]));
-        assert!(md.contains("| 手帳1級 | kitakyushu | 補装具費支給申請書 | 12 | 25 | 0 | ≤ 12 questions, ≤ 25 actions, 0 fields | meets |"), "{md}");
-        assert!(md.contains("| 手帳1級 13問 | kitakyushu |  | 13 | 25 | 0 | ≤ 12 questions, ≤ 25 actions, 0 fields | over |"), "{md}");
+        let target = "≤ 12 questions until complete, ≤ 25 actions, 0 fields";
+        assert!(md.contains(&format!("| 手帳1級 | kitakyushu | 補装具費支給申請書 | 12 | 13 | 25 | 0 | {target} | meets |")), "{md}");
         assert!(
-            md.contains("| 手帳1級 | kitami |  | 14 | 26 | 0 | ≤ 25 actions, 0 fields | over |"),
+            md.contains(&format!(
+                "| 手帳1級 13問 | kitakyushu |  | 13 | 13 | 25 | 0 | {target} | over |"
+            )),
             "{md}"
         );
         assert!(
-            md.contains("| 葬祭費 | kitami | a、b | 20 | 43 | 1 | 0 fields | over |"),
+            md.contains(&format!(
+                "| 手帳1級 未完 | kitakyushu |  | — | 9 | 20 | 0 | {target} | over |"
+            )),
+            "{md}"
+        );
+        assert!(
+            md.contains(
+                "| 手帳1級 | kitami |  | 13 | 14 | 26 | 0 | ≤ 25 actions, 0 fields | over |"
+            ),
+            "{md}"
+        );
+        assert!(
+            md.contains("| 葬祭費 | kitami | a、b | 19 | 20 | 43 | 1 | 0 fields | over |"),
             "{md}"
         );
     }
