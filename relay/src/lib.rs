@@ -62,6 +62,7 @@
 mod cache;
 mod capability;
 mod config;
+pub mod conn;
 mod db;
 mod demo;
 mod error;
@@ -139,6 +140,7 @@ impl AppState {
         let secret = Arc::new(capability::secret(&db).await?);
         // One set of write locks for the queue writers and every other writer.
         let writer = db::Writer::new(db.clone(), dialect);
+        let config_rate_limits = config.rate_limits;
         let state = Self {
             queue_writers: Arc::new(queue::Writers::new(writer.clone(), events.clone())),
             writer,
@@ -151,6 +153,13 @@ impl AppState {
             shutdown,
             dummy_hash,
             limiter: Arc::default(),
+            streams: conn::Counter::new(
+                conn::Caps::from_open_files(
+                    conn::open_file_limit(),
+                    config_rate_limits.then_some(conn::PER_ADDRESS),
+                )
+                .for_streams(),
+            ),
             offices,
             secret,
         };

@@ -93,9 +93,17 @@ impl Limiter {
 
 /// The client's address, as far as the relay can tell.
 fn client(req: &Request, trust_forwarded_for: bool) -> IpAddr {
+    client_of(req.headers(), req.extensions(), trust_forwarded_for)
+}
+
+/// The client address of a request from its headers and extensions (see [`client`]).
+pub(crate) fn client_of(
+    headers: &axum::http::HeaderMap,
+    extensions: &axum::http::Extensions,
+    trust_forwarded_for: bool,
+) -> IpAddr {
     if trust_forwarded_for
-        && let Some(ip) = req
-            .headers()
+        && let Some(ip) = headers
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.rsplit(',').next())
@@ -103,7 +111,7 @@ fn client(req: &Request, trust_forwarded_for: bool) -> IpAddr {
     {
         return ip;
     }
-    req.extensions()
+    extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::from([0, 0, 0, 0]), |c| c.0.ip())
 }

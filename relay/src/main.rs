@@ -1,5 +1,6 @@
 //! `mado-relay`: reads the configuration, opens the database, serves until Ctrl-C or SIGTERM.
 
+use axum::serve::ListenerExt;
 use clap::Parser;
 use mado_relay::{AppState, Config, app, bootstrap_admin};
 use tracing_subscriber::EnvFilter;
@@ -29,6 +30,15 @@ async fn main() -> std::process::ExitCode {
 async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let listen = config.listen;
     let admin_password = config.admin_password.clone();
+    // Every connection and event stream holds a descriptor: take what the system allows
+    // before the caps are set from it (issue 21 item 9).
+    match mado_relay::conn::raise_open_file_limit() {
+        Some((before, after)) if after > before => {
+            tracing::info!(before, after, "open-file limit raised");
+        }
+        Some((_, limit)) => tracing::info!(limit, "open-file limit (already the most allowed)"),
+        None => {}
+    }
     let state = AppState::open(config).await?;
     if let Some(generated) = bootstrap_admin(&state.db, admin_password.as_deref()).await? {
         // Shown once, on the console only (not in the log): the first admin's password.
@@ -39,6 +49,22 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     }
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
+    // Behind a trusted proxy every peer is the proxy: no cap per address on connections
+    // (streams are still capped per client, from X-Forwarded-For).
+    let caps = mado_relay::conn::Caps::from_open_files(
+        mado_relay::conn::open_file_limit(),
+        (state.config.rate_limits && !state.config.trust_forwarded_for)
+            .then_some(mado_relay::conn::PER_ADDRESS),
+    );
+    tracing::info!(
+        connections = caps.total,
+        per_address = ?caps.per_address,
+        streams = state.streams.caps().total,
+        "connection caps"
+    );
+    let listener =
+        mado_relay::conn::LimitedListener::new(listener, mado_relay::conn::Counter::new(caps))
+            .tap_io(|_| {});
     tracing::info!(%addr, database = %redact(&state.config.database_url()), "relay listening");
     println!("Mado relay: http://{addr}/");
     let shutdown = state.shutdown.clone();

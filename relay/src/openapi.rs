@@ -318,6 +318,16 @@ fn responses() -> Value {
             "schema": { "type": "integer", "minimum": 1 },
         },
     });
+    let mut streams = error(
+        "This address, or the relay, holds as many event streams as it may \
+         (`too_many_streams`); the connection is closed. Try again after `Retry-After` seconds.",
+    );
+    streams["headers"] = json!({
+        "Retry-After": {
+            "description": "Seconds to wait before opening the stream again.",
+            "schema": { "type": "integer", "minimum": 1 },
+        },
+    });
     json!({
         "ClientError": error(
             "Bad input; `error.code` says which: `invalid_json`, `invalid_body`, \
@@ -338,6 +348,7 @@ fn responses() -> Value {
             "A device of another office, or a display where a kiosk is needed (`forbidden`)."
         ),
         "RateLimited": limited,
+        "TooManyStreams": streams,
     })
 }
 
@@ -472,6 +483,9 @@ fn operation(route: &Route, reads: &mut SchemaGenerator, writes: &mut SchemaGene
     let method = Method::from_bytes(route.method.as_bytes()).unwrap_or(Method::GET);
     if crate::limits::limit_for(&method, route.path).is_some() {
         answers.insert("429".into(), response_ref("RateLimited"));
+    }
+    if route.path == "/api/offices/{office}/events" {
+        answers.insert("429".into(), response_ref("TooManyStreams"));
     }
     answers.insert("4XX".into(), response_ref("ClientError"));
     answers.insert("5XX".into(), response_ref("ServerError"));

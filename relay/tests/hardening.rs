@@ -256,3 +256,50 @@ async fn pairing_guesses_are_rate_limited() {
         StatusCode::TOO_MANY_REQUESTS
     );
 }
+
+/// Item 9 (in process): event streams are counted per client address — behind a trusted
+/// proxy, the address it names — and given back when they end; each begins with `retry:`.
+#[tokio::test]
+async fn streams_are_capped_per_address_and_begin_with_retry() {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let db = common::TestDb::new(false).await;
+    let mut config = db.config();
+    config.rate_limits = true;
+    config.trust_forwarded_for = true;
+    let app = mado_relay::app(mado_relay::AppState::open(config).await.unwrap());
+    let open = |from: &'static str| {
+        let app = app.clone();
+        async move {
+            let req = Request::builder()
+                .uri("/api/offices/kokurakita/events")
+                .header("x-forwarded-for", from)
+                .body(Body::empty())
+                .unwrap();
+            app.oneshot(req).await.unwrap()
+        }
+    };
+    let mut first = open("198.51.100.30").await;
+    assert_eq!(first.status(), StatusCode::OK);
+    let frame = first.body_mut().frame().await.unwrap().unwrap();
+    assert_eq!(frame.data_ref().unwrap().as_ref(), b"retry: 3000\n\n");
+    let mut held = vec![first];
+    for _ in 1..mado_relay::conn::PER_ADDRESS {
+        let res = open("198.51.100.30").await;
+        assert_eq!(res.status(), StatusCode::OK);
+        held.push(res);
+    }
+    let refused = open("198.51.100.30").await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(refused.headers()[header::RETRY_AFTER], "30");
+    assert_eq!(refused.headers()[header::CONNECTION], "close");
+    let body = refused.into_body().collect().await.unwrap().to_bytes();
+    let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(body["error"]["code"], "too_many_streams");
+    // Another address is not affected; a stream that ends gives its place back.
+    assert_eq!(open("198.51.100.31").await.status(), StatusCode::OK);
+    drop(held.pop());
+    assert_eq!(open("198.51.100.30").await.status(), StatusCode::OK);
+}

@@ -621,7 +621,13 @@ impl Tour {
         assert_eq!(res.headers()[header::CONTENT_TYPE], "text/event-stream");
         let mut body = res.into_body();
         let mut text = String::new();
-        while !text.contains("\n\n") {
+        // The stream opens with its `retry:` field, a block without data; then the events.
+        let has_event = |t: &str| {
+            t.split_inclusive("\n\n")
+                .any(|b| b.ends_with("\n\n") && b.lines().any(|l| l.starts_with("data: ")))
+        };
+        assert!(!has_event("retry: 3000\n\n"));
+        while !has_event(&text) {
             let frame = tokio::time::timeout(std::time::Duration::from_secs(10), body.frame())
                 .await
                 .expect("an event within 10 s")
@@ -631,7 +637,11 @@ impl Tour {
                 text.push_str(std::str::from_utf8(&data).unwrap());
             }
         }
-        let event = text.split("\n\n").next().unwrap();
+        assert!(text.starts_with("retry: 3000\n\n"), "{text}");
+        let event = text
+            .split("\n\n")
+            .find(|b| b.lines().any(|l| l.starts_with("data: ")))
+            .unwrap();
         assert!(event.lines().any(|l| l == "event: queue"), "{event}");
         let data = event
             .lines()

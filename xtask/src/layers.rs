@@ -46,7 +46,7 @@ const RELAY: CrateLayers = CrateLayers {
     layers: &[
         &["error"],
         &["db", "headers"],
-        &["config", "capability", "limits"],
+        &["config", "capability", "limits", "conn"],
         &["store"],
         &["cache"],
         &["events"],

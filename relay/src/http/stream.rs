@@ -56,8 +56,16 @@ pub(crate) async fn events_stream(
     Path(office_id): Path<String>,
     Query(query): Query<EventsQuery>,
     headers: HeaderMap,
+    extensions: axum::http::Extensions,
 ) -> Result<Response> {
     state.office(&office_id).await?;
+    // Each stream holds a descriptor for as long as it is open: counted per client address
+    // and in total, so one address cannot take them all (issue 21 item 9).
+    let client = crate::limits::client_of(&headers, &extensions, state.config.trust_forwarded_for);
+    let slot = match state.streams.take(client) {
+        Ok(slot) => slot,
+        Err(why) => return Ok(too_many_streams(&state, why)),
+    };
     let resume = last_event_id(&headers, &query)?;
     // Subscribe before reading the backlog so nothing falls between the two.
     let live = state.events.subscribe(&office_id);
@@ -83,9 +91,13 @@ pub(crate) async fn events_stream(
     let batches = Batches {
         rx: live,
         last_sent,
+        _slot: slot,
     };
     let shutdown = state.shutdown.clone();
-    let body = stream::iter(first)
+    // `retry:` first: how long a browser waits before it reconnects (3 s, not each browser's
+    // own default), then the backlog.
+    let body = stream::iter([Bytes::from_static(RETRY)])
+        .chain(stream::iter(first))
         .chain(stream::unfold(batches, Batches::next))
         .map(Ok::<_, Infallible>)
         .take_until(async move { shutdown.cancelled().await });
@@ -101,10 +113,45 @@ pub(crate) async fn events_stream(
         .into_response())
 }
 
+/// The stream's first write: the reconnection delay for `EventSource` (SSE `retry:` field).
+const RETRY: &[u8] = b"retry: 3000\n\n";
+
+/// 429 `too_many_streams`: the address (or the relay) holds as many streams as it may; the
+/// connection is closed so it holds no descriptor either.
+fn too_many_streams(state: &AppState, why: crate::conn::Refused) -> Response {
+    let message = match why {
+        crate::conn::Refused::Address(cap) => {
+            format!("this address already holds {cap} event streams; close some and try again")
+        }
+        crate::conn::Refused::Total(cap) => {
+            format!("the relay holds as many event streams as it may ({cap}); try again shortly")
+        }
+    };
+    if state.streams.should_log() {
+        tracing::warn!(?why, "event stream refused");
+    }
+    let mut res = crate::error::error_response(
+        axum::http::StatusCode::TOO_MANY_REQUESTS,
+        "too_many_streams",
+        message,
+    );
+    res.headers_mut().insert(
+        header::RETRY_AFTER,
+        axum::http::HeaderValue::from_static("30"),
+    );
+    res.headers_mut().insert(
+        header::CONNECTION,
+        axum::http::HeaderValue::from_static("close"),
+    );
+    res
+}
+
 /// The live part of one stream: its office's batches, without the events it already sent.
 struct Batches {
     rx: broadcast::Receiver<Arc<Batch>>,
     last_sent: i64,
+    /// Its place among the open streams, given back when the stream ends.
+    _slot: crate::conn::Held,
 }
 
 impl Batches {
