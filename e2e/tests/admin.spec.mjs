@@ -138,6 +138,49 @@ test('staff accounts: added, logs in, disabled and refused', async ({ browser })
   await expect(clerk.getByRole('alert')).toBeVisible();
 });
 
+test('issue 21: wrong passwords lock an account; the clerk is told so in Japanese and an admin unlocks it', async ({ browser }) => {
+  const ctx = () => browser.newContext({ baseURL: relay.base, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+  const page = await (await ctx()).newPage();
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await loginAt(page, 'admin', ADMIN_PASSWORD);
+  await page.getByRole('button', { name: '職員アカウント' }).click();
+  const form = page.locator('form.add-device');
+  await form.getByLabel('ログインID').fill('suzuki.k');
+  await form.getByLabel('氏名').fill('鈴木 健');
+  await form.getByLabel('パスワード（10文字以上）').fill('madoguchi-2028');
+  await form.getByRole('button', { name: 'アカウントを追加' }).click();
+  const table = page.getByTestId('staff');
+  await expect(table).toContainText('鈴木 健');
+
+  // Five wrong passwords at the counter lock the account; the right one then waits too.
+  const clerk = await (await ctx()).newPage();
+  await clerk.goto('/queue');
+  const attempt = async (password) => {
+    await clerk.getByLabel('ログインID').fill('suzuki.k');
+    await clerk.getByLabel('パスワード').fill(password);
+    await clerk.getByRole('button', { name: 'ログイン' }).click();
+  };
+  for (let i = 0; i < 5; i++) {
+    await attempt(`wrong-${i}`);
+    await expect(clerk.getByRole('alert')).toHaveText('ログインIDまたはパスワードが違います。');
+  }
+  await attempt('madoguchi-2028');
+  await expect(clerk.getByRole('alert')).toHaveText(/一時的にロックされています/);
+  await clerk.screenshot({ path: path.resolve('artifacts', 'login-locked.png') });
+
+  // The admin sees the lock and lifts it; the clerk gets in.
+  await page.reload();
+  await page.getByRole('button', { name: '職員アカウント' }).click();
+  const row = table.locator('tr', { hasText: 'suzuki.k' });
+  await expect(row.getByTestId('staff-locked')).toHaveText('ロック中（パスワードの誤り）');
+  await shot(page, 'admin-staff-locked');
+  await row.getByRole('button', { name: 'ロックを解除' }).click();
+  await expect(page.getByRole('status')).toHaveText('ロックを解除しました。この職員はログインできます。');
+  await expect(row.getByTestId('staff-locked')).toHaveCount(0);
+  await attempt('madoguchi-2028');
+  await expect(clerk.getByRole('heading', { name: '職員ログイン' })).toHaveCount(0);
+});
+
 test('issue 17: unsaved admin changes ask before the tab or the page is left', async ({ browser }) => {
   const ctx = await browser.newContext({ baseURL: relay.base, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
   const page = await ctx.newPage();

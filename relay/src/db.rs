@@ -325,6 +325,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0025_office_head.sql"),
         include_str!("../migrations/postgres/0025_office_head.sql"),
     ),
+    (
+        26,
+        "login_lockout",
+        include_str!("../migrations/0026_login_lockout.sql"),
+        include_str!("../migrations/postgres/0026_login_lockout.sql"),
+    ),
 ];
 
 /// Opens the database at `url` (`sqlite://PATH`, `sqlite::memory:` or `postgres://…`).

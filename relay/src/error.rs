@@ -53,6 +53,14 @@ pub enum Error {
     /// Bad input: a body over the size limit.
     #[error("request body is larger than {0} bytes")]
     TooLarge(usize),
+    /// Not now: an account locked after wrong passwords (`account_locked`), too many logins
+    /// waiting for the password check (`logins_busy`). 429 with `Retry-After`.
+    #[error("{message}")]
+    Busy {
+        code: &'static str,
+        message: String,
+        retry_after_secs: u64,
+    },
     /// Bug or environment failure: database, hashing, I/O.
     #[error("internal error: {0}")]
     Internal(String),
@@ -71,6 +79,7 @@ impl Error {
             Error::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, code),
             Error::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             Error::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
+            Error::Busy { code, .. } => (StatusCode::TOO_MANY_REQUESTS, code),
             Error::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             Error::DeviceRequired(_) => (StatusCode::UNAUTHORIZED, "device_required"),
             Error::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
@@ -118,6 +127,16 @@ impl IntoResponse for Error {
                 alternatives: Vec::new(),
                 walk_in: Some(walk_in),
             },
+            Error::Busy {
+                retry_after_secs, ..
+            } => {
+                let secs = retry_after_secs.max(1).to_string();
+                let mut res = self.plain_response(status, code);
+                if let Ok(v) = axum::http::HeaderValue::from_str(&secs) {
+                    res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+                }
+                return res;
+            }
             other => return other.plain_response(status, code),
         };
         let body = ErrorBody { error: detail };

@@ -153,6 +153,7 @@ impl AppState {
             shutdown,
             dummy_hash,
             limiter: Arc::default(),
+            hashing: Arc::default(),
             streams: conn::Counter::new(
                 conn::Caps::from_open_files(
                     conn::open_file_limit(),

@@ -155,9 +155,102 @@ pub async fn enforce(State(limits): State<Limits>, req: Request, next: Next) -> 
     next.run(req).await.into_response()
 }
 
+/// Password checks (argon2id: ~20 MB and tens of milliseconds each) on a bounded pool: at most
+/// half the cores at once, and at most [`HashPool::MAX_WAITING`] waiting, so that a flood of
+/// logins can never take the processor from the kiosks and counters (issue 21 item 8).
+#[derive(Debug)]
+pub struct HashPool {
+    permits: tokio::sync::Semaphore,
+    waiting: std::sync::atomic::AtomicUsize,
+}
+
+impl Default for HashPool {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        Self {
+            permits: tokio::sync::Semaphore::new((cores / 2).max(1)),
+            waiting: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+}
+
+impl HashPool {
+    /// Logins that may wait for a check; more are answered 429 at once.
+    pub const MAX_WAITING: usize = 32;
+
+    /// Runs `check` on the blocking pool when a place is free; `None` when too many wait.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        check: impl FnOnce() -> T + Send + 'static,
+    ) -> Option<std::result::Result<T, tokio::task::JoinError>> {
+        use std::sync::atomic::Ordering;
+        if self.waiting.fetch_add(1, Ordering::AcqRel) >= Self::MAX_WAITING {
+            self.waiting.fetch_sub(1, Ordering::AcqRel);
+            return None;
+        }
+        struct Leave<'a>(&'a std::sync::atomic::AtomicUsize);
+        impl Drop for Leave<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+            }
+        }
+        let _leave = Leave(&self.waiting);
+        let _permit = self.permits.acquire().await.ok()?;
+        Some(tokio::task::spawn_blocking(check).await)
+    }
+}
+
+/// How long an account is locked after `failed` wrong passwords in a row: free for the
+/// first four, then 30 s, doubling with each further one, at most an hour.
+pub fn lock_ms(failed: i64) -> i64 {
+    const FREE: i64 = 4;
+    if failed <= FREE {
+        return 0;
+    }
+    let doublings = (failed - FREE - 1).min(10) as u32;
+    (30_000_i64 << doublings).min(3_600_000)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_lock_grows_with_each_wrong_password_up_to_an_hour() {
+        assert_eq!((1..=4).map(lock_ms).collect::<Vec<_>>(), [0, 0, 0, 0]);
+        assert_eq!(lock_ms(5), 30_000);
+        assert_eq!(lock_ms(6), 60_000);
+        assert_eq!(lock_ms(7), 120_000);
+        assert_eq!(lock_ms(12), 3_600_000);
+        assert_eq!(lock_ms(300), 3_600_000);
+    }
+
+    #[tokio::test]
+    async fn the_hash_pool_refuses_what_would_wait_too_long() {
+        let pool = std::sync::Arc::new(HashPool::default());
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let rx = std::sync::Arc::new(std::sync::Mutex::new(rx));
+        let mut waiting = Vec::new();
+        for _ in 0..HashPool::MAX_WAITING {
+            let (pool, rx) = (pool.clone(), rx.clone());
+            waiting.push(tokio::spawn(async move {
+                pool.run(move || {
+                    let _ = rx.lock().unwrap().recv();
+                })
+                .await
+                .is_some()
+            }));
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(pool.run(|| ()).await.is_none(), "the 33rd is refused");
+        for _ in 0..HashPool::MAX_WAITING {
+            tx.send(()).unwrap();
+        }
+        for w in waiting {
+            assert!(w.await.unwrap());
+        }
+        assert!(pool.run(|| ()).await.is_some(), "room again");
+    }
 
     #[test]
     fn a_bucket_allows_the_burst_then_refills_at_its_rate() {

@@ -310,7 +310,9 @@ fn responses() -> Value {
         })
     };
     let mut limited = error(
-        "Too many requests from this address (`rate_limited`): wait for `Retry-After` seconds.",
+        "Too many requests from this address (`rate_limited`); on login also an account locked \
+         after wrong passwords (`account_locked`) or too many logins being checked at once \
+         (`logins_busy`): wait for `Retry-After` seconds.",
     );
     limited["headers"] = json!({
         "Retry-After": {

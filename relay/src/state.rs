@@ -42,6 +42,8 @@ pub struct AppState {
     pub(crate) next_slots: Arc<NextSlots>,
     /// Rate-limit buckets of the public endpoints.
     pub limiter: Arc<Limiter>,
+    /// Password checks, a few at a time ([`crate::limits::HashPool`]).
+    pub hashing: Arc<crate::limits::HashPool>,
     /// Open event streams, per client address and in total ([`crate::conn`]).
     pub streams: Arc<crate::conn::Counter>,
     /// A real argon2id hash checked for unknown logins, so timing does not reveal accounts.

@@ -303,3 +303,93 @@ async fn streams_are_capped_per_address_and_begin_with_retry() {
     drop(held.pop());
     assert_eq!(open("198.51.100.30").await.status(), StatusCode::OK);
 }
+
+/// Item 8: wrong passwords lock the account with a growing delay (no hashing while locked),
+/// the right password then waits too, an admin lifts the lock, and a right password before
+/// the lock starts the count again.
+#[tokio::test]
+async fn wrong_passwords_lock_the_account_until_an_admin_lifts_it() {
+    let (app, _state) = test_app().await;
+    let admin = login(&app).await;
+    let created = send(
+        &app,
+        Method::POST,
+        "/api/staff",
+        Some(json!({"login": "tanaka", "display_name": "田中", "role": "staff", "password": "tanaka-password-1"})),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let id = created.body["id"].as_i64().unwrap();
+    let try_login = |password: &'static str| {
+        let app = app.clone();
+        async move {
+            send(
+                &app,
+                Method::POST,
+                "/api/auth/login",
+                Some(json!({"login": "tanaka", "password": password})),
+                None,
+            )
+            .await
+        }
+    };
+    // Four wrong, then the right one: in, and the count starts again.
+    for _ in 0..4 {
+        assert_error(
+            &try_login("wrong").await,
+            StatusCode::UNAUTHORIZED,
+            "bad_credentials",
+        );
+    }
+    assert_eq!(try_login("tanaka-password-1").await.status, StatusCode::OK);
+    for _ in 0..4 {
+        assert_error(
+            &try_login("wrong").await,
+            StatusCode::UNAUTHORIZED,
+            "bad_credentials",
+        );
+    }
+    // The fifth in a row locks it for 30 s: even the right password waits.
+    assert_error(
+        &try_login("wrong").await,
+        StatusCode::UNAUTHORIZED,
+        "bad_credentials",
+    );
+    let locked = try_login("tanaka-password-1").await;
+    assert_error(&locked, StatusCode::TOO_MANY_REQUESTS, "account_locked");
+    let wait: u64 = locked.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((25..=30).contains(&wait), "{wait}");
+    // The admin sees it and lifts it.
+    let list = send(&app, Method::GET, "/api/staff", None, Some(&admin)).await;
+    let row = list
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == id)
+        .unwrap()
+        .clone();
+    assert!(row["locked_until_ms"].as_i64().is_some(), "{row}");
+    let lifted = send(
+        &app,
+        Method::PUT,
+        &format!("/api/staff/{id}"),
+        Some(json!({"unlock": true})),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(lifted.status, StatusCode::OK, "{}", lifted.body);
+    assert!(
+        lifted.body.get("locked_until_ms").is_none(),
+        "{}",
+        lifted.body
+    );
+    assert_eq!(try_login("tanaka-password-1").await.status, StatusCode::OK);
+    // Others are not affected: the admin logs in all along.
+    login(&app).await;
+}

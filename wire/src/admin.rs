@@ -317,6 +317,10 @@ pub struct StaffAccount {
     pub role: Role,
     /// A disabled account cannot log in; its sessions ended when it was disabled.
     pub disabled: bool,
+    /// Locked after wrong passwords in a row until this time (ms since the epoch); absent
+    /// when not locked now. An admin lifts it with `{"unlock": true}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locked_until_ms: Option<i64>,
 }
 
 /// Body of `POST /api/staff`.
@@ -343,6 +347,9 @@ pub struct StaffUpdate {
     pub disabled: Option<bool>,
     #[serde(default)]
     pub password: Option<String>,
+    /// `true`: lift a lock after wrong passwords (a new password lifts it too).
+    #[serde(default)]
+    pub unlock: Option<bool>,
 }
 
 /// A login: 3 to 32 of a–z, 0–9, `.`, `-`, `_`.

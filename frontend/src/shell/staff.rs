@@ -145,6 +145,13 @@ pub fn Login(on_login: Callback<StaffMe>) -> impl IntoView {
                 Err(ApiError::Refused { status: 401, .. } | ApiError::Unauthorized) => {
                     failed.set(Some(t().login_failed))
                 }
+                Err(ApiError::Refused {
+                    status: 429, code, ..
+                }) => failed.set(Some(if code == "account_locked" {
+                    t().login_locked
+                } else {
+                    t().login_busy
+                })),
                 Err(_) => failed.set(Some(t().relay_unreachable)),
             }
         });

@@ -65,6 +65,18 @@ pub async fn bootstrap_admin(pool: &Pool, password: Option<&str>) -> Result<Opti
     Ok(generated)
 }
 
+/// 429 `account_locked`, for `ms` more.
+fn locked(ms: i64) -> Error {
+    let secs = u64::try_from((ms + 999) / 1000).unwrap_or(1).max(1);
+    Error::Busy {
+        code: "account_locked",
+        message: format!(
+            "this account is locked after wrong passwords for {secs} s more; an administrator can unlock it in 管理"
+        ),
+        retry_after_secs: secs,
+    }
+}
+
 fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
     let value = format!(
@@ -97,21 +109,54 @@ pub(crate) async fn auth_login(
     if req.login.is_empty() || req.login.len() > 64 || req.password.len() > MAX_PASSWORD {
         return Err(Error::BadCredentials);
     }
-    // Verify against a real hash even for unknown logins, so timing does not tell which.
-    let (staff_id, phc) = match store::sessions::credentials(&state.db, &req.login).await? {
-        Some((id, phc)) => (Some(id), phc),
-        None => (None, state.dummy_hash.to_string()),
-    };
+    let account = store::sessions::credentials(&state.db, &req.login).await?;
+    let now = now_ms();
+    // A locked account takes no password (and costs no hashing) until its lock ends.
+    if let Some(a) = &account
+        && a.locked_until_ms > now
+    {
+        return Err(locked(a.locked_until_ms - now));
+    }
+    // Verify against a real hash even for unknown logins, so timing does not tell which; on
+    // the bounded pool, so that logins never slow the kiosks and counters.
+    let phc = account
+        .as_ref()
+        .map_or_else(|| state.dummy_hash.to_string(), |a| a.phc.clone());
     let password = req.password;
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &phc))
+    let ok = state
+        .hashing
+        .run(move || verify_password(&password, &phc))
         .await
+        .ok_or_else(|| Error::Busy {
+            code: "logins_busy",
+            message: "too many logins are being checked at once; try again in a moment".into(),
+            retry_after_secs: 2,
+        })?
         .map_err(|e| Error::Internal(format!("verify task: {e}")))?;
-    let Some(staff_id) = staff_id.filter(|_| ok) else {
+    let Some(account) = account else {
         tracing::info!("staff login refused");
         return Err(Error::BadCredentials);
     };
+    let staff_id = account.id;
+    if !ok {
+        let (failed, until) =
+            store::sessions::login_failed(&state.db, staff_id, now, crate::limits::lock_ms).await?;
+        if until > 0 {
+            tracing::warn!(
+                staff_id,
+                failed,
+                lock_s = (until - now) / 1000,
+                "staff account locked after wrong passwords"
+            );
+        } else {
+            tracing::info!(staff_id, failed, "staff login refused");
+        }
+        return Err(Error::BadCredentials);
+    }
+    if account.failed > 0 {
+        store::sessions::login_reset(&state.db, staff_id).await?;
+    }
     let token = random_token();
-    let now = now_ms();
     store::sessions::start(
         &state.db,
         &token_hash(&token),

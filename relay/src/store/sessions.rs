@@ -31,13 +31,64 @@ pub(crate) async fn insert_first_admin(db: &Pool, phc: &str) -> Result<()> {
 }
 
 /// The id and password hash of the active account `login`.
-pub(crate) async fn credentials(db: &Pool, login: &str) -> Result<Option<(i64, String)>> {
-    Ok(
-        sqlx::query_as("SELECT id, password_hash FROM staff WHERE login = $1 AND disabled = 0")
-            .bind(login)
-            .fetch_optional(db)
-            .await?,
+pub(crate) async fn credentials(db: &Pool, login: &str) -> Result<Option<Credentials>> {
+    let row: Option<(i64, String, i64, i64)> = sqlx::query_as(
+        "SELECT id, password_hash, failed_logins, locked_until_ms FROM staff WHERE login = $1 AND disabled = 0",
     )
+    .bind(login)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|(id, phc, failed, locked_until_ms)| Credentials {
+        id,
+        phc,
+        failed,
+        locked_until_ms,
+    }))
+}
+
+/// An active account's password hash and its wrong passwords in a row.
+#[derive(Debug, Clone)]
+pub(crate) struct Credentials {
+    pub id: i64,
+    pub phc: String,
+    pub failed: i64,
+    pub locked_until_ms: i64,
+}
+
+/// Counts one more wrong password for `id`; returns the new count. `lock_ms(count)` says
+/// until when the account is locked (0: not). One statement, so that logins racing on
+/// several relays all count.
+pub(crate) async fn login_failed(
+    db: &Pool,
+    id: i64,
+    now: i64,
+    lock_ms: impl Fn(i64) -> i64,
+) -> Result<(i64, i64)> {
+    let failed: i64 = sqlx::query_scalar(
+        "UPDATE staff SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
+    )
+    .bind(id)
+    .fetch_one(db)
+    .await?;
+    let lock = lock_ms(failed);
+    let until = if lock > 0 { now + lock } else { 0 };
+    if until > 0 {
+        sqlx::query("UPDATE staff SET locked_until_ms = $1 WHERE id = $2")
+            .bind(until)
+            .bind(id)
+            .execute(db)
+            .await?;
+    }
+    Ok((failed, until))
+}
+
+/// A right password, or an admin lifting the lock: the count starts again.
+pub(crate) async fn login_reset(db: &Pool, id: i64) -> Result<()> {
+    sqlx::query("UPDATE staff SET failed_logins = 0, locked_until_ms = 0 WHERE id = $1 AND (failed_logins <> 0 OR locked_until_ms <> 0)")
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
 }
 
 /// Starts a session of `staff_id` until `expires_at_ms`, and deletes the ones that ended.

@@ -26,11 +26,12 @@ pub(crate) fn role_from_db(role: &str) -> Role {
 /// Every account (active first, then by login), or the one with `id`.
 pub(crate) async fn accounts(db: &Pool, id: Option<i64>) -> Result<Vec<StaffAccount>> {
     let rows = sqlx::query(
-        "SELECT id, login, display_name, role, disabled FROM staff WHERE $1 = 0 OR id = $1 ORDER BY disabled, login",
+        "SELECT id, login, display_name, role, disabled, locked_until_ms FROM staff WHERE $1 = 0 OR id = $1 ORDER BY disabled, login",
     )
     .bind(id.unwrap_or(0))
     .fetch_all(db)
     .await?;
+    let now = crate::db::now_ms();
     rows.iter()
         .map(|r| {
             Ok(StaffAccount {
@@ -39,6 +40,8 @@ pub(crate) async fn accounts(db: &Pool, id: Option<i64>) -> Result<Vec<StaffAcco
                 display_name: r.try_get("display_name")?,
                 role: role_from_db(&r.try_get::<String, _>("role")?),
                 disabled: r.try_get::<i64, _>("disabled")? != 0,
+                locked_until_ms: Some(r.try_get::<i64, _>("locked_until_ms")?)
+                    .filter(|&until| until > now),
             })
         })
         .collect()
@@ -113,6 +116,12 @@ pub(crate) async fn apply(
         sqlx::query("UPDATE staff SET password_hash = $2 WHERE id = $1")
             .bind(id)
             .bind(phc)
+            .execute(&mut **tx)
+            .await?;
+    }
+    if phc.is_some() || update.unlock == Some(true) {
+        sqlx::query("UPDATE staff SET failed_logins = 0, locked_until_ms = 0 WHERE id = $1")
+            .bind(id)
             .execute(&mut **tx)
             .await?;
     }

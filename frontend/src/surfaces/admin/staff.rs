@@ -153,13 +153,20 @@ pub fn StaffPanel(me: String) -> impl IntoView {
                                     };
                                     let toggle_role = acc.role;
                                     let disabled = acc.disabled;
+                                    let locked = acc.locked_until_ms.is_some();
                                     view! {
                                         <tr class:disabled=disabled>
                                             <td><code>{acc.login.clone()}</code></td>
                                             <td>{acc.display_name.clone()}{mine.then_some(l.admin().you)}</td>
                                             <td>{role_label(acc.role, l)}</td>
-                                            <td><span class=if disabled { "badge device-revoked" } else { "badge device-paired" }>{if disabled { l.admin().inactive } else { l.admin().active }}</span></td>
+                                            <td>
+                                                <span class=if disabled { "badge device-revoked" } else { "badge device-paired" }>{if disabled { l.admin().inactive } else { l.admin().active }}</span>
+                                                {locked.then(|| view! { " "<span class="badge device-revoked" data-testid="staff-locked">{l.admin().locked}</span> })}
+                                            </td>
                                             <td class="row-buttons">
+                                                {locked.then(|| view! {
+                                                    <button type="button" class="small" on:click=move |_| change(id, StaffUpdate { unlock: Some(true), ..StaffUpdate::default() }, Some(lang.get_untracked().admin().unlocked))>{l.admin().unlock}</button>
+                                                })}
                                                 {(!mine).then(|| view! {
                                                     <button type="button" class="secondary small" on:click=move |_| change(id, StaffUpdate {
                                                         role: Some(if toggle_role == Role::Admin { Role::Staff } else { Role::Admin }),
