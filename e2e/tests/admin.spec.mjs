@@ -21,6 +21,15 @@ async function shot(page, name) {
   await page.screenshot({ path: path.resolve('artifacts', `${name}.png`), fullPage: true });
 }
 
+/** Fills 職員アカウント's form and adds the account. */
+async function addStaff(page, login, name, password) {
+  const form = page.locator('form.add-device');
+  await form.getByLabel('ログインID').fill(login);
+  await form.getByLabel('氏名').fill(name);
+  await form.getByLabel('パスワード（10文字以上）').fill(password);
+  await form.getByRole('button', { name: 'アカウントを追加' }).click();
+}
+
 async function loginAt(page, login, password) {
   await page.goto('/admin');
   await page.getByLabel('ログインID').fill(login);
@@ -102,14 +111,9 @@ test('staff accounts: added, logs in, disabled and refused', async ({ browser })
   await page.setViewportSize({ width: 1400, height: 900 });
   await loginAt(page, 'admin', ADMIN_PASSWORD);
   await page.getByRole('button', { name: '職員アカウント' }).click();
-  const form = page.locator('form.add-device');
-  await form.getByLabel('ログインID').fill('tanaka.h');
-  await form.getByLabel('氏名').fill('田中 花子');
-  await form.getByLabel('パスワード（10文字以上）').fill('short');
-  await form.getByRole('button', { name: 'アカウントを追加' }).click();
+  await addStaff(page, 'tanaka.h', '田中 花子', 'short');
   await expect(page.getByTestId('staff-problem')).toHaveText('パスワードは10文字以上にしてください。');
-  await form.getByLabel('パスワード（10文字以上）').fill('madoguchi-2027');
-  await form.getByRole('button', { name: 'アカウントを追加' }).click();
+  await addStaff(page, 'tanaka.h', '田中 花子', 'madoguchi-2027');
   const table = page.getByTestId('staff');
   await expect(table).toContainText('田中 花子');
   // Issue 17 item 13: every save says it was saved.
@@ -144,11 +148,7 @@ test('issue 21: wrong passwords lock an account; the clerk is told so in Japanes
   await page.setViewportSize({ width: 1400, height: 900 });
   await loginAt(page, 'admin', ADMIN_PASSWORD);
   await page.getByRole('button', { name: '職員アカウント' }).click();
-  const form = page.locator('form.add-device');
-  await form.getByLabel('ログインID').fill('suzuki.k');
-  await form.getByLabel('氏名').fill('鈴木 健');
-  await form.getByLabel('パスワード（10文字以上）').fill('madoguchi-2028');
-  await form.getByRole('button', { name: 'アカウントを追加' }).click();
+  await addStaff(page, 'suzuki.k', '鈴木 健', 'madoguchi-2028');
   const table = page.getByTestId('staff');
   await expect(table).toContainText('鈴木 健');
 

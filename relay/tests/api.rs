@@ -1035,21 +1035,18 @@ async fn every_answer_carries_the_security_headers_and_the_csp_allows_only_the_b
 
 #[tokio::test]
 async fn public_endpoints_are_rate_limited_per_address_with_retry_after() {
-    let mut config = TestDb::new(false).await.config();
-    config.rate_limits = true;
-    config.trust_forwarded_for = true;
-    let app = app(AppState::open(config).await.unwrap());
+    let (_db, app) = limited_app().await;
     let submit = |from: &'static str| {
         let app = app.clone();
         async move {
-            let req = Request::builder()
-                .method(Method::POST)
-                .uri("/api/offices/kokurakita/submissions")
-                .header(header::CONTENT_TYPE, "application/json")
-                .header("x-forwarded-for", format!("203.0.113.9, {from}"))
-                .body(Body::from("{}"))
-                .unwrap();
-            send_raw(&app, req).await
+            send_from(
+                &app,
+                Method::POST,
+                "/api/offices/kokurakita/submissions",
+                Some("{}"),
+                &format!("203.0.113.9, {from}"),
+            )
+            .await
         }
     };
     // Five at once are fine (each refused only for its empty body)…

@@ -113,19 +113,24 @@ async fn a_nul_anywhere_in_a_request_is_a_400_that_says_where() {
     );
 }
 
+/// `POST /api/offices/kokurakita/tickets` with `body`, as an open kiosk.
+async fn ticket(app: &axum::Router, body: serde_json::Value) -> common::Answer {
+    send(
+        app,
+        Method::POST,
+        "/api/offices/kokurakita/tickets",
+        Some(body),
+        None,
+    )
+    .await
+}
+
 /// Item 4: where an object is expected an array is refused, not read field by field
 /// (`["jumin"]` issued a ticket; `["admin"]` renamed a staff account).
 #[tokio::test]
 async fn an_array_is_not_an_object() {
     let (app, _state) = test_app().await;
-    let a = send(
-        &app,
-        Method::POST,
-        "/api/offices/kokurakita/tickets",
-        Some(json!(["jumin"])),
-        None,
-    )
-    .await;
+    let a = ticket(&app, json!(["jumin"])).await;
     assert_error(&a, StatusCode::BAD_REQUEST, "invalid_body");
     assert!(
         a.body["error"]["message"]
@@ -148,25 +153,11 @@ async fn an_array_is_not_an_object() {
     .await;
     assert_error(&a, StatusCode::BAD_REQUEST, "invalid_body");
     for body in [json!("jumin"), json!(1), json!(null), json!(true)] {
-        let a = send(
-            &app,
-            Method::POST,
-            "/api/offices/kokurakita/tickets",
-            Some(body),
-            None,
-        )
-        .await;
+        let a = ticket(&app, body).await;
         assert_error(&a, StatusCode::BAD_REQUEST, "invalid_body");
     }
     // An object still reads, and a wrong field still says which.
-    let a = send(
-        &app,
-        Method::POST,
-        "/api/offices/kokurakita/tickets",
-        Some(json!({"service_id": 5})),
-        None,
-    )
-    .await;
+    let a = ticket(&app, json!({"service_id": 5})).await;
     assert_error(&a, StatusCode::BAD_REQUEST, "invalid_body");
     assert!(
         a.body["error"]["message"]
@@ -176,14 +167,7 @@ async fn an_array_is_not_an_object() {
         "{}",
         a.body
     );
-    let a = send(
-        &app,
-        Method::POST,
-        "/api/offices/kokurakita/tickets",
-        Some(json!({"service_id": "jumin"})),
-        None,
-    )
-    .await;
+    let a = ticket(&app, json!({"service_id": "jumin"})).await;
     assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
 }
 
@@ -217,26 +201,13 @@ async fn api_answers_carry_no_store() {
 /// (one address could try ~600 codes a second).
 #[tokio::test]
 async fn pairing_guesses_are_rate_limited() {
-    use axum::body::Body;
-    use axum::http::{Request, header};
-    let db = common::TestDb::new(false).await;
-    let mut config = db.config();
-    config.rate_limits = true;
-    config.trust_forwarded_for = true;
-    let app = mado_relay::app(mado_relay::AppState::open(config).await.unwrap());
+    use axum::http::header;
+    let (_db, app) = common::limited_app().await;
     let guess = |code: u32, from: &'static str| {
         let app = app.clone();
         async move {
-            let req = Request::builder()
-                .method(Method::POST)
-                .uri("/api/devices/pair")
-                .header(header::CONTENT_TYPE, "application/json")
-                .header("x-forwarded-for", from)
-                .body(Body::from(
-                    json!({"code": format!("{code:06}")}).to_string(),
-                ))
-                .unwrap();
-            common::send_raw(&app, req).await
+            let body = json!({"code": format!("{code:06}")}).to_string();
+            common::send_from(&app, Method::POST, "/api/devices/pair", Some(&body), from).await
         }
     };
     let mut limited = None;
@@ -265,11 +236,7 @@ async fn streams_are_capped_per_address_and_begin_with_retry() {
     use axum::http::{Request, header};
     use http_body_util::BodyExt;
     use tower::ServiceExt;
-    let db = common::TestDb::new(false).await;
-    let mut config = db.config();
-    config.rate_limits = true;
-    config.trust_forwarded_for = true;
-    let app = mado_relay::app(mado_relay::AppState::open(config).await.unwrap());
+    let (_db, app) = common::limited_app().await;
     let open = |from: &'static str| {
         let app = app.clone();
         async move {

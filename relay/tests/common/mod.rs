@@ -241,3 +241,38 @@ pub async fn booked_today(
         .unwrap();
     (token, code)
 }
+
+/// An app on a fresh database with the rate limits on and `X-Forwarded-For` trusted, as
+/// behind the city's proxy: each test request can come from an address of its choosing
+/// ([`send_from`]). Keep the `TestDb` alive.
+pub async fn limited_app() -> (TestDb, Router) {
+    let db = TestDb::new(false).await;
+    let mut config = db.config();
+    config.rate_limits = true;
+    config.trust_forwarded_for = true;
+    let app = app(AppState::open(config).await.expect("state opens"));
+    (db, app)
+}
+
+/// `method uri` with a JSON `body` (or none) from client address `from` (the proxy's
+/// `X-Forwarded-For`, read by [`limited_app`]).
+pub async fn send_from(
+    app: &Router,
+    method: Method,
+    uri: &str,
+    body: Option<&str>,
+    from: &str,
+) -> Answer {
+    let req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("x-forwarded-for", from);
+    let req = match body {
+        Some(b) => req
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(b.to_owned())),
+        None => req.body(Body::empty()),
+    }
+    .unwrap();
+    send_raw(app, req).await
+}
