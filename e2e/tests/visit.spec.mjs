@@ -109,6 +109,34 @@ test('「次の方」 ends the visit: its record is sent once and no personal da
   errors.assertNone();
 });
 
+// Issue 21 item 3: a visit's record goes by the visit, not by an idempotency key. Saved
+// mid-visit, then changed and ended, the relay keeps one record with what the visit ended
+// with (with a key, the second send was answered with the first record and its changes lost).
+test('a record saved mid-visit and ended later is one record with its last answers and its end', async ({ page }) => {
+  const errors = watchErrors(page);
+  await login(page);
+  await beginTecho(page);
+  await page.getByRole('button', { name: '記録を保存' }).click();
+  const mine = async () => {
+    const records = await page.evaluate(async () => (await fetch('/api/offices/kokurakita/guide-records')).json());
+    return records.filter((r) => r.pack === 'shintai-techo' && r.answers.birth_date === '1956-04-10');
+  };
+  // Saved, not ended: the one record of this pack without an end.
+  await expect.poll(async () => (await mine()).filter((r) => !r.done_at_ms).length).toBe(1);
+  const before = (await mine()).map((r) => r.id);
+  const saved = (await mine()).find((r) => !r.done_at_ms);
+  await answer(page, '手帳の等級（総合等級）は何級ですか', '2');
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: '次の方' }).click();
+  await expect(page.getByRole('button', { name: /身体障害者手帳/ })).toBeVisible();
+  await expect.poll(async () => (await kept(page)).outbox?.length ?? 0).toBe(0);
+  await expect.poll(async () => (await mine()).find((r) => r.id === saved.id)?.done_at_ms ?? 0).toBeGreaterThan(0);
+  const after = await mine();
+  expect(after.map((r) => r.id).sort()).toEqual(before.sort());
+  expect(after.find((r) => r.id === saved.id).answers.grade).toBe(2);
+  errors.assertNone();
+});
+
 test('with the relay killed mid-visit the counter reloads from cache, guides, prints, and the record syncs once', async ({ page }) => {
   const PORT = 18197;
   const dir = tempDataDir();

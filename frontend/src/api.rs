@@ -177,18 +177,19 @@ pub async fn logout() -> Result<(), ApiError> {
     }
 }
 
-/// Keeps the guide's result with the counter record (staff).
-/// Saves a counter record with its visit's key: sent again (the outbox retries after a lost
-/// answer), the relay gives back the record it stored the first time.
+/// Saves the counter's record of visit `visit` (staff). Saved again while the visit is open
+/// (an answer changed, forms printed, the visit ended), the relay replaces it; sent again as
+/// it was (the outbox retries after a lost answer), the relay gives back the stored one.
 pub async fn save_guide_record(
     office: &str,
     record: &mado_wire::NewGuideRecord,
-    idempotency_key: &str,
+    visit: &str,
 ) -> Result<mado_wire::GuideRecord, ApiError> {
-    let request = Request::post(&format!("/api/offices/{office}/guide-records"))
-        .header("Idempotency-Key", idempotency_key)
-        .json(record)
-        .map_err(|e| ApiError::BadAnswer(e.to_string()))?;
+    let request = Request::put(&format!(
+        "/api/offices/{office}/guide-records/visits/{visit}"
+    ))
+    .json(record)
+    .map_err(|e| ApiError::BadAnswer(e.to_string()))?;
     read(request.send().await).await
 }
 

@@ -331,6 +331,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0026_login_lockout.sql"),
         include_str!("../migrations/postgres/0026_login_lockout.sql"),
     ),
+    (
+        27,
+        "idempotency_request",
+        include_str!("../migrations/0027_idempotency_request.sql"),
+        include_str!("../migrations/postgres/0027_idempotency_request.sql"),
+    ),
 ];
 
 /// Opens the database at `url` (`sqlite://PATH`, `sqlite::memory:` or `postgres://…`).

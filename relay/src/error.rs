@@ -35,6 +35,12 @@ pub enum Error {
     /// Bad input: the request conflicts with the current state (e.g. calling a finished ticket).
     #[error("{0}")]
     Conflict(String),
+    /// Bad input: an `Idempotency-Key` sent again with another request
+    /// ([`crate::headers::Idempotency`]).
+    #[error(
+        "this Idempotency-Key was sent before with another request; a new request needs a new key"
+    )]
+    KeyReused,
     /// The slot asked for has no free place; other slots are offered.
     #[error("{message}")]
     SlotFull {
@@ -84,6 +90,7 @@ impl Error {
             Error::DeviceRequired(_) => (StatusCode::UNAUTHORIZED, "device_required"),
             Error::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             Error::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            Error::KeyReused => (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused"),
             Error::SlotFull { .. } => (StatusCode::CONFLICT, "slot_full"),
             Error::Closed { .. } => (StatusCode::CONFLICT, "closed"),
             Error::UnsupportedMediaType => {

@@ -241,6 +241,10 @@ fn path_parameter(name: &str) -> Option<Value> {
             json!({"type": "integer", "format": "int64"}),
             "The id of the resource named before it in the path.",
         ),
+        "visit" => (
+            json!({"type": "string", "pattern": "^[A-Za-z0-9-]{1,100}$"}),
+            "The counter's id for one visit (a UUID the counter makes when the visit begins).",
+        ),
         "token" => (
             json!({"type": "string"}),
             "The capability token, given once in the answer that created the thing (a \
@@ -351,6 +355,10 @@ fn responses() -> Value {
         ),
         "RateLimited": limited,
         "TooManyStreams": streams,
+        "KeyReused": error(
+            "This `Idempotency-Key` came before with another request \
+             (`idempotency_key_reused`); nothing was done. A new request needs a new key."
+        ),
     })
 }
 
@@ -384,8 +392,11 @@ fn operation(route: &Route, reads: &mut SchemaGenerator, writes: &mut SchemaGene
             "in": "header",
             "required": false,
             "description": "Any 1 to 100 visible ASCII characters, new for each intended \
-                request (a UUID will do). A repeat with the same key, after a timeout or a \
-                lost answer, gets the first answer again (200) instead of a second one.",
+                request (a UUID will do). A repeat with the same key and the same request, \
+                after a timeout or a lost answer, gets the first answer again (200) instead of \
+                a second one. The key is kept for its caller (a paired kiosk, a staff member, \
+                the public) and bound to its request: the same key with another request \
+                answers 422 `idempotency_key_reused`.",
             "schema": { "type": "string", "pattern": "^[!-~]{1,100}$" },
         }));
     }
@@ -488,6 +499,9 @@ fn operation(route: &Route, reads: &mut SchemaGenerator, writes: &mut SchemaGene
     }
     if route.path == "/api/offices/{office}/events" {
         answers.insert("429".into(), response_ref("TooManyStreams"));
+    }
+    if route.idempotent {
+        answers.insert("422".into(), response_ref("KeyReused"));
     }
     answers.insert("4XX".into(), response_ref("ClientError"));
     answers.insert("5XX".into(), response_ref("ServerError"));

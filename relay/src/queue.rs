@@ -46,7 +46,7 @@ pub(crate) enum Work {
     Issue {
         office: Arc<mado_wire::Office>,
         service: mado_wire::Service,
-        key: Option<String>,
+        key: Option<crate::headers::Idempotency>,
     },
     /// Finish the counter's current ticket and call the next one of `services`.
     CallNext {
@@ -245,7 +245,7 @@ async fn write_in(
             to_issue.push(tickets::ToIssue {
                 office,
                 service,
-                key: key.as_deref(),
+                key: key.as_ref(),
             });
         }
     }
@@ -289,6 +289,7 @@ async fn write_in(
 mod tests {
     use super::*;
     use crate::Config;
+    use crate::headers::Caller;
     use crate::state::AppState;
     use mado_wire::{EventKind, TicketNumber};
 
@@ -329,11 +330,23 @@ mod tests {
         office.services.iter().find(|s| s.id == id).unwrap().clone()
     }
 
+    /// A walk-in ticket as a kiosk of no paired device asks for it.
     fn issue(office: &Arc<mado_wire::Office>, service_id: &str, key: Option<&str>) -> Work {
+        let key = key.map(|k| {
+            let mut headers = axum::http::HeaderMap::new();
+            headers.insert("idempotency-key", k.parse().unwrap());
+            let req = mado_wire::IssueTicketRequest {
+                service_id: service_id.to_owned(),
+            };
+            let route = format!("tickets\n{}", office.id);
+            crate::headers::Idempotency::read(&headers, b"test", Caller::Public, &route, &req)
+                .unwrap()
+                .unwrap()
+        });
         Work::Issue {
             office: office.clone(),
             service: service(office, service_id),
-            key: key.map(str::to_owned),
+            key,
         }
     }
 
@@ -448,7 +461,7 @@ mod tests {
             vec![
                 issue(&office, "jumin", None),
                 issue(&office, "kokuho", Some("k-2")),
-                issue(&office, "jumin", Some("k-1")),
+                issue(&office, "kokuho", Some("k-1")),
                 issue(&office, "jumin", None),
                 issue(&office, "kokuho", Some("k-2")),
                 issue(&office, "kokuho", None),
@@ -654,9 +667,9 @@ mod tests {
         let done = answers(queue_all(
             &state,
             vec![
-                issue(&office, "jumin", Some("kiosk-1 #42")),
+                issue(&office, "jumin", Some("kiosk-1-#42")),
                 issue(&office, "jumin", None),
-                issue(&office, "jumin", Some("kiosk-1 #42")),
+                issue(&office, "jumin", Some("kiosk-1-#42")),
             ],
         ))
         .await;
@@ -670,6 +683,31 @@ mod tests {
         assert_eq!(again.number.to_string(), "A-001");
         assert_eq!(number(&done[1]).to_string(), "A-002");
         assert_eq!(events(&state).await.len(), 2);
+    }
+
+    /// Issue 21 item 3: a key sent again for another service (in the same batch or later)
+    /// issues nothing and answers 422, never the ticket of the first request.
+    #[tokio::test]
+    async fn a_key_sent_again_with_another_service_issues_nothing() {
+        let (state, _dir) = relay().await;
+        let office = Arc::new(state.office("kokurakita").await.unwrap());
+        let done = answers(queue_all(
+            &state,
+            vec![
+                issue(&office, "jumin", Some("k-1")),
+                issue(&office, "kokuho", Some("k-1")),
+            ],
+        ))
+        .await;
+        assert_eq!(number(&done[0]).to_string(), "A-001");
+        assert!(matches!(done[1], Ok(Done::KeyReused)), "{:?}", done[1]);
+        let later = answers(queue_all(
+            &state,
+            vec![issue(&office, "kokuho", Some("k-1"))],
+        ))
+        .await;
+        assert!(matches!(later[0], Ok(Done::KeyReused)), "{:?}", later[0]);
+        assert_eq!(events(&state).await.len(), 1, "one ticket issued");
     }
 
     /// Rows of `tickets` this transaction has read so far (PostgreSQL's own count).

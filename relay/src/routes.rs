@@ -233,6 +233,16 @@ pub const ROUTES: &[Route] = &[
     .created::<GuideRecord>()
     .idempotent(),
     r(
+        "PUT",
+        "/api/offices/{office}/guide-records/visits/{visit}",
+        Staff,
+        "save the counter's record of one visit (replaced while the visit is open)",
+        |m| on(m, crate::http::records::records_save_visit),
+    )
+    .body::<NewGuideRecord>()
+    .created::<GuideRecord>()
+    .also_ok("saved before: the same record, or replaced by this one while the visit is open"),
+    r(
         "GET",
         "/api/offices/{office}/guide-records",
         Staff,

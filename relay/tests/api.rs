@@ -239,7 +239,8 @@ async fn an_idempotency_key_returns_the_same_ticket() {
 #[tokio::test]
 async fn an_idempotency_key_is_kept_as_sent_whatever_its_characters() {
     let (app, state) = test_app().await;
-    // Quotes, a backslash and what would end a statement: visible ASCII, all allowed.
+    // Quotes, a backslash and what would end a statement: visible ASCII, all allowed. It is
+    // kept as sent after its caller's scope (`p`: an office that pairs no kiosk).
     let key = r#"kiosk'1"\;--"#;
     let req = || keyed_ticket(key, "kokuho");
     let a = send_raw(&app, req()).await;
@@ -251,7 +252,7 @@ async fn an_idempotency_key_is_kept_as_sent_whatever_its_characters() {
         .fetch_one(&state.db)
         .await
         .unwrap();
-    assert_eq!(stored, key);
+    assert_eq!(stored, format!("p {key}"));
 }
 
 #[tokio::test]
@@ -588,6 +589,83 @@ fn guide_record() -> Value {
         "printed_forms": ["kouki-sousaihi", "kaigo-soushitsu"],
         "printed_for": "山田 花子"
     })
+}
+
+/// The counter saves its visit's record by the visit's id: saved again while the visit is
+/// open (an answer changed, the visit ended) it is replaced, so the record ends with what
+/// the visit ended with, and one visit is one record. Before, the record went by an
+/// idempotency key, and a save after the first one was answered with the first record: the
+/// visit's end time and later answers were lost.
+#[tokio::test]
+async fn a_visit_record_saved_again_while_the_visit_is_open_is_replaced() {
+    let (app, state) = test_app().await;
+    let admin = login(&app).await;
+    let uri = "/api/offices/kokurakita/guide-records/visits/5f0c2a1e-8d7b-4c3a-9e1f-2b6d7c8a9e00";
+    let saved = send(&app, Method::PUT, uri, Some(guide_record()), Some(&admin)).await;
+    assert_eq!(saved.status, StatusCode::CREATED, "{}", saved.body);
+    let id = saved.body["id"].clone();
+    // The outbox sends it again (its answer was lost): the same record.
+    let again = send(&app, Method::PUT, uri, Some(guide_record()), Some(&admin)).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    assert_eq!(again.body, saved.body);
+    // The visit ends: the record is replaced, not duplicated.
+    let mut done = guide_record();
+    done["done_at_ms"] = json!(1_765_000_000_000_i64);
+    done["answers"]["householder"] = json!(false);
+    let ended = send(&app, Method::PUT, uri, Some(done.clone()), Some(&admin)).await;
+    assert_eq!(ended.status, StatusCode::OK, "{}", ended.body);
+    assert_eq!(ended.body["id"], id);
+    assert_eq!(ended.body["done_at_ms"], 1_765_000_000_000_i64);
+    assert_eq!(ended.body["answers"]["householder"], false);
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM guide_records")
+        .fetch_one(&state.db)
+        .await
+        .unwrap();
+    assert_eq!(rows, 1);
+    // A finished visit's record stays as it ended; its retry is still answered.
+    let retry = send(&app, Method::PUT, uri, Some(done.clone()), Some(&admin)).await;
+    assert_eq!(retry.status, StatusCode::OK, "{}", retry.body);
+    let mut later = done.clone();
+    later["printed_for"] = json!("別人");
+    let a = send(&app, Method::PUT, uri, Some(later), Some(&admin)).await;
+    assert_error(&a, StatusCode::CONFLICT, "conflict");
+    assert!(
+        a.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("finished")
+    );
+    // Another staff member's counter cannot replace it.
+    sqlx::query("INSERT INTO staff (login, display_name, role, password_hash) VALUES ('clerk', '窓口 一郎', 'staff', $1)")
+        .bind(mado_relay::hash_password("clerk-password-1").unwrap())
+        .execute(&state.db)
+        .await
+        .unwrap();
+    let clerk = send(
+        &app,
+        Method::POST,
+        "/api/auth/login",
+        Some(json!({"login": "clerk", "password": "clerk-password-1"})),
+        None,
+    )
+    .await;
+    let clerk = clerk.headers[header::SET_COOKIE].to_str().unwrap();
+    let clerk = clerk.split(';').next().unwrap();
+    let open = "/api/offices/kokurakita/guide-records/visits/visit-2";
+    let first = send(&app, Method::PUT, open, Some(guide_record()), Some(&admin)).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    let a = send(&app, Method::PUT, open, Some(done), Some(clerk)).await;
+    assert_error(&a, StatusCode::CONFLICT, "conflict");
+    // A visit id that is not one.
+    let a = send(
+        &app,
+        Method::PUT,
+        "/api/offices/kokurakita/guide-records/visits/a%20b",
+        Some(guide_record()),
+        Some(&admin),
+    )
+    .await;
+    assert_error(&a, StatusCode::BAD_REQUEST, "invalid_path");
 }
 
 #[tokio::test]

@@ -4,9 +4,10 @@
 
 mod common;
 
-use axum::http::{Method, StatusCode};
-use common::{assert_error, login, send, test_app};
-use serde_json::json;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use common::{Answer, assert_error, login, send, send_raw, test_app};
+use serde_json::{Value, json};
 
 /// Item 1: an undecodable office in a kiosk route (`%ff` is not UTF-8) is the client's error
 /// (400 `invalid_path`), not the relay's (it was 500: the kiosk check turned the path
@@ -359,4 +360,193 @@ async fn wrong_passwords_lock_the_account_until_an_admin_lifts_it() {
     assert_eq!(try_login("tanaka-password-1").await.status, StatusCode::OK);
     // Others are not affected: the admin logs in all along.
     login(&app).await;
+}
+
+/// `POST uri` with `body`, an `Idempotency-Key` and, if given, a cookie (a staff session or a
+/// paired device).
+async fn keyed(
+    app: &axum::Router,
+    uri: &str,
+    key: &str,
+    body: &Value,
+    cookie: Option<&str>,
+) -> Answer {
+    let mut req = Request::builder()
+        .method(Method::POST)
+        .uri(uri)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("idempotency-key", key);
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    send_raw(app, req.body(Body::from(body.to_string())).unwrap()).await
+}
+
+/// Item 3, pre-applications: a second resident sending their own pre-application with a key
+/// already used got the first resident's receipt (its token shows their answers), and their
+/// own data was dropped. Now: 422, nothing of the first is in the answer, and the second is
+/// stored once it comes with a key of its own. A true retry still gets its receipt.
+#[tokio::test]
+async fn a_used_key_with_another_pre_application_is_a_422_and_leaks_nothing() {
+    let (app, state) = test_app().await;
+    let uri = "/api/offices/kokurakita/submissions";
+    let first = submission("窓口 花子");
+    let a = keyed(&app, uri, "phone-1", &first, None).await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    let again = keyed(&app, uri, "phone-1", &first, None).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    assert_eq!(again.body, a.body, "a retry gets its receipt");
+
+    let other = keyed(&app, uri, "phone-1", &submission("別人 太郎"), None).await;
+    assert_error(
+        &other,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "idempotency_key_reused",
+    );
+    let text = other.body.to_string();
+    let token = a.body["token"].as_str().unwrap();
+    let code = a.body["code"].as_str().unwrap();
+    assert!(!text.contains(token) && !text.contains(code), "{text}");
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM submissions")
+        .fetch_one(&state.db)
+        .await
+        .unwrap();
+    assert_eq!(stored, 1);
+    let own = keyed(&app, uri, "phone-2", &submission("別人 太郎"), None).await;
+    assert_eq!(own.status, StatusCode::CREATED, "{}", own.body);
+}
+
+fn submission(name: &str) -> Value {
+    json!({
+        "pack": "okuyami",
+        "version": "2026.11.2",
+        "city": "kitakyushu",
+        "date": "2026-12-07",
+        "answers": {"deceased_age": 80},
+        "procedures": [{"id": "shibou-todoke", "name": "死亡届", "status": "required"}],
+        "applicant": {
+            "name": name,
+            "kana": "マドグチ ハナコ",
+            "birth_date": "1960-04-01",
+            "address": "北九州市小倉北区大手町1-1",
+            "phone": "093-582-3333"
+        }
+    })
+}
+
+/// Item 3, bookings: another caller reusing a booking's key got that booking's token (and
+/// could cancel it). Now the same key for another slot is a 422 without the token, and the
+/// first booking's retry still gets its token.
+#[tokio::test]
+async fn a_used_key_with_another_booking_is_a_422_without_the_token() {
+    let (app, state) = test_app().await;
+    let uri = "/api/offices/kokurakita/reservations";
+    let day = common::open_day();
+    let slot = |start: &str| json!({"service": "jumin", "day": day, "start": start});
+    let a = keyed(&app, uri, "k-book", &slot("10:00"), None).await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    let retry = keyed(&app, uri, "k-book", &slot("10:00"), None).await;
+    assert_eq!(retry.status, StatusCode::OK, "{}", retry.body);
+    assert_eq!(retry.body["token"], a.body["token"]);
+
+    let other = keyed(&app, uri, "k-book", &slot("11:00"), None).await;
+    assert_error(
+        &other,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "idempotency_key_reused",
+    );
+    assert!(
+        !other
+            .body
+            .to_string()
+            .contains(a.body["token"].as_str().unwrap())
+    );
+    let booked: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reservations")
+        .fetch_one(&state.db)
+        .await
+        .unwrap();
+    assert_eq!(booked, 1);
+}
+
+/// Item 3, tickets: keys are kept per paired kiosk, so two kiosks that happen to number
+/// their requests alike each get their own ticket; one kiosk's key sent again for another
+/// service is a 422, not the first ticket.
+#[tokio::test]
+async fn ticket_keys_are_kept_per_kiosk_and_bound_to_the_service() {
+    let (app, _state) = test_app().await;
+    let admin = login(&app).await;
+    let one = common::paired(&app, &admin, "kiosk").await;
+    let two = common::paired(&app, &admin, "kiosk").await;
+    let uri = "/api/offices/kokurakita/tickets";
+    let jumin = json!({"service_id": "jumin"});
+    let a = keyed(&app, uri, "kiosk-0001", &jumin, Some(&one)).await;
+    let b = keyed(&app, uri, "kiosk-0001", &jumin, Some(&two)).await;
+    assert_eq!(
+        (a.status, b.status),
+        (StatusCode::CREATED, StatusCode::CREATED)
+    );
+    assert_ne!(a.body["ticket"]["id"], b.body["ticket"]["id"]);
+    let retry = keyed(&app, uri, "kiosk-0001", &jumin, Some(&one)).await;
+    assert_eq!(retry.status, StatusCode::OK, "{}", retry.body);
+    assert_eq!(retry.body["ticket"]["id"], a.body["ticket"]["id"]);
+    let other = keyed(
+        &app,
+        uri,
+        "kiosk-0001",
+        &json!({"service_id": "kokuho"}),
+        Some(&one),
+    )
+    .await;
+    assert_error(
+        &other,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "idempotency_key_reused",
+    );
+}
+
+/// Item 3, counter records: keys are kept per staff member (one clerk's outbox cannot reach
+/// another's record), and a key sent again with another record is a 422.
+#[tokio::test]
+async fn record_keys_are_kept_per_staff_member_and_bound_to_the_record() {
+    let (app, state) = test_app().await;
+    let admin = login(&app).await;
+    sqlx::query("INSERT INTO staff (login, display_name, role, password_hash) VALUES ('clerk', '窓口 一郎', 'staff', $1)")
+        .bind(mado_relay::hash_password("clerk-password-1").unwrap())
+        .execute(&state.db)
+        .await
+        .unwrap();
+    let clerk = send(
+        &app,
+        Method::POST,
+        "/api/auth/login",
+        Some(json!({"login": "clerk", "password": "clerk-password-1"})),
+        None,
+    )
+    .await;
+    let clerk = clerk.headers[header::SET_COOKIE].to_str().unwrap();
+    let clerk = clerk.split(';').next().unwrap().to_owned();
+    let uri = "/api/offices/kokurakita/guide-records";
+    let record = |name: &str| {
+        json!({
+            "pack": "okuyami", "version": "2026.11.2", "city": "kitakyushu", "date": "2026-12-07",
+            "answers": {"deceased_age": 80},
+            "procedures": [{"id": "shibou-todoke", "name": "死亡届", "status": "required"}],
+            "printed_for": name
+        })
+    };
+    let a = keyed(&app, uri, "outbox-1", &record("山田 花子"), Some(&admin)).await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    let b = keyed(&app, uri, "outbox-1", &record("山田 花子"), Some(&clerk)).await;
+    assert_eq!(b.status, StatusCode::CREATED, "{}", b.body);
+    assert_eq!(b.body["staff"], "clerk");
+    assert_ne!(a.body["id"], b.body["id"]);
+    let retry = keyed(&app, uri, "outbox-1", &record("山田 花子"), Some(&admin)).await;
+    assert_eq!(retry.status, StatusCode::OK, "{}", retry.body);
+    assert_eq!(retry.body["id"], a.body["id"]);
+    let other = keyed(&app, uri, "outbox-1", &record("鈴木 一郎"), Some(&admin)).await;
+    assert_error(
+        &other,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "idempotency_key_reused",
+    );
 }

@@ -847,8 +847,19 @@ async fn every_answer_validates_against_the_declared_schema() {
         "printed_forms": ["kouki-sousaihi"],
         "printed_for": "山田 花子"
     });
-    let a = t.call(M::POST, records, Some(record), Some(admin)).await;
+    let a = t
+        .call(M::POST, records, Some(record.clone()), Some(admin))
+        .await;
     json_ok(&a, StatusCode::CREATED);
+    let visit = format!("{records}/visits/0b9e4c52-3f1a-4d8e-a7b6-5c2d1e0f9a88");
+    let a = t
+        .call(M::PUT, &visit, Some(record.clone()), Some(admin))
+        .await;
+    json_ok(&a, StatusCode::CREATED);
+    let mut ended = record;
+    ended["done_at_ms"] = json!(1_765_000_000_000_i64);
+    let a = t.call(M::PUT, &visit, Some(ended), Some(admin)).await;
+    json_ok(&a, StatusCode::OK);
     t.call(M::GET, &format!("{records}?limit=10"), None, Some(admin))
         .await;
 

@@ -11,20 +11,6 @@ use serde_json::{Value, json};
 mod common;
 use common::*;
 
-/// An open day at least three days ahead (so no booking is too late, whatever the hour).
-fn open_day() -> String {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64;
-    let today = Date::parse_iso(&local_day(now)).unwrap();
-    OfficeCalendar::weekdays(510, 1035)
-        .next_open(today.add_days(3), 30)
-        .unwrap()
-        .unwrap()
-        .to_string()
-}
-
 async fn slots(app: &axum::Router, day: &str) -> Vec<Value> {
     let a = get(
         app,

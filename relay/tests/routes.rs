@@ -98,43 +98,6 @@ async fn call(app: &Router, method: &str, path: &str, cookie: Option<&str>) -> A
     send_raw(app, req).await
 }
 
-/// Pairs a device of `kind` and returns its cookie.
-async fn paired(app: &Router, admin: &str, kind: &str) -> String {
-    let created = send(
-        app,
-        Method::POST,
-        "/api/offices/kokurakita/devices",
-        Some(json!({"kind": kind, "label": format!("ロビー {kind}")})),
-        Some(admin),
-    )
-    .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
-    let code = created.body["code"].as_str().unwrap().to_owned();
-    assert_eq!(code.len(), 8);
-    let pair = send(
-        app,
-        Method::POST,
-        "/api/devices/pair",
-        Some(json!({ "code": code })),
-        None,
-    )
-    .await;
-    assert_eq!(pair.status, StatusCode::OK, "{}", pair.body);
-    let cookie = pair.headers[header::SET_COOKIE].to_str().unwrap();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
-    // The code works once.
-    let again = send(
-        app,
-        Method::POST,
-        "/api/devices/pair",
-        Some(json!({ "code": code })),
-        None,
-    )
-    .await;
-    assert_error(&again, StatusCode::NOT_FOUND, "not_found");
-    cookie.split(';').next().unwrap().to_owned()
-}
-
 #[tokio::test]
 async fn staff_routes_refuse_anonymous_callers_and_devices_and_admin_routes_refuse_staff() {
     let (app, state) = test_app().await;

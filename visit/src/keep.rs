@@ -118,7 +118,8 @@ impl Visit {
 /// A record waiting in the outbox: sent with its key until the relay has it, then removed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Outgoing {
-    /// The visit's id: the relay stores one record per key, however often it is sent.
+    /// The visit's id: the relay keeps one record per visit, however often it is sent
+    /// (replaced while the visit is open).
     pub key: String,
     pub office: String,
     pub record: NewGuideRecord,

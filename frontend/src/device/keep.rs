@@ -141,9 +141,48 @@ pub async fn outbox() -> Result<Vec<Outgoing>, String> {
     Ok(v)
 }
 
-/// Removes a record the relay has.
-pub async fn sent(key: &str) -> Result<(), String> {
-    delete(OUTBOX, &[key.to_owned()]).await
+/// After the relay answered for outbox record `o`: removes it (`then`: `None`, the relay has
+/// it) or keeps it marked refused (`then`: the refused copy) — only if the outbox still holds
+/// that version. A newer version queued meanwhile under the same key (the visit ended while
+/// its saved record was on its way) stays, to be sent next.
+async fn settle(o: &Outgoing, then: Option<&Outgoing>) -> Result<(), String> {
+    let db = open().await?;
+    let tx = db
+        .transaction(&[OUTBOX], TransactionMode::ReadWrite)
+        .map_err(|e| err("IndexedDB", e))?;
+    let s = tx.object_store(OUTBOX).map_err(|e| err("IndexedDB", e))?;
+    let key = JsValue::from_str(&o.key);
+    let stored = s
+        .get(key.clone())
+        .map_err(|e| err("IndexedDB read", e))?
+        .await
+        .map_err(|e| err("IndexedDB read", e))?;
+    let same = stored
+        .and_then(|v| v.as_string())
+        .and_then(|t| serde_json::from_str::<Outgoing>(&t).ok())
+        .is_some_and(|now| now.queued_ms == o.queued_ms && now.record == o.record);
+    if same {
+        match then {
+            None => s
+                .delete(key)
+                .map_err(|e| err("IndexedDB delete", e))?
+                .await
+                .map_err(|e| err("IndexedDB delete", e))?,
+            Some(refused) => {
+                let json = serde_json::to_string(refused).map_err(|e| err("outbox", e))?;
+                s.put(&JsValue::from_str(&json), Some(&key))
+                    .map_err(|e| err("IndexedDB put", e))?
+                    .await
+                    .map_err(|e| err("IndexedDB put", e))?;
+            }
+        }
+    }
+    tx.commit()
+        .map_err(|e| err("IndexedDB commit", e))?
+        .await
+        .map_err(|e| err("IndexedDB commit", e))?;
+    db.close();
+    Ok(())
 }
 
 /// What a pass over the outbox did.
@@ -157,7 +196,7 @@ pub struct Flushed {
     pub refused: Vec<String>,
 }
 
-/// Sends every waiting record, oldest first, each with its key; stops at the first that
+/// Sends every waiting record, oldest first, each by its visit; stops at the first that
 /// cannot reach the relay (the rest wait too). A refusal is kept with its reason.
 pub async fn flush() -> Result<Flushed, String> {
     use crate::api::ApiError;
@@ -175,7 +214,7 @@ pub async fn flush() -> Result<Flushed, String> {
         }
         match crate::api::save_guide_record(&o.office, &o.record, &o.key).await {
             Ok(r) => {
-                sent(&o.key).await?;
+                settle(&o, None).await?;
                 out.sent.push((o.key.clone(), r.id));
             }
             Err(ApiError::Network(_) | ApiError::Unauthorized) => {
@@ -183,13 +222,14 @@ pub async fn flush() -> Result<Flushed, String> {
                 out.waiting += 1;
             }
             Err(ApiError::Refused { message, .. }) => {
+                let queued = o.clone();
                 o.refused = Some(message.clone());
-                enqueue(&o).await?;
+                settle(&queued, Some(&o)).await?;
                 out.refused.push(message);
             }
             Err(e) => {
                 // An answer that is not the record: the relay may have it; sent again later,
-                // its key keeps it to one.
+                // its visit keeps it to one.
                 stopped = true;
                 out.waiting += 1;
                 let _ = e;

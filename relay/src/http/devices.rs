@@ -22,6 +22,7 @@ use rand::Rng;
 use crate::capability::{random_token, token_hash};
 use crate::db::now_ms;
 use crate::error::{Error, Json, Path, Result};
+use crate::headers::Caller;
 use crate::http::auth::{Admin, cookie};
 use crate::state::AppState;
 use crate::store;
@@ -253,9 +254,10 @@ impl axum::extract::OptionalFromRequestParts<AppState> for PairedDevice {
 }
 
 /// A kiosk action's permission (tickets, check-in), checked before the body is read: the
-/// office is the route's `{office}`; see [`require_kiosk`].
+/// office is the route's `{office}`; see [`require_kiosk`]. It holds who asks, for their
+/// idempotency keys: the office's paired kiosk, or the public where the office pairs none.
 #[derive(Debug, Clone, Copy)]
-pub struct KioskAccess;
+pub struct KioskAccess(pub(crate) Caller);
 
 impl FromRequestParts<AppState> for KioskAccess {
     type Rejection = Error;
@@ -281,7 +283,12 @@ impl FromRequestParts<AppState> for KioskAccess {
             )
             .await?;
         require_kiosk(state, &office, device.as_ref()).await?;
-        Ok(KioskAccess)
+        Ok(KioskAccess(match device {
+            Some(PairedDevice(d)) if d.office_id == office && d.kind == DeviceKind::Kiosk => {
+                Caller::Device(d.id)
+            }
+            _ => Caller::Public,
+        }))
     }
 }
 

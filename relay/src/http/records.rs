@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::db::now_ms;
 use crate::error::{Error, Json, Path, Query, Result};
-use crate::headers::idempotency_key;
+use crate::headers::{Caller, Idempotency};
 use crate::http::auth::Staff;
 use crate::state::AppState;
 use crate::store;
@@ -148,26 +148,11 @@ fn default_limit() -> i64 {
     50
 }
 
-pub(crate) async fn records_create(
-    staff: Staff,
-    State(state): State<AppState>,
-    Path(office_id): Path<String>,
-    headers: HeaderMap,
-    Json(req): Json<NewGuideRecord>,
-) -> Result<(StatusCode, Json<GuideRecord>)> {
-    let key = idempotency_key(&headers)?;
-    state.office(&office_id).await?;
-    validate(&req)?;
-    // The counter's outbox may send a record again when an answer was lost: the same key gives
-    // the record stored the first time.
-    if let Some(k) = &key
-        && let Some(first) = store::records::by_key(&state.db, &office_id, k).await?
-    {
-        return Ok((StatusCode::OK, Json(first)));
-    }
+/// The counter and ticket a record names must be the office's (404 otherwise).
+async fn check_refs(state: &AppState, office_id: &str, req: &NewGuideRecord) -> Result<()> {
     if let Some(c) = req.counter_id
         && !state
-            .office(&office_id)
+            .office(office_id)
             .await?
             .counters
             .iter()
@@ -178,21 +163,51 @@ pub(crate) async fn records_create(
         )));
     }
     if let Some(t) = req.ticket_id
-        && !store::records::ticket_in_office(&state.db, t, &office_id).await?
+        && !store::records::ticket_in_office(&state.db, t, office_id).await?
     {
         return Err(Error::NotFound(format!(
             "no ticket with id {t} in office {office_id:?}"
         )));
     }
+    Ok(())
+}
+
+pub(crate) async fn records_create(
+    staff: Staff,
+    State(state): State<AppState>,
+    Path(office_id): Path<String>,
+    headers: HeaderMap,
+    Json(req): Json<NewGuideRecord>,
+) -> Result<(StatusCode, Json<GuideRecord>)> {
+    let route = format!("records\n{office_id}");
+    let key = Idempotency::read(
+        &headers,
+        &state.secret,
+        Caller::Staff(staff.id),
+        &route,
+        &req,
+    )?;
+    state.office(&office_id).await?;
+    validate(&req)?;
+    // The counter's outbox may send a record again when an answer was lost: the same key gives
+    // the record stored the first time.
+    if let Some(k) = &key
+        && let Some(first) = store::records::by_key(&state.db, &office_id, k).await?
+    {
+        return Ok((StatusCode::OK, Json(first)));
+    }
+    check_refs(&state, &office_id, &req).await?;
     let now = now_ms();
+    let identity = store::records::Identity::Key(key.as_ref());
     let Some(id) =
-        store::records::insert(&state.db, &office_id, staff.id, now, key.as_deref(), &req).await?
+        store::records::insert(&state.db, &office_id, staff.id, now, identity, &req).await?
     else {
         // Another request with the same key stored it between the look and the insert.
-        let k = key.as_deref().unwrap_or_default();
-        let first = store::records::by_key(&state.db, &office_id, k)
-            .await?
-            .ok_or_else(|| Error::Internal(format!("record with key {k:?} vanished")))?;
+        let first = match &key {
+            Some(k) => store::records::by_key(&state.db, &office_id, k).await?,
+            None => None,
+        }
+        .ok_or_else(|| Error::Internal("a record stored with this key vanished".into()))?;
         return Ok((StatusCode::OK, Json(first)));
     };
     tracing::info!(record = id, staff = staff.id, "guide record saved");
@@ -206,6 +221,82 @@ pub(crate) async fn records_create(
             record: req,
         }),
     ))
+}
+
+/// `PUT /api/offices/{office}/guide-records/visits/{visit}`: the counter's record of one visit
+/// (its id is the visit's). The first save stores it (201); saved again by the same staff
+/// member before the visit is finished, it is replaced (200: an answer changed, forms were
+/// printed, the visit ended). The same record again answers 200 with it. A finished visit's
+/// record, or another staff member's, is not replaced (409).
+pub(crate) async fn records_save_visit(
+    staff: Staff,
+    State(state): State<AppState>,
+    Path((office_id, visit)): Path<(String, String)>,
+    Json(req): Json<NewGuideRecord>,
+) -> Result<(StatusCode, Json<GuideRecord>)> {
+    state.office(&office_id).await?;
+    if visit.is_empty()
+        || visit.len() > 100
+        || !visit
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        return Err(Error::bad_request(
+            "invalid_path",
+            format!("visit must be 1–100 letters, digits or '-' (a UUID), found {visit:?}"),
+        ));
+    }
+    validate(&req)?;
+    check_refs(&state, &office_id, &req).await?;
+    let route = format!("records\n{office_id}\n{visit}");
+    let request = crate::headers::request_hash(&state.secret, &route, &req)?;
+    for _ in 0..2 {
+        match store::records::by_visit(&state.db, &office_id, &visit).await? {
+            None => {
+                let identity = store::records::Identity::Visit {
+                    visit: &visit,
+                    request: &request,
+                };
+                let now = now_ms();
+                if let Some(id) =
+                    store::records::insert(&state.db, &office_id, staff.id, now, identity, &req)
+                        .await?
+                {
+                    tracing::info!(record = id, staff = staff.id, "visit record saved");
+                    let saved = store::records::by_id(&state.db, &office_id, id).await?;
+                    return Ok((StatusCode::CREATED, Json(saved)));
+                }
+                // Saved at the same moment by a retry: look again.
+            }
+            Some(saved) if saved.request.as_deref() == Some(request.as_str()) => {
+                let record = store::records::by_id(&state.db, &office_id, saved.id).await?;
+                return Ok((StatusCode::OK, Json(record)));
+            }
+            Some(saved) if saved.staff_id != staff.id => {
+                return Err(Error::Conflict(format!(
+                    "visit {visit:?} has a record saved by another staff member; a visit's record is saved from its own counter"
+                )));
+            }
+            Some(saved) if saved.finished => {
+                return Err(Error::Conflict(format!(
+                    "visit {visit:?} is finished and its record is kept as it was; a new visit has its own record"
+                )));
+            }
+            Some(saved) => {
+                store::records::replace(&state.db, saved.id, &request, &req).await?;
+                tracing::info!(
+                    record = saved.id,
+                    staff = staff.id,
+                    "visit record saved again"
+                );
+                let record = store::records::by_id(&state.db, &office_id, saved.id).await?;
+                return Ok((StatusCode::OK, Json(record)));
+            }
+        }
+    }
+    Err(Error::Conflict(format!(
+        "visit {visit:?}'s record is being saved twice at once; retry"
+    )))
 }
 
 pub(crate) async fn records_list(

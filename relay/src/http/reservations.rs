@@ -28,7 +28,7 @@ use std::sync::Arc;
 use crate::capability::{keyed, new_codes, no_unused_code, token_hash};
 use crate::db::{Writes, now_ms};
 use crate::error::{Error, Json, Path, Query, Result};
-use crate::headers::idempotency_key;
+use crate::headers::{Caller, Idempotency};
 use crate::state::AppState;
 use crate::store::tickets::{CheckedIn, insert_ticket, issued};
 use axum::extract::State;
@@ -493,7 +493,8 @@ pub(crate) async fn reservation_book(
     headers: HeaderMap,
     Json(req): Json<BookRequest>,
 ) -> Result<(StatusCode, Json<Booking>)> {
-    let key = idempotency_key(&headers)?;
+    let route = format!("reservations\n{office}");
+    let key = Idempotency::read(&headers, &state.secret, Caller::Public, &route, &req)?;
     let known = state.office(&office).await?;
     if !known.services.iter().any(|s| s.id == req.service) {
         let ids: Vec<&str> = known.services.iter().map(|s| s.id.as_str()).collect();
@@ -510,21 +511,30 @@ pub(crate) async fn reservation_book(
     let contact = contact(req.phone.as_deref(), req.birth_date.as_deref())?;
 
     let token = match &key {
-        Some(k) => keyed(&state.secret, &format!("{office}\n{k}")),
+        Some(k) => keyed(
+            &state.secret,
+            &format!("{office}\n{}\n{}", k.key(), k.request()),
+        ),
         None => crate::capability::random_token(),
     };
-    // A retried booking gets the same answer, even if the slot has filled up since.
-    if key.is_some()
-        && let Some(reservation) = existing(&state.db, &token).await?
-    {
-        return Ok((StatusCode::OK, Json(Booking { token, reservation })));
+    // A retried booking gets the same answer, even if the slot has filled up since; the same
+    // key with another booking gets 422.
+    if let Some(k) = &key {
+        let used = {
+            let mut conn = state.db.acquire().await?;
+            store::key_used(&mut conn, store::Keyed::Reservations, &office, k).await?
+        };
+        if used && let Some(reservation) = existing(&state.db, &token).await? {
+            return Ok((StatusCode::OK, Json(Booking { token, reservation })));
+        }
     }
     let (rule, end) = check_slot(&state, &office, &req.service, day, start).await?;
     let checkin_hash = contact.as_ref().map(|c| checkin_hash(&state, &office, c));
     let (_write, mut tx) = state.begin_write(&[Writes::Bookings(&office)]).await?;
-    if key.is_some()
-        && let Ok((_, reservation)) = reservation_by_token(&mut tx, &token).await
+    if let Some(k) = &key
+        && store::key_used(&mut tx, store::Keyed::Reservations, &office, k).await?
     {
+        let (_, reservation) = reservation_by_token(&mut tx, &token).await?;
         return Ok((StatusCode::OK, Json(Booking { token, reservation })));
     }
     if !take_place(
@@ -559,7 +569,7 @@ pub(crate) async fn reservation_book(
         end,
         token_hash: &hash,
         checkin_hash: checkin_hash.as_deref(),
-        idempotency_key: key.as_deref(),
+        idempotency_key: key.as_ref(),
         now: now_ms(),
     };
     let mut stored_code = None;

@@ -33,7 +33,7 @@ use serde::Deserialize;
 use crate::capability::{keyed, new_codes, no_unused_code, random_token, token_hash};
 use crate::db::{Pool, Writes, local_day, now_ms};
 use crate::error::{Error, Json, Path, Query, Result};
-use crate::headers::idempotency_key;
+use crate::headers::{Caller, Idempotency};
 use crate::http::auth::Staff;
 use crate::state::AppState;
 use crate::store;
@@ -55,7 +55,8 @@ pub(crate) async fn submission_create(
     headers: HeaderMap,
     Json(sub): Json<NewSubmission>,
 ) -> Result<(StatusCode, Json<SubmissionReceipt>)> {
-    let key = idempotency_key(&headers)?;
+    let route = format!("submissions\n{office}");
+    let key = Idempotency::read(&headers, &state.secret, Caller::Public, &route, &sub)?;
     state.office(&office).await?;
     let problems = sub.problems();
     if !problems.is_empty() {
@@ -66,7 +67,10 @@ pub(crate) async fn submission_create(
         ));
     }
     let token = match &key {
-        Some(k) => keyed(&state.secret, &format!("submission\n{office}\n{k}")),
+        Some(k) => keyed(
+            &state.secret,
+            &format!("submission\n{office}\n{}\n{}", k.key(), k.request()),
+        ),
         None => random_token(),
     };
     let reservation_id: Option<i64> = match &sub.reservation_token {
@@ -83,8 +87,15 @@ pub(crate) async fn submission_create(
         ),
     };
     let body = serde_json::to_string(&sub).map_err(|e| Error::Internal(e.to_string()))?;
-    if let Some(receipt) = store::submissions::receipt_of(&state.db, &token).await? {
-        return Ok((StatusCode::OK, Json(receipt)));
+    // A retry gets its receipt again; the same key with another pre-application gets 422.
+    if let Some(k) = &key {
+        let used = {
+            let mut conn = state.db.acquire().await?;
+            store::key_used(&mut conn, store::Keyed::Submissions, &office, k).await?
+        };
+        if used && let Some(receipt) = store::submissions::receipt_of(&state.db, &token).await? {
+            return Ok((StatusCode::OK, Json(receipt)));
+        }
     }
     // Writes go one at a time (SQLite allows one writer; see `AppState::begin_write`).
     let (_write, mut tx) = state.begin_write(&[Writes::Submissions]).await?;
@@ -98,7 +109,7 @@ pub(crate) async fn submission_create(
                 office: &office,
                 code: &code,
                 token_hash: &hash,
-                idempotency_key: key.as_deref(),
+                idempotency_key: key.as_ref(),
                 pack: &sub.pack,
                 city: &sub.city,
                 now,
@@ -118,6 +129,10 @@ pub(crate) async fn submission_create(
         // The same retry arriving twice at once: the other one stored it.
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() && key.is_some() => {
             tx.rollback().await?;
+            if let Some(k) = &key {
+                let mut conn = state.db.acquire().await?;
+                store::key_used(&mut conn, store::Keyed::Submissions, &office, k).await?;
+            }
             return match store::submissions::receipt_of(&state.db, &token).await? {
                 Some(receipt) => Ok((StatusCode::OK, Json(receipt))),
                 None => Err(Error::Conflict(

@@ -19,14 +19,14 @@ use mado_wire::calendar::{ClosedWhy, Opening, WalkIn, hhmm};
 
 use crate::db::{Writes, local_day, local_day_start_ms, now_ms};
 use crate::error::{Error, Json, Path, Result};
-use crate::headers::idempotency_key;
+use crate::headers::Idempotency;
 use crate::http::auth::Staff;
 use crate::queue::Work;
 use crate::state::AppState;
 use crate::store;
 use crate::store::tickets::{
-    Action, Done, check_transition, fetch_ticket, issued, just_issued, key_taken, record,
-    set_status, status_token, waiting_counts, with_status_token,
+    Action, Done, check_transition, fetch_ticket, issued, just_issued, record, set_status,
+    status_token, waiting_counts, with_status_token,
 };
 
 /// `POST /api/offices/{office}/tickets`: issues a walk-in ticket (public: kiosks).
@@ -35,13 +35,14 @@ use crate::store::tickets::{
 /// `Idempotency-Key`, repeating the request returns the same ticket (200) instead of a new
 /// one (201).
 pub(crate) async fn tickets_issue(
-    _kiosk: crate::http::devices::KioskAccess,
+    crate::http::devices::KioskAccess(caller): crate::http::devices::KioskAccess,
     State(state): State<AppState>,
     Path(office_id): Path<String>,
     headers: HeaderMap,
     Json(req): Json<IssueTicketRequest>,
 ) -> Result<(StatusCode, Json<IssuedTicket>)> {
-    let key = idempotency_key(&headers)?;
+    let route = format!("tickets\n{office_id}");
+    let key = Idempotency::read(&headers, &state.secret, caller, &route, &req)?;
     let office = state.shared_office(&office_id).await?;
     let service = office
         .services
@@ -59,10 +60,10 @@ pub(crate) async fn tickets_issue(
         })?;
     let walk_in = crate::http::reservations::walk_in(&state, &office_id, service, now_ms()).await?;
     // A retry of a ticket issued just before the closing still gets its ticket.
-    let retry = match (&walk_in, key.as_deref()) {
+    let retry = match (&walk_in, &key) {
         (WalkIn::Closed { .. }, Some(k)) => {
             let mut conn = state.db.acquire().await?;
-            key_taken(&mut conn, &office_id, Some(k)).await?.is_some()
+            store::key_used(&mut conn, store::Keyed::Tickets, &office_id, k).await?
         }
         _ => false,
     };
@@ -90,6 +91,7 @@ pub(crate) async fn tickets_issue(
                 Json(with_status_token(&state.secret, issued)),
             ));
         }
+        Done::KeyReused => return Err(Error::KeyReused),
         Done::Called(_) => {
             return Err(Error::Internal(
                 "the queue writer answered a ticket issue with a call".into(),

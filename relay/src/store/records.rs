@@ -6,6 +6,7 @@ use sqlx::Row;
 
 use crate::db::{Pool, stored_date};
 use crate::error::{Error, Result};
+use crate::headers::Idempotency;
 
 /// Whether ticket `ticket` is one of `office`'s.
 pub(crate) async fn ticket_in_office(db: &Pool, ticket: i64, office: &str) -> Result<bool> {
@@ -29,40 +30,146 @@ macro_rules! select {
     };
 }
 
-/// The record `office` stored with idempotency key `key`, if any.
-pub(crate) async fn by_key(db: &Pool, office: &str, key: &str) -> Result<Option<GuideRecord>> {
+/// The record `office` stored with idempotency key `key`, if any; 422
+/// `idempotency_key_reused` if the key came with another request.
+pub(crate) async fn by_key(
+    db: &Pool,
+    office: &str,
+    key: &Idempotency,
+) -> Result<Option<GuideRecord>> {
+    let mut conn = db.acquire().await?;
+    if !super::key_used(&mut conn, super::Keyed::GuideRecords, office, key).await? {
+        return Ok(None);
+    }
     let row = sqlx::query(select!("WHERE r.office_id = $1 AND r.idempotency_key = $2"))
         .bind(office)
-        .bind(key)
-        .fetch_optional(db)
+        .bind(key.key())
+        .fetch_one(&mut *conn)
         .await?;
-    row.map(|r| from_row(&r, office)).transpose()
+    from_row(&row, office).map(Some)
 }
 
-/// Stores a record made by staff member `staff_id` at `now` (with the counter's idempotency
-/// key, if it sent one); returns its id, or `None` when a record with that key is already
-/// stored (a retry that lost the race: read it with [`by_key`]).
+/// How a stored record is found again: by the idempotency key of the request that stored it
+/// (`POST`), or by the counter's visit (`PUT …/visits/{visit}`, which may replace it).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Identity<'a> {
+    Key(Option<&'a Idempotency>),
+    Visit { visit: &'a str, request: &'a str },
+}
+
+/// The columns a record is stored in, after `office_id, staff_id, created_at_ms`.
+macro_rules! insert {
+    ($conflict:literal) => {
+        concat!(
+            "INSERT INTO guide_records (office_id, staff_id, created_at_ms, pack, pack_version, city, ref_date, answers, procedures, ticket_id, printed_forms, printed_for, hand_fields, started_at_ms, printed_at_ms, done_at_ms, counter_id, idempotency_key, idempotency_request, visit_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) ",
+            $conflict,
+            " RETURNING id"
+        )
+    };
+}
+
+/// The record's own values as JSON text: answers, procedures, printed forms.
+fn json_columns(r: &NewGuideRecord) -> Result<[String; 3]> {
+    let json = |v: serde_json::Result<String>| v.map_err(|e| Error::Internal(e.to_string()));
+    Ok([
+        json(serde_json::to_string(&r.answers))?,
+        json(serde_json::to_string(&r.procedures))?,
+        json(serde_json::to_string(&r.printed_forms))?,
+    ])
+}
+
+/// Stores a record made by staff member `staff_id` at `now`, found again by `identity`;
+/// returns its id, or `None` when a record with that key or visit is already stored (a
+/// retry that lost the race: read it with [`by_key`] or [`by_visit`]).
 pub(crate) async fn insert(
     db: &Pool,
     office: &str,
     staff_id: i64,
     now: i64,
-    key: Option<&str>,
+    identity: Identity<'_>,
     r: &NewGuideRecord,
 ) -> Result<Option<i64>> {
-    let json = |v: serde_json::Result<String>| v.map_err(|e| Error::Internal(e.to_string()));
-    let answers = json(serde_json::to_string(&r.answers))?;
-    let procedures = json(serde_json::to_string(&r.procedures))?;
-    let printed = json(serde_json::to_string(&r.printed_forms))?;
-    Ok(sqlx::query_scalar(
-        "INSERT INTO guide_records (office_id, staff_id, created_at_ms, pack, pack_version, city, ref_date, answers, procedures, ticket_id, printed_forms, printed_for, hand_fields, started_at_ms, printed_at_ms, done_at_ms, idempotency_key, counter_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
-         ON CONFLICT (office_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-         RETURNING id",
+    let [answers, procedures, printed] = json_columns(r)?;
+    let (sql, key, request, visit) = match identity {
+        Identity::Key(k) => (
+            insert!(
+                "ON CONFLICT (office_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING"
+            ),
+            k.map(Idempotency::key),
+            k.map(Idempotency::request),
+            None,
+        ),
+        Identity::Visit { visit, request } => (
+            insert!("ON CONFLICT (office_id, visit_id) WHERE visit_id IS NOT NULL DO NOTHING"),
+            None,
+            Some(request),
+            Some(visit),
+        ),
+    };
+    Ok(sqlx::query_scalar(sql)
+        .bind(office)
+        .bind(staff_id)
+        .bind(now)
+        .bind(&r.pack)
+        .bind(&r.version)
+        .bind(&r.city)
+        .bind(r.date.to_string())
+        .bind(answers)
+        .bind(procedures)
+        .bind(r.ticket_id)
+        .bind(printed)
+        .bind(&r.printed_for)
+        .bind(r.hand_fields.map(i64::from))
+        .bind(r.started_at_ms)
+        .bind(r.printed_at_ms)
+        .bind(r.done_at_ms)
+        .bind(r.counter_id)
+        .bind(key)
+        .bind(request)
+        .bind(visit)
+        .fetch_optional(db)
+        .await?)
+}
+
+/// A visit's record as stored: its id, who saved it, whether the visit was finished, and the
+/// hash of the request that saved it last.
+#[derive(Debug, Clone)]
+pub(crate) struct Saved {
+    pub id: i64,
+    pub staff_id: i64,
+    pub finished: bool,
+    pub request: Option<String>,
+}
+
+/// The record of visit `visit` at `office`, if one is stored.
+pub(crate) async fn by_visit(db: &Pool, office: &str, visit: &str) -> Result<Option<Saved>> {
+    let row = sqlx::query(
+        "SELECT id, staff_id, done_at_ms, idempotency_request FROM guide_records WHERE office_id = $1 AND visit_id = $2",
     )
     .bind(office)
-    .bind(staff_id)
-    .bind(now)
+    .bind(visit)
+    .fetch_optional(db)
+    .await?;
+    row.map(|r| {
+        Ok(Saved {
+            id: r.try_get("id")?,
+            staff_id: r.try_get("staff_id")?,
+            finished: r.try_get::<Option<i64>, _>("done_at_ms")?.is_some(),
+            request: r.try_get("idempotency_request")?,
+        })
+    })
+    .transpose()
+}
+
+/// Replaces the content of record `id` with `r` (saved again by the same staff member before
+/// the visit was finished); `request` is the new request's hash.
+pub(crate) async fn replace(db: &Pool, id: i64, request: &str, r: &NewGuideRecord) -> Result<()> {
+    let [answers, procedures, printed] = json_columns(r)?;
+    sqlx::query(
+        "UPDATE guide_records SET pack = $2, pack_version = $3, city = $4, ref_date = $5, answers = $6, procedures = $7, ticket_id = $8, printed_forms = $9, printed_for = $10, hand_fields = $11, started_at_ms = $12, printed_at_ms = $13, done_at_ms = $14, counter_id = $15, idempotency_request = $16 WHERE id = $1",
+    )
+    .bind(id)
     .bind(&r.pack)
     .bind(&r.version)
     .bind(&r.city)
@@ -76,10 +183,20 @@ pub(crate) async fn insert(
     .bind(r.started_at_ms)
     .bind(r.printed_at_ms)
     .bind(r.done_at_ms)
-    .bind(key)
     .bind(r.counter_id)
-    .fetch_optional(db)
-    .await?)
+    .bind(request)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Record `id` of `office`, with the login of who saved it.
+pub(crate) async fn by_id(db: &Pool, office: &str, id: i64) -> Result<GuideRecord> {
+    let row = sqlx::query(select!("WHERE r.id = $1"))
+        .bind(id)
+        .fetch_one(db)
+        .await?;
+    from_row(&row, office)
 }
 
 /// Which records to list: a span of days (from the start of `from` to the end of `to`, in

@@ -280,7 +280,7 @@ pub(crate) struct NewBooking<'a> {
     pub end: u16,
     pub token_hash: &'a str,
     pub checkin_hash: Option<&'a str>,
-    pub idempotency_key: Option<&'a str>,
+    pub idempotency_key: Option<&'a crate::headers::Idempotency>,
     pub now: i64,
 }
 
@@ -291,7 +291,7 @@ pub(crate) async fn insert(
     booking: &NewBooking<'_>,
     code: &str,
 ) -> Result<bool> {
-    let stored = sqlx::query("INSERT INTO reservations (office_id, service_id, day, start_min, end_min, token_hash, code, checkin_hash, status, created_at_ms, idempotency_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'booked', $9, $10) ON CONFLICT (office_id, code) DO NOTHING")
+    let stored = sqlx::query("INSERT INTO reservations (office_id, service_id, day, start_min, end_min, token_hash, code, checkin_hash, status, created_at_ms, idempotency_key, idempotency_request) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'booked', $9, $10, $11) ON CONFLICT (office_id, code) DO NOTHING")
         .bind(booking.office)
         .bind(booking.service)
         .bind(booking.day.to_string())
@@ -301,7 +301,8 @@ pub(crate) async fn insert(
         .bind(code)
         .bind(booking.checkin_hash)
         .bind(booking.now)
-        .bind(booking.idempotency_key)
+        .bind(booking.idempotency_key.map(crate::headers::Idempotency::key))
+        .bind(booking.idempotency_key.map(crate::headers::Idempotency::request))
         .execute(&mut **tx)
         .await?;
     Ok(stored.rows_affected() == 1)

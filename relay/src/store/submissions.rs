@@ -170,7 +170,7 @@ pub(crate) struct NewRow<'a> {
     pub office: &'a str,
     pub code: &'a str,
     pub token_hash: &'a str,
-    pub idempotency_key: Option<&'a str>,
+    pub idempotency_key: Option<&'a crate::headers::Idempotency>,
     pub pack: &'a str,
     pub city: &'a str,
     pub now: i64,
@@ -187,17 +187,18 @@ pub(crate) async fn insert(
     row: &NewRow<'_>,
 ) -> std::result::Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar::<_, i64>(
-        "INSERT INTO submissions (office_id, code, token_hash, idempotency_key, pack, city, status, created_at_ms, updated_at_ms, reservation_id, body) VALUES ($1, $2, $3, $4, $5, $6, 'received', $7, $7, $8, $9) ON CONFLICT (office_id, code) DO NOTHING RETURNING id",
+        "INSERT INTO submissions (office_id, code, token_hash, idempotency_key, pack, city, status, created_at_ms, updated_at_ms, reservation_id, body, idempotency_request) VALUES ($1, $2, $3, $4, $5, $6, 'received', $7, $7, $8, $9, $10) ON CONFLICT (office_id, code) DO NOTHING RETURNING id",
     )
     .bind(row.office)
     .bind(row.code)
     .bind(row.token_hash)
-    .bind(row.idempotency_key)
+    .bind(row.idempotency_key.map(crate::headers::Idempotency::key))
     .bind(row.pack)
     .bind(row.city)
     .bind(row.now)
     .bind(row.reservation_id)
     .bind(row.body)
+    .bind(row.idempotency_key.map(crate::headers::Idempotency::request))
     .fetch_optional(&mut **tx)
     .await
 }

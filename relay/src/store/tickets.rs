@@ -15,14 +15,17 @@ use mado_wire::policy::{CallPolicy, Waiting, pick_next};
 
 use crate::db::{Dialect, local_day, now_ms};
 use crate::error::{Error, Result};
+use crate::headers::Idempotency;
 
 /// What a job did.
 #[derive(Debug)]
 pub(crate) enum Done {
     /// The ticket was issued; its event (published) carries it.
     Issued(QueueEvent),
-    /// The idempotency key was used before: the ticket it issued then.
+    /// The idempotency key was used before with the same request: the ticket it issued then.
     AlreadyIssued(Ticket),
+    /// The idempotency key was used before with another request: nothing issued (422).
+    KeyReused,
     /// The counter called this ticket, or nobody (nobody waiting).
     Called(Option<Ticket>),
 }
@@ -291,7 +294,7 @@ impl<'a> Args<'a> {
 pub(crate) struct ToIssue<'a> {
     pub office: &'a mado_wire::Office,
     pub service: &'a mado_wire::Service,
-    pub key: Option<&'a str>,
+    pub key: Option<&'a Idempotency>,
 }
 
 /// Issues walk-in tickets of one office, in order, inside `tx`, which holds the office's queue
@@ -333,27 +336,13 @@ pub(crate) async fn issue_in(
                 events: Vec::new(),
                 done: Done::AlreadyIssued(ticket),
             },
+            Issue::KeyReused => Written {
+                events: Vec::new(),
+                done: Done::KeyReused,
+            },
         });
     }
     Ok(written)
-}
-
-/// The ticket issued with idempotency key `key` at `office`, if any.
-pub(crate) async fn key_taken(
-    conn: &mut sqlx::AnyConnection,
-    office: &str,
-    key: Option<&str>,
-) -> Result<Option<i64>> {
-    let Some(key) = key else {
-        return Ok(None);
-    };
-    Ok(
-        sqlx::query_scalar("SELECT id FROM tickets WHERE office_id = $1 AND idempotency_key = $2")
-            .bind(office)
-            .bind(key)
-            .fetch_optional(conn)
-            .await?,
-    )
 }
 
 /// The status-page capability of ticket `id`: the id and a keyed tag (128 bits), so nothing
@@ -381,7 +370,7 @@ pub(crate) struct CheckedIn {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct NewTicket<'a> {
     pub service: &'a mado_wire::Service,
-    pub key: Option<&'a str>,
+    pub key: Option<&'a Idempotency>,
     pub reservation: Option<CheckedIn>,
 }
 
@@ -390,12 +379,15 @@ pub(crate) struct NewTicket<'a> {
 pub(crate) enum Issue {
     /// Issued now: its event (stored; published after the commit) carries it.
     New(QueueEvent),
-    /// Its idempotency key issued this ticket before.
+    /// Its idempotency key issued this ticket before, for the same request.
     Before(Ticket),
+    /// Its idempotency key came before with another request: nothing issued.
+    KeyReused,
 }
 
 /// Issues `tickets` of `office`, in order, inside `tx` (which holds the office's queue lock),
-/// with their events. A key used before, or twice in `tickets`, gives the ticket it issued.
+/// with their events. A key used before, or twice in `tickets`, gives the ticket it issued if
+/// it came with the same request, and [`Issue::KeyReused`] if not.
 ///
 /// Three statements however many tickets: the keys already used with the waiting counts,
 /// the tickets ([`number`]), their events. Each event is built here ([`event`]) with the
@@ -418,27 +410,31 @@ pub(crate) async fn issue(
     let keys: Vec<String> = tickets
         .iter()
         .filter_map(|t| t.key)
-        .map(|k| args.text(k))
+        .map(|k| args.text(k.key()))
         .collect();
     let keys_sql = if keys.is_empty() {
         String::new()
     } else {
         format!(
-            "SELECT 'key' AS part, idempotency_key AS k, id AS n FROM tickets WHERE office_id = {office_p} AND idempotency_key IN ({}) UNION ALL ",
+            "SELECT 'key' AS part, idempotency_key AS k, id AS n, idempotency_request AS r FROM tickets WHERE office_id = {office_p} AND idempotency_key IN ({}) UNION ALL ",
             keys.join(", ")
         )
     };
     let sql = format!(
-        "{keys_sql}SELECT 'counts' AS part, {} AS k, 0 AS n",
+        "{keys_sql}SELECT 'counts' AS part, {} AS k, 0 AS n, NULL AS r",
         waiting_counts_sql(&office_p, &day_p)
     );
     let rows = args.bind(&sql).fetch_all(&mut **tx).await?;
-    let mut taken: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+    let mut taken: std::collections::HashMap<String, (i64, Option<String>)> =
+        std::collections::HashMap::new();
     let mut waiting = Vec::new();
     for r in &rows {
         match r.get::<&str, _>("part") {
             "key" => {
-                taken.insert(r.get::<String, _>("k"), r.get::<i64, _>("n"));
+                taken.insert(
+                    r.get::<String, _>("k"),
+                    (r.get::<i64, _>("n"), r.get::<Option<String>, _>("r")),
+                );
             }
             _ => waiting = parse_waiting_counts(r.get::<Option<String>, _>("k").as_deref())?,
         }
@@ -448,17 +444,33 @@ pub(crate) async fn issue(
         New(usize),
         Taken(i64),
         SameAs(usize),
+        Reused,
     }
     let mut plan = Vec::with_capacity(tickets.len());
     let mut new = Vec::new();
     let mut first_of_key: std::collections::HashMap<&str, usize> = Default::default();
     for (i, t) in tickets.iter().enumerate() {
         plan.push(match t.key {
-            Some(k) if taken.contains_key(k) => Plan::Taken(taken[k]),
-            Some(k) if first_of_key.contains_key(k) => Plan::SameAs(first_of_key[k]),
+            Some(k) if taken.contains_key(k.key()) => {
+                let (id, request) = &taken[k.key()];
+                match k.same_request(request.as_deref()) {
+                    Ok(()) => Plan::Taken(*id),
+                    Err(_) => Plan::Reused,
+                }
+            }
+            Some(k) if first_of_key.contains_key(k.key()) => {
+                let first = first_of_key[k.key()];
+                match tickets[first]
+                    .key
+                    .map(|f| k.same_request(Some(f.request())))
+                {
+                    Some(Ok(())) => Plan::SameAs(first),
+                    _ => Plan::Reused,
+                }
+            }
             _ => {
                 if let Some(k) = t.key {
-                    first_of_key.insert(k, i);
+                    first_of_key.insert(k.key(), i);
                 }
                 new.push(*t);
                 Plan::New(new.len() - 1)
@@ -497,8 +509,10 @@ pub(crate) async fn issue(
             Plan::SameAs(i) => match &out[i] {
                 Issue::New(e) => Issue::Before(e.ticket.clone()),
                 Issue::Before(t) => Issue::Before(t.clone()),
+                Issue::KeyReused => Issue::KeyReused,
             },
             Plan::Taken(id) => Issue::Before(fetch_ticket(tx, id).await?),
+            Plan::Reused => Issue::KeyReused,
         });
     }
     Ok(out)
@@ -544,22 +558,23 @@ pub(crate) async fn number(
             *n += 1;
             places.push((t.service.prefix.as_str(), *n));
             format!(
-                "({}, {}, {}, {}, {}, {}, {})",
+                "({}, {}, {}, {}, {}, {}, {}, {})",
                 args.int(i64::try_from(i).unwrap_or(i64::MAX)),
                 args.text(&t.service.id),
                 args.text(&t.service.prefix),
                 args.int(*n),
-                args.opt_text(t.key),
+                args.opt_text(t.key.map(Idempotency::key)),
                 args.opt_int(t.reservation.map(|r| r.reservation_id)),
                 args.opt_int(t.reservation.map(|r| r.slot_start_ms)),
+                args.opt_text(t.key.map(Idempotency::request)),
             )
         })
         .collect();
     let sql = format!(
-        "INSERT INTO tickets (office_id, service_id, prefix, day, seq, status, issued_at_ms, idempotency_key, reservation_id, slot_start_ms) \
+        "INSERT INTO tickets (office_id, service_id, prefix, day, seq, status, issued_at_ms, idempotency_key, reservation_id, slot_start_ms, idempotency_request) \
          SELECT {office_p}, v.column2, v.column3, {day_p}, \
          COALESCE((SELECT MAX(t.seq) FROM tickets t WHERE t.office_id = {office_p} AND t.prefix = v.column3 AND t.day = {day_p}), 0) + v.column4, \
-         'waiting', CASE WHEN last.at > {now_p} THEN last.at ELSE {now_p} END, v.column5, v.column6, v.column7 \
+         'waiting', CASE WHEN last.at > {now_p} THEN last.at ELSE {now_p} END, v.column5, v.column6, v.column7, v.column8 \
          FROM (VALUES {}) AS v, \
          (SELECT COALESCE((SELECT t.issued_at_ms FROM tickets t WHERE t.office_id = {office_p} AND t.day = {day_p} ORDER BY t.issued_at_ms DESC LIMIT 1), {now_p}) AS at) AS last \
          ORDER BY v.column1 \
@@ -607,7 +622,7 @@ pub(crate) async fn insert_ticket(
     tx: &mut Transaction<'_, Any>,
     office: &mado_wire::Office,
     service: &mado_wire::Service,
-    key: Option<&str>,
+    key: Option<&Idempotency>,
     reservation: Option<CheckedIn>,
 ) -> Result<(Ticket, QueueEvent)> {
     let ticket = NewTicket {
@@ -621,6 +636,7 @@ pub(crate) async fn insert_ticket(
             "ticket {} was issued before with this key",
             t.id
         ))),
+        Some(Issue::KeyReused) => Err(Error::KeyReused),
         None => Err(Error::Internal("the ticket was not issued".into())),
     }
 }

@@ -276,3 +276,54 @@ pub async fn send_from(
     .unwrap();
     send_raw(app, req).await
 }
+
+/// Pairs a device of `kind` and returns its cookie.
+pub async fn paired(app: &Router, admin: &str, kind: &str) -> String {
+    let created = send(
+        app,
+        Method::POST,
+        "/api/offices/kokurakita/devices",
+        Some(json!({"kind": kind, "label": format!("ロビー {kind}")})),
+        Some(admin),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let code = created.body["code"].as_str().unwrap().to_owned();
+    assert_eq!(code.len(), 8);
+    let pair = send(
+        app,
+        Method::POST,
+        "/api/devices/pair",
+        Some(json!({ "code": code })),
+        None,
+    )
+    .await;
+    assert_eq!(pair.status, StatusCode::OK, "{}", pair.body);
+    let cookie = pair.headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+    // The code works once.
+    let again = send(
+        app,
+        Method::POST,
+        "/api/devices/pair",
+        Some(json!({ "code": code })),
+        None,
+    )
+    .await;
+    assert_error(&again, StatusCode::NOT_FOUND, "not_found");
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+/// An open day at least three days ahead (so no booking is too late, whatever the hour).
+pub fn open_day() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let today = mado_civil::Date::parse_iso(&mado_relay::local_day(now)).unwrap();
+    mado_wire::calendar::OfficeCalendar::weekdays(510, 1035)
+        .next_open(today.add_days(3), 30)
+        .unwrap()
+        .unwrap()
+        .to_string()
+}
