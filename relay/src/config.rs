@@ -37,6 +37,10 @@ pub struct Config {
     /// anonymous counts remain.
     #[arg(long, env = "MADO_SUBMISSION_RETENTION_DAYS", default_value_t = 30)]
     pub submission_retention_days: u32,
+    /// Days an entry of the audit trail (logins, views and changes of pre-applications,
+    /// changes in 管理) is kept; then it is deleted.
+    #[arg(long, env = "MADO_AUDIT_RETENTION_DAYS", default_value_t = 365)]
+    pub audit_retention_days: u32,
     /// Start the relay's clock at this instant (RFC 3339, e.g. `2027-03-01T09:00:00+09:00`)
     /// instead of the machine's time; it runs on from there. For staff training on a chosen
     /// day and for browser tests of same-day bookings. Never set in production.
@@ -78,6 +82,7 @@ impl Config {
             secure_cookies: false,
             log_json: false,
             submission_retention_days: 30,
+            audit_retention_days: 365,
             clock: None,
             rate_limits: false,
             trust_forwarded_for: false,

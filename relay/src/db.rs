@@ -337,6 +337,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0027_idempotency_request.sql"),
         include_str!("../migrations/postgres/0027_idempotency_request.sql"),
     ),
+    (
+        28,
+        "audit",
+        include_str!("../migrations/0028_audit.sql"),
+        include_str!("../migrations/postgres/0028_audit.sql"),
+    ),
 ];
 
 /// Opens the database at `url` (`sqlite://PATH`, `sqlite::memory:` or `postgres://…`).

@@ -63,6 +63,7 @@ mod cache;
 mod capability;
 mod config;
 pub mod conn;
+mod csv;
 mod db;
 mod demo;
 mod error;
@@ -188,10 +189,16 @@ fn spawn_checkpoints(state: AppState) {
     });
 }
 
-/// Deletes pre-applications past the retention period, and handovers of earlier days, now and
-/// then every hour.
+/// Deletes the audit entries made more than `retention_days` before `now_ms`; returns how many.
+pub async fn purge_audit(state: &AppState, retention_days: u32, now_ms: i64) -> Result<u64, Error> {
+    store::audit::purge_before(&state.db, now_ms - i64::from(retention_days) * 86_400_000).await
+}
+
+/// Deletes pre-applications and audit entries past their retention periods, and handovers of
+/// earlier days, now and then every hour.
 fn spawn_retention(state: AppState) {
     let days = state.config.submission_retention_days;
+    let audit_days = state.config.audit_retention_days;
     let shutdown = state.shutdown.clone();
     tokio::spawn(async move {
         loop {
@@ -204,6 +211,13 @@ fn spawn_retention(state: AppState) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(handovers = n, "yesterday's handovers deleted"),
                 Err(e) => tracing::warn!(error = %e, "handover purge failed; retrying in an hour"),
+            }
+            match purge_audit(&state, audit_days, db::now_ms()).await {
+                Ok(0) => {}
+                Ok(n) => {
+                    tracing::info!(entries = n, days = audit_days, "old audit entries deleted")
+                }
+                Err(e) => tracing::warn!(error = %e, "audit purge failed; retrying in an hour"),
             }
             tokio::select! {
                 () = shutdown.cancelled() => return,

@@ -465,6 +465,27 @@ pub const ROUTES: &[Route] = &[
     .body::<StaffUpdate>()
     .json::<StaffAccount>(),
     r(
+        "GET",
+        "/api/audit",
+        Admin,
+        "the audit trail: logins, views and changes of pre-applications, changes in 管理",
+        |m| on(m, crate::http::audit::audit_list),
+    )
+    .query::<crate::http::audit::AuditQuery>()
+    .json::<Vec<mado_wire::audit::AuditEntry>>(),
+    r(
+        "GET",
+        "/api/audit/export.csv",
+        Admin,
+        "the audit trail as CSV (the export is itself recorded)",
+        |m| on(m, crate::http::audit::audit_export_csv),
+    )
+    .query::<crate::http::audit::AuditQuery>()
+    .text(
+        "text/csv; charset=utf-8",
+        "one row per entry under a Japanese header row, as a download",
+    ),
+    r(
         "POST",
         "/api/devices/pair",
         Public,

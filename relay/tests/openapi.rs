@@ -1018,6 +1018,22 @@ async fn every_answer_validates_against_the_declared_schema() {
         .await;
     assert_eq!(a.body["display_name"], "田中 春子");
 
+    // The audit trail of all of the above, as JSON and as CSV.
+    let a = t
+        .call(M::GET, "/api/audit?limit=100", None, Some(admin))
+        .await;
+    json_ok(&a, StatusCode::OK);
+    assert!(!a.body.as_array().unwrap().is_empty());
+    let a = t
+        .call(
+            M::GET,
+            "/api/audit/export.csv?action=staff_updated",
+            None,
+            Some(admin),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK);
+
     // Devices: a lobby display paired, another revoked.
     let devices = "/api/offices/kokurakita/devices";
     let display = json!({"kind": "display", "label": "1階ロビー 呼出表示"});

@@ -31,6 +31,7 @@
 //!   day asked for) stays text here, for the relay to check field by field.
 
 pub mod admin;
+pub mod audit;
 mod board;
 pub mod calendar;
 pub mod device;

@@ -10,6 +10,7 @@ use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use mado_wire::audit::AuditAction;
 use mado_wire::{LoginRequest, Role, Session, StaffMe};
 use rand::RngCore;
 
@@ -115,6 +116,7 @@ pub(crate) async fn auth_login(
     if let Some(a) = &account
         && a.locked_until_ms > now
     {
+        audit(&state, AuditAction::LoginLocked, Some(a.id), now, "").await?;
         return Err(locked(a.locked_until_ms - now));
     }
     // Verify against a real hash even for unknown logins, so timing does not tell which; on
@@ -135,6 +137,8 @@ pub(crate) async fn auth_login(
         .map_err(|e| Error::Internal(format!("verify task: {e}")))?;
     let Some(account) = account else {
         tracing::info!("staff login refused");
+        // The login typed is not kept: it may be a password typed in the wrong field.
+        audit(&state, AuditAction::LoginFailed, None, now, "unknown login").await?;
         return Err(Error::BadCredentials);
     };
     let staff_id = account.id;
@@ -151,6 +155,19 @@ pub(crate) async fn auth_login(
         } else {
             tracing::info!(staff_id, failed, "staff login refused");
         }
+        let detail = if until > 0 {
+            format!("{failed} in a row; locked for {} s", (until - now) / 1000)
+        } else {
+            format!("{failed} in a row")
+        };
+        audit(
+            &state,
+            AuditAction::LoginFailed,
+            Some(staff_id),
+            now,
+            &detail,
+        )
+        .await?;
         return Err(Error::BadCredentials);
     }
     if account.failed > 0 {
@@ -166,6 +183,7 @@ pub(crate) async fn auth_login(
     )
     .await?;
     tracing::info!(staff_id, "staff login");
+    audit(&state, AuditAction::Login, Some(staff_id), now, "").await?;
     let me = store::sessions::me(&state.db, staff_id).await?;
     let mut response = Json(me).into_response();
     response.headers_mut().insert(
@@ -175,12 +193,26 @@ pub(crate) async fn auth_login(
     Ok(response)
 }
 
+/// Appends a login's entry to the audit trail.
+async fn audit(
+    state: &AppState,
+    action: AuditAction,
+    staff: Option<i64>,
+    now: i64,
+    detail: &str,
+) -> Result<()> {
+    let entry = store::audit::New::by(action, staff).detail(detail);
+    store::audit::append(&state.db, now, &entry).await
+}
+
 pub(crate) async fn auth_logout(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response> {
-    if let Some(token) = cookie_token(&headers) {
-        store::sessions::end(&state.db, &token_hash(token)).await?;
+    if let Some(token) = cookie_token(&headers)
+        && let Some(staff_id) = store::sessions::end(&state.db, &token_hash(token)).await?
+    {
+        audit(&state, AuditAction::Logout, Some(staff_id), now_ms(), "").await?;
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
     response.headers_mut().insert(

@@ -26,6 +26,7 @@ use crate::headers::Caller;
 use crate::http::auth::{Admin, cookie};
 use crate::state::AppState;
 use crate::store;
+use mado_wire::audit::AuditAction;
 
 /// Name of the device cookie.
 pub const COOKIE_NAME: &str = "mado_device";
@@ -69,6 +70,15 @@ pub(crate) async fn kiosk_policy_put(
     tx.commit().await?;
     state.offices.forget(&office);
     tracing::info!(office = %office, staff_id = admin.id, kiosks_only = set.kiosks_only, "kiosk policy set");
+    let detail = if set.kiosks_only {
+        "paired kiosks only"
+    } else {
+        "any browser may issue tickets"
+    };
+    let entry = store::audit::New::by(AuditAction::KioskPolicyChanged, Some(admin.id))
+        .office(&office)
+        .detail(detail);
+    store::audit::append(&state.db, now_ms(), &entry).await?;
     kiosk_policy(&state, &office).await.map(Json)
 }
 
@@ -120,6 +130,11 @@ pub(crate) async fn device_create(
     )
     .await?;
     tracing::info!(office = %office, device = id, kind = req.kind.as_str(), staff_id = admin.id, "device created");
+    let entry = store::audit::New::by(AuditAction::DeviceCreated, Some(admin.id))
+        .office(&office)
+        .target("device", id)
+        .detail(req.kind.as_str());
+    store::audit::append(&state.db, now_ms(), &entry).await?;
     Ok((
         StatusCode::CREATED,
         Json(PairingCode {
@@ -150,6 +165,10 @@ pub(crate) async fn device_revoke(
     let device = store::devices::by_id(&state.db, id).await?;
     if revoked {
         tracing::info!(device = id, staff_id = admin.id, "device revoked");
+        let entry = store::audit::New::by(AuditAction::DeviceRevoked, Some(admin.id))
+            .office(&device.office_id)
+            .target("device", id);
+        store::audit::append(&state.db, now_ms(), &entry).await?;
     }
     Ok(Json(device))
 }

@@ -4,8 +4,9 @@
 //!
 //! Lowest first (`cargo xtask layers`): `auth` (staff sessions and their extractors) and
 //! `stream` (the event stream); `devices` (kiosks, displays, `KioskAccess`); `reservations`,
-//! `records`, `handovers`, `staff`, `submissions`; `tickets`, `stats`, `settings`; `offices`, `web`.
+//! `records`, `handovers`, `staff`, `submissions`, `audit`; `tickets`, `stats`, `settings`; `offices`, `web`.
 
+pub(crate) mod audit;
 pub(crate) mod auth;
 pub(crate) mod devices;
 pub(crate) mod handovers;

@@ -11,9 +11,10 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use mado_wire::admin::OfficeSettings;
+use mado_wire::audit::AuditAction;
 
 use crate::db;
-use crate::db::Writes;
+use crate::db::{Writes, now_ms};
 use crate::error::{Error, Json, Path, Result};
 use crate::http::auth::Admin;
 use crate::state::AppState;
@@ -46,6 +47,8 @@ pub(crate) async fn settings_put(
     }
     save(&state, &settings, false).await?;
     tracing::info!(office = %office, staff_id = admin.id, "office settings saved");
+    let entry = store::audit::New::by(AuditAction::SettingsChanged, Some(admin.id)).office(&office);
+    store::audit::append(&state.db, now_ms(), &entry).await?;
     store::settings::load(&state.db, &office).await.map(Json)
 }
 
@@ -57,6 +60,9 @@ pub(crate) async fn office_create(
 ) -> Result<(StatusCode, Json<OfficeSettings>)> {
     save(&state, &settings, true).await?;
     tracing::info!(office = %settings.id, staff_id = admin.id, "office created");
+    let entry =
+        store::audit::New::by(AuditAction::OfficeCreated, Some(admin.id)).office(&settings.id);
+    store::audit::append(&state.db, now_ms(), &entry).await?;
     Ok((
         StatusCode::CREATED,
         Json(store::settings::load(&state.db, &settings.id).await?),

@@ -8,8 +8,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use mado_wire::Role;
 use mado_wire::admin::{NewStaff, StaffAccount, StaffUpdate};
+use mado_wire::audit::AuditAction;
 
-use crate::db::Writes;
+use crate::db::{Writes, now_ms};
 use crate::error::{Error, Json, Path, Result};
 use crate::http::auth::{Admin, hash_password};
 use crate::state::AppState;
@@ -50,6 +51,10 @@ pub(crate) async fn staff_create(
     let phc = hash(std::mem::take(&mut req.password)).await?;
     let id = store::staff::insert(&state.db, &req, &phc).await?;
     tracing::info!(staff_id = admin.id, account = id, "staff account created");
+    let entry = store::audit::New::by(AuditAction::StaffCreated, Some(admin.id))
+        .target("staff", id)
+        .detail(format!("role {}", store::staff::role_str(req.role)));
+    store::audit::append(&state.db, now_ms(), &entry).await?;
     let account = store::staff::accounts(&state.db, Some(id)).await?.pop();
     let account = account.ok_or_else(|| Error::Internal(format!("account {id} vanished")))?;
     Ok((StatusCode::CREATED, Json(account)))
@@ -88,6 +93,29 @@ pub(crate) async fn staff_update(
     }
     store::staff::apply(&mut tx, id, &req, phc.as_deref()).await?;
     tx.commit().await?;
+    // Which fields changed, never their values (a name, a password).
+    let mut changed = Vec::new();
+    if req.display_name.is_some() {
+        changed.push("display name".to_owned());
+    }
+    if let Some(r) = req.role {
+        changed.push(format!("role {}", store::staff::role_str(r)));
+    }
+    match req.disabled {
+        Some(true) => changed.push("disabled".to_owned()),
+        Some(false) => changed.push("enabled".to_owned()),
+        None => {}
+    }
+    if phc.is_some() {
+        changed.push("password".to_owned());
+    }
+    if req.unlock == Some(true) {
+        changed.push("unlocked".to_owned());
+    }
+    let entry = store::audit::New::by(AuditAction::StaffUpdated, Some(admin.id))
+        .target("staff", id)
+        .detail(changed.join(", "));
+    store::audit::append(&state.db, now_ms(), &entry).await?;
     tracing::info!(
         staff_id = admin.id,
         account = id,

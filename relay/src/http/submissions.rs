@@ -23,6 +23,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use mado_civil::Date;
+use mado_wire::audit::AuditAction;
 use mado_wire::submission::{
     NewSubmission, StatusUpdate, Submission, SubmissionProgress, SubmissionReceipt,
     SubmissionStatus, SubmissionSummary, display_code, normalise_code,
@@ -31,6 +32,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::capability::{keyed, new_codes, no_unused_code, random_token, token_hash};
+use crate::csv::{Csv, local_time};
 use crate::db::{Pool, Writes, local_day, now_ms};
 use crate::error::{Error, Json, Path, Query, Result};
 use crate::headers::{Caller, Idempotency};
@@ -267,13 +269,23 @@ async fn matching(db: &Pool, office: &str, filter: &Filter) -> Result<Vec<Submis
 
 /// `GET /api/offices/{office}/submissions` (staff): the inbox.
 pub(crate) async fn submissions_list(
-    _staff: Staff,
+    staff: Staff,
     State(state): State<AppState>,
     Path(office): Path<String>,
     Query(filter): Query<Filter>,
 ) -> Result<Json<Vec<SubmissionSummary>>> {
     state.office(&office).await?;
     let list = matching(&state.db, &office, &filter).await?;
+    let detail = format!("{} shown", list.len());
+    audit(
+        &state,
+        AuditAction::SubmissionsListed,
+        &staff,
+        &office,
+        None,
+        detail,
+    )
+    .await?;
     Ok(Json(
         list.into_iter()
             .map(|s| SubmissionSummary {
@@ -294,11 +306,41 @@ pub(crate) async fn submissions_list(
 
 /// `GET /api/submissions/{id}` (staff).
 pub(crate) async fn submission_get(
-    _staff: Staff,
+    staff: Staff,
     State(state): State<AppState>,
     Path(id): Path<i64>,
 ) -> Result<Json<Submission>> {
-    Ok(Json(store::submissions::load(&state.db, id).await?))
+    let s = store::submissions::load(&state.db, id).await?;
+    let office = s.office_id.clone();
+    audit(
+        &state,
+        AuditAction::SubmissionViewed,
+        &staff,
+        &office,
+        Some(id),
+        String::new(),
+    )
+    .await?;
+    Ok(Json(s))
+}
+
+/// Appends staff member `staff`'s `action` on `office`'s pre-applications (one, `id`, or a
+/// list) to the audit trail.
+async fn audit(
+    state: &AppState,
+    action: AuditAction,
+    staff: &Staff,
+    office: &str,
+    id: Option<i64>,
+    detail: String,
+) -> Result<()> {
+    let mut entry = store::audit::New::by(action, Some(staff.id))
+        .office(office)
+        .detail(detail);
+    if let Some(id) = id {
+        entry = entry.target("submission", id);
+    }
+    store::audit::append(&state.db, now_ms(), &entry).await
 }
 
 /// Moves `id` to `next`, recording who and why; refuses a move [`SubmissionStatus::may_become`]
@@ -367,7 +409,19 @@ pub(crate) async fn submission_status_set(
         ));
     }
     change(&state, id, req.status, staff.id, note).await?;
-    Ok(Json(store::submissions::load(&state.db, id).await?))
+    let s = store::submissions::load(&state.db, id).await?;
+    let office = s.office_id.clone();
+    let detail = req.status.as_str().to_owned();
+    audit(
+        &state,
+        AuditAction::SubmissionStatus,
+        &staff,
+        &office,
+        Some(id),
+        detail,
+    )
+    .await?;
+    Ok(Json(s))
 }
 
 /// Body of `POST /api/offices/{office}/submissions/open`: exactly one of `code`, `token`,
@@ -435,12 +489,26 @@ pub(crate) async fn submission_open(
             Err(e) => return Err(e),
         }
     }
+    let how = match (&req.code, &req.token) {
+        (Some(_), _) => "by its receipt code",
+        (_, Some(_)) => "by its QR code",
+        _ => "by the ticket called",
+    };
+    audit(
+        &state,
+        AuditAction::SubmissionViewed,
+        &staff,
+        &office,
+        Some(id),
+        how.into(),
+    )
+    .await?;
     Ok(Json(store::submissions::load(&state.db, id).await?))
 }
 
 /// `GET …/export.json` (staff): the filtered pre-applications with their history.
 pub(crate) async fn submissions_export_json(
-    _staff: Staff,
+    staff: Staff,
     State(state): State<AppState>,
     Path(office): Path<String>,
     Query(filter): Query<Filter>,
@@ -453,6 +521,16 @@ pub(crate) async fn submissions_export_json(
         s.history = histories.remove(&s.id).unwrap_or_default();
     }
     tracing::info!(office = %office, rows = list.len(), "pre-applications exported as JSON");
+    let detail = format!("JSON, {} rows", list.len());
+    audit(
+        &state,
+        AuditAction::SubmissionsExported,
+        &staff,
+        &office,
+        None,
+        detail,
+    )
+    .await?;
     let body = serde_json::to_vec_pretty(&list).map_err(|e| Error::Internal(e.to_string()))?;
     Ok(download(&office, "json", "application/json", body))
 }
@@ -480,7 +558,7 @@ fn download(
 
 /// `GET …/export.csv` (staff): one row per pre-application, for spreadsheets and RPA.
 pub(crate) async fn submissions_export_csv(
-    _staff: Staff,
+    staff: Staff,
     State(state): State<AppState>,
     Path(office): Path<String>,
     Query(filter): Query<Filter>,
@@ -488,6 +566,16 @@ pub(crate) async fn submissions_export_csv(
     state.office(&office).await?;
     let list = matching(&state.db, &office, &filter).await?;
     tracing::info!(office = %office, rows = list.len(), "pre-applications exported as CSV");
+    let detail = format!("CSV, {} rows", list.len());
+    audit(
+        &state,
+        AuditAction::SubmissionsExported,
+        &staff,
+        &office,
+        None,
+        detail,
+    )
+    .await?;
     Ok(download(
         &office,
         "csv",
@@ -532,42 +620,10 @@ pub const CSV_HEADER: [&str; 19] = [
     "備考",
 ];
 
-/// A CSV field (RFC 4180), quoted when needed. A field that a spreadsheet would run as a
-/// formula (`=`, `+`, `-`, `@`, tab, CR at the start) gets a leading `'`.
-fn field(out: &mut String, value: &str) {
-    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    };
-    if value.contains([',', '"', '\n', '\r']) {
-        out.push('"');
-        out.push_str(&value.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(&value);
-    }
-}
-
-fn local_time(ms: i64) -> String {
-    let day = local_day(ms);
-    let minute = (ms + JST_MS).rem_euclid(DAY_MS) / 60_000;
-    format!("{day} {:02}:{:02}", minute / 60, minute % 60)
-}
-
 /// UTF-8 with a byte-order mark (so Excel in Japanese opens it as UTF-8), CRLF line ends.
 pub fn csv(list: &[Submission]) -> String {
-    let mut out = String::from("\u{FEFF}");
-    let mut row = |cells: &[&str]| {
-        for (i, c) in cells.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            field(&mut out, c);
-        }
-        out.push_str("\r\n");
-    };
-    row(&CSV_HEADER);
+    let mut out = Csv::new();
+    out.row(&CSV_HEADER);
     for s in list {
         let a = &s.submission.applicant;
         let sex = match a.sex.as_str() {
@@ -587,7 +643,7 @@ pub fn csv(list: &[Submission]) -> String {
             .iter()
             .map(|p| p.id.as_str())
             .collect();
-        row(&[
+        out.row(&[
             &s.code,
             &local_time(s.created_at_ms),
             s.status.label_ja(),
@@ -609,7 +665,7 @@ pub fn csv(list: &[Submission]) -> String {
             &s.submission.note,
         ]);
     }
-    out
+    out.finish()
 }
 
 /// Deletes the pre-applications last changed more than `retention_days` before `now_ms`,

@@ -1,5 +1,6 @@
 //! What the relay keeps in its database, one module per resource, below the routes that use it.
 
+pub(crate) mod audit;
 pub(crate) mod devices;
 pub(crate) mod events;
 pub(crate) mod handovers;

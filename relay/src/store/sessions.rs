@@ -113,13 +113,14 @@ pub(crate) async fn start(
     Ok(())
 }
 
-/// Ends the session whose token hashes to `token_hash` (if there is one).
-pub(crate) async fn end(db: &Pool, token_hash: &str) -> Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(token_hash)
-        .execute(db)
-        .await?;
-    Ok(())
+/// Ends the session whose token hashes to `token_hash` (if there is one); returns whose it was.
+pub(crate) async fn end(db: &Pool, token_hash: &str) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("DELETE FROM sessions WHERE token_hash = $1 RETURNING staff_id")
+            .bind(token_hash)
+            .fetch_optional(db)
+            .await?,
+    )
 }
 
 /// Who staff member `staff_id` is.

@@ -1,0 +1,56 @@
+//! CSV for spreadsheets (RFC 4180): UTF-8 with a byte-order mark, so Excel in Japanese opens
+//! it as UTF-8, CRLF line ends, fields quoted when needed, formulas defused.
+
+use crate::db::local_day;
+
+const DAY_MS: i64 = 86_400_000;
+const JST_MS: i64 = 9 * 3_600_000;
+
+/// A CSV document being written, row by row.
+pub(crate) struct Csv(String);
+
+impl Csv {
+    /// An empty document (its byte-order mark only).
+    pub(crate) fn new() -> Self {
+        Self(String::from("\u{FEFF}"))
+    }
+
+    /// Appends one row.
+    pub(crate) fn row(&mut self, cells: &[&str]) {
+        for (i, c) in cells.iter().enumerate() {
+            if i > 0 {
+                self.0.push(',');
+            }
+            field(&mut self.0, c);
+        }
+        self.0.push_str("\r\n");
+    }
+
+    pub(crate) fn finish(self) -> String {
+        self.0
+    }
+}
+
+/// A CSV field (RFC 4180), quoted when needed. A field that a spreadsheet would run as a
+/// formula (`=`, `+`, `-`, `@`, tab, CR at the start) gets a leading `'`.
+fn field(out: &mut String, value: &str) {
+    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    if value.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&value.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(&value);
+    }
+}
+
+/// `ms` as Japan's date and time to the minute, `YYYY-MM-DD hh:mm`.
+pub(crate) fn local_time(ms: i64) -> String {
+    let day = local_day(ms);
+    let minute = (ms + JST_MS).rem_euclid(DAY_MS) / 60_000;
+    format!("{day} {:02}:{:02}", minute / 60, minute % 60)
+}
