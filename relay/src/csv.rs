@@ -54,3 +54,32 @@ pub(crate) fn local_time(ms: i64) -> String {
     let minute = (ms + JST_MS).rem_euclid(DAY_MS) / 60_000;
     format!("{day} {:02}:{:02}", minute / 60, minute % 60)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_and_formulas_defused() {
+        let mut out = String::new();
+        field(&mut out, "=HYPERLINK(\"x\")");
+        assert_eq!(out, "\"'=HYPERLINK(\"\"x\"\")\"");
+        let mut out = String::new();
+        field(&mut out, "北九州市, 小倉北区");
+        assert_eq!(out, "\"北九州市, 小倉北区\"");
+        let mut out = String::new();
+        field(&mut out, "-1");
+        assert_eq!(out, "'-1");
+        let mut out = String::new();
+        field(&mut out, "窓口 花子");
+        assert_eq!(out, "窓口 花子");
+    }
+
+    #[test]
+    fn a_document_has_a_byte_order_mark_and_crlf_rows() {
+        let mut csv = Csv::new();
+        csv.row(&["a", "b,c"]);
+        csv.row(&["=1"]);
+        assert_eq!(csv.finish(), "\u{FEFF}a,\"b,c\"\r\n'=1\r\n");
+    }
+}

@@ -161,6 +161,11 @@ const TAGS: &[(&str, &str)] = &[
         "guide-records",
         "The procedure guide's results, kept with the counter record.",
     ),
+    (
+        "audit",
+        "The audit trail: logins, views, status changes and exports of pre-applications, \
+         changes in 管理; admins read and export it.",
+    ),
     ("stats", "Waits, service times and pre-application counts."),
     ("auth", "Staff sessions."),
     ("devices", "Kiosks and lobby displays, and their pairing."),
@@ -191,6 +196,7 @@ fn tag(path: &str) -> &'static str {
         "auth" => "auth",
         "devices" | "kiosk" | "kiosk-policy" => "devices",
         "staff" => "staff",
+        "audit" => "audit",
         "healthz" | "openapi.json" => "relay",
         _ => "other",
     }
