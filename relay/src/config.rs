@@ -11,6 +11,9 @@ use std::path::PathBuf;
     about = "Mado relay: frontend, queue API and event streams"
 )]
 pub struct Config {
+    /// Without a command: serve.
+    #[command(subcommand)]
+    pub command: Option<Command>,
     /// Address to listen on.
     #[arg(long, env = "MADO_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
@@ -59,6 +62,23 @@ pub struct Config {
     pub log_json: bool,
 }
 
+/// What `mado-relay` does instead of serving.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Command {
+    /// Copy the database (embedded SQLite) to a new file while the relay serves: a
+    /// consistent copy as of one instant, checked and counted.
+    Backup {
+        /// The new file (never overwritten), e.g. /var/backups/mado/mado-2027-03-01.sqlite3.
+        path: PathBuf,
+    },
+    /// Put a backup in place of the database. Stop the relay first; the database replaced is
+    /// kept beside it (mado.sqlite3.before-restore-…).
+    Restore {
+        /// A file made by `mado-relay backup`.
+        path: PathBuf,
+    },
+}
+
 impl Config {
     /// The database URL in effect.
     pub fn database_url(&self) -> String {
@@ -73,6 +93,7 @@ impl Config {
     /// tests.
     pub fn for_tests() -> Self {
         Self {
+            command: None,
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             data_dir: None,
             database_url: Some("sqlite::memory:".into()),

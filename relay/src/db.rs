@@ -447,13 +447,15 @@ pub fn private_dir(dir: &Path) -> Result<()> {
 /// readable by the relay's user only (0600), whatever the umask. SQLite gives the `-wal` and
 /// `-shm` files it creates the main file's permissions.
 pub fn private_sqlite_file(url: &str) -> Result<()> {
-    let Some(rest) = url.strip_prefix("sqlite://") else {
+    let Some(path) = sqlite_path(url) else {
         return Ok(());
     };
-    let path = rest.split('?').next().unwrap_or(rest);
-    if path.is_empty() || path.contains(":memory:") {
-        return Ok(());
-    }
+    let Some(path) = path.to_str() else {
+        return Err(Error::Internal(format!(
+            "{}: the database path must be UTF-8",
+            path.display()
+        )));
+    };
     #[cfg(unix)]
     {
         use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
@@ -484,6 +486,16 @@ pub fn private_sqlite_file(url: &str) -> Result<()> {
     }
     Ok(())
 }
+
+/// The file of a `sqlite://PATH` URL; `None` for PostgreSQL and in-memory databases.
+pub fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url.strip_prefix("sqlite://")?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && !path.contains(":memory:")).then(|| std::path::PathBuf::from(path))
+}
+
+/// The newest schema version this relay knows (its last migration).
+pub const MIGRATIONS_LATEST: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 
 /// The `sqlite://` URL of the database file in `data_dir`.
 pub fn default_url(data_dir: &Path) -> String {

@@ -59,6 +59,7 @@
 //!
 //! - TLS: run behind the city's reverse proxy and set `--secure-cookies`.
 
+pub mod backup;
 mod cache;
 mod capability;
 mod config;
@@ -87,7 +88,7 @@ use axum::http::{Request, StatusCode};
 use tokio_util::sync::CancellationToken;
 use tower_http::trace::TraceLayer;
 
-pub use config::Config;
+pub use config::{Command, Config};
 pub use db::{
     DEMO_OFFICE, Dialect, Pool, Writes, connect, default_url, local_day, migrate, now_ms,
 };
@@ -116,6 +117,7 @@ impl AppState {
         }
         let url = config.database_url();
         db::private_sqlite_file(&url)?;
+        let in_use = backup::hold(&url)?.map(Arc::new);
         let (db, dialect) = connect(&url).await?;
         migrate(&db, dialect).await?;
         if config.demo && seed_demo(&db).await? {
@@ -164,6 +166,7 @@ impl AppState {
             ),
             offices,
             secret,
+            _in_use: in_use,
         };
         spawn_retention(state.clone());
         if dialect == Dialect::Sqlite {

@@ -2,7 +2,7 @@
 
 use axum::serve::ListenerExt;
 use clap::Parser;
-use mado_relay::{AppState, Config, app, bootstrap_admin};
+use mado_relay::{AppState, Command, Config, app, bootstrap_admin};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -18,13 +18,49 @@ async fn main() -> std::process::ExitCode {
     } else {
         tracing_subscriber::fmt().with_env_filter(filter).init();
     }
-    match run(config).await {
+    let result = match config.command.clone() {
+        None => run(config).await,
+        Some(command) => once(&config, command).await,
+    };
+    match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("mado-relay: {e}");
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// `mado-relay backup PATH` and `mado-relay restore PATH`.
+async fn once(config: &Config, command: Command) -> Result<(), Box<dyn std::error::Error>> {
+    let url = config.database_url();
+    match command {
+        Command::Backup { path } => {
+            let summary = mado_relay::backup::backup(&url, &path).await?;
+            println!(
+                "バックアップを作成しました / backup written: {}",
+                path.display()
+            );
+            println!("  {summary}");
+        }
+        Command::Restore { path } => {
+            let (summary, kept) =
+                mado_relay::backup::restore(&url, &path, mado_relay::now_ms()).await?;
+            println!(
+                "バックアップを戻しました / backup restored: {}",
+                path.display()
+            );
+            println!("  {summary}");
+            if let Some(kept) = kept {
+                println!(
+                    "  それまでのデータベース / the database it replaced: {}",
+                    kept.display()
+                );
+            }
+            println!("  リレーを起動してください / start the relay now");
+        }
+    }
+    Ok(())
 }
 
 async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {

@@ -33,6 +33,9 @@ pub struct AppState {
     pub shutdown: CancellationToken,
     /// The relay's own secret for keyed tokens and hashes, read at start (`capability`).
     pub(crate) secret: Arc<Vec<u8>>,
+    /// The shared lock on the SQLite database's lock file while this relay has it open
+    /// ([`crate::backup`]: a restore waits for it to go).
+    pub(crate) _in_use: Option<Arc<crate::backup::InUse>>,
     /// Offices read so far (see [`AppState::office`]).
     pub(crate) offices: Arc<OfficeCache>,
     /// Each counter's office, as read so far: a counter never moves (it is retired, not

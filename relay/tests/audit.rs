@@ -222,7 +222,7 @@ async fn logins_pre_applications_and_admin_changes_are_recorded_with_ids_only() 
     let find = |action: &str| list.iter().rev().find(|e| e["action"] == action).unwrap();
     // Who: the unknown login names nobody; the wrong password names the account.
     assert!(find("login_failed").get("staff_id").is_none());
-    assert_eq!(find("login_failed")["detail"], "unknown login");
+    assert_eq!(find("login_failed")["detail"], "登録のないログインID");
     let wrong = list
         .iter()
         .rev()
@@ -230,18 +230,18 @@ async fn logins_pre_applications_and_admin_changes_are_recorded_with_ids_only() 
         .nth(1)
         .unwrap();
     assert_eq!(wrong["staff_login"], "admin");
-    assert_eq!(wrong["detail"], "1 in a row");
+    assert_eq!(wrong["detail"], "1回続けて誤り");
     // To what: the pre-application by id, the account, the device.
     assert_eq!(
         find("submission_viewed")["target"],
         format!("submission:{id}")
     );
-    assert_eq!(find("submission_viewed")["detail"], "by its receipt code");
+    assert_eq!(find("submission_viewed")["detail"], "受付番号で開く");
     assert_eq!(find("submission_viewed")["office_id"], "kokurakita");
-    assert_eq!(find("submission_status")["detail"], "completed");
-    assert_eq!(find("submissions_exported")["detail"], "CSV, 1 rows");
+    assert_eq!(find("submission_status")["detail"], "完了");
+    assert_eq!(find("submissions_exported")["detail"], "CSV・1件");
     assert_eq!(find("staff_updated")["target"], format!("staff:{clerk_id}"));
-    assert_eq!(find("staff_updated")["detail"], "display name, password");
+    assert_eq!(find("staff_updated")["detail"], "表示名、パスワード");
     assert_eq!(
         find("device_revoked")["target"],
         format!("device:{device_id}")
@@ -321,7 +321,7 @@ async fn the_csv_export_has_a_japanese_header_and_is_itself_recorded() {
     );
     let list = trail(&app, &admin, "").await;
     assert_eq!(list[0]["action"], "audit_exported");
-    assert_eq!(list[0]["detail"], "1 entries");
+    assert_eq!(list[0]["detail"], "1件");
 }
 
 #[tokio::test]

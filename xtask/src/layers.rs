@@ -47,7 +47,7 @@ const RELAY: CrateLayers = CrateLayers {
         &["error"],
         &["db"],
         &["config", "capability", "limits", "conn", "csv"],
-        &["headers"],
+        &["headers", "backup"],
         &["store"],
         &["cache"],
         &["events"],

@@ -116,8 +116,8 @@ pub(crate) async fn audit_export_csv(
 ) -> Result<impl IntoResponse> {
     let f = filter(&q)?;
     let list = store::audit::newest(&state.db, &f, q.limit).await?;
-    let entry = New::by(AuditAction::AuditExported, Some(admin.id))
-        .detail(format!("{} entries", list.len()));
+    let entry =
+        New::by(AuditAction::AuditExported, Some(admin.id)).detail(format!("{}件", list.len()));
     store::audit::append(&state.db, now_ms(), &entry).await?;
     let mut out = Csv::new();
     out.row(&CSV_HEADER);

@@ -138,7 +138,14 @@ pub(crate) async fn auth_login(
     let Some(account) = account else {
         tracing::info!("staff login refused");
         // The login typed is not kept: it may be a password typed in the wrong field.
-        audit(&state, AuditAction::LoginFailed, None, now, "unknown login").await?;
+        audit(
+            &state,
+            AuditAction::LoginFailed,
+            None,
+            now,
+            "登録のないログインID",
+        )
+        .await?;
         return Err(Error::BadCredentials);
     };
     let staff_id = account.id;
@@ -156,9 +163,9 @@ pub(crate) async fn auth_login(
             tracing::info!(staff_id, failed, "staff login refused");
         }
         let detail = if until > 0 {
-            format!("{failed} in a row; locked for {} s", (until - now) / 1000)
+            format!("{failed}回続けて誤り。{}秒ロック", (until - now) / 1000)
         } else {
-            format!("{failed} in a row")
+            format!("{failed}回続けて誤り")
         };
         audit(
             &state,

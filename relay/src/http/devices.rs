@@ -71,9 +71,9 @@ pub(crate) async fn kiosk_policy_put(
     state.offices.forget(&office);
     tracing::info!(office = %office, staff_id = admin.id, kiosks_only = set.kiosks_only, "kiosk policy set");
     let detail = if set.kiosks_only {
-        "paired kiosks only"
+        "登録した発券機だけで発券"
     } else {
-        "any browser may issue tickets"
+        "どのブラウザでも発券"
     };
     let entry = store::audit::New::by(AuditAction::KioskPolicyChanged, Some(admin.id))
         .office(&office)
@@ -133,7 +133,10 @@ pub(crate) async fn device_create(
     let entry = store::audit::New::by(AuditAction::DeviceCreated, Some(admin.id))
         .office(&office)
         .target("device", id)
-        .detail(req.kind.as_str());
+        .detail(match req.kind {
+            DeviceKind::Kiosk => "発券機",
+            DeviceKind::Display => "呼出表示",
+        });
     store::audit::append(&state.db, now_ms(), &entry).await?;
     Ok((
         StatusCode::CREATED,

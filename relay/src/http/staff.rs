@@ -53,11 +53,19 @@ pub(crate) async fn staff_create(
     tracing::info!(staff_id = admin.id, account = id, "staff account created");
     let entry = store::audit::New::by(AuditAction::StaffCreated, Some(admin.id))
         .target("staff", id)
-        .detail(format!("role {}", store::staff::role_str(req.role)));
+        .detail(format!("権限: {}", role_ja(req.role)));
     store::audit::append(&state.db, now_ms(), &entry).await?;
     let account = store::staff::accounts(&state.db, Some(id)).await?.pop();
     let account = account.ok_or_else(|| Error::Internal(format!("account {id} vanished")))?;
     Ok((StatusCode::CREATED, Json(account)))
+}
+
+/// 管理者 or 職員, as the audit trail says it.
+fn role_ja(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "管理者",
+        Role::Staff => "職員",
+    }
 }
 
 /// `PUT /api/staff/{id}` (admin): changes what the body names.
@@ -96,25 +104,25 @@ pub(crate) async fn staff_update(
     // Which fields changed, never their values (a name, a password).
     let mut changed = Vec::new();
     if req.display_name.is_some() {
-        changed.push("display name".to_owned());
+        changed.push("表示名".to_owned());
     }
     if let Some(r) = req.role {
-        changed.push(format!("role {}", store::staff::role_str(r)));
+        changed.push(format!("権限: {}", role_ja(r)));
     }
     match req.disabled {
-        Some(true) => changed.push("disabled".to_owned()),
-        Some(false) => changed.push("enabled".to_owned()),
+        Some(true) => changed.push("無効にした".to_owned()),
+        Some(false) => changed.push("有効にした".to_owned()),
         None => {}
     }
     if phc.is_some() {
-        changed.push("password".to_owned());
+        changed.push("パスワード".to_owned());
     }
     if req.unlock == Some(true) {
-        changed.push("unlocked".to_owned());
+        changed.push("ロック解除".to_owned());
     }
     let entry = store::audit::New::by(AuditAction::StaffUpdated, Some(admin.id))
         .target("staff", id)
-        .detail(changed.join(", "));
+        .detail(changed.join("、"));
     store::audit::append(&state.db, now_ms(), &entry).await?;
     tracing::info!(
         staff_id = admin.id,

@@ -276,7 +276,7 @@ pub(crate) async fn submissions_list(
 ) -> Result<Json<Vec<SubmissionSummary>>> {
     state.office(&office).await?;
     let list = matching(&state.db, &office, &filter).await?;
-    let detail = format!("{} shown", list.len());
+    let detail = format!("{}件を表示", list.len());
     audit(
         &state,
         AuditAction::SubmissionsListed,
@@ -411,7 +411,7 @@ pub(crate) async fn submission_status_set(
     change(&state, id, req.status, staff.id, note).await?;
     let s = store::submissions::load(&state.db, id).await?;
     let office = s.office_id.clone();
-    let detail = req.status.as_str().to_owned();
+    let detail = req.status.label_ja().to_owned();
     audit(
         &state,
         AuditAction::SubmissionStatus,
@@ -490,9 +490,9 @@ pub(crate) async fn submission_open(
         }
     }
     let how = match (&req.code, &req.token) {
-        (Some(_), _) => "by its receipt code",
-        (_, Some(_)) => "by its QR code",
-        _ => "by the ticket called",
+        (Some(_), _) => "受付番号で開く",
+        (_, Some(_)) => "QRコードで開く",
+        _ => "呼び出した番号札で開く",
     };
     audit(
         &state,
@@ -521,7 +521,7 @@ pub(crate) async fn submissions_export_json(
         s.history = histories.remove(&s.id).unwrap_or_default();
     }
     tracing::info!(office = %office, rows = list.len(), "pre-applications exported as JSON");
-    let detail = format!("JSON, {} rows", list.len());
+    let detail = format!("JSON・{}件", list.len());
     audit(
         &state,
         AuditAction::SubmissionsExported,
@@ -566,7 +566,7 @@ pub(crate) async fn submissions_export_csv(
     state.office(&office).await?;
     let list = matching(&state.db, &office, &filter).await?;
     tracing::info!(office = %office, rows = list.len(), "pre-applications exported as CSV");
-    let detail = format!("CSV, {} rows", list.len());
+    let detail = format!("CSV・{}件", list.len());
     audit(
         &state,
         AuditAction::SubmissionsExported,

@@ -8,7 +8,7 @@ use sqlx::{Any, Row, Transaction};
 use crate::db::Pool;
 use crate::error::{Error, Result};
 
-pub(crate) fn role_str(role: Role) -> &'static str {
+fn role_str(role: Role) -> &'static str {
     match role {
         Role::Admin => "admin",
         Role::Staff => "staff",
