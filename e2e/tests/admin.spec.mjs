@@ -179,6 +179,30 @@ test('issue 21: wrong passwords lock an account; the clerk is told so in Japanes
   await expect(row.getByTestId('staff-locked')).toHaveCount(0);
   await attempt('madoguchi-2028');
   await expect(clerk.getByRole('heading', { name: '職員ログイン' })).toHaveCount(0);
+
+  // The audit trail tells the story: five wrong passwords, the refusal while locked, the
+  // unlock by the admin, the clerk's login; filtered to failed logins, only those.
+  await page.getByRole('button', { name: '操作の記録' }).click();
+  const audit = page.getByTestId('audit-list');
+  await expect(audit.locator('tbody tr').first()).toContainText('suzuki.k');
+  await expect(audit.locator('tbody tr', { hasText: 'ログイン失敗' }).filter({ hasText: 'suzuki.k' })).toHaveCount(5);
+  await expect(audit.locator('tbody tr', { hasText: '5回続けて誤り。30秒ロック' })).toHaveCount(1);
+  await expect(audit.locator('tbody tr', { hasText: 'ログイン拒否（ロック中）' })).toHaveCount(1);
+  await expect(audit.locator('tbody tr', { hasText: '職員アカウントを変更' }).filter({ hasText: 'ロック解除' })).toHaveCount(1);
+  await shot(page, 'admin-audit');
+  await page.locator('#audit-action').selectOption({ label: 'ログイン失敗（パスワードの誤り）' });
+  // (an earlier test's refused login of a disabled account is among them)
+  await expect(audit.locator('tbody tr', { hasText: 'suzuki.k' })).toHaveCount(5);
+  const rows = await audit.locator('tbody tr').count();
+  await expect(audit.locator('tbody tr', { hasText: 'ログイン失敗（パスワードの誤り）' })).toHaveCount(rows);
+  const [bom, csv] = await page.evaluate(async () => {
+    const bytes = new Uint8Array(await (await fetch('/api/audit/export.csv?action=login_failed')).arrayBuffer());
+    return [Array.from(bytes.slice(0, 3)), new TextDecoder().decode(bytes)];
+  });
+  expect(bom).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 with a BOM: Excel in Japanese opens it as UTF-8
+  expect(csv.split('\r\n')[0]).toBe('日時,操作,操作ID,職員ID,ログインID,事務所,対象,内容');
+  expect(csv).toContain('ログイン失敗（パスワードの誤り）,login_failed');
+  expect(csv).not.toContain('wrong-');
 });
 
 test('issue 17: unsaved admin changes ask before the tab or the page is left', async ({ browser }) => {

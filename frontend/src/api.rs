@@ -441,6 +441,11 @@ pub async fn save_office_settings(
     put(&format!("/api/offices/{}/settings", settings.id), settings).await
 }
 
+/// The audit trail (admins): `query` is the filter as a URL query (`from=…&action=…`).
+pub async fn audit(query: &str) -> Result<Vec<mado_wire::audit::AuditEntry>, ApiError> {
+    get(&format!("/api/audit?{query}")).await
+}
+
 pub async fn staff_accounts() -> Result<Vec<mado_wire::admin::StaffAccount>, ApiError> {
     get("/api/staff").await
 }

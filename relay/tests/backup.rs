@@ -219,7 +219,10 @@ async fn a_backup_taken_under_load_restores_every_acknowledged_ticket() {
     let now = ticket_ids(&dir.path().join("mado.sqlite3")).await;
     assert!(before.is_subset(&now));
     assert!(now.is_subset(&old));
-    assert!(now.last() < all.last(), "the last tickets came after the backup");
+    assert!(
+        now.last() < all.last(),
+        "the last tickets came after the backup"
+    );
     let addr = free_addr();
     let mut relay = start(dir.path(), addr);
     wait_healthy(addr).await;

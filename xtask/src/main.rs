@@ -7,11 +7,15 @@
 //! - `bench` — measures bundle sizes, time to interactive and ticket latency into
 //!   `BENCHMARKS.md`.
 //! - `build` — builds the frontend and the relay only.
+//! - `dist`  — one tarball to install on a server without internet (LGWAN): the relay, the
+//!   built frontend with its font, the systemd unit, example settings and INSTALL.md; it is
+//!   unpacked into a temporary root and started before it is reported.
 //! - `size`  — the built bundles' brotli sizes against the lobby's 200 KB budget.
 //! - `layers` — imports only point down, in the frontend and the relay, and between crates
 //!   (see `xtask/src/layers.rs`, ARCHITECTURE.md).
 
 mod bench;
+mod dist;
 mod layers;
 mod postgres;
 mod setup;
@@ -32,10 +36,11 @@ fn main() -> ExitCode {
         Some("bench") => bench::bench(),
         Some("size") => bench::sizes(),
         Some("layers") => layers::check(),
+        Some("dist") => dist::dist(),
         Some("build") => setup::for_run()
             .and_then(|()| build_frontend())
             .and_then(|()| build_relay().map(drop)),
-        _ => Err("usage: cargo xtask run | test | bench | build | size | layers".to_owned()),
+        _ => Err("usage: cargo xtask run | test | bench | build | dist | size | layers".to_owned()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -346,6 +351,13 @@ fn test() -> Result {
     )?;
     build_frontend()?;
     let relay = build_relay()?;
+    let tarball = timed("pack the install tarball (cargo xtask dist)", || {
+        dist::assemble(&relay, &root().join("dist"), &root().join("target/dist"))
+    })?;
+    timed(
+        "unpack the tarball into a temporary root and start the relay",
+        || dist::smoke(&tarball),
+    )?;
     counted(
         "browser e2e (Playwright, Debian Chromium)",
         Command::new("npx")

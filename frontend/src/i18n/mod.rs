@@ -299,6 +299,14 @@ impl Lang {
         }
     }
 
+    /// How many audit entries are listed.
+    pub fn audit_count(self, n: usize) -> String {
+        match self {
+            Lang::Ja => format!("{n}件（新しい順）"),
+            Lang::En => format!("{n} entries, newest first"),
+        }
+    }
+
     /// Records kept on this PC until the server is reachable.
     pub fn counter_outbox_waiting(self, n: usize) -> String {
         match self {

@@ -1,8 +1,9 @@
-//! `/admin` (administrators), in three tabs: the office's counters, services and hours
-//! (`settings.rs`), staff accounts (`staff.rs`), and kiosks and displays — add
+//! `/admin` (administrators), in four tabs: the office's counters, services and hours
+//! (`settings.rs`), staff accounts (`staff.rs`), kiosks and displays — add
 //! one and get its pairing code, see which are paired and when they were last seen, revoke
-//! one. The device side, where the code is typed once, is `/pair` (`surfaces/pair.rs`).
+//! one — and the audit trail (`audit.rs`). The device side, where the code is typed once, is `/pair` (`surfaces/pair.rs`).
 
+mod audit;
 mod settings;
 mod staff;
 mod unsaved;
@@ -27,6 +28,7 @@ enum Tab {
     Settings,
     Staff,
     Devices,
+    Audit,
 }
 
 impl Tab {
@@ -35,11 +37,12 @@ impl Tab {
             Tab::Settings => "#settings",
             Tab::Staff => "#staff",
             Tab::Devices => "#devices",
+            Tab::Audit => "#audit",
         }
     }
 
     fn from_hash(hash: &str) -> Self {
-        [Tab::Staff, Tab::Devices]
+        [Tab::Staff, Tab::Devices, Tab::Audit]
             .into_iter()
             .find(|t| t.hash() == hash)
             .unwrap_or(Tab::Settings)
@@ -98,9 +101,11 @@ fn AdminTabs(staff: StaffMe) -> impl IntoView {
                 {tab_button(Tab::Settings, |l| l.admin().tab_settings)}
                 {tab_button(Tab::Staff, |l| l.admin().tab_staff)}
                 {tab_button(Tab::Devices, |l| l.admin().tab_devices)}
+                {tab_button(Tab::Audit, |l| l.admin().tab_audit)}
             </nav>
             {move || match (office.get(), tab.get()) {
                 (_, Tab::Staff) => view! { <staff::StaffPanel me=me.clone()/> }.into_any(),
+                (_, Tab::Audit) => view! { <audit::AuditPanel/> }.into_any(),
                 (None, _) => view! { <p role="status">{lang.get().texts().loading}</p> }.into_any(),
                 (Some(Err(e)), _) => view! { <p class="problem" role="alert">{e.to_string()}</p> }.into_any(),
                 (Some(Ok(o)), Tab::Settings) => view! { <settings::OfficeSettingsPanel office=o.id/> }.into_any(),
