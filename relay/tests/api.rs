@@ -636,25 +636,11 @@ async fn a_visit_record_saved_again_while_the_visit_is_open_is_replaced() {
             .contains("finished")
     );
     // Another staff member's counter cannot replace it.
-    sqlx::query("INSERT INTO staff (login, display_name, role, password_hash) VALUES ('clerk', '窓口 一郎', 'staff', $1)")
-        .bind(mado_relay::hash_password("clerk-password-1").unwrap())
-        .execute(&state.db)
-        .await
-        .unwrap();
-    let clerk = send(
-        &app,
-        Method::POST,
-        "/api/auth/login",
-        Some(json!({"login": "clerk", "password": "clerk-password-1"})),
-        None,
-    )
-    .await;
-    let clerk = clerk.headers[header::SET_COOKIE].to_str().unwrap();
-    let clerk = clerk.split(';').next().unwrap();
+    let clerk = clerk(&app, &state).await;
     let open = "/api/offices/kokurakita/guide-records/visits/visit-2";
     let first = send(&app, Method::PUT, open, Some(guide_record()), Some(&admin)).await;
     assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
-    let a = send(&app, Method::PUT, open, Some(done), Some(clerk)).await;
+    let a = send(&app, Method::PUT, open, Some(done), Some(&clerk)).await;
     assert_error(&a, StatusCode::CONFLICT, "conflict");
     // A visit id that is not one.
     let a = send(

@@ -327,16 +327,9 @@ async fn the_csv_export_has_a_japanese_header_and_is_itself_recorded() {
 #[tokio::test]
 async fn only_admins_read_the_trail() {
     let (app, state) = test_app().await;
-    sqlx::query("INSERT INTO staff (login, display_name, role, password_hash) VALUES ('clerk', '窓口 一郎', 'staff', $1)")
-        .bind(mado_relay::hash_password("clerk-password-1").unwrap())
-        .execute(&state.db)
-        .await
-        .unwrap();
-    let clerk = log_in(&app, "clerk", "clerk-password-1").await;
-    let clerk = clerk.headers[header::SET_COOKIE].to_str().unwrap();
-    let clerk = clerk.split(';').next().unwrap();
+    let clerk = clerk(&app, &state).await;
     for uri in ["/api/audit", "/api/audit/export.csv"] {
-        let a = send(&app, Method::GET, uri, None, Some(clerk)).await;
+        let a = send(&app, Method::GET, uri, None, Some(&clerk)).await;
         assert_error(&a, StatusCode::FORBIDDEN, "forbidden");
         let a = send(&app, Method::GET, uri, None, None).await;
         assert_error(&a, StatusCode::UNAUTHORIZED, "unauthorized");

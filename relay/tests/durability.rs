@@ -5,13 +5,10 @@
 
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use std::time::Duration;
 
 mod common;
-use common::TestDb;
+use common::{TestDb, raw_http as http, wait_healthy};
 
 const SENDERS: usize = 200;
 
@@ -34,39 +31,6 @@ fn start(db: &TestDb, addr: SocketAddr) -> Child {
         .stderr(Stdio::null())
         .spawn()
         .expect("the relay binary starts")
-}
-
-/// One HTTP/1.1 request on a fresh connection; `None` if the connection fails or breaks.
-async fn http(
-    addr: SocketAddr,
-    method: &str,
-    path: &str,
-    key: &str,
-    body: &str,
-) -> Option<(u16, String)> {
-    let mut stream = TcpStream::connect(addr).await.ok()?;
-    let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\nIdempotency-Key: {key}\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).await.ok()?;
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).await.ok()?;
-    let text = String::from_utf8(answer).ok()?;
-    let status = text.get(9..12)?.parse().ok()?;
-    let (_, body) = text.split_once("\r\n\r\n")?;
-    Some((status, body.to_owned()))
-}
-
-async fn wait_healthy(addr: SocketAddr) {
-    let until = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < until {
-        if let Some((200, _)) = http(addr, "GET", "/healthz", "-", "").await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the relay did not become healthy within 30 s");
 }
 
 fn submission(i: usize) -> String {

@@ -510,21 +510,7 @@ async fn ticket_keys_are_kept_per_kiosk_and_bound_to_the_service() {
 async fn record_keys_are_kept_per_staff_member_and_bound_to_the_record() {
     let (app, state) = test_app().await;
     let admin = login(&app).await;
-    sqlx::query("INSERT INTO staff (login, display_name, role, password_hash) VALUES ('clerk', '窓口 一郎', 'staff', $1)")
-        .bind(mado_relay::hash_password("clerk-password-1").unwrap())
-        .execute(&state.db)
-        .await
-        .unwrap();
-    let clerk = send(
-        &app,
-        Method::POST,
-        "/api/auth/login",
-        Some(json!({"login": "clerk", "password": "clerk-password-1"})),
-        None,
-    )
-    .await;
-    let clerk = clerk.headers[header::SET_COOKIE].to_str().unwrap();
-    let clerk = clerk.split(';').next().unwrap().to_owned();
+    let clerk = common::clerk(&app, &state).await;
     let uri = "/api/offices/kokurakita/guide-records";
     let record = |name: &str| {
         json!({

@@ -105,26 +105,7 @@ async fn staff_routes_refuse_anonymous_callers_and_devices_and_admin_routes_refu
     let kiosk = paired(&app, &admin, "kiosk").await;
     let display = paired(&app, &admin, "display").await;
     // A staff member who is not an admin.
-    sqlx::query("INSERT INTO staff (login, display_name, role, password_hash) VALUES ('clerk', '窓口 一郎', 'staff', $1)")
-        .bind(mado_relay::hash_password("clerk-password-1").unwrap())
-        .execute(&state.db)
-        .await
-        .unwrap();
-    let clerk = send(
-        &app,
-        Method::POST,
-        "/api/auth/login",
-        Some(json!({"login": "clerk", "password": "clerk-password-1"})),
-        None,
-    )
-    .await;
-    let clerk = clerk.headers[header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let clerk = clerk(&app, &state).await;
 
     let mut checked = 0;
     for route in ROUTES {

@@ -7,6 +7,7 @@ use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use mado_relay::{AppState, Config, app, bootstrap_admin};
 use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tower::ServiceExt;
 
 pub const PASSWORD: &str = "test-password-1";
@@ -326,4 +327,59 @@ pub fn open_day() -> String {
         .unwrap()
         .unwrap()
         .to_string()
+}
+
+/// A staff member who is not an admin (login `clerk`), added straight into the database, and
+/// their session cookie.
+pub async fn clerk(app: &Router, state: &AppState) -> String {
+    sqlx::query("INSERT INTO staff (login, display_name, role, password_hash) VALUES ('clerk', '窓口 一郎', 'staff', $1)")
+        .bind(mado_relay::hash_password("clerk-password-1").unwrap())
+        .execute(&state.db)
+        .await
+        .unwrap();
+    let a = send(
+        app,
+        Method::POST,
+        "/api/auth/login",
+        Some(json!({"login": "clerk", "password": "clerk-password-1"})),
+        None,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let cookie = a.headers[header::SET_COOKIE].to_str().unwrap();
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+/// One HTTP/1.1 request on a fresh connection; `None` if the connection fails or breaks.
+pub async fn raw_http(
+    addr: std::net::SocketAddr,
+    method: &str,
+    path: &str,
+    key: &str,
+    body: &str,
+) -> Option<(u16, String)> {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.ok()?;
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\nIdempotency-Key: {key}\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.ok()?;
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.ok()?;
+    let text = String::from_utf8(answer).ok()?;
+    let status = text.get(9..12)?.parse().ok()?;
+    let (_, body) = text.split_once("\r\n\r\n")?;
+    Some((status, body.to_owned()))
+}
+
+/// Waits until the relay at `addr` answers `/healthz` (at most 30 s).
+pub async fn wait_healthy(addr: std::net::SocketAddr) {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::time::Instant::now() < until {
+        if let Some((200, _)) = raw_http(addr, "GET", "/healthz", "-", "").await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the relay did not become healthy within 30 s");
 }
