@@ -90,7 +90,6 @@ pub(crate) async fn insert(
     identity: Identity<'_>,
     r: &NewGuideRecord,
 ) -> Result<Option<i64>> {
-    let [answers, procedures, printed] = json_columns(r)?;
     let (sql, key, request, visit) = match identity {
         Identity::Key(k) => (
             insert!(
@@ -107,11 +106,25 @@ pub(crate) async fn insert(
             Some(visit),
         ),
     };
-    Ok(sqlx::query_scalar(sql)
-        .bind(office)
-        .bind(staff_id)
-        .bind(now)
-        .bind(&r.pack)
+    let q = sqlx::query(sql).bind(office).bind(staff_id).bind(now);
+    let row = bind_record(q, r, json_columns(r)?)
+        .bind(key)
+        .bind(request)
+        .bind(visit)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(|r| r.try_get("id")).transpose()?)
+}
+
+/// Binds the record's own values, in the order `insert` and `replace` name their columns:
+/// pack, version, city, reference date, answers, procedures, ticket, printed forms, printed
+/// for, hand fields, started, printed, done, counter.
+fn bind_record<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    r: &'q NewGuideRecord,
+    [answers, procedures, printed]: [String; 3],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    q.bind(&r.pack)
         .bind(&r.version)
         .bind(&r.city)
         .bind(r.date.to_string())
@@ -125,11 +138,6 @@ pub(crate) async fn insert(
         .bind(r.printed_at_ms)
         .bind(r.done_at_ms)
         .bind(r.counter_id)
-        .bind(key)
-        .bind(request)
-        .bind(visit)
-        .fetch_optional(db)
-        .await?)
 }
 
 /// A visit's record as stored: its id, who saved it, whether the visit was finished, and the
@@ -165,28 +173,14 @@ pub(crate) async fn by_visit(db: &Pool, office: &str, visit: &str) -> Result<Opt
 /// Replaces the content of record `id` with `r` (saved again by the same staff member before
 /// the visit was finished); `request` is the new request's hash.
 pub(crate) async fn replace(db: &Pool, id: i64, request: &str, r: &NewGuideRecord) -> Result<()> {
-    let [answers, procedures, printed] = json_columns(r)?;
-    sqlx::query(
+    let q = sqlx::query(
         "UPDATE guide_records SET pack = $2, pack_version = $3, city = $4, ref_date = $5, answers = $6, procedures = $7, ticket_id = $8, printed_forms = $9, printed_for = $10, hand_fields = $11, started_at_ms = $12, printed_at_ms = $13, done_at_ms = $14, counter_id = $15, idempotency_request = $16 WHERE id = $1",
     )
-    .bind(id)
-    .bind(&r.pack)
-    .bind(&r.version)
-    .bind(&r.city)
-    .bind(r.date.to_string())
-    .bind(answers)
-    .bind(procedures)
-    .bind(r.ticket_id)
-    .bind(printed)
-    .bind(&r.printed_for)
-    .bind(r.hand_fields.map(i64::from))
-    .bind(r.started_at_ms)
-    .bind(r.printed_at_ms)
-    .bind(r.done_at_ms)
-    .bind(r.counter_id)
-    .bind(request)
-    .execute(db)
-    .await?;
+    .bind(id);
+    bind_record(q, r, json_columns(r)?)
+        .bind(request)
+        .execute(db)
+        .await?;
     Ok(())
 }
 
