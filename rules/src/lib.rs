@@ -46,6 +46,7 @@ pub mod complete;
 pub mod engine;
 pub mod expr;
 pub mod guide;
+pub mod i18n;
 #[cfg(feature = "yaml")]
 pub mod lint;
 #[cfg(feature = "yaml")]

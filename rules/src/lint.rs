@@ -61,8 +61,17 @@ fn finding(severity: Severity, src: &Source, line: usize, message: String) -> Fi
 /// year before `on`, are warnings.
 pub fn lint(lib: &Library, on: Date) -> Vec<Finding> {
     let mut out = Vec::new();
+    let cities: Vec<&crate::pack::CityFile> = lib.cities.values().map(|(_, c)| c).collect();
+    let city_texts = crate::i18n::city_texts(&cities);
+    for (src, tr) in lib.city_translations.values() {
+        translations(src, &city_texts, tr, &mut out);
+    }
     for lp in &lib.packs {
         staleness(lp, on, &mut out);
+        let texts = crate::i18n::texts(&lp.pack);
+        for (src, tr) in lp.translations.values() {
+            translations(src, &texts, tr, &mut out);
+        }
         let src = &lp.source;
         let mut guides = Vec::new();
         for city in &lp.pack.cities {
@@ -177,6 +186,25 @@ pub fn lint(lib: &Library, on: Date) -> Vec<Finding> {
 
 /// Yearly amounts without a value for `on`'s fiscal year, and procedures whose facts were
 /// last checked against their source more than a year before `on` (or never).
+/// A language's translations against the texts they translate (issue 22): stale, left-over
+/// and placeholder-mismatched ones are errors (a stale translation would say what the
+/// Japanese no longer says); a missing one is a warning (the guide shows the Japanese, marked).
+fn translations(
+    src: &Source,
+    texts: &std::collections::BTreeMap<String, String>,
+    tr: &crate::i18n::Translations,
+    out: &mut Vec<Finding>,
+) {
+    for problem in crate::i18n::check(texts, tr) {
+        let severity = match problem {
+            crate::i18n::Problem::Missing { .. } => Severity::Warning,
+            _ => Severity::Error,
+        };
+        let line = src.line_of(None, Some(&format!("{}:", problem.key())));
+        out.push(finding(severity, src, line, problem.to_string()));
+    }
+}
+
 fn staleness(lp: &LoadedPack, on: Date, out: &mut Vec<Finding>) {
     let src = &lp.source;
     let fy = fiscal_year_start(on);

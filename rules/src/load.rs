@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::Guide;
 use crate::guide::BuildError;
+use crate::i18n::{Lang, Translations};
 use crate::pack::{CityFile, PackCityFile, PackFile, ScenarioDef};
 
 /// One message about a file: `path:line: message`.
@@ -87,6 +88,8 @@ pub struct LoadedPack {
     /// Each city's differences (`cities/<city>.yaml`), by city id, as read.
     pub city_sources: BTreeMap<String, Source>,
     pub scenarios: Vec<(Source, Vec<ScenarioDef>)>,
+    /// Its translations (`i18n/<lang>.yaml`), by language.
+    pub translations: BTreeMap<Lang, (Source, Translations)>,
 }
 
 /// One pack's files as text: `pack.yaml`, `cities/<city>.yaml` and `tests/*.yaml`.
@@ -95,6 +98,8 @@ pub struct PackSources {
     pub pack: Source,
     pub cities: Vec<Source>,
     pub tests: Vec<Source>,
+    /// `i18n/<lang>.yaml`: the pack's texts in other languages.
+    pub i18n: Vec<Source>,
 }
 
 impl LoadedPack {
@@ -192,6 +197,37 @@ fn merge_cities(
 pub struct Library {
     pub cities: BTreeMap<String, (Source, CityFile)>,
     pub packs: Vec<LoadedPack>,
+    /// The city profiles' texts in other languages (`cities/i18n/<lang>.yaml`).
+    pub city_translations: BTreeMap<Lang, (Source, Translations)>,
+}
+
+/// Reads translation files named `<lang>.yaml` for a known language (issue 22).
+pub fn read_translations(
+    files: Vec<Source>,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<Lang, (Source, Translations)> {
+    let mut out = BTreeMap::new();
+    for src in files {
+        let code = file_stem(&src.file).to_owned();
+        let Some(lang) = Lang::parse(&code) else {
+            let known: Vec<&str> = Lang::ALL.iter().map(|l| l.code()).collect();
+            diags.push(Diagnostic {
+                file: src.file.clone(),
+                line: 1,
+                message: format!(
+                    "{code:?} is not a language of the guide; a translation file is named for one of {known:?}"
+                ),
+            });
+            continue;
+        };
+        match parse_yaml::<Translations>(&src) {
+            Ok(t) => {
+                out.insert(lang, (src, t));
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    out
 }
 
 /// Parses a YAML document, reporting `file:line` on failure.
@@ -220,6 +256,7 @@ impl Library {
             pack: src,
             cities,
             tests,
+            i18n,
         } in packs
         {
             let mut pack = match parse_yaml::<PackFile>(&src) {
@@ -237,11 +274,13 @@ impl Library {
                     Err(d) => diags.push(d),
                 }
             }
+            let translations = read_translations(i18n, &mut diags);
             lib.packs.push(LoadedPack {
                 source: src,
                 pack,
                 city_sources,
                 scenarios,
+                translations,
             });
         }
         if diags.is_empty() {
@@ -314,13 +353,29 @@ impl Library {
             for p in yaml_files(&d.join("cities"))? {
                 cities.push(read(&p)?);
             }
+            let mut i18n = Vec::new();
+            for p in yaml_files(&d.join("i18n"))? {
+                i18n.push(read(&p)?);
+            }
             packs.push(PackSources {
                 pack: read(&d.join("pack.yaml"))?,
                 cities,
                 tests,
+                i18n,
             });
         }
-        Self::from_sources(cities, packs)
+        let mut city_i18n = Vec::new();
+        for p in yaml_files(&cities_dir.join("i18n"))? {
+            city_i18n.push(read(&p)?);
+        }
+        let mut lib = Self::from_sources(cities, packs)?;
+        let mut diags = Vec::new();
+        lib.city_translations = read_translations(city_i18n, &mut diags);
+        if diags.is_empty() {
+            Ok(lib)
+        } else {
+            Err(diags)
+        }
     }
 
     /// The guide for `pack` in `city`, or every problem as `file:line` diagnostics.

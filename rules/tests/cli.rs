@@ -232,6 +232,78 @@ fn lint_and_test_pass_on_the_real_packs() {
     );
 }
 
+/// Issue 22: `mado-rules i18n --lang en` writes every text of the pack with its Japanese;
+/// a text left empty is a warning (shown in Japanese); once the Japanese of a translated text
+/// changes, lint reports the translation as stale, at its line, and fails.
+#[test]
+fn a_translation_goes_stale_when_its_japanese_changes() {
+    let dir = packs_with("i18n", MINI, MINI_TESTS);
+    let d = dir.to_str().unwrap();
+    let made = cli(&["i18n", "--lang", "en", d]);
+    assert!(made.status.success(), "{}", text(&made));
+    let file = dir.join("mini").join("i18n").join("en.yaml");
+    let yaml = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        yaml.contains("title:\n  ja: 小さな例\n  text: ''"),
+        "{yaml}"
+    );
+    assert!(dir.join("cities").join("i18n").join("en.yaml").is_file());
+    let lint = lint_on(&dir);
+    assert!(lint.status.success(), "{}", text(&lint));
+    assert!(
+        text(&lint).contains("warning: title: no translation"),
+        "{}",
+        text(&lint)
+    );
+
+    std::fs::write(
+        &file,
+        yaml.replace(
+            "title:\n  ja: 小さな例\n  text: ''",
+            "title:\n  ja: 小さな例\n  text: A small example",
+        ),
+    )
+    .unwrap();
+    let lint = lint_on(&dir);
+    assert!(
+        !text(&lint).contains("title: no translation"),
+        "{}",
+        text(&lint)
+    );
+    // Written again, the translation is kept.
+    assert!(cli(&["i18n", "--lang", "en", d]).status.success());
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("text: A small example")
+    );
+
+    let pack = dir.join("mini").join("pack.yaml");
+    let changed = MINI.replace("title: 小さな例", "title: 小さな例（改）");
+    std::fs::write(&pack, changed).unwrap();
+    let lint = lint_on(&dir);
+    assert_eq!(lint.status.code(), Some(1), "{}", text(&lint));
+    let said = text(&lint);
+    let line = said
+        .lines()
+        .find(|l| l.contains("title: the Japanese changed since the translation was made"))
+        .unwrap_or_else(|| panic!("{said}"));
+    assert!(
+        line.contains("en.yaml:") && line.contains("小さな例（改）"),
+        "{line}"
+    );
+    // A file for a language the guide does not have is refused, naming the languages.
+    std::fs::write(dir.join("mini").join("i18n").join("fr.yaml"), "{}\n").unwrap();
+    let lint = lint_on(&dir);
+    assert_eq!(lint.status.code(), Some(2), "{}", text(&lint));
+    assert!(
+        text(&lint).contains("\"fr\" is not a language of the guide"),
+        "{}",
+        text(&lint)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn a_small_pack_with_boundaries_and_a_4_1_change_passes() {
     let dir = packs_with("ok", MINI, MINI_TESTS);

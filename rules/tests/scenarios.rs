@@ -29,6 +29,7 @@ fn library() -> Library {
             pack: src(pack),
             cities: cities.iter().map(src).collect(),
             tests: tests.iter().map(src).collect(),
+            i18n: Vec::new(),
         })
         .collect();
     match Library::from_sources(cities, packs) {

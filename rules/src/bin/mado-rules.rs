@@ -59,6 +59,15 @@ enum Command {
         #[arg(long)]
         verbose: bool,
     },
+    /// Write (or bring up to date) every pack's translation file for a language,
+    /// `<pack>/i18n/<lang>.yaml`, and the city profiles' `cities/i18n/<lang>.yaml`: every text
+    /// with its Japanese, current translations kept, the rest with an empty `text:` to fill.
+    I18n {
+        /// easy-ja, en, zh-Hans, ko, vi or pt-BR.
+        #[arg(long)]
+        lang: String,
+        dir: Option<PathBuf>,
+    },
     /// The questions of a pack as JSON.
     Questions {
         #[arg(long)]
@@ -152,6 +161,35 @@ fn load(dir: Option<PathBuf>) -> Result<Library, ExitCode> {
         }
         ExitCode::from(2)
     })
+}
+
+/// Writes a language's translation file: every key of `texts` with its Japanese, the current
+/// translations of `old` kept.
+fn write_translations(
+    file: &Path,
+    what: &str,
+    lang: mado_rules::i18n::Lang,
+    texts: &std::collections::BTreeMap<String, String>,
+    old: &mado_rules::i18n::Translations,
+) -> Result<(), ExitCode> {
+    let fail = |e: String| {
+        eprintln!("error: {}: {e}", file.display());
+        ExitCode::from(2)
+    };
+    let body = serde_yaml::to_string(&mado_rules::i18n::scaffold(texts, old))
+        .map_err(|e| fail(e.to_string()))?;
+    let text = format!(
+        "# {what}: {} ({}).\n\
+         # Each key holds the Japanese it was translated from (ja) and the translation (text).\n\
+         # An empty text is shown in Japanese, marked. `mado-rules lint` lists the missing ones,\n\
+         # and the stale ones once the Japanese changes. Keep every {{placeholder}} as it is.\n{body}",
+        lang.own_name(),
+        lang.code()
+    );
+    if let Some(dir) = file.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| fail(e.to_string()))?;
+    }
+    std::fs::write(file, text).map_err(|e| fail(e.to_string()))
 }
 
 fn print_json(v: &impl serde::Serialize) -> ExitCode {
@@ -250,6 +288,54 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
                 }
             }
             Ok(print_json(&out))
+        }
+        Command::I18n { lang, dir } => {
+            let Some(lang) = mado_rules::i18n::Lang::parse(&lang) else {
+                let known: Vec<&str> = mado_rules::i18n::Lang::ALL
+                    .iter()
+                    .map(|l| l.code())
+                    .collect();
+                eprintln!("error: --lang {lang:?}: expected one of {known:?}");
+                return Err(ExitCode::from(2));
+            };
+            let root = packs_dir(dir);
+            let lib = load(Some(root.clone()))?;
+            let mut written = Vec::new();
+            for lp in &lib.packs {
+                let texts = mado_rules::i18n::texts(&lp.pack);
+                let old = lp
+                    .translations
+                    .get(&lang)
+                    .map(|(_, t)| t.clone())
+                    .unwrap_or_default();
+                let pack_dir = Path::new(&lp.source.file)
+                    .parent()
+                    .unwrap_or(Path::new("."));
+                let file = pack_dir.join("i18n").join(format!("{}.yaml", lang.code()));
+                write_translations(&file, &lp.pack.title, lang, &texts, &old)?;
+                written.push(file);
+            }
+            let cities: Vec<&mado_rules::CityFile> = lib.cities.values().map(|(_, c)| c).collect();
+            let texts = mado_rules::i18n::city_texts(&cities);
+            let old = lib
+                .city_translations
+                .get(&lang)
+                .map(|(_, t)| t.clone())
+                .unwrap_or_default();
+            let cities_dir = if root.join("pack.yaml").is_file() {
+                root.join("..").join("cities")
+            } else {
+                root.join("cities")
+            };
+            let file = cities_dir
+                .join("i18n")
+                .join(format!("{}.yaml", lang.code()));
+            write_translations(&file, "市区町村と窓口", lang, &texts, &old)?;
+            written.push(file);
+            for f in written {
+                say!("{}", f.display());
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Questions { pack, city, dir } => {
             let lib = load(dir)?;
