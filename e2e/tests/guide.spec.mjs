@@ -216,3 +216,29 @@ test('a birth on /apply (issue 20 item 5): a parent on a phone gets the whole li
   await snapshot(page, 'guide-apply-shussan-kitakyushu');
   errors.assertNone();
 });
+
+// Issue 22: the guide's own content — events, questions, options, procedure names, deadlines,
+// counters — in the resident's language, from the translated packs fetched for it
+// (/desk/packs/en.json), not only the page's labels.
+test('the guide on /apply in English: questions, procedures, deadlines and counters from the translated packs', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.setViewportSize({ width: 390, height: 844 });
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  await page.goto('/apply?city=kitakyushu&lang=en');
+  await expect(page.getByRole('heading', { name: 'What has happened?' })).toBeVisible();
+  await page.getByRole('button', { name: /When a family member dies/ }).click();
+  await answer(page, 'What was the date of death?', '2026-11-20');
+  await answer(page, 'Has the death registration already been submitted (including by the funeral company)?', 'Yes');
+  await answer(page, 'How old was the deceased?', '80');
+  await answer(page, 'Which health insurance did the deceased have?', 'Medical care for people 75 and over (後期高齢者医療)');
+  const kaigo = card(page, 'Notice of loss of long-term care insurance (介護保険) coverage (return of the insurance card, cost-sharing ratio certificate and similar cards)');
+  await expect(kaigo).toBeVisible();
+  await expect(kaigo).toContainText('Within 14 days of the date of death');
+  await expect(kaigo).toContainText('Ward Office, Health and Welfare Section, long-term care insurance');
+  await expect(card(page, 'Application for the funeral expenses allowance of medical care for people 75 and over (後期高齢者医療)')).toBeVisible();
+  expect(fetched).toContain('/desk/packs/en.json');
+  expect(fetched.filter((p) => p.startsWith('/desk/packs/') && !p.endsWith('/en.json'))).toEqual([]);
+  await snapshot(page, 'guide-apply-okuyami-en');
+  errors.assertNone();
+});

@@ -106,6 +106,11 @@ async fn post<B: serde::Serialize, T: DeserializeOwned>(
     read(request.send().await).await
 }
 
+/// The rule packs in the language `code` (`/desk/packs/<code>.json`, written at build time).
+pub async fn localized_packs(code: &str) -> Result<mado_rules::LocalizedBundle, ApiError> {
+    get(&format!("/desk/packs/{code}.json")).await
+}
+
 pub async fn offices() -> Result<Vec<Office>, ApiError> {
     get("/api/offices").await
 }

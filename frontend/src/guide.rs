@@ -10,7 +10,7 @@ use mado_civil::Date;
 use mado_rules::pack::{QuestionDef, QuestionType, Status};
 use mado_rules::{Answers, Bundle, Evaluation, Guide, ProcedureResult, Value};
 
-use crate::i18n::use_lang;
+use crate::i18n::{Lang, use_lang};
 
 /// Every pack and city profile, checked and embedded at build time (`build.rs`).
 static BUNDLE_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/packs.json"));
@@ -22,6 +22,54 @@ pub fn bundle() -> Result<&'static Bundle, String> {
         .get_or_init(|| serde_json::from_str(BUNDLE_JSON).map_err(|e| e.to_string()))
         .as_ref()
         .map_err(Clone::clone)
+}
+
+thread_local! {
+    /// The packs in other languages fetched so far, by language (kept for the page's life).
+    static LOCALIZED: std::cell::RefCell<BTreeMap<&'static str, &'static Bundle>> =
+        std::cell::RefCell::default();
+    /// Bumped when a language's packs arrive, so what reads [`bundle_in`] shows them.
+    static ARRIVED: ArcRwSignal<u32> = ArcRwSignal::new(0);
+}
+
+/// The packs' code for a UI language, or `None` for Japanese (in the bundle itself).
+fn packs_code(lang: Lang) -> Option<&'static str> {
+    match lang {
+        Lang::Ja => None,
+        Lang::En => Some("en"),
+    }
+}
+
+/// The rule packs as a resident reading `lang` sees them: translated once they have arrived
+/// ([`load_language`]), Japanese until then (and for Japanese). Reactive: read inside a
+/// closure, it runs again when the translation arrives.
+pub fn bundle_in(lang: Lang) -> Result<&'static Bundle, String> {
+    ARRIVED.with(|a| a.track());
+    packs_code(lang)
+        .and_then(|code| LOCALIZED.with(|l| l.borrow().get(code).copied()))
+        .map_or_else(bundle, Ok)
+}
+
+/// Fetches the packs in `lang` once (`/desk/packs/<lang>.json`), unless it is Japanese or
+/// they are here already. Until they arrive, and if they cannot be fetched, the guide stays
+/// in Japanese.
+pub fn load_language(lang: Lang) {
+    let Some(code) = packs_code(lang) else {
+        return;
+    };
+    if LOCALIZED.with(|l| l.borrow().contains_key(code)) {
+        return;
+    }
+    leptos::task::spawn_local(async move {
+        match crate::api::localized_packs(code).await {
+            Ok(b) => {
+                let leaked: &'static Bundle = Box::leak(Box::new(b.bundle));
+                LOCALIZED.with(|l| l.borrow_mut().insert(code, leaked));
+                ARRIVED.with(|a| a.update(|n| *n += 1));
+            }
+            Err(e) => leptos::logging::warn!("the packs in {code} could not be loaded: {e}"),
+        }
+    });
 }
 
 /// Today in the browser's time zone (the office's).
@@ -581,19 +629,22 @@ fn ProcedureCard(
 #[component]
 pub fn EventPicker(on_pick: Callback<String>) -> impl IntoView {
     let lang = use_lang();
-    let packs: Vec<(String, String, String)> = bundle()
-        .map(|b| {
-            b.packs
-                .iter()
-                .map(|p| (p.id.clone(), p.title.clone(), p.summary.clone()))
-                .collect()
-        })
-        .unwrap_or_default();
+    Effect::new(move |_| load_language(lang.get()));
+    let packs = move || -> Vec<(String, String, String)> {
+        bundle_in(lang.get())
+            .map(|b| {
+                b.packs
+                    .iter()
+                    .map(|p| (p.id.clone(), p.title.clone(), p.summary.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
     view! {
         <section class="events">
             <h2>{move || lang.get().desk().guide_choose_event}</h2>
             <div class="event-grid">
-                {packs.into_iter().map(|(id, title, summary)| {
+                {move || packs().into_iter().map(|(id, title, summary)| {
                     view! {
                         <button type="button" class="event" data-pack=id.clone() on:click=move |_| on_pick.run(id.clone())>
                             <strong>{title}</strong>
@@ -608,7 +659,12 @@ pub fn EventPicker(on_pick: Callback<String>) -> impl IntoView {
 
 /// The cities with a profile, for a picker: (id, name).
 pub fn cities() -> Vec<(String, String)> {
-    bundle()
+    cities_in(Lang::Ja)
+}
+
+/// The cities with a profile, named in `lang` once its packs have arrived.
+pub fn cities_in(lang: Lang) -> Vec<(String, String)> {
+    bundle_in(lang)
         .map(|b| {
             b.cities
                 .iter()
@@ -639,7 +695,7 @@ pub fn CityPicker(city: RwSignal<String>) -> impl IntoView {
         <label class="city-picker">
             <span>{move || lang.get().desk().guide_city}</span>
             <select on:change=move |ev| city.set(event_target_value(&ev)) prop:value=move || city.get()>
-                {cities().into_iter().map(|(id, name)| {
+                {move || cities_in(lang.get()).into_iter().map(|(id, name)| {
                     let selected = city.get_untracked() == id;
                     view! { <option value=id selected=selected>{name}</option> }
                 }).collect_view()}

@@ -13,6 +13,19 @@ pub struct Bundle {
     pub packs: Vec<PackFile>,
 }
 
+/// The packs and city profiles in one language (issue 22), as the browser fetches them for
+/// the language a resident chose (`/desk/packs/<lang>.json`): every text with a current
+/// translation in that language, the rest in Japanese and named in `fallback` (`pack:key`,
+/// or `cities:key`) so the screen can mark them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LocalizedBundle {
+    /// `easy-ja`, `en`, `zh-Hans`, `ko`, `vi` or `pt-BR`.
+    pub lang: String,
+    pub bundle: Bundle,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fallback: Vec<String>,
+}
+
 impl Bundle {
     pub fn pack(&self, id: &str) -> Option<&PackFile> {
         self.packs.iter().find(|p| p.id == id)

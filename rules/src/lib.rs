@@ -55,7 +55,7 @@ pub mod pack;
 mod parameter;
 pub mod scenario;
 
-pub use bundle::Bundle;
+pub use bundle::{Bundle, LocalizedBundle};
 pub use engine::{Answers, EvalError, Evaluation, ProcedureResult, Reason, Value};
 pub use guide::{BuildError, Guide};
 pub use pack::{CityFile, MovesDef, PackFile, Status, VisitDef};

@@ -409,6 +409,38 @@ impl Library {
         }
     }
 
+    /// Every pack and city profile in `lang`: translated where a current translation exists,
+    /// Japanese (and named in `fallback`) elsewhere.
+    pub fn localized_bundle(&self, lang: Lang) -> crate::LocalizedBundle {
+        let empty = Translations::new();
+        let mut fallback = Vec::new();
+        let city_tr = self.city_translations.get(&lang).map_or(&empty, |(_, t)| t);
+        let cities = self
+            .cities
+            .values()
+            .map(|(_, c)| {
+                let (c, left) = crate::i18n::localize_city(c, city_tr);
+                fallback.extend(left.into_iter().map(|k| format!("cities:{k}")));
+                c
+            })
+            .collect();
+        let packs = self
+            .packs
+            .iter()
+            .map(|lp| {
+                let tr = lp.translations.get(&lang).map_or(&empty, |(_, t)| t);
+                let (p, left) = crate::i18n::localize(&lp.pack, tr);
+                fallback.extend(left.into_iter().map(|k| format!("{}:{k}", lp.pack.id)));
+                p
+            })
+            .collect();
+        crate::LocalizedBundle {
+            lang: lang.code().to_owned(),
+            bundle: crate::Bundle { cities, packs },
+            fallback,
+        }
+    }
+
     pub fn pack(&self, id: &str) -> Result<&LoadedPack, Vec<Diagnostic>> {
         self.packs.iter().find(|p| p.pack.id == id).ok_or_else(|| {
             vec![Diagnostic {

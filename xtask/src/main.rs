@@ -76,6 +76,7 @@ fn build_frontend() -> Result {
                 .env("TRUNK_SKIP_VERSION_CHECK", "true")
                 .current_dir(root()))?;
             copy_fonts()?;
+            localized_packs()?;
             precompress(&root().join("dist"))?;
             precompress(&root().join("dist").join("desk"))?;
             precompress(&root().join("dist").join("fonts"))
@@ -102,6 +103,39 @@ fn copy_fonts() -> Result {
             .map_err(|err| format!("cannot copy {}: {err}", e.path().display()))?;
     }
     Ok(())
+}
+
+/// The rule packs in each resident language, `dist/desk/packs/<lang>.json` (issue 22): the
+/// desk fetches only the one in use (Japanese is in the bundle itself).
+fn localized_packs() -> Result {
+    let dir = root().join("dist").join("desk").join("packs");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    for lang in ["easy-ja", "en", "zh-Hans", "ko", "vi", "pt-BR"] {
+        let out = Command::new("cargo")
+            .args([
+                "run",
+                "--quiet",
+                "-p",
+                "mado-rules",
+                "--",
+                "bundle",
+                "--lang",
+                lang,
+            ])
+            .current_dir(root())
+            .output()
+            .map_err(|e| format!("cannot run mado-rules bundle: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "mado-rules bundle --lang {lang} failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        let file = dir.join(format!("{lang}.json"));
+        std::fs::write(&file, &out.stdout)
+            .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+    }
+    precompress(&dir)
 }
 
 fn precompress(dist: &std::path::Path) -> Result {

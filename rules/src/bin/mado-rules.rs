@@ -68,6 +68,14 @@ enum Command {
         lang: String,
         dir: Option<PathBuf>,
     },
+    /// Every pack and city profile in one language as JSON (a `LocalizedBundle`), as the
+    /// browser fetches it; `cargo xtask build` writes one per language into `dist/desk/packs/`.
+    Bundle {
+        /// easy-ja, en, zh-Hans, ko, vi or pt-BR.
+        #[arg(long)]
+        lang: String,
+        dir: Option<PathBuf>,
+    },
     /// The questions of a pack as JSON.
     Questions {
         #[arg(long)]
@@ -288,6 +296,28 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
                 }
             }
             Ok(print_json(&out))
+        }
+        Command::Bundle { lang, dir } => {
+            let Some(lang) = mado_rules::i18n::Lang::parse(&lang) else {
+                let known: Vec<&str> = mado_rules::i18n::Lang::ALL
+                    .iter()
+                    .map(|l| l.code())
+                    .collect();
+                eprintln!("error: --lang {lang:?}: expected one of {known:?}");
+                return Err(ExitCode::from(2));
+            };
+            let lib = load(dir)?;
+            // Compact: the browser fetches it.
+            match serde_json::to_string(&lib.localized_bundle(lang)) {
+                Ok(json) => {
+                    say!("{json}");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!("error: cannot write JSON: {e}");
+                    Err(ExitCode::from(2))
+                }
+            }
         }
         Command::I18n { lang, dir } => {
             let Some(lang) = mado_rules::i18n::Lang::parse(&lang) else {

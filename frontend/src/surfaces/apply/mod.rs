@@ -65,12 +65,14 @@ pub fn Apply() -> impl IntoView {
     let contact = RwSignal::new(None::<booking::BookingContact>);
 
     let owner = Owner::current().unwrap_or_default();
+    Effect::new(move |_| guide::load_language(lang.get()));
     Effect::new(move |_| {
         let (Some(p), c) = (pack.get(), city.get()) else {
             session.set(None);
             return;
         };
-        let built = guide::bundle().and_then(|b| {
+        // In the resident's language once its packs have arrived (issue 22).
+        let built = guide::bundle_in(lang.get()).and_then(|b| {
             b.guide(&p, &c).map_err(|errs| {
                 errs.iter()
                     .map(ToString::to_string)
