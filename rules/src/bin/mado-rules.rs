@@ -171,6 +171,18 @@ fn load(dir: Option<PathBuf>) -> Result<Library, ExitCode> {
     })
 }
 
+/// A `--lang` value: one of the guide's languages (exit 2 naming them otherwise).
+fn parse_lang(code: &str) -> Result<mado_rules::i18n::Lang, ExitCode> {
+    mado_rules::i18n::Lang::parse(code).ok_or_else(|| {
+        let known: Vec<&str> = mado_rules::i18n::Lang::ALL
+            .iter()
+            .map(|l| l.code())
+            .collect();
+        eprintln!("error: --lang {code:?}: expected one of {known:?}");
+        ExitCode::from(2)
+    })
+}
+
 /// Writes a language's translation file: every key of `texts` with its Japanese, the current
 /// translations of `old` kept.
 fn write_translations(
@@ -298,14 +310,7 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
             Ok(print_json(&out))
         }
         Command::Bundle { lang, dir } => {
-            let Some(lang) = mado_rules::i18n::Lang::parse(&lang) else {
-                let known: Vec<&str> = mado_rules::i18n::Lang::ALL
-                    .iter()
-                    .map(|l| l.code())
-                    .collect();
-                eprintln!("error: --lang {lang:?}: expected one of {known:?}");
-                return Err(ExitCode::from(2));
-            };
+            let lang = parse_lang(&lang)?;
             let lib = load(dir)?;
             // Compact: the browser fetches it.
             match serde_json::to_string(&lib.localized_bundle(lang)) {
@@ -320,14 +325,7 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
             }
         }
         Command::I18n { lang, dir } => {
-            let Some(lang) = mado_rules::i18n::Lang::parse(&lang) else {
-                let known: Vec<&str> = mado_rules::i18n::Lang::ALL
-                    .iter()
-                    .map(|l| l.code())
-                    .collect();
-                eprintln!("error: --lang {lang:?}: expected one of {known:?}");
-                return Err(ExitCode::from(2));
-            };
+            let lang = parse_lang(&lang)?;
             let root = packs_dir(dir);
             let lib = load(Some(root.clone()))?;
             let mut written = Vec::new();
