@@ -1,10 +1,7 @@
 //! CSV for spreadsheets (RFC 4180): UTF-8 with a byte-order mark, so Excel in Japanese opens
 //! it as UTF-8, CRLF line ends, fields quoted when needed, formulas defused.
 
-use crate::db::local_day;
-
-const DAY_MS: i64 = 86_400_000;
-const JST_MS: i64 = 9 * 3_600_000;
+use crate::db::local_day_minute;
 
 /// A CSV document being written, row by row.
 pub(crate) struct Csv(String);
@@ -50,8 +47,7 @@ fn field(out: &mut String, value: &str) {
 
 /// `ms` as Japan's date and time to the minute, `YYYY-MM-DD hh:mm`.
 pub(crate) fn local_time(ms: i64) -> String {
-    let day = local_day(ms);
-    let minute = (ms + JST_MS).rem_euclid(DAY_MS) / 60_000;
+    let (day, minute) = local_day_minute(ms);
     format!("{day} {:02}:{:02}", minute / 60, minute % 60)
 }
 

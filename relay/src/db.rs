@@ -724,16 +724,23 @@ pub fn stored_date(text: &str, what: &str) -> Result<mado_civil::Date> {
         .map_err(|e| Error::Internal(format!("stored {what} does not read: {e}")))
 }
 
-/// The office-local day and minute after midnight of a Unix-millisecond instant. Offices are
-/// in Japan: UTC+9, no daylight saving.
+/// A day, in milliseconds.
+pub const DAY_MS: i64 = 86_400_000;
+/// Japan's offset from UTC (offices are in Japan: UTC+9, no daylight saving).
+const JAPAN_MS: i64 = 9 * 3_600_000;
+
+/// The office-local day and minute after midnight of a Unix-millisecond instant.
 pub fn local_day_minute(at_ms: i64) -> (mado_civil::Date, u16) {
-    const DAY: i64 = 86_400_000;
-    const OFFSET: i64 = 9 * 3_600_000;
-    let local = at_ms + OFFSET;
-    let day = mado_civil::Date::from_days_since_epoch(local.div_euclid(DAY));
+    let local = at_ms + JAPAN_MS;
+    let day = mado_civil::Date::from_days_since_epoch(local.div_euclid(DAY_MS));
     // Below 1,440.
-    let minute = (local.rem_euclid(DAY) / 60_000) as u16;
+    let minute = (local.rem_euclid(DAY_MS) / 60_000) as u16;
     (day, minute)
+}
+
+/// The first millisecond of `day` in Japan (15:00 UTC the day before).
+pub fn day_start_ms(day: mado_civil::Date) -> i64 {
+    day.days_since_epoch() * DAY_MS - JAPAN_MS
 }
 
 /// The office-local day (`YYYY-MM-DD`) of a Unix-millisecond instant. Ticket numbers
@@ -744,9 +751,7 @@ pub fn local_day(at_ms: i64) -> String {
 
 /// The first millisecond of the office-local day containing `at_ms`.
 pub fn local_day_start_ms(at_ms: i64) -> i64 {
-    const DAY: i64 = 86_400_000;
-    const OFFSET: i64 = 9 * 3_600_000;
-    (at_ms + OFFSET).div_euclid(DAY) * DAY - OFFSET
+    day_start_ms(local_day_minute(at_ms).0)
 }
 
 #[cfg(test)]

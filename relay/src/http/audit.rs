@@ -9,7 +9,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::csv::{Csv, local_time};
-use crate::db::now_ms;
+use crate::db::{DAY_MS, day_start_ms, now_ms};
 use crate::error::{Error, Json, Query, Result};
 use crate::http::auth::Admin;
 use crate::state::AppState;
@@ -18,9 +18,6 @@ use crate::store::audit::New;
 
 /// Most entries one answer holds.
 const MAX_LIST: i64 = 5000;
-const DAY_MS: i64 = 86_400_000;
-/// A day in Japan starts at 15:00 UTC the day before.
-const JST_MS: i64 = 9 * 3_600_000;
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -57,10 +54,9 @@ fn filter(q: &AuditQuery) -> Result<store::audit::Filter> {
             format!("limit must be 1–{MAX_LIST}, found {}", q.limit),
         ));
     }
-    let start = |d: mado_civil::Date| d.days_since_epoch() * DAY_MS - JST_MS;
     let to =
-        q.to.map_or_else(|| crate::db::local_day_start_ms(now_ms()), start) + DAY_MS;
-    let from = q.from.map_or(to - 31 * DAY_MS, start);
+        q.to.map_or_else(|| crate::db::local_day_start_ms(now_ms()), day_start_ms) + DAY_MS;
+    let from = q.from.map_or(to - 31 * DAY_MS, day_start_ms);
     if to <= from {
         return Err(Error::bad_request(
             "invalid_query",

@@ -8,7 +8,7 @@ use mado_wire::{AnswerValue, GuideRecord, NewGuideRecord};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::db::now_ms;
+use crate::db::{DAY_MS, day_start_ms, now_ms};
 use crate::error::{Error, Json, Path, Query, Result};
 use crate::headers::{Caller, Idempotency};
 use crate::http::auth::Staff;
@@ -312,9 +312,6 @@ pub(crate) async fn records_list(
             format!("limit must be 1–500, found {}", q.limit),
         ));
     }
-    const DAY: i64 = 86_400_000;
-    // A day in Japan starts at 15:00 UTC the day before.
-    let start = |d: mado_civil::Date| d.days_since_epoch() * DAY - 9 * 3_600_000;
     if let (Some(a), Some(b)) = (q.from, q.to)
         && b < a
     {
@@ -330,8 +327,8 @@ pub(crate) async fn records_list(
         ));
     }
     let filter = store::records::Filter {
-        from_ms: q.from.map_or(i64::MIN, start),
-        until_ms: q.to.map_or(i64::MAX, |d| start(d) + DAY),
+        from_ms: q.from.map_or(i64::MIN, day_start_ms),
+        until_ms: q.to.map_or(i64::MAX, |d| day_start_ms(d) + DAY_MS),
         counter: q.counter.unwrap_or(0),
         pack: q.pack.unwrap_or_default(),
     };

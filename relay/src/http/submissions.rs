@@ -33,7 +33,7 @@ use serde::Deserialize;
 
 use crate::capability::{keyed, new_codes, no_unused_code, random_token, token_hash};
 use crate::csv::{Csv, local_time};
-use crate::db::{Pool, Writes, local_day, now_ms};
+use crate::db::{DAY_MS, Pool, Writes, local_day, now_ms};
 use crate::error::{Error, Json, Path, Query, Result};
 use crate::headers::{Caller, Idempotency};
 use crate::http::auth::Staff;
@@ -190,9 +190,7 @@ pub struct Filter {
     pack: Option<String>,
 }
 
-const DAY_MS: i64 = 86_400_000;
-const JST_MS: i64 = 9 * 3_600_000;
-
+/// The first millisecond of the day `s` (`YYYY-MM-DD`, the query's `field`) in Japan.
 fn day_start_ms(s: &str, field: &str) -> Result<i64> {
     let day = Date::parse_iso(s).map_err(|_| {
         Error::bad_request(
@@ -200,7 +198,7 @@ fn day_start_ms(s: &str, field: &str) -> Result<i64> {
             format!("{field}: {s:?} is not a date; expected YYYY-MM-DD"),
         )
     })?;
-    Ok(day.days_since_epoch() * DAY_MS - JST_MS)
+    Ok(crate::db::day_start_ms(day))
 }
 
 /// The office's pre-applications matching `filter`, newest first.
