@@ -3,6 +3,29 @@
 
 use crate::db::local_day_minute;
 
+/// A file to download (an export), never cached: exports hold personal data or the audit
+/// trail.
+pub(crate) fn download(
+    filename: &str,
+    content_type: &'static str,
+    body: impl axum::response::IntoResponse,
+) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 /// A CSV document being written, row by row.
 pub(crate) struct Csv(String);
 

@@ -2,13 +2,12 @@
 //! member, action and office, as JSON and as CSV. Exporting it is itself an entry.
 
 use axum::extract::State;
-use axum::http::header;
 use axum::response::IntoResponse;
 use mado_wire::audit::{AuditAction, AuditEntry};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::csv::{Csv, local_time};
+use crate::csv::{Csv, download, local_time};
 use crate::db::{DAY_MS, day_start_ms, now_ms};
 use crate::error::{Error, Json, Query, Result};
 use crate::http::auth::Admin;
@@ -130,15 +129,9 @@ pub(crate) async fn audit_export_csv(
             &e.detail,
         ]);
     }
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"mado-audit.csv\"".to_owned(),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
+    Ok(download(
+        "mado-audit.csv",
+        "text/csv; charset=utf-8",
         out.finish(),
     ))
 }

@@ -20,7 +20,7 @@
 use std::collections::BTreeMap;
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use mado_civil::Date;
 use mado_wire::audit::AuditAction;
@@ -32,7 +32,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::capability::{keyed, new_codes, no_unused_code, random_token, token_hash};
-use crate::csv::{Csv, local_time};
+use crate::csv::{Csv, download, local_time};
 use crate::db::{DAY_MS, Pool, Writes, local_day, now_ms};
 use crate::error::{Error, Json, Path, Query, Result};
 use crate::headers::{Caller, Idempotency};
@@ -518,40 +518,34 @@ pub(crate) async fn submissions_export_json(
     for s in &mut list {
         s.history = histories.remove(&s.id).unwrap_or_default();
     }
-    tracing::info!(office = %office, rows = list.len(), "pre-applications exported as JSON");
-    let detail = format!("JSON・{}件", list.len());
+    exported(&state, &staff, &office, "JSON", list.len()).await?;
+    let body = serde_json::to_vec_pretty(&list).map_err(|e| Error::Internal(e.to_string()))?;
+    Ok(download(
+        &format!("mado-submissions-{office}.json"),
+        "application/json",
+        body,
+    ))
+}
+
+/// Logs and records (audit trail) an export of `rows` pre-applications as `format`.
+async fn exported(
+    state: &AppState,
+    staff: &Staff,
+    office: &str,
+    format: &str,
+    rows: usize,
+) -> Result<()> {
+    tracing::info!(office = %office, rows, format, "pre-applications exported");
+    let detail = format!("{format}・{rows}件");
     audit(
-        &state,
+        state,
         AuditAction::SubmissionsExported,
-        &staff,
-        &office,
+        staff,
+        office,
         None,
         detail,
     )
-    .await?;
-    let body = serde_json::to_vec_pretty(&list).map_err(|e| Error::Internal(e.to_string()))?;
-    Ok(download(&office, "json", "application/json", body))
-}
-
-/// An export as a file download, never cached (it holds personal data).
-fn download(
-    office: &str,
-    extension: &str,
-    content_type: &'static str,
-    body: impl IntoResponse,
-) -> axum::response::Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"mado-submissions-{office}.{extension}\""),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        body,
-    )
-        .into_response()
+    .await
 }
 
 /// `GET …/export.csv` (staff): one row per pre-application, for spreadsheets and RPA.
@@ -563,20 +557,9 @@ pub(crate) async fn submissions_export_csv(
 ) -> Result<impl IntoResponse> {
     state.office(&office).await?;
     let list = matching(&state.db, &office, &filter).await?;
-    tracing::info!(office = %office, rows = list.len(), "pre-applications exported as CSV");
-    let detail = format!("CSV・{}件", list.len());
-    audit(
-        &state,
-        AuditAction::SubmissionsExported,
-        &staff,
-        &office,
-        None,
-        detail,
-    )
-    .await?;
+    exported(&state, &staff, &office, "CSV", list.len()).await?;
     Ok(download(
-        &office,
-        "csv",
+        &format!("mado-submissions-{office}.csv"),
         "text/csv; charset=utf-8",
         csv(&list),
     ))
