@@ -1068,3 +1068,25 @@ fn eval_refuses_a_bom_a_repeated_answer_and_a_death_after_the_visit_and_takes_un
         text(&unknown)
     );
 }
+
+/// Issue 22: `mado-rules bundle --out DIR` writes the packs in every resident language in one
+/// run (what `cargo xtask build` puts in `dist/desk/packs/`), each fully translated.
+#[test]
+fn bundle_writes_every_language_fully_translated() {
+    let out = std::env::temp_dir().join(format!("mado-rules-bundle-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let made = cli(&["bundle", "--out", out.to_str().unwrap()]);
+    assert!(made.status.success(), "{}", text(&made));
+    for code in ["easy-ja", "en", "zh-Hans", "ko", "vi", "pt-BR"] {
+        let json = std::fs::read_to_string(out.join(format!("{code}.json"))).unwrap();
+        let b: mado_rules::LocalizedBundle = serde_json::from_str(&json).unwrap();
+        assert_eq!(b.lang, code);
+        assert!(b.fallback.is_empty(), "{code}: {:?}", b.fallback);
+        assert_eq!(b.bundle.packs.len(), 4);
+        assert!(b.bundle.packs.iter().all(|p| !p.title.contains("とき") || code == "easy-ja"));
+    }
+    let none = cli(&["bundle"]);
+    assert_eq!(none.status.code(), Some(2));
+    assert!(text(&none).contains("--lang"), "{}", text(&none));
+    let _ = std::fs::remove_dir_all(&out);
+}

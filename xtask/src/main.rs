@@ -106,35 +106,21 @@ fn copy_fonts() -> Result {
 }
 
 /// The rule packs in each resident language, `dist/desk/packs/<lang>.json` (issue 22): the
-/// desk fetches only the one in use (Japanese is in the bundle itself).
+/// desk fetches only the one in use (Japanese is in the bundle itself). One run for all.
 fn localized_packs() -> Result {
     let dir = root().join("dist").join("desk").join("packs");
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    for lang in ["easy-ja", "en", "zh-Hans", "ko", "vi", "pt-BR"] {
-        let out = Command::new("cargo")
-            .args([
-                "run",
-                "--quiet",
-                "-p",
-                "mado-rules",
-                "--",
-                "bundle",
-                "--lang",
-                lang,
-            ])
-            .current_dir(root())
-            .output()
-            .map_err(|e| format!("cannot run mado-rules bundle: {e}"))?;
-        if !out.status.success() {
-            return Err(format!(
-                "mado-rules bundle --lang {lang} failed: {}",
-                String::from_utf8_lossy(&out.stderr)
-            ));
-        }
-        let file = dir.join(format!("{lang}.json"));
-        std::fs::write(&file, &out.stdout)
-            .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
-    }
+    run(Command::new("cargo")
+        .args([
+            "run",
+            "--quiet",
+            "-p",
+            "mado-rules",
+            "--",
+            "bundle",
+            "--out",
+        ])
+        .arg(&dir)
+        .current_dir(root()))?;
     precompress(&dir)
 }
 

@@ -71,9 +71,13 @@ enum Command {
     /// Every pack and city profile in one language as JSON (a `LocalizedBundle`), as the
     /// browser fetches it; `cargo xtask build` writes one per language into `dist/desk/packs/`.
     Bundle {
-        /// easy-ja, en, zh-Hans, ko, vi or pt-BR.
+        /// easy-ja, en, zh-Hans, ko, vi or pt-BR; with --out and no --lang, every one.
         #[arg(long)]
-        lang: String,
+        lang: Option<String>,
+        /// Write `<OUT>/<lang>.json` instead of printing (what `cargo xtask build` does, for
+        /// every language in one run).
+        #[arg(long)]
+        out: Option<PathBuf>,
         dir: Option<PathBuf>,
     },
     /// The questions of a pack as JSON.
@@ -309,20 +313,37 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
             }
             Ok(print_json(&out))
         }
-        Command::Bundle { lang, dir } => {
-            let lang = parse_lang(&lang)?;
-            let lib = load(dir)?;
-            // Compact: the browser fetches it.
-            match serde_json::to_string(&lib.localized_bundle(lang)) {
-                Ok(json) => {
-                    say!("{json}");
-                    Ok(ExitCode::SUCCESS)
+        Command::Bundle { lang, out, dir } => {
+            let langs = match (&lang, &out) {
+                (Some(l), _) => vec![parse_lang(l)?],
+                (None, Some(_)) => mado_rules::i18n::Lang::ALL.to_vec(),
+                (None, None) => {
+                    eprintln!("error: give --lang, or --out DIR for every language");
+                    return Err(ExitCode::from(2));
                 }
-                Err(e) => {
+            };
+            let lib = load(dir)?;
+            for lang in langs {
+                // Compact: the browser fetches it.
+                let json = serde_json::to_string(&lib.localized_bundle(lang)).map_err(|e| {
                     eprintln!("error: cannot write JSON: {e}");
-                    Err(ExitCode::from(2))
+                    ExitCode::from(2)
+                })?;
+                match &out {
+                    None => say!("{json}"),
+                    Some(dir) => {
+                        let file = dir.join(format!("{}.json", lang.code()));
+                        std::fs::create_dir_all(dir)
+                            .and_then(|()| std::fs::write(&file, json))
+                            .map_err(|e| {
+                                eprintln!("error: {}: {e}", file.display());
+                                ExitCode::from(2)
+                            })?;
+                        say!("{}", file.display());
+                    }
                 }
             }
+            Ok(ExitCode::SUCCESS)
         }
         Command::I18n { lang, dir } => {
             let lang = parse_lang(&lang)?;
