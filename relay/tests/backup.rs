@@ -57,6 +57,23 @@ fn text(out: &Output) -> String {
     )
 }
 
+/// Runs `statements` on the SQLite file `db` (created if missing).
+async fn run_sql(db: &Path, statements: &[&str]) {
+    use sqlx::ConnectOptions;
+    let mut c = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(db)
+        .create_if_missing(true)
+        .connect()
+        .await
+        .unwrap();
+    for sql in statements {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(*sql))
+            .execute(&mut c)
+            .await
+            .unwrap();
+    }
+}
+
 async fn ticket_ids(db: &Path) -> BTreeSet<i64> {
     use sqlx::ConnectOptions;
     let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
@@ -233,40 +250,20 @@ async fn backup_and_restore_refuse_what_they_cannot_do_and_say_why() {
         .unwrap_err();
     assert!(e.to_string().contains("notes.txt"), "{e}");
     let other = dir.path().join("other.sqlite3");
-    {
-        use sqlx::ConnectOptions;
-        let mut c = sqlx::sqlite::SqliteConnectOptions::new()
-            .filename(&other)
-            .create_if_missing(true)
-            .connect()
-            .await
-            .unwrap();
-        sqlx::query("CREATE TABLE t (x INTEGER)")
-            .execute(&mut c)
-            .await
-            .unwrap();
-    }
+    run_sql(&other, &["CREATE TABLE t (x INTEGER)"]).await;
     let e = mado_relay::backup::restore(&url, &other, 0)
         .await
         .unwrap_err();
     assert!(e.to_string().contains("not a Mado relay's"), "{e}");
     // A backup from a newer relay.
-    {
-        use sqlx::ConnectOptions;
-        let mut c = sqlx::sqlite::SqliteConnectOptions::new()
-            .filename(&other)
-            .connect()
-            .await
-            .unwrap();
-        sqlx::query("CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at_ms BIGINT NOT NULL)")
-            .execute(&mut c)
-            .await
-            .unwrap();
-        sqlx::query("INSERT INTO schema_migrations VALUES (999, 'future', 0)")
-            .execute(&mut c)
-            .await
-            .unwrap();
-    }
+    run_sql(
+        &other,
+        &[
+            "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at_ms BIGINT NOT NULL)",
+            "INSERT INTO schema_migrations VALUES (999, 'future', 0)",
+        ],
+    )
+    .await;
     let e = mado_relay::backup::restore(&url, &other, 0)
         .await
         .unwrap_err();
