@@ -1083,7 +1083,12 @@ fn bundle_writes_every_language_fully_translated() {
         assert_eq!(b.lang, code);
         assert!(b.fallback.is_empty(), "{code}: {:?}", b.fallback);
         assert_eq!(b.bundle.packs.len(), 4);
-        assert!(b.bundle.packs.iter().all(|p| !p.title.contains("とき") || code == "easy-ja"));
+        assert!(
+            b.bundle
+                .packs
+                .iter()
+                .all(|p| !p.title.contains("とき") || code == "easy-ja")
+        );
     }
     let none = cli(&["bundle"]);
     assert_eq!(none.status.code(), Some(2));
