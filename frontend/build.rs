@@ -45,6 +45,16 @@ fn main() {
         &out_dir.join("templates.json"),
         serde_json::to_string(&list),
     );
+    // What each form prints from the guide's answers, on its own: the guide keeps asking
+    // those questions without carrying the templates (the resident bundle has no forms).
+    let reads: std::collections::BTreeMap<&str, Vec<String>> = list
+        .iter()
+        .map(|t| (t.id.as_str(), t.answers_read()))
+        .collect();
+    write(
+        &out_dir.join("form_answers.json"),
+        serde_json::to_string(&reads),
+    );
 }
 
 fn write(path: &Path, json: Result<String, serde_json::Error>) {

@@ -70,7 +70,7 @@ test('issue 17: /checkin and the kiosk go back to the start, in Japanese, for th
   await page.goto('/checkin?office=kokurakita');
   await expect(page.getByRole('heading', { name: '予約の方の受付' })).toBeVisible();
   // A resident switches to English, types half a code and walks away.
-  await page.locator('.lang-toggle').click();
+  await page.locator('.lang-menu select').selectOption('en');
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   const codeField = page.locator('#ci-code');
   await codeField.fill('AB');
@@ -88,7 +88,7 @@ test('issue 17: /checkin and the kiosk go back to the start, in Japanese, for th
   // The kiosk's start screen: a language switched and left returns to Japanese the same way.
   await page.goto('/kiosk');
   await expect(page.getByRole('heading', { name: 'ご用件を選んでください' })).toBeVisible();
-  await page.locator('.lang-toggle').click();
+  await page.getByRole('button', { name: 'English' }).click();
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await page.clock.runFor(62_000);
   await expect(page.getByRole('heading', { name: 'ご用件を選んでください' })).toBeVisible();

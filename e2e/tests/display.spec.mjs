@@ -31,7 +31,10 @@ test('a display that loses the relay says so and catches up on the calls it miss
     await expect(display.calls().first()).toContainText(shown, { timeout: 20_000 });
     await expect(display.calls().first()).toContainText('3番窓口');
     await expect(display.reconnecting()).toBeHidden();
-    await expect(display.announcement()).toHaveText(`受付番号 ${n.prefix} ${n.seq} 番の方、3番窓口へお越しください`);
+    // Said in Japanese, then in English (issue 22).
+    await expect(display.announcement()).toHaveText(
+      `受付番号 ${n.prefix} ${n.seq} 番の方、3番窓口へお越しください / Number ${n.prefix} ${n.seq}, please come to Counter 3.`,
+    );
     // The earlier call is still listed below.
     const f = first.body.ticket.number;
     await expect(display.calls().nth(1)).toContainText(`${f.prefix}-${String(f.seq).padStart(3, '0')}`);

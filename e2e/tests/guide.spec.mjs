@@ -219,7 +219,7 @@ test('a birth on /apply (issue 20 item 5): a parent on a phone gets the whole li
 
 // Issue 22: the guide's own content — events, questions, options, procedure names, deadlines,
 // counters — in the resident's language, from the translated packs fetched for it
-// (/desk/packs/en.json), not only the page's labels.
+// (/lang/packs/en.json), not only the page's labels.
 test('the guide on /apply in English: questions, procedures, deadlines and counters from the translated packs', async ({ page }) => {
   const errors = watchErrors(page);
   await page.setViewportSize({ width: 390, height: 844 });
@@ -237,8 +237,8 @@ test('the guide on /apply in English: questions, procedures, deadlines and count
   await expect(kaigo).toContainText('Within 14 days of the date of death');
   await expect(kaigo).toContainText('Ward Office, Health and Welfare Section, long-term care insurance');
   await expect(card(page, 'Application for the funeral expenses allowance of medical care for people 75 and over (後期高齢者医療)')).toBeVisible();
-  expect(fetched).toContain('/desk/packs/en.json');
-  expect(fetched.filter((p) => p.startsWith('/desk/packs/') && !p.endsWith('/en.json'))).toEqual([]);
+  expect(fetched).toContain('/lang/packs/en.json');
+  expect(fetched.filter((p) => p.startsWith('/lang/packs/') && !p.endsWith('/en.json'))).toEqual([]);
   await snapshot(page, 'guide-apply-okuyami-en');
   errors.assertNone();
 });

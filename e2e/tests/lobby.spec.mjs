@@ -43,7 +43,9 @@ test('a kiosk ticket is called by staff and shown on the lobby display', async (
   await expect(call).toContainText(number);
   await expect(call).toContainText('4番窓口');
   const spoken = number.replace(/^([A-Z]+)-0*(\d+)$/, '$1 $2');
-  await expect(display.announcement()).toHaveText(`受付番号 ${spoken} 番の方、4番窓口へお越しください`);
+  await expect(display.announcement()).toHaveText(
+    `受付番号 ${spoken} 番の方、4番窓口へお越しください / Number ${spoken}, please come to Counter 4.`,
+  );
   await expect(waitingFukushi.locator('.count')).toHaveText(`${before}人`);
   await snapshot(display.page, 'display-call');
 

@@ -106,9 +106,9 @@ async fn post<B: serde::Serialize, T: DeserializeOwned>(
     read(request.send().await).await
 }
 
-/// The rule packs in the language `code` (`/desk/packs/<code>.json`, written at build time).
+/// The rule packs in the language `code` (`/lang/packs/<code>.json`, written at build time).
 pub async fn localized_packs(code: &str) -> Result<mado_rules::LocalizedBundle, ApiError> {
-    get(&format!("/desk/packs/{code}.json")).await
+    get(&format!("/lang/packs/{code}.json")).await
 }
 
 pub async fn offices() -> Result<Vec<Office>, ApiError> {

@@ -12,10 +12,11 @@ use mado_rules::{Answers, Bundle, Evaluation, Guide, ProcedureResult, Value};
 
 use crate::i18n::{Lang, use_lang};
 
-/// Every pack and city profile, checked and embedded at build time (`build.rs`).
+/// Every pack and city profile, checked and embedded at build time (`build.rs`). Only the
+/// desk carries it ([`embed_japanese`]); the resident bundle fetches its language's packs.
 static BUNDLE_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/packs.json"));
 
-/// The rule packs, parsed once.
+/// The embedded rule packs, parsed once (the desk's).
 pub fn bundle() -> Result<&'static Bundle, String> {
     static BUNDLE: OnceLock<Result<Bundle, String>> = OnceLock::new();
     BUNDLE
@@ -25,50 +26,62 @@ pub fn bundle() -> Result<&'static Bundle, String> {
 }
 
 thread_local! {
-    /// The packs in other languages fetched so far, by language (kept for the page's life).
-    static LOCALIZED: std::cell::RefCell<BTreeMap<&'static str, &'static Bundle>> =
+    /// The packs in each language here so far (kept for the page's life).
+    static PACKS: std::cell::RefCell<BTreeMap<Lang, &'static Bundle>> =
         std::cell::RefCell::default();
-    /// Bumped when a language's packs arrive, so what reads [`bundle_in`] shows them.
+    /// Bumped when a language's packs arrive or cannot, so what reads [`bundle_in`] runs again.
     static ARRIVED: ArcRwSignal<u32> = ArcRwSignal::new(0);
+    /// Why a language's packs could not be fetched, by language.
+    static FAILED: std::cell::RefCell<BTreeMap<Lang, String>> = std::cell::RefCell::default();
 }
 
-/// The packs' code for a UI language, or `None` for Japanese (in the bundle itself).
-fn packs_code(lang: Lang) -> Option<&'static str> {
-    match lang {
-        Lang::Ja => None,
-        Lang::En => Some("en"),
-    }
+/// The desk's Japanese packs come from its own bundle, not the network: the counter guides
+/// with no relay at all.
+pub fn embed_japanese() -> Result<(), String> {
+    let b = bundle()?;
+    PACKS.with(|p| p.borrow_mut().insert(Lang::Ja, b));
+    Ok(())
 }
 
-/// The rule packs as a resident reading `lang` sees them: translated once they have arrived
-/// ([`load_language`]), Japanese until then (and for Japanese). Reactive: read inside a
-/// closure, it runs again when the translation arrives.
-pub fn bundle_in(lang: Lang) -> Result<&'static Bundle, String> {
+/// The rule packs as a resident reading `lang` sees them: in `lang` once they have arrived
+/// ([`load_language`]), else in Japanese if those are here, else `None` (still loading, or
+/// see [`load_problem`]). Reactive: read inside a closure, it runs again when packs arrive.
+pub fn bundle_in(lang: Lang) -> Option<&'static Bundle> {
     ARRIVED.with(|a| a.track());
-    packs_code(lang)
-        .and_then(|code| LOCALIZED.with(|l| l.borrow().get(code).copied()))
-        .map_or_else(bundle, Ok)
+    PACKS.with(|p| {
+        let p = p.borrow();
+        p.get(&lang).or_else(|| p.get(&Lang::Ja)).copied()
+    })
 }
 
-/// Fetches the packs in `lang` once (`/desk/packs/<lang>.json`), unless it is Japanese or
-/// they are here already. Until they arrive, and if they cannot be fetched, the guide stays
-/// in Japanese.
+/// Why the packs for `lang` could not be fetched (reactive, like [`bundle_in`]).
+pub fn load_problem(lang: Lang) -> Option<String> {
+    ARRIVED.with(|a| a.track());
+    FAILED.with(|f| f.borrow().get(&lang).cloned())
+}
+
+/// Fetches the packs in `lang` once (`/lang/packs/<code>.json`), unless they are here already.
+/// Until they arrive the guide shows what it has (Japanese, at the desk).
 pub fn load_language(lang: Lang) {
-    let Some(code) = packs_code(lang) else {
-        return;
-    };
-    if LOCALIZED.with(|l| l.borrow().contains_key(code)) {
+    if PACKS.with(|p| p.borrow().contains_key(&lang)) {
         return;
     }
     leptos::task::spawn_local(async move {
-        match crate::api::localized_packs(code).await {
+        if PACKS.with(|p| p.borrow().contains_key(&lang)) {
+            return;
+        }
+        match crate::api::localized_packs(lang.code()).await {
             Ok(b) => {
                 let leaked: &'static Bundle = Box::leak(Box::new(b.bundle));
-                LOCALIZED.with(|l| l.borrow_mut().insert(code, leaked));
-                ARRIVED.with(|a| a.update(|n| *n += 1));
+                PACKS.with(|p| p.borrow_mut().insert(lang, leaked));
+                FAILED.with(|f| f.borrow_mut().remove(&lang));
             }
-            Err(e) => leptos::logging::warn!("the packs in {code} could not be loaded: {e}"),
+            Err(e) => {
+                leptos::logging::warn!("the packs in {} could not be loaded: {e}", lang.code());
+                FAILED.with(|f| f.borrow_mut().insert(lang, e.to_string()));
+            }
         }
+        ARRIVED.with(|a| a.update(|n| *n += 1));
     });
 }
 
@@ -87,10 +100,20 @@ pub fn today() -> Date {
 
 /// The life event's title from the rule packs (the pack id if unknown).
 pub fn event_title(pack: &str, city: &str) -> String {
-    bundle()
-        .ok()
+    bundle_in(Lang::Ja)
         .and_then(|b| b.guide(pack, city).ok())
         .map_or_else(|| pack.to_owned(), |g| g.title.clone())
+}
+
+/// The answers form `id` prints (`Template::answers_read` of each template, worked out at
+/// build time so the guide needs no templates: `build.rs`).
+fn form_answers(id: &str) -> &'static [String] {
+    static JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/form_answers.json"));
+    static READS: OnceLock<BTreeMap<String, Vec<String>>> = OnceLock::new();
+    READS
+        .get_or_init(|| serde_json::from_str(JSON).unwrap_or_default())
+        .get(id)
+        .map_or(&[], Vec::as_slice)
 }
 
 /// Saved per device: which city's rules the counter uses.
@@ -108,9 +131,7 @@ pub struct Session {
 impl Session {
     pub fn new(guide: Guide, answers: Answers, today: Date) -> Self {
         // What the forms print stays asked while their procedure applies (issue 20).
-        let guide = guide.with_form_answers(|id| {
-            crate::device::printing::template(id).map_or_else(Vec::new, |t| t.answers_read())
-        });
+        let guide = guide.with_form_answers(|id| form_answers(id).to_vec());
         let guide = Arc::new(guide);
         let answers = RwSignal::new(answers);
         let g = guide.clone();
@@ -657,9 +678,18 @@ pub fn EventPicker(on_pick: Callback<String>) -> impl IntoView {
     }
 }
 
-/// The cities with a profile, for a picker: (id, name).
+/// The cities with a profile, for a picker: (id, name), named in Japanese if those packs are
+/// here, else in the language that is (the ids are the same in every language).
 pub fn cities() -> Vec<(String, String)> {
-    cities_in(Lang::Ja)
+    let lang = PACKS.with(|p| {
+        let p = p.borrow();
+        if p.contains_key(&Lang::Ja) {
+            Lang::Ja
+        } else {
+            p.keys().next().copied().unwrap_or(Lang::Ja)
+        }
+    });
+    cities_in(lang)
 }
 
 /// The cities with a profile, named in `lang` once its packs have arrived.
@@ -709,8 +739,7 @@ pub fn pack_title(pack: &str) -> String {
     cities()
         .iter()
         .find_map(|(city, _)| {
-            bundle()
-                .ok()
+            bundle_in(Lang::Ja)
                 .and_then(|b| b.guide(pack, city).ok())
                 .map(|g| g.title.clone())
         })

@@ -1,6 +1,7 @@
-//! Mado's browser app: Leptos client-side apps with a route per surface, in two bundles:
-//! the lobby (kiosk, display: public screens, small) and the desk (counter, staff queue,
-//! resident guide and booking, kiosk check-in, office, admin).
+//! Mado's browser app: Leptos client-side apps with a route per surface, in three bundles:
+//! the lobby (kiosk, display: public screens, small), the resident's (guide, booking,
+//! pre-application status, waiting ticket, kiosk check-in: small, for phones) and the desk
+//! (counter, staff queue, office, admin).
 //!
 //! # Mental model
 //!
@@ -31,14 +32,13 @@ use crate::shell::{NotFound, setup_lang};
 /// The lobby bundle: home, kiosk and display (public screens; kept under 200 KB).
 #[component]
 pub fn LobbyApp() -> impl IntoView {
-    setup_lang();
+    setup_lang(true);
     view! {
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/") view=surfaces::Home/>
                 <Route path=path!("/kiosk") view=surfaces::Kiosk/>
                 <Route path=path!("/display") view=surfaces::Display/>
-                <Route path=path!("/t") view=surfaces::TicketStatusPage/>
             </Routes>
         </Router>
     }
@@ -48,20 +48,41 @@ pub fn LobbyApp() -> impl IntoView {
 /// resident guide, back office and administration.
 #[component]
 pub fn DeskApp() -> impl IntoView {
-    setup_lang();
-    shell::keep_desk_offline();
+    setup_lang(false);
+    if let Err(e) = guide::embed_japanese() {
+        leptos::logging::error!("the embedded rule packs cannot be read: {e}");
+    }
+    shell::keep_offline();
     view! {
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/counter") view=surfaces::Counter/>
                 <Route path=path!("/queue") view=surfaces::Queue/>
-                <Route path=path!("/apply") view=surfaces::Apply/>
-                <Route path=path!("/r") view=surfaces::MyReservation/>
-                <Route path=path!("/s") view=surfaces::PreApplicationStatus/>
-                <Route path=path!("/checkin") view=surfaces::CheckIn/>
                 <Route path=path!("/office") view=surfaces::Office/>
                 <Route path=path!("/admin") view=surfaces::Admin/>
                 <Route path=path!("/pair") view=surfaces::Pair/>
+            </Routes>
+        </Router>
+    }
+}
+
+/// The resident bundle (served under `/resident/`): what a resident opens on a phone (the
+/// guide, booking, a pre-application's status, the waiting ticket) and the kiosk's check-in.
+/// Small, with no PDF writer, card code or staff screens; the rule packs and the texts of a
+/// language other than Japanese and English are fetched for the language in use (issue 22).
+#[component]
+pub fn ResidentApp() -> impl IntoView {
+    setup_lang(true);
+    shell::boot_done();
+    shell::keep_offline();
+    view! {
+        <Router>
+            <Routes fallback=|| view! { <NotFound/> }>
+                <Route path=path!("/apply") view=surfaces::Apply/>
+                <Route path=path!("/r") view=surfaces::MyReservation/>
+                <Route path=path!("/s") view=surfaces::PreApplicationStatus/>
+                <Route path=path!("/t") view=surfaces::TicketStatusPage/>
+                <Route path=path!("/checkin") view=surfaces::CheckIn/>
             </Routes>
         </Router>
     }

@@ -528,30 +528,51 @@ async fn the_frontend_is_served_for_client_routes_but_not_for_api_routes() {
         "<!doctype html><title>Mado desk</title>",
     )
     .unwrap();
-    std::fs::write(dist.path().join("desk").join("desk-sw.js"), "'use strict';").unwrap();
+    std::fs::create_dir(dist.path().join("resident")).unwrap();
+    std::fs::write(
+        dist.path().join("resident").join("index.html"),
+        "<!doctype html><title>Mado resident</title>",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dist.path().join("lang").join("ui")).unwrap();
+    std::fs::write(
+        dist.path().join("lang").join("ui").join("vi.json"),
+        r#"{"texts.kiosk_title":"Lấy số thứ tự"}"#,
+    )
+    .unwrap();
+    std::fs::write(dist.path().join("sw.js"), "'use strict';").unwrap();
     let mut config = TestDb::new(false).await.config();
     config.dist_dir = Some(dist.path().to_owned());
     let app = app(AppState::open(config).await.unwrap());
-    // The desk's service worker may serve the desk routes from "/", and is never kept stale.
-    let sw = send(&app, Method::GET, "/desk/desk-sw.js", None, None).await;
+    // The service worker (scope "/" from the root) and the language data, whose names do not
+    // change from build to build, are never kept stale.
+    let sw = send(&app, Method::GET, "/sw.js", None, None).await;
     assert_eq!(sw.status, StatusCode::OK);
-    assert_eq!(sw.headers["service-worker-allowed"], "/");
     assert_eq!(sw.headers[header::CACHE_CONTROL], "no-cache");
+    let vi = send(&app, Method::GET, "/lang/ui/vi.json", None, None).await;
+    assert_eq!(vi.status, StatusCode::OK);
+    assert_eq!(vi.headers[header::CACHE_CONTROL], "no-cache");
+    assert_eq!(vi.body["texts.kiosk_title"], "Lấy số thứ tự");
+    let none = send(&app, Method::GET, "/lang/ui/fr.json", None, None).await;
+    assert_eq!(none.status, StatusCode::NOT_FOUND);
     let page = send(&app, Method::GET, "/kiosk", None, None).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.as_str().unwrap().contains("<title>Mado</title>"));
     assert_eq!(page.headers[header::CACHE_CONTROL], "no-cache");
-    for route in [
-        "/counter",
-        "/apply",
-        "/office",
-        "/admin",
-        "/counter/anything",
-    ] {
+    for route in ["/counter", "/office", "/admin", "/counter/anything"] {
         let desk = send(&app, Method::GET, route, None, None).await;
         assert_eq!(desk.status, StatusCode::OK, "{route}");
         assert!(desk.body.as_str().unwrap().contains("Mado desk"), "{route}");
         assert_eq!(desk.headers[header::CACHE_CONTROL], "no-cache");
+    }
+    for route in ["/apply", "/r", "/s", "/t", "/checkin"] {
+        let page = send(&app, Method::GET, route, None, None).await;
+        assert_eq!(page.status, StatusCode::OK, "{route}");
+        assert!(
+            page.body.as_str().unwrap().contains("Mado resident"),
+            "{route}"
+        );
+        assert_eq!(page.headers[header::CACHE_CONTROL], "no-cache");
     }
     let js = send(&app, Method::GET, "/app-abc123.js", None, None).await;
     assert!(

@@ -14,7 +14,7 @@ pub struct Bundle {
 }
 
 /// The packs and city profiles in one language (issue 22), as the browser fetches them for
-/// the language a resident chose (`/desk/packs/<lang>.json`): every text with a current
+/// the language a resident chose (`/lang/packs/<lang>.json`): every text with a current
 /// translation in that language, the rest in Japanese and named in `fallback` (`pack:key`,
 /// or `cities:key`) so the screen can mark them.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

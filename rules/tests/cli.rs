@@ -1070,13 +1070,17 @@ fn eval_refuses_a_bom_a_repeated_answer_and_a_death_after_the_visit_and_takes_un
 }
 
 /// Issue 22: `mado-rules bundle --out DIR` writes the packs in every resident language in one
-/// run (what `cargo xtask build` puts in `dist/desk/packs/`), each fully translated.
+/// run (what `cargo xtask build` puts in `dist/lang/packs/`), each fully translated.
 #[test]
 fn bundle_writes_every_language_fully_translated() {
     let out = std::env::temp_dir().join(format!("mado-rules-bundle-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
     let made = cli(&["bundle", "--out", out.to_str().unwrap()]);
     assert!(made.status.success(), "{}", text(&made));
+    let ja: mado_rules::LocalizedBundle =
+        serde_json::from_str(&std::fs::read_to_string(out.join("ja.json")).unwrap()).unwrap();
+    assert_eq!((ja.lang.as_str(), ja.bundle.packs.len()), ("ja", 4));
+    assert!(ja.bundle.packs.iter().any(|p| p.title.contains("とき")));
     for code in ["easy-ja", "en", "zh-Hans", "ko", "vi", "pt-BR"] {
         let json = std::fs::read_to_string(out.join(format!("{code}.json"))).unwrap();
         let b: mado_rules::LocalizedBundle = serde_json::from_str(&json).unwrap();

@@ -51,34 +51,34 @@ fn main() -> ExitCode {
     }
 }
 
-/// Builds `frontend/` into `dist/` with Trunk (release): the lobby bundle into `dist/` and
-/// the desk bundle (counter, resident guide, office, admin) into `dist/desk/`, then writes
-/// `.br` and `.gz` copies of the assets so the relay serves them compressed.
+/// Builds `frontend/` into `dist/` with Trunk (release): the lobby bundle into `dist/`, the
+/// desk bundle (counter, office, admin) into `dist/desk/` and the resident bundle (guide,
+/// booking, status, ticket, check-in) into `dist/resident/`, the language data into
+/// `dist/lang/`, then writes `.br` and `.gz` copies of the assets so the relay serves them
+/// compressed.
 fn build_frontend() -> Result {
     timed(
-        "build the frontend (trunk build --release, lobby and desk)",
+        "build the frontend (trunk build --release, lobby, desk and resident)",
         || {
             run(Command::new("cargo").arg("fetch").current_dir(root()))?;
             run(setup::tool("trunk")
                 .args(["build", "--release"])
                 .env("TRUNK_SKIP_VERSION_CHECK", "true")
                 .current_dir(root()))?;
-            run(setup::tool("trunk")
-                .args([
-                    "build",
-                    "frontend/desk/index.html",
-                    "--dist",
-                    "dist/desk",
-                    "--public-url",
-                    "/desk/",
-                    "--release",
-                ])
-                .env("TRUNK_SKIP_VERSION_CHECK", "true")
-                .current_dir(root()))?;
+            for bundle in ["desk", "resident"] {
+                run(setup::tool("trunk")
+                    .args(["build", &format!("frontend/{bundle}/index.html")])
+                    .args(["--dist", &format!("dist/{bundle}")])
+                    .args(["--public-url", &format!("/{bundle}/"), "--release"])
+                    .env("TRUNK_SKIP_VERSION_CHECK", "true")
+                    .current_dir(root()))?;
+            }
             copy_fonts()?;
             localized_packs()?;
+            ui_languages()?;
             precompress(&root().join("dist"))?;
             precompress(&root().join("dist").join("desk"))?;
+            precompress(&root().join("dist").join("resident"))?;
             precompress(&root().join("dist").join("fonts"))
         },
     )
@@ -105,10 +105,10 @@ fn copy_fonts() -> Result {
     Ok(())
 }
 
-/// The rule packs in each resident language, `dist/desk/packs/<lang>.json` (issue 22): the
-/// desk fetches only the one in use (Japanese is in the bundle itself). One run for all.
+/// The rule packs in each language, `dist/lang/packs/<lang>.json` (issue 22): a page fetches
+/// only the one in use (the desk has Japanese in its bundle itself). One run for all.
 fn localized_packs() -> Result {
-    let dir = root().join("dist").join("desk").join("packs");
+    let dir = root().join("dist").join("lang").join("packs");
     run(Command::new("cargo")
         .args([
             "run",
@@ -121,6 +121,51 @@ fn localized_packs() -> Result {
         ])
         .arg(&dir)
         .current_dir(root()))?;
+    precompress(&dir)
+}
+
+/// The resident screens' texts in each data language: `frontend/i18n/<code>.yaml` (each key's
+/// `ja` and `text`) → `dist/lang/ui/<code>.json` (key → text), fetched when a resident chooses
+/// the language. Whether each file is complete is a test of the frontend's
+/// (`i18n::data`); here a file that cannot be read is an error naming it.
+fn ui_languages() -> Result {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Entry {
+        #[serde(default)]
+        #[allow(dead_code)]
+        ja: Option<String>,
+        text: String,
+    }
+    let src = root().join("frontend").join("i18n");
+    let dir = root().join("dist").join("lang").join("ui");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let entries =
+        std::fs::read_dir(&src).map_err(|e| format!("cannot read {}: {e}", src.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Some(code) = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_suffix(".yaml"))
+        else {
+            continue;
+        };
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let file: std::collections::BTreeMap<String, Entry> =
+            serde_yaml::from_str(&text).map_err(|e| {
+                format!(
+                    "{}: {e} (expected `key: {{ja: …, text: …}}`)",
+                    path.display()
+                )
+            })?;
+        let flat: std::collections::BTreeMap<String, String> =
+            file.into_iter().map(|(k, e)| (k, e.text)).collect();
+        let json = serde_json::to_string(&flat).map_err(|e| format!("{code}: {e}"))?;
+        let out = dir.join(format!("{code}.json"));
+        std::fs::write(&out, json).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    }
     precompress(&dir)
 }
 

@@ -20,12 +20,15 @@ pub const APT_RUN: &[&str] = &["fonts-ipaexfont-gothic"];
 pub const FONT_FILE: &str = "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf";
 pub const FONT_SERVED_AS: &str = "ipaexg-00401.ttf";
 /// Debian packages the test command needs: the browser and its driver for e2e and wasm tests,
-/// a Japanese font so pages render (and screenshots show) Japanese text, poppler for PDF checks,
-/// the PostgreSQL server the relay's tests run against a second time.
+/// a Japanese font so pages render (and screenshots show) Japanese text, the Noto CJK fonts for
+/// the Chinese and Korean resident pages (Vietnamese and Portuguese use DejaVu, which comes with
+/// the browser), poppler for PDF checks, the PostgreSQL server the relay's tests run against a
+/// second time.
 pub const APT_TEST: &[&str] = &[
     "chromium",
     "chromium-driver",
     "fonts-ipaexfont-gothic",
+    "fonts-noto-cjk",
     "poppler-utils",
     "postgresql",
 ];

@@ -39,17 +39,23 @@ impl Announcer {
         }
     }
 
-    /// Plays the two-tone chime (ピンポーン) and then speaks `text` in `lang` (a BCP 47 tag).
-    pub fn announce(&self, text: &str, lang: &str) {
+    /// Plays the two-tone chime (ピンポーン) and then speaks each text in its language (a BCP 47
+    /// tag), one after the other: Japanese then English in a lobby.
+    pub fn announce(&self, said: &[(String, &str)]) {
         let chime_secs = self.chime().unwrap_or(0.0);
-        let text = text.to_owned();
-        let lang = lang.to_owned();
+        let said: Vec<(String, String)> = said
+            .iter()
+            .map(|(t, l)| (t.clone(), (*l).to_owned()))
+            .collect();
         // A future, not a forgotten timer callback: nothing is leaked per announcement.
         wasm_bindgen_futures::spawn_local(async move {
             if chime_secs > 0.0 {
                 gloo_timers::future::TimeoutFuture::new((chime_secs * 1000.0) as u32).await;
             }
-            speak(&text, &lang);
+            // The browser queues utterances: the second starts when the first has ended.
+            for (text, lang) in &said {
+                speak(text, lang);
+            }
         });
     }
 

@@ -1,7 +1,8 @@
 //! Strings of `/admin` (settings, staff, devices) and `/pair`.
 
-use super::lang::Lang;
+use super::lang::{Base, Lang};
 
+strings_table! {
 /// Strings of `/admin` and `/pair`.
 #[derive(Debug)]
 pub struct AdminTexts {
@@ -141,6 +142,7 @@ pub struct AdminTexts {
     pub add_staff: &'static str,
     pub you: &'static str,
     pub disable_confirm: &'static str,
+}
 }
 
 const ADMIN_JA: AdminTexts = AdminTexts {
@@ -422,9 +424,9 @@ const ADMIN_EN: AdminTexts = AdminTexts {
 impl Lang {
     /// The `/admin` and `/pair` strings.
     pub fn admin(self) -> &'static AdminTexts {
-        match self {
-            Lang::Ja => &ADMIN_JA,
-            Lang::En => &ADMIN_EN,
+        match self.base() {
+            Base::Ja => &ADMIN_JA,
+            Base::En => &ADMIN_EN,
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use super::lang::Lang;
 
+strings_table! {
 /// Strings of the desk surfaces (counter, resident guide, printing). A separate table so the
 /// lobby bundle, which never shows them, does not carry them.
 #[derive(Debug)]
@@ -247,6 +248,7 @@ pub struct DeskTexts {
     pub checkin_failed: &'static str,
     pub card_busy: &'static str,
     pub card_applied: &'static str,
+}
 }
 
 const DESK_JA: DeskTexts = DeskTexts {
@@ -723,12 +725,19 @@ const DESK_EN: DeskTexts = DeskTexts {
     card_applied: "The card's details are in the applicant fields.",
 };
 
+thread_local! {
+    /// The tables of the data languages made so far.
+    static DESK_DATA: std::cell::RefCell<std::collections::BTreeMap<Lang, &'static DeskTexts>> =
+        std::cell::RefCell::default();
+}
+
 impl Lang {
     /// The desk surfaces' strings.
     pub fn desk(self) -> &'static DeskTexts {
         match self {
             Lang::Ja => &DESK_JA,
             Lang::En => &DESK_EN,
+            data => super::lang::table(&DESK_DATA, data, "desk", &DESK_JA, DeskTexts::from_fn),
         }
     }
 }

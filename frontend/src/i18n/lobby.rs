@@ -4,6 +4,7 @@
 
 use super::lang::Lang;
 
+strings_table! {
 /// Fixed UI strings of one language.
 #[derive(Debug)]
 pub struct Texts {
@@ -89,6 +90,7 @@ pub struct Texts {
     pub ticket_no_show: &'static str,
     pub ticket_unknown: &'static str,
     pub ticket_live: &'static str,
+}
 }
 
 const JA: Texts = Texts {
@@ -253,12 +255,19 @@ const EN: Texts = Texts {
     ticket_live: "This page updates by itself.",
 };
 
+thread_local! {
+    /// The tables of the data languages made so far.
+    static TEXTS_DATA: std::cell::RefCell<std::collections::BTreeMap<Lang, &'static Texts>> =
+        std::cell::RefCell::default();
+}
+
 impl Lang {
     /// Strings every surface shares, and the lobby's.
     pub fn texts(self) -> &'static Texts {
         match self {
             Lang::Ja => &JA,
             Lang::En => &EN,
+            data => super::lang::table(&TEXTS_DATA, data, "texts", &JA, Texts::from_fn),
         }
     }
 }

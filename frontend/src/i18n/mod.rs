@@ -7,6 +7,32 @@
 //! [`Lang`] (here). Components read the current language from the context set up by
 //! [`provide_lang`] and never hold literal UI text.
 
+/// Declares a table of UI strings: the struct, its field names, and a way to fill it from a
+/// data language's texts (`table.field` keys) over the Japanese table.
+macro_rules! strings_table {
+    ($(#[$sm:meta])* pub struct $name:ident { $( $(#[$fm:meta])* pub $field:ident : &'static str, )* }) => {
+        $(#[$sm])*
+        pub struct $name { $( $(#[$fm])* pub $field: &'static str, )* }
+
+        impl $name {
+            /// Every field's name, in order.
+            #[cfg(test)]
+            pub const KEYS: &'static [&'static str] = &[$(stringify!($field)),*];
+
+            /// The text named `key`.
+            #[cfg(test)]
+            pub fn get(&self, key: &str) -> Option<&'static str> {
+                match key { $( stringify!($field) => Some(self.$field), )* _ => None }
+            }
+
+            /// A table whose texts come from `text(field)`, and from `base` where it has none.
+            pub fn from_fn(base: &Self, text: &mut dyn FnMut(&str) -> Option<&'static str>) -> Self {
+                Self { $( $field: text(stringify!($field)).unwrap_or(base.$field), )* }
+            }
+        }
+    };
+}
+
 mod admin;
 mod desk;
 mod lang;
@@ -14,65 +40,32 @@ mod lobby;
 mod preapply;
 mod stats;
 
+#[cfg(test)]
+mod data;
+
 pub use admin::{AdminTexts, device_kind_label};
 pub use desk::DeskTexts;
-pub use lang::Lang;
+pub use lang::{Base, Lang, fill, install, load};
 pub use lobby::Texts;
 pub use preapply::PreTexts;
 pub use stats::StatsTexts;
 
+use lang::Base as B;
 use leptos::prelude::*;
 use mado_civil::Date;
 use mado_wire::calendar::{ClosedWhy, Opening, h_mm};
 
 impl Lang {
-    /// The BCP 47 tag for `<html lang>` and speech synthesis.
-    pub fn tag(self) -> &'static str {
-        match self {
-            Lang::Ja => "ja-JP",
-            Lang::En => "en",
-        }
-    }
-
-    /// `ja` → Japanese, `en` → English, anything else → `None`.
-    pub fn from_code(code: &str) -> Option<Self> {
-        match code {
-            "ja" | "ja-JP" => Some(Lang::Ja),
-            "en" | "en-US" | "en-GB" => Some(Lang::En),
-            _ => None,
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Ja => "ja",
-            Lang::En => "en",
-        }
-    }
-
-    pub fn other(self) -> Self {
-        match self {
-            Lang::Ja => Lang::En,
-            Lang::En => Lang::Ja,
-        }
-    }
-
-    /// Picks the text of this language from data that carries both (office and service names).
-    pub fn pick<'a>(self, ja: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Ja => ja,
-            Lang::En if en.is_empty() => ja,
-            Lang::En => en,
-        }
-    }
-
     /// A lobby screen's `?office=` names no office.
     pub fn office_unknown(self, id: &str) -> String {
-        match self {
-            Lang::Ja => format!(
+        if let Some(m) = self.message("office_unknown", &[("id", &id)]) {
+            return m;
+        }
+        match self.base() {
+            B::Ja => format!(
                 "庁舎「{id}」は登録されていません。画面のアドレス（?office=）を確認してください。数秒ごとに確認し直します。"
             ),
-            Lang::En => format!(
+            B::En => format!(
                 "No office \"{id}\" is registered. Check the screen's address (?office=). Checking again every few seconds."
             ),
         }
@@ -80,29 +73,42 @@ impl Lang {
 
     /// Why no walk-in tickets are issued now, as the kiosk says it (issue 17 item 6).
     pub fn walk_in_closed(self, why: &ClosedWhy) -> String {
+        let data = match why {
+            ClosedWhy::NotYet => self.message("closed_not_yet", &[]),
+            ClosedWhy::Break => self.message("closed_break", &[]),
+            ClosedWhy::Ended { at } => self.message("closed_ended", &[("until", &h_mm(*at))]),
+            ClosedWhy::ClosedDay { name } if name == "休庁日" => {
+                self.message("closed_today", &[])
+            }
+            ClosedWhy::ClosedDay { name } => self.message("closed_day", &[("name", name)]),
+            ClosedWhy::NoHours => self.message("closed_no_hours", &[]),
+        };
+        if let Some(m) = data {
+            return m;
+        }
         let time = h_mm;
-        match (self, why) {
-            (Lang::Ja, ClosedWhy::NotYet) => "ただいま受付開始前です。".into(),
-            (Lang::Ja, ClosedWhy::Break) => "ただいま休憩時間のため、番号札の発行を休止しています。".into(),
-            (Lang::Ja, ClosedWhy::Ended { at }) => {
+        match (self.base(), why) {
+            (B::Ja, ClosedWhy::NotYet) => "ただいま受付開始前です。".into(),
+            (B::Ja, ClosedWhy::Break) => "ただいま休憩時間のため、番号札の発行を休止しています。".into(),
+            (B::Ja, ClosedWhy::Ended { at }) => {
                 format!("本日の番号札の発行は終了しました（{}まで）。", time(*at))
             }
-            (Lang::Ja, ClosedWhy::ClosedDay { name }) if name == "休庁日" => {
+            (B::Ja, ClosedWhy::ClosedDay { name }) if name == "休庁日" => {
                 "本日は閉庁しています。".into()
             }
-            (Lang::Ja, ClosedWhy::ClosedDay { name }) => {
+            (B::Ja, ClosedWhy::ClosedDay { name }) => {
                 format!("本日は{name}のため閉庁しています。")
             }
-            (Lang::Ja, ClosedWhy::NoHours) => {
+            (B::Ja, ClosedWhy::NoHours) => {
                 "受付時間が設定されていないため、番号札を発行できません。近くの職員にお声がけください。".into()
             }
-            (Lang::En, ClosedWhy::NotYet) => "Tickets are not issued yet.".into(),
-            (Lang::En, ClosedWhy::Break) => "Ticket issuing is paused for the break.".into(),
-            (Lang::En, ClosedWhy::Ended { at }) => {
+            (B::En, ClosedWhy::NotYet) => "Tickets are not issued yet.".into(),
+            (B::En, ClosedWhy::Break) => "Ticket issuing is paused for the break.".into(),
+            (B::En, ClosedWhy::Ended { at }) => {
                 format!("Today's tickets have ended (until {}).", time(*at))
             }
-            (Lang::En, ClosedWhy::ClosedDay { .. }) => "The office is closed today.".into(),
-            (Lang::En, ClosedWhy::NoHours) => {
+            (B::En, ClosedWhy::ClosedDay { .. }) => "The office is closed today.".into(),
+            (B::En, ClosedWhy::NoHours) => {
                 "No opening hours are set, so no tickets can be issued. Please ask a member of staff.".into()
             }
         }
@@ -111,115 +117,158 @@ impl Lang {
     /// When walk-in tickets start again: `本日 13:00 から発行します。` or
     /// `次の受付は 3月2日（火） 8:30 からです。`; `today` is the office-local day.
     pub fn walk_in_next(self, next: &Opening, today: Date) -> String {
+        let data = if next.day == today {
+            self.message("next_today", &[("time", &h_mm(next.at))])
+        } else {
+            let day = day_label_of(next.day, self);
+            self.message("next_day", &[("day", &day), ("time", &h_mm(next.at))])
+        };
+        if let Some(m) = data {
+            return m;
+        }
         let time = h_mm(next.at);
         let day = day_label_of(next.day, self);
-        match (self, next.day == today) {
-            (Lang::Ja, true) => format!("本日 {time} から発行します。"),
-            (Lang::Ja, false) => format!("次の受付は {day} {time} からです。"),
-            (Lang::En, true) => format!("Tickets again from {time} today."),
-            (Lang::En, false) => format!("Next tickets: {day}, from {time}."),
+        match (self.base(), next.day == today) {
+            (B::Ja, true) => format!("本日 {time} から発行します。"),
+            (B::Ja, false) => format!("次の受付は {day} {time} からです。"),
+            (B::En, true) => format!("Tickets again from {time} today."),
+            (B::En, false) => format!("Next tickets: {day}, from {time}."),
         }
     }
 
     /// The one line on a service button that takes no tickets now.
     pub fn walk_in_button(self, why: &ClosedWhy, next: Option<&Opening>, today: Date) -> String {
+        let data = match (why, next) {
+            (ClosedWhy::NotYet | ClosedWhy::Break, Some(n)) if n.day == today => {
+                self.message("button_from", &[("time", &h_mm(n.at))])
+            }
+            (ClosedWhy::Ended { at }, _) => self.message("button_ended", &[("until", &h_mm(*at))]),
+            _ => self.message("button_closed", &[]),
+        };
+        if let Some(m) = data {
+            return m;
+        }
         let time = h_mm;
-        match (self, why, next) {
-            (Lang::Ja, ClosedWhy::NotYet | ClosedWhy::Break, Some(n)) if n.day == today => {
+        match (self.base(), why, next) {
+            (B::Ja, ClosedWhy::NotYet | ClosedWhy::Break, Some(n)) if n.day == today => {
                 format!("{}から受付", time(n.at))
             }
-            (Lang::Ja, ClosedWhy::Ended { at }, _) => {
+            (B::Ja, ClosedWhy::Ended { at }, _) => {
                 format!("本日の受付は終了（{}まで）", time(*at))
             }
-            (Lang::Ja, _, _) => "ただいま受付していません".into(),
-            (Lang::En, ClosedWhy::NotYet | ClosedWhy::Break, Some(n)) if n.day == today => {
+            (B::Ja, _, _) => "ただいま受付していません".into(),
+            (B::En, ClosedWhy::NotYet | ClosedWhy::Break, Some(n)) if n.day == today => {
                 format!("From {}", time(n.at))
             }
-            (Lang::En, ClosedWhy::Ended { at }, _) => {
+            (B::En, ClosedWhy::Ended { at }, _) => {
                 format!("Ended for today (until {})", time(*at))
             }
-            (Lang::En, _, _) => "Not taking tickets now".into(),
+            (B::En, _, _) => "Not taking tickets now".into(),
         }
     }
 
     /// "3人" / "3 people".
     pub fn people(self, n: u32) -> String {
-        match (self, n) {
-            (Lang::Ja, n) => format!("{n}人"),
-            (Lang::En, 1) => "1 person".to_owned(),
-            (Lang::En, n) => format!("{n} people"),
+        let key = if n == 1 { "people_one" } else { "people" };
+        if let Some(m) = self.message(key, &[("n", &n)]) {
+            return m;
+        }
+        match (self.base(), n) {
+            (B::Ja, n) => format!("{n}人"),
+            (B::En, 1) => "1 person".to_owned(),
+            (B::En, n) => format!("{n} people"),
         }
     }
 
     /// "約15分" / "about 15 min"; no wait reads as "すぐにお呼びします".
     pub fn wait(self, minutes: u32) -> String {
-        match (self, minutes) {
-            (Lang::Ja, 0) => "まもなくお呼びします".to_owned(),
-            (Lang::En, 0) => "You will be called shortly".to_owned(),
-            (Lang::Ja, m) => format!("約{m}分"),
-            (Lang::En, m) => format!("about {m} min"),
+        let data = match minutes {
+            0 => self.message("wait_soon", &[]),
+            m => self.message("wait_minutes", &[("m", &m)]),
+        };
+        if let Some(m) = data {
+            return m;
+        }
+        match (self.base(), minutes) {
+            (B::Ja, 0) => "まもなくお呼びします".to_owned(),
+            (B::En, 0) => "You will be called shortly".to_owned(),
+            (B::Ja, m) => format!("約{m}分"),
+            (B::En, m) => format!("about {m} min"),
         }
     }
 
     /// The spoken and written call: 「受付番号 A 12 番の方、3番窓口へお越しください」.
     pub fn announcement(self, spoken_number: &str, counter_label: &str) -> String {
-        match self {
-            Lang::Ja => format!("受付番号 {spoken_number} 番の方、{counter_label}へお越しください"),
-            Lang::En => format!("Number {spoken_number}, please come to {counter_label}."),
+        match self.base() {
+            B::Ja => format!("受付番号 {spoken_number} 番の方、{counter_label}へお越しください"),
+            B::En => format!("Number {spoken_number}, please come to {counter_label}."),
         }
     }
 
     /// `3番窓口へお越しください`.
     pub fn go_to(self, counter_label: &str) -> String {
-        match self {
-            Lang::Ja => format!("{counter_label}へお越しください"),
-            Lang::En => format!("Please come to {counter_label}"),
+        if let Some(m) = self.message("go_to", &[("counter", &counter_label)]) {
+            return m;
+        }
+        match self.base() {
+            B::Ja => format!("{counter_label}へお越しください"),
+            B::En => format!("Please come to {counter_label}"),
         }
     }
 
     /// Seconds left before the kiosk returns to its start screen.
     pub fn back_in(self, seconds: u32) -> String {
-        match self {
-            Lang::Ja => format!("{seconds}秒後に最初の画面に戻ります"),
-            Lang::En => format!("Returning to the start in {seconds} s"),
+        if let Some(m) = self.message("back_in", &[("seconds", &seconds)]) {
+            return m;
+        }
+        match self.base() {
+            B::Ja => format!("{seconds}秒後に最初の画面に戻ります"),
+            B::En => format!("Returning to the start in {seconds} s"),
         }
     }
 
     /// "3件" / "3 items".
     pub fn count(self, n: usize) -> String {
-        match (self, n) {
-            (Lang::Ja, n) => format!("{n}件"),
-            (Lang::En, 1) => "1 item".to_owned(),
-            (Lang::En, n) => format!("{n} items"),
+        let key = if n == 1 { "count_one" } else { "count" };
+        if let Some(m) = self.message(key, &[("n", &n)]) {
+            return m;
+        }
+        match (self.base(), n) {
+            (B::Ja, n) => format!("{n}件"),
+            (B::En, 1) => "1 item".to_owned(),
+            (B::En, n) => format!("{n} items"),
         }
     }
 
     /// A number outside its question's range.
     pub fn number_range(self, min: Option<i64>, max: Option<i64>) -> String {
         let (a, b) = (min.unwrap_or(0), max.unwrap_or(i64::MAX));
-        match self {
-            Lang::Ja => format!("{a}から{b}までの数字で入力してください"),
-            Lang::En => format!("Enter a whole number from {a} to {b}"),
+        if let Some(m) = self.message("number_range", &[("min", &a), ("max", &b)]) {
+            return m;
+        }
+        match self.base() {
+            B::Ja => format!("{a}から{b}までの数字で入力してください"),
+            B::En => format!("Enter a whole number from {a} to {b}"),
         }
     }
 
     /// The print button: 「ご案内と申請書をまとめて印刷（3件）」.
     pub fn forms_print(self, n: usize) -> String {
-        match self {
-            Lang::Ja => format!("ご案内と申請書をまとめて印刷（{n}件）"),
-            Lang::En => format!("Print the handout and {n} forms"),
+        match self.base() {
+            B::Ja => format!("ご案内と申請書をまとめて印刷（{n}件）"),
+            B::En => format!("Print the handout and {n} forms"),
         }
     }
 
     /// After the PDF is made.
     pub fn forms_ready(self, n: usize) -> String {
-        match self {
-            Lang::Ja => {
+        match self.base() {
+            B::Ja => {
                 format!(
                     "ご案内と申請書{n}件のPDFを作りました。下の内容を確かめて印刷してください。"
                 )
             }
-            Lang::En => format!(
+            B::En => format!(
                 "The PDF with the handout and {n} forms is ready; check it below and print."
             ),
         }
@@ -228,60 +277,77 @@ impl Lang {
     /// A required entry left empty.
     /// A booking for another day, at the kiosk.
     pub fn checkin_other_day(self, day: &str) -> String {
-        match self {
-            Lang::Ja => format!("この予約は{day}です。当日にお越しください。"),
-            Lang::En => format!("This booking is for {day}. Please come on that day."),
+        if let Some(m) = self.message("checkin_other_day", &[("day", &day)]) {
+            return m;
+        }
+        match self.base() {
+            B::Ja => format!("この予約は{day}です。当日にお越しください。"),
+            B::En => format!("This booking is for {day}. Please come on that day."),
         }
     }
 
     /// Free places on a day, for the booking's day buttons.
     pub fn book_free(self, n: u32) -> String {
-        match self {
-            Lang::Ja => format!("空き{n}"),
-            Lang::En => format!("{n} free"),
+        if let Some(m) = self.message("book_free", &[("n", &n)]) {
+            return m;
+        }
+        match self.base() {
+            B::Ja => format!("空き{n}"),
+            B::En => format!("{n} free"),
         }
     }
 
     /// PIN or 照合番号B tries left on the card.
     pub fn card_tries(self, n: u8) -> String {
-        match self {
-            Lang::Ja => format!("残り{n}回"),
-            Lang::En => format!("{n} tries left"),
+        match self.base() {
+            B::Ja => format!("残り{n}回"),
+            B::En => format!("{n} tries left"),
         }
     }
 
     /// Why typed text is not a date in era form.
     pub fn wareki_problem(self, text: &str, e: &mado_civil::DateError) -> String {
         use mado_civil::DateError;
-        match (self, e) {
-            (Lang::Ja, DateError::OutsideEra { era, actual, .. }) => {
+        let data = match e {
+            DateError::OutsideEra { era, actual, .. } => self.message(
+                "wareki_outside_era",
+                &[("text", &text), ("era", era), ("actual", actual)],
+            ),
+            DateError::NotADate { .. } => self.message("wareki_not_a_date", &[("text", &text)]),
+            _ => self.message("wareki_unreadable", &[("text", &text)]),
+        };
+        if let Some(m) = data {
+            return m;
+        }
+        match (self.base(), e) {
+            (B::Ja, DateError::OutsideEra { era, actual, .. }) => {
                 format!("「{text}」は{era}にない日です（{actual}）")
             }
-            (Lang::Ja, DateError::NotADate { .. }) => format!("「{text}」はない日付です"),
-            (Lang::Ja, _) => format!(
+            (B::Ja, DateError::NotADate { .. }) => format!("「{text}」はない日付です"),
+            (B::Ja, _) => format!(
                 "「{text}」は和暦として読めません。「昭和31年4月10日」や「S31.4.10」のように入力してください"
             ),
-            (Lang::En, e) => format!("{text:?}: {e}"),
+            (B::En, e) => format!("{text:?}: {e}"),
         }
     }
 
     /// Where a handed-over resident comes from: 「3番窓口から」.
     pub fn ticket_from(self, counter: &str) -> String {
-        match self {
-            Lang::Ja if counter.is_empty() => "ほかの窓口から".to_owned(),
-            Lang::Ja => format!("{counter}から"),
-            Lang::En if counter.is_empty() => "from another counter".to_owned(),
-            Lang::En => format!("from {counter}"),
+        match self.base() {
+            B::Ja if counter.is_empty() => "ほかの窓口から".to_owned(),
+            B::Ja => format!("{counter}から"),
+            B::En if counter.is_empty() => "from another counter".to_owned(),
+            B::En => format!("from {counter}"),
         }
     }
 
     /// A called booking's pre-application, loaded into the visit.
     pub fn ticket_pre_loaded(self, code: &str) -> String {
-        match self {
-            Lang::Ja => format!(
+        match self.base() {
+            B::Ja => format!(
                 "予約の方です。事前申請（受付番号 {code}）を読み込みました。内容をご本人と確認してください。"
             ),
-            Lang::En => format!(
+            B::En => format!(
                 "A booked resident: their pre-application ({code}) is loaded. Check it with them."
             ),
         }
@@ -289,11 +355,11 @@ impl Lang {
 
     /// A called booking's pre-application, not loaded over a visit already begun.
     pub fn ticket_pre_waiting(self, code: &str) -> String {
-        match self {
-            Lang::Ja => format!(
+        match self.base() {
+            B::Ja => format!(
                 "この番号の方には事前申請（受付番号 {code}）があります。入力中の内容を残したため読み込んでいません。読み込むときは「事前申請を読み込む」に受付番号を入力してください。"
             ),
-            Lang::En => format!(
+            B::En => format!(
                 "This resident sent a pre-application ({code}). It was not loaded over the visit already begun; type its code under “Load a pre-application” to load it."
             ),
         }
@@ -301,44 +367,47 @@ impl Lang {
 
     /// How many audit entries are listed.
     pub fn audit_count(self, n: usize) -> String {
-        match self {
-            Lang::Ja => format!("{n}件（新しい順）"),
-            Lang::En => format!("{n} entries, newest first"),
+        match self.base() {
+            B::Ja => format!("{n}件（新しい順）"),
+            B::En => format!("{n} entries, newest first"),
         }
     }
 
     /// Records kept on this PC until the server is reachable.
     pub fn counter_outbox_waiting(self, n: usize) -> String {
-        match self {
-            Lang::Ja => format!("未送信の記録 {n}件（サーバーにつながると自動で送ります）"),
-            Lang::En => format!("{n} records not sent yet (sent once the server is reachable)"),
+        match self.base() {
+            B::Ja => format!("未送信の記録 {n}件（サーバーにつながると自動で送ります）"),
+            B::En => format!("{n} records not sent yet (sent once the server is reachable)"),
         }
     }
 
     /// How many fields the chosen forms would leave blank.
     pub fn forms_blanks(self, n: usize) -> String {
-        match self {
-            Lang::Ja => format!(
+        match self.base() {
+            B::Ja => format!(
                 "まだ入力されていない項目が{n}件あります。入力すると申請書に印字され、ご本人が書かずに済みます。"
             ),
-            Lang::En => format!(
+            B::En => format!(
                 "{n} fields are not entered yet. Enter them and they are printed; the resident need not write them."
             ),
         }
     }
 
     pub fn fill_in(self, what: &str) -> String {
-        match self {
-            Lang::Ja => format!("{what}を入力してください"),
-            Lang::En => format!("Enter the {what}"),
+        if let Some(m) = self.message("fill_in", &[("what", &what)]) {
+            return m;
+        }
+        match self.base() {
+            B::Ja => format!("{what}を入力してください"),
+            B::En => format!("Enter the {what}"),
         }
     }
 
     /// How long a ticket has waited, for staff.
     pub fn waited(self, minutes: i64) -> String {
-        match self {
-            Lang::Ja => format!("{minutes}分待ち"),
-            Lang::En => format!("waiting {minutes} min"),
+        match self.base() {
+            B::Ja => format!("{minutes}分待ち"),
+            B::En => format!("waiting {minutes} min"),
         }
     }
 }
@@ -369,9 +438,23 @@ pub fn day_label(day: &str, lang: Lang) -> String {
 
 /// [`day_label`] of a day already read.
 pub fn day_label_of(d: Date, lang: Lang) -> String {
-    match lang {
-        Lang::Ja => format!("{}月{}日（{}）", d.month(), d.day(), d.weekday().kanji()),
-        Lang::En => {
+    // A data language: `msg.day` ("{month}/{day} ({weekday})") and `msg.weekdays`, the seven
+    // names from Monday, separated by spaces.
+    if let Some(weekday) = lang
+        .data("msg.weekdays")
+        .and_then(|w| w.split_whitespace().nth(d.weekday().index()))
+    {
+        let (month, day) = (d.month(), d.day());
+        if let Some(m) = lang.message(
+            "day",
+            &[("month", &month), ("day", &day), ("weekday", &weekday)],
+        ) {
+            return m;
+        }
+    }
+    match lang.base() {
+        B::Ja => format!("{}月{}日（{}）", d.month(), d.day(), d.weekday().kanji()),
+        B::En => {
             const W: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
             const M: [&str; 12] = [
                 "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",

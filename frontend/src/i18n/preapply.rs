@@ -3,6 +3,7 @@
 
 use super::lang::Lang;
 
+strings_table! {
 /// Strings of online pre-applications: `/apply`'s form and receipt, `/s`, the counter's
 /// loader and `/office`.
 #[derive(Debug)]
@@ -63,6 +64,7 @@ pub struct PreTexts {
     pub applicant: &'static str,
     pub resident_note: &'static str,
     pub count_suffix: &'static str,
+}
 }
 
 const PRE_JA: PreTexts = PreTexts {
@@ -183,19 +185,28 @@ const PRE_EN: PreTexts = PreTexts {
     count_suffix: "",
 };
 
+thread_local! {
+    /// The tables of the data languages made so far.
+    static PRE_DATA: std::cell::RefCell<std::collections::BTreeMap<Lang, &'static PreTexts>> =
+        std::cell::RefCell::default();
+}
+
 impl Lang {
     /// The pre-application strings.
     pub fn pre(self) -> &'static PreTexts {
         match self {
             Lang::Ja => &PRE_JA,
             Lang::En => &PRE_EN,
+            data => super::lang::table(&PRE_DATA, data, "pre", &PRE_JA, PreTexts::from_fn),
         }
     }
 
     pub fn status_label(self, s: mado_wire::submission::SubmissionStatus) -> &'static str {
         match self {
-            Lang::Ja => s.label_ja(),
             Lang::En => s.label_en(),
+            other => other
+                .data(&format!("msg.status_{}", s.as_str()))
+                .unwrap_or_else(|| s.label_ja()),
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Strings of the office's statistics (`/office`).
 
-use super::lang::Lang;
+use super::lang::{Base, Lang};
 
+strings_table! {
 /// Strings of `/office`'s statistics.
 #[derive(Debug)]
 pub struct StatsTexts {
@@ -17,6 +18,7 @@ pub struct StatsTexts {
     pub no_tickets: &'static str,
     pub submissions: &'static str,
     pub no_submissions: &'static str,
+}
 }
 
 const STATS_JA: StatsTexts = StatsTexts {
@@ -52,9 +54,9 @@ const STATS_EN: StatsTexts = StatsTexts {
 impl Lang {
     /// The statistics strings.
     pub fn stats(self) -> &'static StatsTexts {
-        match self {
-            Lang::Ja => &STATS_JA,
-            Lang::En => &STATS_EN,
+        match self.base() {
+            Base::Ja => &STATS_JA,
+            Base::En => &STATS_EN,
         }
     }
 }

@@ -10,7 +10,7 @@ use leptos_router::hooks::use_query_map;
 use mado_wire::{Board, Office};
 
 use crate::api::{self, ApiError};
-use crate::i18n::{Lang, provide_lang, use_lang};
+use crate::i18n::{Base, Lang, provide_lang, use_lang};
 
 /// The office this device serves: `?office=ID`, else the relay's first office.
 pub(crate) async fn resolve_office(requested: Option<String>) -> Result<Office, ApiError> {
@@ -99,9 +99,9 @@ pub fn when(ms: i64, lang: Lang) -> String {
         d.get_utc_hours(),
         d.get_utc_minutes(),
     );
-    match lang {
-        Lang::Ja => format!("{y}年{m}月{day}日 {h}:{min:02}"),
-        Lang::En => format!("{y}-{m:02}-{day:02} {h:02}:{min:02}"),
+    match lang.base() {
+        Base::Ja => format!("{y}年{m}月{day}日 {h}:{min:02}"),
+        Base::En => format!("{y}-{m:02}-{day:02} {h:02}:{min:02}"),
     }
 }
 
@@ -287,16 +287,33 @@ pub fn every(period: std::time::Duration, f: impl Fn() + 'static) {
 }
 
 /// Sets up the language (from `?lang=`, then the saved choice) and keeps `<html lang>` and
-/// the saved choice in step with it.
-pub(crate) fn setup_lang() {
-    let lang = provide_lang(initial_lang());
+/// the saved choice in step with it. Staff screens (`resident` false) work in Japanese or
+/// English; a resident's page may start in any language: one whose texts are data starts in
+/// Japanese and switches once they have arrived.
+pub(crate) fn setup_lang(resident: bool) {
+    let wanted = initial_lang();
+    let start = if wanted.is_ready() { wanted } else { Lang::Ja };
+    let start = if resident || start.base() == Base::En || start == Lang::Ja {
+        start
+    } else {
+        Lang::Ja
+    };
+    let lang = provide_lang(start);
+    if resident && wanted != start {
+        leptos::task::spawn_local(async move {
+            match crate::i18n::load(wanted).await {
+                Ok(()) => lang.set(wanted),
+                Err(e) => leptos::logging::warn!("{e}"),
+            }
+        });
+    }
     Effect::new(move |_| {
         let l = lang.get();
         if let Some(html) = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.document_element())
         {
-            let _ = html.set_attribute("lang", l.code());
+            let _ = html.set_attribute("lang", l.tag());
         }
         save_setting(LANG_KEY, l.code());
     });
@@ -314,16 +331,96 @@ pub fn LangToggle() -> impl IntoView {
     }
 }
 
-/// Registers the desk's service worker (`frontend/desk/desk-sw.js`), which keeps the desk page,
-/// its assets and the print font so a counter opened or reloaded while the relay is out of
-/// reach still loads, guides and prints. A browser without service workers just goes without.
-pub fn keep_desk_offline() {
+/// Switches to `l` once its texts are here (fetched first for a data language), so a page
+/// never shows half a language; `failed` says whether they could not be fetched.
+fn switch_to(lang: RwSignal<Lang>, l: Lang, failed: RwSignal<bool>) {
+    leptos::task::spawn_local(async move {
+        match crate::i18n::load(l).await {
+            Ok(()) => {
+                failed.set(false);
+                lang.set(l);
+            }
+            Err(e) => {
+                leptos::logging::warn!("{e}");
+                failed.set(true);
+            }
+        }
+    });
+}
+
+/// A resident's language menu (phones): the seven languages, each in its own name. If a
+/// language's texts cannot be fetched the page stays as it is and says so.
+#[component]
+pub fn LangMenu() -> impl IntoView {
+    let lang = use_lang();
+    let failed = RwSignal::new(false);
+    view! {
+        <label class="lang-menu">
+            <svg class="lang-globe" aria-hidden="true" viewBox="0 0 24 24" width="24" height="24">
+                <circle cx="12" cy="12" r="10" fill="none" stroke="currentColor" stroke-width="2"/>
+                <path d="M2 12h20M12 2c3 3 4.5 6.5 4.5 10S15 19 12 22M12 2C9 5 7.5 8.5 7.5 12S9 19 12 22" fill="none" stroke="currentColor" stroke-width="2"/>
+            </svg>
+            <span class="sr-only">"Language / 言語"</span>
+            <select on:change=move |ev| {
+                if let Some(l) = Lang::from_code(&event_target_value(&ev)) {
+                    switch_to(lang, l, failed);
+                }
+            } prop:value=move || lang.get().code()>
+                {Lang::ALL.into_iter().map(|l| view! {
+                    <option value=l.code() lang=l.tag() selected=move || lang.get() == l>{l.own_name()}</option>
+                }).collect_view()}
+            </select>
+            {move || failed.get().then(|| view! {
+                <span class="problem" role="alert">{move || lang.get().texts().relay_unreachable}</span>
+            })}
+        </label>
+    }
+}
+
+/// The kiosk's language buttons (a touch screen): the seven languages, each in its own name,
+/// the one in use pressed.
+#[component]
+pub fn LangButtons() -> impl IntoView {
+    let lang = use_lang();
+    let failed = RwSignal::new(false);
+    view! {
+        <nav class="lang-buttons" aria-label="Language / 言語">
+            {Lang::ALL.into_iter().map(|l| view! {
+                <button type="button" lang=l.tag() data-lang=l.code()
+                    aria-pressed=move || (lang.get() == l).to_string()
+                    on:click=move |_| switch_to(lang, l, failed)>
+                    {l.own_name()}
+                </button>
+            }).collect_view()}
+            {move || failed.get().then(|| view! {
+                <span class="problem" role="alert">{move || lang.get().texts().relay_unreachable}</span>
+            })}
+        </nav>
+    }
+}
+
+/// Registers the service worker (`frontend/sw.js`, served as `/sw.js`), which keeps the page
+/// and assets of the bundle open now (desk or resident), the print font and the language data
+/// this browser used, so a counter or a resident's phone opened or reloaded with no network
+/// still loads, guides and prints. A browser without service workers just goes without.
+pub fn keep_offline() {
     let Some(sw) = web_sys::window().map(|w| w.navigator().service_worker()) else {
         return;
     };
     let options = web_sys::RegistrationOptions::new();
     options.set_scope("/");
-    let _ = sw.register_with_options("/desk/desk-sw.js", &options);
+    let _ = sw.register_with_options("/sw.js", &options);
+}
+
+/// Removes the page's loading indicator (`#boot` in the resident page's HTML, shown before
+/// the WebAssembly has arrived) once the app is mounted.
+pub fn boot_done() {
+    if let Some(boot) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("boot"))
+    {
+        boot.remove();
+    }
 }
 
 #[cfg(test)]

@@ -218,7 +218,7 @@ pub fn CheckIn() -> impl IntoView {
         <main class="desk checkin">
             <header class="bar">
                 <h1>{move || t().checkin_title}</h1>
-                <crate::shell::LangToggle/>
+                <crate::shell::LangMenu/>
             </header>
             {move || match done.get() {
                 Some(issued) => view! {

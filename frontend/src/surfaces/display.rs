@@ -1,5 +1,6 @@
 //! `/display`: the lobby screen. Called numbers with their counters, newest first, the
-//! waiting count per service, a chime and a Japanese voice announcement on each call.
+//! waiting count per service, a chime and a voice announcement on each call: shown and said in
+//! Japanese and English (English first with `lang=en`).
 //!
 //! The visible text never depends on sound. State is bounded (at most
 //! [`mado_wire::MAX_RECENT_CALLS`] calls), so the page can run for days on a TV.
@@ -13,7 +14,7 @@ use mado_wire::{Board, Call, Office};
 use crate::api::ApiError;
 use crate::device::live::{LinkStatus, Live};
 use crate::device::sound::Announcer;
-use crate::i18n::use_lang;
+use crate::i18n::{Lang, use_lang};
 use crate::shell::{lobby_problem, office_and_board, office_param, retry_until_loaded};
 
 /// `HH:MM` now, in the browser's local time.
@@ -53,12 +54,17 @@ pub fn Display() -> impl IntoView {
         let on_event = move |e| {
             let call = board.try_update(|b| b.apply(&e, &counters)).flatten();
             if let Some(call) = call {
+                // In the screen's language, then in the other (Japanese then English by
+                // default), each with the counter's name in that language.
                 let l = lang.get_untracked();
-                let label = l
-                    .pick(&call.counter_label, &call.counter_label_en)
-                    .to_owned();
-                let text = l.announcement(&call.number.spoken(), &label);
-                announcer.with_value(|a| a.announce(&text, l.tag()));
+                let said: Vec<(String, &str)> = [l, l.other()]
+                    .into_iter()
+                    .map(|l| {
+                        let label = l.pick(&call.counter_label, &call.counter_label_en);
+                        (l.announcement(&call.number.spoken(), label), l.tag())
+                    })
+                    .collect();
+                announcer.with_value(|a| a.announce(&said));
                 latest.set(Some(call));
             }
         };
@@ -112,7 +118,7 @@ pub fn Display() -> impl IntoView {
                     view! {
                         <div class="display-grid">
                             <section class="calls" aria-labelledby="calls-title">
-                                <h2 id="calls-title">{move || t().display_now_calling}</h2>
+                                <h2 id="calls-title">{move || t().display_now_calling}<Second text=move |l| l.texts().display_now_calling/></h2>
                                 <Show when=move || board.with(|b| b.recent_calls.is_empty())>
                                     <p class="empty">{move || t().display_no_calls}</p>
                                 </Show>
@@ -127,7 +133,13 @@ pub fn Display() -> impl IntoView {
                                                 <li class="call" class:latest=i == 0 data-testid="call">
                                                     <span class="number">{call.number.to_string()}</span>
                                                     <span class="arrow" aria-hidden="true">"→"</span>
-                                                    <span class="counter">{move || lang.get().pick(&call.counter_label, &call.counter_label_en).to_owned()}</span>
+                                                    <span class="counter">
+                                                        {
+                                                            let (ja, en) = (call.counter_label.clone(), call.counter_label_en.clone());
+                                                            move || lang.get().pick(&ja, &en).to_owned()
+                                                        }
+                                                        <Second text=move |l| l.pick(&call.counter_label, &call.counter_label_en).to_owned()/>
+                                                    </span>
                                                 </li>
                                             }
                                         }
@@ -135,14 +147,20 @@ pub fn Display() -> impl IntoView {
                                 </ol>
                             </section>
                             <section class="waiting" aria-labelledby="waiting-title">
-                                <h2 id="waiting-title">{move || t().display_waiting}</h2>
+                                <h2 id="waiting-title">{move || t().display_waiting}<Second text=move |l| l.texts().display_waiting/></h2>
                                 <ul class="waiting-list">
                                     {services.into_iter().map(|s| {
                                         let id = s.id.clone();
                                         view! {
                                             <li data-testid="waiting-row">
                                                 <span class="prefix">{s.prefix.clone()}</span>
-                                                <span class="service">{move || lang.get().pick(&s.name, &s.name_en).to_owned()}</span>
+                                                <span class="service">
+                                                    {
+                                                        let (ja, en) = (s.name.clone(), s.name_en.clone());
+                                                        move || lang.get().pick(&ja, &en).to_owned()
+                                                    }
+                                                    <Second text=move |l| l.pick(&s.name, &s.name_en).to_owned()/>
+                                                </span>
                                                 <span class="count">{move || lang.get().people(board.with(|b| b.waiting_for(&id)))}</span>
                                             </li>
                                         }
@@ -156,9 +174,25 @@ pub fn Display() -> impl IntoView {
             <p class="sr-only" aria-live="assertive" data-testid="announcement">
                 {move || latest.get().map(|c| {
                     let l = lang.get();
-                    l.announcement(&c.number.spoken(), l.pick(&c.counter_label, &c.counter_label_en))
+                    [l, l.other()]
+                        .map(|l| l.announcement(&c.number.spoken(), l.pick(&c.counter_label, &c.counter_label_en)))
+                        .join(" / ")
                 }).unwrap_or_default()}
             </p>
         </main>
+    }
+}
+
+/// The same words in the screen's other language (English under Japanese, or Japanese under
+/// English), smaller, when they differ: a lobby shows its calls in both (issue 22).
+#[component]
+fn Second<T: IntoView + PartialEq + Clone + Send + Sync + 'static>(
+    text: impl Fn(Lang) -> T + Send + Sync + 'static,
+) -> impl IntoView {
+    let lang = use_lang();
+    move || {
+        let (here, other) = (lang.get(), lang.get().other());
+        let (a, b) = (text(here), text(other));
+        (a != b).then(|| view! { <span class="second" lang=other.tag()>{b}</span> })
     }
 }

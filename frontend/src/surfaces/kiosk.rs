@@ -16,7 +16,7 @@ use mado_wire::{Board, IssuedTicket, Office, Service, ServiceWalkIn};
 use crate::api::{self, ApiError};
 use crate::device::live::Live;
 use crate::i18n::use_lang;
-use crate::shell::LangToggle;
+use crate::shell::LangButtons;
 use crate::shell::{lobby_problem, office_and_board, office_param, retry_until_loaded};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -223,8 +223,8 @@ pub fn Kiosk() -> impl IntoView {
             <header class="bar no-print">
                 <h1>{move || t().kiosk_title}</h1>
                 <span class="office-name">{move || office.with(|o| match o { Some(Ok(o)) => o.name.clone(), _ => String::new() })}</span>
-                <LangToggle/>
             </header>
+            <LangButtons/>
             {move || match office.get() {
                 None => view! { <p class="status" role="status">{t().loading}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="problem" role="alert">{lobby_problem(lang.get(), asked_for.as_deref(), &e)}</p> }.into_any(),

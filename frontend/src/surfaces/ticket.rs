@@ -102,7 +102,7 @@ pub fn TicketStatusPage() -> impl IntoView {
         <main class="ticket-status" data-testid="ticket-status">
             <header class="bar">
                 <h1>{move || t().ticket_title}</h1>
-                <crate::shell::LangToggle/>
+                <crate::shell::LangMenu/>
             </header>
             <Show when=move || link.get() == LinkStatus::Reconnecting>
                 <p class="problem" role="status">{move || t().display_reconnecting}</p>

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use axum::Router;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
-use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -57,19 +57,22 @@ where
     }
 }
 
-/// Client routes served by the desk bundle (`dist/desk/index.html`); every other page is the
-/// lobby bundle (`dist/index.html`).
-pub const DESK_ROUTES: [&str; 9] = [
-    "/counter", "/queue", "/apply", "/r", "/s", "/checkin", "/office", "/admin", "/pair",
-];
+/// Client routes served by the desk bundle (`dist/desk/index.html`).
+pub const DESK_ROUTES: [&str; 5] = ["/counter", "/queue", "/office", "/admin", "/pair"];
 
-/// The desk's service worker in `dist/desk/` (frontend/desk/desk-sw.js).
-pub const SERVICE_WORKER: &str = "desk-sw.js";
+/// Client routes served by the resident bundle (`dist/resident/index.html`): what a resident
+/// opens on a phone, and the kiosk's check-in. Every other page is the lobby bundle
+/// (`dist/index.html`).
+pub const RESIDENT_ROUTES: [&str; 5] = ["/apply", "/r", "/s", "/t", "/checkin"];
+
+/// The service worker (frontend/sw.js), in `dist/` and served as `/sw.js`.
+pub const SERVICE_WORKER: &str = "sw.js";
 
 /// Adds the frontend in `dist` (Trunk's output) as the router's fallback. Hashed asset
 /// names are cached for a year; `index.html` (answered for any path that is not a file, so
-/// client routes like `/kiosk` load the app) is never cached. The desk routes answer with the
-/// desk bundle's page. Without a built frontend every page says how to build it.
+/// client routes like `/kiosk` load the app), the service worker and the language data are
+/// asked for again each time. The desk and resident routes answer with their bundle's page.
+/// Without a built frontend every page says how to build it.
 pub fn with_frontend(mut router: Router, dist: Option<&Path>) -> Router {
     match dist.filter(|d| d.join("index.html").is_file()) {
         Some(dist) => {
@@ -79,31 +82,36 @@ pub fn with_frontend(mut router: Router, dist: Option<&Path>) -> Router {
                     .service(ServeFile::new(file))
             };
             let index = page(dist.join("index.html"));
-            // The desk's service worker: never cached by the browser (a new build is seen at
-            // once), and allowed to serve the desk routes from "/" though it lives in /desk/.
-            let worker = dist.join("desk").join(SERVICE_WORKER);
+            // The service worker: never cached by the browser, so a new build is seen at once.
+            let worker = dist.join(SERVICE_WORKER);
             if worker.is_file() {
-                router = router.route_service(
-                    &format!("/desk/{SERVICE_WORKER}"),
+                router = router.route_service(&format!("/{SERVICE_WORKER}"), page(worker));
+            }
+            for (bundle, routes) in [("desk", DESK_ROUTES), ("resident", RESIDENT_ROUTES)] {
+                let html = dist.join(bundle).join("index.html");
+                if !html.is_file() {
+                    continue;
+                }
+                for route in routes {
+                    router = router
+                        .route_service(route, page(html.clone()))
+                        .route_service(&format!("{route}/{{*rest}}"), page(html.clone()));
+                }
+            }
+            // The language data (`/lang/ui/<code>.json`, `/lang/packs/<code>.json`) keeps its
+            // name from build to build: asked again each time (a 304 when unchanged), so a
+            // corrected translation or pack reaches every phone at once.
+            let lang = dist.join("lang");
+            if lang.is_dir() {
+                router = router.nest_service(
+                    "/lang",
                     tower::ServiceBuilder::new()
-                        .layer(SetResponseHeaderLayer::overriding(
-                            HeaderName::from_static("service-worker-allowed"),
-                            HeaderValue::from_static("/"),
-                        ))
                         .layer(SetResponseHeaderLayer::overriding(
                             CACHE_CONTROL,
                             HeaderValue::from_static("no-cache"),
                         ))
-                        .service(ServeFile::new(worker)),
+                        .service(ServeDir::new(lang).precompressed_br().precompressed_gzip()),
                 );
-            }
-            let desk = dist.join("desk").join("index.html");
-            if desk.is_file() {
-                for route in DESK_ROUTES {
-                    router = router
-                        .route_service(route, page(desk.clone()))
-                        .route_service(&format!("{route}/{{*rest}}"), page(desk.clone()));
-                }
             }
             let files = tower::ServiceBuilder::new()
                 .layer(SetResponseHeaderLayer::if_not_present(
@@ -139,6 +147,7 @@ fn inline_script_hashes(dist: &Path) -> Vec<String> {
     for page in [
         dist.join("index.html"),
         dist.join("desk").join("index.html"),
+        dist.join("resident").join("index.html"),
     ] {
         let Ok(html) = std::fs::read_to_string(&page) else {
             continue;
@@ -222,20 +231,24 @@ pub(crate) async fn healthz(
 
 #[cfg(test)]
 mod tests {
-    /// The desk's service worker falls back to the kept desk page for exactly the routes this
-    /// relay answers with the desk page: its list is read from the worker's source.
+    /// The service worker falls back to a bundle's kept page for exactly the routes this
+    /// relay answers with that page: its lists are read from the worker's source.
     #[test]
-    fn the_service_worker_knows_the_desk_routes() {
-        let js = include_str!("../../../frontend/desk/desk-sw.js");
-        let line = js
-            .lines()
-            .find(|l| l.starts_with("const DESK_ROUTES = ["))
-            .expect("desk-sw.js declares DESK_ROUTES on one line");
-        let inner = &line[line.find('[').unwrap() + 1..line.rfind(']').unwrap()];
-        let routes: Vec<&str> = inner
-            .split(',')
-            .map(|r| r.trim().trim_matches('\''))
-            .collect();
-        assert_eq!(routes, super::DESK_ROUTES);
+    fn the_service_worker_knows_each_bundles_routes() {
+        let js = include_str!("../../../frontend/sw.js");
+        let routes = |name: &str| -> Vec<String> {
+            let start = format!("const {name} = [");
+            let line = js
+                .lines()
+                .find(|l| l.starts_with(&start))
+                .unwrap_or_else(|| panic!("sw.js declares {name} on one line"));
+            let inner = &line[line.find('[').unwrap() + 1..line.rfind(']').unwrap()];
+            inner
+                .split(',')
+                .map(|r| r.trim().trim_matches('\'').to_owned())
+                .collect()
+        };
+        assert_eq!(routes("DESK_ROUTES"), super::DESK_ROUTES);
+        assert_eq!(routes("RESIDENT_ROUTES"), super::RESIDENT_ROUTES);
     }
 }

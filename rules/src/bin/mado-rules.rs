@@ -69,9 +69,10 @@ enum Command {
         dir: Option<PathBuf>,
     },
     /// Every pack and city profile in one language as JSON (a `LocalizedBundle`), as the
-    /// browser fetches it; `cargo xtask build` writes one per language into `dist/desk/packs/`.
+    /// browser fetches it; `cargo xtask build` writes one per language into `dist/lang/packs/`.
     Bundle {
-        /// easy-ja, en, zh-Hans, ko, vi or pt-BR; with --out and no --lang, every one.
+        /// easy-ja, en, zh-Hans, ko, vi or pt-BR; with --out and no --lang, every one and
+        /// Japanese (`ja.json`).
         #[arg(long)]
         lang: Option<String>,
         /// Write `<OUT>/<lang>.json` instead of printing (what `cargo xtask build` does, for
@@ -323,16 +324,26 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
                 }
             };
             let lib = load(dir)?;
-            for lang in langs {
+            // With --out for every language, Japanese too (`ja.json`): the resident bundle
+            // fetches its packs in whichever language, Japanese included.
+            let japanese = (lang.is_none()).then(|| mado_rules::LocalizedBundle {
+                lang: "ja".into(),
+                bundle: lib.bundle(),
+                fallback: Vec::new(),
+            });
+            let localized = langs
+                .into_iter()
+                .map(|l| (l.code(), lib.localized_bundle(l)));
+            for (code, bundle) in japanese.map(|b| ("ja", b)).into_iter().chain(localized) {
                 // Compact: the browser fetches it.
-                let json = serde_json::to_string(&lib.localized_bundle(lang)).map_err(|e| {
+                let json = serde_json::to_string(&bundle).map_err(|e| {
                     eprintln!("error: cannot write JSON: {e}");
                     ExitCode::from(2)
                 })?;
                 match &out {
                     None => say!("{json}"),
                     Some(dir) => {
-                        let file = dir.join(format!("{}.json", lang.code()));
+                        let file = dir.join(format!("{code}.json"));
                         std::fs::create_dir_all(dir)
                             .and_then(|()| std::fs::write(&file, json))
                             .map_err(|e| {

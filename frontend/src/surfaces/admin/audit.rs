@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use mado_wire::audit::{AuditAction, AuditEntry};
 
 use crate::api::{self, ApiError};
-use crate::i18n::{Lang, use_lang};
+use crate::i18n::{Base, Lang, use_lang};
 
 /// The filter as a URL query.
 fn query_of(from: &str, to: &str, staff: &str, action: &str) -> String {
@@ -35,9 +35,9 @@ fn target(t: &str, lang: Lang) -> String {
 }
 
 fn action_label(action: AuditAction, lang: Lang) -> &'static str {
-    match lang {
-        Lang::Ja => action.label_ja(),
-        Lang::En => action.label_en(),
+    match lang.base() {
+        Base::Ja => action.label_ja(),
+        Base::En => action.label_en(),
     }
 }
 

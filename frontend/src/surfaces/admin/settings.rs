@@ -10,7 +10,7 @@ use mado_wire::hours;
 use mado_wire::submission::FieldProblem;
 
 use crate::api::{self, ApiError};
-use crate::i18n::{Lang, use_lang};
+use crate::i18n::{Base, Lang, use_lang};
 
 /// The editor, once the settings are loaded.
 #[component]
@@ -413,9 +413,9 @@ fn SettingsForm(initial: OfficeSettings) -> impl IntoView {
                 }
                 Err(e) => {
                     let l = lang.get_untracked();
-                    problems.set(vec![match l {
-                        Lang::Ja => format!("{}{}", l.admin().save_failed, l.admin().save_network),
-                        Lang::En => format!("{}{e}", l.admin().save_failed),
+                    problems.set(vec![match l.base() {
+                        Base::Ja => format!("{}{}", l.admin().save_failed, l.admin().save_network),
+                        Base::En => format!("{}{e}", l.admin().save_failed),
                     }]);
                 }
             }

@@ -6,7 +6,7 @@ use mado_wire::Role;
 use mado_wire::admin::{NewStaff, StaffAccount, StaffUpdate};
 
 use crate::api::{self, ApiError};
-use crate::i18n::{Lang, use_lang};
+use crate::i18n::{Base, Lang, use_lang};
 
 fn role_label(role: Role, lang: Lang) -> &'static str {
     match role {
@@ -43,11 +43,11 @@ fn refusal(e: ApiError, lang: Lang) -> String {
         }),
         _ => None,
     };
-    match (problem, lang) {
+    match (problem, lang.base()) {
         (Some(p), _) => p.to_owned(),
         // Never the relay's English in Japanese mode.
-        (None, Lang::Ja) => lang.admin().staff_failed.to_owned(),
-        (None, Lang::En) => e.to_string(),
+        (None, Base::Ja) => lang.admin().staff_failed.to_owned(),
+        (None, Base::En) => e.to_string(),
     }
 }
 

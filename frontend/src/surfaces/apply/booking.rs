@@ -486,7 +486,7 @@ pub fn MyReservation() -> impl IntoView {
         <div class="desk apply">
             <header class="bar">
                 <h1>{move || t().book_my_title}</h1>
-                <crate::shell::LangToggle/>
+                <crate::shell::LangMenu/>
             </header>
             <main class="my-reservation">
                 {move || match reservation.get() {

@@ -16,7 +16,7 @@ use crate::device::printing::print_page;
 use crate::guide::{self, EventPicker, Questions, Results, Session};
 use crate::guide::{CityPicker, initial_city};
 use crate::i18n::use_lang;
-use crate::shell::LangToggle;
+use crate::shell::LangMenu;
 
 /// `#pack/city?answers` → (pack, city, answers query).
 fn read_fragment() -> Option<(String, String, String)> {
@@ -64,6 +64,14 @@ pub fn Apply() -> impl IntoView {
     // (kept in this page only).
     let contact = RwSignal::new(None::<booking::BookingContact>);
 
+    // The packs may arrive after the page (the resident bundle fetches them): then the city
+    // is chosen as it would have been, once the cities are known.
+    Effect::new(move |_| {
+        let known = guide::cities_in(lang.get());
+        if !known.is_empty() && !known.iter().any(|(id, _)| *id == city.get_untracked()) {
+            city.set(initial_city());
+        }
+    });
     let owner = Owner::current().unwrap_or_default();
     Effect::new(move |_| guide::load_language(lang.get()));
     Effect::new(move |_| {
@@ -72,13 +80,17 @@ pub fn Apply() -> impl IntoView {
             return;
         };
         // In the resident's language once its packs have arrived (issue 22).
-        let built = guide::bundle_in(lang.get()).and_then(|b| {
-            b.guide(&p, &c).map_err(|errs| {
-                errs.iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            })
+        let l = lang.get();
+        let Some(packs) = guide::bundle_in(l) else {
+            // Not here yet: the page says it is loading (or why they cannot be fetched).
+            problem.set(guide::load_problem(l));
+            return;
+        };
+        let built = packs.guide(&p, &c).map_err(|errs| {
+            errs.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
         });
         match built {
             Ok(g) => {
@@ -125,7 +137,7 @@ pub fn Apply() -> impl IntoView {
         <div class="desk apply">
             <header class="bar">
                 <h1>{move || t().apply_title}</h1>
-                <LangToggle/>
+                <LangMenu/>
             </header>
             <div class="apply-intro">
                 <p>{move || t().apply_intro}</p>

@@ -46,8 +46,10 @@ fn field_label(field: &str, lang: Lang) -> String {
         other => other,
     };
     match lang {
-        Lang::Ja => format!("{label}の入力を確認してください"),
         Lang::En => format!("Check the {label}"),
+        other => other
+            .message("check_field", &[("field", &label)])
+            .unwrap_or_else(|| format!("{label}の入力を確認してください")),
     }
 }
 
@@ -315,7 +317,7 @@ pub fn PreApplicationStatus() -> impl IntoView {
         <div class="desk apply status-page">
             <header class="bar">
                 <h1>{move || p().status_title}</h1>
-                <crate::shell::LangToggle/>
+                <crate::shell::LangMenu/>
             </header>
             {move || match state.get() {
                 None => view! { <p role="status">{lang.get().texts().loading}</p> }.into_any(),

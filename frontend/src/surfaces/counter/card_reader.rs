@@ -15,7 +15,7 @@ use mado_card::{Basic4, Credential, ReadError, Secret, TextAp, Tries};
 use zeroize::Zeroize;
 
 use crate::device::cardio::{self, Reader};
-use crate::i18n::{Lang, use_lang};
+use crate::i18n::{Base, Lang, use_lang};
 
 thread_local! {
     /// The connected reader while nothing is using it.
@@ -198,16 +198,16 @@ fn wareki_of(iso: &str) -> Option<String> {
 }
 
 fn read_error(e: &ReadError, lang: Lang) -> String {
-    match lang {
-        Lang::Ja => e.message_ja(),
-        Lang::En => e.message_en(),
+    match lang.base() {
+        Base::Ja => e.message_ja(),
+        Base::En => e.message_en(),
     }
 }
 
 fn refusal(r: &Refusal, lang: Lang) -> String {
-    match lang {
-        Lang::Ja => r.message_ja(),
-        Lang::En => r.message_en(),
+    match lang.base() {
+        Base::Ja => r.message_ja(),
+        Base::En => r.message_en(),
     }
 }
 
@@ -593,9 +593,9 @@ pub fn CardReader(
             match secret {
                 Ok(s) => Entry::Secret(s),
                 Err(e) => {
-                    error.set(Some(match lang.get_untracked() {
-                        Lang::Ja => e.message_ja(),
-                        Lang::En => e.to_string(),
+                    error.set(Some(match lang.get_untracked().base() {
+                        Base::Ja => e.message_ja(),
+                        Base::En => e.to_string(),
                     }));
                     return;
                 }

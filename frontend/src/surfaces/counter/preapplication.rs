@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use mado_wire::submission::Submission;
 
 use crate::api::{self, ApiError, OpenBy};
-use crate::i18n::{Lang, use_lang};
+use crate::i18n::{Base, use_lang};
 
 /// The counter's loader: a receipt code typed or a QR code scanned (a code reader types the
 /// status link), then `on_load` with the pre-application, now 処理中.
@@ -36,9 +36,9 @@ pub fn LoadPreApplication(office: String, on_load: Callback<Submission>) -> impl
             match result {
                 Ok(s) => {
                     input.set(String::new());
-                    let prefix = match l {
-                        Lang::Ja => format!("受付番号 {}", s.code),
-                        Lang::En => s.code.clone(),
+                    let prefix = match l.base() {
+                        Base::Ja => format!("受付番号 {}", s.code),
+                        Base::En => s.code.clone(),
                     };
                     message.set(Some((true, format!("{prefix}{}", l.pre().loaded))));
                     on_load.run(s);
