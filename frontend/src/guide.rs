@@ -551,11 +551,8 @@ fn ProcedureCard(
     let t = move || lang.get().desk();
     let id = p.id.clone();
     let deadline = p.deadline.clone().map(|d| {
-        let when = match (d.wareki, d.moved) {
-            (Some(w), Some(m)) => format!("{w}まで（{}。{m}）", d.text),
-            (Some(w), None) => format!("{w}まで（{}）", d.text),
-            (None, _) => d.text,
-        };
+        // In the packs' language (the engine's phrases), with how it is counted.
+        let when = d.until.unwrap_or(d.text);
         view! {
             <div class="row"><dt>{move || t().guide_deadline}</dt><dd class="deadline">{when}</dd></div>
         }

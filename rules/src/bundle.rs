@@ -11,6 +11,9 @@ use crate::pack::{CityFile, PackFile};
 pub struct Bundle {
     pub cities: Vec<CityFile>,
     pub packs: Vec<PackFile>,
+    /// The engine's own words in the bundle's language (Japanese when absent).
+    #[serde(default, skip_serializing_if = "crate::Phrases::is_japanese")]
+    pub phrases: crate::Phrases,
 }
 
 /// The packs and city profiles in one language (issue 22), as the browser fetches them for
@@ -47,6 +50,8 @@ impl Bundle {
         };
         let p = self.pack(pack).ok_or_else(|| missing("pack", pack))?;
         let c = self.city(city).ok_or_else(|| missing("city", city))?;
-        Guide::build(p, c)
+        let mut g = Guide::build(p, c)?;
+        g.phrases = self.phrases.clone();
+        Ok(g)
     }
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::expr::{CmpOp, Expr};
 use crate::guide::{Guide, Name, Procedure, Ty};
 use crate::pack::{DeadlineDef, ParamValue, QuestionType, Status};
+use crate::phrases::Phrases;
 use mado_civil::Date;
 
 /// One answer, already checked against its question.
@@ -369,6 +370,10 @@ pub struct DeadlineOut {
     /// 翌開庁日まで（地方自治法第4条の2第4項）」.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub moved: Option<String>,
+    /// The whole deadline as the guide shows it, in the bundle's language: 「令和8年12月6日
+    /// （日）まで（死亡の事実を知った日から7日以内）」 (only with a last day).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -621,8 +626,8 @@ impl Ctx<'_> {
                     let d = &self.g.params[*i].def;
                     (d.name.clone(), d.unit.clone())
                 }
-                Some(Name::Today) => ("基準日".into(), String::new()),
-                Some(Name::City) => ("市".into(), String::new()),
+                Some(Name::Today) => (self.g.phrases.reference_date.clone(), String::new()),
+                Some(Name::City) => (self.g.phrases.city.clone(), String::new()),
                 None => (name.clone(), String::new()),
             },
             other => (other.to_string(), String::new()),
@@ -636,14 +641,18 @@ impl Ctx<'_> {
                 .map_or_else(|| id.to_owned(), |o| o.label.clone())
         };
         match v {
-            Val::Bool(true) => "はい".into(),
-            Val::Bool(false) => "いいえ".into(),
+            Val::Bool(true) => self.g.phrases.yes.clone(),
+            Val::Bool(false) => self.g.phrases.no.clone(),
             Val::Int(n) => format!("{}{unit}", group_digits(*n)),
-            Val::Date(d) => d.wareki_with_weekday(),
+            Val::Date(d) => self.g.phrases.date_of(*d),
             Val::Opt(s) if choice_of.is_none() && *s == self.g.city => self.g.city_name.clone(),
             Val::Opt(s) => label_of(s),
-            Val::Set(v) if v.is_empty() => "なし".into(),
-            Val::Set(v) => v.iter().map(|s| label_of(s)).collect::<Vec<_>>().join("、"),
+            Val::Set(v) if v.is_empty() => self.g.phrases.none.clone(),
+            Val::Set(v) => v
+                .iter()
+                .map(|s| label_of(s))
+                .collect::<Vec<_>>()
+                .join(&self.g.phrases.list_sep),
         }
     }
 
@@ -721,20 +730,25 @@ impl Ctx<'_> {
         let shown = self.show(lv, &unit, choice);
         let op = if held { op } else { op.negated() };
         let (rt, source) = self.rhs_text(rhs, &unit, rv, choice);
-        let text = match op {
+        let w = &self.g.phrases;
+        let template = match op {
             CmpOp::Eq => {
                 if matches!(lv, Val::Bool(_)) || choice.is_some() || matches!(rhs, Expr::Int(_)) {
-                    format!("{label}: {shown}")
+                    &w.is
                 } else {
-                    format!("{label}: {shown}（{rt}）")
+                    &w.is_than
                 }
             }
-            CmpOp::Ne => format!("{label}: {shown}（{rt}以外）"),
-            CmpOp::Lt => format!("{label}: {shown}（{rt}未満）"),
-            CmpOp::Le => format!("{label}: {shown}（{rt}以下）"),
-            CmpOp::Gt => format!("{label}: {shown}（{rt}を超える）"),
-            CmpOp::Ge => format!("{label}: {shown}（{rt}以上）"),
+            CmpOp::Ne => &w.not,
+            CmpOp::Lt => &w.below,
+            CmpOp::Le => &w.at_most,
+            CmpOp::Gt => &w.above,
+            CmpOp::Ge => &w.at_least,
         };
+        let text = Phrases::say(
+            template,
+            &[("label", &label), ("value", &shown), ("than", &rt)],
+        );
         Reason { text, source }
     }
 
@@ -835,15 +849,15 @@ impl Ctx<'_> {
                         .iter()
                         .map(|v| self.show(v, &unit, choice))
                         .collect::<Vec<_>>()
-                        .join("・");
-                    let text = format!(
-                        "{label}: {}（{list}{}）",
-                        self.show(&lv, &unit, choice),
-                        if member {
-                            "のいずれか"
-                        } else {
-                            "のいずれでもない"
-                        }
+                        .join(&self.g.phrases.or_sep);
+                    let w = &self.g.phrases;
+                    let text = Phrases::say(
+                        if member { &w.one_of } else { &w.none_of },
+                        &[
+                            ("label", &label),
+                            ("value", &self.show(&lv, &unit, choice)),
+                            ("list", &list),
+                        ],
                     );
                     let held = member != *negated;
                     (
@@ -873,10 +887,13 @@ impl Ctx<'_> {
                     }
                     let (label, _) = self.label(lhs);
                     let choice = self.choice_q(lhs);
-                    let text = format!(
-                        "{label}: {}を{}",
-                        self.show(&Val::Opt(o), "", choice),
-                        if held { "含む" } else { "含まない" }
+                    let w = &self.g.phrases;
+                    let text = Phrases::say(
+                        if held { &w.includes } else { &w.excludes },
+                        &[
+                            ("label", &label),
+                            ("value", &self.show(&Val::Opt(o), "", choice)),
+                        ],
                     );
                     (
                         if held { Truth::True } else { Truth::False },
@@ -946,7 +963,7 @@ impl Ctx<'_> {
                     let (_, unit) = self.label(&e);
                     self.show(&v, &unit, self.choice_q(&e))
                 }
-                _ => "（未回答）".to_owned(),
+                _ => self.g.phrases.unanswered.clone(),
             };
             out = out.replace(&format!("{{{name}}}"), &shown);
             if let Some(note) = self.stale_note(name) {
@@ -972,10 +989,17 @@ impl Ctx<'_> {
         let since = p.values.value_on(self.today).ok()?.since;
         let fy = crate::parameter::fiscal_year_start(self.today);
         (since < fy).then(|| {
-            format!(
-                "{}の額です。{}の額はまだ登録されていません",
-                crate::parameter::fiscal_year_name(crate::parameter::fiscal_year_start(since)),
-                crate::parameter::fiscal_year_name(fy)
+            Phrases::say(
+                &self.g.phrases.amount_pending,
+                &[
+                    (
+                        "this",
+                        &crate::parameter::fiscal_year_name(crate::parameter::fiscal_year_start(
+                            since,
+                        )),
+                    ),
+                    ("next", &crate::parameter::fiscal_year_name(fy)),
+                ],
             )
         })
     }
@@ -1014,10 +1038,13 @@ impl Ctx<'_> {
         let date = match (date, &d.closed) {
             (Some(last), Some(law)) => match mado_civil::closed(last) {
                 Some(why) => {
-                    moved = Some(format!(
-                        "{}は{}のため、翌開庁日まで（{law}）",
-                        last.wareki_with_weekday(),
-                        why.ja()
+                    moved = Some(Phrases::say(
+                        &self.g.phrases.deadline_moved,
+                        &[
+                            ("date", &self.g.phrases.date_of(last)),
+                            ("why", why.ja()),
+                            ("law", law),
+                        ],
                     ));
                     Some(mado_civil::open_on_or_after(last))
                 }
@@ -1025,11 +1052,23 @@ impl Ctx<'_> {
             },
             (date, _) => date,
         };
+        let w = &self.g.phrases;
+        let until = date.map(|last| {
+            let shown = w.date_of(last);
+            match &moved {
+                Some(m) => Phrases::say(
+                    &w.until_moved,
+                    &[("date", &shown), ("how", &d.text), ("moved", m)],
+                ),
+                None => Phrases::say(&w.until, &[("date", &shown), ("how", &d.text)]),
+            }
+        });
         DeadlineOut {
             text: d.text.clone(),
             date,
             wareki: date.map(Date::wareki_with_weekday),
             moved,
+            until,
         }
     }
 }
@@ -1104,9 +1143,9 @@ impl Guide {
             let text = match v {
                 Value::Bool(b) => {
                     if *b {
-                        "はい".to_owned()
+                        self.phrases.yes.clone()
                     } else {
-                        "いいえ".to_owned()
+                        self.phrases.no.clone()
                     }
                 }
                 Value::Int(n) => format!("{}{}", group_digits(*n), d.unit),
@@ -1365,21 +1404,26 @@ impl Guide {
     /// 「「葬儀の日」がどの答えでも、必要な手続きです」: the reason of a status no open question
     /// changes.
     fn whatever_the_answer(&self, open: &[usize], status: Status) -> String {
+        let w = &self.phrases;
         let what = match status {
-            Status::Required => "必要な手続きです",
-            Status::MayApply => "対象になる可能性があります",
-            Status::NotApplicable | Status::NeedsAnswer => "対象外です",
+            Status::Required => &w.required,
+            Status::MayApply => &w.may_apply,
+            Status::NotApplicable | Status::NeedsAnswer => &w.not_applicable,
         };
         let labels: Vec<String> = open
             .iter()
-            .map(|&i| format!("「{}」", self.questions[i].def.short))
+            .map(|&i| Phrases::say(&w.quote, &[("text", &self.questions[i].def.short)]))
             .collect();
         match open {
-            [] => format!("まだ答えていない質問がどの答えでも、{what}"),
-            [q] if self.questions[*q].def.kind == QuestionType::Bool => {
-                format!("{}がはい・いいえのどちらでも、{what}", labels[0])
-            }
-            _ => format!("{}がどの答えでも、{what}", labels.join("と")),
+            [] => Phrases::say(&w.whatever_unanswered, &[("what", what)]),
+            [q] if self.questions[*q].def.kind == QuestionType::Bool => Phrases::say(
+                &w.whatever_yes_no,
+                &[("question", &labels[0]), ("what", what)],
+            ),
+            _ => Phrases::say(
+                &w.whatever_any,
+                &[("question", &labels.join(&w.and_sep)), ("what", what)],
+            ),
         }
     }
 
@@ -1514,22 +1558,30 @@ impl Guide {
                             answers.0.get(&self.questions[i].def.id) == Some(&Value::Unknown)
                         });
                     if !open.is_empty() {
+                        let w = &self.phrases;
                         let labels: Vec<String> = open
                             .iter()
-                            .map(|&i| format!("「{}」", self.questions[i].def.short))
+                            .map(|&i| {
+                                Phrases::say(&w.quote, &[("text", &self.questions[i].def.short)])
+                            })
                             .collect();
                         reasons.push(Reason {
-                            text: format!("{}の回答で決まります", labels.join("と")),
+                            text: Phrases::say(
+                                &w.decided_by,
+                                &[("questions", &labels.join(&w.and_sep))],
+                            ),
                             source: None,
                         });
                     }
                     for &i in &unknown {
                         let def = &self.questions[i].def;
                         reasons.push(Reason {
-                            text: format!(
-                                "「{}」がわからないため、まだ決まりません。{}",
-                                def.short,
-                                def.unknown.as_deref().unwrap_or_default()
+                            text: Phrases::say(
+                                &self.phrases.unknown_blocks,
+                                &[
+                                    ("question", &def.short),
+                                    ("how", def.unknown.as_deref().unwrap_or_default()),
+                                ],
                             ),
                             source: None,
                         });

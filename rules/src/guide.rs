@@ -141,6 +141,8 @@ pub struct Guide {
     /// Per question: whether a status or a deadline of this city can read it (through
     /// derived facts and `ask_if`s); the others are asked only for what the forms print.
     pub(crate) decides: Vec<bool>,
+    /// The engine's own words (Japanese unless the bundle is in another language).
+    pub phrases: crate::Phrases,
 }
 
 const BUILTIN_FUNCS: [&str; 3] = ["age", "fiscal_age", "count"];
@@ -212,6 +214,7 @@ impl Guide {
             visit: pack.visit.clone(),
             names: HashMap::new(),
             decides: Vec::new(),
+            phrases: crate::Phrases::default(),
         };
         g.names.insert("today".into(), Name::Today);
         g.names.insert("city".into(), Name::City);

@@ -53,6 +53,7 @@ pub mod lint;
 pub mod load;
 pub mod pack;
 mod parameter;
+pub mod phrases;
 pub mod scenario;
 
 pub use bundle::{Bundle, LocalizedBundle};
@@ -60,6 +61,7 @@ pub use engine::{Answers, EvalError, Evaluation, ProcedureResult, Reason, Value}
 pub use guide::{BuildError, Guide};
 pub use pack::{CityFile, MovesDef, PackFile, Status, VisitDef};
 pub use parameter::{DatedValue, Parameter, ParameterError, fiscal_year_name, fiscal_year_start};
+pub use phrases::Phrases;
 
 #[cfg(all(test, target_arch = "wasm32"))]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

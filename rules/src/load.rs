@@ -406,6 +406,7 @@ impl Library {
         crate::Bundle {
             cities: self.cities.values().map(|(_, c)| c.clone()).collect(),
             packs: self.packs.iter().map(|p| p.pack.clone()).collect(),
+            phrases: crate::Phrases::default(),
         }
     }
 
@@ -436,7 +437,15 @@ impl Library {
             .collect();
         crate::LocalizedBundle {
             lang: lang.code().to_owned(),
-            bundle: crate::Bundle { cities, packs },
+            bundle: crate::Bundle {
+                cities,
+                packs,
+                phrases: crate::phrases::translated(lang).unwrap_or_else(|e| {
+                    // Named in `fallback` like any text left in Japanese (and `lint` fails).
+                    fallback.push(format!("phrases: {e}"));
+                    crate::Phrases::default()
+                }),
+            },
             fallback,
         }
     }

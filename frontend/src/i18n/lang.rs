@@ -191,14 +191,41 @@ thread_local! {
 /// Takes a data language's texts (the JSON object of `/lang/ui/<code>.json`): every value must
 /// be a string. Kept for the page's life (tables made from them borrow them).
 pub fn install(lang: Lang, json: &str) -> Result<(), String> {
-    let map: BTreeMap<String, String> =
-        serde_json::from_str(json).map_err(|e| format!("/lang/ui/{}.json: {e}", lang.code()))?;
-    let kept = map
-        .into_iter()
-        .map(|(k, v)| (k, &*Box::leak(v.into_boxed_str())))
-        .collect();
+    let kept = parse_texts(json).map_err(|e| format!("/lang/ui/{}.json: {e}", lang.code()))?;
     DATA.with(|d| d.borrow_mut().insert(lang, kept));
     Ok(())
+}
+
+/// `{"key": "text", …}` → each text by its key, leaked for the page's life. In the browser
+/// the browser's own JSON parser reads it (the lobby bundle stays small); natively, serde.
+fn parse_texts(json: &str) -> Result<BTreeMap<String, &'static str>, String> {
+    let leak = |v: String| -> &'static str { Box::leak(v.into_boxed_str()) };
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsCast;
+        let value = js_sys::JSON::parse(json)
+            .map_err(|e| e.as_string().unwrap_or_else(|| "not JSON".to_owned()))?;
+        let object = value
+            .dyn_into::<js_sys::Object>()
+            .map_err(|_| "expected an object of texts".to_owned())?;
+        let mut out = BTreeMap::new();
+        for entry in js_sys::Object::entries(&object).iter() {
+            let pair = js_sys::Array::from(&entry);
+            let key = pair.get(0).as_string().unwrap_or_default();
+            let text = pair
+                .get(1)
+                .as_string()
+                .ok_or_else(|| format!("`{key}`: expected a text"))?;
+            out.insert(key, leak(text));
+        }
+        Ok(out)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let map: BTreeMap<String, String> =
+            serde_json::from_str(json).map_err(|e| e.to_string())?;
+        Ok(map.into_iter().map(|(k, v)| (k, leak(v))).collect())
+    }
 }
 
 /// Fetches a data language's texts once (`/lang/ui/<code>.json`); a compiled-in language, or

@@ -118,7 +118,7 @@ pub fn Display() -> impl IntoView {
                     view! {
                         <div class="display-grid">
                             <section class="calls" aria-labelledby="calls-title">
-                                <h2 id="calls-title">{move || t().display_now_calling}<Second text=move |l| l.texts().display_now_calling/></h2>
+                                <h2 id="calls-title">{move || t().display_now_calling}<Second text=move |l: Lang| l.texts().display_now_calling.to_owned()/></h2>
                                 <Show when=move || board.with(|b| b.recent_calls.is_empty())>
                                     <p class="empty">{move || t().display_no_calls}</p>
                                 </Show>
@@ -138,7 +138,7 @@ pub fn Display() -> impl IntoView {
                                                             let (ja, en) = (call.counter_label.clone(), call.counter_label_en.clone());
                                                             move || lang.get().pick(&ja, &en).to_owned()
                                                         }
-                                                        <Second text=move |l| l.pick(&call.counter_label, &call.counter_label_en).to_owned()/>
+                                                        <Second text=move |l: Lang| l.pick(&call.counter_label, &call.counter_label_en).to_owned()/>
                                                     </span>
                                                 </li>
                                             }
@@ -147,7 +147,7 @@ pub fn Display() -> impl IntoView {
                                 </ol>
                             </section>
                             <section class="waiting" aria-labelledby="waiting-title">
-                                <h2 id="waiting-title">{move || t().display_waiting}<Second text=move |l| l.texts().display_waiting/></h2>
+                                <h2 id="waiting-title">{move || t().display_waiting}<Second text=move |l: Lang| l.texts().display_waiting.to_owned()/></h2>
                                 <ul class="waiting-list">
                                     {services.into_iter().map(|s| {
                                         let id = s.id.clone();
@@ -159,7 +159,7 @@ pub fn Display() -> impl IntoView {
                                                         let (ja, en) = (s.name.clone(), s.name_en.clone());
                                                         move || lang.get().pick(&ja, &en).to_owned()
                                                     }
-                                                    <Second text=move |l| l.pick(&s.name, &s.name_en).to_owned()/>
+                                                    <Second text=move |l: Lang| l.pick(&s.name, &s.name_en).to_owned()/>
                                                 </span>
                                                 <span class="count">{move || lang.get().people(board.with(|b| b.waiting_for(&id)))}</span>
                                             </li>
@@ -186,13 +186,11 @@ pub fn Display() -> impl IntoView {
 /// The same words in the screen's other language (English under Japanese, or Japanese under
 /// English), smaller, when they differ: a lobby shows its calls in both (issue 22).
 #[component]
-fn Second<T: IntoView + PartialEq + Clone + Send + Sync + 'static>(
-    text: impl Fn(Lang) -> T + Send + Sync + 'static,
-) -> impl IntoView {
+fn Second(#[prop(into)] text: Callback<Lang, String>) -> impl IntoView {
     let lang = use_lang();
     move || {
         let (here, other) = (lang.get(), lang.get().other());
-        let (a, b) = (text(here), text(other));
+        let (a, b) = (text.run(here), text.run(other));
         (a != b).then(|| view! { <span class="second" lang=other.tag()>{b}</span> })
     }
 }
