@@ -99,7 +99,7 @@ for (const lang of LANGS) {
     const days = book.locator('button.day:not([disabled])');
     await expect(days.nth(1)).toBeVisible();
     await days.nth(1).click();
-    await book.locator('button.slot').first().click();
+    await book.locator('button.slot:not([disabled])').first().click();
     await book.locator('#book-phone').fill('090-1234-5678');
     await book.locator('#book-birth').fill('1985-04-01');
     await book.locator('button.big').last().click();

@@ -343,6 +343,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/0028_audit.sql"),
         include_str!("../migrations/postgres/0028_audit.sql"),
     ),
+    (
+        29,
+        "names",
+        include_str!("../migrations/0029_names.sql"),
+        include_str!("../migrations/postgres/0029_names.sql"),
+    ),
 ];
 
 /// Opens the database at `url` (`sqlite://PATH`, `sqlite::memory:` or `postgres://…`).
@@ -556,7 +562,7 @@ pub const DEMO_OFFICE: &str = include_str!("../demo/office.json");
 pub async fn insert_office(pool: &Pool, office: &mado_wire::Office) -> Result<()> {
     let mut tx = pool.begin().await?;
     sqlx::query(
-        "INSERT INTO offices (id, name, name_en, address, phone, head) VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO offices (id, name, name_en, address, phone, head, names) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&office.id)
     .bind(&office.name)
@@ -564,11 +570,12 @@ pub async fn insert_office(pool: &Pool, office: &mado_wire::Office) -> Result<()
     .bind(&office.address)
     .bind(&office.phone)
     .bind(&office.head)
+    .bind(names_json(&office.names))
     .execute(&mut *tx)
     .await?;
     for (sort, s) in office.services.iter().enumerate() {
         sqlx::query(
-            "INSERT INTO services (office_id, id, prefix, name, name_en, avg_service_secs, sort, walk_in_cutoff_minutes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO services (office_id, id, prefix, name, name_en, avg_service_secs, sort, walk_in_cutoff_minutes, names) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(&office.id)
         .bind(&s.id)
@@ -578,18 +585,20 @@ pub async fn insert_office(pool: &Pool, office: &mado_wire::Office) -> Result<()
         .bind(i64::from(s.avg_service_secs))
         .bind(sort as i64)
         .bind(i64::from(s.walk_in_cutoff_minutes))
+        .bind(names_json(&s.names))
         .execute(&mut *tx)
         .await?;
     }
     for (sort, c) in office.counters.iter().enumerate() {
         sqlx::query(
-            "INSERT INTO counters (id, office_id, label, label_en, sort) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO counters (id, office_id, label, label_en, sort, names) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(c.id)
         .bind(&office.id)
         .bind(&c.label)
         .bind(&c.label_en)
         .bind(sort as i64)
+        .bind(names_json(&c.names))
         .execute(&mut *tx)
         .await?;
         for service in &c.service_ids {
@@ -625,22 +634,36 @@ pub async fn load_calendar(
     .transpose()
 }
 
+/// A stored [`mado_wire::Names`] (JSON); one that cannot be read is an error naming the office.
+pub fn names_of(json: &str, office: &str) -> Result<mado_wire::Names> {
+    serde_json::from_str(json)
+        .map_err(|e| Error::Internal(format!("stored names of office {office:?}: {e}")))
+}
+
+/// [`mado_wire::Names`] as stored.
+pub fn names_json(names: &mado_wire::Names) -> String {
+    serde_json::to_string(names).unwrap_or_else(|_| "{}".to_owned())
+}
+
 /// Loads an office with its services and counters.
 pub async fn load_office(pool: &Pool, office_id: &str) -> Result<mado_wire::Office> {
-    let row =
-        sqlx::query("SELECT id, name, name_en, address, phone, head FROM offices WHERE id = $1")
-            .bind(office_id)
-            .fetch_optional(pool)
-            .await?
-            .ok_or_else(|| Error::NotFound(format!("no office with id {office_id:?}")))?;
+    let row = sqlx::query(
+        "SELECT id, name, name_en, address, phone, head, names FROM offices WHERE id = $1",
+    )
+    .bind(office_id)
+    .fetch_optional(pool)
+    .await?
+    .ok_or_else(|| Error::NotFound(format!("no office with id {office_id:?}")))?;
     let services = sqlx::query(
-        "SELECT id, prefix, name, name_en, avg_service_secs, walk_in_cutoff_minutes FROM services WHERE office_id = $1 AND retired = 0 ORDER BY sort",
+        "SELECT id, prefix, name, name_en, avg_service_secs, walk_in_cutoff_minutes, names FROM services WHERE office_id = $1 AND retired = 0 ORDER BY sort",
     )
     .bind(office_id)
     .fetch_all(pool)
     .await?
     .into_iter()
-    .map(|r| mado_wire::Service {
+    .map(|r| {
+        Ok(mado_wire::Service {
+        names: names_of(&r.get::<String, _>("names"), office_id)?,
         id: r.get("id"),
         prefix: r.get("prefix"),
         name: r.get("name"),
@@ -650,7 +673,8 @@ pub async fn load_office(pool: &Pool, office_id: &str) -> Result<mado_wire::Offi
         walk_in_cutoff_minutes: u16::try_from(r.get::<i64, _>("walk_in_cutoff_minutes"))
             .unwrap_or(mado_wire::admin::MAX_WALK_IN_CUTOFF_MINUTES),
     })
-    .collect();
+    })
+    .collect::<Result<Vec<_>>>()?;
     let links: Vec<(i64, String)> = sqlx::query_as(
         "SELECT cs.counter_id, cs.service_id FROM counter_services cs JOIN services s ON s.office_id = cs.office_id AND s.id = cs.service_id WHERE cs.office_id = $1 AND s.retired = 0 ORDER BY s.sort",
     )
@@ -658,14 +682,15 @@ pub async fn load_office(pool: &Pool, office_id: &str) -> Result<mado_wire::Offi
     .fetch_all(pool)
     .await?;
     let counters =
-        sqlx::query("SELECT id, label, label_en FROM counters WHERE office_id = $1 AND retired = 0 ORDER BY sort")
+        sqlx::query("SELECT id, label, label_en, names FROM counters WHERE office_id = $1 AND retired = 0 ORDER BY sort")
             .bind(office_id)
             .fetch_all(pool)
             .await?
             .into_iter()
             .map(|r| {
                 let id: i64 = r.get("id");
-                mado_wire::Counter {
+                Ok(mado_wire::Counter {
+                    names: names_of(&r.get::<String, _>("names"), office_id)?,
                     id,
                     label: r.get("label"),
                     label_en: r.get("label_en"),
@@ -674,15 +699,16 @@ pub async fn load_office(pool: &Pool, office_id: &str) -> Result<mado_wire::Offi
                         .filter(|(c, _)| *c == id)
                         .map(|(_, s)| s.clone())
                         .collect(),
-                }
+                })
             })
-            .collect();
+            .collect::<Result<Vec<_>>>()?;
     // The hours in words, from the calendar when the office has one.
     let hours = load_calendar(pool, office_id)
         .await?
         .map(|c| c.hours_ja())
         .unwrap_or_default();
     Ok(mado_wire::Office {
+        names: names_of(&row.get::<String, _>("names"), office_id)?,
         id: row.get("id"),
         name: row.get("name"),
         name_en: row.get("name_en"),

@@ -592,3 +592,48 @@ async fn the_office_contact_is_a_setting_and_public_with_the_office() {
         "月・火・木・金 8:30〜17:15、水 8:30〜12:00・13:00〜17:15（土・日・祝日・年末年始は休み）"
     );
 }
+
+/// Issue 22: the office, its services and counters have names in the resident languages,
+/// set in /admin, public with the office (the demo office has them), and checked when saved:
+/// a language Mado does not have, or an empty name, is refused naming the field.
+#[tokio::test]
+async fn names_in_the_resident_languages_are_settings_and_public_with_the_office() {
+    let (app, _) = test_app().await;
+    let admin = login(&app).await;
+    let office = get(&app, "/api/offices/kokurakita").await.body;
+    assert_eq!(office["names"]["vi"], "Văn phòng Quận Kokurakita");
+    let okuyami = office["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "okuyami")
+        .unwrap();
+    assert_eq!(
+        okuyami["names"]["pt-BR"],
+        "Atendimento em caso de falecimento"
+    );
+    assert_eq!(office["counters"][2]["names"]["ko"], "3번 창구");
+
+    let mut s = settings(&app, &admin).await;
+    s["services"][0]["names"] = json!({"vi": "Hộ tịch", "fr": "État civil", "ko": " "});
+    let refused = put(&app, &admin, &s).await;
+    assert_error(&refused, StatusCode::BAD_REQUEST, "invalid_settings");
+    let m = refused.body["error"]["message"].as_str().unwrap();
+    assert!(
+        m.contains("services[0].names.fr") && m.contains("services[0].names.ko"),
+        "{m}"
+    );
+    s["services"][0]["names"] = json!({"vi": "Hộ tịch"});
+    s["counters"][0]["names"] = json!({"zh-Hans": "1号窗口"});
+    s["names"] = json!({});
+    let saved = put(&app, &admin, &s).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let office = get(&app, "/api/offices/kokurakita").await.body;
+    assert_eq!(office["services"][0]["names"], json!({"vi": "Hộ tịch"}));
+    assert_eq!(office["counters"][0]["names"]["zh-Hans"], "1号窗口");
+    assert!(office.get("names").is_none(), "{office}");
+    assert_eq!(
+        settings(&app, &admin).await["services"][0]["names"]["vi"],
+        "Hộ tịch"
+    );
+}

@@ -27,6 +27,10 @@ pub struct OfficeSettings {
     pub id: String,
     pub name: String,
     pub name_en: String,
+    /// The name in the resident languages other than Japanese and English, by language code
+    /// (`easy-ja`, `zh-Hans`, `ko`, `vi`, `pt-BR`); a language without one shows Japanese.
+    #[serde(default, skip_serializing_if = "crate::Names::is_empty")]
+    pub names: crate::Names,
     /// 所在地 residents are given (printed on every handout).
     #[serde(default)]
     pub address: String,
@@ -56,6 +60,10 @@ pub struct ServiceSettings {
     pub prefix: String,
     pub name: String,
     pub name_en: String,
+    /// The name in the resident languages other than Japanese and English, by language code
+    /// (`easy-ja`, `zh-Hans`, `ko`, `vi`, `pt-BR`); a language without one shows Japanese.
+    #[serde(default, skip_serializing_if = "crate::Names::is_empty")]
+    pub names: crate::Names,
     /// Average handling time at the counter, for the wait estimate.
     pub avg_service_secs: u32,
     /// Walk-in tickets end this many minutes before the day's closing (`30`: 受付は16:45まで
@@ -91,6 +99,10 @@ pub struct CounterSettings {
     pub id: Option<i64>,
     pub label: String,
     pub label_en: String,
+    /// The label in the resident languages other than Japanese and English, by language code
+    /// (`easy-ja`, `zh-Hans`, `ko`, `vi`, `pt-BR`); a language without one shows Japanese.
+    #[serde(default, skip_serializing_if = "crate::Names::is_empty")]
+    pub names: crate::Names,
     pub service_ids: Vec<String>,
 }
 
@@ -115,6 +127,22 @@ fn is_phone(s: &str) -> bool {
 
 fn is_name(s: &str) -> bool {
     !s.trim().is_empty() && s.chars().count() <= MAX_NAME_CHARS && !s.contains(['\n', '\r'])
+}
+
+/// A name in other languages: each key a resident language's code, each name one line.
+fn names_ok(names: &crate::Names, at: &str, check: &mut impl FnMut(bool, String, &'static str)) {
+    for (code, name) in names {
+        check(
+            crate::NAME_LANGUAGES.contains(&code.as_str()),
+            format!("{at}.{code}"),
+            "a language code: easy-ja, zh-Hans, ko, vi or pt-BR",
+        );
+        check(
+            is_name(name),
+            format!("{at}.{code}"),
+            "the name in that language, one line of 1 to 60 characters",
+        );
+    }
 }
 
 impl BookingRule {
@@ -152,6 +180,7 @@ impl OfficeSettings {
             "name_en".into(),
             "the English name, one line of 1 to 60 characters",
         );
+        names_ok(&self.names, "names", &mut check);
         check(
             !self.address.trim().is_empty()
                 && self.address.chars().count() <= 100
@@ -197,6 +226,7 @@ impl OfficeSettings {
                 at("prefix"),
                 "a ticket letter no other service of the office uses",
             );
+            names_ok(&s.names, &at("names"), &mut check);
             check(
                 is_name(&s.name),
                 at("name"),
@@ -247,6 +277,7 @@ impl OfficeSettings {
         );
         for (i, c) in self.counters.iter().enumerate() {
             let at = |f: &str| format!("counters[{i}].{f}");
+            names_ok(&c.names, &at("names"), &mut check);
             check(
                 c.id.is_none_or(|id| id > 0),
                 at("id"),
@@ -417,6 +448,7 @@ mod tests {
 
     fn demo() -> OfficeSettings {
         OfficeSettings {
+            names: Default::default(),
             id: "minami".into(),
             name: "南区役所".into(),
             name_en: "Minami Ward Office".into(),
@@ -425,6 +457,7 @@ mod tests {
             head: String::new(),
             services: vec![
                 ServiceSettings {
+                    names: Default::default(),
                     id: "jumin".into(),
                     prefix: "A".into(),
                     name: "市民課".into(),
@@ -434,6 +467,7 @@ mod tests {
                     booking: Some(BookingRule::DEFAULT),
                 },
                 ServiceSettings {
+                    names: Default::default(),
                     id: "kokuho".into(),
                     prefix: "B".into(),
                     name: "国保年金課".into(),
@@ -445,12 +479,14 @@ mod tests {
             ],
             counters: vec![
                 CounterSettings {
+                    names: Default::default(),
                     id: Some(1),
                     label: "1番窓口".into(),
                     label_en: "Counter 1".into(),
                     service_ids: vec!["jumin".into()],
                 },
                 CounterSettings {
+                    names: Default::default(),
                     id: None,
                     label: "2番窓口".into(),
                     label_en: "Counter 2".into(),

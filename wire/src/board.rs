@@ -143,6 +143,7 @@ mod tests {
     fn counters() -> Vec<Counter> {
         (1..=3)
             .map(|i| Counter {
+                names: Default::default(),
                 id: i,
                 label: format!("{i}番窓口"),
                 label_en: format!("Counter {i}"),
@@ -344,6 +345,7 @@ mod tests {
     fn the_board_never_grows_past_its_limit() {
         let many: Vec<Counter> = (1..=50)
             .map(|i| Counter {
+                names: Default::default(),
                 id: i,
                 label: format!("{i}"),
                 label_en: format!("{i}"),

@@ -46,6 +46,12 @@ pub use queue::{TicketNumber, estimate_wait_minutes};
 
 use serde::{Deserialize, Serialize};
 
+/// A name in the resident languages other than Japanese and English, by language code.
+pub type Names = std::collections::BTreeMap<String, String>;
+
+/// The language codes a [`Names`] may hold (the resident languages besides `ja` and `en`).
+pub const NAME_LANGUAGES: [&str; 5] = ["easy-ja", "zh-Hans", "ko", "vi", "pt-BR"];
+
 /// An office (区役所, 支所) with its services and counters, as the public API returns it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -56,6 +62,10 @@ pub struct Office {
     pub name: String,
     /// English name.
     pub name_en: String,
+    /// The name in the resident languages other than Japanese and English, by language code
+    /// (`easy-ja`, `zh-Hans`, `ko`, `vi`, `pt-BR`); a language without one shows Japanese.
+    #[serde(default, skip_serializing_if = "Names::is_empty")]
+    pub names: Names,
     pub services: Vec<Service>,
     pub counters: Vec<Counter>,
     /// 所在地 as residents are given it (the handout's foot), e.g. `北九州市小倉北区大手町1番1号`.
@@ -83,6 +93,10 @@ pub struct Service {
     pub prefix: String,
     pub name: String,
     pub name_en: String,
+    /// The name in the resident languages other than Japanese and English, by language code
+    /// (`easy-ja`, `zh-Hans`, `ko`, `vi`, `pt-BR`); a language without one shows Japanese.
+    #[serde(default, skip_serializing_if = "Names::is_empty")]
+    pub names: Names,
     /// Average handling time at the counter, used for the wait estimate.
     pub avg_service_secs: u32,
     /// Walk-in tickets end this many minutes before the day's closing (0: at the closing).
@@ -99,6 +113,10 @@ pub struct Counter {
     pub label: String,
     /// English label, e.g. `Counter 3`.
     pub label_en: String,
+    /// The label in the resident languages other than Japanese and English, by language code
+    /// (`easy-ja`, `zh-Hans`, `ko`, `vi`, `pt-BR`); a language without one shows Japanese.
+    #[serde(default, skip_serializing_if = "Names::is_empty")]
+    pub names: Names,
     /// The services this counter calls by default.
     pub service_ids: Vec<String>,
 }

@@ -133,6 +133,21 @@ impl Lang {
         }
     }
 
+    /// An office's, service's or counter's name as this language's reader sees it: English
+    /// for English, the office's own name in a resident language where it set one
+    /// (`/admin`), else Japanese.
+    pub fn name<'a>(self, ja: &'a str, en: &'a str, names: &'a mado_wire::Names) -> &'a str {
+        match self {
+            Lang::Ja => ja,
+            Lang::En => self.pick(ja, en),
+            other => names
+                .get(other.code())
+                .map(String::as_str)
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or(ja),
+        }
+    }
+
     /// The text named `key` (`texts.kiosk_title`, `msg.wait_minutes`, …) in this language's
     /// data, if it is a data language, is loaded and has it.
     pub fn data(self, key: &str) -> Option<&'static str> {

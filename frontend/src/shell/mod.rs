@@ -384,7 +384,7 @@ pub fn LangButtons() -> impl IntoView {
     let lang = use_lang();
     let failed = RwSignal::new(false);
     view! {
-        <nav class="lang-buttons" aria-label="Language / 言語">
+        <nav class="lang-buttons no-print" aria-label="Language / 言語">
             {Lang::ALL.into_iter().map(|l| view! {
                 <button type="button" lang=l.tag() data-lang=l.code()
                     aria-pressed=move || (lang.get() == l).to_string()

@@ -293,7 +293,7 @@ pub fn Kiosk() -> impl IntoView {
                         Screen::Issued(issued) => {
                             let service = service_of(&issued.ticket.service_id);
                             let service_name = move || {
-                                service.as_ref().map(|s| lang.get().pick(&s.name, &s.name_en).to_owned()).unwrap_or_default()
+                                service.as_ref().map(|s| lang.get().name(&s.name, &s.name_en, &s.names).to_owned()).unwrap_or_default()
                             };
                             let office_name = o.name.clone();
                             view! {
@@ -391,13 +391,14 @@ fn ServiceButton(
         prefix,
         name,
         name_en,
+        names,
         ..
     } = service;
     view! {
         <button type="button" class="service" class:closed=move || closed.with(Option::is_some)
             disabled=move || closed.with(Option::is_some) on:click=move |_| on_pick.run(id.clone())>
             <span class="prefix" aria-hidden="true">{prefix}</span>
-            <span class="name">{move || lang.get().pick(&name, &name_en).to_owned()}</span>
+            <span class="name">{move || lang.get().name(&name, &name_en, &names).to_owned()}</span>
             <span class="waiting">
                 {move || {
                     let l = lang.get();

@@ -133,7 +133,7 @@ pub fn TicketStatusPage() -> impl IntoView {
                         TicketStatus::Called => ("called", view! {
                             <p class="called-now" role="alert" data-testid="ticket-called">
                                 <span>{t().ticket_called_now}</span>
-                                <strong>{counter.map(|c| l.go_to(l.pick(&c.label, &c.label_en))).unwrap_or_default()}</strong>
+                                <strong>{counter.map(|c| l.go_to(l.name(&c.label, &c.label_en, &c.names))).unwrap_or_default()}</strong>
                             </p>
                         }.into_any()),
                         TicketStatus::Done => ("done", view! { <p class="done" role="status">{t().ticket_done}</p> }.into_any()),
@@ -141,9 +141,9 @@ pub fn TicketStatusPage() -> impl IntoView {
                     };
                     view! {
                         <section class=format!("ticket {class}") aria-live="polite">
-                            <p class="label">{o.as_ref().map(|o| l.pick(&o.name, &o.name_en).to_owned())}</p>
+                            <p class="label">{o.as_ref().map(|o| l.name(&o.name, &o.name_en, &o.names).to_owned())}</p>
                             <p class="number" data-testid="ticket-number">{i.ticket.number.to_string()}</p>
-                            <p class="service-name">{service.map(|s| l.pick(&s.name, &s.name_en).to_owned())}</p>
+                            <p class="service-name">{service.map(|s| l.name(&s.name, &s.name_en, &s.names).to_owned())}</p>
                             {state_view}
                             <p class="hint small">{t().ticket_live}</p>
                         </section>

@@ -35,6 +35,7 @@ pub(crate) async fn load(db: &Pool, office: &str) -> Result<OfficeSettings> {
     };
     let n = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
     Ok(OfficeSettings {
+        names: o.names,
         id: o.id,
         name: o.name,
         name_en: o.name_en,
@@ -45,6 +46,7 @@ pub(crate) async fn load(db: &Pool, office: &str) -> Result<OfficeSettings> {
             .services
             .into_iter()
             .map(|s| ServiceSettings {
+                names: s.names,
                 booking: rules.iter().find(|r| r.0 == s.id).map(
                     |&(_, minutes, capacity, horizon, lead)| BookingRule {
                         minutes: u16::try_from(minutes).unwrap_or(u16::MAX),
@@ -65,6 +67,7 @@ pub(crate) async fn load(db: &Pool, office: &str) -> Result<OfficeSettings> {
             .counters
             .into_iter()
             .map(|c| CounterSettings {
+                names: c.names,
                 id: Some(c.id),
                 label: c.label,
                 label_en: c.label_en,
@@ -98,24 +101,26 @@ pub(crate) async fn save_in(
         }
         (false, false) => return Err(Error::NotFound(format!("no office with id {office:?}"))),
         (true, false) => {
-            sqlx::query("INSERT INTO offices (id, name, name_en, address, phone, head) VALUES ($1, $2, $3, $4, $5, $6)")
+            sqlx::query("INSERT INTO offices (id, name, name_en, address, phone, head, names) VALUES ($1, $2, $3, $4, $5, $6, $7)")
                 .bind(office)
                 .bind(&settings.name)
                 .bind(&settings.name_en)
                 .bind(settings.address.trim())
                 .bind(settings.phone.trim())
                 .bind(settings.head.trim())
+                .bind(db::names_json(&settings.names))
                 .execute(&mut **tx)
                 .await?;
         }
         (false, true) => {
-            sqlx::query("UPDATE offices SET name = $2, name_en = $3, address = $4, phone = $5, head = $6 WHERE id = $1")
+            sqlx::query("UPDATE offices SET name = $2, name_en = $3, address = $4, phone = $5, head = $6, names = $7 WHERE id = $1")
                 .bind(office)
                 .bind(&settings.name)
                 .bind(&settings.name_en)
                 .bind(settings.address.trim())
                 .bind(settings.phone.trim())
                 .bind(settings.head.trim())
+                .bind(db::names_json(&settings.names))
                 .execute(&mut **tx)
                 .await?;
         }
@@ -184,9 +189,9 @@ async fn save_services(
     for (sort, s) in services.iter().enumerate() {
         let known = stored.iter().any(|(id, _)| id == &s.id);
         let sql = if known {
-            "UPDATE services SET prefix = $3, name = $4, name_en = $5, avg_service_secs = $6, sort = $7, walk_in_cutoff_minutes = $8, retired = 0 WHERE office_id = $1 AND id = $2"
+            "UPDATE services SET prefix = $3, name = $4, name_en = $5, avg_service_secs = $6, sort = $7, walk_in_cutoff_minutes = $8, names = $9, retired = 0 WHERE office_id = $1 AND id = $2"
         } else {
-            "INSERT INTO services (office_id, id, prefix, name, name_en, avg_service_secs, sort, walk_in_cutoff_minutes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            "INSERT INTO services (office_id, id, prefix, name, name_en, avg_service_secs, sort, walk_in_cutoff_minutes, names) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
         };
         sqlx::query(sql)
             .bind(office)
@@ -197,6 +202,7 @@ async fn save_services(
             .bind(i64::from(s.avg_service_secs))
             .bind(sort as i64)
             .bind(i64::from(s.walk_in_cutoff_minutes))
+            .bind(db::names_json(&s.names))
             .execute(&mut **tx)
             .await?;
         match &s.booking {
@@ -278,11 +284,12 @@ async fn save_counters(
     for (sort, c) in counters.iter().enumerate() {
         let id = match c.id {
             Some(id) => {
-                sqlx::query("UPDATE counters SET label = $2, label_en = $3, sort = $4, retired = 0 WHERE id = $1")
+                sqlx::query("UPDATE counters SET label = $2, label_en = $3, sort = $4, names = $5, retired = 0 WHERE id = $1")
                     .bind(id)
                     .bind(&c.label)
                     .bind(&c.label_en)
                     .bind(sort as i64)
+                    .bind(db::names_json(&c.names))
                     .execute(&mut **tx)
                     .await?;
                 id
@@ -293,12 +300,13 @@ async fn save_counters(
                 let id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM counters")
                     .fetch_one(&mut **tx)
                     .await?;
-                sqlx::query("INSERT INTO counters (id, office_id, label, label_en, sort) VALUES ($1, $2, $3, $4, $5)")
+                sqlx::query("INSERT INTO counters (id, office_id, label, label_en, sort, names) VALUES ($1, $2, $3, $4, $5, $6)")
                     .bind(id)
                     .bind(office)
                     .bind(&c.label)
                     .bind(&c.label_en)
                     .bind(sort as i64)
+                    .bind(db::names_json(&c.names))
                     .execute(&mut **tx)
                     .await?;
                 id

@@ -164,6 +164,7 @@ mod tests {
     #[test]
     fn issue_17_every_settings_problem_reads_in_japanese() {
         let bad_service = ServiceSettings {
+            names: Default::default(),
             id: "9bad id".into(),
             prefix: "a1".into(),
             name: String::new(),
@@ -180,6 +181,7 @@ mod tests {
         let mut calendar = OfficeCalendar::weekdays(510, 1035);
         calendar.weekly[0] = vec![(600, 500)];
         let bad = OfficeSettings {
+            names: Default::default(),
             id: "Bad Office".into(),
             name: String::new(),
             name_en: String::new(),
@@ -189,12 +191,14 @@ mod tests {
             services: vec![bad_service.clone(), bad_service],
             counters: vec![
                 CounterSettings {
+                    names: Default::default(),
                     id: Some(99),
                     label: String::new(),
                     label_en: String::new(),
                     service_ids: vec![],
                 },
                 CounterSettings {
+                    names: Default::default(),
                     id: Some(99),
                     label: String::new(),
                     label_en: String::new(),
@@ -245,6 +249,7 @@ fn SettingsForm(initial: OfficeSettings) -> impl IntoView {
     let office_id = initial.id.clone();
     let name = RwSignal::new(initial.name.clone());
     let name_en = RwSignal::new(initial.name_en.clone());
+    let names = RwSignal::new(initial.names.clone());
     let address = RwSignal::new(initial.address.clone());
     let phone = RwSignal::new(initial.phone.clone());
     let head = RwSignal::new(initial.head.clone());
@@ -351,6 +356,7 @@ fn SettingsForm(initial: OfficeSettings) -> impl IntoView {
             service_list.push(s);
         }
         let settings = OfficeSettings {
+            names: names.get_untracked(),
             id: office_id.clone(),
             name: name.get_untracked().trim().to_owned(),
             name_en: name_en.get_untracked().trim().to_owned(),
@@ -437,6 +443,7 @@ fn SettingsForm(initial: OfficeSettings) -> impl IntoView {
             key: key(),
             stored: false,
             s: RwSignal::new(ServiceSettings {
+                names: Default::default(),
                 id: format!("service{}", n + 1),
                 prefix,
                 name: String::new(),
@@ -464,6 +471,7 @@ fn SettingsForm(initial: OfficeSettings) -> impl IntoView {
         let row = CounterRow {
             key: key(),
             c: RwSignal::new(CounterSettings {
+                names: Default::default(),
                 id: None,
                 label: format!("{n}番窓口"),
                 label_en: format!("Counter {n}"),
@@ -504,6 +512,8 @@ fn SettingsForm(initial: OfficeSettings) -> impl IntoView {
                     <label>{move || a().office_name_en}
                         <input prop:value=move || name_en.get() on:input=move |ev| name_en.set(event_target_value(&ev))/>
                     </label>
+                    <OtherNames value=Signal::derive(move || names.get())
+                        set=Callback::new(move |(code, v): (String, String)| names.update(|n| set_name(n, code, v)))/>
                     <label class="grow">{move || a().office_address}
                         <input data-testid="office-address" prop:value=move || address.get() on:input=move |ev| address.set(event_target_value(&ev))/>
                     </label>
@@ -552,7 +562,9 @@ fn SettingsForm(initial: OfficeSettings) -> impl IntoView {
                                         <td><input aria-label=move || a().col_counter prop:value=move || c.with(|x| x.label.clone())
                                             on:input=move |ev| c.update(|x| x.label = event_target_value(&ev))/></td>
                                         <td><input aria-label=move || a().col_counter_en prop:value=move || c.with(|x| x.label_en.clone())
-                                            on:input=move |ev| c.update(|x| x.label_en = event_target_value(&ev))/></td>
+                                            on:input=move |ev| c.update(|x| x.label_en = event_target_value(&ev))/>
+                                            <OtherNames value=Signal::derive(move || c.with(|x| x.names.clone()))
+                                                set=Callback::new(move |(code, v): (String, String)| c.update(|x| set_name(&mut x.names, code, v)))/></td>
                                         <td class="calls">
                                             {move || service_choices().into_iter().map(|(id, prefix, sname)| {
                                                 let checked_id = id.clone();
@@ -665,7 +677,9 @@ fn ServiceRowView(
             <td><input class="name" aria-label=move || a().col_name prop:value=move || s.with(|x| x.name.clone())
                 on:input=move |ev| s.update(|x| x.name = event_target_value(&ev))/></td>
             <td><input class="name-en" aria-label=move || a().col_name_en prop:value=move || s.with(|x| x.name_en.clone())
-                on:input=move |ev| s.update(|x| x.name_en = event_target_value(&ev))/></td>
+                on:input=move |ev| s.update(|x| x.name_en = event_target_value(&ev))/>
+                <OtherNames value=Signal::derive(move || s.with(|x| x.names.clone()))
+                    set=Callback::new(move |(code, v): (String, String)| s.update(|x| set_name(&mut x.names, code, v)))/></td>
             <td><input class="num" inputmode="decimal" aria-label=move || a().col_avg prop:value=move || row.minutes.get()
                 on:input=move |ev| row.minutes.set(event_target_value(&ev))/></td>
             // Minutes before the closing that walk-in tickets end; what cannot be read is sent
@@ -691,5 +705,37 @@ fn ServiceRowView(
                 <button type="button" class="secondary small" on:click=move |_| on_remove(k)>{move || a().remove}</button>
             </td>
         </tr>
+    }
+}
+
+/// Sets the name in language `code`; an emptied one is removed (the Japanese is shown).
+fn set_name(names: &mut mado_wire::Names, code: String, value: String) {
+    let value = value.trim().to_owned();
+    if value.is_empty() {
+        names.remove(&code);
+    } else {
+        names.insert(code, value);
+    }
+}
+
+/// The names of an office, service or counter in the resident languages other than Japanese
+/// and English (issue 22), folded away under one line that says how many are set.
+#[component]
+fn OtherNames(value: Signal<mado_wire::Names>, set: Callback<(String, String)>) -> impl IntoView {
+    let lang = use_lang();
+    let a = move || lang.get().admin();
+    view! {
+        <details class="other-names">
+            <summary>{move || format!("{}（{}/{}）", a().other_names, value.with(|n| n.len()), mado_wire::NAME_LANGUAGES.len())}</summary>
+            <p class="hint">{move || a().other_names_help}</p>
+            {Lang::DATA.into_iter().map(|l| view! {
+                <label class="other-name">
+                    <span lang=l.tag()>{l.own_name()}</span>
+                    <input lang=l.tag() data-lang=l.code()
+                        prop:value=move || value.with(|n| n.get(l.code()).cloned().unwrap_or_default())
+                        on:change=move |ev| set.run((l.code().to_owned(), event_target_value(&ev)))/>
+                </label>
+            }).collect_view()}
+        </details>
     }
 }

@@ -279,10 +279,11 @@ pub fn BookVisit(
             {move || match booked.get() {
                 Some(b) => {
                     let o = office.get_untracked();
-                    let office_name = o.as_ref().map(|o| o.name.clone()).unwrap_or_default();
+                    let l = lang.get();
+                    let office_name = o.as_ref().map(|o| l.name(&o.name, &o.name_en, &o.names).to_owned()).unwrap_or_default();
                     let service_name = o
                         .and_then(|o| o.services.into_iter().find(|s| s.id == b.reservation.service))
-                        .map(|s| s.name)
+                        .map(|s| l.name(&s.name, &s.name_en, &s.names).to_owned())
                         .unwrap_or_default();
                     view! {
                         <div role="status" class="done">{move || t().book_done}</div>
@@ -303,7 +304,7 @@ pub fn BookVisit(
                                     <label class="choice">
                                         <input type="radio" name="book-service" prop:checked=move || service.get().as_deref() == Some(id.as_str())
                                             on:change=move |_| { service.set(Some(id2.clone())); day.set(None); slot.set(None); load(); }/>
-                                        {s.name}
+                                        {move || lang.get().name(&s.name, &s.name_en, &s.names).to_owned()}
                                     </label>
                                 }
                             }).collect_view())}
@@ -494,10 +495,11 @@ pub fn MyReservation() -> impl IntoView {
                     Some(Err(e)) => view! { <p class="problem" role="alert">{e}</p> }.into_any(),
                     Some(Ok(r)) => {
                         let o = office.get();
-                        let office_name = o.as_ref().map(|o| o.name.clone()).unwrap_or_else(|| r.office.clone());
+                        let l = lang.get();
+                        let office_name = o.as_ref().map(|o| l.name(&o.name, &o.name_en, &o.names).to_owned()).unwrap_or_else(|| r.office.clone());
                         let service_name = o
                             .and_then(|o| o.services.into_iter().find(|s| s.id == r.service))
-                            .map_or_else(|| r.service.clone(), |s| s.name);
+                            .map_or_else(|| r.service.clone(), |s| l.name(&s.name, &s.name_en, &s.names).to_owned());
                         let status = match r.status {
                             ReservationStatus::Booked => t().book_status_booked,
                             ReservationStatus::Cancelled => t().book_status_cancelled,
