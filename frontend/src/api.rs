@@ -106,6 +106,11 @@ async fn post<B: serde::Serialize, T: DeserializeOwned>(
     read(request.send().await).await
 }
 
+/// The page's texts in data language `code` (`/lang/ui/<code>.json`, written at build time).
+pub async fn ui_texts(code: &str) -> Result<mado_wire::Names, ApiError> {
+    get(&format!("/lang/ui/{code}.json")).await
+}
+
 /// The rule packs in the language `code` (`/lang/packs/<code>.json`, written at build time).
 pub async fn localized_packs(code: &str) -> Result<mado_rules::LocalizedBundle, ApiError> {
     get(&format!("/lang/packs/{code}.json")).await

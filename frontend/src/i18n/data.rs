@@ -46,13 +46,13 @@ pub const RESIDENT: &[&str] = &[
     "texts.kiosk_long_wait",
     "texts.kiosk_book_instead",
     "texts.kiosk_book_scan",
-    "texts.ticket_title",
-    "texts.ticket_waiting",
-    "texts.ticket_called_now",
-    "texts.ticket_done",
-    "texts.ticket_no_show",
-    "texts.ticket_unknown",
-    "texts.ticket_live",
+    "desk.ticket_title",
+    "desk.ticket_waiting",
+    "desk.ticket_called_now",
+    "desk.ticket_done",
+    "desk.ticket_no_show",
+    "desk.ticket_unknown",
+    "desk.ticket_live",
     "desk.guide_choose_event",
     "desk.guide_city",
     "desk.guide_questions",
@@ -328,10 +328,10 @@ pub fn problems(lang: Lang, entries: &BTreeMap<String, Entry>) -> Vec<String> {
         }
     }
     if let Some(w) = texts.get("msg.weekdays") {
-        let n = w.split_whitespace().count();
+        let n = w.split(' ').count();
         if n != 7 {
             found.push(format!(
-                "{file}: `msg.weekdays` has {n} names; expected 7 (Monday to Sunday, separated by spaces)"
+                "{file}: `msg.weekdays` has {n} names; expected 7 (Monday to Sunday, one space between each)"
             ));
         }
     }
@@ -418,7 +418,7 @@ mod tests {
             .map(|(k, e)| (k, e.text))
             .collect();
         texts.remove("texts.kiosk_back");
-        super::super::install(Lang::PtBr, &serde_json::to_string(&texts).unwrap()).unwrap();
+        super::super::install(Lang::PtBr, texts.clone());
         let t = Lang::PtBr.texts();
         assert_eq!(t.kiosk_title, texts["texts.kiosk_title"]);
         assert_eq!(t.kiosk_back, Lang::Ja.texts().kiosk_back);

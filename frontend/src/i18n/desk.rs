@@ -248,6 +248,14 @@ pub struct DeskTexts {
     pub checkin_failed: &'static str,
     pub card_busy: &'static str,
     pub card_applied: &'static str,
+    // The resident's ticket page (/t)
+    pub ticket_title: &'static str,
+    pub ticket_waiting: &'static str,
+    pub ticket_called_now: &'static str,
+    pub ticket_done: &'static str,
+    pub ticket_no_show: &'static str,
+    pub ticket_unknown: &'static str,
+    pub ticket_live: &'static str,
 }
 }
 
@@ -486,6 +494,13 @@ const DESK_JA: DeskTexts = DeskTexts {
     checkin_failed: "受付できませんでした。近くの職員にお声がけください。",
     card_busy: "カードリーダーがカードを確認しています。もう一度押してください。",
     card_applied: "カードの内容を申請者欄に入力しました。",
+    ticket_title: "呼び出し状況",
+    ticket_waiting: "順番にお呼びします。ロビーの近くでお待ちください。",
+    ticket_called_now: "お呼びしています",
+    ticket_done: "受付は終わりました。ご来庁ありがとうございました。",
+    ticket_no_show: "お呼びしましたが、お越しがなかったため保留になっています。お近くの職員にお声がけください。",
+    ticket_unknown: "この番号札は見つかりません。番号札のQRコードを読み取り直してください。",
+    ticket_live: "このページは自動で新しい状況に変わります。",
 };
 
 const DESK_EN: DeskTexts = DeskTexts {
@@ -723,12 +738,18 @@ const DESK_EN: DeskTexts = DeskTexts {
     checkin_failed: "Check-in failed. Please ask a member of staff.",
     card_busy: "The reader is checking for a card. Press again.",
     card_applied: "The card's details are in the applicant fields.",
+    ticket_title: "Your place in line",
+    ticket_waiting: "You will be called in turn. Please stay near the lobby.",
+    ticket_called_now: "You are being called",
+    ticket_done: "Your visit is complete. Thank you.",
+    ticket_no_show: "You were called but not found; your number is on hold. Please speak to a member of staff.",
+    ticket_unknown: "This ticket cannot be found. Please scan the ticket's QR code again.",
+    ticket_live: "This page updates by itself.",
 };
 
 thread_local! {
     /// The tables of the data languages made so far.
-    static DESK_DATA: std::cell::RefCell<std::collections::BTreeMap<Lang, &'static DeskTexts>> =
-        std::cell::RefCell::default();
+    static DESK_DATA: [std::cell::Cell<Option<&'static DeskTexts>>; 7] = Default::default();
 }
 
 impl Lang {

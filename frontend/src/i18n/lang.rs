@@ -2,11 +2,9 @@
 //!
 //! Japanese and English are compiled in (staff work in either). The five other languages a
 //! resident can choose (issue 22) are data: `frontend/i18n/<code>.yaml`, served as
-//! `/lang/ui/<code>.json` and fetched only when chosen ([`load`]). Their texts fill the same
-//! tables ([`strings_table!`](crate::i18n)); a text a language file lacks is shown in Japanese.
-
-use std::cell::RefCell;
-use std::collections::BTreeMap;
+//! `/lang/ui/<code>.json`, fetched only when chosen (by `shell`) and [`install`]ed. Their
+//! texts fill the same tables (`strings_table!`); a text a language file lacks is shown in
+//! Japanese.
 
 /// A UI language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, PartialOrd, Ord, Hash)]
@@ -151,7 +149,7 @@ impl Lang {
     /// The text named `key` (`texts.kiosk_title`, `msg.wait_minutes`, …) in this language's
     /// data, if it is a data language, is loaded and has it.
     pub fn data(self, key: &str) -> Option<&'static str> {
-        DATA.with(|d| d.borrow().get(&self).and_then(|m| m.get(key).copied()))
+        texts_of(self).and_then(|m| m.get(key)).map(String::as_str)
     }
 
     /// A message of this language's data with its `{name}` placeholders filled, or `None`
@@ -163,102 +161,39 @@ impl Lang {
 
     /// Whether this language can be shown now: compiled in, or its data has arrived.
     pub fn is_ready(self) -> bool {
-        !self.is_data() || DATA.with(|d| d.borrow().contains_key(&self))
+        !self.is_data() || texts_of(self).is_some()
     }
 }
 
-/// `template` with each `{name}` replaced by its argument; a `{name}` with no argument stays
-/// as written (the lint refuses such a file, so it is never seen).
+/// `template` with each `{name}` replaced by its argument (the file check refuses a template
+/// with other placeholders, so none is left).
 pub fn fill(template: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
-    let mut out = String::with_capacity(template.len() + 16);
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        match after.find('}') {
-            Some(close) => {
-                let name = &after[..close];
-                match args.iter().find(|(n, _)| *n == name) {
-                    Some((_, value)) => out.push_str(&value.to_string()),
-                    None => {
-                        out.push('{');
-                        out.push_str(name);
-                        out.push('}');
-                    }
-                }
-                rest = &after[close + 1..];
-            }
-            None => {
-                out.push_str(&rest[open..]);
-                rest = "";
-            }
-        }
+    let mut out = template.to_owned();
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), &value.to_string());
     }
-    out.push_str(rest);
     out
 }
 
+/// A data language's texts, by key (the same map type as an office's [`mado_wire::Names`], so
+/// the lobby bundle carries one).
+type Texts = mado_wire::Names;
+
 thread_local! {
-    /// The data languages loaded so far: each text by its key, kept for the page's life.
-    static DATA: RefCell<BTreeMap<Lang, BTreeMap<String, &'static str>>> = RefCell::default();
+    /// The data languages loaded so far, by [`Lang`] as an index: each text by its key, kept
+    /// for the page's life.
+    static DATA: [std::cell::Cell<Option<&'static Texts>>; 7] = Default::default();
 }
 
-/// Takes a data language's texts (the JSON object of `/lang/ui/<code>.json`): every value must
-/// be a string. Kept for the page's life (tables made from them borrow them).
-pub fn install(lang: Lang, json: &str) -> Result<(), String> {
-    let kept = parse_texts(json).map_err(|e| format!("/lang/ui/{}.json: {e}", lang.code()))?;
-    DATA.with(|d| d.borrow_mut().insert(lang, kept));
-    Ok(())
+fn texts_of(lang: Lang) -> Option<&'static Texts> {
+    DATA.with(|d| d[lang as usize].get())
 }
 
-/// `{"key": "text", …}` → each text by its key, leaked for the page's life. In the browser
-/// the browser's own JSON parser reads it (the lobby bundle stays small); natively, serde.
-fn parse_texts(json: &str) -> Result<BTreeMap<String, &'static str>, String> {
-    let leak = |v: String| -> &'static str { Box::leak(v.into_boxed_str()) };
-    #[cfg(target_arch = "wasm32")]
-    {
-        use wasm_bindgen::JsCast;
-        let value = js_sys::JSON::parse(json)
-            .map_err(|e| e.as_string().unwrap_or_else(|| "not JSON".to_owned()))?;
-        let object = value
-            .dyn_into::<js_sys::Object>()
-            .map_err(|_| "expected an object of texts".to_owned())?;
-        let mut out = BTreeMap::new();
-        for entry in js_sys::Object::entries(&object).iter() {
-            let pair = js_sys::Array::from(&entry);
-            let key = pair.get(0).as_string().unwrap_or_default();
-            let text = pair
-                .get(1)
-                .as_string()
-                .ok_or_else(|| format!("`{key}`: expected a text"))?;
-            out.insert(key, leak(text));
-        }
-        Ok(out)
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let map: BTreeMap<String, String> =
-            serde_json::from_str(json).map_err(|e| e.to_string())?;
-        Ok(map.into_iter().map(|(k, v)| (k, leak(v))).collect())
-    }
-}
-
-/// Fetches a data language's texts once (`/lang/ui/<code>.json`); a compiled-in language, or
-/// one already here, needs nothing.
-pub async fn load(lang: Lang) -> Result<(), String> {
-    if lang.is_ready() {
-        return Ok(());
-    }
-    let url = format!("/lang/ui/{}.json", lang.code());
-    let res = gloo_net::http::Request::get(&url)
-        .send()
-        .await
-        .map_err(|e| format!("{url}: {e}"))?;
-    if !res.ok() {
-        return Err(format!("{url}: HTTP {}", res.status()));
-    }
-    let body = res.text().await.map_err(|e| format!("{url}: {e}"))?;
-    install(lang, &body)
+/// Takes a data language's texts (the JSON object of `/lang/ui/<code>.json`: every value a
+/// string). Kept for the page's life (tables made from them borrow them).
+pub fn install(lang: Lang, texts: Texts) {
+    let kept: &'static Texts = Box::leak(Box::new(texts));
+    DATA.with(|d| d[lang as usize].set(Some(kept)));
 }
 
 /// Where a data language's table gets each field's text (`None`: keep the Japanese).
@@ -267,13 +202,13 @@ pub type TextOf<'a> = dyn FnMut(&str) -> Option<&'static str> + 'a;
 /// A table of data language `lang`, made once from its texts over the Japanese table `ja`,
 /// or `ja` itself before its texts arrive. `cache` keeps what was made, one per language.
 pub(super) fn table<T: 'static>(
-    cache: &'static std::thread::LocalKey<RefCell<BTreeMap<Lang, &'static T>>>,
+    cache: &'static std::thread::LocalKey<[std::cell::Cell<Option<&'static T>>; 7]>,
     lang: Lang,
     prefix: &str,
     ja: &'static T,
     make: for<'t> fn(&T, &'t mut TextOf<'t>) -> T,
 ) -> &'static T {
-    if let Some(t) = cache.with(|c| c.borrow().get(&lang).copied()) {
+    if let Some(t) = cache.with(|c| c[lang as usize].get()) {
         return t;
     }
     if !lang.is_ready() {
@@ -282,6 +217,6 @@ pub(super) fn table<T: 'static>(
     let made: &'static T = Box::leak(Box::new(make(ja, &mut |field| {
         lang.data(&format!("{prefix}.{field}"))
     })));
-    cache.with(|c| c.borrow_mut().insert(lang, made));
+    cache.with(|c| c[lang as usize].set(Some(made)));
     made
 }

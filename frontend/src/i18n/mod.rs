@@ -16,7 +16,6 @@ macro_rules! strings_table {
 
         impl $name {
             /// Every field's name, in order.
-            #[cfg(test)]
             pub const KEYS: &'static [&'static str] = &[$(stringify!($field)),*];
 
             /// The text named `key`.
@@ -26,8 +25,16 @@ macro_rules! strings_table {
             }
 
             /// A table whose texts come from `text(field)`, and from `base` where it has none.
+            /// One loop over the fields, not a call per field: the lobby bundle stays small.
             pub fn from_fn(base: &Self, text: &mut dyn FnMut(&str) -> Option<&'static str>) -> Self {
-                Self { $( $field: text(stringify!($field)).unwrap_or(base.$field), )* }
+                let mut values = [$(base.$field),*];
+                for (value, key) in values.iter_mut().zip(Self::KEYS) {
+                    if let Some(t) = text(key) {
+                        *value = t;
+                    }
+                }
+                let [$($field),*] = values;
+                Self { $($field),* }
             }
         }
     };
@@ -38,6 +45,7 @@ mod desk;
 mod lang;
 mod lobby;
 mod preapply;
+mod staff;
 mod stats;
 
 #[cfg(test)]
@@ -45,9 +53,10 @@ mod data;
 
 pub use admin::{AdminTexts, device_kind_label};
 pub use desk::DeskTexts;
-pub use lang::{Base, Lang, fill, install, load};
+pub use lang::{Base, Lang, fill, install};
 pub use lobby::Texts;
 pub use preapply::PreTexts;
+pub use staff::StaffTexts;
 pub use stats::StatsTexts;
 
 use lang::Base as B;
@@ -442,7 +451,7 @@ pub fn day_label_of(d: Date, lang: Lang) -> String {
     // names from Monday, separated by spaces.
     if let Some(weekday) = lang
         .data("msg.weekdays")
-        .and_then(|w| w.split_whitespace().nth(d.weekday().index()))
+        .and_then(|w| w.split(' ').nth(d.weekday().index()))
     {
         let (month, day) = (d.month(), d.day());
         if let Some(m) = lang.message(

@@ -187,8 +187,7 @@ const PRE_EN: PreTexts = PreTexts {
 
 thread_local! {
     /// The tables of the data languages made so far.
-    static PRE_DATA: std::cell::RefCell<std::collections::BTreeMap<Lang, &'static PreTexts>> =
-        std::cell::RefCell::default();
+    static PRE_DATA: [std::cell::Cell<Option<&'static PreTexts>>; 7] = Default::default();
 }
 
 impl Lang {

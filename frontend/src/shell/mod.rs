@@ -301,7 +301,7 @@ pub(crate) fn setup_lang(resident: bool) {
     let lang = provide_lang(start);
     if resident && wanted != start {
         leptos::task::spawn_local(async move {
-            match crate::i18n::load(wanted).await {
+            match load_language(wanted).await {
                 Ok(()) => lang.set(wanted),
                 Err(e) => leptos::logging::warn!("{e}"),
             }
@@ -331,11 +331,24 @@ pub fn LangToggle() -> impl IntoView {
     }
 }
 
+/// Fetches a data language's texts once (`/lang/ui/<code>.json`); a compiled-in language, or
+/// one already here, needs nothing.
+async fn load_language(lang: Lang) -> Result<(), String> {
+    if lang.is_ready() {
+        return Ok(());
+    }
+    let texts = api::ui_texts(lang.code())
+        .await
+        .map_err(|e| format!("/lang/ui/{}.json: {e}", lang.code()))?;
+    crate::i18n::install(lang, texts);
+    Ok(())
+}
+
 /// Switches to `l` once its texts are here (fetched first for a data language), so a page
 /// never shows half a language; `failed` says whether they could not be fetched.
 fn switch_to(lang: RwSignal<Lang>, l: Lang, failed: RwSignal<bool>) {
     leptos::task::spawn_local(async move {
-        match crate::i18n::load(l).await {
+        match load_language(l).await {
             Ok(()) => {
                 failed.set(false);
                 lang.set(l);

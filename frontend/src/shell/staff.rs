@@ -143,14 +143,14 @@ pub fn Login(on_login: Callback<StaffMe>) -> impl IntoView {
                     on_login.run(staff);
                 }
                 Err(ApiError::Refused { status: 401, .. } | ApiError::Unauthorized) => {
-                    failed.set(Some(t().login_failed))
+                    failed.set(Some(lang.get().staff().login_failed))
                 }
                 Err(ApiError::Refused {
                     status: 429, code, ..
                 }) => failed.set(Some(if code == "account_locked" {
-                    t().login_locked
+                    lang.get().staff().login_locked
                 } else {
-                    t().login_busy
+                    lang.get().staff().login_busy
                 })),
                 Err(_) => failed.set(Some(t().relay_unreachable)),
             }
@@ -159,20 +159,20 @@ pub fn Login(on_login: Callback<StaffMe>) -> impl IntoView {
     view! {
         <main class="login">
             <header class="bar">
-                <h1>{move || t().login_title}</h1>
+                <h1>{move || lang.get().staff().login_title}</h1>
                 <LangToggle/>
             </header>
             <form on:submit=submit class="login-form">
-                <label for="login-id">{move || t().login_id}</label>
+                <label for="login-id">{move || lang.get().staff().login_id}</label>
                 <input id="login-id" name="username" autocomplete="username" required autofocus
                     prop:value=move || login.get() on:input=move |e| login.set(event_target_value(&e))/>
-                <label for="login-password">{move || t().login_password}</label>
+                <label for="login-password">{move || lang.get().staff().login_password}</label>
                 <input id="login-password" name="password" type="password" autocomplete="current-password" required
                     prop:value=move || password.get() on:input=move |e| password.set(event_target_value(&e))/>
                 <Show when=move || failed.get().is_some()>
                     <p class="error" role="alert">{move || failed.get().unwrap_or_default()}</p>
                 </Show>
-                <button type="submit" class="big" disabled=move || busy.get()>{move || t().login_submit}</button>
+                <button type="submit" class="big" disabled=move || busy.get()>{move || lang.get().staff().login_submit}</button>
             </form>
         </main>
     }

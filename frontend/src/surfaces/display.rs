@@ -14,7 +14,7 @@ use mado_wire::{Board, Call, Office};
 use crate::api::ApiError;
 use crate::device::live::{LinkStatus, Live};
 use crate::device::sound::Announcer;
-use crate::i18n::{Lang, use_lang};
+use crate::i18n::use_lang;
 use crate::shell::{lobby_problem, office_and_board, office_param, retry_until_loaded};
 
 /// `HH:MM` now, in the browser's local time.
@@ -109,6 +109,7 @@ pub fn Display() -> impl IntoView {
                 None => view! { <p class="status" role="status">{t().loading}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="problem" role="alert">{lobby_problem(lang.get(), asked_for.as_deref(), &e)}</p> }.into_any(),
                 Some(Ok(o)) => {
+                    let l = lang.get();
                     let services = o.services.clone();
                     let shown = move || {
                         let calls: Vec<(usize, mado_wire::Call)> =
@@ -118,7 +119,7 @@ pub fn Display() -> impl IntoView {
                     view! {
                         <div class="display-grid">
                             <section class="calls" aria-labelledby="calls-title">
-                                <h2 id="calls-title">{move || t().display_now_calling}<Second text=move |l: Lang| l.texts().display_now_calling.to_owned()/></h2>
+                                <h2 id="calls-title">{both(l.texts().display_now_calling, l.other().texts().display_now_calling)}</h2>
                                 <Show when=move || board.with(|b| b.recent_calls.is_empty())>
                                     <p class="empty">{move || t().display_no_calls}</p>
                                 </Show>
@@ -134,11 +135,7 @@ pub fn Display() -> impl IntoView {
                                                     <span class="number">{call.number.to_string()}</span>
                                                     <span class="arrow" aria-hidden="true">"→"</span>
                                                     <span class="counter">
-                                                        {
-                                                            let (ja, en) = (call.counter_label.clone(), call.counter_label_en.clone());
-                                                            move || lang.get().pick(&ja, &en).to_owned()
-                                                        }
-                                                        <Second text=move |l: Lang| l.pick(&call.counter_label, &call.counter_label_en).to_owned()/>
+                                                        {both(l.pick(&call.counter_label, &call.counter_label_en), l.other().pick(&call.counter_label, &call.counter_label_en))}
                                                     </span>
                                                 </li>
                                             }
@@ -147,7 +144,7 @@ pub fn Display() -> impl IntoView {
                                 </ol>
                             </section>
                             <section class="waiting" aria-labelledby="waiting-title">
-                                <h2 id="waiting-title">{move || t().display_waiting}<Second text=move |l: Lang| l.texts().display_waiting.to_owned()/></h2>
+                                <h2 id="waiting-title">{both(l.texts().display_waiting, l.other().texts().display_waiting)}</h2>
                                 <ul class="waiting-list">
                                     {services.into_iter().map(|s| {
                                         let id = s.id.clone();
@@ -155,11 +152,7 @@ pub fn Display() -> impl IntoView {
                                             <li data-testid="waiting-row">
                                                 <span class="prefix">{s.prefix.clone()}</span>
                                                 <span class="service">
-                                                    {
-                                                        let (ja, en) = (s.name.clone(), s.name_en.clone());
-                                                        move || lang.get().pick(&ja, &en).to_owned()
-                                                    }
-                                                    <Second text=move |l: Lang| l.pick(&s.name, &s.name_en).to_owned()/>
+                                                    {both(l.pick(&s.name, &s.name_en), l.other().pick(&s.name, &s.name_en))}
                                                 </span>
                                                 <span class="count">{move || lang.get().people(board.with(|b| b.waiting_for(&id)))}</span>
                                             </li>
@@ -183,14 +176,14 @@ pub fn Display() -> impl IntoView {
     }
 }
 
-/// The same words in the screen's other language (English under Japanese, or Japanese under
-/// English), smaller, when they differ: a lobby shows its calls in both (issue 22).
-#[component]
-fn Second(#[prop(into)] text: Callback<Lang, String>) -> impl IntoView {
-    let lang = use_lang();
-    move || {
-        let (here, other) = (lang.get(), lang.get().other());
-        let (a, b) = (text.run(here), text.run(other));
-        (a != b).then(|| view! { <span class="second" lang=other.tag()>{b}</span> })
+/// Words in the screen's language and, smaller under them, in the other (English under
+/// Japanese, or Japanese under English) when they differ: a lobby shows its calls in both
+/// (issue 22). A display keeps the language it was opened in, so this is drawn once.
+fn both(first: &str, second: &str) -> impl IntoView + use<> {
+    let second = (first != second).then(|| second.to_owned());
+    let other = use_lang().get_untracked().other().tag();
+    view! {
+        {first.to_owned()}
+        {second.map(|s| view! { <span class="second" lang=other>{s}</span> })}
     }
 }

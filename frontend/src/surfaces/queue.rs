@@ -73,10 +73,10 @@ fn QueueBoard(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
                         // The session ran out (or was ended elsewhere): log in again.
                         ApiError::Unauthorized => return on_logout.run(()),
                         ApiError::Refused { message, .. } => {
-                            format!("{} ({message})", t().queue_action_failed)
+                            format!("{} ({message})", lang.get().staff().queue_action_failed)
                         }
                         ApiError::Network(_) => t().relay_unreachable.to_owned(),
-                        other => format!("{} ({other})", t().queue_action_failed),
+                        other => format!("{} ({other})", lang.get().staff().queue_action_failed),
                     };
                     problem.set(Some(text));
                 }
@@ -109,10 +109,10 @@ fn QueueBoard(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
     view! {
         <main class="queue">
             <header class="bar">
-                <h1>{move || t().queue_title}</h1>
+                <h1>{move || lang.get().staff().queue_title}</h1>
                 <span class="who">{staff.display_name.clone()}</span>
                 <LangToggle/>
-                <button type="button" class="secondary" on:click=logout>{move || t().logout}</button>
+                <button type="button" class="secondary" on:click=logout>{move || lang.get().staff().logout}</button>
             </header>
             <Show when=move || link.get() == LinkStatus::Reconnecting>
                 <p class="banner" role="status">{move || t().display_reconnecting}</p>
@@ -135,8 +135,8 @@ fn QueueBoard(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
                     let name_of_serving = name_of.clone();
                     view! {
                         <section class="my-counter" aria-labelledby="my-counter-title">
-                            <h2 id="my-counter-title" class="sr-only">{t().queue_my_counter}</h2>
-                            <label for="counter-select">{t().queue_choose_counter}</label>
+                            <h2 id="my-counter-title" class="sr-only">{lang.get().staff().queue_my_counter}</h2>
+                            <label for="counter-select">{lang.get().staff().queue_choose_counter}</label>
                             <select id="counter-select" on:change=move |e| {
                                 let v = event_target_value(&e);
                                 save_setting(COUNTER_KEY, &v);
@@ -149,9 +149,9 @@ fn QueueBoard(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
                                 }).collect_view()}
                             </select>
                             <div class="serving" aria-live="polite">
-                                <h3>{t().queue_serving}</h3>
+                                <h3>{lang.get().staff().queue_serving}</h3>
                                 {move || match serving() {
-                                    None => view! { <p class="none">{t().queue_serving_none}</p> }.into_any(),
+                                    None => view! { <p class="none">{lang.get().staff().queue_serving_none}</p> }.into_any(),
                                     Some(ticket) => {
                                         let id = ticket.id;
                                         let service_name = name_of_serving(&ticket.service_id);
@@ -160,12 +160,12 @@ fn QueueBoard(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
                                             <p class="number" data-testid="serving-number">{ticket.number.to_string()}</p>
                                             <p class="service-name">{service_name}</p>
                                             <div class="actions">
-                                                <button type="button" on:click=move |_| act(id, TicketAction::Recall)>{t().queue_recall}</button>
-                                                <button type="button" on:click=move |_| act(id, TicketAction::NoShow)>{t().queue_no_show}</button>
-                                                <button type="button" on:click=move |_| act(id, TicketAction::Done)>{t().queue_done}</button>
+                                                <button type="button" on:click=move |_| act(id, TicketAction::Recall)>{lang.get().staff().queue_recall}</button>
+                                                <button type="button" on:click=move |_| act(id, TicketAction::NoShow)>{lang.get().staff().queue_no_show}</button>
+                                                <button type="button" on:click=move |_| act(id, TicketAction::Done)>{lang.get().staff().queue_done}</button>
                                             </div>
                                             <div class="transfer">
-                                                <label for="transfer-select">{t().queue_transfer_to}</label>
+                                                <label for="transfer-select">{lang.get().staff().queue_transfer_to}</label>
                                                 <select id="transfer-select" on:change=move |e| transfer_to.set(event_target_value(&e))>
                                                     <option value="">"—"</option>
                                                     {services.iter().filter(|s| s.id != ticket.service_id).map(|s| {
@@ -176,18 +176,18 @@ fn QueueBoard(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
                                                     let to = transfer_to.get_untracked();
                                                     transfer_to.set(String::new());
                                                     run(Box::pin(async move { api::transfer(id, to).await.map(drop) }));
-                                                }>{t().queue_transfer}</button>
+                                                }>{lang.get().staff().queue_transfer}</button>
                                             </div>
                                         }.into_any()
                                     }
                                 }}
                             </div>
                             <button type="button" class="big call-next" disabled=move || counter.get().is_none() on:click=call_next>
-                                {move || t().queue_call_next}
+                                {move || lang.get().staff().queue_call_next}
                             </button>
                         </section>
                         <section class="lines" aria-labelledby="lines-title">
-                            <h2 id="lines-title">{t().queue_waiting_lists}</h2>
+                            <h2 id="lines-title">{lang.get().staff().queue_waiting_lists}</h2>
                             <div class="line-grid">
                                 {services_for_lists.into_iter().map(|s| {
                                     let id = s.id.clone();
@@ -199,7 +199,7 @@ fn QueueBoard(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
                                             <h3><span class="prefix">{s.prefix.clone()}</span>{move || lang.get().pick(&s.name, &s.name_en).to_owned()}
                                                 <span class="count">{move || lang.get().people(count().len() as u32)}</span></h3>
                                             <Show when=move || empty().is_empty()>
-                                                <p class="none">{move || t().queue_nobody_waiting}</p>
+                                                <p class="none">{move || lang.get().staff().queue_nobody_waiting}</p>
                                             </Show>
                                             <ol>
                                                 <For each=waiting key=|t| (t.id, t.issued_at_ms) let:ticket>
@@ -213,7 +213,7 @@ fn QueueBoard(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
                             </div>
                         </section>
                         <section class="counters" aria-labelledby="counters-title">
-                            <h2 id="counters-title">{t().queue_counters}</h2>
+                            <h2 id="counters-title">{lang.get().staff().queue_counters}</h2>
                             <table>
                                 <tbody>
                                     {counters_for_table.into_iter().map(|c| {
@@ -223,7 +223,7 @@ fn QueueBoard(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
                                             <tr data-testid="counter-row">
                                                 <th scope="row">{move || lang.get().pick(&c.label, &c.label_en).to_owned()}</th>
                                                 <td>{move || state.with(|s| s.at_counter(id).map(|t: &Ticket| format!("{} {}", t.number, name_of(&t.service_id))))
-                                                    .unwrap_or_else(|| t().queue_counter_idle.to_owned())}</td>
+                                                    .unwrap_or_else(|| lang.get().staff().queue_counter_idle.to_owned())}</td>
                                             </tr>
                                         }
                                     }).collect_view()}

@@ -101,7 +101,7 @@ pub fn TicketStatusPage() -> impl IntoView {
     view! {
         <main class="ticket-status" data-testid="ticket-status">
             <header class="bar">
-                <h1>{move || t().ticket_title}</h1>
+                <h1>{move || lang.get().desk().ticket_title}</h1>
                 <crate::shell::LangMenu/>
             </header>
             <Show when=move || link.get() == LinkStatus::Reconnecting>
@@ -110,7 +110,7 @@ pub fn TicketStatusPage() -> impl IntoView {
             {move || match state.get() {
                 None => view! { <p role="status">{t().loading}</p> }.into_any(),
                 Some(Err(ApiError::Refused { status: 404, .. })) => {
-                    view! { <p class="problem" role="alert">{t().ticket_unknown}</p> }.into_any()
+                    view! { <p class="problem" role="alert">{lang.get().desk().ticket_unknown}</p> }.into_any()
                 }
                 Some(Err(e)) => view! {
                     <p class="problem" role="alert">{format!("{} ({e})", t().relay_unreachable)}</p>
@@ -128,16 +128,16 @@ pub fn TicketStatusPage() -> impl IntoView {
                                 <div><dt>{t().kiosk_ahead_label}</dt><dd data-testid="ticket-ahead">{l.people(i.ahead)}</dd></div>
                                 <div><dt>{t().kiosk_wait_label}</dt><dd>{l.wait(i.estimated_wait_minutes)}</dd></div>
                             </dl>
-                            <p class="hint">{t().ticket_waiting}</p>
+                            <p class="hint">{lang.get().desk().ticket_waiting}</p>
                         }.into_any()),
                         TicketStatus::Called => ("called", view! {
                             <p class="called-now" role="alert" data-testid="ticket-called">
-                                <span>{t().ticket_called_now}</span>
+                                <span>{lang.get().desk().ticket_called_now}</span>
                                 <strong>{counter.map(|c| l.go_to(l.name(&c.label, &c.label_en, &c.names))).unwrap_or_default()}</strong>
                             </p>
                         }.into_any()),
-                        TicketStatus::Done => ("done", view! { <p class="done" role="status">{t().ticket_done}</p> }.into_any()),
-                        TicketStatus::NoShow => ("no-show", view! { <p class="problem" role="alert">{t().ticket_no_show}</p> }.into_any()),
+                        TicketStatus::Done => ("done", view! { <p class="done" role="status">{lang.get().desk().ticket_done}</p> }.into_any()),
+                        TicketStatus::NoShow => ("no-show", view! { <p class="problem" role="alert">{lang.get().desk().ticket_no_show}</p> }.into_any()),
                     };
                     view! {
                         <section class=format!("ticket {class}") aria-live="polite">
@@ -145,7 +145,7 @@ pub fn TicketStatusPage() -> impl IntoView {
                             <p class="number" data-testid="ticket-number">{i.ticket.number.to_string()}</p>
                             <p class="service-name">{service.map(|s| l.name(&s.name, &s.name_en, &s.names).to_owned())}</p>
                             {state_view}
-                            <p class="hint small">{t().ticket_live}</p>
+                            <p class="hint small">{lang.get().desk().ticket_live}</p>
                         </section>
                     }.into_any()
                 }

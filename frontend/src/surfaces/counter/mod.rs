@@ -662,7 +662,7 @@ fn CounterGuide(staff: StaffMe, on_logout: Callback<()>) -> impl IntoView {
                     <span class="outbox-waiting" role="status" data-testid="outbox">{lang.get().counter_outbox_waiting(outbox.with(|o| o.waiting))}</span>
                 })}
                 <LangToggle/>
-                <button type="button" class="secondary" on:click=logout>{move || t().logout}</button>
+                <button type="button" class="secondary" on:click=logout>{move || lang.get().staff().logout}</button>
             </header>
             <ticket_bar::TicketBar office=office counter=counter ticket=ticket number=ticket_number on_called=on_called on_transfer=on_transfer/>
             {move || handed.get().map(|h| view! { <p class="handed" role="status" data-testid="handed">{d().ticket_handed_over}" "{h}</p> })}

@@ -158,7 +158,7 @@ pub fn TicketBar(
 
     view! {
         <section class="ticket-bar" aria-label=move || d().ticket_bar>
-            <label for="counter-select">{move || t().queue_choose_counter}</label>
+            <label for="counter-select">{move || lang.get().staff().queue_choose_counter}</label>
             <select id="counter-select" on:change=move |e| {
                 let v = event_target_value(&e);
                 save_setting(COUNTER_KEY, &v);
@@ -176,8 +176,8 @@ pub fn TicketBar(
                 }.into_any(),
                 Some(n) => view! {
                     <span class="serving">{d().ticket_serving}" "<strong data-testid="serving">{n}</strong></span>
-                    <button type="button" class="secondary" on:click=recall>{t().queue_recall}</button>
-                    <label for="send-to" class="sr-only">{t().queue_transfer_to}</label>
+                    <button type="button" class="secondary" on:click=recall>{lang.get().staff().queue_recall}</button>
+                    <label for="send-to" class="sr-only">{lang.get().staff().queue_transfer_to}</label>
                     <select id="send-to" on:change=move |e| transfer_to.set(event_target_value(&e))>
                         <option value="">{d().ticket_send_to}</option>
                         {office.get().map(|o| o.services.into_iter().map(|s| {
