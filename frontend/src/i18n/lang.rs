@@ -20,6 +20,17 @@ pub enum Lang {
     PtBr,
 }
 
+/// Each language's code, BCP 47 tag and name in itself, in the order of [`Lang`].
+const NAMES: [(&str, &str, &str); 7] = [
+    ("ja", "ja", "日本語"),
+    ("easy-ja", "ja", "やさしい にほんご"),
+    ("en", "en", "English"),
+    ("zh-Hans", "zh-Hans", "中文（简体）"),
+    ("ko", "ko", "한국어"),
+    ("vi", "vi", "Tiếng Việt"),
+    ("pt-BR", "pt-BR", "Português"),
+];
+
 /// The language a compiled-in table or message is written in: Japanese or English. Every
 /// other language is data over Japanese.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,57 +57,24 @@ impl Lang {
     /// The code in URLs (`?lang=`), settings and file names; the same as the rule packs'
     /// translation files (`rules/packs/<pack>/i18n/<code>.yaml`).
     pub fn code(self) -> &'static str {
-        match self {
-            Lang::Ja => "ja",
-            Lang::EasyJa => "easy-ja",
-            Lang::En => "en",
-            Lang::ZhHans => "zh-Hans",
-            Lang::Ko => "ko",
-            Lang::Vi => "vi",
-            Lang::PtBr => "pt-BR",
-        }
+        NAMES[self as usize].0
     }
 
     /// The BCP 47 tag for `<html lang>`, `lang=` attributes and speech synthesis. やさしい日本語
     /// is Japanese to a screen reader.
     pub fn tag(self) -> &'static str {
-        match self {
-            Lang::Ja | Lang::EasyJa => "ja",
-            Lang::En => "en",
-            Lang::ZhHans => "zh-Hans",
-            Lang::Ko => "ko",
-            Lang::Vi => "vi",
-            Lang::PtBr => "pt-BR",
-        }
+        NAMES[self as usize].1
     }
 
     /// The language's name in itself, for the language menu.
     pub fn own_name(self) -> &'static str {
-        match self {
-            Lang::Ja => "日本語",
-            Lang::EasyJa => "やさしい にほんご",
-            Lang::En => "English",
-            Lang::ZhHans => "中文（简体）",
-            Lang::Ko => "한국어",
-            Lang::Vi => "Tiếng Việt",
-            Lang::PtBr => "Português",
-        }
+        NAMES[self as usize].2
     }
 
-    /// A language code (`ja`, `easy-ja`, `en`, `zh-Hans`, …, with a few common spellings of
-    /// each) → the language; anything else → `None`.
+    /// A language code (`ja`, `easy-ja`, `en`, `zh-Hans`, `ko`, `vi`, `pt-BR`, as [`code`](Self::code)
+    /// writes them) → the language; anything else → `None`.
     pub fn from_code(code: &str) -> Option<Self> {
-        let lower = code.to_ascii_lowercase();
-        Some(match lower.as_str() {
-            "ja" | "ja-jp" => Lang::Ja,
-            "easy-ja" | "ja-easy" => Lang::EasyJa,
-            "en" | "en-us" | "en-gb" => Lang::En,
-            "zh-hans" | "zh" | "zh-cn" => Lang::ZhHans,
-            "ko" | "ko-kr" => Lang::Ko,
-            "vi" | "vi-vn" => Lang::Vi,
-            "pt-br" | "pt" => Lang::PtBr,
-            _ => return None,
-        })
+        Lang::ALL.into_iter().find(|l| l.code() == code)
     }
 
     /// The compiled-in language this one's tables and messages start from: itself for

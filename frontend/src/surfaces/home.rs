@@ -3,7 +3,6 @@
 use leptos::prelude::*;
 
 use crate::i18n::use_lang;
-use crate::shell::LangToggle;
 
 #[component]
 pub fn Home() -> impl IntoView {
@@ -13,7 +12,10 @@ pub fn Home() -> impl IntoView {
         <main class="home">
             <header class="bar">
                 <h1>{move || t().app_name}</h1>
-                <LangToggle/>
+                // A link, not the staff screens' toggle button: this page loads again in the other
+                // language (`?lang=`), and the lobby bundle carries no toggle.
+                <a class="lang-toggle button secondary" href=move || format!("?lang={}", lang.get().other().code())
+                    lang=move || lang.get().other().tag()>{move || t().switch_language}</a>
             </header>
             <p>{move || t().app_tagline}</p>
             <ul class="surfaces">
