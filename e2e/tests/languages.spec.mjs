@@ -5,10 +5,9 @@
 // its translation, is allowed), axe-core finds nothing serious, and each step is saved as a
 // screenshot in e2e/artifacts/ to be looked at.
 import { test, expect } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { watchErrors } from './fixtures/pages.mjs';
+import { assertAccessible, watchErrors } from './fixtures/pages.mjs';
 
 const LANGS = [
   { code: 'ja', tag: 'ja', translated: false },
@@ -25,14 +24,6 @@ async function shot(page, name) {
   await page.screenshot({ path: path.resolve('artifacts', `${name}.png`), fullPage: false });
 }
 
-async function assertAccessible(page, name) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(
-    serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
-    `axe on ${name}`,
-  ).toEqual([]);
-}
 
 /** Text nodes in `root` still in Japanese: kana left once parenthesised Japanese is removed
  *  (a translation may keep the Japanese term a resident sees on paper, in brackets). Office

@@ -1,17 +1,8 @@
 // Every surface loads, is accessible (axe-core: no serious or critical violation), and
 // staff surfaces ask for a login first.
 import { test, expect } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
-import { QueuePage, snapshot, watchErrors } from './fixtures/pages.mjs';
+import { QueuePage, assertAccessible, snapshot, watchErrors } from './fixtures/pages.mjs';
 
-async function assertAccessible(page, name) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(
-    serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
-    `axe on ${name}`,
-  ).toEqual([]);
-}
 
 const built = [
   { path: '/', heading: 'Mado 書かない窓口' },

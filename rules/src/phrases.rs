@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::guide::placeholders;
+
 macro_rules! phrases {
     ($( $(#[$m:meta])* $field:ident: $ja:literal, )*) => {
         /// The engine's own words, in one language. Every field is a template; the
@@ -146,18 +148,6 @@ impl Phrases {
         }
         out
     }
-}
-
-fn placeholders(t: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = t;
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open + 1..];
-        let Some(close) = after.find('}') else { break };
-        out.push(&after[..close]);
-        rest = &after[close + 1..];
-    }
-    out
 }
 
 /// The phrases of a resident language, from `rules/i18n/<code>.yaml` (built in): each

@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use mado_rules::guide::placeholders;
+
 use super::lang::Lang;
 use super::{DeskTexts, PreTexts, Texts};
 
@@ -228,19 +230,6 @@ pub const MESSAGES: &[(&str, &[&str])] = &[
     ("status_completed", &[]),
     ("status_returned", &[]),
 ];
-
-/// The `{name}` placeholders of a template, in order.
-pub fn placeholders(template: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open + 1..];
-        let Some(close) = after.find('}') else { break };
-        out.push(&after[..close]);
-        rest = &after[close + 1..];
-    }
-    out
-}
 
 /// One key of a language file.
 #[derive(Debug, Clone, Deserialize)]

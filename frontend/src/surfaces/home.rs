@@ -14,7 +14,7 @@ pub fn Home() -> impl IntoView {
                 <h1>{move || t().app_name}</h1>
                 // A link, not the staff screens' toggle button: this page loads again in the other
                 // language (`?lang=`), and the lobby bundle carries no toggle.
-                <a class="lang-toggle button secondary" href=move || format!("?lang={}", lang.get().other().code())
+                <a class="lang-toggle" href=move || format!("?lang={}", lang.get().other().code())
                     lang=move || lang.get().other().tag()>{move || t().switch_language}</a>
             </header>
             <p>{move || t().app_tagline}</p>
